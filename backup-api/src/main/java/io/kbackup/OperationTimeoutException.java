@@ -1,0 +1,10 @@
+package io.kbackup;
+
+/** A wait ran out of time; the operation itself may still be running. Retryable. */
+public class OperationTimeoutException extends KBackupException {
+    private static final long serialVersionUID = 1L;
+
+    public OperationTimeoutException(String message) {
+        super(message, true);
+    }
+}

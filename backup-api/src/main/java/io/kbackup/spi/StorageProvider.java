@@ -1,0 +1,155 @@
+package io.kbackup.spi;
+
+import io.kbackup.NotFoundException;
+import io.kbackup.ValidationResult;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * Blob storage for one backup location: a bucket or container, or a local folder.
+ *
+ * <p>Providers are dumb on purpose (as Velero's {@code ObjectStore}): they store and list opaque
+ * blobs by key and never see the backup format. Keys are {@code /}-separated and relative to the
+ * bucket; the location's prefix is applied by the caller. Every method is safe to call from
+ * several threads at once, except on one {@link BlobWriter}.
+ *
+ * <p>Errors are the SDK's typed exceptions: {@link NotFoundException} for a missing key,
+ * {@link io.kbackup.StorageDeniedException}, {@link io.kbackup.StorageUnreachableException} and
+ * {@link io.kbackup.StorageException} (with {@code retryable()} set) for the rest.
+ */
+public interface StorageProvider extends AutoCloseable {
+
+    /** The provider id this instance was made by ({@code s3}, {@code azure}, {@code local}, ...). */
+    String id();
+
+    /** Opens a streaming upload of unknown length to {@code key}; see {@link BlobWriter}. */
+    BlobWriter openWriter(String key);
+
+    /** Reads the whole blob as a stream. The caller closes it. */
+    InputStream get(String key);
+
+    /**
+     * Reads {@code length} bytes from {@code offset} (fewer if the blob ends first).
+     *
+     * @throws IllegalArgumentException when offset or length is negative
+     */
+    InputStream get(String key, long offset, long length);
+
+    /** Metadata of the blob, or empty when there is none under that key. */
+    Optional<BlobInfo> head(String key);
+
+    /**
+     * One page of blobs whose key starts with {@code prefix}, in key order.
+     *
+     * @param prefix            the key prefix; {@code ""} for all
+     * @param delimiter         {@code "/"} to group deeper keys into {@link ListPage#commonPrefixes()},
+     *                          or {@code null} for a flat listing
+     * @param continuationToken {@code null} for the first page, else the previous page's token
+     * @param pageSize          the most entries (blobs plus prefixes) the caller wants on the page;
+     *                          providers may return fewer
+     */
+    ListPage list(String prefix, String delimiter, String continuationToken, int pageSize);
+
+    /** Deletes the blob. Deleting a key that does not exist is not an error. */
+    void delete(String key);
+
+    /** Checks that the location is usable: bucket present, credentials accepted, reachable. */
+    ValidationResult validate();
+
+    /** Releases clients and connections. */
+    @Override
+    default void close() {}
+
+    // ---- conveniences built on the methods above; providers may override for speed ----
+
+    /** Whether a blob exists under {@code key}. */
+    default boolean exists(String key) {
+        return head(key).isPresent();
+    }
+
+    /** Stores a small blob from memory. */
+    default BlobInfo put(String key, byte[] data) {
+        return put(key, new ByteArrayInputStream(data));
+    }
+
+    /** Stores a blob streamed from {@code in} (read to its end, not closed). */
+    default BlobInfo put(String key, InputStream in) {
+        try (BlobWriter w = openWriter(key)) {
+            in.transferTo(w);
+            return w.commit();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not store " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a small blob into memory. */
+    default byte[] getBytes(String key) {
+        try (InputStream in = get(key)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes many blobs; missing keys are ignored. Providers with a batch call override this. */
+    default void deleteAll(Collection<String> keys) {
+        for (String key : keys) {
+            delete(key);
+        }
+    }
+
+    /** Every blob under {@code prefix}, flat, fetched page by page as the stream is consumed. */
+    default Stream<BlobInfo> listAll(String prefix) {
+        Iterator<BlobInfo> it = new Iterator<>() {
+            private List<BlobInfo> page = List.of();
+            private int index;
+            private String token;
+            private boolean last;
+
+            @Override
+            public boolean hasNext() {
+                while (index >= page.size() && !last) {
+                    ListPage p = list(prefix, null, token, 1000);
+                    page = p.blobs();
+                    index = 0;
+                    token = p.continuationToken();
+                    last = token == null;
+                }
+                return index < page.size();
+            }
+
+            @Override
+            public BlobInfo next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return page.get(index++);
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED), false);
+    }
+
+    /** Every common prefix one level below {@code prefix} for {@code delimiter}, all pages. */
+    default List<String> listPrefixes(String prefix, String delimiter) {
+        List<String> out = new ArrayList<>();
+        String token = null;
+        do {
+            ListPage p = list(prefix, delimiter, token, 1000);
+            out.addAll(p.commonPrefixes());
+            token = p.continuationToken();
+        } while (token != null);
+        return out;
+    }
+}
