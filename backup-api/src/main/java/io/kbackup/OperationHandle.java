@@ -1,0 +1,39 @@
+package io.kbackup;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A running backup or restore. Thread-safe.
+ *
+ * @param <P> the phase type
+ * @param <I> the details type returned when it ends
+ */
+public interface OperationHandle<P, I> {
+
+    /** The operation's name (the backup's or restore's). */
+    String name();
+
+    /** The current phase. */
+    P phase();
+
+    /** Progress so far. */
+    Progress progress();
+
+    /**
+     * Waits until the operation ends and returns its details, whatever the outcome (check the
+     * phase: a failed backup is returned, not thrown).
+     *
+     * @throws OperationTimeoutException when {@code timeout} passes first (the operation goes on)
+     */
+    I await(Duration timeout);
+
+    /** Completes with the details when the operation ends. */
+    CompletableFuture<I> completion();
+
+    /**
+     * Asks the operation to stop. A cancelled backup ends {@code Failed} with failure reason
+     * "cancelled"; nothing half-written is left that claims to be complete.
+     */
+    void cancel();
+}

@@ -1,0 +1,315 @@
+package io.kbackup;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What to restore from which backup, and how. The target cluster is the one of the
+ * {@link BackupClient} the plan is given to (the same cluster, or another one). Immutable and
+ * thread-safe.
+ *
+ * <pre>{@code
+ * RestorePlan plan = RestorePlan.builder()
+ *         .location(location)
+ *         .backupName("nightly-20261121020000")
+ *         .namespaceMapping(Map.of("shop", "shop-copy"))
+ *         .existingResourcePolicy(ExistingResourcePolicy.UPDATE)
+ *         .build();
+ * }</pre>
+ *
+ * <p>Defaults: everything in the backup, {@link ClusterWideMode#AUTO}, PVs restored, node ports not
+ * preserved, {@link ExistingResourcePolicy#NONE}.
+ */
+public final class RestorePlan {
+
+    private final BackupLocation location;
+    private final String backupName;
+    private final String restoreName;
+    private final Set<String> includedNamespaces;
+    private final Set<String> excludedNamespaces;
+    private final Map<String, String> namespaceMapping;
+    private final ClusterWideMode clusterWideMode;
+    private final boolean restorePersistentVolumes;
+    private final boolean preserveNodePorts;
+    private final ExistingResourcePolicy existingResourcePolicy;
+    private final List<String> includedResources;
+    private final List<String> excludedResources;
+    private final Map<String, String> labelSelector;
+
+    private RestorePlan(Builder b) {
+        this.location = b.location;
+        this.backupName = b.backupName;
+        this.restoreName = b.restoreName;
+        this.includedNamespaces = Checks.namespaces("includedNamespaces", b.includedNamespaces);
+        this.excludedNamespaces = Checks.namespaces("excludedNamespaces", b.excludedNamespaces);
+        Checks.namespaces("namespaceMapping keys", b.namespaceMapping.keySet());
+        Checks.namespaces("namespaceMapping values", b.namespaceMapping.values());
+        this.namespaceMapping = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.namespaceMapping));
+        this.clusterWideMode = b.clusterWideMode;
+        this.restorePersistentVolumes = b.restorePersistentVolumes;
+        this.preserveNodePorts = b.preserveNodePorts;
+        this.existingResourcePolicy = b.existingResourcePolicy;
+        this.includedResources = Checks.resources("includedResources", b.includedResources);
+        this.excludedResources = Checks.resources("excludedResources", b.excludedResources);
+        this.labelSelector = Checks.labels("labelSelector", b.labelSelector);
+    }
+
+    /** A builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Where the backup is. */
+    public BackupLocation location() {
+        return location;
+    }
+
+    /** The backup to restore. */
+    public String backupName() {
+        return backupName;
+    }
+
+    /** A fixed restore name, if given; otherwise {@link #restoreNameAt(Instant)} makes one. */
+    public Optional<String> restoreName() {
+        return Optional.ofNullable(restoreName);
+    }
+
+    /** The restore name for a run starting at {@code start}: the fixed one, or {@code <backup>-<yyyyMMddHHmmss>} (Velero's). */
+    public String restoreNameAt(Instant start) {
+        if (restoreName != null) {
+            return restoreName;
+        }
+        String base = backupName.length() > BackupPlan.MAX_NAME_LENGTH - 15
+                ? backupName.substring(0, BackupPlan.MAX_NAME_LENGTH - 15) : backupName;
+        return base + "-" + BackupPlan.NAME_TIMESTAMP.format(start);
+    }
+
+    /** Namespaces of the backup to restore; empty means all. */
+    public Set<String> includedNamespaces() {
+        return includedNamespaces;
+    }
+
+    /** Namespaces of the backup to leave out. */
+    public Set<String> excludedNamespaces() {
+        return excludedNamespaces;
+    }
+
+    /** Whether the plan restores all namespaces, as Velero counts it. */
+    public boolean coversAllNamespaces() {
+        return Checks.allNamespaces(includedNamespaces, excludedNamespaces);
+    }
+
+    /** Backup namespace -> target namespace. Unlisted namespaces keep their names. */
+    public Map<String, String> namespaceMapping() {
+        return namespaceMapping;
+    }
+
+    /** The target name of a backup namespace. */
+    public String targetNamespace(String backupNamespace) {
+        return namespaceMapping.getOrDefault(backupNamespace, backupNamespace);
+    }
+
+    /** Which cluster-scoped resources come back. Default {@link ClusterWideMode#AUTO}. */
+    public ClusterWideMode clusterWideMode() {
+        return clusterWideMode;
+    }
+
+    /** Whether PersistentVolumes (and volume data) are restored. Default true. */
+    public boolean restorePersistentVolumes() {
+        return restorePersistentVolumes;
+    }
+
+    /** Whether Service node ports are kept. Default false (the cluster assigns new ones). */
+    public boolean preserveNodePorts() {
+        return preserveNodePorts;
+    }
+
+    /** What to do with objects that already exist. Default {@link ExistingResourcePolicy#NONE}. */
+    public ExistingResourcePolicy existingResourcePolicy() {
+        return existingResourcePolicy;
+    }
+
+    /** Resources to restore; empty means all. */
+    public List<String> includedResources() {
+        return includedResources;
+    }
+
+    /** Resources to leave out. */
+    public List<String> excludedResources() {
+        return excludedResources;
+    }
+
+    /** Only items with all these labels. */
+    public Map<String, String> labelSelector() {
+        return labelSelector;
+    }
+
+    /** A builder holding this plan's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.location = location;
+        b.backupName = backupName;
+        b.restoreName = restoreName;
+        b.includedNamespaces = List.copyOf(includedNamespaces);
+        b.excludedNamespaces = List.copyOf(excludedNamespaces);
+        b.namespaceMapping = new LinkedHashMap<>(namespaceMapping);
+        b.clusterWideMode = clusterWideMode;
+        b.restorePersistentVolumes = restorePersistentVolumes;
+        b.preserveNodePorts = preserveNodePorts;
+        b.existingResourcePolicy = existingResourcePolicy;
+        b.includedResources = includedResources;
+        b.excludedResources = excludedResources;
+        b.labelSelector = new LinkedHashMap<>(labelSelector);
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "RestorePlan[backup=" + backupName + ", location=" + location.name() + ", includedNamespaces=" + includedNamespaces
+                + ", excludedNamespaces=" + excludedNamespaces + ", namespaceMapping=" + namespaceMapping
+                + ", clusterWideMode=" + clusterWideMode + ", restorePersistentVolumes=" + restorePersistentVolumes
+                + ", preserveNodePorts=" + preserveNodePorts + ", existingResourcePolicy=" + existingResourcePolicy + "]";
+    }
+
+    /** Builds a {@link RestorePlan}; {@link #build()} validates. Not thread-safe. */
+    public static final class Builder {
+        private BackupLocation location;
+        private String backupName;
+        private String restoreName;
+        private Collection<String> includedNamespaces = List.of();
+        private Collection<String> excludedNamespaces = List.of();
+        private Map<String, String> namespaceMapping = new LinkedHashMap<>();
+        private ClusterWideMode clusterWideMode = ClusterWideMode.AUTO;
+        private boolean restorePersistentVolumes = true;
+        private boolean preserveNodePorts;
+        private ExistingResourcePolicy existingResourcePolicy = ExistingResourcePolicy.NONE;
+        private Collection<String> includedResources = List.of();
+        private Collection<String> excludedResources = List.of();
+        private Map<String, String> labelSelector = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        /** Where the backup is. Required. */
+        public Builder location(BackupLocation location) {
+            this.location = location;
+            return this;
+        }
+
+        /** The backup to restore. Required. */
+        public Builder backupName(String backupName) {
+            this.backupName = backupName;
+            return this;
+        }
+
+        /** A fixed restore name; default {@code <backup>-<yyyyMMddHHmmss>}. */
+        public Builder restoreName(String restoreName) {
+            this.restoreName = restoreName;
+            return this;
+        }
+
+        /** Namespaces to restore; none means all. */
+        public Builder includedNamespaces(String... namespaces) {
+            return includedNamespaces(List.of(namespaces));
+        }
+
+        /** Namespaces to restore; empty means all. */
+        public Builder includedNamespaces(Collection<String> namespaces) {
+            this.includedNamespaces = List.copyOf(namespaces);
+            return this;
+        }
+
+        /** Namespaces to leave out. */
+        public Builder excludedNamespaces(String... namespaces) {
+            return excludedNamespaces(List.of(namespaces));
+        }
+
+        /** Namespaces to leave out. */
+        public Builder excludedNamespaces(Collection<String> namespaces) {
+            this.excludedNamespaces = List.copyOf(namespaces);
+            return this;
+        }
+
+        /** Backup namespace -> target namespace. */
+        public Builder namespaceMapping(Map<String, String> mapping) {
+            this.namespaceMapping = new LinkedHashMap<>(mapping);
+            return this;
+        }
+
+        /** Cluster-scoped resources: ALWAYS, AUTO (default), NEVER. */
+        public Builder clusterWideMode(ClusterWideMode mode) {
+            this.clusterWideMode = Objects.requireNonNull(mode, "clusterWideMode");
+            return this;
+        }
+
+        /** Restore PersistentVolumes and their data. Default true. */
+        public Builder restorePersistentVolumes(boolean restore) {
+            this.restorePersistentVolumes = restore;
+            return this;
+        }
+
+        /** Keep Service node ports. Default false. */
+        public Builder preserveNodePorts(boolean preserve) {
+            this.preserveNodePorts = preserve;
+            return this;
+        }
+
+        /** What to do with objects that already exist. Default NONE. */
+        public Builder existingResourcePolicy(ExistingResourcePolicy policy) {
+            this.existingResourcePolicy = Objects.requireNonNull(policy, "existingResourcePolicy");
+            return this;
+        }
+
+        /** Resources to restore, as {@code plural} or {@code plural.group}; empty means all. */
+        public Builder includedResources(String... resources) {
+            this.includedResources = List.of(resources);
+            return this;
+        }
+
+        /** Resources to leave out. */
+        public Builder excludedResources(String... resources) {
+            this.excludedResources = List.of(resources);
+            return this;
+        }
+
+        /** Only items with all these labels. */
+        public Builder labelSelector(Map<String, String> matchLabels) {
+            this.labelSelector = new LinkedHashMap<>(matchLabels);
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @throws InvalidPlanException naming the field that is wrong and what to do
+         */
+        public RestorePlan build() {
+            if (location == null) {
+                throw new InvalidPlanException("RestorePlan: location (where the backup is) is required.");
+            }
+            if (backupName == null || backupName.isBlank()) {
+                throw new InvalidPlanException("RestorePlan: backupName is required; list backups with BackupClient.listBackups(location).");
+            }
+            Checks.backupName("RestorePlan backupName", backupName, 253);
+            if (restoreName != null) {
+                Checks.backupName("RestorePlan restoreName", restoreName, BackupPlan.MAX_NAME_LENGTH);
+            }
+            Set<String> targets = new HashSet<>();
+            for (String target : namespaceMapping.values()) {
+                if (!targets.add(target)) {
+                    throw new InvalidPlanException("RestorePlan namespaceMapping maps two namespaces to '" + target
+                            + "'; each target namespace may be used once.");
+                }
+            }
+            RestorePlan plan = new RestorePlan(this);
+            Checks.disjoint("includedNamespaces", plan.includedNamespaces, "excludedNamespaces", plan.excludedNamespaces);
+            return plan;
+        }
+    }
+}

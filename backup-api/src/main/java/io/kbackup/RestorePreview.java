@@ -1,0 +1,46 @@
+package io.kbackup;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * What a restore would do, item by item, without doing it (a dry run).
+ *
+ * @param backupName the backup previewed
+ * @param items      one entry per item in the backup
+ */
+public record RestorePreview(String backupName, List<Item> items) {
+
+    /** What would happen to one item. */
+    public enum Action {
+        /** It would be created. */
+        CREATE,
+        /** It exists and would be left alone (policy NONE). */
+        SKIP_EXISTS,
+        /** It exists and would be patched toward the backup (policy UPDATE). */
+        UPDATE,
+        /** A filter, the never-restored list or a skip rule leaves it out. */
+        EXCLUDED
+    }
+
+    /**
+     * One item.
+     *
+     * @param groupResource e.g. {@code deployments.apps}
+     * @param namespace     the target namespace (after mapping), or null when cluster-scoped
+     * @param name          the name
+     * @param action        what would happen
+     * @param reason        why, in words
+     */
+    public record Item(String groupResource, String namespace, String name, Action action, String reason) {}
+
+    public RestorePreview {
+        items = List.copyOf(items);
+    }
+
+    /** How many items per action. */
+    public Map<Action, Long> counts() {
+        return items.stream().collect(Collectors.groupingBy(Item::action, Collectors.counting()));
+    }
+}
