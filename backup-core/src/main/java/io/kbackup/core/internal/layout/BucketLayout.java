@@ -1,0 +1,124 @@
+package io.kbackup.core.internal.layout;
+
+import io.kbackup.BackupLocation;
+
+/**
+ * Velero's bucket layout ({@code pkg/persistence/object_store_layout.go}), the one copy both
+ * engines use. All keys include the location's prefix. Never add a top-level folder other than
+ * Velero's ({@code backups/ restores/ restic/ kopia/ metadata/ plugins/}).
+ */
+public final class BucketLayout {
+
+    /** Our integrity manifest, inside the backup's folder (Velero ignores extra files there). */
+    public static final String MANIFEST_FILE = "kbackup-manifest.json";
+
+    private final String root;
+
+    public BucketLayout(BackupLocation location) {
+        this.root = location.keyPrefix();
+    }
+
+    /** {@code <prefix>/backups/}. */
+    public String backupsPrefix() {
+        return root + "backups/";
+    }
+
+    /** {@code <prefix>/restores/}. */
+    public String restoresPrefix() {
+        return root + "restores/";
+    }
+
+    /** {@code <prefix>/backups/<name>/}. */
+    public String backupDir(String backup) {
+        return backupsPrefix() + backup + "/";
+    }
+
+    public String backupJson(String backup) {
+        return backupDir(backup) + "velero-backup.json";
+    }
+
+    public String tarball(String backup) {
+        return backupDir(backup) + backup + ".tar.gz";
+    }
+
+    public String logs(String backup) {
+        return backupDir(backup) + backup + "-logs.gz";
+    }
+
+    public String results(String backup) {
+        return backupDir(backup) + backup + "-results.gz";
+    }
+
+    public String resourceList(String backup) {
+        return backupDir(backup) + backup + "-resource-list.json.gz";
+    }
+
+    public String volumeSnapshots(String backup) {
+        return backupDir(backup) + backup + "-volumesnapshots.json.gz";
+    }
+
+    public String podVolumeBackups(String backup) {
+        return backupDir(backup) + backup + "-podvolumebackups.json.gz";
+    }
+
+    public String itemOperations(String backup) {
+        return backupDir(backup) + backup + "-itemoperations.json.gz";
+    }
+
+    public String volumeInfo(String backup) {
+        return backupDir(backup) + backup + "-volumeinfo.json.gz";
+    }
+
+    /** Legacy CSI files, read if present. */
+    public String csiVolumeSnapshots(String backup) {
+        return backupDir(backup) + backup + "-csi-volumesnapshots.json.gz";
+    }
+
+    public String csiVolumeSnapshotContents(String backup) {
+        return backupDir(backup) + backup + "-csi-volumesnapshotcontents.json.gz";
+    }
+
+    public String csiVolumeSnapshotClasses(String backup) {
+        return backupDir(backup) + backup + "-csi-volumesnapshotclasses.json.gz";
+    }
+
+    /** Our integrity manifest: SHA-256 and size of the tarball, item count. */
+    public String manifest(String backup) {
+        return backupDir(backup) + MANIFEST_FILE;
+    }
+
+    /** {@code <prefix>/restores/<name>/}. */
+    public String restoreDir(String restore) {
+        return restoresPrefix() + restore + "/";
+    }
+
+    public String restoreLogs(String restore) {
+        return restoreDir(restore) + "restore-" + restore + "-logs.gz";
+    }
+
+    public String restoreResults(String restore) {
+        return restoreDir(restore) + "restore-" + restore + "-results.gz";
+    }
+
+    public String restoreResourceList(String restore) {
+        return restoreDir(restore) + "restore-" + restore + "-resource-list.json.gz";
+    }
+
+    public String restoreItemOperations(String restore) {
+        return restoreDir(restore) + "restore-" + restore + "-itemoperations.json.gz";
+    }
+
+    public String restoreVolumeInfo(String restore) {
+        return restoreDir(restore) + restore + "-volumeinfo.json.gz";
+    }
+
+    /** The backup name of a key under {@link #backupsPrefix()}, or null. */
+    public String backupNameOf(String key) {
+        if (!key.startsWith(backupsPrefix())) {
+            return null;
+        }
+        String rest = key.substring(backupsPrefix().length());
+        int slash = rest.indexOf('/');
+        return slash <= 0 ? null : rest.substring(0, slash);
+    }
+}
