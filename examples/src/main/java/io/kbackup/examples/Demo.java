@@ -1,0 +1,197 @@
+package io.kbackup.examples;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kbackup.BackupInfo;
+import io.kbackup.BackupLocation;
+import io.kbackup.BackupPhase;
+import io.kbackup.BackupPlan;
+import io.kbackup.KBackupException;
+import io.kbackup.RestoreInfo;
+import io.kbackup.RestorePhase;
+import io.kbackup.RestorePlan;
+import io.kbackup.core.KBackup;
+import io.kbackup.core.direct.DirectEngine;
+import io.kbackup.testkit.cluster.EmbeddedCluster;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The README's demo: backs up a cluster to a local folder, lists the backup's details, restores it into a second
+ * cluster with a namespace mapping and checks that every restored object matches its source.
+ *
+ * <p>Both clusters are in-process API servers ({@link EmbeddedCluster}); the source is seeded with
+ * {@link SampleApp}. Run it with
+ * <pre>
+ * mvn -B -q -pl examples -am package -DskipTests exec:java
+ * </pre>
+ * Arguments: {@code --location DIR} (default {@code ./kbackup-demo-backups}). Exit code 0 when the backup and the
+ * restore completed and the round-trip check passed, 1 otherwise, 2 for bad arguments.
+ */
+public final class Demo {
+
+    /** The default backup folder, relative to the working directory. */
+    public static final Path DEFAULT_LOCATION = Path.of("kbackup-demo-backups");
+
+    /** The restore's namespace mapping. */
+    public static final Map<String, String> NAMESPACE_MAPPING = Map.of("shop", "shop-restored");
+
+    private static final Duration WAIT = Duration.ofMinutes(5);
+
+    /**
+     * What a run produced.
+     *
+     * @param exitCode 0 on success
+     * @param backup   the backup's details, null if the backup did not complete
+     * @param backups  the backups listed at the location after the backup
+     * @param restore  the restore's details, null if it did not run
+     * @param check    the round-trip check, null if it did not run
+     */
+    public record Outcome(int exitCode, BackupInfo backup, List<BackupInfo> backups, RestoreInfo restore,
+                          RoundTripCheck.Result check) {}
+
+    private final PrintStream out;
+
+    private Demo(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        Logging.quiet();
+        int code = run(List.of(args), System.out).exitCode();
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /**
+     * Runs the demo, writing its report to {@code out}.
+     *
+     * @param args command-line arguments
+     * @param out  where the report goes
+     * @return the outcome; never null
+     */
+    public static Outcome run(List<String> args, PrintStream out) {
+        Path location = DEFAULT_LOCATION;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--location") && i + 1 < args.size()) {
+                location = Path.of(args.get(++i));
+            } else if (a.startsWith("--location=")) {
+                location = Path.of(a.substring("--location=".length()));
+            } else if (a.equals("--help") || a.equals("-h")) {
+                out.println(usage());
+                return new Outcome(0, null, List.of(), null, null);
+            } else {
+                out.println("Unknown argument '" + a + "'.\n" + usage());
+                return new Outcome(2, null, List.of(), null, null);
+            }
+        }
+        return new Demo(out).run(location.toAbsolutePath().normalize());
+    }
+
+    private static String usage() {
+        return "Usage: Demo [--location DIR]   (default: ./" + DEFAULT_LOCATION + ")";
+    }
+
+    private Outcome run(Path folder) {
+        out.println("kbackup demo: back up a cluster, list the backup, restore it into another cluster, compare.");
+        out.println();
+        BackupLocation location = BackupLocation.localFolder(folder).build();
+        BackupInfo backup = null;
+        List<BackupInfo> backups = List.of();
+        RestoreInfo restore = null;
+        try (EmbeddedCluster sourceCluster = EmbeddedCluster.start();
+             KubernetesClient source = sourceCluster.client();
+             DirectEngine engine = KBackup.direct(source)) {
+            List<ObjectRef> seeded = SampleApp.seed(source);
+            out.println("1. Source cluster: embedded API server at " + sourceCluster.url());
+            out.println("   seeded " + seeded.size() + " objects: " + describe(seeded));
+
+            BackupPlan plan = BackupPlan.builder().prefix("demo").location(location).expiry(Duration.ofDays(7)).build();
+            out.print("2. Backup to " + folder + " ... ");
+            out.flush();
+            long t0 = System.nanoTime();
+            backup = engine.backup(plan).await(WAIT);
+            out.println(backup.phase() + " in " + seconds(t0) + " (" + backup.name() + ")");
+            if (backup.failure().isPresent()) {
+                out.println("   failure: " + backup.failure().get());
+            }
+            backups = new ArrayList<>(engine.listBackups(location));
+            backups.sort(Comparator.comparing(BackupInfo::created, Comparator.nullsFirst(Comparator.naturalOrder())));
+            out.println();
+            out.println(indent(BackupTable.render(backups)));
+            BackupResults.warnings(folder, backup.name()).stream().limit(10)
+                    .forEach(w -> out.println("   warning: " + w));
+            out.println();
+            if (backup.phase() != BackupPhase.Completed) {
+                out.println("FAILED: the backup ended " + backup.phase() + " with " + backup.errors() + " error(s).");
+                return new Outcome(1, backup, backups, null, null);
+            }
+
+            try (EmbeddedCluster targetCluster = EmbeddedCluster.start();
+                 KubernetesClient target = targetCluster.client();
+                 DirectEngine targetEngine = KBackup.direct(target)) {
+                RestorePlan restorePlan = RestorePlan.builder().location(location).backupName(backup.name())
+                        .namespaceMapping(NAMESPACE_MAPPING).build();
+                out.print("3. Restore into a second cluster (" + targetCluster.url() + "), namespaces "
+                        + NAMESPACE_MAPPING.entrySet().stream().map(e -> e.getKey() + " -> " + e.getValue())
+                        .collect(Collectors.joining(", ")) + " ... ");
+                out.flush();
+                t0 = System.nanoTime();
+                restore = targetEngine.restore(restorePlan).await(WAIT);
+                out.println(restore.phase() + " in " + seconds(t0));
+                out.println("   items " + restore.itemsRestored() + "/" + restore.itemsTotal() + " restored: created "
+                        + restore.created() + ", updated " + restore.updated() + ", skipped " + restore.skipped()
+                        + ", failed " + restore.failed() + "; " + restore.errors().size() + " error(s), "
+                        + restore.warnings().size() + " warning(s)");
+                restore.errors().stream().limit(10).forEach(e -> out.println("   error: " + e));
+                if (restore.failureReason() != null) {
+                    out.println("   failure: " + restore.failureReason());
+                }
+
+                RoundTripCheck.Result check = new RoundTripCheck(source, target, NAMESPACE_MAPPING).check(seeded);
+                out.println("4. Round-trip check: " + check.matched().size() + " objects match their source"
+                        + " (ignoring what a restore resets: uid, resourceVersion, timestamps, ownerReferences, status,"
+                        + " velero.io labels, Service IPs/nodePorts, Pod nodeName)");
+                check.skippedByReason().forEach((reason, n) -> out.println("   not restored, as in Velero: " + n + " ("
+                        + reason + ")"));
+                check.missing().forEach(m -> out.println("   MISSING: " + m));
+                check.mismatches().forEach(m -> out.println("   DIFFERS: " + m));
+                boolean ok = restore.phase() == RestorePhase.Completed && check.passed();
+                out.println();
+                out.println(ok ? "OK: backup, restore and round-trip check passed."
+                        : "FAILED: " + (restore.phase() != RestorePhase.Completed ? "the restore ended " + restore.phase()
+                        + ". " : "") + (check.passed() ? "" : "the restored objects differ from their source."));
+                return new Outcome(ok ? 0 : 1, backup, backups, restore, check);
+            }
+        } catch (KBackupException e) {
+            out.println();
+            out.println("FAILED: " + e.getMessage());
+            return new Outcome(1, backup, backups, restore, null);
+        } catch (UnsupportedOperationException e) {
+            out.println();
+            out.println("FAILED: not available in this build: " + e.getMessage());
+            return new Outcome(1, backup, backups, restore, null);
+        }
+    }
+
+    private static String describe(List<ObjectRef> objects) {
+        Map<String, Long> byKind = objects.stream()
+                .collect(Collectors.groupingBy(ObjectRef::kind, java.util.LinkedHashMap::new, Collectors.counting()));
+        return byKind.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String seconds(long startNanos) {
+        return String.format("%.1f s", (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    private static String indent(String text) {
+        return text.lines().map(l -> "   " + l).collect(Collectors.joining("\n"));
+    }
+}

@@ -1,0 +1,152 @@
+package io.kbackup.examples.bench;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kbackup.BackupInfo;
+import io.kbackup.BackupLocation;
+import io.kbackup.BackupPhase;
+import io.kbackup.BackupPlan;
+import io.kbackup.core.KBackup;
+import io.kbackup.core.direct.DirectEngine;
+import io.kbackup.core.direct.DirectOptions;
+import io.kbackup.examples.Logging;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Backup benchmark: one run measures, on the same seeded cluster and with the same client settings,
+ * <ol>
+ *   <li>a plain paged list of every listable type (fabric8, {@code limit=500}, items deserialised and dropped): the
+ *       floor any backup has to pay;</li>
+ *   <li>a kbackup backup (DirectEngine) of the whole cluster to a local folder;</li>
+ *   <li>{@code kubectl get <every type> -A -o json}, what a user does by hand (skipped if kubectl is absent).</li>
+ * </ol>
+ * Each list/backup phase reports wall time, objects/s and this JVM's heap ({@link HeapMeter}).
+ *
+ * <p>Options: {@code --objects N} (10000), {@code --namespaces M} (N/200), {@code --server in-process|separate}
+ * (in-process; separate runs the API server in a child JVM so the heap figures are the client's alone),
+ * {@code --server-heap 4g}, {@code --page-size 500}, {@code --repeat R} (1: list and backup alternate R times),
+ * {@code --kubectl PATH} (/usr/bin/kubectl), {@code --no-kubectl}. See examples/BENCHMARKS.md.
+ */
+public final class BackupBenchmark {
+
+    private BackupBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Logging.quiet();
+        Args a;
+        try {
+            a = Args.parse(args, Set.of("--objects", "--namespaces", "--server", "--server-heap", "--page-size", "--repeat",
+                    "--kubectl"), Set.of("--no-kubectl"));
+        } catch (IllegalArgumentException e) {
+            System.out.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        int objects = a.getInt("--objects", 10_000);
+        int namespaces = a.getInt("--namespaces", Workload.defaultNamespaces(objects));
+        boolean separate = a.get("--server", "in-process").equals("separate");
+        int pageSize = a.getInt("--page-size", 500);
+        int repeat = Math.max(1, a.getInt("--repeat", 1));
+        System.exit(run(objects, namespaces, separate, a.get("--server-heap", "4g"), pageSize, repeat,
+                a.flag("--no-kubectl") ? null : Kubectl.find(a.get("--kubectl", "/usr/bin/kubectl")),
+                a.get("--kubectl", "/usr/bin/kubectl")));
+    }
+
+    static int run(int objects, int namespaces, boolean separate, String serverHeap, int pageSize, int repeat,
+                   Path kubectl, String kubectlAsked) throws Exception {
+        System.out.println("kbackup backup benchmark");
+        System.out.println("  machine: " + Report.machine());
+        System.out.println("  content: " + objects + " objects in " + namespaces + " namespaces (+" + namespaces
+                + " Namespace objects): 40% ConfigMaps and 30% Secrets of 1-4 KiB, 15% Deployments, 15% Services");
+        Path work = Files.createTempDirectory("kbackup-bench-");
+        long t0 = System.nanoTime();
+        try (BenchCluster cluster = separate
+                ? BenchCluster.separate(Workload.Kind.MIXED, objects, namespaces, serverHeap)
+                : BenchCluster.inProcess(Workload.Kind.MIXED, objects, namespaces);
+             KubernetesClient client = cluster.client()) {
+            List<ApiTypes.Type> types = ApiTypes.discover(client);
+            System.out.println("  API server: EmbeddedCluster " + cluster.where() + (separate ? " -Xmx" + serverHeap : "")
+                    + ", " + cluster.seeded() + " objects seeded in " + Report.seconds(System.nanoTime() - t0)
+                    + "; " + types.size() + " listable resource types; page size " + pageSize);
+            System.out.println();
+
+            Report report = new Report("phase", "wall time", "objects", "objects/s", "peak heap used",
+                    "peak after GC", "above baseline", "GCs");
+            // warm-up: JIT of client and server, not reported as a result
+            long[] n = new long[1];
+            measure("paged list (warm-up)", report, () -> n[0] = ApiTypes.listAll(client, types, pageSize, o -> { }), n);
+
+            DirectOptions options = DirectOptions.builder().pageSize(pageSize).build();
+            long bestList = Long.MAX_VALUE;
+            long bestBackup = Long.MAX_VALUE;
+            boolean backupOk = true;
+            List<String> notes = new ArrayList<>();
+            for (int r = 1; r <= repeat; r++) {
+                String suffix = repeat > 1 ? " #" + r : "";
+                bestList = Math.min(bestList, measure("paged list" + suffix, report,
+                        () -> n[0] = ApiTypes.listAll(client, types, pageSize, o -> { }), n));
+                Path folder = work.resolve("backups-" + r);
+                BackupInfo[] info = new BackupInfo[1];
+                try (DirectEngine engine = KBackup.direct(client, options)) {
+                    BackupPlan plan = BackupPlan.builder().name("bench-" + r)
+                            .location(BackupLocation.localFolder(folder).build()).build();
+                    long took = measure("kbackup backup" + suffix, report, () -> {
+                        info[0] = engine.backup(plan).await(Duration.ofHours(1));
+                        n[0] = info[0].itemsBackedUp();
+                    }, n);
+                    bestBackup = Math.min(bestBackup, took);
+                }
+                if (info[0].phase() != BackupPhase.Completed) {
+                    backupOk = false;
+                    notes.add("backup " + info[0].name() + " ended " + info[0].phase() + " (" + info[0].errors()
+                            + " errors" + info[0].failure().map(f -> ": " + f).orElse("") + ")");
+                }
+                notes.add("backup " + info[0].name() + ": " + info[0].itemsBackedUp() + " items, "
+                        + HeapMeter.mib(Report.sizeOf(folder)) + " in the bucket folder");
+                Report.deleteTree(folder);
+            }
+
+            if (kubectl != null) {
+                Path kubeconfig = cluster.writeKubeconfig(work.resolve("kubeconfig"));
+                Kubectl.Run k = Kubectl.getAll(kubectl, kubeconfig, types, work);
+                report.row("kubectl get -A -o json", Report.seconds(k.nanos()), "-", "-",
+                        "rss " + HeapMeter.mib(k.peakRssBytes()), "-", "-", "-");
+                notes.add("kubectl " + kubectl + ": exit " + k.exitCode() + ", " + HeapMeter.mib(k.outputBytes())
+                        + " of JSON, peak RSS " + HeapMeter.mib(k.peakRssBytes())
+                        + (k.exitCode() != 0 ? "; stderr: " + k.stderrTail().strip() : ""));
+            } else {
+                notes.add("kubectl: skipped (" + kubectlAsked + " not found or --no-kubectl)");
+            }
+
+            System.out.print(report.render("  "));
+            System.out.println();
+            notes.forEach(s -> System.out.println("  " + s));
+            double ratio = (double) bestBackup / bestList;
+            System.out.println("  backup / paged list (best of " + repeat + "): " + Report.ratio(ratio)
+                    + " -> target <= 1.5x " + (ratio <= 1.5 ? "MET" : "MISSED"));
+            System.out.println("  heap: peak used = highest sample of used heap (5 ms); peak after GC = highest occupancy"
+                    + " after a collection; above baseline = that minus the live heap before the phase"
+                    + (separate ? "" : " (the in-process API server's store is in the baseline)"));
+            return backupOk ? 0 : 1;
+        } finally {
+            Report.deleteTree(work);
+        }
+    }
+
+    /** Runs one phase under a {@link HeapMeter}, adds its row, returns its wall time in nanoseconds. */
+    static long measure(String phase, Report report, Runnable body, long[] count) {
+        HeapMeter meter = new HeapMeter().start();
+        long t0 = System.nanoTime();
+        body.run();
+        long nanos = System.nanoTime() - t0;
+        HeapMeter.Reading h = meter.stop();
+        report.row(phase, Report.seconds(nanos), Long.toString(count[0]), Report.rate(count[0], nanos),
+                HeapMeter.mib(h.peakUsed()), h.gcCount() == 0 ? "-" : HeapMeter.mib(h.peakLive()),
+                h.gcCount() == 0 ? "-" : HeapMeter.mib(h.phaseLive()), Long.toString(h.gcCount()));
+        return nanos;
+    }
+}

@@ -1,0 +1,133 @@
+package io.kbackup.examples.bench;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.kbackup.testkit.cluster.EmbeddedCluster;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An {@link EmbeddedCluster} for a benchmark, either in this JVM or in a child JVM started with
+ * {@link ClusterServer} (so that the server's store does not count against this JVM's heap).
+ */
+public final class BenchCluster implements AutoCloseable {
+
+    private final EmbeddedCluster inProcess;
+    private final Process child;
+    private final String url;
+    private final long seeded;
+
+    private BenchCluster(EmbeddedCluster inProcess, Process child, String url, long seeded) {
+        this.inProcess = inProcess;
+        this.child = child;
+        this.url = url;
+        this.seeded = seeded;
+    }
+
+    /** An empty cluster in this JVM. */
+    public static BenchCluster inProcess() {
+        EmbeddedCluster c = EmbeddedCluster.start();
+        return new BenchCluster(c, null, c.url(), 0);
+    }
+
+    /** A cluster in this JVM seeded (bulk, without HTTP) with the given content. */
+    public static BenchCluster inProcess(Workload.Kind kind, int objects, int namespaces) {
+        EmbeddedCluster c = EmbeddedCluster.start();
+        long n = c.seed(Workload.of(kind, objects, namespaces));
+        return new BenchCluster(c, null, c.url(), n);
+    }
+
+    /**
+     * A cluster in a child JVM ({@code java -Xmx<heap> -cp <this classpath> ClusterServer ...}) seeded with the given
+     * content; waits until it is ready.
+     */
+    public static BenchCluster separate(Workload.Kind kind, int objects, int namespaces, String heap) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "-XX:+UseParallelGC",
+                "-cp", System.getProperty("java.class.path"),
+                ClusterServer.class.getName(),
+                "--kind", kind.name(), "--objects", Integer.toString(objects), "--namespaces", Integer.toString(namespaces)));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith("READY ")) {
+                    String[] parts = line.split(" ");
+                    return new BenchCluster(null, p, parts[1], Long.parseLong(parts[2]));
+                }
+            }
+            p.destroy();
+            throw new IllegalStateException("the cluster server process ended before it was ready (exit " + p.waitFor() + ")");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the cluster server process", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the cluster server", e);
+        }
+    }
+
+    /** Where the server runs, for reports. */
+    public String where() {
+        return child == null ? "in this JVM" : "in a separate JVM (pid " + child.pid() + ")";
+    }
+
+    /** Objects seeded at start (excluding the cluster's default namespaces). */
+    public long seeded() {
+        return seeded;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** A new client of this cluster (JDK HTTP client, nothing read from ~/.kube); the caller closes it. */
+    public KubernetesClient client() {
+        if (inProcess != null) {
+            return inProcess.client();
+        }
+        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(url).withNamespace("default")
+                .withRequestTimeout(120_000).build();
+        return new KubernetesClientBuilder().withHttpClientFactory(new JdkHttpClientFactory()).withConfig(config).build();
+    }
+
+    /** Writes a kubeconfig for kubectl. */
+    public Path writeKubeconfig(Path file) throws IOException {
+        String yaml = "apiVersion: v1\nkind: Config\nclusters:\n- name: bench\n  cluster:\n    server: " + url + "\n"
+                + "users:\n- name: bench\n  user: {}\ncontexts:\n- name: bench\n  context:\n    cluster: bench\n"
+                + "    user: bench\n    namespace: default\ncurrent-context: bench\n";
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    @Override
+    public void close() {
+        if (inProcess != null) {
+            inProcess.close();
+        }
+        if (child != null) {
+            try {
+                child.getOutputStream().close(); // the server exits at end of input
+                if (!child.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    child.destroy();
+                }
+            } catch (IOException e) {
+                child.destroy();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                child.destroy();
+            }
+        }
+    }
+}

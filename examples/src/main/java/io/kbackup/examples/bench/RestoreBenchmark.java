@@ -1,0 +1,209 @@
+package io.kbackup.examples.bench;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kbackup.BackupInfo;
+import io.kbackup.BackupLocation;
+import io.kbackup.BackupPhase;
+import io.kbackup.BackupPlan;
+import io.kbackup.RestoreInfo;
+import io.kbackup.RestorePhase;
+import io.kbackup.RestorePlan;
+import io.kbackup.core.KBackup;
+import io.kbackup.core.direct.DirectEngine;
+import io.kbackup.core.direct.DirectOptions;
+import io.kbackup.examples.Logging;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Restore benchmark: restores the same backup two ways into fresh clusters, in one run:
+ * <ol>
+ *   <li>kbackup's restore (DirectEngine, {@code restoreConcurrency} parallel creates);</li>
+ *   <li>a one-at-a-time create loop over the same objects in Velero's restore order (namespaces, secrets,
+ *       configmaps, services, then the rest alphabetically), the objects prepared beforehand as Velero's restore
+ *       prepares them (uid, resourceVersion, timestamps, generation, managedFields, ownerReferences and status
+ *       removed, velero.io labels added): Velero restores one item at a time.</li>
+ * </ol>
+ *
+ * <p>Options: {@code --kind mixed|secrets} (mixed: the backup benchmark's content; secrets: Velero issue #6845,
+ * N Secrets in one namespace), {@code --objects N} (10000; 31000 for #6845), {@code --namespaces M} (N/200),
+ * {@code --concurrency C} (DirectOptions default 16), {@code --page-size 500}. See examples/BENCHMARKS.md.
+ */
+public final class RestoreBenchmark {
+
+    private static final List<String> VELERO_ORDER = List.of("Namespace", "PersistentVolume", "PersistentVolumeClaim",
+            "ServiceAccount", "Secret", "ConfigMap", "Pod", "ReplicaSet", "Endpoints", "Service");
+    private static final Set<String> DEFAULT_NAMESPACES = Set.of("default", "kube-system", "kube-public", "kube-node-lease");
+
+    private RestoreBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Logging.quiet();
+        Args a;
+        try {
+            a = Args.parse(args, Set.of("--kind", "--objects", "--namespaces", "--concurrency", "--page-size"), Set.of());
+        } catch (IllegalArgumentException e) {
+            System.out.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Workload.Kind kind = Workload.Kind.valueOf(a.get("--kind", "mixed").toUpperCase(java.util.Locale.ROOT));
+        int objects = a.getInt("--objects", kind == Workload.Kind.SECRETS ? 31_000 : 10_000);
+        int namespaces = kind == Workload.Kind.SECRETS ? 1 : a.getInt("--namespaces", Workload.defaultNamespaces(objects));
+        int concurrency = a.getInt("--concurrency", DirectOptions.defaults().restoreConcurrency());
+        System.exit(run(kind, objects, namespaces, concurrency, a.getInt("--page-size", 500)));
+    }
+
+    static int run(Workload.Kind kind, int objects, int namespaces, int concurrency, int pageSize) throws Exception {
+        System.out.println("kbackup restore benchmark");
+        System.out.println("  machine: " + Report.machine());
+        System.out.println("  content: " + (kind == Workload.Kind.SECRETS
+                ? objects + " Secrets of 1-4 KiB in one namespace (Velero issue #6845)"
+                : objects + " objects in " + namespaces + " namespaces: 40% ConfigMaps and 30% Secrets of 1-4 KiB,"
+                + " 15% Deployments, 15% Services"));
+        System.out.println("  API servers: EmbeddedCluster in this JVM (source and each target); restore concurrency "
+                + concurrency);
+        Path work = Files.createTempDirectory("kbackup-bench-");
+        BackupLocation location = BackupLocation.localFolder(work.resolve("backups")).build();
+        DirectOptions options = DirectOptions.builder().pageSize(pageSize).restoreConcurrency(concurrency).build();
+        try {
+            BackupInfo backup;
+            List<GenericKubernetesResource> items = new ArrayList<>();
+            try (BenchCluster source = BenchCluster.inProcess(kind, objects, namespaces);
+                 KubernetesClient client = source.client();
+                 DirectEngine engine = KBackup.direct(client, options)) {
+                long t0 = System.nanoTime();
+                backup = engine.backup(BackupPlan.builder().name("restore-bench").location(location).build())
+                        .await(Duration.ofHours(1));
+                System.out.println("  backup of the source: " + backup.phase() + ", " + backup.itemsBackedUp()
+                        + " items in " + Report.seconds(System.nanoTime() - t0));
+                if (backup.phase() != BackupPhase.Completed) {
+                    System.out.println("FAILED: the backup did not complete: " + backup.failure().orElse(""));
+                    return 1;
+                }
+                List<ApiTypes.Type> types = ApiTypes.discover(client);
+                ApiTypes.listAll(client, types, pageSize, o -> {
+                    if (restorable(o)) {
+                        items.add(preparedAsVelero(o, backup.name()));
+                    }
+                });
+            }
+            items.sort(Comparator.comparingInt(RestoreBenchmark::veleroRank)
+                    .thenComparing(o -> o.getKind() + "/" + o.getMetadata().getNamespace() + "/" + o.getMetadata().getName()));
+            System.out.println("  objects to restore (excluding the default namespaces): " + items.size());
+            System.out.println();
+
+            // warm-up of the create path (client and server JIT), not reported
+            try (BenchCluster scratch = BenchCluster.inProcess(); KubernetesClient c = scratch.client()) {
+                createOneAtATime(c, items.subList(0, Math.min(items.size(), 1000)));
+            }
+
+            Report report = new Report("method", "wall time", "objects", "objects/s", "created", "existing/skipped",
+                    "failed", "peak heap used");
+            long restoreNanos;
+            RestoreInfo info;
+            try (BenchCluster target = BenchCluster.inProcess(); KubernetesClient c = target.client();
+                 DirectEngine engine = KBackup.direct(c, options)) {
+                HeapMeter meter = new HeapMeter().start();
+                long t0 = System.nanoTime();
+                info = engine.restore(RestorePlan.builder().location(location).backupName(backup.name()).build())
+                        .await(Duration.ofHours(1));
+                restoreNanos = System.nanoTime() - t0;
+                HeapMeter.Reading h = meter.stop();
+                report.row("kbackup restore", Report.seconds(restoreNanos), Long.toString(info.itemsRestored()),
+                        Report.rate(info.itemsRestored(), restoreNanos), Long.toString(info.created()),
+                        Long.toString(info.skipped()), Long.toString(info.failed()), HeapMeter.mib(h.peakUsed()));
+            }
+            long serialNanos;
+            Counts serial;
+            try (BenchCluster target = BenchCluster.inProcess(); KubernetesClient c = target.client()) {
+                HeapMeter meter = new HeapMeter().start();
+                long t0 = System.nanoTime();
+                serial = createOneAtATime(c, items);
+                serialNanos = System.nanoTime() - t0;
+                HeapMeter.Reading h = meter.stop();
+                report.row("one at a time (Velero's way)", Report.seconds(serialNanos),
+                        Long.toString(serial.created + serial.existing), Report.rate(serial.created + serial.existing,
+                                serialNanos), Long.toString(serial.created), Long.toString(serial.existing),
+                        Long.toString(serial.failed), HeapMeter.mib(h.peakUsed()));
+            }
+            System.out.print(report.render("  "));
+            System.out.println();
+            double speedup = (double) serialNanos / restoreNanos;
+            System.out.println("  kbackup restore: " + info.phase() + ", " + info.errors().size() + " errors, "
+                    + info.warnings().size() + " warnings");
+            info.errors().stream().limit(5).forEach(e -> System.out.println("    error: " + e));
+            System.out.println("  speed-up over one at a time: " + Report.ratio(speedup) + " -> target >= 5x "
+                    + (speedup >= 5 ? "MET" : "MISSED"));
+            System.out.println("  (the serial loop's objects were prepared in memory before timing; the restore reads"
+                    + " and unpacks the backup from the local folder inside its time)");
+            return info.phase() == RestorePhase.Completed && serial.failed == 0 ? 0 : 1;
+        } finally {
+            Report.deleteTree(work);
+        }
+    }
+
+    /** Counts of a create loop. */
+    record Counts(long created, long existing, long failed) {}
+
+    static Counts createOneAtATime(KubernetesClient client, List<GenericKubernetesResource> items) {
+        long created = 0;
+        long existing = 0;
+        long failed = 0;
+        for (GenericKubernetesResource o : items) {
+            try {
+                client.resource(o).create();
+                created++;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409) {
+                    existing++;
+                } else {
+                    failed++;
+                }
+            }
+        }
+        return new Counts(created, existing, failed);
+    }
+
+    private static boolean restorable(GenericKubernetesResource o) {
+        String kind = o.getKind();
+        if (kind.equals("Node") || kind.equals("Event")) {
+            return false;
+        }
+        return !(kind.equals("Namespace") && DEFAULT_NAMESPACES.contains(o.getMetadata().getName()));
+    }
+
+    private static int veleroRank(GenericKubernetesResource o) {
+        int i = VELERO_ORDER.indexOf(o.getKind());
+        return i < 0 ? VELERO_ORDER.size() : i;
+    }
+
+    /** What Velero's restore does to an item before it creates it. */
+    private static GenericKubernetesResource preparedAsVelero(GenericKubernetesResource o, String backupName) {
+        ObjectMeta m = o.getMetadata();
+        m.setUid(null);
+        m.setResourceVersion(null);
+        m.setCreationTimestamp(null);
+        m.setGeneration(null);
+        m.setManagedFields(null);
+        m.setOwnerReferences(null);
+        m.setSelfLink(null);
+        m.setGenerateName(null);
+        Map<String, String> labels = m.getLabels() == null ? new HashMap<>() : new HashMap<>(m.getLabels());
+        labels.put("velero.io/backup-name", backupName);
+        labels.put("velero.io/restore-name", backupName + "-serial");
+        m.setLabels(labels);
+        o.getAdditionalProperties().remove("status");
+        return o;
+    }
+}
