@@ -58,6 +58,16 @@ final class Report {
                 + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
     }
 
+    /** CPU time used by this process so far (all threads, incl. an in-process API server and GC). */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** The system's 1-minute load average, e.g. {@code 3.2}. */
+    static String load() {
+        return String.format(Locale.ROOT, "%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
     static String seconds(long nanos) {
         return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
     }
