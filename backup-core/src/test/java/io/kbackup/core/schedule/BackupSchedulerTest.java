@@ -108,6 +108,12 @@ class BackupSchedulerTest {
                 "expected " + expected + " finished backups of " + prefix + ", have " + backups(prefix));
     }
 
+    /** Waits until every backup the scheduler started has ended, so the clock can move on. */
+    private void awaitQuiet() {
+        await(() -> count(SchedulerEvent.Type.STARTED) == count(SchedulerEvent.Type.COMPLETED) + count(SchedulerEvent.Type.FAILED),
+                "runs still in progress: " + events);
+    }
+
     private static void await(BooleanSupplier condition, String message) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!condition.getAsBoolean()) {
@@ -189,6 +195,7 @@ class BackupSchedulerTest {
             while (clock.instant().isBefore(Instant.parse("2026-04-02T00:00:00Z"))) {
                 clock.advance(Duration.ofMinutes(10));
                 s.runOnce();
+                awaitQuiet();
             }
             // 01:30 local on 28, 29 (the day of the change), 30, 31 March, 1 and 2 April (= 1 April 23:30 UTC)
             awaitIdle("dst", 6);
@@ -269,7 +276,7 @@ class BackupSchedulerTest {
 
     @Test
     void expiredBackupsAreSweptButNotUnexpiredOrRunningOnes() {
-        BackupPlan p = plan("exp", Schedule.cron("0 * * * *")).toBuilder().expiry(Duration.ofHours(2)).build();
+        BackupPlan p = plan("exp", Schedule.cron("0 * * * *")).toBuilder().expiry(Duration.ofMinutes(150)).build();
         try (BackupScheduler s = scheduler(engine)) {
             s.add(p);
             for (int h = 11; h <= 13; h++) {
@@ -277,12 +284,12 @@ class BackupSchedulerTest {
                 s.runOnce();
                 awaitIdle("exp", h - 10);
             }
-            // 14:00: the 14:00 run is held in progress; 11:00's backup expired at 13:00, 12:00's expires exactly now
+            // 15:00: the 15:00 run is held in progress (the gate is shut)
             gated.close();
-            clock.set(Instant.parse("2026-11-21T14:00:00Z"));
+            clock.set(Instant.parse("2026-11-21T15:00:00Z"));
             s.runOnce();
             s.sweepNow();
-            // 11:00's backup expired at 13:00 and 12:00's at 14:00; 13:00's has an hour left; 14:00's is running
+            // 11:00's backup expired at 13:30 and 12:00's at 14:30; 13:00's has half an hour left
             assertThat(backups("exp")).extracting(BackupInfo::name)
                     .doesNotContain("exp-20261121110000", "exp-20261121120000").contains("exp-20261121130000");
             assertThat(count(SchedulerEvent.Type.DELETED)).isEqualTo(2);
