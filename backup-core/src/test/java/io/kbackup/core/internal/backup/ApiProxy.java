@@ -70,7 +70,12 @@ final class ApiProxy implements AutoCloseable {
 
     /** Delays every matching request. */
     ApiProxy delay(Predicate<String> request, long millis) {
-        faults.add(new Fault(request, 0, new AtomicInteger(Integer.MAX_VALUE), millis));
+        return delay(request, millis, Integer.MAX_VALUE);
+    }
+
+    /** Delays the next {@code times} matching requests. */
+    ApiProxy delay(Predicate<String> request, long millis, int times) {
+        faults.add(new Fault(request, 0, new AtomicInteger(times), millis));
         return this;
     }
 

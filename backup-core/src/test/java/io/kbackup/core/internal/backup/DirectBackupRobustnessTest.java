@@ -89,6 +89,27 @@ class DirectBackupRobustnessTest {
     }
 
     @Test
+    void anExpiredContinueTokenRestartsTheListWithoutDuplicatesOrGaps() throws Exception {
+        try (EmbeddedCluster short410 = EmbeddedCluster.builder().continueTokenTtl(Duration.ofMillis(300)).start();
+                ApiProxy slow = new ApiProxy(short410.url());
+                KubernetesClient c = slow.client();
+                DirectEngine engine = KBackup.direct(c, DirectOptions.builder().pageSize(10).build())) {
+            short410.seed(Stream.concat(Stream.of(namespace("bulk")),
+                    IntStream.range(0, 100).mapToObj(i -> configMap("bulk", String.format("cm-%03d", i), Map.of()))));
+            slow.delay(r -> r.startsWith("GET /api/v1/namespaces/bulk/configmaps?") && r.contains("continue="), 600, 1);
+            BackupInfo info = engine.backup(BackupPlan.builder().name("expired").location(location).includedNamespaces("bulk")
+                    .build()).await(WAIT);
+
+            assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(info.itemsBackedUp()).isEqualTo(101);
+            List<String> names = io.kbackup.core.internal.layout.TarArchiveWriterTestAccess.gnuList(folder.resolve("backups/expired/expired.tar.gz"));
+            assertThat(names).doesNotHaveDuplicates().hasSize(2 * 101 + 1);
+            assertThat(slow.requests().stream().filter(r -> r.startsWith("GET /api/v1/namespaces/bulk/configmaps?")
+                    && !r.contains("continue=")).count()).as("the list started twice").isEqualTo(2);
+        }
+    }
+
+    @Test
     void retriesTransientApiErrorsWithBackoff() throws Exception {
         proxy.fail(r -> r.startsWith("GET /api/v1/namespaces/bulk/configmaps?"), 500, 2)
                 .fail(r -> r.startsWith("GET /api/v1/namespaces/bulk/configmaps?") && r.contains("continue="), 429, 1)
