@@ -25,6 +25,7 @@ import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
+import io.kbackup.testkit.cluster.EmbeddedCluster;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -42,14 +43,14 @@ class RestoreVeleroLayoutIT {
     @TempDir
     Path bucket;
 
-    private MockCluster cluster;
+    private EmbeddedCluster cluster;
     private KubernetesClient k8s;
     private DirectEngine engine;
     private BackupLocation location;
 
     @BeforeEach
     void setUp() {
-        cluster = MockCluster.start();
+        cluster = EmbeddedCluster.start();
         k8s = cluster.client();
         engine = KBackup.direct(k8s, DirectOptions.builder().crdEstablishTimeout(Duration.ofSeconds(2)).build());
         location = BackupLocation.localFolder(bucket).build();
@@ -193,7 +194,7 @@ class RestoreVeleroLayoutIT {
         var handle = engine.restore(plan().restoreName("bad").build());
         assertThatThrownBy(() -> handle.await(WAIT)).isInstanceOf(CorruptBackupException.class).hasMessageContaining("integrity manifest");
         assertThat(handle.phase()).isEqualTo(RestorePhase.FailedValidation);
-        assertThat(k8s.namespaces().list().getItems()).isEmpty();
+        assertThat(k8s.namespaces().withName("shop").get()).isNull();
         assertThat(k8s.configMaps().inAnyNamespace().list().getItems()).isEmpty();
         assertThatThrownBy(() -> engine.preview(plan().build())).isInstanceOf(CorruptBackupException.class);
         assertThat(gunzipJson(new BucketLayout(location).restoreResults("bad")).path("errors").path("velero").get(0).asText())
