@@ -28,8 +28,10 @@ import java.util.TreeSet;
  *       {@code healthCheckNodePort};</li>
  *   <li>Pod {@code nodeName} and {@code priority};</li>
  *   <li>PersistentVolume {@code claimRef.uid}/{@code resourceVersion} (the claim's namespace is compared mapped);
- *       PersistentVolumeClaim {@code volume.kubernetes.io/selected-node}, and when its volume is re-provisioned
- *       (reclaim policy Delete, no snapshot) {@code volumeName} and the bind annotations.</li>
+ *       the bind annotations {@code pv.kubernetes.io/bind-completed} and {@code pv.kubernetes.io/bound-by-controller}
+ *       of volumes and claims (Velero's {@code resetVolumeBindingInfo}); PersistentVolumeClaim
+ *       {@code volume.kubernetes.io/selected-node}, and {@code volumeName} when its volume is provisioned again
+ *       (reclaim policy Delete, no snapshot).</li>
  * </ul>
  *
  * <p>Objects Velero never restores are expected to be absent and reported as "not restored by design": nodes,
@@ -233,11 +235,8 @@ public final class RoundTripCheck {
             if (annotations != null) {
                 if (kind.equals("PersistentVolumeClaim")) {
                     annotations.remove("volume.kubernetes.io/selected-node");
-                    if (reprovisionedClaim) {
-                        BIND_ANNOTATIONS.forEach(annotations::remove);
-                    }
                 }
-                if (kind.equals("PersistentVolume")) {
+                if (kind.equals("PersistentVolumeClaim") || kind.equals("PersistentVolume")) {
                     BIND_ANNOTATIONS.forEach(annotations::remove);
                 }
                 if (annotations.isEmpty()) {
