@@ -30,7 +30,7 @@ public final class ApiTypes {
             return group.isEmpty() ? plural : plural + "." + group;
         }
 
-        ResourceDefinitionContext context() {
+        public ResourceDefinitionContext context() {
             return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withPlural(plural)
                     .withKind(kind).withNamespaced(namespaced).build();
         }

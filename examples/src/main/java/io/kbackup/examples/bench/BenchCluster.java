@@ -26,6 +26,7 @@ public final class BenchCluster implements AutoCloseable {
     private final Process child;
     private final String url;
     private final long seeded;
+    private LatencyProxy proxy;
 
     private BenchCluster(EmbeddedCluster inProcess, Process child, String url, long seeded) {
         this.inProcess = inProcess;
@@ -78,6 +79,18 @@ public final class BenchCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Puts a {@link LatencyProxy} in front of the server: clients made afterwards by {@link #client()} see
+     * {@code 2 x oneWayDelayMs} more per round trip. 0 leaves the cluster as it is.
+     */
+    public BenchCluster withLatency(double oneWayDelayMs) throws IOException {
+        if (oneWayDelayMs > 0) {
+            java.net.URI u = java.net.URI.create(url);
+            proxy = new LatencyProxy(u.getHost(), u.getPort(), oneWayDelayMs);
+        }
+        return this;
+    }
+
     /** Where the server runs, for reports. */
     public String where() {
         return child == null ? "in this JVM" : "in a separate JVM (pid " + child.pid() + ")";
@@ -94,10 +107,8 @@ public final class BenchCluster implements AutoCloseable {
 
     /** A new client of this cluster (JDK HTTP client, nothing read from ~/.kube); the caller closes it. */
     public KubernetesClient client() {
-        if (inProcess != null) {
-            return inProcess.client();
-        }
-        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(url).withNamespace("default")
+        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(proxy != null ? proxy.url() : url)
+                .withNamespace("default")
                 .withRequestTimeout(120_000).build();
         return new KubernetesClientBuilder().withHttpClientFactory(new JdkHttpClientFactory()).withConfig(config).build();
     }
@@ -113,6 +124,9 @@ public final class BenchCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        if (proxy != null) {
+            proxy.close();
+        }
         if (inProcess != null) {
             inProcess.close();
         }

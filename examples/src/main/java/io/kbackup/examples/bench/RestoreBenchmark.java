@@ -51,7 +51,8 @@ public final class RestoreBenchmark {
         Logging.quiet();
         Args a;
         try {
-            a = Args.parse(args, Set.of("--kind", "--objects", "--namespaces", "--concurrency", "--page-size"), Set.of());
+            a = Args.parse(args, Set.of("--kind", "--objects", "--namespaces", "--concurrency", "--page-size", "--latency-ms"),
+                    Set.of());
         } catch (IllegalArgumentException e) {
             System.out.println(e.getMessage());
             System.exit(2);
@@ -61,10 +62,12 @@ public final class RestoreBenchmark {
         int objects = a.getInt("--objects", kind == Workload.Kind.SECRETS ? 31_000 : 10_000);
         int namespaces = kind == Workload.Kind.SECRETS ? 1 : a.getInt("--namespaces", Workload.defaultNamespaces(objects));
         int concurrency = a.getInt("--concurrency", DirectOptions.defaults().restoreConcurrency());
-        System.exit(run(kind, objects, namespaces, concurrency, a.getInt("--page-size", 500)));
+        double latency = Double.parseDouble(a.get("--latency-ms", "0"));
+        System.exit(run(kind, objects, namespaces, concurrency, a.getInt("--page-size", 500), latency));
     }
 
-    static int run(Workload.Kind kind, int objects, int namespaces, int concurrency, int pageSize) throws Exception {
+    static int run(Workload.Kind kind, int objects, int namespaces, int concurrency, int pageSize, double latencyMs)
+            throws Exception {
         System.out.println("kbackup restore benchmark");
         System.out.println("  machine: " + Report.machine());
         System.out.println("  content: " + (kind == Workload.Kind.SECRETS
@@ -72,7 +75,8 @@ public final class RestoreBenchmark {
                 : objects + " objects in " + namespaces + " namespaces: 40% ConfigMaps and 30% Secrets of 1-4 KiB,"
                 + " 15% Deployments, 15% Services"));
         System.out.println("  API servers: EmbeddedCluster in this JVM (source and each target); restore concurrency "
-                + concurrency);
+                + concurrency + (latencyMs > 0 ? "; targets behind a proxy adding " + latencyMs + " ms each way ("
+                + (2 * latencyMs) + " ms per round trip)" : "; no added latency"));
         Path work = Files.createTempDirectory("kbackup-bench-");
         BackupLocation location = BackupLocation.localFolder(work.resolve("backups")).build();
         DirectOptions options = DirectOptions.builder().pageSize(pageSize).restoreConcurrency(concurrency).build();
@@ -104,38 +108,45 @@ public final class RestoreBenchmark {
             System.out.println();
 
             // warm-up of the create path (client and server JIT), not reported
-            try (BenchCluster scratch = BenchCluster.inProcess(); KubernetesClient c = scratch.client()) {
+            try (BenchCluster scratch = BenchCluster.inProcess().withLatency(latencyMs); KubernetesClient c = scratch.client()) {
                 createOneAtATime(c, items.subList(0, Math.min(items.size(), 1000)));
             }
 
-            Report report = new Report("method", "wall time", "objects", "objects/s", "created", "existing/skipped",
-                    "failed", "peak heap used");
+            Report report = new Report("method", "wall time", "CPU time", "objects", "objects/s", "created",
+                    "existing/skipped", "failed", "peak heap used", "load avg");
             long restoreNanos;
             RestoreInfo info;
-            try (BenchCluster target = BenchCluster.inProcess(); KubernetesClient c = target.client();
+            try (BenchCluster target = BenchCluster.inProcess().withLatency(latencyMs); KubernetesClient c = target.client();
                  DirectEngine engine = KBackup.direct(c, options)) {
                 HeapMeter meter = new HeapMeter().start();
+                long cpu0 = Report.processCpuNanos();
                 long t0 = System.nanoTime();
                 info = engine.restore(RestorePlan.builder().location(location).backupName(backup.name()).build())
                         .await(Duration.ofHours(1));
                 restoreNanos = System.nanoTime() - t0;
+                long cpu = Report.processCpuNanos() - cpu0;
                 HeapMeter.Reading h = meter.stop();
-                report.row("kbackup restore", Report.seconds(restoreNanos), Long.toString(info.itemsRestored()),
+                report.row("kbackup restore", Report.seconds(restoreNanos), Report.seconds(cpu),
+                        Long.toString(info.itemsRestored()),
                         Report.rate(info.itemsRestored(), restoreNanos), Long.toString(info.created()),
-                        Long.toString(info.skipped()), Long.toString(info.failed()), HeapMeter.mib(h.peakUsed()));
+                        Long.toString(info.skipped()), Long.toString(info.failed()), HeapMeter.mib(h.peakUsed()),
+                        Report.load());
+                System.out.println("  done: kbackup restore in " + Report.seconds(restoreNanos));
             }
             long serialNanos;
             Counts serial;
-            try (BenchCluster target = BenchCluster.inProcess(); KubernetesClient c = target.client()) {
+            try (BenchCluster target = BenchCluster.inProcess().withLatency(latencyMs); KubernetesClient c = target.client()) {
                 HeapMeter meter = new HeapMeter().start();
+                long cpu0 = Report.processCpuNanos();
                 long t0 = System.nanoTime();
                 serial = createOneAtATime(c, items);
                 serialNanos = System.nanoTime() - t0;
+                long cpu = Report.processCpuNanos() - cpu0;
                 HeapMeter.Reading h = meter.stop();
-                report.row("one at a time (Velero's way)", Report.seconds(serialNanos),
+                report.row("one at a time (Velero's way)", Report.seconds(serialNanos), Report.seconds(cpu),
                         Long.toString(serial.created + serial.existing), Report.rate(serial.created + serial.existing,
                                 serialNanos), Long.toString(serial.created), Long.toString(serial.existing),
-                        Long.toString(serial.failed), HeapMeter.mib(h.peakUsed()));
+                        Long.toString(serial.failed), HeapMeter.mib(h.peakUsed()), Report.load());
             }
             System.out.print(report.render("  "));
             System.out.println();
@@ -156,13 +167,27 @@ public final class RestoreBenchmark {
     /** Counts of a create loop. */
     record Counts(long created, long existing, long failed) {}
 
+    /**
+     * Creates {@code items} one after the other, each with one POST through a client resolved once per type (as
+     * Velero's dynamic client does), counting 409 Conflict as existing.
+     */
     static Counts createOneAtATime(KubernetesClient client, List<GenericKubernetesResource> items) {
         long created = 0;
         long existing = 0;
         long failed = 0;
+        Map<String, ApiTypes.Type> types = new HashMap<>();
+        for (ApiTypes.Type t : ApiTypes.discover(client)) {
+            types.put((t.group().isEmpty() ? t.version() : t.group() + "/" + t.version()) + "/" + t.kind(), t);
+        }
         for (GenericKubernetesResource o : items) {
             try {
-                client.resource(o).create();
+                ApiTypes.Type t = types.get(o.getApiVersion() + "/" + o.getKind());
+                var op = client.genericKubernetesResources(t.context());
+                if (t.namespaced()) {
+                    op.inNamespace(o.getMetadata().getNamespace()).resource(o).create();
+                } else {
+                    op.resource(o).create();
+                }
                 created++;
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 409) {
@@ -204,6 +229,11 @@ public final class RestoreBenchmark {
         labels.put("velero.io/restore-name", backupName + "-serial");
         m.setLabels(labels);
         o.getAdditionalProperties().remove("status");
+        if (o.getKind().equals("Service") && o.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec
+                && !"None".equals(spec.get("clusterIP"))) {
+            spec.remove("clusterIP");
+            spec.remove("clusterIPs");
+        }
         return o;
     }
 }
