@@ -51,7 +51,8 @@ public final class RestoreBenchmark {
         Logging.quiet();
         Args a;
         try {
-            a = Args.parse(args, Set.of("--kind", "--objects", "--namespaces", "--concurrency", "--page-size", "--latency-ms"),
+            a = Args.parse(args, Set.of("--kind", "--objects", "--namespaces", "--concurrency", "--page-size", "--latency-ms",
+                    "--server", "--server-heap"),
                     Set.of());
         } catch (IllegalArgumentException e) {
             System.out.println(e.getMessage());
@@ -63,18 +64,21 @@ public final class RestoreBenchmark {
         int namespaces = kind == Workload.Kind.SECRETS ? 1 : a.getInt("--namespaces", Workload.defaultNamespaces(objects));
         int concurrency = a.getInt("--concurrency", DirectOptions.defaults().restoreConcurrency());
         double latency = Double.parseDouble(a.get("--latency-ms", "0"));
-        System.exit(run(kind, objects, namespaces, concurrency, a.getInt("--page-size", 500), latency));
+        String server = a.get("--server", "in-process");
+        System.exit(run(kind, objects, namespaces, concurrency, a.getInt("--page-size", 500), latency,
+                server.equals("separate") ? a.get("--server-heap", "3g") : null));
     }
 
-    static int run(Workload.Kind kind, int objects, int namespaces, int concurrency, int pageSize, double latencyMs)
-            throws Exception {
+    static int run(Workload.Kind kind, int objects, int namespaces, int concurrency, int pageSize, double latencyMs,
+                   String separateHeap) throws Exception {
         System.out.println("kbackup restore benchmark");
         System.out.println("  machine: " + Report.machine());
         System.out.println("  content: " + (kind == Workload.Kind.SECRETS
                 ? objects + " Secrets of 1-4 KiB in one namespace (Velero issue #6845)"
                 : objects + " objects in " + namespaces + " namespaces: 40% ConfigMaps and 30% Secrets of 1-4 KiB,"
                 + " 15% Deployments, 15% Services"));
-        System.out.println("  API servers: EmbeddedCluster in this JVM (source and each target); restore concurrency "
+        System.out.println("  API servers: EmbeddedCluster " + (separateHeap == null ? "in this JVM"
+                : "each in a separate JVM (-Xmx" + separateHeap + ")") + " (source and each target); restore concurrency "
                 + concurrency + (latencyMs > 0 ? "; targets behind a proxy adding " + latencyMs + " ms each way ("
                 + (2 * latencyMs) + " ms per round trip)" : "; no added latency"));
         Path work = Files.createTempDirectory("kbackup-bench-");
@@ -83,7 +87,8 @@ public final class RestoreBenchmark {
         try {
             BackupInfo backup;
             List<GenericKubernetesResource> items = new ArrayList<>();
-            try (BenchCluster source = BenchCluster.inProcess(kind, objects, namespaces);
+            try (BenchCluster source = separateHeap == null ? BenchCluster.inProcess(kind, objects, namespaces)
+                         : BenchCluster.separate(kind, objects, namespaces, separateHeap);
                  KubernetesClient client = source.client();
                  DirectEngine engine = KBackup.direct(client, options)) {
                 long t0 = System.nanoTime();
@@ -108,15 +113,15 @@ public final class RestoreBenchmark {
             System.out.println();
 
             // warm-up of the create path (client and server JIT), not reported
-            try (BenchCluster scratch = BenchCluster.inProcess().withLatency(latencyMs); KubernetesClient c = scratch.client()) {
+            try (BenchCluster scratch = emptyCluster(separateHeap).withLatency(latencyMs); KubernetesClient c = scratch.client()) {
                 createOneAtATime(c, items.subList(0, Math.min(items.size(), 1000)));
             }
 
             Report report = new Report("method", "wall time", "CPU time", "objects", "objects/s", "created",
-                    "existing/skipped", "failed", "peak heap used", "load avg");
+                    "existing/skipped", "failed", "peak heap used", "peak after GC", "load avg");
             long restoreNanos;
             RestoreInfo info;
-            try (BenchCluster target = BenchCluster.inProcess().withLatency(latencyMs); KubernetesClient c = target.client();
+            try (BenchCluster target = emptyCluster(separateHeap).withLatency(latencyMs); KubernetesClient c = target.client();
                  DirectEngine engine = KBackup.direct(c, options)) {
                 HeapMeter meter = new HeapMeter().start();
                 long cpu0 = Report.processCpuNanos();
@@ -129,13 +134,13 @@ public final class RestoreBenchmark {
                 report.row("kbackup restore", Report.seconds(restoreNanos), Report.seconds(cpu),
                         Long.toString(info.itemsRestored()),
                         Report.rate(info.itemsRestored(), restoreNanos), Long.toString(info.created()),
-                        Long.toString(info.skipped()), Long.toString(info.failed()), HeapMeter.mib(h.peakUsed()),
+                        Long.toString(info.skipped()), Long.toString(info.failed()), HeapMeter.mib(h.peakUsed()), h.gcCount() == 0 ? "-" : HeapMeter.mib(h.peakLive()),
                         Report.load());
                 System.out.println("  done: kbackup restore in " + Report.seconds(restoreNanos));
             }
             long serialNanos;
             Counts serial;
-            try (BenchCluster target = BenchCluster.inProcess().withLatency(latencyMs); KubernetesClient c = target.client()) {
+            try (BenchCluster target = emptyCluster(separateHeap).withLatency(latencyMs); KubernetesClient c = target.client()) {
                 HeapMeter meter = new HeapMeter().start();
                 long cpu0 = Report.processCpuNanos();
                 long t0 = System.nanoTime();
@@ -146,7 +151,7 @@ public final class RestoreBenchmark {
                 report.row("one at a time (Velero's way)", Report.seconds(serialNanos), Report.seconds(cpu),
                         Long.toString(serial.created + serial.existing), Report.rate(serial.created + serial.existing,
                                 serialNanos), Long.toString(serial.created), Long.toString(serial.existing),
-                        Long.toString(serial.failed), HeapMeter.mib(h.peakUsed()), Report.load());
+                        Long.toString(serial.failed), HeapMeter.mib(h.peakUsed()), h.gcCount() == 0 ? "-" : HeapMeter.mib(h.peakLive()), Report.load());
             }
             System.out.print(report.render("  "));
             System.out.println();
@@ -162,6 +167,10 @@ public final class RestoreBenchmark {
         } finally {
             Report.deleteTree(work);
         }
+    }
+
+    private static BenchCluster emptyCluster(String separateHeap) {
+        return separateHeap == null ? BenchCluster.inProcess() : BenchCluster.separate(Workload.Kind.MIXED, 0, 0, separateHeap);
     }
 
     /** Counts of a create loop. */
