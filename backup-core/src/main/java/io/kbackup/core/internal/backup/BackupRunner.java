@@ -3,22 +3,119 @@ package io.kbackup.core.internal.backup;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupPlan;
+import io.kbackup.InvalidPlanException;
 import io.kbackup.core.direct.DirectOptions;
+import io.kbackup.core.internal.TrackedOperation;
+import io.kbackup.core.internal.layout.BucketLayout;
+import io.kbackup.spi.StorageProvider;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Runs DirectEngine backups. (Scaffold: implemented by the DirectEngine backup work.) */
+/**
+ * Starts DirectEngine backups: checks the plan and the location, then runs a {@link BackupJob} on
+ * its own thread pool and returns the handle at once. Several backups may run at once; two with the
+ * same name in the same location may not. Thread-safe.
+ */
 public final class BackupRunner implements AutoCloseable {
     private final KubernetesClient client;
     private final DirectOptions options;
+    private final ExecutorService pool;
+    private final Map<String, TrackedOperation.Backup> running = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     public BackupRunner(KubernetesClient client, DirectOptions options) {
         this.client = client;
         this.options = options;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "kbackup-backup-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
+    /**
+     * Validates the plan, checks that no backup of that name exists in the location, and starts.
+     *
+     * @throws InvalidPlanException when the plan cannot run (nothing has been written then)
+     */
     public BackupHandle start(BackupPlan plan) {
-        throw new UnsupportedOperationException("DirectEngine backup is not implemented yet");
+        if (closed) {
+            throw new IllegalStateException("This DirectEngine is closed; make a new one with KBackup.direct(client).");
+        }
+        validate(plan);
+        Instant start = options.clock().instant();
+        String name = plan.backupNameAt(start);
+        StorageProvider storage = options.storageProviders().open(plan.location());
+        BucketLayout layout = new BucketLayout(plan.location());
+        String runKey = plan.location().provider() + "|" + plan.location().bucket() + "|" + layout.backupDir(name);
+        TrackedOperation.Backup handle = new TrackedOperation.Backup(name);
+        boolean registered = false;
+        try {
+            if (running.putIfAbsent(runKey, handle) != null) {
+                throw new InvalidPlanException("A backup named '" + name + "' is already running in location '"
+                        + plan.location().name() + "'; wait for it or use another name or prefix.");
+            }
+            registered = true;
+            if (!storage.list(layout.backupDir(name), null, null, 1).blobs().isEmpty()) {
+                throw new InvalidPlanException("A backup named '" + name + "' already exists in location '"
+                        + plan.location().name() + "'; choose another name or prefix, or delete that backup first.");
+            }
+            String key = runKey;
+            BackupJob job = new BackupJob(client, options, plan, name, start, storage, handle);
+            pool.execute(() -> {
+                try {
+                    job.run();
+                } finally {
+                    running.remove(key, handle);
+                    storage.close();
+                }
+            });
+            return handle;
+        } catch (RuntimeException e) {
+            if (registered) {
+                running.remove(runKey, handle);
+            }
+            storage.close();
+            if (e instanceof RejectedExecutionException) {
+                throw new IllegalStateException("This DirectEngine is closed; make a new one with KBackup.direct(client).", e);
+            }
+            throw e;
+        }
     }
 
+    /**
+     * Checks what the DirectEngine cannot do (yet). Volume data ({@code includeAllDisks}) comes with
+     * CSI snapshots (issue 8): that work replaces this check and fills
+     * {@code BackupJob.ownSnapshots} before the items are listed.
+     */
+    static void validate(BackupPlan plan) {
+        if (plan.includeAllDisks()) {
+            throw new InvalidPlanException("BackupPlan: include all disks (volume data) is not supported yet by the"
+                    + " DirectEngine; set includeAllDisks(false) to back up the objects only, or use the VeleroEngine"
+                    + " for volume snapshots.");
+        }
+    }
+
+    /** Cancels running backups (they end Failed, "cancelled") and stops the pool. */
     @Override
-    public void close() {}
+    public void close() {
+        closed = true;
+        running.values().forEach(TrackedOperation::cancel);
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
 }

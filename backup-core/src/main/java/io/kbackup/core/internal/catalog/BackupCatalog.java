@@ -3,31 +3,156 @@ package io.kbackup.core.internal.catalog;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
+import io.kbackup.CorruptBackupException;
+import io.kbackup.InvalidPlanException;
+import io.kbackup.NotFoundException;
 import io.kbackup.core.direct.DirectOptions;
+import io.kbackup.core.internal.layout.BackupDocument;
+import io.kbackup.core.internal.layout.BucketLayout;
+import io.kbackup.spi.BlobInfo;
+import io.kbackup.spi.StorageProvider;
+import io.kbackup.spi.StorageProviders;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lists, describes and deletes backups in a location by reading Velero's layout; used by both
- * engines. (Scaffold: implemented by the DirectEngine backup work.)
+ * engines, and works on backups Velero wrote as well as ours. A backup exists when its
+ * {@code backups/<name>/velero-backup.json} does. Thread-safe.
+ *
+ * <p>Deletion order: {@code velero-backup.json} first, then our manifest, then everything else
+ * under {@code backups/<name>/}. So a deletion that stops part-way (crash, storage error) leaves
+ * files that no listing shows, never a backup that is listed (and claims to be complete) while its
+ * tarball is gone. Calling {@link #delete} again removes the leftovers. (Velero deletes in key
+ * order, which happens to put {@code velero-backup.json} near the end; we put it first on purpose.)
  */
 public final class BackupCatalog {
-    private final KubernetesClient client;
+    private static final Logger LOG = LoggerFactory.getLogger(BackupCatalog.class);
+    /** Kubernetes object names (DNS subdomain): what a Velero backup name can be. */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+    /** Newest first: by start time, else creation time; undated last; then by name, descending. */
+    private static final Comparator<BackupInfo> NEWEST_FIRST = Comparator
+            .comparing(BackupCatalog::when, Comparator.nullsLast(Comparator.<Instant>reverseOrder()))
+            .thenComparing(BackupInfo::name, Comparator.reverseOrder());
+
     private final DirectOptions options;
 
     public BackupCatalog(KubernetesClient client, DirectOptions options) {
-        this.client = client;
+        this(options);
+    }
+
+    /** A catalog that needs no cluster (listing only reads the location). */
+    public BackupCatalog(DirectOptions options) {
         this.options = options;
     }
 
+    /**
+     * Every backup in the location with a readable {@code velero-backup.json}, newest first. Folders
+     * without one (being written, half-deleted) and unreadable documents are skipped (logged).
+     */
     public List<BackupInfo> list(BackupLocation location) {
-        throw new UnsupportedOperationException("listing backups is not implemented yet");
+        return list(options.storageProviders(), location);
     }
 
+    /** As {@link #list(BackupLocation)} with the given providers. */
+    public static List<BackupInfo> list(StorageProviders providers, BackupLocation location) {
+        BucketLayout layout = new BucketLayout(location);
+        List<BackupInfo> out = new ArrayList<>();
+        try (StorageProvider storage = providers.open(location)) {
+            for (String prefix : storage.listPrefixes(layout.backupsPrefix(), "/")) {
+                String name = layout.backupNameOf(prefix + "x");
+                if (name == null) {
+                    continue;
+                }
+                try {
+                    byte[] bytes = storage.getBytes(layout.backupJson(name));
+                    BackupInfo info = BackupDocument.parse(name, bytes);
+                    if (!name.equals(info.name())) {
+                        LOG.warn("Skipping backups/{}/: its velero-backup.json names backup '{}'", name, info.name());
+                        continue;
+                    }
+                    out.add(info);
+                } catch (NotFoundException e) {
+                    LOG.debug("Skipping backups/{}/: no velero-backup.json (being written or deleted)", name);
+                } catch (CorruptBackupException e) {
+                    LOG.warn("Skipping backups/{}/: {}", name, e.getMessage());
+                }
+            }
+        }
+        out.sort(NEWEST_FIRST);
+        return out;
+    }
+
+    /**
+     * One backup's details, from its {@code velero-backup.json}.
+     *
+     * @throws NotFoundException      when the location has no such backup
+     * @throws CorruptBackupException when its {@code velero-backup.json} cannot be read
+     */
     public BackupInfo describe(BackupLocation location, String name) {
-        throw new UnsupportedOperationException("describing backups is not implemented yet");
+        checkName(name);
+        BucketLayout layout = new BucketLayout(location);
+        try (StorageProvider storage = options.storageProviders().open(location)) {
+            byte[] bytes;
+            try {
+                bytes = storage.getBytes(layout.backupJson(name));
+            } catch (NotFoundException e) {
+                throw notFound(location, name);
+            }
+            return BackupDocument.parse(name, bytes);
+        }
     }
 
+    /**
+     * Deletes every object under {@code backups/<name>/}: {@code velero-backup.json} first (see the
+     * class comment), then the manifest, then the rest.
+     *
+     * @throws NotFoundException when there is nothing under {@code backups/<name>/}
+     */
     public void delete(BackupLocation location, String name) {
-        throw new UnsupportedOperationException("deleting backups is not implemented yet");
+        checkName(name);
+        BucketLayout layout = new BucketLayout(location);
+        try (StorageProvider storage = options.storageProviders().open(location)) {
+            List<String> keys;
+            try (Stream<BlobInfo> blobs = storage.listAll(layout.backupDir(name))) {
+                keys = new ArrayList<>(blobs.map(BlobInfo::key).toList());
+            }
+            if (keys.isEmpty()) {
+                throw notFound(location, name);
+            }
+            int total = keys.size();
+            String json = layout.backupJson(name);
+            String manifest = layout.manifest(name);
+            if (keys.remove(json)) {
+                storage.delete(json);
+            }
+            if (keys.remove(manifest)) {
+                storage.delete(manifest);
+            }
+            storage.deleteAll(keys);
+            LOG.info("Deleted backup {} ({} objects) from location {}", name, total, location.name());
+        }
+    }
+
+    private static void checkName(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new InvalidPlanException("'" + name + "' is not a backup name: backup names are lower-case letters,"
+                    + " digits, '-' and '.', starting and ending with a letter or digit.");
+        }
+    }
+
+    private static NotFoundException notFound(BackupLocation location, String name) {
+        return new NotFoundException(name, "No backup '" + name + "' in location '" + location.name()
+                + "' (no " + new BucketLayout(location).backupJson(name) + "); listBackups shows the backups there.");
+    }
+
+    private static Instant when(BackupInfo info) {
+        return info.started() != null ? info.started() : info.created();
     }
 }
