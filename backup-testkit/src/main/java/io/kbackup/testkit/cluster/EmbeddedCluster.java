@@ -1,0 +1,434 @@
+package io.kbackup.testkit.cluster;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.kbackup.testkit.cluster.internal.ApiDiscovery;
+import io.kbackup.testkit.cluster.internal.BuiltInResources;
+import io.kbackup.testkit.cluster.internal.ClusterDispatcher;
+import io.kbackup.testkit.cluster.internal.ClusterStore;
+import io.kbackup.testkit.cluster.internal.ListPager;
+import io.kbackup.testkit.cluster.internal.ResourceType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * An in-process Kubernetes API server for tests: fabric8's CRUD mock server made realistic
+ * enough for a backup tool and for {@code kubectl}.
+ *
+ * <p>On top of the fabric8 CRUD store it serves:
+ * <ul>
+ *   <li>discovery ({@code /version}, {@code /api}, {@code /api/v1}, {@code /apis},
+ *       {@code /apis/<group>}, {@code /apis/<group>/<version>}) for the usual built-in groups
+ *       (core, apps, batch, rbac, storage, networking, policy, apiextensions, snapshot.storage,
+ *       coordination, scheduling, events, autoscaling/v2, discovery) with subresources such as
+ *       {@code pods/log} listed as names containing "/", plus every CRD stored at the moment of
+ *       the request (its preferred version is the storage version, else the first served);</li>
+ *   <li>list paging: {@code limit} and {@code continue} are honoured, with
+ *       {@code metadata.continue} and {@code metadata.remainingItemCount}; items come sorted by
+ *       namespace and name; a page costs O(page), not O(n), because the first page keeps a
+ *       snapshot of the filtered list; tokens expire after {@link Builder#continueTokenTtl}
+ *       (410 Gone, reason Expired);</li>
+ *   <li>server-set metadata on create: uid, resourceVersion (increasing), creationTimestamp,
+ *       generation;</li>
+ *   <li>O(1) get/create/update/patch by name (fabric8 scans its whole store for these) and a bulk
+ *       {@link #seed(Stream)} path that fills the store without HTTP.</li>
+ * </ul>
+ * Watches, patches, deletes and label selectors are fabric8's. Not modelled: admission,
+ * validation against schemas, namespace existence checks, controllers (nothing reconciles a
+ * Deployment into Pods), protobuf (so imperative {@code kubectl create ns} hangs; use
+ * {@code kubectl apply}).
+ *
+ * <p>A new cluster holds the namespaces {@code default}, {@code kube-system},
+ * {@code kube-public} and {@code kube-node-lease}, as a real one does (see
+ * {@link Builder#defaultNamespaces(boolean)}).
+ *
+ * <pre>{@code
+ * try (EmbeddedCluster cluster = EmbeddedCluster.start();
+ *      KubernetesClient client = cluster.client()) {
+ *   client.configMaps().inNamespace("default").resource(configMap).create();
+ * }
+ * }</pre>
+ *
+ * <p>Thread safety: all methods may be called from any thread; requests are served
+ * concurrently, {@link #seed(Stream)} runs while no request is served.
+ */
+public final class EmbeddedCluster implements AutoCloseable {
+
+  /** Held so the level set on it is not lost to garbage collection. */
+  private static final Logger MOCK_SERVER_LOG =
+      Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
+
+  static {
+    MOCK_SERVER_LOG.setLevel(Level.WARNING); // it logs every request at INFO
+  }
+
+  private static final List<String> DEFAULT_NAMESPACES =
+      List.of("default", "kube-node-lease", "kube-public", "kube-system");
+
+  private final KubernetesMockServer server;
+  private final ClusterStore store;
+  private final ClusterDispatcher dispatcher;
+  private final ApiDiscovery discovery;
+  private final String url;
+
+  private EmbeddedCluster(Builder b) {
+    this.store = new ClusterStore();
+    MockWebServer web = new MockWebServer();
+    List<ResourceType> types = new ArrayList<>(BuiltInResources.all());
+    types.addAll(b.extraTypes);
+    InetAddress loopback;
+    try {
+      loopback = InetAddress.getByName("127.0.0.1");
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("127.0.0.1 cannot be resolved", e);
+    }
+    // the port is known only after start; discovery reads it lazily
+    String[] address = new String[1];
+    this.discovery = new ApiDiscovery(types, store::crds, () -> address[0]);
+    this.dispatcher = new ClusterDispatcher(store, discovery,
+        new ListPager(b.maxPageSize, b.continueTokenTtl, b.maxOpenLists));
+    this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), web,
+        new HashMap<>(), dispatcher, false);
+    dispatcher.afterRequest(() -> drainJournal(server));
+    server.start(loopback, b.port);
+    address[0] = "127.0.0.1:" + server.getPort();
+    this.url = "http://" + address[0];
+    if (b.defaultNamespaces) {
+      List<HasMetadata> namespaces = new ArrayList<>();
+      for (String ns : DEFAULT_NAMESPACES) {
+        GenericKubernetesResource n = new GenericKubernetesResource();
+        n.setApiVersion("v1");
+        n.setKind("Namespace");
+        n.setMetadata(new ObjectMeta());
+        n.getMetadata().setName(ns);
+        n.getMetadata().setLabels(Map.of("kubernetes.io/metadata.name", ns));
+        n.setAdditionalProperty("spec", Map.of("finalizers", List.of("kubernetes")));
+        n.setAdditionalProperty("status", Map.of("phase", "Active"));
+        namespaces.add(n);
+      }
+      seed(namespaces.stream());
+    }
+  }
+
+  /**
+   * Starts a cluster on 127.0.0.1 and a free port with the defaults of {@link #builder()}.
+   *
+   * @return the running cluster; close it when done
+   */
+  public static EmbeddedCluster start() {
+    return builder().start();
+  }
+
+  /** A builder for a cluster with a fixed port, page-size cap or extra resource types. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A new fabric8 client (JDK HTTP client) pointed at this cluster, default namespace
+   * {@code default}. It reads nothing from {@code ~/.kube} or the environment. The caller
+   * closes it.
+   */
+  public KubernetesClient client() {
+    Config config = new ConfigBuilder(Config.empty())
+        .withMasterUrl(url)
+        .withNamespace("default")
+        .withTrustCerts(true)
+        .build();
+    return new KubernetesClientBuilder()
+        .withHttpClientFactory(new JdkHttpClientFactory())
+        .withConfig(config)
+        .build();
+  }
+
+  /** The base URL, e.g. {@code http://127.0.0.1:41234}. */
+  public String url() {
+    return url;
+  }
+
+  /** The TCP port the server listens on (127.0.0.1). */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Number of objects stored (all kinds, all namespaces). */
+  public int objectCount() {
+    return store.size();
+  }
+
+  /**
+   * Writes a kubeconfig for this cluster (context {@code kbackup-embedded}, namespace
+   * {@code default}, no credentials) that {@code kubectl --kubeconfig FILE} can use. Creates the
+   * parent directories; overwrites the file.
+   *
+   * @param file where to write, not null
+   * @return {@code file}
+   * @throws UncheckedIOException if the file cannot be written
+   */
+  public Path writeKubeconfig(Path file) {
+    Objects.requireNonNull(file, "file");
+    String yaml = "apiVersion: v1\n"
+        + "kind: Config\n"
+        + "clusters:\n"
+        + "- name: kbackup-embedded\n"
+        + "  cluster:\n"
+        + "    server: " + url + "\n"
+        + "users:\n"
+        + "- name: kbackup-embedded\n"
+        + "  user: {}\n"
+        + "contexts:\n"
+        + "- name: kbackup-embedded\n"
+        + "  context:\n"
+        + "    cluster: kbackup-embedded\n"
+        + "    user: kbackup-embedded\n"
+        + "    namespace: default\n"
+        + "current-context: kbackup-embedded\n";
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(file, yaml, StandardCharsets.UTF_8);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write kubeconfig to " + file, e);
+    }
+  }
+
+  /**
+   * Stores objects directly, much faster than creating them through a client (no HTTP, no JSON
+   * round trip per request): each object ends up as a create would leave it. The server sets
+   * {@code resourceVersion} (increasing); {@code uid} and {@code creationTimestamp} are set when
+   * missing but kept when given, so fixtures can link {@code ownerReferences}; {@code generation}
+   * defaults to 1. Objects are copied; the caller's are not changed. Namespaced objects without
+   * namespace go to {@code default}. A CRD seeded earlier in the stream makes its custom
+   * resources seedable later in the same stream. Watchers are notified as for creates.
+   *
+   * <p>The stream is consumed lazily (it need not fit in memory); requests wait meanwhile.
+   *
+   * @param objects objects with apiVersion, kind and metadata.name, not null
+   * @return number of objects stored
+   * @throws IllegalArgumentException if an object lacks apiVersion, kind or name, if no served
+   *     resource type has its apiVersion and kind, if a cluster-scoped object has a namespace, or
+   *     if an object of that name already exists (objects before it stay stored)
+   */
+  public long seed(Stream<? extends HasMetadata> objects) {
+    Objects.requireNonNull(objects, "objects");
+    long[] count = new long[1];
+    dispatcher.exclusively(() -> {
+      Map<String, ResourceType> types = new HashMap<>();
+      objects.forEach(o -> {
+        GenericKubernetesResource g = toGeneric(o);
+        String typeKey = g.getApiVersion() + "/" + g.getKind();
+        ResourceType type = types.computeIfAbsent(typeKey,
+            k -> discovery.findByKind(g.getApiVersion(), g.getKind()));
+        if (type == null) {
+          types.remove(typeKey);
+          throw new IllegalArgumentException("cannot seed " + g.getKind() + " '"
+              + g.getMetadata().getName() + "': no resource type serves apiVersion "
+              + g.getApiVersion() + " kind " + g.getKind()
+              + "; seed or create its CRD first, or add it with Builder.addResource");
+        }
+        ObjectMeta meta = g.getMetadata();
+        String path;
+        if (type.namespaced()) {
+          if (meta.getNamespace() == null || meta.getNamespace().isEmpty()) {
+            meta.setNamespace("default");
+          }
+          path = prefix(type) + "/namespaces/" + meta.getNamespace() + "/" + type.plural();
+        } else {
+          if (meta.getNamespace() != null && !meta.getNamespace().isEmpty()) {
+            throw new IllegalArgumentException("cannot seed " + g.getKind() + " '"
+                + meta.getName() + "': it is cluster-scoped but has namespace '"
+                + meta.getNamespace() + "'; remove metadata.namespace");
+          }
+          path = prefix(type) + "/" + type.plural();
+        }
+        store.seed(path, g);
+        if ("CustomResourceDefinition".equals(g.getKind())) {
+          types.clear(); // new custom resource types become seedable
+        }
+        count[0]++;
+      });
+    });
+    return count[0];
+  }
+
+  private static GenericKubernetesResource toGeneric(HasMetadata o) {
+    Objects.requireNonNull(o, "objects must not contain null");
+    GenericKubernetesResource g =
+        Serialization.jsonMapper().convertValue(o, GenericKubernetesResource.class);
+    if (g.getApiVersion() == null || g.getKind() == null || g.getMetadata() == null
+        || g.getMetadata().getName() == null || g.getMetadata().getName().isEmpty()) {
+      throw new IllegalArgumentException("cannot seed " + o.getClass().getSimpleName()
+          + ": apiVersion, kind and metadata.name are required (got apiVersion="
+          + g.getApiVersion() + ", kind=" + g.getKind() + ", name="
+          + (g.getMetadata() == null ? null : g.getMetadata().getName()) + ")");
+    }
+    return g;
+  }
+
+  private static String prefix(ResourceType type) {
+    return type.group().isEmpty() ? "/api/" + type.version()
+        : "/apis/" + type.group() + "/" + type.version();
+  }
+
+  private static void drainJournal(KubernetesMockServer server) {
+    try {
+      RecordedRequest r;
+      do {
+        r = server.takeRequest(0, TimeUnit.NANOSECONDS);
+      } while (r != null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops the server; clients pointed at it fail from then on. Idempotent. */
+  @Override
+  public void close() {
+    server.destroy();
+  }
+
+  /**
+   * Options for {@link EmbeddedCluster}. Defaults: a free port, no page-size cap, continue
+   * tokens valid for 5 minutes, at most 256 paged lists open at once, the four default
+   * namespaces, the built-in resource types only.
+   */
+  public static final class Builder {
+    private int port;
+    private int maxPageSize = Integer.MAX_VALUE;
+    private Duration continueTokenTtl = Duration.ofMinutes(5);
+    private int maxOpenLists = 256;
+    private boolean defaultNamespaces = true;
+    private final List<ResourceType> extraTypes = new ArrayList<>();
+
+    private Builder() {}
+
+    /**
+     * The port on 127.0.0.1 to listen on; 0 (the default) picks a free one.
+     *
+     * @throws IllegalArgumentException if not in 0..65535
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be in 0..65535, was " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * The most items one page holds whatever {@code limit} a client asks (a real server may
+     * also return fewer items than the limit). Lists without limit are never paged.
+     *
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder maxPageSize(int maxPageSize) {
+      if (maxPageSize < 1) {
+        throw new IllegalArgumentException("maxPageSize must be at least 1, was " + maxPageSize);
+      }
+      this.maxPageSize = maxPageSize;
+      return this;
+    }
+
+    /**
+     * How long a continue token stays valid; after it the server answers 410 Gone (reason
+     * Expired) as a real one does after compaction. Default 5 minutes.
+     *
+     * @throws IllegalArgumentException if null, zero or negative
+     */
+    public Builder continueTokenTtl(Duration ttl) {
+      if (ttl == null || ttl.isZero() || ttl.isNegative()) {
+        throw new IllegalArgumentException("continueTokenTtl must be positive, was " + ttl);
+      }
+      this.continueTokenTtl = ttl;
+      return this;
+    }
+
+    /**
+     * The most paged lists held open at once; the oldest is dropped (its token then gets 410)
+     * beyond it. Default 256.
+     *
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder maxOpenLists(int maxOpenLists) {
+      if (maxOpenLists < 1) {
+        throw new IllegalArgumentException("maxOpenLists must be at least 1, was " + maxOpenLists);
+      }
+      this.maxOpenLists = maxOpenLists;
+      return this;
+    }
+
+    /**
+     * Whether the cluster starts with the namespaces default, kube-system, kube-public and
+     * kube-node-lease (default true).
+     */
+    public Builder defaultNamespaces(boolean defaultNamespaces) {
+      this.defaultNamespaces = defaultNamespaces;
+      return this;
+    }
+
+    /**
+     * Serves one more resource type in discovery (a new group appears with it), e.g.
+     * {@code addResource("velero.io/v1", "Backup", "backups", true)}. For types that should
+     * appear and disappear at run time, create a CRD instead.
+     *
+     * @param apiVersion "group/version", or "v1" for the core group
+     * @param kind kind, e.g. "Backup"
+     * @param plural plural resource name, e.g. "backups"
+     * @param namespaced whether objects live in namespaces
+     * @throws IllegalArgumentException if an argument is null or empty
+     */
+    public Builder addResource(String apiVersion, String kind, String plural, boolean namespaced) {
+      for (String[] arg : new String[][] {{"apiVersion", apiVersion}, {"kind", kind},
+          {"plural", plural}}) {
+        if (arg[1] == null || arg[1].isEmpty()) {
+          throw new IllegalArgumentException(arg[0] + " must not be empty");
+        }
+      }
+      int slash = apiVersion.indexOf('/');
+      String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+      String version = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
+      extraTypes.add(new ResourceType(group, version, plural, null, kind, namespaced, List.of(),
+          List.of(), List.of(new ResourceType.Subresource("status", kind, null, null,
+              List.of("get", "patch", "update")))));
+      return this;
+    }
+
+    /**
+     * Starts the cluster.
+     *
+     * @throws IllegalStateException if the server cannot listen (e.g. the port is taken)
+     */
+    public EmbeddedCluster start() {
+      return new EmbeddedCluster(this);
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package io.kbackup.testkit.cluster.internal;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.crud.Attribute;
+import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.crud.Value;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * fabric8's CRUD store with the parts a realistic API server needs on top: an index by identity
+ * (so create, update, patch and get stay O(1) with 100k objects instead of scanning the whole
+ * store), the current resourceVersion, the stored CRDs (for discovery), sorted list snapshots and
+ * a bulk seeding path.
+ *
+ * <p>Thread safety: the parent serialises its own requests with a read/write lock; {@link #seed}
+ * and {@link #listSnapshot} must be called by a caller that excludes writers or seeding
+ * accordingly (the {@link ClusterDispatcher} holds its own lock for that).
+ */
+public final class ClusterStore extends KubernetesCrudDispatcher {
+
+  static final String CRD_PLURAL = "customresourcedefinitions";
+  static final String CRD_GROUP = "apiextensions.k8s.io";
+  private static final String API = "api";
+  private static final String VERSION = "version";
+  private static final String PLURAL = "plural";
+  private static final String NAMESPACE = "namespace";
+  private static final String NAME = "name";
+  private static final List<String> IDENTITY_KEYS = List.of(API, VERSION, PLURAL, NAMESPACE, NAME);
+
+  private final Map<String, AttributeSet> index = new ConcurrentHashMap<>();
+  private final Map<String, String> crds = new ConcurrentHashMap<>();
+  private final AtomicLong lastResourceVersion = new AtomicLong();
+
+  /** Creates an empty store. */
+  public ClusterStore() {
+    super();
+  }
+
+  private KubernetesAttributesExtractor extractor() {
+    return (KubernetesAttributesExtractor) getAttributeExtractor();
+  }
+
+  @Override
+  public long requestResourceVersion() {
+    long v = super.requestResourceVersion();
+    lastResourceVersion.accumulateAndGet(v, Math::max);
+    return v;
+  }
+
+  /** The resourceVersion of the latest write, as a list response reports it. */
+  public String currentResourceVersion() {
+    return Long.toString(lastResourceVersion.get());
+  }
+
+  @Override
+  public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
+      GenericKubernetesResource resource, String newState) {
+    super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+    if (oldAttributes != null) {
+      index.remove(identity(oldAttributes), oldAttributes);
+      if (newState == null && isCrd(oldAttributes)) {
+        crds.remove(value(oldAttributes, NAME));
+      }
+    }
+    if (newState != null) {
+      // the same key the parent just stored
+      AttributeSet key = resource != null ? extractor().extract(resource)
+          : extractor().fromResource(newState);
+      if (!key.containsKey(PLURAL)) {
+        key = AttributeSet.merge(pathAttributes, key);
+      }
+      index.put(identity(key), key);
+      if (isCrd(key)) {
+        crds.put(value(key, NAME), newState);
+      }
+    }
+  }
+
+  @Override
+  public Map.Entry<AttributeSet, String> findResource(AttributeSet query) {
+    if (query.containsKey(PLURAL) && query.containsKey(NAME) && !hasSelectors(query)) {
+      AttributeSet key = index.get(identity(query));
+      if (key == null) {
+        return null;
+      }
+      String value = map.get(key);
+      if (value != null && key.matches(query)) {
+        return new AbstractMap.SimpleImmutableEntry<>(key, value);
+      }
+    }
+    return super.findResource(query);
+  }
+
+  @Override
+  public void reset() {
+    super.reset();
+    index.clear();
+    crds.clear();
+  }
+
+  /** The JSON of every stored CustomResourceDefinition. */
+  public List<String> crds() {
+    return new ArrayList<>(crds.values());
+  }
+
+  /** Number of stored objects. */
+  public int size() {
+    return map.size();
+  }
+
+  /**
+   * The stored object a single-object request path (e.g. {@code /api/v1/namespaces/a/configmaps/b})
+   * names, or null when there is none.
+   */
+  public String get(String path) {
+    Map.Entry<AttributeSet, String> entry = findResource(extractor().fromPath(path));
+    return entry == null ? null : entry.getValue();
+  }
+
+  /**
+   * All objects matching a list request path (plural, namespace, label and field selectors as
+   * the CRUD store applies them), sorted by namespace then name as etcd returns them. The
+   * strings are the stored ones, not copies.
+   */
+  public List<String> listSnapshot(String listPath, boolean coreGroup) {
+    AttributeSet query = extractor().fromPath(listPath);
+    List<Map.Entry<AttributeSet, String>> entries;
+    synchronized (map) {
+      entries = new ArrayList<>(map.entrySet());
+    }
+    List<Map.Entry<AttributeSet, String>> matching = new ArrayList<>();
+    for (Map.Entry<AttributeSet, String> e : entries) {
+      AttributeSet key = e.getKey();
+      if (coreGroup && key.containsKey(API)) {
+        continue; // e.g. events.k8s.io events must not show up in core v1 events
+      }
+      if (key.matches(query)) {
+        matching.add(e);
+      }
+    }
+    matching.sort(Comparator.comparing((Map.Entry<AttributeSet, String> e) ->
+            Objects.toString(value(e.getKey(), NAMESPACE), ""))
+        .thenComparing(e -> Objects.toString(name(e.getKey()), "")));
+    List<String> items = new ArrayList<>(matching.size());
+    for (Map.Entry<AttributeSet, String> e : matching) {
+      items.add(e.getValue());
+    }
+    return items;
+  }
+
+  /**
+   * Stores one object as a create would, without HTTP: assigns resourceVersion, and uid,
+   * creationTimestamp and generation where missing, then stores it and notifies watchers.
+   *
+   * @param collectionPath the collection path, e.g. {@code /api/v1/namespaces/a/configmaps}
+   * @param resource the object; its metadata is changed in place
+   * @throws IllegalArgumentException if an object with that name already exists
+   */
+  public void seed(String collectionPath, GenericKubernetesResource resource) {
+    ObjectMeta meta = resource.getMetadata();
+    AttributeSet key = getKey(collectionPath).add(new Attribute(NAME, meta.getName()));
+    if (findResource(key) != null) {
+      throw new IllegalArgumentException(resource.getKind() + " '"
+          + (meta.getNamespace() == null ? "" : meta.getNamespace() + "/") + meta.getName()
+          + "' already exists: seed each object once");
+    }
+    if (meta.getUid() == null || meta.getUid().isEmpty()) {
+      meta.setUid(UUID.randomUUID().toString());
+    }
+    if (meta.getCreationTimestamp() == null || meta.getCreationTimestamp().isEmpty()) {
+      meta.setCreationTimestamp(now());
+    }
+    if (meta.getGeneration() == null) {
+      meta.setGeneration(1L);
+    }
+    meta.setResourceVersion(Long.toString(requestResourceVersion()));
+    processEvent(collectionPath, key, null, resource, Serialization.asJson(resource));
+  }
+
+  static String now() {
+    return ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
+        .format(DateTimeFormatter.ISO_INSTANT);
+  }
+
+  private static boolean isCrd(AttributeSet key) {
+    return CRD_PLURAL.equals(value(key, PLURAL)) && CRD_GROUP.equals(value(key, API));
+  }
+
+  /** Whether the query has more than the identity attributes (labels, fields): then scan. */
+  private static boolean hasSelectors(AttributeSet query) {
+    List<Attribute> identityOnly = new ArrayList<>();
+    for (String k : IDENTITY_KEYS) {
+      Attribute a = query.getAttribute(k);
+      if (a != null) {
+        identityOnly.add(a);
+      }
+    }
+    return !new AttributeSet(identityOnly).equals(query);
+  }
+
+  private static String identity(AttributeSet set) {
+    return value(set, API) + '|' + value(set, VERSION) + '|' + value(set, PLURAL) + '|'
+        + value(set, NAMESPACE) + '|' + name(set);
+  }
+
+  private static String name(AttributeSet set) {
+    String n = value(set, NAME);
+    return n != null ? n : value(set, "metadata.name");
+  }
+
+  static String value(AttributeSet set, String key) {
+    Attribute a = set.getAttribute(key);
+    if (a == null || a.getValues().isEmpty()) {
+      return null;
+    }
+    Value v = a.getValues().get(0);
+    return v.toString();
+  }
+}

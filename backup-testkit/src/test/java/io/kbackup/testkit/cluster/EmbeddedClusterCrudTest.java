@@ -1,0 +1,188 @@
+package io.kbackup.testkit.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedClusterCrudTest {
+
+  private static EmbeddedCluster cluster;
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void start() {
+    cluster = EmbeddedCluster.start();
+    client = cluster.client();
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    cluster.close();
+  }
+
+  @Test
+  void createSetsUidResourceVersionCreationTimestampAndGeneration() {
+    ConfigMap first = client.configMaps().inNamespace("meta").resource(configMap("first")).create();
+    ConfigMap second =
+        client.configMaps().inNamespace("meta").resource(configMap("second")).create();
+
+    ObjectMeta m = first.getMetadata();
+    assertThat(m.getUid()).isNotEmpty();
+    assertThat(m.getCreationTimestamp()).isNotEmpty();
+    assertThat(Instant.parse(m.getCreationTimestamp()))
+        .isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(1));
+    assertThat(m.getGeneration()).isEqualTo(1L);
+    assertThat(second.getMetadata().getUid()).isNotEqualTo(m.getUid());
+    assertThat(Long.parseLong(second.getMetadata().getResourceVersion()))
+        .isGreaterThan(Long.parseLong(m.getResourceVersion()));
+    // what a later GET returns is what the create returned
+    assertThat(client.configMaps().inNamespace("meta").withName("first").get().getMetadata())
+        .isEqualTo(m);
+  }
+
+  @Test
+  void updatePatchAndDeleteWork() {
+    client.configMaps().inNamespace("edit").resource(configMap("cm")).create();
+
+    ConfigMap updated = client.configMaps().inNamespace("edit").withName("cm")
+        .edit(cm -> new ConfigMapBuilder(cm).addToData("k2", "v2").build());
+    assertThat(updated.getData()).containsEntry("k2", "v2");
+    assertThat(Long.parseLong(updated.getMetadata().getResourceVersion())).isPositive();
+
+    client.configMaps().inNamespace("edit").withName("cm")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"data\":{\"k3\":\"v3\"}}");
+    assertThat(client.configMaps().inNamespace("edit").withName("cm").get().getData())
+        .containsEntry("k2", "v2").containsEntry("k3", "v3");
+
+    client.configMaps().inNamespace("edit").withName("cm").delete();
+    assertThat(client.configMaps().inNamespace("edit").withName("cm").get()).isNull();
+  }
+
+  @Test
+  void createOfAnExistingNameIsAConflict() {
+    client.configMaps().inNamespace("dup").resource(configMap("cm")).create();
+
+    assertThatThrownBy(() -> client.configMaps().inNamespace("dup").resource(configMap("cm"))
+        .create())
+        .isInstanceOfSatisfying(KubernetesClientException.class,
+            e -> assertThat(e.getCode()).isEqualTo(409));
+  }
+
+  @Test
+  void sameNameInAnotherNamespaceOrGroupIsDistinct() {
+    client.configMaps().inNamespace("a").resource(configMap("same")).create();
+    client.configMaps().inNamespace("b").resource(configMap("same")).create();
+    client.secrets().inNamespace("a").resource(new SecretBuilder()
+        .withNewMetadata().withName("same").endMetadata().build()).create();
+
+    assertThat(client.configMaps().inNamespace("a").withName("same").get()).isNotNull();
+    assertThat(client.configMaps().inNamespace("b").withName("same").get()).isNotNull();
+    assertThat(client.secrets().inNamespace("a").withName("same").get()).isNotNull();
+    assertThat(client.secrets().inNamespace("b").withName("same").get()).isNull();
+  }
+
+  @Test
+  void startsWithTheDefaultNamespaces() {
+    assertThat(client.namespaces().list().getItems()).extracting(n -> n.getMetadata().getName())
+        .contains("default", "kube-system", "kube-public", "kube-node-lease");
+    Namespace def = client.namespaces().withName("default").get();
+    assertThat(def.getStatus().getPhase()).isEqualTo("Active");
+  }
+
+  @Test
+  void watchSeesCreates() throws Exception {
+    BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    try (Watch ignored = client.configMaps().inNamespace("watched").watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, ConfigMap resource) {
+        events.add(action + " " + resource.getMetadata().getName());
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+      }
+    })) {
+      client.configMaps().inNamespace("watched").resource(configMap("w1")).create();
+      assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("ADDED w1");
+    }
+  }
+
+  @Test
+  void seedKeepsGivenUidsAndStoresLikeCreate() {
+    Deployment deployment = new DeploymentBuilder()
+        .withNewMetadata().withName("web").withNamespace("seeded").withUid("uid-web").endMetadata()
+        .withNewSpec().withReplicas(2).endSpec()
+        .build();
+    Secret secret = new SecretBuilder()
+        .withNewMetadata().withName("s").withNamespace("seeded").endMetadata()
+        .addToStringData("password", "x")
+        .build();
+
+    long stored = cluster.seed(Stream.of(deployment, secret));
+
+    assertThat(stored).isEqualTo(2);
+    Deployment got = client.apps().deployments().inNamespace("seeded").withName("web").get();
+    assertThat(got.getMetadata().getUid()).isEqualTo("uid-web");
+    assertThat(got.getMetadata().getResourceVersion()).isNotEmpty();
+    assertThat(got.getMetadata().getCreationTimestamp()).isNotEmpty();
+    assertThat(got.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(deployment.getMetadata().getResourceVersion()).as("caller's object untouched")
+        .isNull();
+    Secret gotSecret = client.secrets().inNamespace("seeded").withName("s").get();
+    assertThat(gotSecret.getMetadata().getUid()).isNotEmpty();
+    assertThat(client.apps().deployments().inNamespace("seeded").list().getItems()).hasSize(1);
+  }
+
+  @Test
+  void seedRejectsDuplicatesUnknownKindsAndNamespacedClusterObjects() {
+    cluster.seed(Stream.of(configMap("once")));
+    assertThatThrownBy(() -> cluster.seed(Stream.of(configMap("once"))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already exists");
+
+    assertThatThrownBy(() -> cluster.seed(Stream.of(
+        new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+            .withApiVersion("nope.example.com/v1").withKind("Nope")
+            .withNewMetadata().withName("n").endMetadata().build())))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CRD");
+
+    assertThatThrownBy(() -> cluster.seed(Stream.of(new io.fabric8.kubernetes.api.model
+            .NamespaceBuilder().withNewMetadata().withName("x").withNamespace("y").endMetadata()
+        .build())))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cluster-scoped");
+  }
+
+  private static ConfigMap configMap(String name) {
+    return new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata()
+        .addToData("k", "v").build();
+  }
+
+  @SuppressWarnings("unused")
+  private static List<String> names(List<ConfigMap> items) {
+    return items.stream().map(c -> c.getMetadata().getName()).toList();
+  }
+}
