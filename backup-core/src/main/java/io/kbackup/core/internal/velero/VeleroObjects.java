@@ -6,8 +6,9 @@ import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.RestorePlan;
 import io.kbackup.Schedule;
-import java.math.BigDecimal;
-import java.time.Duration;
+import io.kbackup.core.internal.layout.BackupDocument;
+import io.kbackup.core.internal.layout.GzipJson;
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +22,8 @@ import java.util.Map;
  */
 public final class VeleroObjects {
 
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+
     private VeleroObjects() {}
 
     /** The Velero-side choices that are not in the plan. */
@@ -33,9 +36,8 @@ public final class VeleroObjects {
 
     /** A {@code Backup} named {@code name} in {@code namespace}, carrying out {@code plan} now. */
     public static GenericKubernetesResource backup(BackupPlan plan, String name, String namespace, BackupSettings settings) {
-        Map<String, String> labels = new LinkedHashMap<>(plan.labels());
+        Map<String, String> labels = new LinkedHashMap<>(BackupDocument.labels(plan));
         labels.put(VeleroLabels.PLAN, planLabel(plan));
-        labels.put(VeleroLabels.STORAGE_LOCATION, plan.location().name());
         return new GenericKubernetesResourceBuilder()
                 .withApiVersion(VeleroKind.API_VERSION).withKind(VeleroKind.BACKUP.kind())
                 .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
@@ -44,28 +46,17 @@ public final class VeleroObjects {
     }
 
     /**
-     * The {@code Backup} spec for a plan: namespaces, resources, cluster-scoped mode
-     * ({@link io.kbackup.ClusterWideMode#toVelero()}), label selector, volumes, TTL and location.
+     * The {@code Backup} spec for a plan: the shared mapping of both engines
+     * ({@link BackupDocument#spec(BackupPlan)}: namespaces, resources, cluster-scoped mode, label
+     * selector, snapshotVolumes, ttl, storageLocation) plus what only Velero uses:
+     * {@code defaultVolumesToFsBackup} (include all disks with file-system backup) and
+     * {@code metadata.labels} (labels Velero puts on the backups a Schedule makes).
      */
     public static Map<String, Object> backupSpec(BackupPlan plan, BackupSettings settings) {
-        Map<String, Object> spec = new LinkedHashMap<>();
-        putList(spec, "includedNamespaces", plan.includedNamespaces());
-        putList(spec, "excludedNamespaces", plan.excludedNamespaces());
-        putList(spec, "includedResources", plan.includedResources());
-        putList(spec, "excludedResources", plan.excludedResources());
-        Boolean cluster = plan.clusterWideMode().toVelero();
-        if (cluster != null) {
-            spec.put("includeClusterResources", cluster);
-        }
-        if (!plan.labelSelector().isEmpty()) {
-            spec.put("labelSelector", Map.of("matchLabels", new LinkedHashMap<>(plan.labelSelector())));
-        }
-        spec.put("snapshotVolumes", plan.includeAllDisks());
+        Map<String, Object> spec = GzipJson.MAPPER.convertValue(BackupDocument.spec(plan), MAP);
         if (plan.includeAllDisks() && settings.fileSystemBackup()) {
             spec.put("defaultVolumesToFsBackup", true);
         }
-        spec.put("ttl", goDuration(plan.expiry()));
-        spec.put("storageLocation", plan.location().name());
         Map<String, String> labels = new LinkedHashMap<>(plan.labels());
         labels.put(VeleroLabels.PLAN, planLabel(plan));
         spec.put("metadata", Map.of("labels", labels));
@@ -167,41 +158,6 @@ public final class VeleroObjects {
             meta.addToLabels("velero.io/backup-uid", backupUid);
         }
         return meta.endMetadata().addToAdditionalProperties("spec", Map.of("backupName", backupName)).build();
-    }
-
-    /**
-     * A duration as Go's {@code time.Duration.String()} prints it ({@code 720h0m0s},
-     * {@code 1m30s}, {@code 1.5s}, {@code 250ms}), which Velero's {@code metav1.Duration} parses.
-     */
-    public static String goDuration(Duration d) {
-        if (d.isZero()) {
-            return "0s";
-        }
-        if (d.isNegative()) {
-            return "-" + goDuration(d.negated());
-        }
-        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
-            long nanos = d.toNanos();
-            if (nanos % 1_000_000 == 0) {
-                return nanos / 1_000_000 + "ms";
-            }
-            if (nanos % 1_000 == 0) {
-                return nanos / 1_000 + "µs";
-            }
-            return nanos + "ns";
-        }
-        long hours = d.toHours();
-        int minutes = d.toMinutesPart();
-        BigDecimal seconds = BigDecimal.valueOf(d.toSecondsPart()).add(BigDecimal.valueOf(d.toNanosPart(), 9))
-                .stripTrailingZeros();
-        String s = seconds.toPlainString() + "s";
-        if (hours > 0) {
-            return hours + "h" + minutes + "m" + s;
-        }
-        if (minutes > 0) {
-            return minutes + "m" + s;
-        }
-        return s;
     }
 
     /**

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupPhase;
-import io.kbackup.ClusterWideMode;
+import io.kbackup.core.internal.layout.BackupDocument;
+import java.util.Objects;
 import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePhase;
 import java.time.Instant;
@@ -103,30 +104,20 @@ public final class VeleroStatus {
     }
 
     /**
-     * A Backup's details from the Backup object (the same document as {@code velero-backup.json}).
-     * A {@code FailedValidation} backup's validation errors are its failure reason.
+     * A Backup's details from the Backup object, with the mapping both engines use for
+     * {@code velero-backup.json} ({@link BackupDocument#toInfo(JsonNode)}); a backup Velero refused
+     * ({@code FailedValidation}) has its validation errors as failure reason.
      */
     public static BackupInfo backupInfo(JsonNode backup) {
-        JsonNode meta = backup.path("metadata");
-        JsonNode spec = backup.path("spec");
-        JsonNode status = backup.path("status");
-        Map<String, String> labels = new LinkedHashMap<>();
-        meta.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
-        List<String> included = new ArrayList<>();
-        spec.path("includedNamespaces").forEach(n -> included.add(n.asText()));
-        List<String> excluded = new ArrayList<>();
-        spec.path("excludedNamespaces").forEach(n -> excluded.add(n.asText()));
-        JsonNode cluster = spec.path("includeClusterResources");
-        ClusterWideMode mode = ClusterWideMode.fromVelero(cluster.isBoolean() ? cluster.asBoolean() : null);
-        boolean disks = spec.path("snapshotVolumes").asBoolean(false) || spec.path("defaultVolumesToFsBackup").asBoolean(false);
-        String schedule = labels.getOrDefault(VeleroLabels.SCHEDULE_NAME, labels.get(VeleroLabels.PLAN));
-        return new BackupInfo(text(meta.path("name")), backupPhase(backup), text(spec.path("storageLocation")),
-                instant(meta.path("creationTimestamp")), instant(status.path("startTimestamp")),
-                instant(status.path("completionTimestamp")), instant(status.path("expiration")), included, excluded, disks, mode,
-                status.path("progress").path("totalItems").asLong(0), status.path("progress").path("itemsBackedUp").asLong(0),
-                status.path("csiVolumeSnapshotsAttempted").asInt(0) + status.path("volumeSnapshotsAttempted").asInt(0),
-                status.path("csiVolumeSnapshotsCompleted").asInt(0) + status.path("volumeSnapshotsCompleted").asInt(0),
-                status.path("errors").asInt(0), status.path("warnings").asInt(0), failureReason(backup), schedule, labels);
+        BackupInfo info = BackupDocument.toInfo(backup);
+        String reason = failureReason(backup);
+        if (Objects.equals(reason, info.failureReason())) {
+            return info;
+        }
+        return new BackupInfo(info.name(), info.phase(), info.location(), info.created(), info.started(), info.completed(),
+                info.expires(), info.includedNamespaces(), info.excludedNamespaces(), info.includesDisks(),
+                info.clusterWideMode(), info.itemsTotal(), info.itemsBackedUp(), info.volumeSnapshotsAttempted(),
+                info.volumeSnapshotsCompleted(), info.errors(), info.warnings(), reason, info.scheduleName(), info.labels());
     }
 
     /** The text of a node, or null when missing or null. */
