@@ -245,6 +245,25 @@ class VeleroEngineIT {
         assertThat(velero.unschedule("nightly")).isFalse();
     }
 
+    @Test
+    void secretValuesAppearNeitherInLogsNorInObjectsOtherThanTheSecret() {
+        standIn();
+        VeleroEngine velero = engine();
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            velero.backup(BackupPlan.builder().prefix("quiet").location(location).includedNamespaces("shop").build()).await(WAIT);
+        } finally {
+            System.setErr(original);
+        }
+
+        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("quiet-").doesNotContain("s3cr3t-value");
+        assertThat(get(VeleroKind.BACKUP_STORAGE_LOCATION, "primary").toString()).doesNotContain("s3cr3t-value");
+        assertThat(String.valueOf(client.genericKubernetesResources(VeleroKind.BACKUP.context()).inNamespace(veleroNs).list()))
+                .doesNotContain("s3cr3t-value");
+    }
+
     // ---- errors
 
     @Test

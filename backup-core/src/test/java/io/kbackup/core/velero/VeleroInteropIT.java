@@ -156,4 +156,20 @@ class VeleroInteropIT {
                 .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.name()).isEqualTo("never-taken"));
         assertThat(client.genericKubernetesResources(VeleroKind.RESTORE.context()).inNamespace(veleroNs).list().getItems()).isEmpty();
     }
+
+    @Test
+    void aRestoreVeleroRefusesEndsFailedValidationWithItsErrors() {
+        BackupInfo backup = velero.backup(BackupPlan.builder().prefix("fv").location(location).includedNamespaces(appNs).build())
+                .await(WAIT);
+        standIn.failRestoreValidation("Invalid included/excluded namespace lists: excludes list cannot contain an item in the"
+                + " includes list: " + appNs);
+
+        RestoreHandle handle = velero.restore(RestorePlan.builder().location(location).backupName(backup.name()).build());
+        RestoreInfo info = handle.await(WAIT);
+
+        assertThat(info.phase()).isEqualTo(RestorePhase.FailedValidation);
+        assertThat(handle.phase()).isEqualTo(RestorePhase.FailedValidation);
+        assertThat(info.failureReason()).contains("excludes list cannot contain an item in the includes list");
+        assertThat(info.errors()).anySatisfy(e -> assertThat(e).contains("excludes list cannot contain"));
+    }
 }

@@ -66,6 +66,7 @@ final class VeleroStandIn implements AutoCloseable {
     private final Map<String, String> unavailable = new ConcurrentHashMap<>();
     private volatile List<String> validationErrors = List.of();
     private volatile boolean closed;
+    private volatile List<String> restoreValidationErrors = List.of();
 
     VeleroStandIn(KubernetesClient client, String namespace, StorageProviders providers) {
         this.client = client;
@@ -90,6 +91,12 @@ final class VeleroStandIn implements AutoCloseable {
     /** From now on, every Backup fails validation with these errors (empty: none). */
     VeleroStandIn failValidation(String... errors) {
         this.validationErrors = List.of(errors);
+        return this;
+    }
+
+    /** From now on, every Restore fails validation with these errors (empty: none). */
+    VeleroStandIn failRestoreValidation(String... errors) {
+        this.restoreValidationErrors = List.of(errors);
         return this;
     }
 
@@ -296,9 +303,12 @@ final class VeleroStandIn implements AutoCloseable {
         JsonNode spec = restore.path("spec");
         String backupName = spec.path("backupName").asText();
         GenericKubernetesResource backup = get(VeleroKind.BACKUP, backupName);
+        List<String> errors = new ArrayList<>(restoreValidationErrors);
         if (backup == null) {
-            setStatus(VeleroKind.RESTORE, name, Map.of("phase", "FailedValidation", "validationErrors",
-                    List.of("Error retrieving backup: backups.velero.io \"" + backupName + "\" not found")));
+            errors.add("Error retrieving backup: backups.velero.io \"" + backupName + "\" not found");
+        }
+        if (!errors.isEmpty()) {
+            setStatus(VeleroKind.RESTORE, name, Map.of("phase", "FailedValidation", "validationErrors", errors));
             return;
         }
         String locationName = VeleroStatus.tree(backup).path("spec").path("storageLocation").asText("default");
