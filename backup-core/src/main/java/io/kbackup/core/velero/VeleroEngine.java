@@ -291,9 +291,13 @@ public final class VeleroEngine implements BackupClient {
         return previews.preview(Objects.requireNonNull(plan, "plan"));
     }
 
-    /** Stops the engine's watches. Work already handed to Velero goes on. */
+    /**
+     * Stops the engine's watches. Work already handed to Velero goes on; handles still open end
+     * with a {@link KBackupException} saying so.
+     */
     @Override
     public void close() {
+        tracker.abandonAll();
         cluster.close();
         previews.close();
     }

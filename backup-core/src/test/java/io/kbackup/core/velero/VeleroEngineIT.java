@@ -320,6 +320,18 @@ class VeleroEngineIT {
     }
 
     @Test
+    void closingTheEngineEndsOpenHandlesSayingTheWorkGoesOn() {
+        VeleroEngine velero = engine(VeleroOptions.builder().locationValidationTimeout(Duration.ZERO));
+        BackupHandle handle = velero.backup(BackupPlan.builder().prefix("p").location(location).build());
+
+        velero.close();
+
+        assertThatThrownBy(() -> handle.await(WAIT)).isInstanceOf(io.kbackup.KBackupException.class)
+                .hasMessageContaining("closed").hasMessageContaining("goes on in Velero");
+        assertThat(get(VeleroKind.BACKUP, handle.name())).isNotNull();
+    }
+
+    @Test
     void localFolderLocationsAreRefusedBeforeAnythingIsCreated(@TempDir Path dir) {
         VeleroEngine velero = engine();
         BackupLocation local = BackupLocation.localFolder(dir).name("disk").build();

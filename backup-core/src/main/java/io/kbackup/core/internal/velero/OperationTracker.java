@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupPhase;
+import io.kbackup.KBackupException;
 import io.kbackup.OperationTimeoutException;
 import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePhase;
 import io.kbackup.core.internal.TrackedOperation;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +40,7 @@ public final class OperationTracker {
 
     private final VeleroCluster cluster;
     private final Duration pickupTimeout;
+    private final Set<TrackedOperation<?, ?>> active = ConcurrentHashMap.newKeySet();
 
     public OperationTracker(VeleroCluster cluster, Duration pickupTimeout) {
         this.cluster = cluster;
@@ -121,6 +125,8 @@ public final class OperationTracker {
 
     private <P, I> void start(TrackedOperation<P, I> handle, CompletableFuture<JsonNode> end, ResourceWatcher.Registration reg,
             BooleanSupplier keepWatching, String what, Function<JsonNode, I> details, Supplier<I> onCancel, Function<JsonNode, I> onGone) {
+        active.add(handle);
+        handle.completion().whenComplete((i, e) -> active.remove(handle));
         Thread worker = new Thread(() -> {
             try {
                 await(handle, end, what, details, onCancel, onGone);
@@ -182,6 +188,19 @@ public final class OperationTracker {
                 return;
             }
         }
+    }
+
+    /**
+     * Ends the handles still being tracked, with a {@link KBackupException} saying that the work
+     * goes on in Velero (the engine is closing and stops watching).
+     */
+    public void abandonAll() {
+        for (TrackedOperation<?, ?> handle : active) {
+            handle.completeExceptionally(new KBackupException("The VeleroEngine was closed while '" + handle.name()
+                    + "' was running; it goes on in Velero (see its " + cluster.namespace() + " objects), but this handle"
+                    + " no longer follows it.", false));
+        }
+        active.clear();
     }
 
     private static boolean isNew(TrackedOperation<?, ?> handle) {
