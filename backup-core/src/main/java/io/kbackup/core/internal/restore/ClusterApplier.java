@@ -15,13 +15,14 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.kbackup.ExistingResourcePolicy;
+import io.kbackup.core.internal.kube.KubeRetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
  * Applies restore-ready items to the target cluster through fabric8's generic client. The
  * archive names each item's group, version, plural and scope, so no discovery lookup is needed
- * to address it. Every call goes through {@link ApiRetry}.
+ * to address it. Every call goes through {@link KubeRetry} (transient errors are retried).
  */
 final class ClusterApplier {
 
@@ -40,9 +41,9 @@ final class ClusterApplier {
             .withKind("CustomResourceDefinition").withNamespaced(false).build();
 
     private final KubernetesClient client;
-    private final ApiRetry retry;
+    private final KubeRetry retry;
 
-    ClusterApplier(KubernetesClient client, ApiRetry retry) {
+    ClusterApplier(KubernetesClient client, KubeRetry retry) {
         this.client = client;
         this.retry = retry;
     }
@@ -56,7 +57,7 @@ final class ClusterApplier {
         GenericKubernetesResource body = toResource(desired);
         for (int attempt = 0; ; attempt++) {
             try {
-                retry.call(() -> ops(item, namespace).resource(body).create());
+                retry.call("create " + item.describe(), () -> ops(item, namespace).resource(body).create());
                 return Result.CREATED;
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
@@ -83,14 +84,14 @@ final class ClusterApplier {
                 throw new UncheckedIOException(e);
             }
             String p = patch;
-            retry.call(() -> ops(item, namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), p));
+            retry.call("patch " + item.describe(), () -> ops(item, namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), p));
             return Result.UPDATED;
         }
     }
 
     /** The live object as JSON, or null when there is none. */
     ObjectNode get(IndexedItem item, String namespace, String name) {
-        GenericKubernetesResource live = retry.call(() -> ops(item, namespace).withName(name).get());
+        GenericKubernetesResource live = retry.call("get " + item.describe(), () -> ops(item, namespace).withName(name).get());
         return live == null ? null : toJson(live);
     }
 
@@ -102,7 +103,7 @@ final class ClusterApplier {
     boolean crdEstablished(String name) {
         GenericKubernetesResource crd;
         try {
-            crd = retry.call(() -> client.genericKubernetesResources(CRDS).withName(name).get());
+            crd = retry.call("get CRD " + name, () -> client.genericKubernetesResources(CRDS).withName(name).get());
         } catch (KubernetesClientException e) {
             return false;
         }

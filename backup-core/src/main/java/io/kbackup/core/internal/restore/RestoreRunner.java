@@ -17,6 +17,8 @@ import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
 import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.TrackedOperation;
+import io.kbackup.core.internal.kube.KubeRetry;
+import io.kbackup.core.internal.layout.BackupManifest;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.spi.StorageProvider;
 import java.io.IOException;
@@ -203,27 +205,25 @@ public final class RestoreRunner implements AutoCloseable {
         }
     }
 
-    /** The manifest's expected checksum and size, or null when the backup has no manifest. */
+    /** The manifest's expected checksum and size, or null when the backup has no manifest (Velero wrote it). */
     private static ArchiveIndex.Expected readManifest(Source source) {
         String key = source.layout.manifest(source.backupName);
         if (!source.storage.exists(key)) {
             return null;
         }
         String backup = source.backupName;
+        BackupManifest manifest;
         try {
-            JsonNode m = RestoreJson.MAPPER.readTree(source.storage.getBytes(key));
-            JsonNode holder = m.has("tarball") ? m.get("tarball") : m;
-            String sha = holder.path("sha256").asText("");
-            JsonNode size = holder.path("size");
-            if (!sha.matches("[0-9a-fA-F]{64}") || !size.canConvertToLong() || size.asLong() < 0) {
-                throw new CorruptBackupException(backup, "Backup '" + backup + "': its integrity manifest " + key
-                        + " has no valid sha256/size of the archive. Nothing was restored.");
-            }
-            return new ArchiveIndex.Expected(sha.toLowerCase(java.util.Locale.ROOT), size.asLong());
-        } catch (IOException e) {
-            throw new CorruptBackupException(backup, "Backup '" + backup + "': its integrity manifest " + key
-                    + " is not valid JSON. Nothing was restored.", e);
+            manifest = BackupManifest.parse(backup, source.storage.getBytes(key));
+        } catch (CorruptBackupException e) {
+            throw new CorruptBackupException(backup, "Backup '" + backup + "': its integrity manifest " + key + " is unusable: "
+                    + e.getMessage() + " Nothing was restored.", e);
         }
+        if (!manifest.backupName().equals(backup) || !manifest.tarballKey().equals(backup + ".tar.gz")) {
+            throw new CorruptBackupException(backup, "Backup '" + backup + "': its integrity manifest " + key + " describes backup '"
+                    + manifest.backupName() + "' (" + manifest.tarballKey() + "), not this one. Nothing was restored.");
+        }
+        return new ArchiveIndex.Expected(manifest.tarballSha256(), manifest.tarballSize());
     }
 
     // ---- the restore ----
@@ -268,14 +268,19 @@ public final class RestoreRunner implements AutoCloseable {
                 failure = e.getMessage();
                 refusal = e;
                 report.error("", e.getMessage());
-            } catch (CancelledException e) {
+            } catch (CancelledException | java.util.concurrent.CancellationException e) {
                 phase = RestorePhase.Failed;
                 failure = "cancelled";
                 report.error("", "The restore was cancelled; items restored before that stay in the cluster.");
             } catch (RuntimeException e) {
                 phase = RestorePhase.Failed;
-                failure = e.getMessage() == null ? e.toString() : e.getMessage();
-                report.error("", "The restore failed: " + failure);
+                if (handle.cancelRequested()) {
+                    failure = "cancelled";
+                    report.error("", "The restore was cancelled; items restored before that stay in the cluster.");
+                } else {
+                    failure = e.getMessage() == null ? e.toString() : e.getMessage();
+                    report.error("", "The restore failed: " + failure);
+                }
             }
             report.info("Restore ended in phase " + phase + ": " + counters);
             ItemTransforms t = transforms;
@@ -335,7 +340,7 @@ public final class RestoreRunner implements AutoCloseable {
             this.report = report;
             this.handle = handle;
             this.counters = counters;
-            this.cluster = new ClusterApplier(client, new ApiRetry(options.maxRetries(), options.retryBaseDelay()));
+            this.cluster = new ClusterApplier(client, KubeRetry.of(options));
         }
 
         void apply(List<IndexedItem> selected) {
@@ -434,6 +439,8 @@ public final class RestoreRunner implements AutoCloseable {
                 }
             } catch (KubernetesClientException e) {
                 fail(item, targetNs, where, describe(e));
+            } catch (java.util.concurrent.CancellationException e) {
+                throw e;
             } catch (RuntimeException e) {
                 fail(item, targetNs, where, e.getMessage() == null ? e.toString() : e.getMessage());
             } finally {
@@ -491,7 +498,7 @@ public final class RestoreRunner implements AutoCloseable {
             this.plan = plan;
             this.index = index;
             this.transforms = transforms;
-            this.cluster = new ClusterApplier(client, new ApiRetry(options.maxRetries(), options.retryBaseDelay()));
+            this.cluster = new ClusterApplier(client, KubeRetry.of(options));
         }
 
         RestorePreview preview(List<IndexedItem> synthetic) {
@@ -573,8 +580,7 @@ public final class RestoreRunner implements AutoCloseable {
     }
 
     private static String describe(KubernetesClientException e) {
-        String msg = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
-        return (e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "") + msg;
+        return KubeRetry.describe(e);
     }
 
     private ThreadFactory daemon(String prefix) {

@@ -1,6 +1,7 @@
 package io.kbackup.core.internal.restore;
 
 import io.kbackup.BackupLocation;
+import io.kbackup.core.internal.layout.BackupManifest;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
@@ -17,17 +18,18 @@ final class BackupFixture {
         try (StorageProvider storage = StorageProviders.discover().open(location)) {
             storage.put(layout.tarball(name), tarGz);
             if (withManifest) {
-                storage.put(layout.manifest(name), manifest(tarGz).getBytes(StandardCharsets.UTF_8));
+                storage.put(layout.manifest(name), manifest(name, tarGz).getBytes(StandardCharsets.UTF_8));
             }
             storage.put(layout.backupJson(name), backupJson(name, phase).getBytes(StandardCharsets.UTF_8));
         }
     }
 
-    static String manifest(byte[] tarGz) {
+    static String manifest(String name, byte[] tarGz) {
         try {
             String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(tarGz));
-            return "{\"sha256\":\"" + sha + "\",\"size\":" + tarGz.length + "}";
-        } catch (Exception e) {
+            return new String(new BackupManifest(BackupManifest.VERSION, name, "1.1.0", name + ".tar.gz", tarGz.length, sha, 0, 0, null)
+                    .toBytes(), StandardCharsets.UTF_8);
+        } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
