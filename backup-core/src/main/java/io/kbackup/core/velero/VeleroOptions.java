@@ -74,9 +74,11 @@ public final class VeleroOptions {
     }
 
     /**
-     * How long {@code backup()} / {@code restore()} wait for Velero's first validation of a
-     * BackupStorageLocation they just created, so that an unusable location fails at once with
-     * Velero's message. When it passes without a verdict the operation goes ahead. Default 15 s.
+     * How long {@code backup()} / {@code restore()} wait for Velero's validation of a
+     * BackupStorageLocation (or its credentials Secret) they just created or changed, so that an
+     * unusable location fails at once with Velero's message rather than a verdict on the old
+     * settings. When it passes without a verdict the operation goes ahead (Velero then refuses a
+     * backup to an unusable location with {@code FailedValidation}). Zero does not wait. Default 15 s.
      */
     public Duration locationValidationTimeout() {
         return locationValidationTimeout;

@@ -295,6 +295,21 @@ class VeleroEngineIT {
     }
 
     @Test
+    void aLocationFixedAfterBeingUnavailableIsValidatedAgainAndUsed() {
+        VeleroStandIn standIn = standIn().unavailable("primary", "AccessDenied: wrong key");
+        VeleroEngine velero = engine();
+        BackupPlan plan = BackupPlan.builder().prefix("p").location(location).includedNamespaces("shop").build();
+        assertThatThrownBy(() -> velero.backup(plan)).isInstanceOf(VeleroLocationUnavailableException.class)
+                .hasMessageContaining("AccessDenied");
+
+        standIn.available("primary");
+        BackupLocation fixed = location.toBuilder().credentials(Credentials.awsStatic("AKIAEXAMPLE", "right-key")).build();
+        BackupInfo info = velero.backup(plan.toBuilder().location(fixed).build()).await(WAIT);
+
+        assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
+    }
+
+    @Test
     void noVeleroServerMeansTheHandleTimesOutSayingSo() {
         VeleroEngine velero = engine(VeleroOptions.builder().pickupTimeout(Duration.ofSeconds(1))
                 .locationValidationTimeout(Duration.ZERO));

@@ -64,6 +64,7 @@ final class VeleroStandIn implements AutoCloseable {
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
     private final Set<String> taken = ConcurrentHashMap.newKeySet();
     private final Map<String, String> unavailable = new ConcurrentHashMap<>();
+    private final Map<String, String> validatedSpecs = new ConcurrentHashMap<>();
     private volatile List<String> validationErrors = List.of();
     private volatile boolean closed;
     private volatile List<String> restoreValidationErrors = List.of();
@@ -85,6 +86,12 @@ final class VeleroStandIn implements AutoCloseable {
     /** From now on, the location {@code name} fails validation with {@code message}. */
     VeleroStandIn unavailable(String name, String message) {
         unavailable.put(name, message);
+        return this;
+    }
+
+    /** From now on, the location {@code name} validates normally again. */
+    VeleroStandIn available(String name) {
+        unavailable.remove(name);
         return this;
     }
 
@@ -183,15 +190,18 @@ final class VeleroStandIn implements AutoCloseable {
             }
         }
         JsonNode status = VeleroStatus.tree(bsl).path("status");
-        if (phase.equals(status.path("phase").asText(null)) && (message == null || message.equals(status.path("message").asText(null)))) {
+        String spec = VeleroStatus.tree(bsl).path("spec").toString() + "|" + secretVersion(bsl);
+        if (phase.equals(status.path("phase").asText(null)) && (message == null || message.equals(status.path("message").asText(null)))
+                && spec.equals(validatedSpecs.get(name))) {
             return;
         }
+        validatedSpecs.put(name, spec);
         Map<String, Object> st = new LinkedHashMap<>();
         st.put("phase", phase);
         if (message != null) {
             st.put("message", message);
         }
-        st.put("lastValidationTime", now());
+        st.put("lastValidationTime", Instant.now().toString());
         setStatus(VeleroKind.BACKUP_STORAGE_LOCATION, name, st);
     }
 
@@ -370,6 +380,16 @@ final class VeleroStandIn implements AutoCloseable {
     }
 
     // ---- helpers
+
+    /** The resourceVersion of the BSL's credentials Secret, so that a rotated credential is validated again. */
+    private String secretVersion(GenericKubernetesResource bsl) {
+        String secret = VeleroStatus.tree(bsl).path("spec").path("credential").path("name").asText(null);
+        if (secret == null) {
+            return "";
+        }
+        var s = client.secrets().inNamespace(namespace).withName(secret).get();
+        return s == null ? "" : s.getMetadata().getResourceVersion();
+    }
 
     /** The SDK location a BackupStorageLocation stands for (aws is served by the test's s3 provider). */
     private static BackupLocation location(GenericKubernetesResource bsl) {

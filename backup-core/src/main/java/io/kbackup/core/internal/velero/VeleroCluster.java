@@ -171,6 +171,8 @@ public final class VeleroCluster implements AutoCloseable {
         GenericKubernetesResource existing = get(VeleroKind.BACKUP_STORAGE_LOCATION, name);
         JsonNode want = VeleroStatus.tree(mapped.storageLocation().getAdditionalProperties().get("spec"));
         boolean created = false;
+        boolean updated = false;
+        String validatedBefore = null;
         if (existing != null && !isManaged(existing)) {
             JsonNode have = VeleroStatus.tree(existing.getAdditionalProperties().get("spec"));
             if (!sameTarget(want, have)) {
@@ -181,31 +183,41 @@ public final class VeleroCluster implements AutoCloseable {
             LOG.info("Using Velero's own BackupStorageLocation '{}' ({}) as it is", name, target(have));
         } else {
             if (mapped.secret() != null) {
-                ensureSecret(mapped.secret());
+                updated = ensureSecret(mapped.secret());
             }
             if (existing == null) {
                 existing = create(mapped.storageLocation());
                 created = true;
             } else if (!sameLocationSpec(want, VeleroStatus.tree(existing.getAdditionalProperties().get("spec")))) {
                 LOG.info("Updating Velero BackupStorageLocation '{}' to {}", name, target(want));
+                validatedBefore = lastValidation(existing);
                 existing = createOrUpdateSpec(mapped.storageLocation());
+                updated = true;
+            } else if (updated) {
+                validatedBefore = lastValidation(existing);
             }
         }
         GenericKubernetesResource current = existing;
-        if (created && !validationTimeout.isZero()) {
-            try {
-                current = watcher(VeleroKind.BACKUP_STORAGE_LOCATION)
-                        .until(name, r -> phase(r) != null, false)
-                        .get(validationTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                LOG.info("Velero has not validated BackupStorageLocation '{}' within {}; going ahead", name, validationTimeout);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException e) {
-                LOG.debug("Waiting for BackupStorageLocation '{}' failed: {}", name, e.getCause().toString());
+        if (created || updated) {
+            // the status on hand (if any) judged the old settings: wait for Velero's verdict on the new ones
+            String before = validatedBefore;
+            boolean isNew = created;
+            current = null;
+            if (!validationTimeout.isZero()) {
+                try {
+                    current = watcher(VeleroKind.BACKUP_STORAGE_LOCATION)
+                            .until(name, r -> phase(r) != null && (isNew || !Objects.equals(lastValidation(r), before)), false)
+                            .get(validationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    LOG.info("Velero has not validated BackupStorageLocation '{}' within {}; going ahead", name, validationTimeout);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException e) {
+                    LOG.debug("Waiting for BackupStorageLocation '{}' failed: {}", name, e.getCause().toString());
+                }
             }
         }
-        if ("Unavailable".equals(phase(current))) {
+        if (current != null && "Unavailable".equals(phase(current))) {
             JsonNode status = VeleroStatus.tree(current).path("status");
             String message = VeleroStatus.text(status.path("message"));
             throw new VeleroLocationUnavailableException(name, message, "Velero reports backup storage location '" + name
@@ -215,12 +227,18 @@ public final class VeleroCluster implements AutoCloseable {
         }
     }
 
-    private void ensureSecret(Secret desired) {
+    private static String lastValidation(GenericKubernetesResource r) {
+        return VeleroStatus.text(VeleroStatus.tree(r).path("status").path("lastValidationTime"));
+    }
+
+    /** Creates or updates the Secret; true when it changed an existing one. */
+    private boolean ensureSecret(Secret desired) {
         String name = desired.getMetadata().getName();
         try {
             Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
             if (existing == null) {
                 client.secrets().inNamespace(namespace).resource(desired).create();
+                return false;
             } else if (!Objects.equals(existing.getData(), desired.getData())
                     || !Objects.equals(existing.getMetadata().getLabels(), desired.getMetadata().getLabels())) {
                 client.secrets().inNamespace(namespace).withName(name).edit(s -> {
@@ -229,7 +247,9 @@ public final class VeleroCluster implements AutoCloseable {
                     s.getMetadata().setLabels(desired.getMetadata().getLabels());
                     return s;
                 });
+                return true;
             }
+            return false;
         } catch (KubernetesClientException e) {
             // the exception's message is the API server's and never contains the Secret's data
             throw refused("write the credentials Secret '" + name + "'", e);
