@@ -123,6 +123,7 @@ public final class VeleroEngine implements BackupClient {
         cluster.requireInstalled();
         cluster.ensureLocation(plan.location(), options.locationValidationTimeout());
         String name = plan.backupNameAt(options.clock().instant());
+        requireNotInBucket(plan.location(), name);
         GenericKubernetesResource created = cluster.create(VeleroObjects.backup(plan, name, options.namespace(), settings));
         String uid = created.getMetadata().getUid();
         LOG.info("Velero backup '{}' requested (location {})", name, plan.location().name());
@@ -300,6 +301,20 @@ public final class VeleroEngine implements BackupClient {
         tracker.abandonAll();
         cluster.close();
         previews.close();
+    }
+
+    /** A backup of that name in the bucket (taken by the DirectEngine or elsewhere) would be overwritten by Velero. */
+    private void requireNotInBucket(BackupLocation location, String name) {
+        try {
+            catalog.describe(location, name);
+        } catch (NotFoundException e) {
+            return;
+        } catch (RuntimeException e) {
+            LOG.debug("Could not check the bucket for a backup named '{}' ({}); Velero will", name, e.toString());
+            return;
+        }
+        throw new InvalidPlanException("A backup named '" + name + "' already exists in location '" + location.name()
+                + "'; choose another name or prefix, or delete that backup first.");
     }
 
     private static void requireSameLocation(RestorePlan plan, GenericKubernetesResource backup) {

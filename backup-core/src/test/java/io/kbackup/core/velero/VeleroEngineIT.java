@@ -347,6 +347,16 @@ class VeleroEngineIT {
     }
 
     @Test
+    void aNameAlreadyTakenInTheBucketIsRefusedBeforeVeleroCouldOverwriteIt() {
+        direct().backup(BackupPlan.builder().name("taken").location(location).includedNamespaces("shop").build()).await(WAIT);
+        VeleroEngine velero = engine(VeleroOptions.builder().locationValidationTimeout(Duration.ZERO));
+
+        assertThatThrownBy(() -> velero.backup(BackupPlan.builder().name("taken").location(location).build()))
+                .isInstanceOf(InvalidPlanException.class).hasMessageContaining("'taken' already exists");
+        assertThat(get(VeleroKind.BACKUP, "taken")).isNull();
+    }
+
+    @Test
     void localFolderLocationsAreRefusedBeforeAnythingIsCreated(@TempDir Path dir) {
         VeleroEngine velero = engine();
         BackupLocation local = BackupLocation.localFolder(dir).name("disk").build();
