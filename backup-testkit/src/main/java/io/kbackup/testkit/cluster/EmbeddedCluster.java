@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -96,6 +97,7 @@ public final class EmbeddedCluster implements AutoCloseable {
   private final ClusterDispatcher dispatcher;
   private final ApiDiscovery discovery;
   private final String url;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private EmbeddedCluster(Builder b) {
     this.store = new ClusterStore();
@@ -313,7 +315,9 @@ public final class EmbeddedCluster implements AutoCloseable {
   /** Stops the server; clients pointed at it fail from then on. Idempotent. */
   @Override
   public void close() {
-    server.destroy();
+    if (closed.compareAndSet(false, true)) {
+      server.destroy();
+    }
   }
 
   /**
