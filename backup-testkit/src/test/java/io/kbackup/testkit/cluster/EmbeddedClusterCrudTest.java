@@ -84,6 +84,42 @@ class EmbeddedClusterCrudTest {
   }
 
   @Test
+  void strategicMergePatchMergesContainersByName() {
+    client.apps().deployments().inNamespace("smp").resource(new DeploymentBuilder()
+        .withNewMetadata().withName("web").endMetadata()
+        .withNewSpec().withReplicas(1).withNewTemplate().withNewSpec()
+        .addNewContainer().withName("app").withImage("app:1").endContainer()
+        .addNewContainer().withName("sidecar").withImage("proxy:1").endContainer()
+        .endSpec().endTemplate().endSpec().build()).create();
+
+    Deployment patched = client.apps().deployments().inNamespace("smp").withName("web").patch(
+        "{\"spec\":{\"replicas\":3,\"template\":{\"spec\":{\"containers\":"
+            + "[{\"name\":\"app\",\"image\":\"app:2\"}]}}}}");
+
+    assertThat(patched.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(patched.getSpec().getTemplate().getSpec().getContainers())
+        .extracting(c -> c.getName() + "=" + c.getImage())
+        .containsExactly("app=app:2", "sidecar=proxy:1");
+    assertThat(client.apps().deployments().inNamespace("smp").withName("web").get().getSpec()
+        .getReplicas()).isEqualTo(3);
+  }
+
+  @Test
+  void serverSideApplyCreatesThenUpdates() {
+    ConfigMap applied = client.configMaps().inNamespace("ssa")
+        .resource(configMap("cfg")).fieldManager("test").forceConflicts().serverSideApply();
+    assertThat(applied.getMetadata().getUid()).isNotEmpty();
+
+    ConfigMap changed = new ConfigMapBuilder(configMap("cfg")).addToData("extra", "1").build();
+    client.configMaps().inNamespace("ssa").resource(changed).fieldManager("test")
+        .forceConflicts().serverSideApply();
+
+    ConfigMap got = client.configMaps().inNamespace("ssa").withName("cfg").get();
+    assertThat(got.getData()).containsEntry("k", "v").containsEntry("extra", "1");
+    assertThat(got.getMetadata().getUid()).isEqualTo(applied.getMetadata().getUid());
+  }
+
+  @Test
   void createOfAnExistingNameIsAConflict() {
     client.configMaps().inNamespace("dup").resource(configMap("cm")).create();
 
