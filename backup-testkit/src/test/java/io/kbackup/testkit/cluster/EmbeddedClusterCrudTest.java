@@ -120,6 +120,37 @@ class EmbeddedClusterCrudTest {
   }
 
   @Test
+  void createGeneratesNamesAndRandomUids() {
+    ConfigMap generated = client.configMaps().inNamespace("gen").resource(new ConfigMapBuilder()
+        .withNewMetadata().withGenerateName("job-").endMetadata().build()).create();
+
+    assertThat(generated.getMetadata().getName()).startsWith("job-").hasSize(9);
+    assertThat(java.util.UUID.fromString(generated.getMetadata().getUid()).version())
+        .isEqualTo(4);
+  }
+
+  @Test
+  void createRefusesMissingNameAndMismatchedNamespace() throws Exception {
+    assertThatThrownBy(() -> client.configMaps().inNamespace("bad").resource(new ConfigMapBuilder()
+        .withNewMetadata().endMetadata().build()).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class,
+            e -> assertThat(e.getCode()).isEqualTo(422));
+
+    // raw HTTP: the fabric8 client would align the namespace itself
+    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(cluster.url() + "/api/v1/namespaces/bad/configmaps"))
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"apiVersion\":\"v1\","
+                + "\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\",\"namespace\":\"other\"}}"))
+            .build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("does not match the namespace");
+    assertThat(client.configMaps().inNamespace("other").withName("x").get()).isNull();
+  }
+
+  @Test
   void createOfAnExistingNameIsAConflict() {
     client.configMaps().inNamespace("dup").resource(configMap("cm")).create();
 

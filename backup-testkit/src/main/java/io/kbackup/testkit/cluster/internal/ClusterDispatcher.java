@@ -96,6 +96,10 @@ public final class ClusterDispatcher extends Dispatcher {
           return get(request, rp);
         }
       }
+      if (method.equals("POST") && rp.isCollection()) {
+        return store.create(rp.path(), rp.namespace(), request.getUtf8Body(),
+            rp.query().containsKey("dryRun"));
+      }
       if (method.equals("PATCH") && rp.isObjectOrStatus()) {
         String contentType = String.valueOf(request.getHeader("Content-Type"));
         boolean apply = contentType.contains("apply-patch");
