@@ -14,7 +14,8 @@ final class KbMinioClient extends MinioAsyncClient {
     /** One ListObjectsV2 page, with the service's own continuation token. */
     CompletableFuture<ListObjectsV2Response> listPage(String bucket, String region, String prefix, String delimiter,
             String continuationToken, int maxKeys) throws Exception {
-        return listObjectsV2Async(bucket, region, delimiter, null, null, maxKeys, prefix.isEmpty() ? null : prefix,
-                continuationToken, false, false, null, null);
+        String startAfter = PageLimit.startAfter(continuationToken);
+        return listObjectsV2Async(bucket, region, delimiter, null, startAfter, maxKeys, prefix.isEmpty() ? null : prefix,
+                startAfter != null ? null : continuationToken, false, false, null, null);
     }
 }

@@ -232,7 +232,7 @@ public final class MinioStorageProvider implements StorageProvider {
             prefixes.add(p.toItem().objectName());
         }
         String next = r.isTruncated() ? r.nextContinuationToken() : null;
-        return new ListPage(blobs, prefixes, next);
+        return PageLimit.limit(blobs, prefixes, next, pageSize);
     }
 
     @Override

@@ -135,7 +135,10 @@ public final class S3StorageProvider implements StorageProvider {
         if (delimiter != null && !delimiter.isEmpty()) {
             req.delimiter(delimiter);
         }
-        if (continuationToken != null) {
+        String startAfter = PageLimit.startAfter(continuationToken);
+        if (startAfter != null) {
+            req.startAfter(startAfter);
+        } else if (continuationToken != null) {
             req.continuationToken(continuationToken);
         }
         ListObjectsV2Response r;
@@ -153,7 +156,7 @@ public final class S3StorageProvider implements StorageProvider {
             prefixes.add(p.prefix());
         }
         String next = Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null;
-        return new ListPage(blobs, prefixes, next);
+        return PageLimit.limit(blobs, prefixes, next, pageSize);
     }
 
     @Override
