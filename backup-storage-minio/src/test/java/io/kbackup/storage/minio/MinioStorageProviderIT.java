@@ -172,4 +172,38 @@ class MinioStorageProviderIT {
         assertThat(S3_MOCK.createS3ClientV2().getObjectAsBytes(b -> b.bucket(BUCKET).key(prefix + "shared.json"))
                 .asUtf8String()).isEqualTo("{\"a\":1}");
     }
+
+    @Test
+    void trustsAServerWhoseCaIsGivenAsPem() throws Exception {
+        StorageProvider minio = open(location("https://localhost:" + S3_MOCK.getPort(), BUCKET)
+                .config(MinioConfig.CA_CERT, s3MockCertificatePem()));
+        assertThat(minio.validate().problems()).isEmpty();
+        minio.put(prefix + "over-tls", "tls".getBytes());
+        assertThat(minio.getBytes(prefix + "over-tls")).isEqualTo("tls".getBytes());
+    }
+
+    @Test
+    void refusesAnUntrustedCertificateAndSaysToGiveTheCa() {
+        ValidationResult result = open(location("https://localhost:" + S3_MOCK.getPort(), BUCKET)).validate();
+        assertThat(result.has(ValidationResult.Kind.UNREACHABLE)).as(result.toString()).isTrue();
+        assertThat(result.problems().get(0).fix()).contains("caCert");
+    }
+
+    @Test
+    void insecureSkipTlsVerifyAcceptsAnyCertificate() {
+        StorageProvider minio = open(location("https://127.0.0.1:" + S3_MOCK.getPort(), BUCKET)
+                .config(MinioConfig.INSECURE_SKIP_TLS_VERIFY, "true"));
+        assertThat(minio.validate().problems()).isEmpty();
+    }
+
+    /** The self-signed certificate S3Mock serves on its HTTPS port (SAN localhost), as PEM. */
+    static String s3MockCertificatePem() throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("JKS");
+        try (InputStream in = MinioStorageProviderIT.class.getResourceAsStream("/s3mock.jks")) {
+            ks.load(in, "password".toCharArray());
+        }
+        return "-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(ks.getCertificate("selfsigned").getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+    }
 }
