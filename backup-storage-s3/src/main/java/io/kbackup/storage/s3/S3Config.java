@@ -83,7 +83,7 @@ public final class S3Config {
     /**
      * kbackup's {@code partSizeBytes}: bytes buffered per multipart part, and the size up to which
      * an upload is one PutObject. Memory per open writer is at most this. From 5 MiB (S3's
-     * minimum part) to 5 GiB; default 8 MiB.
+     * minimum part) to 2 GiB (one Java array; S3 itself allows parts up to 5 GiB); default 8 MiB.
      */
     public static final String PART_SIZE_BYTES = "partSizeBytes";
 
