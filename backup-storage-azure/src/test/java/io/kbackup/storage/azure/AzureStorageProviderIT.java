@@ -185,7 +185,8 @@ class AzureStorageProviderIT {
                 .credentials(Credentials.azureAccountKey(Azurite.ACCOUNT, wrongKey)).build();
         ValidationResult r = location.validate();
         assertThat(r.has(ValidationResult.Kind.BAD_CREDENTIALS)).as(r.toString()).isTrue();
-        assertThat(r.toString()).doesNotContain(wrongKey).contains("403");
+        assertThat(r.toString()).doesNotContain(wrongKey).contains("403", "authenticate")
+                .doesNotContain("If you are using a StorageSharedKeyCredential");
 
         try (StorageProvider storage = StorageProviders.discover().open(location)) {
             assertThatThrownBy(() -> storage.getBytes("x"))
@@ -195,6 +196,50 @@ class AzureStorageProviderIT {
                     });
             assertThat(storage.toString()).doesNotContain(wrongKey);
         }
+    }
+
+    private static String sas(String permissions) {
+        return azurite.client().getBlobContainerClient(CONTAINER).generateSas(
+                new com.azure.storage.blob.sas.BlobServiceSasSignatureValues(java.time.OffsetDateTime.now().plusHours(1),
+                        com.azure.storage.blob.sas.BlobContainerSasPermission.parse(permissions)));
+    }
+
+    @Test
+    void worksWithAContainerSasToken() throws Exception {
+        BackupLocation location = azurite.location(CONTAINER).credentials(Credentials.azureSas("?" + sas("racwdl"))).build();
+        assertThat(location.validate().isOk()).isTrue();
+        try (StorageProvider storage = StorageProviders.discover().open(location)) {
+            String key = key("sas.txt");
+            storage.put(key, "via sas".getBytes());
+            assertThat(new String(storage.getBytes(key))).isEqualTo("via sas");
+            assertThat(storage.list(key, null, null, 10).blobs()).extracting(BlobInfo::key).containsExactly(key);
+            storage.delete(key);
+            assertThat(storage.exists(key)).isFalse();
+        }
+    }
+
+    @Test
+    void sasWithoutListPermissionIsAccessDeniedAndWritesAreRefused() {
+        String token = sas("r");
+        BackupLocation location = azurite.location(CONTAINER).credentials(Credentials.azureSas(token)).build();
+        ValidationResult r = location.validate();
+        assertThat(r.has(ValidationResult.Kind.ACCESS_DENIED)).as(r.toString()).isTrue();
+        assertThat(r.toString()).doesNotContain(token).contains("AuthorizationPermissionMismatch", "not authorized");
+        try (StorageProvider storage = StorageProviders.discover().open(location)) {
+            assertThatThrownBy(() -> storage.put(key("denied.txt"), new byte[] {1}))
+                    .isInstanceOfSatisfying(StorageDeniedException.class, e -> {
+                        assertThat(e.retryable()).isFalse();
+                        assertThat(e.getMessage()).doesNotContain(token);
+                    });
+        }
+    }
+
+    @Test
+    void sasWithAForgedSignatureIsBadCredentials() {
+        String token = sas("racwdl").replaceAll("sig=[^&]+", "sig=Zm9yZ2VkLXNpZ25hdHVyZQ%3D%3D");
+        ValidationResult r = azurite.location(CONTAINER).credentials(Credentials.azureSas(token)).build().validate();
+        assertThat(r.has(ValidationResult.Kind.BAD_CREDENTIALS)).as(r.toString()).isTrue();
+        assertThat(r.toString()).doesNotContain("Zm9yZ2VkLXNpZ25hdHVyZQ");
     }
 
     @Test

@@ -111,12 +111,26 @@ final class AzureErrors {
 
     /** Status, error code and the service's own message, scrubbed. */
     String describe(BlobStorageException e) {
-        String service = e.getServiceMessage();
-        if (service == null || service.isBlank()) {
-            service = e.getMessage();
-        }
         return e.getStatusCode() + " " + (e.getErrorCode() != null ? e.getErrorCode() : "") + ": "
-                + firstLine(scrub(service)).strip();
+                + scrub(serviceMessage(e));
+    }
+
+    private static final Pattern XML_MESSAGE = Pattern.compile("<Message>(.*?)</Message>", Pattern.DOTALL);
+    private static final Pattern STATUS_LINE = Pattern.compile("Status code \\d+.*");
+
+    /**
+     * What the service said, without the SDK's generic "Signature did not match" hint that it puts
+     * in front of every 403: the first line of the error's Message.
+     */
+    static String serviceMessage(BlobStorageException e) {
+        String text = e.getServiceMessage() != null && !e.getServiceMessage().isBlank()
+                ? e.getServiceMessage() : e.getMessage() == null ? "" : e.getMessage();
+        java.util.regex.Matcher m = XML_MESSAGE.matcher(text);
+        if (m.find()) {
+            return firstLine(m.group(1)).strip();
+        }
+        java.util.regex.Matcher status = STATUS_LINE.matcher(text);
+        return firstLine(status.find() ? status.group() : text).strip();
     }
 
     /** A 401/403 that refuses the credentials themselves, rather than a permission. */
@@ -124,19 +138,17 @@ final class AzureErrors {
         if (e.getStatusCode() == 401) {
             return true;
         }
-        BlobErrorCode code = e.getErrorCode();
-        if (code != null) {
-            String c = code.toString();
-            if (c.equals("AuthenticationFailed") || c.equals("InvalidAuthenticationInfo")
-                    || c.equals("NoAuthenticationInformation")) {
-                return true;
-            }
+        String code = e.getErrorCode() != null ? e.getErrorCode().toString() : "";
+        if (code.equals("AuthenticationFailed") || code.equals("InvalidAuthenticationInfo")
+                || code.equals("NoAuthenticationInformation")) {
+            return true;
         }
-        String text = (e.getServiceMessage() != null ? e.getServiceMessage() : "") + " " + e.getMessage();
+        if (code.startsWith("Authorization") && !code.equals("AuthorizationFailure")) {
+            return false;   // PermissionMismatch, ResourceTypeMismatch, SourceIPMismatch, ...: a permission
+        }
         // Azure and Azurite say "Server failed to authenticate the request" for a bad signature or expired SAS.
-        String lower = text.toLowerCase(Locale.ROOT);
-        return lower.contains("failed to authenticate") || lower.contains("signature")
-                || lower.contains("signed expiry") || lower.contains("expired");
+        String lower = serviceMessage(e).toLowerCase(Locale.ROOT);
+        return lower.contains("failed to authenticate") || lower.contains("signature") || lower.contains("expired");
     }
 
     /** The first cause that means "the service could not be reached", or {@code null}. */
