@@ -172,6 +172,23 @@ class RestoreVeleroLayoutIT {
     }
 
     @Test
+    void restoresABackupVeleroWroteWithAllItsSideFiles() throws Exception {
+        String name = "velero-nightly-20261120020000";
+        try (StorageProvider storage = StorageProviders.discover().open(location)) {
+            io.kbackup.core.internal.layout.VeleroFixture.write(storage, new BucketLayout(location), name, "PartiallyFailed",
+                    java.time.Instant.parse("2026-11-20T02:00:00Z"), bucket.resolve("work"));
+        }
+
+        RestoreInfo info = engine.restore(RestorePlan.builder().location(location).backupName(name).build()).await(WAIT);
+
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.name()).startsWith(name + "-");
+        assertThat(k8s.configMaps().inNamespace("shop").withName("settings").get().getData()).containsEntry("a", "b");
+        assertThat(k8s.namespaces().withName("shop").get()).as("made for the restored items").isNotNull();
+    }
+
+
+    @Test
     void refusesMissingAndUnfinishedBackups() {
         assertThatThrownBy(() -> engine.restore(plan().build())).isInstanceOf(NotFoundException.class).hasMessageContaining("'b1'");
         BackupFixture.put(location, "b1", "InProgress", veleroArchive(), false);
