@@ -226,6 +226,23 @@ class EmbeddedClusterCrudTest {
   }
 
   @Test
+  void seedJsonStoresDocumentsIncludingCustomResourcesOfASeededCrd() {
+    long stored = cluster.seedJson(Stream.of(
+        "{\"apiVersion\":\"apiextensions.k8s.io/v1\",\"kind\":\"CustomResourceDefinition\","
+            + "\"metadata\":{\"name\":\"backups.velero.io\"},\"spec\":{\"group\":\"velero.io\","
+            + "\"scope\":\"Namespaced\",\"names\":{\"plural\":\"backups\",\"kind\":\"Backup\"},"
+            + "\"versions\":[{\"name\":\"v1\",\"served\":true,\"storage\":true}]}}",
+        "{\"apiVersion\":\"velero.io/v1\",\"kind\":\"Backup\","
+            + "\"metadata\":{\"name\":\"nightly\",\"namespace\":\"velero\"},\"spec\":{\"ttl\":\"72h\"}}"));
+
+    assertThat(stored).isEqualTo(2);
+    assertThat(client.genericKubernetesResources("velero.io/v1", "Backup").inNamespace("velero")
+        .withName("nightly").get().<String>get("spec", "ttl")).isEqualTo("72h");
+    assertThatThrownBy(() -> cluster.seedJson(Stream.of("[1, 2]")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void seedRejectsDuplicatesUnknownKindsAndNamespacedClusterObjects() {
     cluster.seed(Stream.of(configMap("once")));
     assertThatThrownBy(() -> cluster.seed(Stream.of(configMap("once"))))
