@@ -145,22 +145,22 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
     synchronized (map) {
       entries = new ArrayList<>(map.entrySet());
     }
-    List<Map.Entry<AttributeSet, String>> matching = new ArrayList<>();
+    List<String[]> matching = new ArrayList<>(); // {sort key, stored JSON}
     for (Map.Entry<AttributeSet, String> e : entries) {
       AttributeSet key = e.getKey();
       if (coreGroup && key.containsKey(API)) {
         continue; // e.g. events.k8s.io events must not show up in core v1 events
       }
       if (key.matches(query)) {
-        matching.add(e);
+        matching.add(new String[] {
+            Objects.toString(value(key, NAMESPACE), "") + '\u0000' + Objects.toString(name(key), ""),
+            e.getValue()});
       }
     }
-    matching.sort(Comparator.comparing((Map.Entry<AttributeSet, String> e) ->
-            Objects.toString(value(e.getKey(), NAMESPACE), ""))
-        .thenComparing(e -> Objects.toString(name(e.getKey()), "")));
+    matching.sort(Comparator.comparing((String[] m) -> m[0]));
     List<String> items = new ArrayList<>(matching.size());
-    for (Map.Entry<AttributeSet, String> e : matching) {
-      items.add(e.getValue());
+    for (String[] m : matching) {
+      items.add(m[1]);
     }
     return items;
   }
