@@ -174,6 +174,23 @@ class EmbeddedClusterCrudTest {
   }
 
   @Test
+  void listsOnlyTheRequestedTypeAndGroup() {
+    cluster.seed(Stream.of(
+        new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata().withName("e")
+            .withNamespace("types").endMetadata().withReason("core").build(),
+        new io.fabric8.kubernetes.api.model.events.v1.EventBuilder().withNewMetadata()
+            .withName("e").withNamespace("types").endMetadata().withReason("new").build(),
+        new SecretBuilder().withNewMetadata().withName("e").withNamespace("types").endMetadata()
+            .build()));
+
+    assertThat(client.v1().events().inNamespace("types").list().getItems())
+        .extracting(e -> e.getReason()).containsExactly("core");
+    assertThat(client.events().v1().events().inNamespace("types").list().getItems())
+        .extracting(e -> e.getReason()).containsExactly("new");
+    assertThat(client.configMaps().inNamespace("types").list().getItems()).isEmpty();
+  }
+
+  @Test
   void startsWithTheDefaultNamespaces() {
     assertThat(client.namespaces().list().getItems()).extracting(n -> n.getMetadata().getName())
         .contains("default", "kube-system", "kube-public", "kube-node-lease");
