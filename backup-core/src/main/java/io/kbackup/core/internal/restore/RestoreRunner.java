@@ -66,6 +66,8 @@ public final class RestoreRunner implements AutoCloseable {
     private final DirectOptions options;
     private final ExecutorService workers;
     private final AtomicInteger threads = new AtomicInteger();
+    /** Names of restores running here, so that two started in the same second get different names. */
+    private final Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public RestoreRunner(KubernetesClient client, DirectOptions options) {
         this.client = client;
@@ -85,16 +87,22 @@ public final class RestoreRunner implements AutoCloseable {
             Instant started = options.clock().instant();
             String name = restoreName(source, plan, started);
             TrackedOperation.Restore handle = new TrackedOperation.Restore(name);
-            workers.execute(() -> {
-                handle.worker(Thread.currentThread());
-                try {
-                    run(source, plan, handle, started);
-                } finally {
-                    handle.worker(null);
-                    Thread.interrupted();
-                    source.storage.close();
-                }
-            });
+            try {
+                workers.execute(() -> {
+                    handle.worker(Thread.currentThread());
+                    try {
+                        run(source, plan, handle, started);
+                    } finally {
+                        handle.worker(null);
+                        Thread.interrupted();
+                        source.storage.close();
+                        running.remove(name);
+                    }
+                });
+            } catch (RuntimeException e) {
+                running.remove(name);
+                throw e;
+            }
             return handle;
         } catch (RuntimeException e) {
             source.storage.close();
@@ -167,19 +175,20 @@ public final class RestoreRunner implements AutoCloseable {
         }
     }
 
+    /** A name no restore in the location has, reserved in {@link #running} until the restore ends. */
     private String restoreName(Source source, RestorePlan plan, Instant started) {
         String name = plan.restoreNameAt(started);
-        if (!restoreExists(source, name)) {
+        if (!restoreExists(source, name) && running.add(name)) {
             return name;
         }
         if (plan.restoreName().isPresent()) {
-            throw new InvalidPlanException("A restore named '" + name + "' already exists in location '" + plan.location().name()
+            throw new InvalidPlanException("A restore named '" + name + "' already exists (or is running) in location '" + plan.location().name()
                     + "'; choose another restoreName, or leave it unset for a generated one.");
         }
         for (int n = 2; ; n++) {
             String suffix = "-" + n;
             String candidate = (name.length() + suffix.length() > 63 ? name.substring(0, 63 - suffix.length()) : name) + suffix;
-            if (!restoreExists(source, candidate)) {
+            if (!restoreExists(source, candidate) && running.add(candidate)) {
                 return candidate;
             }
         }
