@@ -465,6 +465,7 @@ public final class LocalFolderStorageProvider implements StorageProvider {
             out.flush();
         }
 
+        /** Throws a {@link StorageException} (not an {@link IOException}) when the file cannot be put in place. */
         @Override
         public BlobInfo commit() throws IOException {
             ensureOpen();
@@ -475,7 +476,10 @@ public final class LocalFolderStorageProvider implements StorageProvider {
                 channel.close();
                 stored = info(key, Files.readAttributes(tmp, BasicFileAttributes.class));
                 moveIntoPlace();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
+                abort();
+                throw failure("commit", key, e);
+            } catch (RuntimeException e) {
                 abort();
                 throw e;
             }

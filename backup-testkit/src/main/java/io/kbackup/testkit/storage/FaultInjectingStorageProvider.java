@@ -127,7 +127,7 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
     }
 
     /**
-     * Gets, heads, lists and deletes of keys matching {@code keys} throw what {@code exception}
+     * Gets, heads and lists (by prefix) of keys matching {@code keys} throw what {@code exception}
      * makes from the key (for example a {@link io.kbackup.StorageDeniedException}).
      */
     public FaultInjectingStorageProvider failReads(Predicate<String> keys,

@@ -1,0 +1,539 @@
+package io.kbackup.core.schedule;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.kbackup.BackupClient;
+import io.kbackup.BackupHandle;
+import io.kbackup.BackupInfo;
+import io.kbackup.BackupLocation;
+import io.kbackup.BackupPhase;
+import io.kbackup.BackupPlan;
+import io.kbackup.InvalidPlanException;
+import io.kbackup.KBackupException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs scheduled backups and expiry sweeps for the plans it is given. A host application makes
+ * one, adds plans and starts it; with several replicas of the host, give each the same
+ * {@link Builder#leaderElection leader election} settings and exactly one of them (the holder of a
+ * Kubernetes Lease) runs schedules and sweeps, another taking over when it goes away.
+ *
+ * <pre>{@code
+ * BackupScheduler scheduler = BackupScheduler.builder()
+ *         .backupClient(KBackup.direct(k8s))
+ *         .leaderElection(k8s, "platform", "kbackup-scheduler", podName)   // optional
+ *         .listener(event -> log.info("{}", event))
+ *         .build();
+ * scheduler.add(BackupPlan.builder().prefix("nightly").location(location)
+ *         .schedule(Schedule.cron("0 2 * * *")).expiry(Duration.ofDays(7)).build(),
+ *         RetentionPolicy.expiryOnly().keepNewestGood(true));
+ * scheduler.start();
+ * ...
+ * scheduler.close();
+ * }</pre>
+ *
+ * <h2>Semantics</h2>
+ * <ul>
+ *   <li>Each tick ({@link Builder#tick}, default 15 s) looks at the last slot of each plan's
+ *       schedule at or before now. It is due when no backup of the plan started at or after it.
+ *       So after downtime a missed run happens once, not once per missed slot; and a plan's first
+ *       run is its first slot after it was added (as a Velero Schedule).</li>
+ *   <li>The scheduler's memory is the bucket: the last start of a plan is read from its backups in
+ *       the location (named {@code <prefix>-<yyyyMMddHHmmss>}), when a plan is added and whenever
+ *       this replica becomes leader. A restarted host neither forgets nor repeats a run.</li>
+ *   <li>Never two runs of one plan at once: a slot that comes while the previous run is still going
+ *       is reported ({@link SchedulerEvent.Type#SKIPPED_OVERLAP}) and runs once that run ends.</li>
+ *   <li>A run that fails to start or ends failed counts as the slot's run; the next slot runs as
+ *       usual.</li>
+ *   <li>Sweeps ({@link Builder#sweepInterval}, default 1 min) delete the plan's finished backups
+ *       whose expiry has passed, and those beyond {@link RetentionPolicy#keepLast}, except what the
+ *       {@link RetentionPolicy} keeps; never a backup still in progress, never one not yet expired
+ *       unless keepLast asks for it. Backups that belong to no plan added here are left alone.</li>
+ * </ul>
+ * Thread-safe. Time comes from the {@link Builder#clock clock}, so tests drive it.
+ */
+public final class BackupScheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupScheduler.class);
+    private static final String SCHEDULE_LABEL = "velero.io/schedule-name";
+
+    private final BackupClient backups;
+    private final Clock clock;
+    private final Duration tick;
+    private final Duration sweepInterval;
+    private final List<SchedulerListener> listeners;
+    private final LeaderSettings leaderSettings;
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+    private volatile boolean leading;
+    private Instant lastSweep;
+    private ScheduledExecutorService loop;
+    private CompletableFuture<?> election;
+    private boolean closed;
+
+    private BackupScheduler(Builder b) {
+        this.backups = b.backups;
+        this.clock = b.clock;
+        this.tick = b.tick;
+        this.sweepInterval = b.sweepInterval;
+        this.listeners = new CopyOnWriteArrayList<>(b.listeners);
+        this.leaderSettings = b.leader;
+        this.leading = b.leader == null;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Adds a plan with {@link RetentionPolicy#expiryOnly()}; see {@link #add(BackupPlan, RetentionPolicy)}. */
+    public String add(BackupPlan plan) {
+        return add(plan, RetentionPolicy.expiryOnly());
+    }
+
+    /**
+     * Adds a plan. The plan must have a {@link BackupPlan#prefix() prefix}: its backups are found in
+     * the bucket by it.
+     *
+     * @return the plan's key, {@code <location name>/<prefix>}, used in events and by {@link #remove}
+     * @throws InvalidPlanException when the plan has no prefix or a plan with the same key exists
+     */
+    public synchronized String add(BackupPlan plan, RetentionPolicy retention) {
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(retention, "retention");
+        String prefix = plan.prefix().orElseThrow(() -> new InvalidPlanException(
+                "A scheduled plan needs a prefix (backups are named <prefix>-<yyyyMMddHHmmss> and found by it); plan "
+                        + plan.name().orElse("?") + " has a fixed name."));
+        String key = plan.location().name() + "/" + prefix;
+        if (entries.containsKey(key)) {
+            throw new InvalidPlanException("A plan with prefix '" + prefix + "' in location '" + plan.location().name()
+                    + "' is already scheduled; remove it first or use another prefix.");
+        }
+        Entry e = new Entry(key, prefix, plan, retention, clock.instant());
+        entries.put(key, e);
+        announceNext(e, clock.instant());
+        return key;
+    }
+
+    /** Stops scheduling a plan (a run in progress goes on). Returns whether it was there. */
+    public synchronized boolean remove(String key) {
+        return entries.remove(key) != null;
+    }
+
+    /** The keys of the plans added. */
+    public synchronized Set<String> plans() {
+        return Set.copyOf(entries.keySet());
+    }
+
+    /** The next run of a plan after now, if it has one. */
+    public synchronized Optional<ZonedDateTime> nextRun(String key) {
+        Entry e = entries.get(key);
+        return e == null ? Optional.empty() : e.plan.schedule().nextRunAfter(clock.instant());
+    }
+
+    /** Whether this replica currently runs schedules (always true without leader election). */
+    public boolean isLeader() {
+        return leading;
+    }
+
+    /** Adds a listener. */
+    public void addListener(SchedulerListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Starts leader election (when configured) and the tick loop on a daemon thread.
+     *
+     * @throws IllegalStateException when already started or closed
+     */
+    public synchronized void start() {
+        if (closed || loop != null) {
+            throw new IllegalStateException(closed ? "The scheduler is closed." : "The scheduler is already started.");
+        }
+        loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kbackup-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        if (leaderSettings != null) {
+            startElection();
+        }
+        loop.scheduleWithFixedDelay(this::tickSafely, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * One tick, on the caller's thread: starts the runs that are due and, when a sweep is due, sweeps.
+     * Does nothing unless this replica is the leader. {@link #start()} calls it every tick; tests
+     * call it directly with a controllable clock.
+     */
+    public synchronized void runOnce() {
+        if (!leading || closed) {
+            return;
+        }
+        Instant now = clock.instant();
+        Map<String, List<BackupInfo>> listings = new HashMap<>();
+        for (Entry e : List.copyOf(entries.values())) {
+            try {
+                if (!e.loaded) {
+                    e.lastStart = lastStartInBucket(e, listing(listings, e.plan.location()));
+                    e.loaded = true;
+                }
+                runIfDue(e, now);
+            } catch (KBackupException ex) {
+                emit(SchedulerEvent.Type.ERROR, e.key, null, now, "could not check the schedule: " + ex.getMessage());
+            }
+        }
+        if (lastSweep == null || !now.isBefore(lastSweep.plus(sweepInterval))) {
+            lastSweep = now;
+            sweep(now, listings);
+        }
+    }
+
+    /** Runs an expiry sweep now, whatever the sweep interval (still only on the leader). */
+    public synchronized void sweepNow() {
+        if (leading && !closed) {
+            Instant now = clock.instant();
+            lastSweep = now;
+            sweep(now, new HashMap<>());
+        }
+    }
+
+    /** Stops the loop and gives up leadership (releasing the Lease). Runs in progress go on. */
+    @Override
+    public void close() {
+        CompletableFuture<?> el;
+        ScheduledExecutorService l;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            el = election;
+            l = loop;
+        }
+        if (l != null) {
+            l.shutdownNow();
+        }
+        if (el != null) {
+            el.cancel(true);
+        }
+        if (leaderSettings != null && leading) {
+            leading = false;
+            emit(SchedulerEvent.Type.LEADER_LOST, null, null, clock.instant(), "closed");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    private void tickSafely() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            LOG.warn("kbackup scheduler tick failed: {}", e.toString());
+        }
+    }
+
+    private void runIfDue(Entry e, Instant now) {
+        if (!e.plan.schedule().isScheduled()) {
+            return;
+        }
+        Optional<ZonedDateTime> slot = e.plan.schedule().lastRunAtOrBefore(now);
+        Instant baseline = e.lastStart != null ? e.lastStart : e.added;
+        if (slot.isEmpty() || !slot.get().toInstant().isAfter(baseline)) {
+            return;
+        }
+        Instant slotAt = slot.get().toInstant();
+        if (e.inFlight != null && !e.inFlight.completion().isDone()) {
+            if (!slotAt.equals(e.skippedSlot)) {
+                e.skippedSlot = slotAt;
+                emit(SchedulerEvent.Type.SKIPPED_OVERLAP, e.key, e.inFlight.name(), now,
+                        "run due at " + slot.get() + " waits: " + e.inFlight.name() + " is still " + e.inFlight.phase());
+            }
+            return;
+        }
+        Map<String, String> labels = new LinkedHashMap<>(e.plan.labels());
+        labels.put(SCHEDULE_LABEL, e.prefix);
+        BackupPlan run = e.plan.toBuilder().labels(labels).build();
+        e.lastStart = now;
+        e.skippedSlot = null;
+        BackupHandle handle;
+        try {
+            handle = backups.backup(run);
+        } catch (KBackupException ex) {
+            emit(SchedulerEvent.Type.FAILED, e.key, run.backupNameAt(now), now, "could not start: " + ex.getMessage());
+            announceNext(e, now);
+            return;
+        }
+        e.inFlight = handle;
+        emit(SchedulerEvent.Type.STARTED, e.key, handle.name(), now, "run for the slot at " + slot.get());
+        handle.completion().whenComplete((info, err) -> {
+            Instant end = clock.instant();
+            if (err != null) {
+                emit(SchedulerEvent.Type.FAILED, e.key, handle.name(), end, "failed: " + err.getMessage());
+            } else if (info.phase() == BackupPhase.Completed) {
+                emit(SchedulerEvent.Type.COMPLETED, e.key, info.name(), end, info.itemsBackedUp() + " items");
+            } else {
+                emit(SchedulerEvent.Type.FAILED, e.key, info.name(), end, "ended " + info.phase()
+                        + (info.failureReason() != null ? ": " + info.failureReason() : "") + ", " + info.errors() + " errors");
+            }
+        });
+        announceNext(e, now);
+    }
+
+    private void sweep(Instant now, Map<String, List<BackupInfo>> listings) {
+        for (Entry e : List.copyOf(entries.values())) {
+            List<BackupInfo> mine;
+            try {
+                mine = new ArrayList<>(listing(listings, e.plan.location()).stream().filter(b -> belongsTo(e, b)).toList());
+            } catch (KBackupException ex) {
+                emit(SchedulerEvent.Type.ERROR, e.key, null, now, "could not list backups to sweep: " + ex.getMessage());
+                continue;
+            }
+            mine.sort(Comparator.comparing((BackupInfo b) -> startOf(e, b)).reversed());
+            String keep = null;
+            if (e.retention.keepsNewestGood()) {
+                keep = mine.stream().filter(b -> b.phase() == BackupPhase.Completed).map(BackupInfo::name).findFirst().orElse(null);
+            }
+            String running = e.inFlight != null && !e.inFlight.completion().isDone() ? e.inFlight.name() : null;
+            int finishedSeen = 0;
+            for (BackupInfo b : mine) {
+                if (!b.phase().isTerminal() || b.name().equals(running)) {
+                    continue;
+                }
+                finishedSeen++;
+                boolean expired = b.isExpiredAt(now);
+                boolean beyondCount = e.retention.keepLast().isPresent() && finishedSeen > e.retention.keepLast().getAsInt();
+                if (!expired && !beyondCount) {
+                    continue;
+                }
+                String why = expired ? "expired at " + b.expires() : "beyond the newest " + e.retention.keepLast().getAsInt();
+                if (b.name().equals(keep)) {
+                    emit(SchedulerEvent.Type.RETAINED, e.key, b.name(), now, why + ", kept as the newest Completed backup");
+                    continue;
+                }
+                emit(SchedulerEvent.Type.EXPIRED, e.key, b.name(), now, why);
+                try {
+                    backups.deleteBackup(e.plan.location(), b.name());
+                    emit(SchedulerEvent.Type.DELETED, e.key, b.name(), clock.instant(), "deleted with all its objects");
+                } catch (KBackupException ex) {
+                    emit(SchedulerEvent.Type.ERROR, e.key, b.name(), now, "could not delete: " + ex.getMessage());
+                }
+            }
+            listings.remove(locationKey(e.plan.location()));
+        }
+    }
+
+    private List<BackupInfo> listing(Map<String, List<BackupInfo>> cache, BackupLocation location) {
+        return cache.computeIfAbsent(locationKey(location), k -> backups.listBackups(location));
+    }
+
+    private static String locationKey(BackupLocation l) {
+        return l.provider() + "|" + l.bucket() + "|" + l.keyPrefix();
+    }
+
+    private Instant lastStartInBucket(Entry e, List<BackupInfo> all) {
+        return all.stream().filter(b -> belongsTo(e, b)).map(b -> startOf(e, b)).max(Comparator.naturalOrder()).orElse(null);
+    }
+
+    private static boolean belongsTo(Entry e, BackupInfo b) {
+        return e.namePattern.matcher(b.name()).matches();
+    }
+
+    /** When a backup of the plan started: its status, else the timestamp in its name. */
+    private static Instant startOf(Entry e, BackupInfo b) {
+        if (b.started() != null) {
+            return b.started();
+        }
+        String ts = b.name().substring(e.prefix.length() + 1);
+        try {
+            return BackupPlan.NAME_TIMESTAMP.parse(ts, Instant::from);
+        } catch (DateTimeParseException ex) {
+            return Instant.EPOCH;
+        }
+    }
+
+    private void announceNext(Entry e, Instant now) {
+        e.plan.schedule().nextRunAfter(now).ifPresent(next ->
+                emit(SchedulerEvent.Type.SCHEDULED, e.key, null, now, "next run at " + next));
+    }
+
+    private void startElection() {
+        LeaderSettings s = leaderSettings;
+        var config = new LeaderElectionConfigBuilder()
+                .withName("kbackup-scheduler")
+                .withLock(new LeaseLock(s.namespace, s.leaseName, s.identity))
+                .withLeaseDuration(s.leaseDuration)
+                .withRenewDeadline(s.renewDeadline)
+                .withRetryPeriod(s.retryPeriod)
+                .withReleaseOnCancel(true)
+                .withLeaderCallbacks(new LeaderCallbacks(this::onStartLeading, this::onStopLeading, id -> {}))
+                .build();
+        election = s.client.leaderElector().withConfig(config).build().start();
+    }
+
+    private void onStartLeading() {
+        synchronized (this) {
+            // Another replica may have run backups meanwhile: read the bucket again.
+            entries.values().forEach(e -> e.loaded = false);
+            leading = true;
+        }
+        emit(SchedulerEvent.Type.LEADER_ACQUIRED, null, null, clock.instant(), "this replica (" + leaderSettings.identity + ") now runs schedules");
+    }
+
+    private void onStopLeading() {
+        boolean was = leading;
+        leading = false;
+        if (was) {
+            emit(SchedulerEvent.Type.LEADER_LOST, null, null, clock.instant(), "this replica (" + leaderSettings.identity + ") stopped leading");
+        }
+    }
+
+    private void emit(SchedulerEvent.Type type, String plan, String backup, Instant time, String message) {
+        SchedulerEvent event = new SchedulerEvent(type, plan, backup, time, message);
+        if (type == SchedulerEvent.Type.FAILED || type == SchedulerEvent.Type.ERROR) {
+            LOG.warn("{}", event);
+        } else {
+            LOG.info("{}", event);
+        }
+        for (SchedulerListener l : listeners) {
+            try {
+                l.onEvent(event);
+            } catch (RuntimeException ex) {
+                LOG.warn("kbackup scheduler listener failed on {}: {}", type, ex.toString());
+            }
+        }
+    }
+
+    private static final class Entry {
+        final String key;
+        final String prefix;
+        final BackupPlan plan;
+        final RetentionPolicy retention;
+        final Instant added;
+        final Pattern namePattern;
+        Instant lastStart;
+        boolean loaded;
+        BackupHandle inFlight;
+        Instant skippedSlot;
+
+        Entry(String key, String prefix, BackupPlan plan, RetentionPolicy retention, Instant added) {
+            this.key = key;
+            this.prefix = prefix;
+            this.plan = plan;
+            this.retention = retention;
+            this.added = added;
+            this.namePattern = Pattern.compile(Pattern.quote(prefix) + "-\\d{14}");
+        }
+    }
+
+    private record LeaderSettings(KubernetesClient client, String namespace, String leaseName, String identity,
+                                  Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {}
+
+    /** Builds a {@link BackupScheduler}. */
+    public static final class Builder {
+        private BackupClient backups;
+        private Clock clock = Clock.systemUTC();
+        private Duration tick = Duration.ofSeconds(15);
+        private Duration sweepInterval = Duration.ofMinutes(1);
+        private final List<SchedulerListener> listeners = new ArrayList<>();
+        private LeaderSettings leader;
+        private Duration leaseDuration = Duration.ofSeconds(15);
+        private Duration renewDeadline = Duration.ofSeconds(10);
+        private Duration retryPeriod = Duration.ofSeconds(2);
+
+        private Builder() {}
+
+        /** The engine that runs the backups (either engine). Required. */
+        public Builder backupClient(BackupClient backups) {
+            this.backups = Objects.requireNonNull(backups, "backupClient");
+            return this;
+        }
+
+        /** The clock; default the UTC system clock. Give the engine the same clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How often the loop checks for due runs. Default 15 s. */
+        public Builder tick(Duration tick) {
+            this.tick = Objects.requireNonNull(tick, "tick");
+            return this;
+        }
+
+        /** How often expired backups are swept. Default 1 min. */
+        public Builder sweepInterval(Duration interval) {
+            this.sweepInterval = Objects.requireNonNull(interval, "sweepInterval");
+            return this;
+        }
+
+        /** Receives every event. */
+        public Builder listener(SchedulerListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Run only while holding the Kubernetes Lease {@code namespace/leaseName} (fabric8 leader
+         * election). Give every replica the same namespace and name and its own identity (e.g. the pod
+         * name). Needs get/create/update on {@code leases.coordination.k8s.io} in that namespace.
+         */
+        public Builder leaderElection(KubernetesClient client, String namespace, String leaseName, String identity) {
+            Objects.requireNonNull(client, "client");
+            for (String[] f : new String[][] {{"namespace", namespace}, {"leaseName", leaseName}, {"identity", identity}}) {
+                if (f[1] == null || f[1].isBlank()) {
+                    throw new InvalidPlanException("Leader election: " + f[0] + " is required.");
+                }
+            }
+            this.leader = new LeaderSettings(client, namespace, leaseName, identity, null, null, null);
+            return this;
+        }
+
+        /** Lease timings; defaults 15 s lease, 10 s renew deadline, 2 s retry (client-go's). */
+        public Builder leaderElectionTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+            this.leaseDuration = Objects.requireNonNull(leaseDuration, "leaseDuration");
+            this.renewDeadline = Objects.requireNonNull(renewDeadline, "renewDeadline");
+            this.retryPeriod = Objects.requireNonNull(retryPeriod, "retryPeriod");
+            return this;
+        }
+
+        /** Validates and builds. */
+        public BackupScheduler build() {
+            if (backups == null) {
+                throw new InvalidPlanException("BackupScheduler: backupClient is required, e.g. KBackup.direct(client).");
+            }
+            if (tick.isNegative() || tick.isZero() || sweepInterval.isNegative()) {
+                throw new InvalidPlanException("BackupScheduler: tick must be positive and sweepInterval not negative.");
+            }
+            if (leader != null) {
+                if (!(leaseDuration.compareTo(renewDeadline) > 0 && renewDeadline.compareTo(retryPeriod) > 0)) {
+                    throw new InvalidPlanException("Leader election timings must satisfy leaseDuration > renewDeadline > retryPeriod.");
+                }
+                leader = new LeaderSettings(leader.client(), leader.namespace(), leader.leaseName(), leader.identity(),
+                        leaseDuration, renewDeadline, retryPeriod);
+            }
+            return new BackupScheduler(this);
+        }
+    }
+}

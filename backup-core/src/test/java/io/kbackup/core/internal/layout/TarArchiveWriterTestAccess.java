@@ -1,0 +1,14 @@
+package io.kbackup.core.internal.layout;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** GNU tar, for tests in other packages. */
+public final class TarArchiveWriterTestAccess {
+    private TarArchiveWriterTestAccess() {}
+
+    /** {@code tar -tzf file}: the entry names GNU tar sees. */
+    public static List<String> gnuList(Path file) throws Exception {
+        return TarArchiveWriterTest.run(file.getParent(), "tar", "-tzf", file.toString());
+    }
+}
