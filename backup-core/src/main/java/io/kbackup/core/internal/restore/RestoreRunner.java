@@ -298,12 +298,14 @@ public final class RestoreRunner implements AutoCloseable {
                     counters.created.get() + counters.updated.get() + counters.same.get(), counters.created.get(), counters.updated.get(),
                     counters.skipped.get(), counters.failed.get(), report.firstErrors(), report.firstWarnings(), plan.namespaceMapping(), failure);
             handle.phase(phase);
+            running.remove(name); // before completing: a caller that awaits may start the next one at once
             if (refusal != null) {
                 handle.completeExceptionally(refusal);
             } else {
                 handle.complete(info);
             }
         } catch (RuntimeException | Error e) {
+            running.remove(name);
             handle.phase(RestorePhase.Failed);
             handle.completeExceptionally(e);
         }
