@@ -427,6 +427,7 @@ public final class RestoreRunner implements AutoCloseable {
                     case CREATED -> {
                         item.outcome = IndexedItem.Outcome.CREATED;
                         counters.created.incrementAndGet();
+                        report.detail("Restored " + where);
                     }
                     case UPDATED -> {
                         item.outcome = IndexedItem.Outcome.UPDATED;
@@ -437,6 +438,7 @@ public final class RestoreRunner implements AutoCloseable {
                         item.outcome = IndexedItem.Outcome.SKIPPED;
                         counters.skipped.incrementAndGet();
                         counters.same.incrementAndGet();
+                        report.detail(where + " already exists as in the backup");
                     }
                     case EXISTS_DIFFERENT -> {
                         item.outcome = IndexedItem.Outcome.SKIPPED;
