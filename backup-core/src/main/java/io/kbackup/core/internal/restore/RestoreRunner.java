@@ -361,7 +361,7 @@ public final class RestoreRunner implements AutoCloseable {
                     item.outcome = IndexedItem.Outcome.SKIPPED_RULE;
                     counters.skipped.incrementAndGet();
                     handle.addDone(1);
-                    report.info("Skipping " + item.describe() + ": " + item.skipRule);
+                    report.detail("Skipping " + item.describe() + ": " + item.skipRule);
                 } else {
                     toApply.add(item);
                 }
@@ -451,7 +451,9 @@ public final class RestoreRunner implements AutoCloseable {
                     default -> throw new IllegalStateException(r.name());
                 }
             } catch (KubernetesClientException e) {
-                fail(item, targetNs, where, describe(e));
+                fail(item, targetNs, where, e.getCode() == 404
+                        ? "the cluster does not serve " + item.apiVersion + " " + item.plural() + " (a missing CRD or API version): " + describe(e)
+                        : describe(e));
             } catch (java.util.concurrent.CancellationException e) {
                 throw e;
             } catch (RuntimeException e) {
