@@ -173,15 +173,15 @@ final class BackupJob implements Runnable {
                 + results.errorCount() + " errors, " + results.warningCount() + " warnings"
                 + (failure != null ? ", failure: " + failure : ""));
         try {
-            storage.put(layout.logs(name), GzipJson.gzip(log.bytes()));
-            storage.put(layout.results(name), GzipJson.gzipJson(results.toJson()));
-            storage.put(layout.resourceList(name), GzipJson.gzipJson(resourceList.toJson()));
-            storage.put(layout.volumeSnapshots(name), GzipJson.gzipJson(NullNode.getInstance()));
-            storage.put(layout.podVolumeBackups(name), GzipJson.gzipJson(NullNode.getInstance()));
-            storage.put(layout.itemOperations(name), GzipJson.gzipJson(NullNode.getInstance()));
-            storage.put(layout.volumeInfo(name), GzipJson.gzipJson(GzipJson.MAPPER.createArrayNode()));
+            put(layout.logs(name), GzipJson.gzip(log.bytes()));
+            put(layout.results(name), GzipJson.gzipJson(results.toJson()));
+            put(layout.resourceList(name), GzipJson.gzipJson(resourceList.toJson()));
+            put(layout.volumeSnapshots(name), GzipJson.gzipJson(NullNode.getInstance()));
+            put(layout.podVolumeBackups(name), GzipJson.gzipJson(NullNode.getInstance()));
+            put(layout.itemOperations(name), GzipJson.gzipJson(NullNode.getInstance()));
+            put(layout.volumeInfo(name), GzipJson.gzipJson(GzipJson.MAPPER.createArrayNode()));
             if (manifest != null && phase.isRestorable()) {
-                storage.put(layout.manifest(name), manifest.toBytes());
+                put(layout.manifest(name), manifest.toBytes());
             }
         } catch (RuntimeException e) {
             if (phase != BackupPhase.Failed) {
@@ -194,22 +194,32 @@ final class BackupJob implements Runnable {
         ObjectNode doc = BackupDocument.document(name, plan, start, status);
         byte[] bytes = BackupDocument.toBytes(doc);
         try {
-            storage.put(layout.backupJson(name), bytes);
-        } catch (RuntimeException first) {
-            Thread.interrupted();
-            try {
-                storage.put(layout.backupJson(name), bytes);
-            } catch (RuntimeException e) {
-                // Nothing is listed without velero-backup.json: the backup is invisible, and the handle says why.
-                status = new BackupDocument.Status(BackupPhase.Failed, start, end, start.plus(plan.expiry()),
-                        handle.progress().itemsTotal(), itemsBackedUp, results.errorCount(), results.warningCount(),
-                        "could not write velero-backup.json: " + failureReason(e), 0, 0);
-                doc = BackupDocument.document(name, plan, start, status);
-            }
+            put(layout.backupJson(name), bytes);
+        } catch (RuntimeException e) {
+            // Nothing is listed without velero-backup.json: the backup is invisible, and the handle says why.
+            status = new BackupDocument.Status(BackupPhase.Failed, start, end, start.plus(plan.expiry()),
+                    handle.progress().itemsTotal(), itemsBackedUp, results.errorCount(), results.warningCount(),
+                    "could not write velero-backup.json: " + failureReason(e), 0, 0);
+            doc = BackupDocument.document(name, plan, start, status);
         }
         BackupInfo info = BackupDocument.toInfo(doc);
         handle.phase(info.phase());
         handle.complete(info);
+    }
+
+    /**
+     * Stores a small file; once more when the first try failed, in case a late cancel() interrupted
+     * the thread (an interrupt closes file channels) rather than the storage failing.
+     */
+    private void put(String key, byte[] bytes) {
+        try {
+            storage.put(key, bytes);
+        } catch (RuntimeException first) {
+            if (!Thread.interrupted()) {
+                throw first;
+            }
+            storage.put(key, bytes);
+        }
     }
 
     // ------------------------------------------------------------------ collection
