@@ -58,7 +58,9 @@ public final class BackupRunner implements AutoCloseable {
         TrackedOperation.Backup handle = new TrackedOperation.Backup(name);
         boolean registered = false;
         try {
-            if (running.putIfAbsent(runKey, handle) != null) {
+            // A finished run may still be registered for a moment after its handle completed: it no
+            // longer counts as running (the storage check below then says "already exists").
+            if (running.compute(runKey, (k, v) -> v == null || v.completion().isDone() ? handle : v) != handle) {
                 throw new InvalidPlanException("A backup named '" + name + "' is already running in location '"
                         + plan.location().name() + "'; wait for it or use another name or prefix.");
             }
