@@ -1,0 +1,89 @@
+package io.kbackup.core.internal.restore;
+
+/**
+ * One item of a verified archive, as the restore keeps it in memory: where it is in the backup,
+ * where its verified JSON sits in the spool file, and what the restore decided and did with it.
+ * The JSON itself is not kept. Decision fields are written by one thread before the apply phase;
+ * {@link #outcome} is written by the worker that applies the item.
+ */
+final class IndexedItem {
+
+    /** What happened to an item that was selected for restore. */
+    enum Outcome {
+        CREATED("created"),
+        UPDATED("updated"),
+        /** Already there (and left as is, or identical). */
+        SKIPPED("skipped"),
+        /** A skip rule (finished pod, completed job, mirror pod). */
+        SKIPPED_RULE("skipped"),
+        FAILED("failed");
+
+        final String veleroWord;
+
+        Outcome(String veleroWord) {
+            this.veleroWord = veleroWord;
+        }
+    }
+
+    final String groupResource;
+    /** Namespace in the backup, or null when cluster-scoped. */
+    final String namespace;
+    final String name;
+    final String apiVersion;
+    final String kind;
+    final long offset;
+    final int length;
+
+    /** Whether the item's labels match the plan's label selector. */
+    boolean labelsMatch = true;
+    /** Why a skip rule leaves the item out (finished pod, ...), or null. */
+    String skipRule;
+    /** Whether the restore applies the item. */
+    boolean selected;
+    /** Why the item is left out (when not selected), in words. */
+    String excludedBecause;
+    /** Whether the item was created by the restore for other items' sake (a Namespace not in the backup). */
+    boolean synthetic;
+    volatile Outcome outcome;
+
+    IndexedItem(String groupResource, String namespace, String name, String apiVersion, String kind, long offset, int length) {
+        this.groupResource = groupResource;
+        this.namespace = namespace;
+        this.name = name;
+        this.apiVersion = apiVersion;
+        this.kind = kind;
+        this.offset = offset;
+        this.length = length;
+    }
+
+    /** {@code <ns>/<name>} or {@code <name>}, in the backup's namespace. */
+    String key() {
+        return namespace == null ? name : namespace + "/" + name;
+    }
+
+    /** {@code <gr> <ns>/<name>}, for messages. */
+    String describe() {
+        return groupResource + " " + key();
+    }
+
+    String group() {
+        int slash = apiVersion.indexOf('/');
+        return slash < 0 ? "" : apiVersion.substring(0, slash);
+    }
+
+    String version() {
+        int slash = apiVersion.indexOf('/');
+        return slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
+    }
+
+    /** The resource's plural (the group-resource up to the first dot). */
+    String plural() {
+        int dot = groupResource.indexOf('.');
+        return dot < 0 ? groupResource : groupResource.substring(0, dot);
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

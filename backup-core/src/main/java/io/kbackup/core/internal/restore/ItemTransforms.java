@@ -1,0 +1,228 @@
+package io.kbackup.core.internal.restore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * What a restore changes in each item before it is applied, as Velero's restore does
+ * ({@code pkg/restore/restore.go}, {@code resetMetadataAndStatus} and the built-in restore item
+ * actions). Stateless apart from its context; the transform works in place on the item's JSON.
+ */
+final class ItemTransforms {
+
+    static final String BACKUP_NAME_LABEL = "velero.io/backup-name";
+    static final String RESTORE_NAME_LABEL = "velero.io/restore-name";
+    static final String BIND_COMPLETED = "pv.kubernetes.io/bind-completed";
+    static final String BOUND_BY_CONTROLLER = "pv.kubernetes.io/bound-by-controller";
+    static final String SELECTED_NODE = "volume.kubernetes.io/selected-node";
+
+    /** Metadata fields reset on every item. */
+    static final String[] RESET_METADATA = {"generateName", "selfLink", "uid", "resourceVersion", "generation",
+        "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "ownerReferences", "managedFields"};
+
+    private final String backupLabel;
+    private final String restoreLabel;
+    private final Map<String, String> namespaceMapping;
+    private final boolean preserveNodePorts;
+    private final Predicate<String> pvRestored;
+
+    /**
+     * @param backupName        the backup restored from (label value, shortened as Velero does)
+     * @param restoreName       this restore's name (likewise)
+     * @param namespaceMapping  backup namespace -> target namespace
+     * @param preserveNodePorts whether Service node ports are kept
+     * @param pvRestored        whether the PV of that name is restored with the claim (then the claim keeps its volumeName)
+     */
+    ItemTransforms(String backupName, String restoreName, Map<String, String> namespaceMapping, boolean preserveNodePorts,
+            Predicate<String> pvRestored) {
+        this.backupLabel = validLabelValue(backupName);
+        this.restoreLabel = validLabelValue(restoreName);
+        this.namespaceMapping = Map.copyOf(namespaceMapping);
+        this.preserveNodePorts = preserveNodePorts;
+        this.pvRestored = pvRestored;
+    }
+
+    /** The target namespace of a backup namespace. */
+    String target(String backupNamespace) {
+        return namespaceMapping.getOrDefault(backupNamespace, backupNamespace);
+    }
+
+    /** Transforms the item in place and returns it. */
+    ObjectNode apply(IndexedItem item, ObjectNode obj) {
+        ObjectNode metadata = RestoreJson.object(obj, "metadata");
+        for (String f : RESET_METADATA) {
+            metadata.remove(f);
+        }
+        obj.remove("status");
+        if (item.namespace != null) {
+            metadata.put("namespace", target(item.namespace));
+        } else {
+            metadata.remove("namespace");
+        }
+        ObjectNode labels = RestoreJson.object(metadata, "labels");
+        labels.put(BACKUP_NAME_LABEL, backupLabel);
+        labels.put(RESTORE_NAME_LABEL, restoreLabel);
+        switch (item.groupResource) {
+            case RestoreSelection.NAMESPACES -> metadata.put("name", target(item.name));
+            case "services" -> service(obj);
+            case RestoreSelection.PODS -> pod(obj);
+            case RestoreSelection.PVCS -> claim(obj, metadata);
+            case RestoreSelection.PVS -> volume(obj, metadata);
+            case "serviceaccounts" -> serviceAccount(obj, metadata);
+            case "rolebindings.rbac.authorization.k8s.io", RestoreSelection.CLUSTER_ROLE_BINDINGS -> bindingSubjects(obj);
+            default -> {
+                // no kind-specific change
+            }
+        }
+        return obj;
+    }
+
+    private void service(ObjectNode obj) {
+        ObjectNode spec = RestoreJson.objectOrNull(obj, "spec");
+        if (spec == null) {
+            return;
+        }
+        if (!"None".equals(RestoreJson.text(spec, "clusterIP"))) {
+            spec.remove("clusterIP");
+            spec.remove("clusterIPs");
+        }
+        if (!preserveNodePorts) {
+            spec.remove("healthCheckNodePort");
+            for (JsonNode port : spec.path("ports")) {
+                if (port instanceof ObjectNode p) {
+                    p.remove("nodePort");
+                }
+            }
+        }
+    }
+
+    private void pod(ObjectNode obj) {
+        ObjectNode spec = RestoreJson.objectOrNull(obj, "spec");
+        if (spec == null) {
+            return;
+        }
+        spec.remove("nodeName");
+        spec.remove("priority");
+        String sa = RestoreJson.text(spec, "serviceAccountName");
+        if (sa == null) {
+            sa = RestoreJson.text(spec, "serviceAccount");
+        }
+        if (sa == null || sa.isEmpty()) {
+            sa = "default";
+        }
+        String tokenPrefix = sa + "-token-";
+        JsonNode volumes = spec.get("volumes");
+        if (volumes instanceof ArrayNode vs) {
+            Set<String> removed = new HashSet<>();
+            for (Iterator<JsonNode> it = vs.elements(); it.hasNext(); ) {
+                JsonNode v = it.next();
+                String name = v.path("name").asText("");
+                if (name.startsWith(tokenPrefix)) {
+                    removed.add(name);
+                    it.remove();
+                }
+            }
+            if (!removed.isEmpty()) {
+                for (String containers : new String[] {"containers", "initContainers", "ephemeralContainers"}) {
+                    for (JsonNode c : spec.path(containers)) {
+                        JsonNode mounts = c.get("volumeMounts");
+                        if (mounts instanceof ArrayNode ms) {
+                            for (Iterator<JsonNode> it = ms.elements(); it.hasNext(); ) {
+                                if (removed.contains(it.next().path("name").asText(""))) {
+                                    it.remove();
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * PVC: the selected-node annotation always goes; the bind annotations go (the claim binds anew,
+     * its uid changed); volumeName stays only when its PV is restored with it, else the claim is
+     * re-provisioned.
+     */
+    private void claim(ObjectNode obj, ObjectNode metadata) {
+        ObjectNode annotations = RestoreJson.objectOrNull(metadata, "annotations");
+        if (annotations != null) {
+            annotations.remove(SELECTED_NODE);
+            annotations.remove(BIND_COMPLETED);
+            annotations.remove(BOUND_BY_CONTROLLER);
+        }
+        ObjectNode spec = RestoreJson.objectOrNull(obj, "spec");
+        if (spec != null) {
+            String volume = RestoreJson.text(spec, "volumeName");
+            if (volume != null && !pvRestored.test(volume)) {
+                spec.remove("volumeName");
+            }
+        }
+    }
+
+    /** PV: claimRef points at the (mapped) claim, without the old claim's uid and resourceVersion. */
+    private void volume(ObjectNode obj, ObjectNode metadata) {
+        ObjectNode annotations = RestoreJson.objectOrNull(metadata, "annotations");
+        if (annotations != null) {
+            annotations.remove(BIND_COMPLETED);
+            annotations.remove(BOUND_BY_CONTROLLER);
+        }
+        ObjectNode claimRef = RestoreJson.objectOrNull(RestoreJson.objectOrNull(obj, "spec"), "claimRef");
+        if (claimRef != null) {
+            claimRef.remove("uid");
+            claimRef.remove("resourceVersion");
+            String ns = RestoreJson.text(claimRef, "namespace");
+            if (ns != null) {
+                claimRef.put("namespace", target(ns));
+            }
+        }
+    }
+
+    /** ServiceAccount: drop references to its legacy token secrets (the cluster makes new ones). */
+    private void serviceAccount(ObjectNode obj, ObjectNode metadata) {
+        String prefix = metadata.path("name").asText("") + "-token-";
+        JsonNode secrets = obj.get("secrets");
+        if (secrets instanceof ArrayNode ss) {
+            for (Iterator<JsonNode> it = ss.elements(); it.hasNext(); ) {
+                if (it.next().path("name").asText("").startsWith(prefix)) {
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    /** RoleBinding / ClusterRoleBinding: subjects in mapped namespaces follow the mapping. */
+    private void bindingSubjects(ObjectNode obj) {
+        for (JsonNode s : obj.path("subjects")) {
+            if (s instanceof ObjectNode subject) {
+                String ns = RestoreJson.text(subject, "namespace");
+                if (ns != null && namespaceMapping.containsKey(ns)) {
+                    subject.put("namespace", namespaceMapping.get(ns));
+                }
+            }
+        }
+    }
+
+    /** Velero's {@code label.GetValidName}: values over 63 characters become 57 characters and 6 hex of their SHA-256. */
+    static String validLabelValue(String value) {
+        if (value.length() <= 63) {
+            return value;
+        }
+        try {
+            byte[] sum = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return value.substring(0, 57) + HexFormat.of().formatHex(sum).substring(0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

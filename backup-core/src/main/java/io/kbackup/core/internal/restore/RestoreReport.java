@@ -1,0 +1,252 @@
+package io.kbackup.core.internal.restore;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kbackup.core.internal.layout.BucketLayout;
+import io.kbackup.spi.BlobWriter;
+import io.kbackup.spi.StorageProvider;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.GZIPOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A restore's log, errors and warnings, and the files Velero keeps for it under
+ * {@code restores/<name>/}: {@code restore-<name>-logs.gz} (logrus-style text lines),
+ * {@code restore-<name>-results.gz} ({@code {"errors":R,"warnings":R}},
+ * {@code R = {"velero":[...],"cluster":[...],"namespaces":{"ns":[...]}}}, empty parts omitted) and
+ * {@code restore-<name>-resource-list.json.gz} ({@code "<gv>/<Kind>" -> ["ns/name(created)"]}).
+ * The log is written to a temporary file as the restore goes (memory stays flat); results keep at
+ * most {@value #MAX_MESSAGES} messages of each kind (then a count of the rest). Thread-safe.
+ */
+final class RestoreReport implements AutoCloseable {
+    static final int MAX_MESSAGES = 10_000;
+    static final int MAX_INFO_MESSAGES = 200;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreReport.class);
+
+    private final String restoreName;
+    private final Clock clock;
+    private final Path logFile;
+    private final BufferedWriter log;
+    private final Results errors = new Results();
+    private final Results warnings = new Results();
+
+    /** Messages of one kind, in Velero's R shape. */
+    private static final class Results {
+        final List<String> velero = new ArrayList<>();
+        final List<String> cluster = new ArrayList<>();
+        final Map<String, List<String>> namespaces = new TreeMap<>();
+        final List<String> first = new ArrayList<>();
+        long count;
+        long dropped;
+
+        void add(String namespace, String message) {
+            count++;
+            if (first.size() < MAX_INFO_MESSAGES) {
+                first.add(message);
+            }
+            if (count > MAX_MESSAGES) {
+                dropped++;
+                return;
+            }
+            if (namespace == null) {
+                cluster.add(message);
+            } else if (namespace.isEmpty()) {
+                velero.add(message);
+            } else {
+                namespaces.computeIfAbsent(namespace, k -> new ArrayList<>()).add(message);
+            }
+        }
+
+        ObjectNode toJson() {
+            ObjectNode r = RestoreJson.MAPPER.createObjectNode();
+            List<String> v = new ArrayList<>(velero);
+            if (dropped > 0) {
+                v.add(dropped + " more messages were left out of this file");
+            }
+            if (!v.isEmpty()) {
+                strings(r.putArray("velero"), v);
+            }
+            if (!cluster.isEmpty()) {
+                strings(r.putArray("cluster"), cluster);
+            }
+            if (!namespaces.isEmpty()) {
+                ObjectNode ns = r.putObject("namespaces");
+                namespaces.forEach((k, list) -> strings(ns.putArray(k), list));
+            }
+            return r;
+        }
+    }
+
+    RestoreReport(String restoreName, Clock clock) {
+        this.restoreName = restoreName;
+        this.clock = clock;
+        try {
+            this.logFile = Files.createTempFile("kbackup-restore-" + restoreName + "-", ".log");
+            this.log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the restore log file: " + e.getMessage(), e);
+        }
+    }
+
+    void info(String message) {
+        line("info", message);
+        LOG.info("restore {}: {}", restoreName, message);
+    }
+
+    /** A warning about an item in {@code namespace} (null: cluster-scoped; "": the restore as a whole). */
+    synchronized void warning(String namespace, String message) {
+        warnings.add(namespace, message);
+        line("warning", message);
+        LOG.warn("restore {}: {}", restoreName, message);
+    }
+
+    /** An error about an item in {@code namespace} (null: cluster-scoped; "": the restore as a whole). */
+    synchronized void error(String namespace, String message) {
+        errors.add(namespace, message);
+        line("error", message);
+        LOG.warn("restore {} error: {}", restoreName, message);
+    }
+
+    synchronized long errorCount() {
+        return errors.count;
+    }
+
+    synchronized long warningCount() {
+        return warnings.count;
+    }
+
+    synchronized List<String> firstErrors() {
+        return List.copyOf(errors.first);
+    }
+
+    synchronized List<String> firstWarnings() {
+        return List.copyOf(warnings.first);
+    }
+
+    private synchronized void line(String level, String message) {
+        try {
+            log.write("time=\"" + clock.instant() + "\" level=" + level + " msg=" + quote(message) + " restore=" + restoreName + "\n");
+        } catch (IOException e) {
+            LOG.warn("restore {}: cannot write its log file: {}", restoreName, e.getMessage());
+        }
+    }
+
+    /**
+     * Writes the log, the results and (when given) the resource list to storage. Failures to write
+     * are logged and returned, not thrown: the restore's outcome in the cluster stands.
+     */
+    synchronized List<String> store(StorageProvider storage, BucketLayout layout, Collection<IndexedItem> items,
+            java.util.function.Function<IndexedItem, String> targetKey) {
+        List<String> problems = new ArrayList<>();
+        try {
+            log.flush();
+            try (InputStream in = Files.newInputStream(logFile)) {
+                putGzip(storage, layout.restoreLogs(restoreName), in::transferTo);
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.add("could not store the restore log: " + e.getMessage());
+        }
+        try {
+            ObjectNode results = RestoreJson.MAPPER.createObjectNode();
+            results.set("errors", errors.toJson());
+            results.set("warnings", warnings.toJson());
+            putJson(storage, layout.restoreResults(restoreName), results);
+        } catch (IOException | RuntimeException e) {
+            problems.add("could not store the restore results: " + e.getMessage());
+        }
+        if (items != null) {
+            try {
+                Map<String, List<String>> list = new TreeMap<>();
+                for (IndexedItem item : items) {
+                    IndexedItem.Outcome o = item.outcome;
+                    if (o != null) {
+                        list.computeIfAbsent(item.apiVersion + "/" + item.kind, k -> new ArrayList<>())
+                                .add(targetKey.apply(item) + "(" + o.veleroWord + ")");
+                    }
+                }
+                ObjectNode json = RestoreJson.MAPPER.createObjectNode();
+                list.forEach((k, v) -> {
+                    v.sort(null);
+                    strings(json.putArray(k), v);
+                });
+                putJson(storage, layout.restoreResourceList(restoreName), json);
+            } catch (IOException | RuntimeException e) {
+                problems.add("could not store the restore resource list: " + e.getMessage());
+            }
+        }
+        problems.forEach(p -> LOG.warn("restore {}: {}", restoreName, p));
+        return problems;
+    }
+
+    private interface Body {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private static void putJson(StorageProvider storage, String key, ObjectNode json) throws IOException {
+        byte[] bytes = (RestoreJson.MAPPER.writeValueAsString(json) + "\n").getBytes(StandardCharsets.UTF_8);
+        putGzip(storage, key, out -> out.write(bytes));
+    }
+
+    private static void putGzip(StorageProvider storage, String key, Body body) throws IOException {
+        try (BlobWriter w = storage.openWriter(key)) {
+            GZIPOutputStream gz = new GZIPOutputStream(new NonClosing(w), 64 * 1024);
+            body.writeTo(gz);
+            gz.finish();
+            gz.flush();
+            w.commit();
+        }
+    }
+
+    private static void strings(ArrayNode array, Collection<String> values) {
+        values.forEach(array::add);
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            log.close();
+        } catch (IOException ignored) {
+            // best effort
+        }
+        try {
+            Files.deleteIfExists(logFile);
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

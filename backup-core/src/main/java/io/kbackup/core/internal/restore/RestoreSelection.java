@@ -1,0 +1,348 @@
+package io.kbackup.core.internal.restore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kbackup.ClusterWideMode;
+import io.kbackup.RestorePlan;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which items of a backup a restore applies, with Velero's rules (FORMAT.md section 3):
+ * namespace and resource filters, label selector, the never-restored kinds, the cluster-wide mode
+ * ({@code includeClusterResources}), PersistentVolume rules and the skip rules (finished pods,
+ * completed jobs, mirror pods).
+ *
+ * <p>It observes every item while the archive is checked ({@link ArchiveIndex.Observer}) and keeps
+ * only the few facts the rules need (labels match, skip rule, and the links PVC -> PV, Pod ->
+ * PriorityClass, ClusterRoleBinding -> ServiceAccounts/ClusterRole); then {@link #decide} marks
+ * each item. Under {@link ClusterWideMode#AUTO} with a namespace filter, cluster-scoped items come
+ * back only when an included item needs them: the PV of an included PVC (or whose claimRef names
+ * one), the CRD of included custom resources, ClusterRoleBindings with an included ServiceAccount
+ * as subject and the ClusterRoles they reference, the PriorityClass of an included pod. Those
+ * pulled-in items pass the resource filter but not the label selector (as Velero's additional
+ * items). Namespaces are not "cluster resources" here (as in Velero): the Namespace of every
+ * restored item is restored (from the backup's object when it has one, else a bare one), whatever
+ * the mode, selector or resource filter.
+ */
+final class RestoreSelection implements ArchiveIndex.Observer {
+
+    /** Kinds Velero never restores. */
+    static final Set<String> NEVER_RESTORED = Set.of("nodes", "events", "events.events.k8s.io", "backups.velero.io",
+            "restores.velero.io", "resticrepositories.velero.io", "csinodes.storage.k8s.io",
+            "volumeattachments.storage.k8s.io", "backuprepositories.velero.io");
+
+    static final String NAMESPACES = "namespaces";
+    static final String PODS = "pods";
+    static final String JOBS = "jobs.batch";
+    static final String PVS = "persistentvolumes";
+    static final String PVCS = "persistentvolumeclaims";
+    static final String SERVICE_ACCOUNTS = "serviceaccounts";
+    static final String CRDS = "customresourcedefinitions.apiextensions.k8s.io";
+    static final String CLUSTER_ROLES = "clusterroles.rbac.authorization.k8s.io";
+    static final String CLUSTER_ROLE_BINDINGS = "clusterrolebindings.rbac.authorization.k8s.io";
+    static final String PRIORITY_CLASSES = "priorityclasses.scheduling.k8s.io";
+
+    static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
+
+    private final RestorePlan plan;
+    private final Map<String, String> pvcVolume = new HashMap<>();
+    private final Map<String, PvFacts> pvs = new HashMap<>();
+    private final Map<String, String> podPriorityClass = new HashMap<>();
+    private final Map<String, CrbFacts> crbs = new HashMap<>();
+    private final Set<String> restoredPvs = new HashSet<>();
+
+    private record PvFacts(boolean retain, String claimKey) {}
+
+    private record CrbFacts(List<String> serviceAccounts, String clusterRole) {}
+
+    RestoreSelection(RestorePlan plan) {
+        this.plan = plan;
+    }
+
+    @Override
+    public void observe(IndexedItem item, ObjectNode object) {
+        JsonNode metadata = object.path("metadata");
+        item.labelsMatch = labelsMatch(metadata.path("labels"));
+        JsonNode spec = object.path("spec");
+        JsonNode status = object.path("status");
+        switch (item.groupResource) {
+            case PODS -> {
+                String phase = status.path("phase").asText("");
+                if (phase.equals("Succeeded") || phase.equals("Failed")) {
+                    item.skipRule = "the pod has finished (phase " + phase + ")";
+                } else if (metadata.path("annotations").has(MIRROR_ANNOTATION)) {
+                    item.skipRule = "a mirror pod (the kubelet makes it from a static pod)";
+                }
+                String pc = spec.path("priorityClassName").asText("");
+                if (!pc.isEmpty()) {
+                    podPriorityClass.put(item.key(), pc);
+                }
+            }
+            case JOBS -> {
+                if (!status.path("completionTime").asText("").isEmpty()) {
+                    item.skipRule = "the job has completed (status.completionTime is set)";
+                }
+            }
+            case PVCS -> {
+                String volume = spec.path("volumeName").asText("");
+                if (!volume.isEmpty()) {
+                    pvcVolume.put(item.key(), volume);
+                }
+            }
+            case PVS -> {
+                JsonNode claim = spec.path("claimRef");
+                String claimKey = claim.has("name") ? claim.path("namespace").asText("") + "/" + claim.path("name").asText() : null;
+                pvs.put(item.name, new PvFacts("Retain".equals(spec.path("persistentVolumeReclaimPolicy").asText()), claimKey));
+            }
+            case CLUSTER_ROLE_BINDINGS -> {
+                List<String> sas = new ArrayList<>();
+                for (JsonNode s : object.path("subjects")) {
+                    if ("ServiceAccount".equals(s.path("kind").asText())) {
+                        sas.add(s.path("namespace").asText("") + "/" + s.path("name").asText(""));
+                    }
+                }
+                JsonNode roleRef = object.path("roleRef");
+                String role = "ClusterRole".equals(roleRef.path("kind").asText()) ? roleRef.path("name").asText(null) : null;
+                crbs.put(item.name, new CrbFacts(List.copyOf(sas), role));
+            }
+            default -> {
+                // nothing else matters to the rules
+            }
+        }
+    }
+
+    /**
+     * Marks every item selected or not (with the reason), and returns the Namespace items to add
+     * because restored items need a namespace the backup has no object for.
+     */
+    List<IndexedItem> decide(List<IndexedItem> items) {
+        boolean partialAuto = plan.clusterWideMode() == ClusterWideMode.AUTO && !plan.coversAllNamespaces();
+        List<IndexedItem> pending = new ArrayList<>();
+        Map<String, IndexedItem> namespaceItems = new HashMap<>();
+        for (IndexedItem item : items) {
+            String reason = baseReason(item);
+            if (reason == PENDING) {
+                if (partialAuto) {
+                    pending.add(item);
+                    item.excludedBecause = "cluster-scoped, and clusterWideMode AUTO restores such items only when all namespaces"
+                            + " are restored or an included item needs them";
+                } else {
+                    item.selected = true;
+                }
+            } else {
+                item.excludedBecause = reason;
+                item.selected = reason == null;
+            }
+            if (item.groupResource.equals(NAMESPACES)) {
+                namespaceItems.put(item.name, item);
+            }
+        }
+        // what the selected namespaced items need
+        Set<String> neededNamespaces = new TreeSet<>();
+        Set<String> neededPvs = new HashSet<>();
+        Set<String> selectedPvcs = new HashSet<>();
+        Set<String> neededCrds = new HashSet<>();
+        Set<String> selectedSas = new HashSet<>();
+        Set<String> neededPriorityClasses = new HashSet<>();
+        for (IndexedItem item : items) {
+            if (!item.selected || item.skipRule != null || item.namespace == null) {
+                continue;
+            }
+            neededNamespaces.add(item.namespace);
+            switch (item.groupResource) {
+                case PVCS -> {
+                    selectedPvcs.add(item.key());
+                    String v = pvcVolume.get(item.key());
+                    if (v != null) {
+                        neededPvs.add(v);
+                    }
+                }
+                case SERVICE_ACCOUNTS -> selectedSas.add(item.key());
+                case PODS -> {
+                    String pc = podPriorityClass.get(item.key());
+                    if (pc != null) {
+                        neededPriorityClasses.add(pc);
+                    }
+                }
+                default -> {
+                    if (item.groupResource.indexOf('.') > 0) {
+                        neededCrds.add(item.groupResource);
+                    }
+                }
+            }
+        }
+        if (!pending.isEmpty()) {
+            Set<String> neededCrbs = new HashSet<>();
+            Set<String> neededClusterRoles = new HashSet<>();
+            crbs.forEach((name, facts) -> {
+                if (facts.serviceAccounts().stream().anyMatch(selectedSas::contains)) {
+                    neededCrbs.add(name);
+                    if (facts.clusterRole() != null) {
+                        neededClusterRoles.add(facts.clusterRole());
+                    }
+                }
+            });
+            for (IndexedItem item : pending) {
+                boolean needed = switch (item.groupResource) {
+                    case PVS -> neededPvs.contains(item.name) || selectedPvcs.contains(pvs.get(item.name).claimKey());
+                    case CRDS -> neededCrds.contains(item.name);
+                    case CLUSTER_ROLE_BINDINGS -> neededCrbs.contains(item.name);
+                    case CLUSTER_ROLES -> neededClusterRoles.contains(item.name);
+                    case PRIORITY_CLASSES -> neededPriorityClasses.contains(item.name);
+                    default -> false;
+                };
+                if (needed) {
+                    item.selected = true;
+                    item.excludedBecause = null;
+                }
+            }
+        }
+        for (IndexedItem item : items) {
+            if (item.selected && item.groupResource.equals(PVS)) {
+                restoredPvs.add(item.name);
+            }
+        }
+        // every restored namespaced item's namespace comes back: the backup's object, or a bare one
+        List<IndexedItem> synthetic = new ArrayList<>();
+        for (String ns : neededNamespaces) {
+            IndexedItem nsItem = namespaceItems.get(ns);
+            if (nsItem != null) {
+                if (!nsItem.selected) {
+                    nsItem.selected = true;
+                    nsItem.excludedBecause = null;
+                }
+            } else {
+                IndexedItem bare = new IndexedItem(NAMESPACES, null, ns, "v1", "Namespace", -1, 0);
+                bare.synthetic = true;
+                bare.selected = true;
+                synthetic.add(bare);
+            }
+        }
+        return synthetic;
+    }
+
+    /** Whether the PV with this name (in the backup) is restored, so its claim keeps its volumeName. */
+    boolean pvRestored(String pvName) {
+        return restoredPvs.contains(pvName);
+    }
+
+    private static final String PENDING = new String("pending");
+
+    /** Null when selected, {@link #PENDING} when a cluster-scoped item depends on what else is selected, else why not. */
+    private String baseReason(IndexedItem item) {
+        if (NEVER_RESTORED.contains(item.groupResource)) {
+            return "never restored (" + item.groupResource + " is on Velero's list of resources it does not restore)";
+        }
+        if (!resourceIncluded(item)) {
+            return "excluded by the resource filter (includedResources/excludedResources)";
+        }
+        if (item.namespace != null) {
+            if (!namespaceIncluded(item.namespace)) {
+                return "namespace '" + item.namespace + "' is not selected (includedNamespaces/excludedNamespaces)";
+            }
+            return item.labelsMatch ? null : "labels do not match the label selector";
+        }
+        if (item.groupResource.equals(NAMESPACES)) {
+            if (!namespaceIncluded(item.name)) {
+                return "namespace '" + item.name + "' is not selected (includedNamespaces/excludedNamespaces)";
+            }
+            return item.labelsMatch ? null : "labels do not match the label selector";
+        }
+        if (item.groupResource.equals(PVS)) {
+            if (!plan.restorePersistentVolumes()) {
+                return "PersistentVolumes are not restored (restorePersistentVolumes is false); claims get new volumes";
+            }
+            PvFacts pv = pvs.get(item.name);
+            if (pv == null || !pv.retain()) {
+                return "its reclaim policy is not Retain and no snapshot of its data comes with the backup;"
+                        + " its claim is restored to get a new volume";
+            }
+        }
+        switch (plan.clusterWideMode()) {
+            case NEVER:
+                return "cluster-scoped, and clusterWideMode is NEVER";
+            case ALWAYS:
+                return item.labelsMatch ? null : "labels do not match the label selector";
+            default:
+                if (plan.coversAllNamespaces()) {
+                    return item.labelsMatch ? null : "labels do not match the label selector";
+                }
+                return PENDING;
+        }
+    }
+
+    boolean namespaceIncluded(String ns) {
+        Set<String> inc = plan.includedNamespaces();
+        Set<String> exc = plan.excludedNamespaces();
+        if (exc.contains(ns) || exc.contains("*")) {
+            return false;
+        }
+        return inc.isEmpty() || inc.contains("*") || inc.contains(ns);
+    }
+
+    boolean resourceIncluded(IndexedItem item) {
+        for (String p : plan.excludedResources()) {
+            if (resourceMatches(p, item)) {
+                return false;
+            }
+        }
+        if (plan.includedResources().isEmpty()) {
+            return true;
+        }
+        for (String p : plan.includedResources()) {
+            if (resourceMatches(p, item)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a filter entry names the item's resource: {@code *}, the group-resource
+     * ({@code deployments.apps}), the plural alone ({@code deployments}), or the kind
+     * ({@code Deployment}, any case).
+     */
+    static boolean resourceMatches(String pattern, IndexedItem item) {
+        if (pattern.equals("*") || pattern.equals(item.groupResource)) {
+            return true;
+        }
+        if (pattern.indexOf('.') < 0) {
+            return pattern.equals(item.plural()) || pattern.equalsIgnoreCase(item.kind)
+                    || pattern.toLowerCase(Locale.ROOT).equals(item.kind.toLowerCase(Locale.ROOT) + "s");
+        }
+        return false;
+    }
+
+    private boolean labelsMatch(JsonNode labels) {
+        Map<String, String> selector = plan.labelSelector();
+        if (selector.isEmpty()) {
+            return true;
+        }
+        for (Map.Entry<String, String> e : selector.entrySet()) {
+            JsonNode v = labels.get(e.getKey());
+            if (v == null || !v.isTextual() || !v.asText().equals(e.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Counts of selected items per group-resource, for logs. */
+    static Map<String, Integer> countSelected(List<IndexedItem> items) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (IndexedItem i : items) {
+            if (i.selected) {
+                out.merge(i.groupResource, 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+}

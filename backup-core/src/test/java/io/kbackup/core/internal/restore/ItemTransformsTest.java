@@ -1,0 +1,144 @@
+package io.kbackup.core.internal.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ItemTransformsTest {
+    private final ItemTransforms transforms = new ItemTransforms("nightly", "nightly-restore", Map.of("shop", "shop-copy"), false,
+            Set.of("pv-kept")::contains);
+
+    private static ObjectNode json(String s) {
+        try {
+            return (ObjectNode) RestoreJson.MAPPER.readTree(s);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ObjectNode apply(String gr, String ns, String name, String json) {
+        return apply(transforms, gr, ns, name, json);
+    }
+
+    private static ObjectNode apply(ItemTransforms t, String gr, String ns, String name, String json) {
+        ObjectNode obj = json(json);
+        return t.apply(new IndexedItem(gr, ns, name, obj.path("apiVersion").asText(), obj.path("kind").asText(), 0, 0), obj);
+    }
+
+    @Test
+    void resetsServerSetMetadataAndStatusAndAddsVeleroLabels() {
+        ObjectNode out = apply("configmaps", "shop", "cfg", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cfg\","
+                + "\"namespace\":\"shop\",\"generateName\":\"c-\",\"selfLink\":\"/x\",\"uid\":\"u\",\"resourceVersion\":\"5\",\"generation\":2,"
+                + "\"creationTimestamp\":\"2026-01-01T00:00:00Z\",\"deletionTimestamp\":\"2026-01-02T00:00:00Z\",\"deletionGracePeriodSeconds\":30,"
+                + "\"ownerReferences\":[{\"kind\":\"X\"}],\"managedFields\":[{}],\"labels\":{\"app\":\"web\"},\"annotations\":{\"a\":\"b\"},"
+                + "\"finalizers\":[\"f\"]},\"data\":{\"k\":\"v\"},\"status\":{\"x\":1}}");
+        assertThat(out).isEqualTo(json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cfg\",\"namespace\":\"shop-copy\","
+                + "\"labels\":{\"app\":\"web\",\"velero.io/backup-name\":\"nightly\",\"velero.io/restore-name\":\"nightly-restore\"},"
+                + "\"annotations\":{\"a\":\"b\"},\"finalizers\":[\"f\"]},\"data\":{\"k\":\"v\"}}"));
+    }
+
+    @Test
+    void servicesLoseClusterIpsAndNodePortsUnlessHeadlessOrPreserved() {
+        String svc = "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"web\"},\"spec\":{\"type\":\"LoadBalancer\","
+                + "\"clusterIP\":\"10.0.0.5\",\"clusterIPs\":[\"10.0.0.5\"],\"healthCheckNodePort\":31000,"
+                + "\"ports\":[{\"port\":80,\"nodePort\":30080}]}}";
+        JsonNode spec = apply("services", "shop", "web", svc).path("spec");
+        assertThat(spec.has("clusterIP")).isFalse();
+        assertThat(spec.has("clusterIPs")).isFalse();
+        assertThat(spec.has("healthCheckNodePort")).isFalse();
+        assertThat(spec.path("ports").get(0).has("nodePort")).isFalse();
+        assertThat(spec.path("ports").get(0).path("port").asInt()).isEqualTo(80);
+
+        ItemTransforms preserving = new ItemTransforms("b", "r", Map.of(), true, n -> false);
+        JsonNode kept = apply(preserving, "services", "shop", "web", svc).path("spec");
+        assertThat(kept.path("ports").get(0).path("nodePort").asInt()).isEqualTo(30080);
+        assertThat(kept.path("healthCheckNodePort").asInt()).isEqualTo(31000);
+        assertThat(kept.has("clusterIP")).isFalse();
+
+        JsonNode headless = apply("services", "shop", "db", "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"db\"},"
+                + "\"spec\":{\"clusterIP\":\"None\",\"clusterIPs\":[\"None\"]}}").path("spec");
+        assertThat(headless.path("clusterIP").asText()).isEqualTo("None");
+        assertThat(headless.path("clusterIPs").get(0).asText()).isEqualTo("None");
+    }
+
+    @Test
+    void podsLoseNodeNamePriorityAndServiceAccountTokenVolumes() {
+        JsonNode spec = apply("pods", "shop", "web-1", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web-1\","
+                + "\"ownerReferences\":[{\"kind\":\"ReplicaSet\",\"name\":\"web\",\"controller\":true}]},\"spec\":{\"nodeName\":\"node-1\","
+                + "\"priority\":1000,\"priorityClassName\":\"high\",\"serviceAccountName\":\"robot\",\"volumes\":[{\"name\":\"robot-token-abcde\"},"
+                + "{\"name\":\"data\"}],\"containers\":[{\"name\":\"c\",\"volumeMounts\":[{\"name\":\"robot-token-abcde\"},{\"name\":\"data\"}]}],"
+                + "\"initContainers\":[{\"name\":\"i\",\"volumeMounts\":[{\"name\":\"robot-token-abcde\"}]}]},\"status\":{\"phase\":\"Running\"}}")
+                .path("spec");
+        assertThat(spec.has("nodeName")).isFalse();
+        assertThat(spec.has("priority")).isFalse();
+        assertThat(spec.path("priorityClassName").asText()).isEqualTo("high");
+        assertThat(spec.path("volumes")).extracting(v -> v.path("name").asText()).containsExactly("data");
+        assertThat(spec.path("containers").get(0).path("volumeMounts")).extracting(v -> v.path("name").asText()).containsExactly("data");
+        assertThat(spec.path("initContainers").get(0).path("volumeMounts")).isEmpty();
+    }
+
+    @Test
+    void defaultServiceAccountTokenVolumesGoWhenNoAccountIsNamed() {
+        JsonNode spec = apply("pods", "shop", "p", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":{"
+                + "\"volumes\":[{\"name\":\"default-token-x1\"},{\"name\":\"robot-token-x\"}],\"containers\":[]}}").path("spec");
+        assertThat(spec.path("volumes")).extracting(v -> v.path("name").asText()).containsExactly("robot-token-x");
+    }
+
+    @Test
+    void claimsKeepTheirVolumeOnlyWhenItsPvIsRestored() {
+        String pvc = "{\"apiVersion\":\"v1\",\"kind\":\"PersistentVolumeClaim\",\"metadata\":{\"name\":\"data\",\"annotations\":{"
+                + "\"pv.kubernetes.io/bind-completed\":\"yes\",\"pv.kubernetes.io/bound-by-controller\":\"yes\","
+                + "\"volume.kubernetes.io/selected-node\":\"node-1\",\"keep\":\"me\"}},\"spec\":{\"volumeName\":\"%s\"}}";
+        ObjectNode reprovisioned = apply("persistentvolumeclaims", "shop", "data", pvc.formatted("pv-gone"));
+        assertThat(reprovisioned.path("spec").has("volumeName")).isFalse();
+        assertThat(reprovisioned.path("metadata").path("annotations")).isEqualTo(json("{\"keep\":\"me\"}"));
+        ObjectNode kept = apply("persistentvolumeclaims", "shop", "data", pvc.formatted("pv-kept"));
+        assertThat(kept.path("spec").path("volumeName").asText()).isEqualTo("pv-kept");
+        assertThat(kept.path("metadata").path("annotations")).isEqualTo(json("{\"keep\":\"me\"}"));
+    }
+
+    @Test
+    void volumesPointAtTheMappedClaimWithoutItsOldUid() {
+        JsonNode out = apply("persistentvolumes", null, "pv-kept", "{\"apiVersion\":\"v1\",\"kind\":\"PersistentVolume\",\"metadata\":{"
+                + "\"name\":\"pv-kept\",\"annotations\":{\"pv.kubernetes.io/bound-by-controller\":\"yes\"}},\"spec\":{"
+                + "\"persistentVolumeReclaimPolicy\":\"Retain\",\"claimRef\":{\"kind\":\"PersistentVolumeClaim\",\"namespace\":\"shop\","
+                + "\"name\":\"data\",\"uid\":\"old\",\"resourceVersion\":\"9\"}},\"status\":{\"phase\":\"Bound\"}}");
+        assertThat(out.path("spec").path("claimRef")).isEqualTo(json("{\"kind\":\"PersistentVolumeClaim\",\"namespace\":\"shop-copy\",\"name\":\"data\"}"));
+        assertThat(out.path("metadata").path("annotations")).isEmpty();
+        assertThat(out.path("metadata").has("namespace")).isFalse();
+        assertThat(out.has("status")).isFalse();
+    }
+
+    @Test
+    void namespacesAndBindingSubjectsFollowTheMapping() {
+        ObjectNode ns = apply("namespaces", null, "shop", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"shop\"}}");
+        assertThat(ns.path("metadata").path("name").asText()).isEqualTo("shop-copy");
+        ObjectNode rb = apply("rolebindings.rbac.authorization.k8s.io", "shop", "rb", "{\"apiVersion\":\"rbac.authorization.k8s.io/v1\","
+                + "\"kind\":\"RoleBinding\",\"metadata\":{\"name\":\"rb\"},\"subjects\":[{\"kind\":\"ServiceAccount\",\"namespace\":\"shop\","
+                + "\"name\":\"robot\"},{\"kind\":\"ServiceAccount\",\"namespace\":\"other\",\"name\":\"x\"},{\"kind\":\"User\",\"name\":\"alice\"}]}");
+        assertThat(rb.path("subjects")).extracting(s -> s.path("namespace").asText("-")).containsExactly("shop-copy", "other", "-");
+        assertThat(rb.path("metadata").path("namespace").asText()).isEqualTo("shop-copy");
+        ObjectNode crb = apply("clusterrolebindings.rbac.authorization.k8s.io", null, "crb", "{\"apiVersion\":\"rbac.authorization.k8s.io/v1\","
+                + "\"kind\":\"ClusterRoleBinding\",\"metadata\":{\"name\":\"crb\"},\"subjects\":[{\"kind\":\"ServiceAccount\",\"namespace\":\"shop\",\"name\":\"robot\"}]}");
+        assertThat(crb.path("subjects").get(0).path("namespace").asText()).isEqualTo("shop-copy");
+    }
+
+    @Test
+    void serviceAccountsDropTheirLegacyTokenSecrets() {
+        ObjectNode sa = apply("serviceaccounts", "shop", "robot", "{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\"robot\"},"
+                + "\"secrets\":[{\"name\":\"robot-token-abc\"},{\"name\":\"registry\"}]}");
+        assertThat(sa.path("secrets")).extracting(s -> s.path("name").asText()).containsExactly("registry");
+    }
+
+    @Test
+    void longNamesBecomeValidLabelValuesAsVeleroMakesThem() {
+        String longName = "a".repeat(70);
+        String v = ItemTransforms.validLabelValue(longName);
+        assertThat(v).hasSize(63).startsWith("a".repeat(57)).matches("a{57}[0-9a-f]{6}");
+        assertThat(ItemTransforms.validLabelValue("short")).isEqualTo("short");
+    }
+}
