@@ -114,7 +114,8 @@ final class ArchiveIndex implements AutoCloseable {
                 if (expected != null) {
                     hashing.drain(expected.size() + 1);
                     if (!hashing.matches(expected)) {
-                        throw mismatch(backupName, expected, hashing, e.getMessage());
+                        throw mismatch(backupName, expected, hashing, e instanceof CorruptBackupException
+                                ? "the archive fails its checks too" : e.getMessage());
                     }
                 }
                 if (e instanceof CorruptBackupException c) {

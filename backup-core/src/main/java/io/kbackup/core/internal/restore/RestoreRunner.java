@@ -274,8 +274,13 @@ public final class RestoreRunner implements AutoCloseable {
                 report.error("", "The restore was cancelled; items restored before that stay in the cluster.");
             } catch (RuntimeException e) {
                 phase = RestorePhase.Failed;
-                failure = e.getMessage() == null ? e.toString() : e.getMessage();
-                report.error("", "The restore failed: " + failure);
+                if (handle.cancelRequested()) {
+                    failure = "cancelled";
+                    report.error("", "The restore was cancelled; items restored before that stay in the cluster.");
+                } else {
+                    failure = e.getMessage() == null ? e.toString() : e.getMessage();
+                    report.error("", "The restore failed: " + failure);
+                }
             }
             report.info("Restore ended in phase " + phase + ": " + counters);
             ItemTransforms t = transforms;

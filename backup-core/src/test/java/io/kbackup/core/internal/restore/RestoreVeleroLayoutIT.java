@@ -230,6 +230,81 @@ class RestoreVeleroLayoutIT {
                 .extracting(RestorePreview.Item::action).isEqualTo(RestorePreview.Action.UPDATE);
     }
 
+    /** Counts POSTs in flight (each held for a moment), to see how many creates run at once. */
+    private static final class InFlight implements io.fabric8.kubernetes.client.http.Interceptor {
+        final java.util.concurrent.atomic.AtomicInteger now = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger max = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger posts = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void before(io.fabric8.kubernetes.client.http.BasicBuilder builder, io.fabric8.kubernetes.client.http.HttpRequest request,
+                RequestTags tags) {
+            if (!request.method().equals("POST") || !request.uri().getPath().endsWith("/configmaps")) {
+                return;
+            }
+            posts.incrementAndGet();
+            max.accumulateAndGet(now.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(40);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                now.decrementAndGet();
+            }
+        }
+    }
+
+    private static byte[] configMaps(int n) {
+        TestArchive a = TestArchive.velero();
+        for (int i = 0; i < n; i++) {
+            a.item("configmaps", "bulk", "cm-" + i, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cm-" + i
+                    + "\",\"namespace\":\"bulk\"},\"data\":{\"i\":\"" + i + "\"}}");
+        }
+        return a.tarGz();
+    }
+
+    @Test
+    void createsTheItemsOfATierInParallelBoundedByRestoreConcurrency() {
+        BackupFixture.put(location, "b1", "Completed", configMaps(48), true);
+        InFlight inFlight = new InFlight();
+        try (KubernetesClient slow = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(k8s.getConfiguration())
+                        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("in-flight", inFlight)).build();
+                DirectEngine parallel = KBackup.direct(slow, DirectOptions.builder().restoreConcurrency(6).build())) {
+            var handle = parallel.restore(plan().build());
+            RestoreInfo info = handle.await(WAIT);
+
+            assertThat(info.phase()).isEqualTo(RestorePhase.Completed);
+            assertThat(info.created()).isEqualTo(49);
+            assertThat(handle.progress().itemsDone()).isEqualTo(handle.progress().itemsTotal()).isEqualTo(49);
+            assertThat(handle.progress().bytes()).isPositive();
+            assertThat(inFlight.posts.get()).isEqualTo(48);
+            assertThat(inFlight.max.get()).as("creates at once").isGreaterThan(1).isLessThanOrEqualTo(6);
+        }
+        assertThat(k8s.configMaps().inNamespace("bulk").list().getItems()).hasSize(48);
+    }
+
+    @Test
+    void aCancelledRestoreStopsBetweenItemsAndSaysSo() throws Exception {
+        BackupFixture.put(location, "b1", "Completed", configMaps(200), false);
+        InFlight inFlight = new InFlight();
+        try (KubernetesClient slow = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(k8s.getConfiguration())
+                        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("in-flight", inFlight)).build();
+                DirectEngine serial = KBackup.direct(slow, DirectOptions.builder().restoreConcurrency(1).build())) {
+            var handle = serial.restore(plan().build());
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (inFlight.posts.get() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            handle.cancel();
+            RestoreInfo info = handle.await(WAIT);
+
+            assertThat(info.phase()).isEqualTo(RestorePhase.Failed);
+            assertThat(info.failureReason()).isEqualTo("cancelled");
+            assertThat(info.created()).isLessThan(201);
+        }
+        assertThat(k8s.configMaps().inNamespace("bulk").list().getItems().size()).isLessThan(200);
+    }
+
     private JsonNode gunzipJson(String key) {
         try {
             return RestoreJson.MAPPER.readTree(gunzip(key));
