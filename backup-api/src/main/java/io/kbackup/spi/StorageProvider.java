@@ -1,11 +1,11 @@
 package io.kbackup.spi;
 
 import io.kbackup.NotFoundException;
+import io.kbackup.StorageException;
 import io.kbackup.ValidationResult;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -90,7 +90,7 @@ public interface StorageProvider extends AutoCloseable {
             in.transferTo(w);
             return w.commit();
         } catch (IOException e) {
-            throw new UncheckedIOException("could not store " + key + ": " + e.getMessage(), e);
+            throw new StorageException("Could not store " + key + ": " + e.getMessage(), e, true);
         }
     }
 
@@ -99,7 +99,7 @@ public interface StorageProvider extends AutoCloseable {
         try (InputStream in = get(key)) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + key + ": " + e.getMessage(), e);
+            throw new StorageException("Could not read " + key + ": " + e.getMessage(), e, true);
         }
     }
 

@@ -125,6 +125,19 @@ public final class StorageProviders {
     }
 
     private Iterable<StorageProviderFactory> load() {
-        return ServiceLoader.load(StorageProviderFactory.class, classLoader);
+        List<StorageProviderFactory> out = new ArrayList<>();
+        var it = ServiceLoader.load(StorageProviderFactory.class, classLoader).iterator();
+        while (true) {
+            try {
+                if (!it.hasNext()) {
+                    return out;
+                }
+                out.add(it.next());
+            } catch (java.util.ServiceConfigurationError e) {
+                throw new InvalidPlanException("A storage provider on the class path is broken: " + e.getMessage()
+                        + ". Check the META-INF/services/io.kbackup.spi.StorageProviderFactory entries of the"
+                        + " kbackup storage artifacts and that their versions match.", e);
+            }
+        }
     }
 }
