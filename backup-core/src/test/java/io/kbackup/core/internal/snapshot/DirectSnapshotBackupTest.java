@@ -222,6 +222,22 @@ class DirectSnapshotBackupTest {
     }
 
     @Test
+    void cancellingWhileWaitingForSnapshotsEndsTheBackupFailedWithoutWaitingForTheTimeout() throws Exception {
+        BackupPlan plan = plan(b -> b.includedNamespaces("slow"));
+        var handle = engine(o -> o.snapshotReadyTimeout(Duration.ofMinutes(10))).backup(plan);
+        String name = plan.name().orElseThrow();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (snapshotsOf(name).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(snapshotsOf(name)).hasSize(1);
+        handle.cancel();
+        BackupInfo info = handle.await(Duration.ofSeconds(20));
+        assertThat(info.phase()).isEqualTo(BackupPhase.Failed);
+        assertThat(info.failureReason()).isEqualTo("cancelled");
+    }
+
+    @Test
     void deletingTheBackupDeletesItsSnapshotsAndTheirContentsButNoOtherBackups() throws Exception {
         DirectEngine engine = engine(UnaryOperator.identity());
         Run keep = backup(engine, b -> b.includedNamespaces("broken").includedResources("persistentvolumeclaims"));
