@@ -7,7 +7,6 @@ import io.kbackup.RestorePlan;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -234,6 +233,11 @@ final class RestoreSelection implements ArchiveIndex.Observer {
         return restoredPvs.contains(pvName);
     }
 
+    /**
+     * Marks a cluster-scoped item that AUTO mode restores only when a selected item needs it. A
+     * distinct instance, compared by identity, so that no reason text can be mistaken for it.
+     */
+    @SuppressWarnings("StringOperationCanBeSimplified")
     private static final String PENDING = new String("pending");
 
     /** Null when selected, {@link #PENDING} when a cluster-scoped item depends on what else is selected, else why not. */
@@ -333,16 +337,5 @@ final class RestoreSelection implements ArchiveIndex.Observer {
             }
         }
         return true;
-    }
-
-    /** Counts of selected items per group-resource, for logs. */
-    static Map<String, Integer> countSelected(List<IndexedItem> items) {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        for (IndexedItem i : items) {
-            if (i.selected) {
-                out.merge(i.groupResource, 1, Integer::sum);
-            }
-        }
-        return out;
     }
 }

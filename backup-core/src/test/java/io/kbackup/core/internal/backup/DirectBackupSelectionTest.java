@@ -87,7 +87,7 @@ class DirectBackupSelectionTest {
                 crd("example.com", "gadgets", "Gadget")));
         cluster.seed(objects.stream());
         cluster.seed(Stream.of(custom("example.com/v1", "Widget", "shop", "w1"), custom("example.com/v1", "Gadget", "other", "g1"),
-                volumeSnapshot("shop", "snap-1")));
+                volumeSnapshot("shop", "snap-1"), event("shop", "web-0.started")));
     }
 
     @AfterAll
@@ -210,7 +210,19 @@ class DirectBackupSelectionTest {
         assertThat(run.info.phase()).isEqualTo(BackupPhase.Completed);
     }
 
+    @Test
+    void eventsAreBackedUpAsVeleroDoesUnlessExcluded() throws Exception {
+        assertThat(backup(b -> b.includedNamespaces("shop")).paths).contains(n("events", "shop", "web-0.started"));
+        assertThat(backup(b -> b.includedNamespaces("shop").excludedResources("events")).paths).noneMatch(p -> p.contains("/events/"));
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    private static HasMetadata event(String ns, String name) {
+        return new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata().withNamespace(ns).withName(name).endMetadata()
+                .withReason("Started").withMessage("Started container c").withType("Normal")
+                .withNewInvolvedObject().withKind("Pod").withNamespace(ns).withName("web-0").endInvolvedObject().build();
+    }
 
     private record Run(BackupInfo info, TreeSet<String> paths, String results) {}
 

@@ -169,7 +169,26 @@ class RestoreVeleroLayoutIT {
         assertThat(list.path("v1/Namespace")).extracting(JsonNode::asText).containsExactly("shop(created)");
         assertThat(list.has("v1/Node")).isFalse();
         assertThat(gunzip(layout.restoreLogs("r1"))).contains("level=info").contains("Restore ended in phase Completed");
+        assertThatThrownBy(() -> engine.restore(plan().restoreName("r1").build())).isInstanceOf(InvalidPlanException.class)
+                .hasMessageContaining("'r1' already exists");
     }
+
+    @Test
+    void restoresABackupVeleroWroteWithAllItsSideFiles() throws Exception {
+        String name = "velero-nightly-20261120020000";
+        try (StorageProvider storage = StorageProviders.discover().open(location)) {
+            io.kbackup.core.internal.layout.VeleroFixture.write(storage, new BucketLayout(location), name, "PartiallyFailed",
+                    java.time.Instant.parse("2026-11-20T02:00:00Z"), bucket.resolve("work"));
+        }
+
+        RestoreInfo info = engine.restore(RestorePlan.builder().location(location).backupName(name).build()).await(WAIT);
+
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.name()).startsWith(name + "-");
+        assertThat(k8s.configMaps().inNamespace("shop").withName("settings").get().getData()).containsEntry("a", "b");
+        assertThat(k8s.namespaces().withName("shop").get()).as("made for the restored items").isNotNull();
+    }
+
 
     @Test
     void refusesMissingAndUnfinishedBackups() {
