@@ -77,6 +77,21 @@ class AzureStorageProviderIT {
     }
 
     @Test
+    void roundTripsSizesAroundTheBlockBoundary() throws Exception {
+        try (StorageProvider storage = provider(4096)) {
+            for (int size : new int[] {4095, 4096, 4097, 8192, 3 * 4096 + 7}) {
+                String key = key("edge-" + size);
+                byte[] data = random(size);
+                try (BlobWriter w = storage.openWriter(key)) {
+                    w.write(data);
+                    assertThat(w.commit().size()).isEqualTo(size);
+                }
+                assertThat(storage.getBytes(key)).as("size %d", size).isEqualTo(data);
+            }
+        }
+    }
+
+    @Test
     void abortedWriterLeavesExistingBlobUntouchedAndStagesNothingVisible() throws Exception {
         String key = key("kept.bin");
         try (StorageProvider storage = provider(4096)) {
