@@ -290,6 +290,27 @@ public final class EmbeddedCluster implements AutoCloseable {
     return count[0];
   }
 
+  /**
+   * {@link #seed(Stream)} for objects given as JSON (or YAML) documents, one object each, e.g.
+   * read line by line from a fixture file.
+   *
+   * @param documents one object per string, not null
+   * @return number of objects stored
+   * @throws IllegalArgumentException if a document is not an object, or as for
+   *     {@link #seed(Stream)}
+   */
+  public long seedJson(Stream<String> documents) {
+    Objects.requireNonNull(documents, "documents");
+    return seed(documents.map(d -> {
+      try {
+        return Serialization.unmarshal(d, GenericKubernetesResource.class);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("cannot seed a document that is not a Kubernetes"
+            + " object: " + e.getMessage(), e);
+      }
+    }));
+  }
+
   private static GenericKubernetesResource toGeneric(HasMetadata o) {
     Objects.requireNonNull(o, "objects must not contain null");
     GenericKubernetesResource g =

@@ -174,6 +174,23 @@ class EmbeddedClusterCrudTest {
   }
 
   @Test
+  void listsOnlyTheRequestedTypeAndGroup() {
+    cluster.seed(Stream.of(
+        new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata().withName("e")
+            .withNamespace("types").endMetadata().withReason("core").build(),
+        new io.fabric8.kubernetes.api.model.events.v1.EventBuilder().withNewMetadata()
+            .withName("e").withNamespace("types").endMetadata().withReason("new").build(),
+        new SecretBuilder().withNewMetadata().withName("e").withNamespace("types").endMetadata()
+            .build()));
+
+    assertThat(client.v1().events().inNamespace("types").list().getItems())
+        .extracting(e -> e.getReason()).containsExactly("core");
+    assertThat(client.events().v1().events().inNamespace("types").list().getItems())
+        .extracting(e -> e.getReason()).containsExactly("new");
+    assertThat(client.configMaps().inNamespace("types").list().getItems()).isEmpty();
+  }
+
+  @Test
   void startsWithTheDefaultNamespaces() {
     assertThat(client.namespaces().list().getItems()).extracting(n -> n.getMetadata().getName())
         .contains("default", "kube-system", "kube-public", "kube-node-lease");
@@ -223,6 +240,23 @@ class EmbeddedClusterCrudTest {
     Secret gotSecret = client.secrets().inNamespace("seeded").withName("s").get();
     assertThat(gotSecret.getMetadata().getUid()).isNotEmpty();
     assertThat(client.apps().deployments().inNamespace("seeded").list().getItems()).hasSize(1);
+  }
+
+  @Test
+  void seedJsonStoresDocumentsIncludingCustomResourcesOfASeededCrd() {
+    long stored = cluster.seedJson(Stream.of(
+        "{\"apiVersion\":\"apiextensions.k8s.io/v1\",\"kind\":\"CustomResourceDefinition\","
+            + "\"metadata\":{\"name\":\"backups.velero.io\"},\"spec\":{\"group\":\"velero.io\","
+            + "\"scope\":\"Namespaced\",\"names\":{\"plural\":\"backups\",\"kind\":\"Backup\"},"
+            + "\"versions\":[{\"name\":\"v1\",\"served\":true,\"storage\":true}]}}",
+        "{\"apiVersion\":\"velero.io/v1\",\"kind\":\"Backup\","
+            + "\"metadata\":{\"name\":\"nightly\",\"namespace\":\"velero\"},\"spec\":{\"ttl\":\"72h\"}}"));
+
+    assertThat(stored).isEqualTo(2);
+    assertThat(client.genericKubernetesResources("velero.io/v1", "Backup").inNamespace("velero")
+        .withName("nightly").get().<String>get("spec", "ttl")).isEqualTo("72h");
+    assertThatThrownBy(() -> cluster.seedJson(Stream.of("[1, 2]")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -139,8 +139,7 @@ public final class ClusterDispatcher extends Dispatcher {
     } catch (ListPager.PagingException e) {
       return status(e.code(), e.reason(), e.getMessage(), null);
     }
-    List<String> items = store.listSnapshot(rp.withoutParameters("limit", "continue"),
-        rp.group().isEmpty());
+    List<String> items = store.listSnapshot(rp.withoutParameters("limit", "continue"));
     String body = pager.firstPage(requestKey, items, store.currentResourceVersion(),
         rp.groupVersion(), listKind, limit);
     return new MockResponse().setResponseCode(200).setBody(body);

@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,6 +46,8 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
   private static final List<String> IDENTITY_KEYS = List.of(API, VERSION, PLURAL, NAMESPACE, NAME);
 
   private final Map<String, AttributeSet> index = new ConcurrentHashMap<>();
+  /** Keys by api|version|plural, so a list scans its own type only. */
+  private final Map<String, Set<AttributeSet>> byType = new ConcurrentHashMap<>();
   private final Map<String, String> crds = new ConcurrentHashMap<>();
   private final AtomicLong lastResourceVersion = new AtomicLong();
 
@@ -75,6 +78,10 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
     super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
     if (oldAttributes != null) {
       index.remove(identity(oldAttributes), oldAttributes);
+      Set<AttributeSet> keys = byType.get(type(oldAttributes));
+      if (keys != null) {
+        keys.remove(oldAttributes);
+      }
       if (newState == null && isCrd(oldAttributes)) {
         crds.remove(value(oldAttributes, NAME));
       }
@@ -87,6 +94,7 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         key = AttributeSet.merge(pathAttributes, key);
       }
       index.put(identity(key), key);
+      byType.computeIfAbsent(type(key), k -> ConcurrentHashMap.newKeySet()).add(key);
       if (isCrd(key)) {
         crds.put(value(key, NAME), newState);
       }
@@ -112,6 +120,7 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
   public void reset() {
     super.reset();
     index.clear();
+    byType.clear();
     crds.clear();
   }
 
@@ -139,28 +148,24 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
    * the CRUD store applies them), sorted by namespace then name as etcd returns them. The
    * strings are the stored ones, not copies.
    */
-  public List<String> listSnapshot(String listPath, boolean coreGroup) {
+  public List<String> listSnapshot(String listPath) {
     AttributeSet query = extractor().fromPath(listPath);
-    List<Map.Entry<AttributeSet, String>> entries;
-    synchronized (map) {
-      entries = new ArrayList<>(map.entrySet());
-    }
-    List<Map.Entry<AttributeSet, String>> matching = new ArrayList<>();
-    for (Map.Entry<AttributeSet, String> e : entries) {
-      AttributeSet key = e.getKey();
-      if (coreGroup && key.containsKey(API)) {
-        continue; // e.g. events.k8s.io events must not show up in core v1 events
-      }
+    Set<AttributeSet> keys = byType.get(type(query));
+    List<String[]> matching = new ArrayList<>(); // {sort key, stored JSON}
+    // only this type's keys: core events do not see events.k8s.io events and vice versa
+    for (AttributeSet key : keys == null ? Set.<AttributeSet>of() : keys) {
       if (key.matches(query)) {
-        matching.add(e);
+        String value = map.get(key);
+        if (value != null) { // else deleted meanwhile
+          matching.add(new String[] {Objects.toString(value(key, NAMESPACE), "") + '\u0000'
+              + Objects.toString(name(key), ""), value});
+        }
       }
     }
-    matching.sort(Comparator.comparing((Map.Entry<AttributeSet, String> e) ->
-            Objects.toString(value(e.getKey(), NAMESPACE), ""))
-        .thenComparing(e -> Objects.toString(name(e.getKey()), "")));
+    matching.sort(Comparator.comparing((String[] m) -> m[0]));
     List<String> items = new ArrayList<>(matching.size());
-    for (Map.Entry<AttributeSet, String> e : matching) {
-      items.add(e.getValue());
+    for (String[] m : matching) {
+      items.add(m[1]);
     }
     return items;
   }
@@ -320,6 +325,10 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
       }
     }
     return !new AttributeSet(identityOnly).equals(query);
+  }
+
+  private static String type(AttributeSet set) {
+    return value(set, API) + '|' + value(set, VERSION) + '|' + value(set, PLURAL);
   }
 
   private static String identity(AttributeSet set) {
