@@ -23,6 +23,8 @@ import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.GzipJson;
 import io.kbackup.core.internal.layout.OperationResults;
 import io.kbackup.core.internal.layout.ResourceList;
+import io.kbackup.core.internal.snapshot.CsiSnapshotBackup;
+import io.kbackup.core.internal.snapshot.SnapshotApi;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.StorageProvider;
 import java.io.IOException;
@@ -84,14 +86,16 @@ final class BackupJob implements Runnable {
     private final BackupLog log;
     private final BlockingQueue<Object> queue;
     /**
-     * VolumeSnapshots / VolumeSnapshotContents ({@code ns/name} or {@code name}) this backup created
-     * itself: the only ones it keeps. Empty until volume data is supported (issue 8 fills it before
-     * the items are listed).
+     * VolumeSnapshots / VolumeSnapshotContents to list: none. Those this backup created itself
+     * (include all disks) are written by {@link #writeSnapshotItems} from {@link #snapshots}.
      */
     private final Set<String> ownSnapshots = Set.of();
+    /** Include all disks: the CSI snapshots to take (issue 8, internal.snapshot), or null. */
+    private final CsiSnapshotBackup snapshots;
 
     BackupJob(KubernetesClient client, DirectOptions options, BackupPlan plan, String name, Instant start,
-            StorageProvider storage, TrackedOperation.Backup handle) {
+            StorageProvider storage, TrackedOperation.Backup handle, CsiSnapshotBackup snapshots) {
+        this.snapshots = snapshots;
         this.client = client;
         this.options = options;
         this.plan = plan;
@@ -124,11 +128,13 @@ final class BackupJob implements Runnable {
                 results.veleroWarning(msg);
                 log.warn(msg);
             });
+            takeSnapshots();
             checkCancelled();
             tarWriter = storage.openWriter(layout.tarball(name));
             ArchiveOutput archive = new ArchiveOutput(tarWriter, start);
             listers = Executors.newFixedThreadPool(options.listConcurrency(), listerThreads(name));
             collect(resources, archive, listers);
+            writeSnapshotItems(archive);
             checkCancelled();
             archive.finish();
             itemsBackedUp = archive.items();
@@ -180,7 +186,7 @@ final class BackupJob implements Runnable {
             put(layout.volumeSnapshots(name), GzipJson.gzipJson(NullNode.getInstance()));
             put(layout.podVolumeBackups(name), GzipJson.gzipJson(NullNode.getInstance()));
             put(layout.itemOperations(name), GzipJson.gzipJson(NullNode.getInstance()));
-            put(layout.volumeInfo(name), GzipJson.gzipJson(GzipJson.MAPPER.createArrayNode()));
+            put(layout.volumeInfo(name), GzipJson.gzipJson(snapshots != null ? snapshots.volumeInfo() : GzipJson.MAPPER.createArrayNode()));
             if (manifest != null && phase.isRestorable()) {
                 put(layout.manifest(name), manifest.toBytes());
             }
@@ -191,7 +197,8 @@ final class BackupJob implements Runnable {
             }
         }
         BackupDocument.Status status = new BackupDocument.Status(phase, start, end, start.plus(plan.expiry()),
-                handle.progress().itemsTotal(), itemsBackedUp, results.errorCount(), results.warningCount(), failure, 0, 0);
+                handle.progress().itemsTotal(), itemsBackedUp, results.errorCount(), results.warningCount(), failure,
+                snapshots != null ? snapshots.attempted() : 0, snapshots != null ? snapshots.completed() : 0);
         ObjectNode doc = BackupDocument.document(name, plan, start, status);
         byte[] bytes = BackupDocument.toBytes(doc);
         try {
@@ -200,7 +207,8 @@ final class BackupJob implements Runnable {
             // Nothing is listed without velero-backup.json: the backup is invisible, and the handle says why.
             status = new BackupDocument.Status(BackupPhase.Failed, start, end, start.plus(plan.expiry()),
                     handle.progress().itemsTotal(), itemsBackedUp, results.errorCount(), results.warningCount(),
-                    "could not write velero-backup.json: " + failureReason(e), 0, 0);
+                    "could not write velero-backup.json: " + failureReason(e),
+                    snapshots != null ? snapshots.attempted() : 0, snapshots != null ? snapshots.completed() : 0);
             doc = BackupDocument.document(name, plan, start, status);
         }
         BackupInfo info = BackupDocument.toInfo(doc);
@@ -531,6 +539,49 @@ final class BackupJob implements Runnable {
                     related.crds.add(gr);
                 }
             }
+        }
+    }
+
+    // ------------------------------------------------------------------ include all disks (issue 8, internal.snapshot)
+
+    /** Takes the CSI snapshots (before the items are listed); their warnings and errors go to the results. */
+    private void takeSnapshots() {
+        if (snapshots == null) {
+            return;
+        }
+        snapshots.take(new CsiSnapshotBackup.Report() {
+            @Override
+            public void info(String message) {
+                log.info(message);
+            }
+
+            @Override
+            public void warning(String namespace, String message) {
+                results.warning(namespace, message);
+                log.warn(message);
+            }
+
+            @Override
+            public void error(String namespace, String message) {
+                results.error(namespace, message);
+                log.error(message);
+            }
+        }, handle::cancelRequested);
+    }
+
+    /** Writes the VolumeSnapshots and VolumeSnapshotContents this backup made into the tarball. */
+    private void writeSnapshotItems(ArchiveOutput archive) throws IOException {
+        if (snapshots == null) {
+            return;
+        }
+        for (GenericKubernetesResource item : snapshots.items()) {
+            String ns = item.getMetadata().getNamespace();
+            String gr = ns != null ? SnapshotApi.SNAPSHOTS_GR : SnapshotApi.CONTENTS_GR;
+            byte[] json = client.getKubernetesSerialization().asJson(item).getBytes(StandardCharsets.UTF_8);
+            handle.addTotal(1);
+            archive.addItem(gr, "v1", ns, item.getMetadata().getName(), json);
+            resourceList.add(SnapshotApi.API_VERSION, item.getKind(), ns, item.getMetadata().getName());
+            handle.addDone(1);
         }
     }
 

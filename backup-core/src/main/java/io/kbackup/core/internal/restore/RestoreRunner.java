@@ -20,6 +20,7 @@ import io.kbackup.core.internal.TrackedOperation;
 import io.kbackup.core.internal.kube.KubeRetry;
 import io.kbackup.core.internal.layout.BackupManifest;
 import io.kbackup.core.internal.layout.BucketLayout;
+import io.kbackup.core.internal.snapshot.SnapshotRestore;
 import io.kbackup.spi.StorageProvider;
 import java.io.IOException;
 import java.io.InputStream;
@@ -122,8 +123,10 @@ public final class RestoreRunner implements AutoCloseable {
             RestoreSelection selection = new RestoreSelection(plan);
             try (ArchiveIndex index = readArchive(source, selection, n -> { })) {
                 List<IndexedItem> synthetic = selection.decide(index.items());
+                SnapshotRestore snapshots = SnapshotStep.apply(client, options, storage, source.layout, plan, // include all disks
+                        plan.restoreNameAt(options.clock().instant()), index.items());
                 ItemTransforms transforms = new ItemTransforms(plan.backupName(), plan.restoreNameAt(options.clock().instant()),
-                        plan.namespaceMapping(), plan.preserveNodePorts(), selection::pvRestored);
+                        plan.namespaceMapping(), plan.preserveNodePorts(), pv -> selection.pvRestored(pv) && !snapshots.pvFromSnapshot(pv));
                 return new Previewer(plan, index, transforms).preview(synthetic);
             }
         }
@@ -254,8 +257,10 @@ public final class RestoreRunner implements AutoCloseable {
                     report.info("Checked the archive: " + index.items().size() + " items, " + index.compressedBytes()
                             + " bytes, SHA-256 " + index.sha256() + (index.formatVersion() != null ? ", format " + index.formatVersion() : ""));
                     List<IndexedItem> synthetic = selection.decide(index.items());
+                    SnapshotRestore snapshots = SnapshotStep.apply(client, options, source.storage, source.layout, plan, name, // include all disks
+                            index.items());
                     transforms = new ItemTransforms(plan.backupName(), name, plan.namespaceMapping(), plan.preserveNodePorts(),
-                            selection::pvRestored);
+                            pv -> selection.pvRestored(pv) && !snapshots.pvFromSnapshot(pv));
                     applied = new ArrayList<>();
                     for (IndexedItem i : index.items()) {
                         if (i.selected) {
@@ -264,7 +269,7 @@ public final class RestoreRunner implements AutoCloseable {
                     }
                     applied.addAll(synthetic);
                     handle.setTotal(applied.size());
-                    new Applier(plan, index, transforms, report, handle, counters).apply(applied);
+                    new Applier(plan, index, transforms, report, handle, counters).withSnapshots(snapshots).apply(applied);
                 }
                 if (handle.cancelRequested()) {
                     phase = RestorePhase.Failed;
@@ -342,6 +347,13 @@ public final class RestoreRunner implements AutoCloseable {
         private final TrackedOperation.Restore handle;
         private final Counters counters;
         private final ClusterApplier cluster;
+        /** Include all disks (issue 8): claims restored from their CSI snapshot; null for none. */
+        private SnapshotRestore snapshots;
+
+        Applier withSnapshots(SnapshotRestore snapshots) {
+            this.snapshots = snapshots;
+            return this;
+        }
 
         Applier(RestorePlan plan, ArchiveIndex index, ItemTransforms transforms, RestoreReport report, TrackedOperation.Restore handle,
                 Counters counters) {
@@ -422,6 +434,9 @@ public final class RestoreRunner implements AutoCloseable {
             String where = item.groupResource + " " + (targetNs == null ? name : targetNs + "/" + name);
             try {
                 ObjectNode desired = transforms.apply(item, item.synthetic ? bareNamespace(item.name) : index.read(item));
+                if (snapshots != null && item.groupResource.equals(RestoreSelection.PVCS)) {
+                    snapshots.prepareClaim(item.namespace, targetNs, desired); // include all disks: dataSource -> VolumeSnapshot
+                }
                 ClusterApplier.Result r = cluster.apply(item, targetNs, name, desired, plan.existingResourcePolicy());
                 switch (r) {
                     case CREATED -> {
