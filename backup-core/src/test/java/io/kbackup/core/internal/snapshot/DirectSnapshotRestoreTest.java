@@ -1,5 +1,7 @@
 package io.kbackup.core.internal.snapshot;
 
+import io.kbackup.testkit.cluster.StandInSnapshotController;
+
 import static io.kbackup.core.internal.snapshot.SnapshotFixture.claim;
 import static io.kbackup.core.internal.snapshot.SnapshotFixture.configMap;
 import static io.kbackup.core.internal.snapshot.SnapshotFixture.csiVolume;

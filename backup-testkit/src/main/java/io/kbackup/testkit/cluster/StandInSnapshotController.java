@@ -1,8 +1,12 @@
-package io.kbackup.core.internal.snapshot;
+package io.kbackup.testkit.cluster;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,9 +18,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (deletionPolicy of the class, {@code status.snapshotHandle} {@code handle-<ns>-<claim>}) and sets
  * the VolumeSnapshot's {@code status.readyToUse=true} and {@code boundVolumeSnapshotContentName};
  * or sets {@code status.error} for claims told to fail; or never answers for claims told to hang.
+ *
+ * <p>For tests and demos on an {@link EmbeddedCluster} (which serves the snapshot API but runs no
+ * controllers): {@code try (var c = new StandInSnapshotController(client)) { ... }}.
  */
-final class StandInSnapshotController implements AutoCloseable {
-    enum Behaviour { READY, ERROR, NEVER }
+public final class StandInSnapshotController implements AutoCloseable {
+    /** How the stand-in answers a claim's snapshots. */
+    public enum Behaviour { READY, ERROR, NEVER }
+
+    private static final String API_VERSION = "snapshot.storage.k8s.io/v1";
+
+    private static ResourceDefinitionContext context(String plural, String kind, boolean namespaced) {
+        return new ResourceDefinitionContext.Builder().withGroup("snapshot.storage.k8s.io").withVersion("v1")
+                .withPlural(plural).withKind(kind).withNamespaced(namespaced).build();
+    }
+
+    private static final ResourceDefinitionContext SNAPSHOTS = context("volumesnapshots", "VolumeSnapshot", true);
+    private static final ResourceDefinitionContext CONTENTS = context("volumesnapshotcontents", "VolumeSnapshotContent", false);
+    private static final ResourceDefinitionContext CLASSES = context("volumesnapshotclasses", "VolumeSnapshotClass", false);
+
+    private static MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> api(
+            KubernetesClient client, ResourceDefinitionContext ctx) {
+        return client.genericKubernetesResources(ctx);
+    }
 
     private final KubernetesClient client;
     private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
@@ -25,7 +49,8 @@ final class StandInSnapshotController implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    StandInSnapshotController(KubernetesClient client) {
+    /** Starts the stand-in's poll loop on a daemon thread. */
+    public StandInSnapshotController(KubernetesClient client) {
         this.client = client;
         this.thread = new Thread(this::loop, "stand-in-snapshot-controller");
         this.thread.setDaemon(true);
@@ -33,19 +58,20 @@ final class StandInSnapshotController implements AutoCloseable {
     }
 
     /** What to do with snapshots of claim {@code ns/claim} (default READY). */
-    StandInSnapshotController behave(String namespace, String claim, Behaviour b) {
+    public StandInSnapshotController behave(String namespace, String claim, Behaviour b) {
         behaviours.put(namespace + "/" + claim, b);
         return this;
     }
 
-    int contentsCreated() {
+    /** How many VolumeSnapshotContents it has created. */
+    public int contentsCreated() {
         return contents.get();
     }
 
     private void loop() {
         while (running) {
             try {
-                for (GenericKubernetesResource vs : SnapshotApi.snapshots(client).inAnyNamespace().list().getItems()) {
+                for (GenericKubernetesResource vs : api(client, SNAPSHOTS).inAnyNamespace().list().getItems()) {
                     String key = vs.getMetadata().getNamespace() + "/" + vs.getMetadata().getName();
                     if (vs.get("status") != null || seen.containsKey(key)) {
                         continue;
@@ -83,10 +109,10 @@ final class StandInSnapshotController implements AutoCloseable {
             status.put("error", Map.of("message", "driver failed: disk " + claim + " is busy", "time", "2026-11-21T08:00:00Z"));
         } else {
             String className = java.util.Objects.toString(vs.get("spec", "volumeSnapshotClassName"));
-            GenericKubernetesResource cls = SnapshotApi.classes(client).withName(className).get();
+            GenericKubernetesResource cls = api(client, CLASSES).withName(className).get();
             String contentName = "snapcontent-" + vs.getMetadata().getName();
             GenericKubernetesResource vsc = new GenericKubernetesResource();
-            vsc.setApiVersion(SnapshotApi.API_VERSION);
+            vsc.setApiVersion(API_VERSION);
             vsc.setKind("VolumeSnapshotContent");
             ObjectMeta m = new ObjectMeta();
             m.setName(contentName);
@@ -100,7 +126,7 @@ final class StandInSnapshotController implements AutoCloseable {
                             "uid", vs.getMetadata().getUid())));
             vsc.setAdditionalProperty("status", Map.of("snapshotHandle", "handle-" + ns + "-" + claim, "readyToUse", true,
                     "restoreSize", 1073741824L));
-            SnapshotApi.contents(client).resource(vsc).create();
+            api(client, CONTENTS).resource(vsc).create();
             contents.incrementAndGet();
             status.put("readyToUse", true);
             status.put("boundVolumeSnapshotContentName", contentName);
@@ -108,7 +134,7 @@ final class StandInSnapshotController implements AutoCloseable {
             status.put("creationTime", "2026-11-21T08:00:00Z");
         }
         vs.setAdditionalProperty("status", status);
-        SnapshotApi.snapshots(client).inNamespace(ns).resource(vs).updateStatus();
+        api(client, SNAPSHOTS).inNamespace(ns).resource(vs).updateStatus();
     }
 
     @Override
