@@ -1,5 +1,6 @@
 package io.kbackup.storage.minio.internal;
 
+import io.kbackup.spi.support.PageLimit;
 import io.minio.ListObjectsV2Response;
 import io.minio.MinioAsyncClient;
 import java.util.concurrent.CompletableFuture;

@@ -1,5 +1,7 @@
 package io.kbackup.storage.minio.internal;
 
+import io.kbackup.spi.support.PemTrust;
+import io.kbackup.spi.support.PageLimit;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.NotFoundException;
 import io.kbackup.StorageDeniedException;

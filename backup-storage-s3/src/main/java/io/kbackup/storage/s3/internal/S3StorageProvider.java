@@ -1,5 +1,6 @@
 package io.kbackup.storage.s3.internal;
 
+import io.kbackup.spi.support.PageLimit;
 import io.kbackup.NotFoundException;
 import io.kbackup.ValidationResult;
 import io.kbackup.spi.BlobInfo;

@@ -1,4 +1,4 @@
-package io.kbackup.storage.s3.internal;
+package io.kbackup.spi.support;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +14,8 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
-/** Trust managers for the JVM's CAs plus the CAs of a PEM bundle. */
-final class PemTrust {
+/** Trust managers for the JVM's CAs plus the CAs of a PEM bundle (for providers with a custom CA setting). */
+public final class PemTrust {
 
     private PemTrust() {}
 
@@ -24,7 +24,7 @@ final class PemTrust {
      *
      * @throws IllegalArgumentException when the text holds no certificate or is not PEM
      */
-    static List<X509Certificate> certificates(String pem) {
+    public static List<X509Certificate> certificates(String pem) {
         try {
             Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(pem.strip().getBytes(StandardCharsets.US_ASCII)));
@@ -42,7 +42,7 @@ final class PemTrust {
     }
 
     /** Trust managers that accept the JVM's default CAs and the given ones. */
-    static TrustManager[] trustManagers(List<X509Certificate> extra) {
+    public static TrustManager[] trustManagers(List<X509Certificate> extra) {
         try {
             TrustManagerFactory defaults = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             defaults.init((KeyStore) null);

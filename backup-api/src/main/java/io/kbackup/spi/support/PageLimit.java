@@ -1,4 +1,4 @@
-package io.kbackup.storage.s3.internal;
+package io.kbackup.spi.support;
 
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.ListPage;
@@ -12,7 +12,7 @@ import java.util.List;
  * S3-compatible servers do not count common prefixes against max-keys). The rest is fetched with a
  * token of our own that carries a StartAfter key; the service's own tokens pass through untouched.
  */
-final class PageLimit {
+public final class PageLimit {
 
     private static final String MARK = "kbackup-start-after:";
     /** Sorts after every key that starts with a given prefix (U+10FFFF). */
@@ -21,7 +21,7 @@ final class PageLimit {
     private PageLimit() {}
 
     /** The StartAfter key of one of our tokens, or {@code null} for a service token (or none). */
-    static String startAfter(String token) {
+    public static String startAfter(String token) {
         if (token == null || !token.startsWith(MARK)) {
             return null;
         }
@@ -29,7 +29,7 @@ final class PageLimit {
     }
 
     /** The page, cut to {@code pageSize} entries in key order when the service gave more. */
-    static ListPage limit(List<BlobInfo> blobs, List<String> prefixes, String serviceToken, int pageSize) {
+    public static ListPage limit(List<BlobInfo> blobs, List<String> prefixes, String serviceToken, int pageSize) {
         if (blobs.size() + prefixes.size() <= pageSize) {
             return new ListPage(blobs, prefixes, serviceToken);
         }

@@ -1,4 +1,4 @@
-package io.kbackup.storage.s3.internal;
+package io.kbackup.spi.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
