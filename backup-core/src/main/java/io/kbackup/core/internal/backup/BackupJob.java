@@ -131,7 +131,7 @@ final class BackupJob implements Runnable {
             takeSnapshots();
             checkCancelled();
             tarWriter = storage.openWriter(layout.tarball(name));
-            ArchiveOutput archive = new ArchiveOutput(tarWriter, start);
+            ArchiveOutput archive = new ArchiveOutput(tarWriter, start, options.compressionLevel());
             listers = Executors.newFixedThreadPool(options.listConcurrency(), listerThreads(name));
             collect(resources, archive, listers);
             writeSnapshotItems(archive);
