@@ -22,9 +22,12 @@ public interface OperationHandle<P, I> {
 
     /**
      * Waits until the operation ends and returns its details, whatever the outcome (check the
-     * phase: a failed backup is returned, not thrown).
+     * phase: a failed backup or restore is returned, not thrown) — with one exception: a restore
+     * whose backup fails the integrity checks ends {@code FailedValidation} with nothing applied,
+     * and this method throws the {@link CorruptBackupException} that says what was wrong.
      *
      * @throws OperationTimeoutException when {@code timeout} passes first (the operation goes on)
+     * @throws CorruptBackupException    when a restore refused a corrupt backup
      */
     I await(Duration timeout);
 

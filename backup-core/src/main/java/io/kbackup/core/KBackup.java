@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupClient;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.direct.DirectOptions;
+import io.kbackup.core.velero.VeleroEngine;
+import io.kbackup.core.velero.VeleroOptions;
 
 /**
  * Entry point: a {@link BackupClient} for a cluster, carried out by the engine you choose.
@@ -29,5 +31,15 @@ public final class KBackup {
     /** The DirectEngine with the given options. */
     public static DirectEngine direct(KubernetesClient client, DirectOptions options) {
         return new DirectEngine(client, options);
+    }
+
+    /** The VeleroEngine with default options: a Velero server in namespace {@code velero} does the work. */
+    public static VeleroEngine velero(KubernetesClient client) {
+        return new VeleroEngine(client, VeleroOptions.defaults());
+    }
+
+    /** The VeleroEngine with the given options. */
+    public static VeleroEngine velero(KubernetesClient client, VeleroOptions options) {
+        return new VeleroEngine(client, options);
     }
 }

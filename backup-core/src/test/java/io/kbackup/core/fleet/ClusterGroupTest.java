@@ -12,6 +12,10 @@ import io.kbackup.BackupLocation;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
+import io.kbackup.RestoreHandle;
+import io.kbackup.RestoreInfo;
+import io.kbackup.RestorePhase;
+import io.kbackup.RestorePlan;
 import io.kbackup.core.KBackup;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
@@ -66,7 +70,7 @@ class ClusterGroupTest {
     }
 
     @Test
-    void backsUpEveryMemberUnderOneNameInItsOwnFolder() {
+    void backsUpAndRestoresEveryMemberUnderOneNameInItsOwnFolder() {
         BackupLocation shared = BackupLocation.localFolder(folder).prefix("fleet").build();
         try (ClusterGroup g = group()) {
             ClusterGroup.Run<BackupHandle, BackupInfo> run = g.backup(BackupPlan.builder().prefix("nightly").location(shared).build());
@@ -91,6 +95,22 @@ class ClusterGroupTest {
             assertThat(again.started()).isEmpty();
             assertThat(again.refused()).containsOnlyKeys("eu-1", "us-1");
             assertThat(again.refused().get("eu-1")).isInstanceOf(InvalidPlanException.class);
+
+            // each member restores its own backup: lose a config map in both clusters, restore the group run
+            euClient.configMaps().inNamespace("eu-shop").withName("cm-1").delete();
+            usClient.configMaps().inNamespace("us-shop").withName("cm-2").delete();
+            ClusterGroup.Run<RestoreHandle, RestoreInfo> restored =
+                    g.restore(RestorePlan.builder().location(shared).backupName(run.name()).build());
+            Map<String, RestoreInfo> results = restored.awaitAll(Duration.ofSeconds(60));
+            assertThat(restored.refused()).isEmpty();
+            assertThat(results.values()).allSatisfy(r -> {
+                assertThat(r.phase()).isEqualTo(RestorePhase.Completed);
+                assertThat(r.created()).isGreaterThanOrEqualTo(1);
+            });
+            assertThat(euClient.configMaps().inNamespace("eu-shop").withName("cm-1").get().getData()).containsEntry("k", "eu-shop1");
+            assertThat(usClient.configMaps().inNamespace("us-shop").withName("cm-2").get().getData()).containsEntry("k", "us-shop2");
+            // nothing crossed over between members
+            assertThat(euClient.namespaces().withName("us-shop").get()).isNull();
 
             assertThat(g.deleteBackup(shared, run.name())).containsExactly("eu-1", "us-1");
             assertThat(g.listBackups(shared).values()).allSatisfy(l -> assertThat(l).isEmpty());

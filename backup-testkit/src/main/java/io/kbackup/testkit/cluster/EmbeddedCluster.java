@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -54,15 +55,23 @@ import java.util.stream.Stream;
  *       namespace and name; a page costs O(page), not O(n), because the first page keeps a
  *       snapshot of the filtered list; tokens expire after {@link Builder#continueTokenTtl}
  *       (410 Gone, reason Expired);</li>
- *   <li>server-set metadata on create: uid, resourceVersion (increasing), creationTimestamp,
- *       generation;</li>
+ *   <li>creates as the API server does them: a random uid, resourceVersion (increasing across all
+ *       writes), creationTimestamp and generation are set, {@code generateName} is honoured,
+ *       the path's namespace is applied (a different one in the body is 400), an existing name
+ *       is 409 AlreadyExists, {@code dryRun} stores nothing;</li>
+ *   <li>strategic merge patch (fabric8's default {@code patch(String)}, {@code kubectl apply} of
+ *       a changed object) and server-side apply, which fabric8's store refuses with 415: maps
+ *       merge, lists with a well-known merge key ({@code containers} by name, ...) merge by it,
+ *       other lists are replaced; apply creates a missing object. Merge keys come from a table
+ *       of field names, not from OpenAPI schemas, and apply tracks no field managers;</li>
  *   <li>O(1) get/create/update/patch by name (fabric8 scans its whole store for these) and a bulk
  *       {@link #seed(Stream)} path that fills the store without HTTP.</li>
  * </ul>
- * Watches, patches, deletes and label selectors are fabric8's. Not modelled: admission,
- * validation against schemas, namespace existence checks, controllers (nothing reconciles a
- * Deployment into Pods), protobuf (so imperative {@code kubectl create ns} hangs; use
- * {@code kubectl apply}).
+ * Watches (over WebSocket, as the fabric8 client does them), JSON and JSON merge patches,
+ * updates, deletes and label/field selectors are fabric8's. Not modelled: admission,
+ * validation against schemas, namespace existence checks, cascading deletion, controllers
+ * (nothing turns a Deployment into Pods), protobuf (so imperative {@code kubectl create ns}
+ * hangs; use {@code kubectl apply}).
  *
  * <p>A new cluster holds the namespaces {@code default}, {@code kube-system},
  * {@code kube-public} and {@code kube-node-lease}, as a real one does (see
@@ -96,6 +105,7 @@ public final class EmbeddedCluster implements AutoCloseable {
   private final ClusterDispatcher dispatcher;
   private final ApiDiscovery discovery;
   private final String url;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private EmbeddedCluster(Builder b) {
     this.store = new ClusterStore();
@@ -280,6 +290,27 @@ public final class EmbeddedCluster implements AutoCloseable {
     return count[0];
   }
 
+  /**
+   * {@link #seed(Stream)} for objects given as JSON (or YAML) documents, one object each, e.g.
+   * read line by line from a fixture file.
+   *
+   * @param documents one object per string, not null
+   * @return number of objects stored
+   * @throws IllegalArgumentException if a document is not an object, or as for
+   *     {@link #seed(Stream)}
+   */
+  public long seedJson(Stream<String> documents) {
+    Objects.requireNonNull(documents, "documents");
+    return seed(documents.map(d -> {
+      try {
+        return Serialization.unmarshal(d, GenericKubernetesResource.class);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("cannot seed a document that is not a Kubernetes"
+            + " object: " + e.getMessage(), e);
+      }
+    }));
+  }
+
   private static GenericKubernetesResource toGeneric(HasMetadata o) {
     Objects.requireNonNull(o, "objects must not contain null");
     GenericKubernetesResource g =
@@ -313,7 +344,9 @@ public final class EmbeddedCluster implements AutoCloseable {
   /** Stops the server; clients pointed at it fail from then on. Idempotent. */
   @Override
   public void close() {
-    server.destroy();
+    if (closed.compareAndSet(false, true)) {
+      server.destroy();
+    }
   }
 
   /**

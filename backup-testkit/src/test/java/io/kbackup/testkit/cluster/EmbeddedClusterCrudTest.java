@@ -84,6 +84,73 @@ class EmbeddedClusterCrudTest {
   }
 
   @Test
+  void strategicMergePatchMergesContainersByName() {
+    client.apps().deployments().inNamespace("smp").resource(new DeploymentBuilder()
+        .withNewMetadata().withName("web").endMetadata()
+        .withNewSpec().withReplicas(1).withNewTemplate().withNewSpec()
+        .addNewContainer().withName("app").withImage("app:1").endContainer()
+        .addNewContainer().withName("sidecar").withImage("proxy:1").endContainer()
+        .endSpec().endTemplate().endSpec().build()).create();
+
+    Deployment patched = client.apps().deployments().inNamespace("smp").withName("web").patch(
+        "{\"spec\":{\"replicas\":3,\"template\":{\"spec\":{\"containers\":"
+            + "[{\"name\":\"app\",\"image\":\"app:2\"}]}}}}");
+
+    assertThat(patched.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(patched.getSpec().getTemplate().getSpec().getContainers())
+        .extracting(c -> c.getName() + "=" + c.getImage())
+        .containsExactly("app=app:2", "sidecar=proxy:1");
+    assertThat(client.apps().deployments().inNamespace("smp").withName("web").get().getSpec()
+        .getReplicas()).isEqualTo(3);
+  }
+
+  @Test
+  void serverSideApplyCreatesThenUpdates() {
+    ConfigMap applied = client.configMaps().inNamespace("ssa")
+        .resource(configMap("cfg")).fieldManager("test").forceConflicts().serverSideApply();
+    assertThat(applied.getMetadata().getUid()).isNotEmpty();
+
+    ConfigMap changed = new ConfigMapBuilder(configMap("cfg")).addToData("extra", "1").build();
+    client.configMaps().inNamespace("ssa").resource(changed).fieldManager("test")
+        .forceConflicts().serverSideApply();
+
+    ConfigMap got = client.configMaps().inNamespace("ssa").withName("cfg").get();
+    assertThat(got.getData()).containsEntry("k", "v").containsEntry("extra", "1");
+    assertThat(got.getMetadata().getUid()).isEqualTo(applied.getMetadata().getUid());
+  }
+
+  @Test
+  void createGeneratesNamesAndRandomUids() {
+    ConfigMap generated = client.configMaps().inNamespace("gen").resource(new ConfigMapBuilder()
+        .withNewMetadata().withGenerateName("job-").endMetadata().build()).create();
+
+    assertThat(generated.getMetadata().getName()).startsWith("job-").hasSize(9);
+    assertThat(java.util.UUID.fromString(generated.getMetadata().getUid()).version())
+        .isEqualTo(4);
+  }
+
+  @Test
+  void createRefusesMissingNameAndMismatchedNamespace() throws Exception {
+    assertThatThrownBy(() -> client.configMaps().inNamespace("bad").resource(new ConfigMapBuilder()
+        .withNewMetadata().endMetadata().build()).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class,
+            e -> assertThat(e.getCode()).isEqualTo(422));
+
+    // raw HTTP: the fabric8 client would align the namespace itself
+    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(cluster.url() + "/api/v1/namespaces/bad/configmaps"))
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"apiVersion\":\"v1\","
+                + "\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\",\"namespace\":\"other\"}}"))
+            .build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("does not match the namespace");
+    assertThat(client.configMaps().inNamespace("other").withName("x").get()).isNull();
+  }
+
+  @Test
   void createOfAnExistingNameIsAConflict() {
     client.configMaps().inNamespace("dup").resource(configMap("cm")).create();
 
@@ -104,6 +171,23 @@ class EmbeddedClusterCrudTest {
     assertThat(client.configMaps().inNamespace("b").withName("same").get()).isNotNull();
     assertThat(client.secrets().inNamespace("a").withName("same").get()).isNotNull();
     assertThat(client.secrets().inNamespace("b").withName("same").get()).isNull();
+  }
+
+  @Test
+  void listsOnlyTheRequestedTypeAndGroup() {
+    cluster.seed(Stream.of(
+        new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata().withName("e")
+            .withNamespace("types").endMetadata().withReason("core").build(),
+        new io.fabric8.kubernetes.api.model.events.v1.EventBuilder().withNewMetadata()
+            .withName("e").withNamespace("types").endMetadata().withReason("new").build(),
+        new SecretBuilder().withNewMetadata().withName("e").withNamespace("types").endMetadata()
+            .build()));
+
+    assertThat(client.v1().events().inNamespace("types").list().getItems())
+        .extracting(e -> e.getReason()).containsExactly("core");
+    assertThat(client.events().v1().events().inNamespace("types").list().getItems())
+        .extracting(e -> e.getReason()).containsExactly("new");
+    assertThat(client.configMaps().inNamespace("types").list().getItems()).isEmpty();
   }
 
   @Test
@@ -156,6 +240,23 @@ class EmbeddedClusterCrudTest {
     Secret gotSecret = client.secrets().inNamespace("seeded").withName("s").get();
     assertThat(gotSecret.getMetadata().getUid()).isNotEmpty();
     assertThat(client.apps().deployments().inNamespace("seeded").list().getItems()).hasSize(1);
+  }
+
+  @Test
+  void seedJsonStoresDocumentsIncludingCustomResourcesOfASeededCrd() {
+    long stored = cluster.seedJson(Stream.of(
+        "{\"apiVersion\":\"apiextensions.k8s.io/v1\",\"kind\":\"CustomResourceDefinition\","
+            + "\"metadata\":{\"name\":\"backups.velero.io\"},\"spec\":{\"group\":\"velero.io\","
+            + "\"scope\":\"Namespaced\",\"names\":{\"plural\":\"backups\",\"kind\":\"Backup\"},"
+            + "\"versions\":[{\"name\":\"v1\",\"served\":true,\"storage\":true}]}}",
+        "{\"apiVersion\":\"velero.io/v1\",\"kind\":\"Backup\","
+            + "\"metadata\":{\"name\":\"nightly\",\"namespace\":\"velero\"},\"spec\":{\"ttl\":\"72h\"}}"));
+
+    assertThat(stored).isEqualTo(2);
+    assertThat(client.genericKubernetesResources("velero.io/v1", "Backup").inNamespace("velero")
+        .withName("nightly").get().<String>get("spec", "ttl")).isEqualTo("72h");
+    assertThatThrownBy(() -> cluster.seedJson(Stream.of("[1, 2]")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -154,4 +154,24 @@ class EmbeddedClusterDiscoveryTest {
     assertThat(client.getApiGroups().getGroups()).extracting(APIGroup::getName)
         .doesNotContain("example.com");
   }
+
+  @Test
+  void extraResourceTypesFromTheBuilderAreServed() {
+    try (EmbeddedCluster extra = EmbeddedCluster.builder()
+            .addResource("velero.io/v1", "Backup", "backups", true).start();
+        KubernetesClient c = extra.client()) {
+      assertThat(c.getApiGroups().getGroups()).extracting(APIGroup::getName)
+          .contains("velero.io");
+      assertThat(c.getApiResources("velero.io/v1").getResources())
+          .extracting(APIResource::getName).containsExactly("backups", "backups/status");
+
+      c.genericKubernetesResources("velero.io/v1", "Backup").inNamespace("velero")
+          .resource(new GenericKubernetesResourceBuilder().withApiVersion("velero.io/v1")
+              .withKind("Backup").withNewMetadata().withName("b1").endMetadata().build())
+          .create();
+
+      assertThat(c.genericKubernetesResources("velero.io/v1", "Backup").inAnyNamespace().list()
+          .getItems()).extracting(b -> b.getMetadata().getName()).containsExactly("b1");
+    }
+  }
 }

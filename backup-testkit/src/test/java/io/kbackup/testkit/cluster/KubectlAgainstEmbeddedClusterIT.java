@@ -133,6 +133,17 @@ class KubectlAgainstEmbeddedClusterIT {
     assertThat(web.getSpec().getReplicas()).isEqualTo(2);
     assertThat(client.namespaces().withName("applied").get()).isNotNull();
 
+    Files.writeString(manifest, Files.readString(manifest).replace("mode: fast", "mode: safe")
+        .replace("replicas: 2", "replicas: 4"));
+    assertThat(kubectl("apply", "-f", manifest.toString(), "--validate=false"))
+        .contains("configmap/settings configured", "deployment.apps/web configured");
+    assertThat(client.configMaps().inNamespace("applied").withName("settings").get().getData())
+        .containsEntry("mode", "safe");
+    Deployment reapplied = client.apps().deployments().inNamespace("applied").withName("web").get();
+    assertThat(reapplied.getSpec().getReplicas()).isEqualTo(4);
+    assertThat(reapplied.getSpec().getTemplate().getSpec().getContainers())
+        .extracting(c -> c.getImage()).containsExactly("nginx:1.27");
+
     assertThat(kubectl("delete", "configmap", "settings", "-n", "applied"))
         .contains("deleted");
     assertThat(client.configMaps().inNamespace("applied").withName("settings").get()).isNull();

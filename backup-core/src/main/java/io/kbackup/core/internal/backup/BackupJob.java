@@ -23,6 +23,8 @@ import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.GzipJson;
 import io.kbackup.core.internal.layout.OperationResults;
 import io.kbackup.core.internal.layout.ResourceList;
+import io.kbackup.core.internal.snapshot.CsiSnapshotBackup;
+import io.kbackup.core.internal.snapshot.SnapshotApi;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.StorageProvider;
 import java.io.IOException;
@@ -46,7 +48,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * bounded queue, one writer (this thread) streaming tar + gzip into the storage's
  * {@link BlobWriter}, then the side files, the manifest and, last, {@code velero-backup.json}.
  *
- * <p>Order of work: the Namespace objects and every namespaced resource (in parallel); then
+ * <p>Order of work: the Namespace objects and every namespaced resource (in parallel); with a
+ * label selector, the PVCs that included pods mount but the selector left out; then
  * ClusterRoleBindings; then the other cluster-scoped resources. The cluster-scoped passes come last
  * because, when only related cluster-scoped objects are wanted (AUTO with a namespace selection),
  * the namespaced pass says which ones.
@@ -83,14 +86,16 @@ final class BackupJob implements Runnable {
     private final BackupLog log;
     private final BlockingQueue<Object> queue;
     /**
-     * VolumeSnapshots / VolumeSnapshotContents ({@code ns/name} or {@code name}) this backup created
-     * itself: the only ones it keeps. Empty until volume data is supported (issue 8 fills it before
-     * the items are listed).
+     * VolumeSnapshots / VolumeSnapshotContents to list: none. Those this backup created itself
+     * (include all disks) are written by {@link #writeSnapshotItems} from {@link #snapshots}.
      */
     private final Set<String> ownSnapshots = Set.of();
+    /** Include all disks: the CSI snapshots to take (issue 8, internal.snapshot), or null. */
+    private final CsiSnapshotBackup snapshots;
 
     BackupJob(KubernetesClient client, DirectOptions options, BackupPlan plan, String name, Instant start,
-            StorageProvider storage, TrackedOperation.Backup handle) {
+            StorageProvider storage, TrackedOperation.Backup handle, CsiSnapshotBackup snapshots) {
+        this.snapshots = snapshots;
         this.client = client;
         this.options = options;
         this.plan = plan;
@@ -123,11 +128,13 @@ final class BackupJob implements Runnable {
                 results.veleroWarning(msg);
                 log.warn(msg);
             });
+            takeSnapshots();
             checkCancelled();
             tarWriter = storage.openWriter(layout.tarball(name));
-            ArchiveOutput archive = new ArchiveOutput(tarWriter, start);
+            ArchiveOutput archive = new ArchiveOutput(tarWriter, start, options.compressionLevel());
             listers = Executors.newFixedThreadPool(options.listConcurrency(), listerThreads(name));
             collect(resources, archive, listers);
+            writeSnapshotItems(archive);
             checkCancelled();
             archive.finish();
             itemsBackedUp = archive.items();
@@ -173,15 +180,15 @@ final class BackupJob implements Runnable {
                 + results.errorCount() + " errors, " + results.warningCount() + " warnings"
                 + (failure != null ? ", failure: " + failure : ""));
         try {
-            storage.put(layout.logs(name), GzipJson.gzip(log.bytes()));
-            storage.put(layout.results(name), GzipJson.gzipJson(results.toJson()));
-            storage.put(layout.resourceList(name), GzipJson.gzipJson(resourceList.toJson()));
-            storage.put(layout.volumeSnapshots(name), GzipJson.gzipJson(NullNode.getInstance()));
-            storage.put(layout.podVolumeBackups(name), GzipJson.gzipJson(NullNode.getInstance()));
-            storage.put(layout.itemOperations(name), GzipJson.gzipJson(NullNode.getInstance()));
-            storage.put(layout.volumeInfo(name), GzipJson.gzipJson(GzipJson.MAPPER.createArrayNode()));
+            put(layout.logs(name), GzipJson.gzip(log.bytes()));
+            put(layout.results(name), GzipJson.gzipJson(results.toJson()));
+            put(layout.resourceList(name), GzipJson.gzipJson(resourceList.toJson()));
+            put(layout.volumeSnapshots(name), GzipJson.gzipJson(NullNode.getInstance()));
+            put(layout.podVolumeBackups(name), GzipJson.gzipJson(NullNode.getInstance()));
+            put(layout.itemOperations(name), GzipJson.gzipJson(NullNode.getInstance()));
+            put(layout.volumeInfo(name), GzipJson.gzipJson(snapshots != null ? snapshots.volumeInfo() : GzipJson.MAPPER.createArrayNode()));
             if (manifest != null && phase.isRestorable()) {
-                storage.put(layout.manifest(name), manifest.toBytes());
+                put(layout.manifest(name), manifest.toBytes());
             }
         } catch (RuntimeException e) {
             if (phase != BackupPhase.Failed) {
@@ -190,26 +197,38 @@ final class BackupJob implements Runnable {
             }
         }
         BackupDocument.Status status = new BackupDocument.Status(phase, start, end, start.plus(plan.expiry()),
-                handle.progress().itemsTotal(), itemsBackedUp, results.errorCount(), results.warningCount(), failure, 0, 0);
+                handle.progress().itemsTotal(), itemsBackedUp, results.errorCount(), results.warningCount(), failure,
+                snapshots != null ? snapshots.attempted() : 0, snapshots != null ? snapshots.completed() : 0);
         ObjectNode doc = BackupDocument.document(name, plan, start, status);
         byte[] bytes = BackupDocument.toBytes(doc);
         try {
-            storage.put(layout.backupJson(name), bytes);
-        } catch (RuntimeException first) {
-            Thread.interrupted();
-            try {
-                storage.put(layout.backupJson(name), bytes);
-            } catch (RuntimeException e) {
-                // Nothing is listed without velero-backup.json: the backup is invisible, and the handle says why.
-                status = new BackupDocument.Status(BackupPhase.Failed, start, end, start.plus(plan.expiry()),
-                        handle.progress().itemsTotal(), itemsBackedUp, results.errorCount(), results.warningCount(),
-                        "could not write velero-backup.json: " + failureReason(e), 0, 0);
-                doc = BackupDocument.document(name, plan, start, status);
-            }
+            put(layout.backupJson(name), bytes);
+        } catch (RuntimeException e) {
+            // Nothing is listed without velero-backup.json: the backup is invisible, and the handle says why.
+            status = new BackupDocument.Status(BackupPhase.Failed, start, end, start.plus(plan.expiry()),
+                    handle.progress().itemsTotal(), itemsBackedUp, results.errorCount(), results.warningCount(),
+                    "could not write velero-backup.json: " + failureReason(e),
+                    snapshots != null ? snapshots.attempted() : 0, snapshots != null ? snapshots.completed() : 0);
+            doc = BackupDocument.document(name, plan, start, status);
         }
         BackupInfo info = BackupDocument.toInfo(doc);
         handle.phase(info.phase());
         handle.complete(info);
+    }
+
+    /**
+     * Stores a small file; once more when the first try failed, in case a late cancel() interrupted
+     * the thread (an interrupt closes file channels) rather than the storage failing.
+     */
+    private void put(String key, byte[] bytes) {
+        try {
+            storage.put(key, bytes);
+        } catch (RuntimeException first) {
+            if (!Thread.interrupted()) {
+                throw first;
+            }
+            storage.put(key, bytes);
+        }
     }
 
     // ------------------------------------------------------------------ collection
@@ -238,6 +257,7 @@ final class BackupJob implements Runnable {
             }
         }
         runPhase(first, archive, listers);
+        addClaimsOfIncludedPods(resources, archive);
 
         if (!selection.clusterScopedAllowed()) {
             log.info("Cluster-scoped resources are not included (cluster-wide mode NEVER).");
@@ -285,15 +305,59 @@ final class BackupJob implements Runnable {
                 pending--;
                 continue;
             }
-            Item item = (Item) o;
-            archive.addItem(item.resource().groupResource(), item.resource().version(), item.namespace(), item.name(), item.json());
-            resourceList.add(item.resource().groupVersion(), item.resource().kind(), item.namespace(), item.name());
-            handle.addDone(1);
-            long bytes = archive.bytes();
-            long seen = handle.progress().bytes();
-            if (bytes > seen) {
-                handle.addBytes(bytes - seen);
+            write((Item) o, archive);
+        }
+    }
+
+    private void write(Item item, ArchiveOutput archive) throws IOException {
+        archive.addItem(item.resource().groupResource(), item.resource().version(), item.namespace(), item.name(), item.json());
+        resourceList.add(item.resource().groupVersion(), item.resource().kind(), item.namespace(), item.name());
+        handle.addDone(1);
+        long bytes = archive.bytes();
+        long seen = handle.progress().bytes();
+        if (bytes > seen) {
+            handle.addBytes(bytes - seen);
+        }
+    }
+
+    /**
+     * Velero's pod action: a pod's PersistentVolumeClaims come with it even when the label
+     * selector left them out. Only a label selector can leave them out (they live in the pod's
+     * namespace), so this runs only with one; the claims are fetched by name.
+     */
+    private void addClaimsOfIncludedPods(List<ApiResource> resources, ArchiveOutput archive) throws Exception {
+        ApiResource pvcs = resources.stream().filter(r -> r.group().isEmpty() && r.plural().equals("persistentvolumeclaims"))
+                .findFirst().orElse(null);
+        if (pvcs == null || !wanted(pvcs) || selection.labelSelector() == null) {
+            return;
+        }
+        for (String claim : new java.util.TreeSet<>(related.podClaims)) {
+            if (related.includedClaims.contains(claim)) {
+                continue;
             }
+            checkCancelled();
+            int slash = claim.indexOf('/');
+            String ns = claim.substring(0, slash);
+            String name = claim.substring(slash + 1);
+            GenericKubernetesResource pvc;
+            try {
+                pvc = retry.call("get persistentvolumeclaim " + claim,
+                        () -> client.genericKubernetesResources(pvcs.context()).inNamespace(ns).withName(name).get());
+            } catch (KubernetesClientException e) {
+                String msg = "Could not get persistentvolumeclaim " + claim + " used by an included pod: " + KubeRetry.describe(e);
+                results.error(ns, msg);
+                log.error(msg);
+                continue;
+            }
+            if (pvc == null || pvc.getMetadata() == null || !selection.includesNamespace(ns) || skippedAlways(pvc)) {
+                continue;
+            }
+            pvc.setApiVersion(pvcs.groupVersion());
+            pvc.setKind(pvcs.kind());
+            noteRelated(pvcs, pvc);
+            handle.addTotal(1);
+            write(new Item(pvcs, ns, name, client.getKubernetesSerialization().asJson(pvc).getBytes(StandardCharsets.UTF_8)), archive);
+            log.info("Added persistentvolumeclaim " + claim + ", used by an included pod");
         }
     }
 
@@ -454,10 +518,19 @@ final class BackupJob implements Runnable {
                 if (item.get("spec", "volumeName") instanceof String pv && !pv.isEmpty()) {
                     related.persistentVolumes.add(pv);
                 }
+                related.includedClaims.add(item.getMetadata().getNamespace() + "/" + item.getMetadata().getName());
             }
             case "pods" -> {
                 if (item.get("spec", "priorityClassName") instanceof String pc && !pc.isEmpty()) {
                     related.priorityClasses.add(pc);
+                }
+                if (selection.labelSelector() != null && item.get("spec", "volumes") instanceof List<?> volumes) {
+                    for (Object v : volumes) {
+                        if (v instanceof Map<?, ?> volume && volume.get("persistentVolumeClaim") instanceof Map<?, ?> ref
+                                && ref.get("claimName") instanceof String claim) {
+                            related.podClaims.add(item.getMetadata().getNamespace() + "/" + claim);
+                        }
+                    }
                 }
             }
             case "serviceaccounts" -> related.serviceAccounts.add(item.getMetadata().getNamespace() + "/" + item.getMetadata().getName());
@@ -466,6 +539,49 @@ final class BackupJob implements Runnable {
                     related.crds.add(gr);
                 }
             }
+        }
+    }
+
+    // ------------------------------------------------------------------ include all disks (issue 8, internal.snapshot)
+
+    /** Takes the CSI snapshots (before the items are listed); their warnings and errors go to the results. */
+    private void takeSnapshots() {
+        if (snapshots == null) {
+            return;
+        }
+        snapshots.take(new CsiSnapshotBackup.Report() {
+            @Override
+            public void info(String message) {
+                log.info(message);
+            }
+
+            @Override
+            public void warning(String namespace, String message) {
+                results.warning(namespace, message);
+                log.warn(message);
+            }
+
+            @Override
+            public void error(String namespace, String message) {
+                results.error(namespace, message);
+                log.error(message);
+            }
+        }, handle::cancelRequested);
+    }
+
+    /** Writes the VolumeSnapshots and VolumeSnapshotContents this backup made into the tarball. */
+    private void writeSnapshotItems(ArchiveOutput archive) throws IOException {
+        if (snapshots == null) {
+            return;
+        }
+        for (GenericKubernetesResource item : snapshots.items()) {
+            String ns = item.getMetadata().getNamespace();
+            String gr = ns != null ? SnapshotApi.SNAPSHOTS_GR : SnapshotApi.CONTENTS_GR;
+            byte[] json = client.getKubernetesSerialization().asJson(item).getBytes(StandardCharsets.UTF_8);
+            handle.addTotal(1);
+            archive.addItem(gr, "v1", ns, item.getMetadata().getName(), json);
+            resourceList.add(SnapshotApi.API_VERSION, item.getKind(), ns, item.getMetadata().getName());
+            handle.addDone(1);
         }
     }
 

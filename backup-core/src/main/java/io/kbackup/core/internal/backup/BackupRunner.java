@@ -6,6 +6,7 @@ import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.TrackedOperation;
+import io.kbackup.core.internal.snapshot.CsiSnapshotBackup;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.spi.StorageProvider;
 import java.time.Instant;
@@ -52,13 +53,19 @@ public final class BackupRunner implements AutoCloseable {
         validate(plan);
         Instant start = options.clock().instant();
         String name = plan.backupNameAt(start);
+        // ---- include all disks: CSI snapshot pre-flight (issue 8, internal.snapshot); creates nothing ----
+        CsiSnapshotBackup snapshots = plan.includeAllDisks()
+                ? CsiSnapshotBackup.preflight(client, options, name, new SnapshotScope(plan)) : null;
+        // ----
         StorageProvider storage = options.storageProviders().open(plan.location());
         BucketLayout layout = new BucketLayout(plan.location());
         String runKey = plan.location().provider() + "|" + plan.location().bucket() + "|" + layout.backupDir(name);
         TrackedOperation.Backup handle = new TrackedOperation.Backup(name);
         boolean registered = false;
         try {
-            if (running.putIfAbsent(runKey, handle) != null) {
+            // A finished run may still be registered for a moment after its handle completed: it no
+            // longer counts as running (the storage check below then says "already exists").
+            if (running.compute(runKey, (k, v) -> v == null || v.completion().isDone() ? handle : v) != handle) {
                 throw new InvalidPlanException("A backup named '" + name + "' is already running in location '"
                         + plan.location().name() + "'; wait for it or use another name or prefix.");
             }
@@ -68,7 +75,7 @@ public final class BackupRunner implements AutoCloseable {
                         + plan.location().name() + "'; choose another name or prefix, or delete that backup first.");
             }
             String key = runKey;
-            BackupJob job = new BackupJob(client, options, plan, name, start, storage, handle);
+            BackupJob job = new BackupJob(client, options, plan, name, start, storage, handle, snapshots);
             pool.execute(() -> {
                 try {
                     job.run();
@@ -91,16 +98,11 @@ public final class BackupRunner implements AutoCloseable {
     }
 
     /**
-     * Checks what the DirectEngine cannot do (yet). Volume data ({@code includeAllDisks}) comes with
-     * CSI snapshots (issue 8): that work replaces this check and fills
-     * {@code BackupJob.ownSnapshots} before the items are listed.
+     * Checks what the DirectEngine cannot do. Include all disks is supported through CSI volume
+     * snapshots: their pre-flight runs in {@link #start} ({@code internal.snapshot.CsiSnapshotBackup}).
      */
     static void validate(BackupPlan plan) {
-        if (plan.includeAllDisks()) {
-            throw new InvalidPlanException("BackupPlan: include all disks (volume data) is not supported yet by the"
-                    + " DirectEngine; set includeAllDisks(false) to back up the objects only, or use the VeleroEngine"
-                    + " for volume snapshots.");
-        }
+        // nothing refused at present
     }
 
     /** Cancels running backups (they end Failed, "cancelled") and stops the pool. */

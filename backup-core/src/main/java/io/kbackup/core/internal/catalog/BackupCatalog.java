@@ -9,6 +9,7 @@ import io.kbackup.NotFoundException;
 import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.layout.BackupDocument;
 import io.kbackup.core.internal.layout.BucketLayout;
+import io.kbackup.core.internal.snapshot.SnapshotCleanup;
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
@@ -42,14 +43,17 @@ public final class BackupCatalog {
             .thenComparing(BackupInfo::name, Comparator.reverseOrder());
 
     private final DirectOptions options;
+    /** The engine's cluster, for deleting a backup's CSI snapshots; null for a catalog without cluster. */
+    private final KubernetesClient client;
 
     public BackupCatalog(KubernetesClient client, DirectOptions options) {
-        this(options);
+        this.options = options;
+        this.client = client;
     }
 
     /** A catalog that needs no cluster (listing only reads the location). */
     public BackupCatalog(DirectOptions options) {
-        this.options = options;
+        this(null, options);
     }
 
     /**
@@ -111,7 +115,9 @@ public final class BackupCatalog {
 
     /**
      * Deletes every object under {@code backups/<name>/}: {@code velero-backup.json} first (see the
-     * class comment), then the manifest, then the rest.
+     * class comment), then the manifest, then the rest. Before that, with a cluster, the backup's
+     * CSI VolumeSnapshots (and their data) in that cluster ({@code internal.snapshot.SnapshotCleanup});
+     * if the cluster refuses, nothing in the bucket is deleted.
      *
      * @throws NotFoundException when there is nothing under {@code backups/<name>/}
      */
@@ -126,6 +132,11 @@ public final class BackupCatalog {
             if (keys.isEmpty()) {
                 throw notFound(location, name);
             }
+            // ---- include all disks (issue 8, internal.snapshot): the backup's CSI snapshots go first ----
+            if (client != null) {
+                new SnapshotCleanup(client, options).deleteSnapshotsOf(name);
+            }
+            // ----
             int total = keys.size();
             String json = layout.backupJson(name);
             String manifest = layout.manifest(name);

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -31,10 +32,23 @@ public final class ArchiveOutput {
     private boolean finished;
     private String sha256;
 
-    /** Starts the archive and writes {@code metadata/version}. Does not take ownership of {@code sink}. */
+    /** As {@link #ArchiveOutput(OutputStream, Instant, int)} with {@link Deflater#BEST_SPEED}. */
     public ArchiveOutput(OutputStream sink, Instant mtime) throws IOException {
+        this(sink, mtime, Deflater.BEST_SPEED);
+    }
+
+    /**
+     * Starts the archive and writes {@code metadata/version}. Does not take ownership of {@code sink}.
+     *
+     * @param level gzip level, 1 (fastest) to 9 (smallest); readers do not care which
+     */
+    public ArchiveOutput(OutputStream sink, Instant mtime, int level) throws IOException {
         this.digesting = new DigestingStream(sink);
-        this.gzip = new GZIPOutputStream(digesting, 64 * 1024);
+        this.gzip = new GZIPOutputStream(digesting, 64 * 1024) {
+            {
+                def.setLevel(level);
+            }
+        };
         this.tar = new TarArchiveWriter(gzip, mtime, 0755);
         tar.add(ArchivePaths.VERSION_ENTRY, (ArchivePaths.FORMAT_VERSION + "\n").getBytes(StandardCharsets.US_ASCII));
     }

@@ -108,6 +108,12 @@ final class RestoreReport implements AutoCloseable {
         LOG.info("restore {}: {}", restoreName, message);
     }
 
+    /** A line for the restore's log file only (per-item detail; slf4j at debug). */
+    void detail(String message) {
+        line("info", message);
+        LOG.debug("restore {}: {}", restoreName, message);
+    }
+
     /** A warning about an item in {@code namespace} (null: cluster-scoped; "": the restore as a whole). */
     synchronized void warning(String namespace, String message) {
         warnings.add(namespace, message);

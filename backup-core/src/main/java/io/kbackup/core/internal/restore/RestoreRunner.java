@@ -20,6 +20,7 @@ import io.kbackup.core.internal.TrackedOperation;
 import io.kbackup.core.internal.kube.KubeRetry;
 import io.kbackup.core.internal.layout.BackupManifest;
 import io.kbackup.core.internal.layout.BucketLayout;
+import io.kbackup.core.internal.snapshot.SnapshotRestore;
 import io.kbackup.spi.StorageProvider;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,6 +67,8 @@ public final class RestoreRunner implements AutoCloseable {
     private final DirectOptions options;
     private final ExecutorService workers;
     private final AtomicInteger threads = new AtomicInteger();
+    /** Names of restores running here, so that two started in the same second get different names. */
+    private final Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public RestoreRunner(KubernetesClient client, DirectOptions options) {
         this.client = client;
@@ -85,16 +88,22 @@ public final class RestoreRunner implements AutoCloseable {
             Instant started = options.clock().instant();
             String name = restoreName(source, plan, started);
             TrackedOperation.Restore handle = new TrackedOperation.Restore(name);
-            workers.execute(() -> {
-                handle.worker(Thread.currentThread());
-                try {
-                    run(source, plan, handle, started);
-                } finally {
-                    handle.worker(null);
-                    Thread.interrupted();
-                    source.storage.close();
-                }
-            });
+            try {
+                workers.execute(() -> {
+                    handle.worker(Thread.currentThread());
+                    try {
+                        run(source, plan, handle, started);
+                    } finally {
+                        handle.worker(null);
+                        Thread.interrupted();
+                        source.storage.close();
+                        running.remove(name);
+                    }
+                });
+            } catch (RuntimeException e) {
+                running.remove(name);
+                throw e;
+            }
             return handle;
         } catch (RuntimeException e) {
             source.storage.close();
@@ -114,8 +123,10 @@ public final class RestoreRunner implements AutoCloseable {
             RestoreSelection selection = new RestoreSelection(plan);
             try (ArchiveIndex index = readArchive(source, selection, n -> { })) {
                 List<IndexedItem> synthetic = selection.decide(index.items());
+                SnapshotRestore snapshots = SnapshotStep.apply(client, options, storage, source.layout, plan, // include all disks
+                        plan.restoreNameAt(options.clock().instant()), index.items());
                 ItemTransforms transforms = new ItemTransforms(plan.backupName(), plan.restoreNameAt(options.clock().instant()),
-                        plan.namespaceMapping(), plan.preserveNodePorts(), selection::pvRestored);
+                        plan.namespaceMapping(), plan.preserveNodePorts(), pv -> selection.pvRestored(pv) && !snapshots.pvFromSnapshot(pv));
                 return new Previewer(plan, index, transforms).preview(synthetic);
             }
         }
@@ -167,19 +178,20 @@ public final class RestoreRunner implements AutoCloseable {
         }
     }
 
+    /** A name no restore in the location has, reserved in {@link #running} until the restore ends. */
     private String restoreName(Source source, RestorePlan plan, Instant started) {
         String name = plan.restoreNameAt(started);
-        if (!restoreExists(source, name)) {
+        if (!restoreExists(source, name) && running.add(name)) {
             return name;
         }
         if (plan.restoreName().isPresent()) {
-            throw new InvalidPlanException("A restore named '" + name + "' already exists in location '" + plan.location().name()
+            throw new InvalidPlanException("A restore named '" + name + "' already exists (or is running) in location '" + plan.location().name()
                     + "'; choose another restoreName, or leave it unset for a generated one.");
         }
         for (int n = 2; ; n++) {
             String suffix = "-" + n;
             String candidate = (name.length() + suffix.length() > 63 ? name.substring(0, 63 - suffix.length()) : name) + suffix;
-            if (!restoreExists(source, candidate)) {
+            if (!restoreExists(source, candidate) && running.add(candidate)) {
                 return candidate;
             }
         }
@@ -245,8 +257,10 @@ public final class RestoreRunner implements AutoCloseable {
                     report.info("Checked the archive: " + index.items().size() + " items, " + index.compressedBytes()
                             + " bytes, SHA-256 " + index.sha256() + (index.formatVersion() != null ? ", format " + index.formatVersion() : ""));
                     List<IndexedItem> synthetic = selection.decide(index.items());
+                    SnapshotRestore snapshots = SnapshotStep.apply(client, options, source.storage, source.layout, plan, name, // include all disks
+                            index.items());
                     transforms = new ItemTransforms(plan.backupName(), name, plan.namespaceMapping(), plan.preserveNodePorts(),
-                            selection::pvRestored);
+                            pv -> selection.pvRestored(pv) && !snapshots.pvFromSnapshot(pv));
                     applied = new ArrayList<>();
                     for (IndexedItem i : index.items()) {
                         if (i.selected) {
@@ -255,7 +269,7 @@ public final class RestoreRunner implements AutoCloseable {
                     }
                     applied.addAll(synthetic);
                     handle.setTotal(applied.size());
-                    new Applier(plan, index, transforms, report, handle, counters).apply(applied);
+                    new Applier(plan, index, transforms, report, handle, counters).withSnapshots(snapshots).apply(applied);
                 }
                 if (handle.cancelRequested()) {
                     phase = RestorePhase.Failed;
@@ -289,12 +303,14 @@ public final class RestoreRunner implements AutoCloseable {
                     counters.created.get() + counters.updated.get() + counters.same.get(), counters.created.get(), counters.updated.get(),
                     counters.skipped.get(), counters.failed.get(), report.firstErrors(), report.firstWarnings(), plan.namespaceMapping(), failure);
             handle.phase(phase);
+            running.remove(name); // before completing: a caller that awaits may start the next one at once
             if (refusal != null) {
                 handle.completeExceptionally(refusal);
             } else {
                 handle.complete(info);
             }
         } catch (RuntimeException | Error e) {
+            running.remove(name);
             handle.phase(RestorePhase.Failed);
             handle.completeExceptionally(e);
         }
@@ -331,6 +347,13 @@ public final class RestoreRunner implements AutoCloseable {
         private final TrackedOperation.Restore handle;
         private final Counters counters;
         private final ClusterApplier cluster;
+        /** Include all disks (issue 8): claims restored from their CSI snapshot; null for none. */
+        private SnapshotRestore snapshots;
+
+        Applier withSnapshots(SnapshotRestore snapshots) {
+            this.snapshots = snapshots;
+            return this;
+        }
 
         Applier(RestorePlan plan, ArchiveIndex index, ItemTransforms transforms, RestoreReport report, TrackedOperation.Restore handle,
                 Counters counters) {
@@ -350,7 +373,7 @@ public final class RestoreRunner implements AutoCloseable {
                     item.outcome = IndexedItem.Outcome.SKIPPED_RULE;
                     counters.skipped.incrementAndGet();
                     handle.addDone(1);
-                    report.info("Skipping " + item.describe() + ": " + item.skipRule);
+                    report.detail("Skipping " + item.describe() + ": " + item.skipRule);
                 } else {
                     toApply.add(item);
                 }
@@ -411,11 +434,15 @@ public final class RestoreRunner implements AutoCloseable {
             String where = item.groupResource + " " + (targetNs == null ? name : targetNs + "/" + name);
             try {
                 ObjectNode desired = transforms.apply(item, item.synthetic ? bareNamespace(item.name) : index.read(item));
+                if (snapshots != null && item.groupResource.equals(RestoreSelection.PVCS)) {
+                    snapshots.prepareClaim(item.namespace, targetNs, desired); // include all disks: dataSource -> VolumeSnapshot
+                }
                 ClusterApplier.Result r = cluster.apply(item, targetNs, name, desired, plan.existingResourcePolicy());
                 switch (r) {
                     case CREATED -> {
                         item.outcome = IndexedItem.Outcome.CREATED;
                         counters.created.incrementAndGet();
+                        report.detail("Restored " + where);
                     }
                     case UPDATED -> {
                         item.outcome = IndexedItem.Outcome.UPDATED;
@@ -426,6 +453,7 @@ public final class RestoreRunner implements AutoCloseable {
                         item.outcome = IndexedItem.Outcome.SKIPPED;
                         counters.skipped.incrementAndGet();
                         counters.same.incrementAndGet();
+                        report.detail(where + " already exists as in the backup");
                     }
                     case EXISTS_DIFFERENT -> {
                         item.outcome = IndexedItem.Outcome.SKIPPED;
@@ -438,7 +466,9 @@ public final class RestoreRunner implements AutoCloseable {
                     default -> throw new IllegalStateException(r.name());
                 }
             } catch (KubernetesClientException e) {
-                fail(item, targetNs, where, describe(e));
+                fail(item, targetNs, where, e.getCode() == 404
+                        ? "the cluster does not serve " + item.apiVersion + " " + item.plural() + " (a missing CRD or API version): " + describe(e)
+                        : describe(e));
             } catch (java.util.concurrent.CancellationException e) {
                 throw e;
             } catch (RuntimeException e) {

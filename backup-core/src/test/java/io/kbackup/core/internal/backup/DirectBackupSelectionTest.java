@@ -74,6 +74,7 @@ class DirectBackupSelectionTest {
                 serviceAccount("other", "other-sa"),
                 pvc("other", "other-data", "pv-other"),
                 pod("other", "other-pod", "low"),
+                podWithClaim("other", "db-0", Map.of("app", "db"), "other-data"),
                 labelled(pv("pv-data"), Map.of("app", "web")), pv("pv-other"), pv("pv-unbound"),
                 priorityClass("high"), priorityClass("low"),
                 clusterRole("web-role"), clusterRoleBinding("web-binding", "web-role", "shop", "web"),
@@ -177,6 +178,13 @@ class DirectBackupSelectionTest {
     }
 
     @Test
+    void aSelectedPodBringsTheClaimsItMountsAndTheirVolumes() throws Exception {
+        Run run = backup(b -> b.labelSelector(Map.of("app", "db")));
+        assertThat(run.paths.stream().filter(p -> !p.startsWith("resources/namespaces/")).toList()).containsExactlyInAnyOrder(
+                n("pods", "other", "db-0"), n("persistentvolumeclaims", "other", "other-data"), c("persistentvolumes", "pv-other"));
+    }
+
+    @Test
     void includedAndExcludedResourcesFilterByPluralGroupOrShortName() throws Exception {
         Run inc = backup(b -> b.includedResources("configmaps", "pv", "widgets.example.com"));
         assertThat(inc.paths.stream().map(p -> p.split("/")[1]).distinct())
@@ -217,6 +225,13 @@ class DirectBackupSelectionTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static HasMetadata podWithClaim(String ns, String name, Map<String, String> labels, String claim) {
+        return new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withNamespace(ns).withName(name).withLabels(labels)
+                .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("postgres:17").endContainer()
+                .addNewVolume().withName("data").withNewPersistentVolumeClaim().withClaimName(claim).endPersistentVolumeClaim().endVolume()
+                .endSpec().build();
+    }
 
     private static HasMetadata event(String ns, String name) {
         return new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata().withNamespace(ns).withName(name).endMetadata()

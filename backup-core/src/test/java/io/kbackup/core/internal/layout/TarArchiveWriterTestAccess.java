@@ -11,4 +11,9 @@ public final class TarArchiveWriterTestAccess {
     public static List<String> gnuList(Path file) throws Exception {
         return TarArchiveWriterTest.run(file.getParent(), "tar", "-tzf", file.toString());
     }
+
+    /** {@code tar -xzf file -C dir}. */
+    public static void gnuExtract(Path file, Path dir) throws Exception {
+        TarArchiveWriterTest.run(file.getParent(), "tar", "-xzf", file.toString(), "-C", dir.toString());
+    }
 }

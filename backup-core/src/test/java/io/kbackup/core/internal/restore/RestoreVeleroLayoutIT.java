@@ -169,6 +169,8 @@ class RestoreVeleroLayoutIT {
         assertThat(list.path("v1/Namespace")).extracting(JsonNode::asText).containsExactly("shop(created)");
         assertThat(list.has("v1/Node")).isFalse();
         assertThat(gunzip(layout.restoreLogs("r1"))).contains("level=info").contains("Restore ended in phase Completed");
+        assertThatThrownBy(() -> engine.restore(plan().restoreName("r1").build())).isInstanceOf(InvalidPlanException.class)
+                .hasMessageContaining("'r1' already exists");
     }
 
     @Test

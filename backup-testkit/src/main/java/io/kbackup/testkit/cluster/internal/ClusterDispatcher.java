@@ -1,10 +1,17 @@
 package io.kbackup.testkit.cluster.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -21,6 +28,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class ClusterDispatcher extends Dispatcher {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final String JSON = "application/json";
 
   private final ClusterStore store;
@@ -88,6 +96,17 @@ public final class ClusterDispatcher extends Dispatcher {
           return get(request, rp);
         }
       }
+      if (method.equals("POST") && rp.isCollection()) {
+        return store.create(rp.path(), rp.namespace(), request.getUtf8Body(),
+            rp.query().containsKey("dryRun"));
+      }
+      if (method.equals("PATCH") && rp.isObjectOrStatus()) {
+        String contentType = String.valueOf(request.getHeader("Content-Type"));
+        boolean apply = contentType.contains("apply-patch");
+        if (apply || contentType.contains("strategic-merge-patch")) {
+          return strategicPatch(request, rp, apply);
+        }
+      }
       return store.dispatch(request);
     } finally {
       lock.readLock().unlock();
@@ -120,11 +139,65 @@ public final class ClusterDispatcher extends Dispatcher {
     } catch (ListPager.PagingException e) {
       return status(e.code(), e.reason(), e.getMessage(), null);
     }
-    List<String> items = store.listSnapshot(rp.withoutParameters("limit", "continue"),
-        rp.group().isEmpty());
+    List<String> items = store.listSnapshot(rp.withoutParameters("limit", "continue"));
     String body = pager.firstPage(requestKey, items, store.currentResourceVersion(),
         rp.groupVersion(), listKind, limit);
     return new MockResponse().setResponseCode(200).setBody(body);
+  }
+
+  /**
+   * Strategic merge patch and server-side apply, which fabric8's CRUD store answers with 415:
+   * merged here ({@link StrategicMergePatch}) and stored as an update; apply creates a missing
+   * object.
+   */
+  private MockResponse strategicPatch(RecordedRequest request, RequestPath rp, boolean apply) {
+    JsonNode patch;
+    try {
+      patch = (apply ? YAML : MAPPER).readTree(request.getBody().getBytes());
+    } catch (IOException e) {
+      return status(400, "BadRequest", "the patch body is not valid "
+          + (apply ? "YAML" : "JSON") + ": " + e.getMessage(), rp);
+    }
+    if (patch == null || !patch.isObject()) {
+      return status(400, "BadRequest", "the patch body must be an object", rp);
+    }
+    String objectPath = rp.subresource() == null ? rp.path()
+        : rp.path().substring(0, rp.path().length() - rp.subresource().length() - 1);
+    String current = store.get(objectPath);
+    if (current == null) {
+      if (!apply || rp.subresource() != null) {
+        return status(404, "NotFound", rp.plural() + " \"" + rp.name() + "\" not found", rp);
+      }
+      ObjectNode created = ((ObjectNode) patch).deepCopy();
+      ObjectNode meta = metadata(created);
+      meta.put("name", rp.name());
+      if (rp.namespace() != null) {
+        meta.put("namespace", rp.namespace());
+      }
+      String collection = objectPath.substring(0, objectPath.length() - rp.name().length() - 1);
+      return store.dispatch(rewritten(HttpMethod.POST, collection, created));
+    }
+    JsonNode merged;
+    try {
+      JsonNode currentNode = MAPPER.readTree(current);
+      merged = StrategicMergePatch.apply(currentNode, patch);
+      metadata((ObjectNode) merged).set("resourceVersion",
+          currentNode.path("metadata").path("resourceVersion"));
+    } catch (IOException | IllegalArgumentException e) {
+      return status(422, "Invalid", "cannot apply the patch: " + e.getMessage(), rp);
+    }
+    return store.dispatch(rewritten(HttpMethod.PUT, rp.path(), merged));
+  }
+
+  private static ObjectNode metadata(ObjectNode object) {
+    JsonNode meta = object.get("metadata");
+    return meta instanceof ObjectNode m ? m : object.putObject("metadata");
+  }
+
+  private static RecordedRequest rewritten(HttpMethod method, String path, JsonNode body) {
+    byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+    return new RecordedRequest("HTTP/1.1", method, path,
+        Headers.builder().add("Content-Type", JSON).build(), new Buffer(bytes));
   }
 
   private static Long parseLimit(String value) {

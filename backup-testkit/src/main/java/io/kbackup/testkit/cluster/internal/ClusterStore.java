@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.crud.Value;
+import io.fabric8.mockwebserver.http.MockResponse;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,6 +46,8 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
   private static final List<String> IDENTITY_KEYS = List.of(API, VERSION, PLURAL, NAMESPACE, NAME);
 
   private final Map<String, AttributeSet> index = new ConcurrentHashMap<>();
+  /** Keys by api|version|plural, so a list scans its own type only. */
+  private final Map<String, Set<AttributeSet>> byType = new ConcurrentHashMap<>();
   private final Map<String, String> crds = new ConcurrentHashMap<>();
   private final AtomicLong lastResourceVersion = new AtomicLong();
 
@@ -74,6 +78,10 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
     super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
     if (oldAttributes != null) {
       index.remove(identity(oldAttributes), oldAttributes);
+      Set<AttributeSet> keys = byType.get(type(oldAttributes));
+      if (keys != null) {
+        keys.remove(oldAttributes);
+      }
       if (newState == null && isCrd(oldAttributes)) {
         crds.remove(value(oldAttributes, NAME));
       }
@@ -86,6 +94,7 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         key = AttributeSet.merge(pathAttributes, key);
       }
       index.put(identity(key), key);
+      byType.computeIfAbsent(type(key), k -> ConcurrentHashMap.newKeySet()).add(key);
       if (isCrd(key)) {
         crds.put(value(key, NAME), newState);
       }
@@ -111,6 +120,7 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
   public void reset() {
     super.reset();
     index.clear();
+    byType.clear();
     crds.clear();
   }
 
@@ -138,28 +148,24 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
    * the CRUD store applies them), sorted by namespace then name as etcd returns them. The
    * strings are the stored ones, not copies.
    */
-  public List<String> listSnapshot(String listPath, boolean coreGroup) {
+  public List<String> listSnapshot(String listPath) {
     AttributeSet query = extractor().fromPath(listPath);
-    List<Map.Entry<AttributeSet, String>> entries;
-    synchronized (map) {
-      entries = new ArrayList<>(map.entrySet());
-    }
-    List<Map.Entry<AttributeSet, String>> matching = new ArrayList<>();
-    for (Map.Entry<AttributeSet, String> e : entries) {
-      AttributeSet key = e.getKey();
-      if (coreGroup && key.containsKey(API)) {
-        continue; // e.g. events.k8s.io events must not show up in core v1 events
-      }
+    Set<AttributeSet> keys = byType.get(type(query));
+    List<String[]> matching = new ArrayList<>(); // {sort key, stored JSON}
+    // only this type's keys: core events do not see events.k8s.io events and vice versa
+    for (AttributeSet key : keys == null ? Set.<AttributeSet>of() : keys) {
       if (key.matches(query)) {
-        matching.add(e);
+        String value = map.get(key);
+        if (value != null) { // else deleted meanwhile
+          matching.add(new String[] {Objects.toString(value(key, NAMESPACE), "") + '\u0000'
+              + Objects.toString(name(key), ""), value});
+        }
       }
     }
-    matching.sort(Comparator.comparing((Map.Entry<AttributeSet, String> e) ->
-            Objects.toString(value(e.getKey(), NAMESPACE), ""))
-        .thenComparing(e -> Objects.toString(name(e.getKey()), "")));
+    matching.sort(Comparator.comparing((String[] m) -> m[0]));
     List<String> items = new ArrayList<>(matching.size());
-    for (Map.Entry<AttributeSet, String> e : matching) {
-      items.add(e.getValue());
+    for (String[] m : matching) {
+      items.add(m[1]);
     }
     return items;
   }
@@ -193,6 +199,113 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
     processEvent(collectionPath, key, null, resource, Serialization.asJson(resource));
   }
 
+  /**
+   * Handles a create (POST to a collection) as the API server does: validates, refuses an
+   * existing name with 409, assigns name from generateName, namespace from the path, a random
+   * uid, creationTimestamp, resourceVersion and generation, drops status for resources with a
+   * status subresource, then stores the object and notifies watchers.
+   *
+   * @param collectionPath the collection path without query string
+   * @param namespace the namespace in the path, or null
+   * @param body the request body
+   * @param dryRun whether to validate and answer only, storing nothing ({@code dryRun=All})
+   * @return 201 with the stored object, or a failure Status
+   */
+  public MockResponse create(String collectionPath, String namespace, String body,
+      boolean dryRun) {
+    GenericKubernetesResource resource;
+    try {
+      resource = Serialization.unmarshal(body, GenericKubernetesResource.class);
+    } catch (RuntimeException e) {
+      return failure(400, "BadRequest", "the request body is not a valid object: "
+          + e.getMessage(), null, null);
+    }
+    if (resource == null || resource.getKind() == null || resource.getKind().isEmpty()) {
+      return failure(400, "BadRequest", "Object 'Kind' is missing in the request body", null,
+          null);
+    }
+    ObjectMeta meta = resource.getMetadata();
+    if (meta == null) {
+      meta = new ObjectMeta();
+      resource.setMetadata(meta);
+    }
+    String kind = resource.getKind();
+    if (isEmpty(meta.getName())) {
+      if (isEmpty(meta.getGenerateName())) {
+        return failure(422, "Invalid", kind + " is invalid: metadata.name: Required value: name"
+            + " or generateName is required", kind, null);
+      }
+      meta.setName(meta.getGenerateName() + randomSuffix());
+    }
+    if (namespace != null) {
+      if (!isEmpty(meta.getNamespace()) && !namespace.equals(meta.getNamespace())) {
+        return failure(400, "BadRequest", "the namespace of the provided object ("
+            + meta.getNamespace() + ") does not match the namespace sent on the request ("
+            + namespace + ")", kind, meta.getName());
+      }
+      meta.setNamespace(namespace);
+    }
+    AttributeSet key = getKey(collectionPath).add(new Attribute(NAME, meta.getName()));
+    if (findResource(key) != null) {
+      String plural = value(key, PLURAL);
+      return failure(409, "AlreadyExists", plural + " \"" + meta.getName() + "\" already exists",
+          plural, meta.getName());
+    }
+    meta.setUid(UUID.randomUUID().toString());
+    meta.setCreationTimestamp(now());
+    meta.setDeletionTimestamp(null);
+    meta.setGeneration(1L);
+    if (isStatusSubresourceEnabledForResource(collectionPath)) {
+      resource.getAdditionalProperties().remove("status");
+    }
+    if (dryRun) {
+      return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(resource));
+    }
+    meta.setResourceVersion(Long.toString(requestResourceVersion()));
+    String json = Serialization.asJson(resource);
+    processEvent(collectionPath, key, null, resource, json);
+    return new MockResponse().setResponseCode(201).setBody(json);
+  }
+
+  private static boolean isEmpty(String s) {
+    return s == null || s.isEmpty();
+  }
+
+  private static String randomSuffix() {
+    String alphabet = "bcdfghjklmnpqrstvwxz2456789";
+    StringBuilder sb = new StringBuilder(5);
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    for (int i = 0; i < 5; i++) {
+      sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+
+  /** A failure Status response. */
+  static MockResponse failure(int code, String reason, String message, String kind,
+      String name) {
+    com.fasterxml.jackson.databind.node.ObjectNode s =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    s.put("kind", "Status");
+    s.put("apiVersion", "v1");
+    s.putObject("metadata");
+    s.put("status", "Failure");
+    s.put("message", message);
+    s.put("reason", reason);
+    if (kind != null || name != null) {
+      com.fasterxml.jackson.databind.node.ObjectNode d = s.putObject("details");
+      if (name != null) {
+        d.put("name", name);
+      }
+      if (kind != null) {
+        d.put("kind", kind);
+      }
+    }
+    s.put("code", code);
+    return new MockResponse().setResponseCode(code).setBody(s.toString())
+        .setHeader("Content-Type", "application/json");
+  }
+
   static String now() {
     return ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
         .format(DateTimeFormatter.ISO_INSTANT);
@@ -212,6 +325,10 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
       }
     }
     return !new AttributeSet(identityOnly).equals(query);
+  }
+
+  private static String type(AttributeSet set) {
+    return value(set, API) + '|' + value(set, VERSION) + '|' + value(set, PLURAL);
   }
 
   private static String identity(AttributeSet set) {

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Pages list responses like the API server: {@code limit} cuts a page, {@code metadata.continue}
  * names the rest and {@code remainingItemCount} counts it. The first page of a paged list keeps
- * the whole filtered, sorted list as a snapshot (references to the stored strings, no copies)
+ * the whole filtered, sorted list as a snapshot (references to the stored JSON strings)
  * under the continue token, so later pages are slices: O(page) per page, not O(n). Snapshots
  * expire after a time to live and the cache is bounded; an expired or unknown token gets
  * 410 Gone with reason Expired, as from a real server after compaction.
@@ -73,10 +73,11 @@ public final class ListPager {
       return render(apiVersion, listKind, resourceVersion, items, 0, items.size(), null);
     }
     long id = ids.incrementAndGet();
-    Snapshot s = new Snapshot(requestKey, items, resourceVersion, apiVersion, listKind,
-        System.nanoTime());
+    // a copy of the references (not of the objects): the caller may reuse its list
+    Snapshot s = new Snapshot(requestKey, List.copyOf(items), resourceVersion, apiVersion,
+        listKind, System.nanoTime());
     synchronized (snapshots) {
-      evict();
+      evict(true);
       snapshots.put(id, s);
     }
     return render(apiVersion, listKind, resourceVersion, items, 0, pageSize, token(id, pageSize));
@@ -99,7 +100,7 @@ public final class ListPager {
     }
     Snapshot s;
     synchronized (snapshots) {
-      evict();
+      evict(false);
       s = snapshots.get(id);
     }
     if (s == null) {
@@ -130,7 +131,7 @@ public final class ListPager {
   /** Number of paged lists currently held open. */
   public int openSnapshots() {
     synchronized (snapshots) {
-      evict();
+      evict(false);
       return snapshots.size();
     }
   }
@@ -142,12 +143,13 @@ public final class ListPager {
     return (int) Math.min(limit, maxPageSize);
   }
 
-  private void evict() {
+  /** Drops expired snapshots, and the oldest ones when room for a new one is needed. */
+  private void evict(boolean makeRoom) {
     long now = System.nanoTime();
     Iterator<Snapshot> it = snapshots.values().iterator();
     while (it.hasNext()) {
       Snapshot s = it.next();
-      if (now - s.createdNanos > ttlNanos || snapshots.size() >= maxSnapshots) {
+      if (now - s.createdNanos > ttlNanos || (makeRoom && snapshots.size() >= maxSnapshots)) {
         it.remove();
       } else {
         break; // insertion order = age order

@@ -88,6 +88,11 @@ public record RequestPath(String path, String group, String version, String name
     return plural != null && name != null && subresource == null;
   }
 
+  /** Whether this names one object or its status subresource. */
+  public boolean isObjectOrStatus() {
+    return plural != null && name != null && (subresource == null || subresource.equals("status"));
+  }
+
   /** Whether the query asks for a watch. */
   public boolean isWatch() {
     String w = query.get("watch");

@@ -1,0 +1,345 @@
+package io.kbackup.core.velero;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kbackup.BackupClient;
+import io.kbackup.BackupHandle;
+import io.kbackup.BackupInfo;
+import io.kbackup.BackupLocation;
+import io.kbackup.BackupPlan;
+import io.kbackup.InvalidPlanException;
+import io.kbackup.KBackupException;
+import io.kbackup.NotFoundException;
+import io.kbackup.OperationTimeoutException;
+import io.kbackup.RestoreHandle;
+import io.kbackup.RestoreInfo;
+import io.kbackup.RestorePlan;
+import io.kbackup.RestorePreview;
+import io.kbackup.core.direct.DirectOptions;
+import io.kbackup.core.internal.TrackedOperation;
+import io.kbackup.core.internal.catalog.BackupCatalog;
+import io.kbackup.core.internal.layout.BucketLayout;
+import io.kbackup.core.internal.restore.RestoreRunner;
+import io.kbackup.core.internal.velero.LocationMapping;
+import io.kbackup.core.internal.velero.OperationTracker;
+import io.kbackup.core.internal.velero.RestoreResults;
+import io.kbackup.core.internal.velero.VeleroCluster;
+import io.kbackup.core.internal.velero.VeleroKind;
+import io.kbackup.core.internal.velero.VeleroObjects;
+import io.kbackup.core.internal.velero.VeleroStatus;
+import io.kbackup.spi.StorageProvider;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine that hands the work to a Velero server already running in the cluster: the same
+ * {@link BackupPlan}, {@link RestorePlan} and {@link BackupLocation} become Velero's
+ * {@code velero.io/v1} objects, and their progress comes back through a watch.
+ *
+ * <ul>
+ * <li>A {@link BackupLocation} becomes a {@code BackupStorageLocation} of the same name and, for
+ *     static credentials, a Secret {@code kbackup-<location>-credentials} in the format of
+ *     Velero's provider plugin (aws credentials file; azure {@code AZURE_*} env file; gcp
+ *     service-account JSON), created or updated only when they differ. A BackupStorageLocation of
+ *     that name that kbackup did not create is used as it is when it points to the same bucket and
+ *     prefix, and refused otherwise. Local-folder locations cannot be used (Velero cannot see this
+ *     machine's files).</li>
+ * <li>{@link #backup(BackupPlan)} creates a {@code Backup}; {@link #schedule(BackupPlan)} a
+ *     {@code Schedule} (named after the plan's prefix); {@link #restore(RestorePlan)} a
+ *     {@code Restore}; {@link #deleteBackup(BackupLocation, String)} a
+ *     {@code DeleteBackupRequest}. Each carries {@code kbackup.io/plan} or Velero's own labels.</li>
+ * <li>{@link #listBackups(BackupLocation)} and {@link #describeBackup(BackupLocation, String)}
+ *     read the bucket with the same code as the DirectEngine, so they work without the cluster
+ *     (they need the storage provider of the location on the class path).</li>
+ * <li>{@link #preview(RestorePlan)}: Velero has no dry run; the preview is the SDK's own, from the
+ *     bucket and the cluster, as the DirectEngine computes it (Velero restores in the same way).</li>
+ * </ul>
+ *
+ * <p>Errors: {@link VeleroNotInstalledException} when the cluster does not serve
+ * {@code velero.io/v1}; {@link VeleroLocationUnavailableException} when Velero reports the
+ * location {@code Unavailable}; a backup or restore that Velero refuses ends
+ * {@code FailedValidation} with Velero's validation errors as its failure reason; an
+ * {@link OperationTimeoutException} from the handle when no Velero server picks the work up
+ * within {@link VeleroOptions#pickupTimeout()}.
+ *
+ * <pre>{@code
+ * try (BackupClient kbackup = KBackup.velero(kubernetesClient)) {
+ *     BackupInfo info = kbackup.backup(plan).await(Duration.ofMinutes(30));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} stops its watches; it does not close the client, and work
+ * already handed to Velero goes on.
+ */
+public final class VeleroEngine implements BackupClient {
+    private static final Logger LOG = LoggerFactory.getLogger(VeleroEngine.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final VeleroOptions options;
+    private final VeleroCluster cluster;
+    private final OperationTracker tracker;
+    private final BackupCatalog catalog;
+    private final RestoreRunner previews;
+    private final VeleroObjects.BackupSettings settings;
+
+    /** An engine for the cluster of {@code client}, with Velero in {@code options.namespace()}. */
+    public VeleroEngine(KubernetesClient client, VeleroOptions options) {
+        Objects.requireNonNull(client, "client");
+        this.options = Objects.requireNonNull(options, "options");
+        this.cluster = new VeleroCluster(client, options.namespace());
+        this.tracker = new OperationTracker(cluster, options.pickupTimeout());
+        DirectOptions direct = DirectOptions.builder().clock(options.clock()).storageProviders(options.storageProviders()).build();
+        this.catalog = new BackupCatalog(client, direct);
+        this.previews = new RestoreRunner(client, direct);
+        this.settings = new VeleroObjects.BackupSettings(options.fileSystemBackup(), options.approximateEveryTwoWeeks());
+    }
+
+    /** The options it was built with. */
+    public VeleroOptions options() {
+        return options;
+    }
+
+    /**
+     * Creates a Velero {@code Backup} of the plan now (whatever its schedule says), named
+     * {@code plan.backupNameAt(now)}, after making sure the location exists in Velero.
+     *
+     * @throws InvalidPlanException               when Velero cannot use the plan's location, or the name is taken
+     * @throws VeleroNotInstalledException        when Velero is not installed
+     * @throws VeleroLocationUnavailableException when Velero reports the location Unavailable
+     */
+    @Override
+    public BackupHandle backup(BackupPlan plan) {
+        Objects.requireNonNull(plan, "plan");
+        LocationMapping.map(plan.location(), options.namespace());
+        cluster.requireInstalled();
+        cluster.ensureLocation(plan.location(), options.locationValidationTimeout());
+        String name = plan.backupNameAt(options.clock().instant());
+        requireNotInBucket(plan.location(), name);
+        GenericKubernetesResource created = cluster.create(VeleroObjects.backup(plan, name, options.namespace(), settings));
+        String uid = created.getMetadata().getUid();
+        LOG.info("Velero backup '{}' requested (location {})", name, plan.location().name());
+        TrackedOperation.Backup handle = new TrackedOperation.Backup(name);
+        tracker.trackBackup(handle, () -> uid);
+        return handle;
+    }
+
+    /**
+     * Creates or updates the Velero {@code Schedule} of a scheduled plan, named after the plan's
+     * prefix, so that Velero runs it at the schedule's times (not at once) and names its backups
+     * {@code <prefix>-<yyyyMMddHHmmss>}. Time zones other than UTC are passed as
+     * {@code CRON_TZ=<zone>}. {@code Schedule.everyTwoWeeks()} is refused unless
+     * {@link VeleroOptions#approximateEveryTwoWeeks()} is set (then {@code @every 336h}).
+     *
+     * @return the Schedule's name (the plan's prefix)
+     * @throws InvalidPlanException when the plan has no schedule or prefix, or the schedule cannot be expressed
+     */
+    public String schedule(BackupPlan plan) {
+        Objects.requireNonNull(plan, "plan");
+        GenericKubernetesResource schedule = VeleroObjects.schedule(plan, options.namespace(), settings);
+        cluster.requireInstalled();
+        cluster.ensureLocation(plan.location(), options.locationValidationTimeout());
+        cluster.createOrUpdateSpec(schedule);
+        LOG.info("Velero schedule '{}' set to '{}'", schedule.getMetadata().getName(),
+                VeleroObjects.cronExpression(plan.schedule(), settings));
+        return schedule.getMetadata().getName();
+    }
+
+    /**
+     * Deletes the Velero {@code Schedule} named {@code name} (a plan's prefix); its backups stay.
+     *
+     * @return whether there was one
+     */
+    public boolean unschedule(String name) {
+        Objects.requireNonNull(name, "name");
+        cluster.requireInstalled();
+        return cluster.delete(VeleroKind.SCHEDULE, name);
+    }
+
+    /** Every backup in the location, newest first, read from the bucket (works without the cluster). */
+    @Override
+    public List<BackupInfo> listBackups(BackupLocation location) {
+        return catalog.list(Objects.requireNonNull(location, "location"));
+    }
+
+    /** One backup's details, read from the bucket. */
+    @Override
+    public BackupInfo describeBackup(BackupLocation location, String backupName) {
+        return catalog.describe(Objects.requireNonNull(location, "location"), Objects.requireNonNull(backupName, "backupName"));
+    }
+
+    /**
+     * Deletes a backup through Velero: a {@code DeleteBackupRequest}, then waits (at most
+     * {@link VeleroOptions#deleteTimeout()}) for Velero to process it, which removes the backup's
+     * objects from the bucket, its snapshots and its Backup object. A backup that is in the bucket
+     * but unknown to this cluster's Velero (not synced yet, or taken elsewhere) is deleted from the
+     * bucket directly, as the DirectEngine does.
+     *
+     * @throws NotFoundException           when neither Velero nor the bucket has the backup
+     * @throws KBackupException            with Velero's errors when it could not delete it
+     * @throws OperationTimeoutException   when Velero did not process the request in time
+     */
+    @Override
+    public void deleteBackup(BackupLocation location, String backupName) {
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(backupName, "backupName");
+        LocationMapping.map(location, options.namespace());
+        cluster.requireInstalled();
+        GenericKubernetesResource backup = cluster.get(VeleroKind.BACKUP, backupName);
+        if (backup == null || !location.name().equals(VeleroStatus.text(VeleroStatus.tree(backup).path("spec").path("storageLocation")))) {
+            catalog.delete(location, backupName);
+            return;
+        }
+        String name = VeleroObjects.labelValue(backupName + "-") + HexFormat.of().formatHex(randomBytes());
+        cluster.create(VeleroObjects.deleteRequest(backupName, backup.getMetadata().getUid(), name, options.namespace()));
+        GenericKubernetesResource processed;
+        try {
+            processed = cluster.watcher(VeleroKind.DELETE_BACKUP_REQUEST)
+                    .until(name, r -> "Processed".equals(VeleroCluster.phase(r)), true)
+                    .get(options.deleteTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new OperationTimeoutException("Velero did not process DeleteBackupRequest '" + name + "' for backup '" + backupName
+                    + "' within " + options.deleteTimeout() + "; it stays and Velero deletes the backup when it gets to it."
+                    + " Is the Velero server running in namespace " + options.namespace() + "?");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OperationTimeoutException("Interrupted while waiting for Velero to delete backup '" + backupName + "'.");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        if (processed != null) {
+            List<String> errors = new ArrayList<>();
+            VeleroStatus.tree(processed).path("status").path("errors").forEach(n -> errors.add(n.asText()));
+            if (!errors.isEmpty()) {
+                throw new KBackupException("Velero could not delete backup '" + backupName + "': " + String.join("; ", errors), false);
+            }
+        }
+        LOG.info("Velero deleted backup '{}'", backupName);
+    }
+
+    /**
+     * Creates a Velero {@code Restore} of the plan, named {@code plan.restoreNameAt(now)}. When the
+     * backup is in the bucket but Velero does not know it yet (taken by the DirectEngine or another
+     * cluster), the Restore is created once Velero's backup sync brings it in (at most
+     * {@link VeleroOptions#syncTimeout()}).
+     *
+     * @throws NotFoundException                  when neither Velero nor the bucket has the backup
+     * @throws InvalidPlanException               when Velero cannot use the location, or Velero's backup of that name is in another location
+     * @throws VeleroNotInstalledException        when Velero is not installed
+     * @throws VeleroLocationUnavailableException when Velero reports the location Unavailable
+     */
+    @Override
+    public RestoreHandle restore(RestorePlan plan) {
+        Objects.requireNonNull(plan, "plan");
+        LocationMapping.map(plan.location(), options.namespace());
+        cluster.requireInstalled();
+        cluster.ensureLocation(plan.location(), options.locationValidationTimeout());
+        String name = plan.restoreNameAt(options.clock().instant());
+        GenericKubernetesResource restore = VeleroObjects.restore(plan, name, options.namespace());
+        TrackedOperation.Restore handle = new TrackedOperation.Restore(name);
+        GenericKubernetesResource backup = cluster.get(VeleroKind.BACKUP, plan.backupName());
+        if (backup != null) {
+            requireSameLocation(plan, backup);
+            cluster.create(restore);
+            tracker.trackRestore(handle, node -> restoreInfo(plan, node));
+            return handle;
+        }
+        try {
+            catalog.describe(plan.location(), plan.backupName());
+        } catch (NotFoundException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.debug("Could not check the bucket for backup '{}' ({}); waiting for Velero's sync", plan.backupName(), e.toString());
+        }
+        LOG.info("Backup '{}' is in the bucket but not yet in Velero; restore '{}' waits for Velero's backup sync",
+                plan.backupName(), name);
+        cluster.watcher(VeleroKind.BACKUP).until(plan.backupName(), r -> true, false)
+                .orTimeout(options.syncTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenCompleteAsync((synced, error) -> {
+                    if (error != null) {
+                        handle.completeExceptionally(new OperationTimeoutException("Velero has not synced backup '"
+                                + plan.backupName() + "' from location '" + plan.location().name() + "' within "
+                                + options.syncTimeout() + " (it syncs every backupSyncPeriod, 1 minute by default); restore '"
+                                + name + "' was not created. Try again later, or check that Velero's server runs."));
+                        return;
+                    }
+                    try {
+                        requireSameLocation(plan, synced);
+                        if (handle.cancelRequested()) {
+                            handle.complete(restoreInfo(plan, VeleroStatus.tree(restore)));
+                            return;
+                        }
+                        cluster.create(restore);
+                        tracker.trackRestore(handle, node -> restoreInfo(plan, node));
+                    } catch (RuntimeException e) {
+                        handle.completeExceptionally(e);
+                    }
+                });
+        return handle;
+    }
+
+    /** The SDK's own preview (Velero has none), computed as the DirectEngine does. */
+    @Override
+    public RestorePreview preview(RestorePlan plan) {
+        return previews.preview(Objects.requireNonNull(plan, "plan"));
+    }
+
+    /**
+     * Stops the engine's watches. Work already handed to Velero goes on; handles still open end
+     * with a {@link KBackupException} saying so.
+     */
+    @Override
+    public void close() {
+        tracker.abandonAll();
+        cluster.close();
+        previews.close();
+    }
+
+    /** A backup of that name in the bucket (taken by the DirectEngine or elsewhere) would be overwritten by Velero. */
+    private void requireNotInBucket(BackupLocation location, String name) {
+        try {
+            catalog.describe(location, name);
+        } catch (NotFoundException e) {
+            return;
+        } catch (RuntimeException e) {
+            LOG.debug("Could not check the bucket for a backup named '{}' ({}); Velero will", name, e.toString());
+            return;
+        }
+        throw new InvalidPlanException("A backup named '" + name + "' already exists in location '" + location.name()
+                + "'; choose another name or prefix, or delete that backup first.");
+    }
+
+    private static void requireSameLocation(RestorePlan plan, GenericKubernetesResource backup) {
+        String location = VeleroStatus.text(VeleroStatus.tree(backup).path("spec").path("storageLocation"));
+        if (location != null && !location.equals(plan.location().name())) {
+            throw new InvalidPlanException("Velero's backup '" + plan.backupName() + "' is in location '" + location
+                    + "', not '" + plan.location().name() + "'; restore it with that location.");
+        }
+    }
+
+    private RestoreInfo restoreInfo(RestorePlan plan, JsonNode restore) {
+        RestoreResults results = RestoreResults.NONE;
+        if (VeleroStatus.restorePhase(restore).isTerminal()) {
+            try (StorageProvider storage = options.storageProviders().open(plan.location())) {
+                results = RestoreResults.read(storage, new BucketLayout(plan.location()), VeleroStatus.text(restore.path("metadata").path("name")));
+            } catch (RuntimeException e) {
+                LOG.debug("Restore results not read from the bucket: {}", e.toString());
+            }
+        }
+        return VeleroStatus.restoreInfo(restore, results);
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[3];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+}

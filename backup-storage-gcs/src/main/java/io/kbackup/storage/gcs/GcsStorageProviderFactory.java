@@ -1,0 +1,59 @@
+package io.kbackup.storage.gcs;
+
+import io.kbackup.BackupLocation;
+import io.kbackup.spi.StorageProvider;
+import io.kbackup.spi.StorageProviderFactory;
+import io.kbackup.storage.gcs.internal.GcsSettings;
+import java.util.Set;
+
+/**
+ * The {@code gcs} storage provider: a Google Cloud Storage bucket, found by
+ * {@link java.util.ServiceLoader} when {@code io.kbackup:backup-storage-gcs} is on the class path.
+ *
+ * <p>Location fields: {@link BackupLocation#bucket()} is the bucket; {@link GcsConfig#PROJECT} the
+ * project; {@link BackupLocation#endpoint()} overrides the JSON API host (an emulator such as
+ * fake-gcs-server). Credentials: {@link io.kbackup.Credentials.GcsServiceAccountJson a
+ * service-account key}, {@link io.kbackup.Credentials.GcsApplicationDefault application default
+ * credentials} (the default of {@link BackupLocation#gcs}: GKE workload identity, the metadata
+ * server, {@code GOOGLE_APPLICATION_CREDENTIALS}, or {@link GcsConfig#CREDENTIALS_FILE}), or
+ * {@link io.kbackup.Credentials.None none} for an emulator.
+ *
+ * <pre>{@code
+ * BackupLocation location = BackupLocation.gcs("team-backups")
+ *         .credentials(Credentials.gcsServiceAccountJson(Files.readString(keyFile)))
+ *         .build();
+ * ValidationResult check = location.validate();
+ * }</pre>
+ *
+ * <p>{@link #create} reads a service-account key but contacts nothing; application default
+ * credentials are looked up on first use. Thread-safe; stateless.
+ */
+public final class GcsStorageProviderFactory implements StorageProviderFactory {
+
+    /** The provider id, {@value}. */
+    public static final String ID = "gcs";
+
+    /** For {@link java.util.ServiceLoader}. */
+    public GcsStorageProviderFactory() {}
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Set<String> configKeys() {
+        return GcsConfig.KEYS;
+    }
+
+    /**
+     * Makes the provider without contacting Google.
+     *
+     * @throws io.kbackup.InvalidPlanException for a location that is not {@code gcs}, an invalid
+     *                                         setting, credentials of another cloud, or a malformed key
+     */
+    @Override
+    public StorageProvider create(BackupLocation location) {
+        return GcsStorageProvider.create(GcsSettings.from(location));
+    }
+}

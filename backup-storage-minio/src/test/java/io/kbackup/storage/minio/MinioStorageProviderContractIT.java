@@ -1,0 +1,43 @@
+package io.kbackup.storage.minio;
+
+import com.adobe.testing.s3mock.junit5.S3MockExtension;
+import io.kbackup.BackupLocation;
+import io.kbackup.Credentials;
+import io.kbackup.spi.StorageProvider;
+import io.kbackup.spi.StorageProviders;
+import io.kbackup.testkit.storage.StorageProviderContract;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The storage contract for the minio provider (MinIO Java client) against Adobe S3Mock in this JVM.
+ * Parts of 5 MiB so that the large-blob test is a multipart upload of many parts. Nothing is
+ * skipped.
+ */
+class MinioStorageProviderContractIT extends StorageProviderContract {
+
+    static final String BUCKET = "kbackup-contract";
+
+    @RegisterExtension
+    static final S3MockExtension S3_MOCK = S3MockExtension.builder()
+            .withInitialBuckets(BUCKET)
+            .withProperty("server.address", "127.0.0.1")
+            .silent()
+            .build();
+
+    private static BackupLocation location(String bucket) {
+        return BackupLocation.minio("http://127.0.0.1:" + S3_MOCK.getHttpPort(), bucket)
+                .config(MinioConfig.PART_SIZE_BYTES, String.valueOf(MinioConfig.MIN_PART_SIZE_BYTES))
+                .credentials(Credentials.awsStatic("minio-access", "minio-secret-key"))
+                .build();
+    }
+
+    @Override
+    protected StorageProvider createProvider() {
+        return StorageProviders.discover().open(location(BUCKET));
+    }
+
+    @Override
+    protected StorageProvider createProviderForMissingBucket() {
+        return StorageProviders.discover().open(location("kbackup-contract-missing"));
+    }
+}

@@ -1,0 +1,260 @@
+package io.kbackup.storage.s3.internal;
+
+import io.kbackup.spi.support.PageLimit;
+import io.kbackup.NotFoundException;
+import io.kbackup.ValidationResult;
+import io.kbackup.spi.BlobInfo;
+import io.kbackup.spi.BlobWriter;
+import io.kbackup.spi.ListPage;
+import io.kbackup.spi.StorageProvider;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** The {@code s3} storage provider: one bucket through the AWS SDK v2. Thread-safe. */
+public final class S3StorageProvider implements StorageProvider {
+
+    /** DeleteObjects takes at most this many keys per call. */
+    static final int DELETE_BATCH = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(S3StorageProvider.class);
+
+    private final S3Settings settings;
+    private final S3Clients clients;
+    private final S3Client s3;
+
+    public S3StorageProvider(S3Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clients = S3Clients.create(settings);
+        this.s3 = clients.s3();
+    }
+
+    @Override
+    public String id() {
+        return "s3";
+    }
+
+    /** The settings this provider was made with. */
+    public S3Settings settings() {
+        return settings;
+    }
+
+    /** The SDK clients, for tests and diagnostics. */
+    public S3Clients clients() {
+        return clients;
+    }
+
+    @Override
+    public BlobWriter openWriter(String key) {
+        return new S3BlobWriter(s3, settings, checkKey(key));
+    }
+
+    @Override
+    public InputStream get(String key) {
+        checkKey(key);
+        try {
+            return s3.getObject(GetObjectRequest.builder().bucket(settings.bucket()).key(key).build());
+        } catch (SdkException e) {
+            throw S3Errors.map(e, "read", path(key), key);
+        }
+    }
+
+    @Override
+    public InputStream get(String key, long offset, long length) {
+        checkKey(key);
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("offset and length must be >= 0, were " + offset + " and " + length);
+        }
+        if (length == 0) {
+            if (head(key).isEmpty()) {
+                throw new NotFoundException(key, "No blob " + path(key) + ".");
+            }
+            return InputStream.nullInputStream();
+        }
+        long last = offset + length - 1 < 0 ? Long.MAX_VALUE : offset + length - 1;
+        try {
+            return s3.getObject(GetObjectRequest.builder().bucket(settings.bucket()).key(key)
+                    .range("bytes=" + offset + "-" + last).build());
+        } catch (AwsServiceException e) {
+            if (e.statusCode() == 416) {
+                // the range starts at or after the end: nothing to read
+                return InputStream.nullInputStream();
+            }
+            throw S3Errors.map(e, "read", path(key), key);
+        } catch (SdkException e) {
+            throw S3Errors.map(e, "read", path(key), key);
+        }
+    }
+
+    @Override
+    public Optional<BlobInfo> head(String key) {
+        checkKey(key);
+        try {
+            HeadObjectResponse r = s3.headObject(b -> b.bucket(settings.bucket()).key(key));
+            return Optional.of(new BlobInfo(key, r.contentLength() == null ? 0 : r.contentLength(), r.lastModified(),
+                    etag(r.eTag())));
+        } catch (AwsServiceException e) {
+            if (e.statusCode() == 404 && !"NoSuchBucket".equals(S3Errors.code(e))) {
+                return Optional.empty();
+            }
+            throw S3Errors.map(e, "read metadata of", path(key), null);
+        } catch (SdkException e) {
+            throw S3Errors.map(e, "read metadata of", path(key), null);
+        }
+    }
+
+    @Override
+    public ListPage list(String prefix, String delimiter, String continuationToken, int pageSize) {
+        Objects.requireNonNull(prefix, "prefix");
+        if (pageSize <= 0) {
+            throw new IllegalArgumentException("pageSize must be > 0, was " + pageSize);
+        }
+        ListObjectsV2Request.Builder req = ListObjectsV2Request.builder()
+                .bucket(settings.bucket())
+                .maxKeys(Math.min(pageSize, 1000));
+        if (!prefix.isEmpty()) {
+            req.prefix(prefix);
+        }
+        if (delimiter != null && !delimiter.isEmpty()) {
+            req.delimiter(delimiter);
+        }
+        String startAfter = PageLimit.startAfter(continuationToken);
+        if (startAfter != null) {
+            req.startAfter(startAfter);
+        } else if (continuationToken != null) {
+            req.continuationToken(continuationToken);
+        }
+        ListObjectsV2Response r;
+        try {
+            r = s3.listObjectsV2(req.build());
+        } catch (SdkException e) {
+            throw S3Errors.map(e, "list", path(prefix) + "*", null);
+        }
+        List<BlobInfo> blobs = new ArrayList<>(r.contents().size());
+        for (S3Object o : r.contents()) {
+            blobs.add(new BlobInfo(o.key(), o.size() == null ? 0 : o.size(), o.lastModified(), etag(o.eTag())));
+        }
+        List<String> prefixes = new ArrayList<>(r.commonPrefixes().size());
+        for (CommonPrefix p : r.commonPrefixes()) {
+            prefixes.add(p.prefix());
+        }
+        String next = Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null;
+        return PageLimit.limit(blobs, prefixes, next, pageSize);
+    }
+
+    @Override
+    public void delete(String key) {
+        checkKey(key);
+        try {
+            s3.deleteObject(b -> b.bucket(settings.bucket()).key(key));
+        } catch (AwsServiceException e) {
+            if ("NoSuchKey".equals(S3Errors.code(e))) {
+                return;
+            }
+            throw S3Errors.map(e, "delete", path(key), null);
+        } catch (SdkException e) {
+            throw S3Errors.map(e, "delete", path(key), null);
+        }
+    }
+
+    /** DeleteObjects in batches of 1000; keys that do not exist are not an error. */
+    @Override
+    public void deleteAll(Collection<String> keys) {
+        List<String> all = new ArrayList<>(new LinkedHashSet<>(keys));
+        for (int from = 0; from < all.size(); from += DELETE_BATCH) {
+            List<ObjectIdentifier> batch = new ArrayList<>();
+            for (String key : all.subList(from, Math.min(all.size(), from + DELETE_BATCH))) {
+                batch.add(ObjectIdentifier.builder().key(checkKey(key)).build());
+            }
+            DeleteObjectsResponse r;
+            try {
+                r = s3.deleteObjects(b -> b.bucket(settings.bucket()).delete(Delete.builder().objects(batch).quiet(true).build()));
+            } catch (SdkException e) {
+                throw S3Errors.map(e, "delete " + batch.size() + " blobs in", "s3://" + settings.bucket(), null);
+            }
+            List<S3Error> failed = r.errors().stream().filter(err -> !"NoSuchKey".equals(err.code())).toList();
+            if (!failed.isEmpty()) {
+                S3Error first = failed.get(0);
+                boolean retry = failed.stream().allMatch(err -> S3Errors.RETRYABLE_CODES.contains(err.code()));
+                String message = "Could not delete " + failed.size() + " of " + batch.size() + " blobs in s3://"
+                        + settings.bucket() + "; first: " + first.key() + " (S3 said: " + first.code() + ": "
+                        + first.message() + ").";
+                if ("AccessDenied".equals(first.code())) {
+                    throw new io.kbackup.StorageDeniedException(message + " Grant s3:DeleteObject on the bucket.", null);
+                }
+                throw new io.kbackup.StorageException(message, null, retry);
+            }
+            LOG.debug("deleted {} keys from s3://{}", batch.size(), settings.bucket());
+        }
+    }
+
+    @Override
+    public ValidationResult validate() {
+        try {
+            clients.credentialsProvider().resolveCredentials();
+        } catch (SdkException e) {
+            return ValidationResult.of(List.of(S3Errors.problem(e, settings)));
+        } catch (RuntimeException e) {
+            return ValidationResult.failed(ValidationResult.Kind.BAD_CREDENTIALS,
+                    "Could not obtain credentials: " + S3Errors.rootMessage(e) + ".",
+                    "Check the credentials of the backup location.");
+        }
+        try {
+            ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(settings.bucket()).maxKeys(1);
+            if (!settings.keyPrefix().isEmpty()) {
+                req.prefix(settings.keyPrefix());
+            }
+            clients.validateS3().listObjectsV2(req.build());
+            return ValidationResult.ok();
+        } catch (SdkException e) {
+            return ValidationResult.of(List.of(S3Errors.problem(e, settings)));
+        }
+    }
+
+    @Override
+    public void close() {
+        clients.close();
+    }
+
+    @Override
+    public String toString() {
+        return "S3StorageProvider[" + settings.where() + ", credentials=" + settings.credentials().kind() + "]";
+    }
+
+    private String path(String key) {
+        return "s3://" + settings.bucket() + "/" + key;
+    }
+
+    static String etag(String etag) {
+        if (etag == null) {
+            return null;
+        }
+        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
+    }
+
+    private static String checkKey(String key) {
+        Objects.requireNonNull(key, "key");
+        if (key.isEmpty()) {
+            throw new IllegalArgumentException("key must not be empty");
+        }
+        return key;
+    }
+}

@@ -1,0 +1,45 @@
+package io.kbackup.storage.s3;
+
+import com.adobe.testing.s3mock.junit5.S3MockExtension;
+import io.kbackup.BackupLocation;
+import io.kbackup.Credentials;
+import io.kbackup.spi.StorageProvider;
+import io.kbackup.spi.StorageProviders;
+import io.kbackup.testkit.storage.StorageProviderContract;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The storage contract for the s3 provider against Adobe S3Mock in this JVM (path style, static
+ * keys; S3Mock accepts any). Parts of 5 MiB so that the large-blob test is a multipart upload of
+ * many parts. Nothing is skipped.
+ */
+class S3StorageProviderContractIT extends StorageProviderContract {
+
+    static final String BUCKET = "kbackup-contract";
+
+    @RegisterExtension
+    static final S3MockExtension S3_MOCK = S3MockExtension.builder()
+            .withInitialBuckets(BUCKET)
+            .withProperty("server.address", "127.0.0.1")
+            .silent()
+            .build();
+
+    private static BackupLocation location(String bucket) {
+        return BackupLocation.s3(bucket)
+                .endpoint("http://127.0.0.1:" + S3_MOCK.getHttpPort())
+                .config(S3Config.S3_FORCE_PATH_STYLE, "true")
+                .config(S3Config.PART_SIZE_BYTES, String.valueOf(S3Config.MIN_PART_SIZE_BYTES))
+                .credentials(Credentials.awsStatic("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))
+                .build();
+    }
+
+    @Override
+    protected StorageProvider createProvider() {
+        return StorageProviders.discover().open(location(BUCKET));
+    }
+
+    @Override
+    protected StorageProvider createProviderForMissingBucket() {
+        return StorageProviders.discover().open(location("kbackup-contract-missing"));
+    }
+}
