@@ -35,8 +35,10 @@ import java.util.TreeSet;
  * </ul>
  *
  * <p>Objects Velero never restores are expected to be absent and reported as "not restored by design": nodes,
- * pods in phase Succeeded/Failed, Jobs with a completion time, and PersistentVolumes with reclaim policy Delete and
- * no snapshot. If one of them is present in the target, that is reported as a mismatch.
+ * pods in phase Succeeded/Failed, Jobs with a completion time, PersistentVolumes with reclaim policy Delete and
+ * no snapshot, and (when the backup included disks) CSI PersistentVolumes, whose claims must then come back with a
+ * {@code spec.dataSource} naming a VolumeSnapshot. If one of them is present in the target, that is reported as a
+ * mismatch.
  *
  * <p>Differences are reported as field paths only, never values, so secrets are not printed.
  */
@@ -95,16 +97,33 @@ public final class RoundTripCheck {
     private final KubernetesClient source;
     private final KubernetesClient target;
     private final Map<String, String> namespaceMapping;
+    private final boolean csiSnapshots;
 
     /**
+     * A check for a backup without volume snapshots.
+     *
      * @param source           the cluster the backup was taken from; not null
      * @param target           the cluster restored into; not null
      * @param namespaceMapping the restore's namespace mapping (source namespace to target namespace); not null
      */
     public RoundTripCheck(KubernetesClient source, KubernetesClient target, Map<String, String> namespaceMapping) {
+        this(source, target, namespaceMapping, false);
+    }
+
+    /**
+     * @param source           the cluster the backup was taken from; not null
+     * @param target           the cluster restored into; not null
+     * @param namespaceMapping the restore's namespace mapping (source namespace to target namespace); not null
+     * @param csiSnapshots     whether the backup included disks, so that every CSI volume was snapshotted: its
+     *                         PersistentVolume is then expected to be absent and its claim to be provisioned from a
+     *                         VolumeSnapshot ({@code spec.dataSource})
+     */
+    public RoundTripCheck(KubernetesClient source, KubernetesClient target, Map<String, String> namespaceMapping,
+                          boolean csiSnapshots) {
         this.source = Objects.requireNonNull(source, "source");
         this.target = Objects.requireNonNull(target, "target");
         this.namespaceMapping = Map.copyOf(namespaceMapping);
+        this.csiSnapshots = csiSnapshots;
     }
 
     /**
@@ -119,16 +138,20 @@ public final class RoundTripCheck {
         List<ObjectRef> missing = new ArrayList<>();
         List<Mismatch> mismatches = new ArrayList<>();
         Set<String> reprovisionedClaims = new TreeSet<>();
+        Set<String> snapshottedClaims = new TreeSet<>();
 
         List<Map<String, Object>> sources = new ArrayList<>();
         for (ObjectRef ref : objects) {
             Map<String, Object> obj = read(source, ref);
             sources.add(obj);
-            if (obj != null && ref.kind().equals("PersistentVolume") && "Delete".equals(path(obj, "spec", "persistentVolumeReclaimPolicy"))) {
+            if (obj != null && ref.kind().equals("PersistentVolume") && skipReason(ref, obj) != null) {
                 Object claimNs = path(obj, "spec", "claimRef", "namespace");
                 Object claimName = path(obj, "spec", "claimRef", "name");
                 if (claimNs != null && claimName != null) {
                     reprovisionedClaims.add(claimNs + "/" + claimName);
+                    if (snapshotted(obj)) {
+                        snapshottedClaims.add(claimNs + "/" + claimName);
+                    }
                 }
             }
         }
@@ -157,6 +180,9 @@ public final class RoundTripCheck {
             boolean reprovisioned = ref.kind().equals("PersistentVolumeClaim")
                     && reprovisionedClaims.contains(ref.namespace() + "/" + ref.name());
             List<String> diffs = new ArrayList<>();
+            if (ref.kind().equals("PersistentVolumeClaim") && snapshottedClaims.contains(ref.namespace() + "/" + ref.name())) {
+                restored = withoutSnapshotSource(restored, diffs);
+            }
             diff("", normalise(src, true, reprovisioned), normalise(restored, false, reprovisioned), diffs);
             if (diffs.isEmpty()) {
                 matched.add(ref);
@@ -174,7 +200,31 @@ public final class RoundTripCheck {
         return ref.clusterScoped() ? ref : ref.inNamespace(namespaceMapping.getOrDefault(ref.namespace(), ref.namespace()));
     }
 
-    private static String skipReason(ObjectRef ref, Map<String, Object> src) {
+    /** A CSI volume a backup with disks snapshotted. */
+    private boolean snapshotted(Map<String, Object> pv) {
+        return csiSnapshots && path(pv, "spec", "csi") != null;
+    }
+
+    /**
+     * The restored claim without {@code spec.dataSource}/{@code dataSourceRef}, which must name a VolumeSnapshot;
+     * a missing or different data source is added to {@code diffs}.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withoutSnapshotSource(Map<String, Object> claim, List<String> diffs) {
+        Map<String, Object> copy = JSON.convertValue(claim, LinkedHashMap.class);
+        Map<String, Object> spec = (Map<String, Object>) copy.get("spec");
+        Object ds = spec == null ? null : spec.remove("dataSource");
+        if (!(ds instanceof Map<?, ?> d) || !"VolumeSnapshot".equals(d.get("kind"))
+                || !"snapshot.storage.k8s.io".equals(d.get("apiGroup"))) {
+            diffs.add("spec.dataSource (expected a VolumeSnapshot: the claim's volume was snapshotted)");
+        }
+        if (spec != null && spec.get("dataSourceRef") instanceof Map<?, ?> r && "VolumeSnapshot".equals(r.get("kind"))) {
+            spec.remove("dataSourceRef");
+        }
+        return copy;
+    }
+
+    private String skipReason(ObjectRef ref, Map<String, Object> src) {
         switch (ref.kind()) {
             case "Node":
                 return "nodes are never restored";
@@ -187,6 +237,9 @@ public final class RoundTripCheck {
             case "Job":
                 return path(src, "status", "completionTime") != null ? "completed jobs are skipped" : null;
             case "PersistentVolume":
+                if (snapshotted(src)) {
+                    return "volumes with a CSI snapshot are provisioned again from it";
+                }
                 return "Delete".equals(path(src, "spec", "persistentVolumeReclaimPolicy"))
                         ? "volumes with reclaim policy Delete and no snapshot are provisioned again" : null;
             default:

@@ -52,7 +52,9 @@ import java.util.Objects;
  *   <li>a finished Job with its Succeeded pod (Velero skips both on restore);</li>
  *   <li>services: ClusterIP, a NodePort and a headless one; config maps; Opaque and docker-config secrets;</li>
  *   <li>service accounts, one bound to a ClusterRole by a ClusterRoleBinding;</li>
- *   <li>PersistentVolumeClaims bound to PersistentVolumes with reclaim policy Retain and Delete, a StorageClass;</li>
+ *   <li>PersistentVolumeClaims bound to PersistentVolumes: a host-path one with reclaim policy Retain, a CSI one
+ *       ({@link #CSI_DRIVER}) with reclaim policy Delete; their StorageClasses and a default VolumeSnapshotClass for
+ *       the CSI driver;</li>
  *   <li>a PriorityClass used by a pod;</li>
  *   <li>a CustomResourceDefinition ({@code servicemonitors.monitoring.coreos.com}) and custom resources.</li>
  * </ul>
@@ -67,6 +69,9 @@ public final class SampleApp {
 
     /** The PriorityClass used by the payments API pods. */
     public static final String PRIORITY_CLASS = "business-critical";
+
+    /** The CSI driver of the payments ledger's volume (snapshotted when a backup includes disks). */
+    public static final String CSI_DRIVER = "disk.csi.example.com";
 
     private static final List<String> NODES = List.of("worker-1", "worker-2", "worker-3");
     private static final String CORDONED_NODE = "worker-3";
@@ -128,6 +133,14 @@ public final class SampleApp {
                 .addToAnnotations("storageclass.kubernetes.io/is-default-class", "true").endMetadata()
                 .withProvisioner("rancher.io/local-path").withReclaimPolicy("Delete")
                 .withVolumeBindingMode("WaitForFirstConsumer").build());
+        create(new StorageClassBuilder().withNewMetadata().withName("fast-csi").endMetadata()
+                .withProvisioner(CSI_DRIVER).withReclaimPolicy("Delete").withVolumeBindingMode("Immediate")
+                .withAllowVolumeExpansion(true).build());
+        create(new GenericKubernetesResourceBuilder().withApiVersion("snapshot.storage.k8s.io/v1").withKind("VolumeSnapshotClass")
+                .withNewMetadata().withName("fast-csi-snapshots")
+                .addToAnnotations("snapshot.storage.kubernetes.io/is-default-class", "true").endMetadata()
+                .addToAdditionalProperties("driver", CSI_DRIVER).addToAdditionalProperties("deletionPolicy", "Retain")
+                .build());
         create(new PriorityClassBuilder().withNewMetadata().withName(PRIORITY_CLASS).endMetadata()
                 .withValue(1_000_000).withGlobalDefault(false).withPreemptionPolicy("PreemptLowerPriority")
                 .withDescription("Payment processing must not be preempted by batch work.").build());
@@ -176,8 +189,8 @@ public final class SampleApp {
                 .withNewSpec().withType("ClusterIP").addToSelector("app", "cart").withClusterIP("10.96.14.22")
                 .addNewPort().withName("http").withPort(8080).withTargetPort(new IntOrString(8080)).withProtocol("TCP")
                 .endPort().endSpec().build());
-        // Retain: restored as-is without its data.
-        volume(ns, "db-data", "pv-shop-db", "Retain", "10Gi", "worker-1");
+        // Retain, host path (no snapshot possible): restored as-is without its data.
+        volume(ns, "db-data", "pv-shop-db", "Retain", "10Gi", "worker-1", false);
         create(new GenericKubernetesResourceBuilder().withApiVersion("monitoring.coreos.com/v1").withKind("ServiceMonitor")
                 .withMetadata(meta(ns, "frontend", "frontend"))
                 .addToAdditionalProperties("spec", Map.of(
@@ -206,8 +219,8 @@ public final class SampleApp {
                 .withNewSpec().withClusterIP("None").addToSelector("app", "ledger")
                 .addNewPort().withName("postgres").withPort(5432).withTargetPort(new IntOrString(5432)).withProtocol("TCP")
                 .endPort().endSpec().build());
-        // Delete: a restore leaves this PV to be provisioned again and unbinds the claim.
-        volume(ns, "ledger-data", "pvc-3f7c9a2e-payments-ledger", "Delete", "20Gi", "worker-2");
+        // Delete, CSI: a backup with disks snapshots it; a restore provisions the claim again from the snapshot.
+        volume(ns, "ledger-data", "pvc-3f7c9a2e-payments-ledger", "Delete", "20Gi", "worker-2", true);
         finishedJob(ns, "ledger-migrate-29100480");
     }
 
@@ -301,12 +314,18 @@ public final class SampleApp {
     }
 
     /** A claim bound to a volume, and the volume bound back to the claim. */
-    private void volume(String ns, String claim, String pv, String reclaimPolicy, String size, String node) {
-        create(new PersistentVolumeBuilder().withNewMetadata().withName(pv)
-                .addToAnnotations("pv.kubernetes.io/provisioned-by", "rancher.io/local-path").endMetadata()
+    private void volume(String ns, String claim, String pv, String reclaimPolicy, String size, String node, boolean csi) {
+        String storageClass = csi ? "fast-csi" : "standard";
+        var spec = new PersistentVolumeBuilder().withNewMetadata().withName(pv)
+                .addToAnnotations("pv.kubernetes.io/provisioned-by", csi ? CSI_DRIVER : "rancher.io/local-path").endMetadata()
                 .withNewSpec().addToCapacity("storage", new Quantity(size)).withAccessModes("ReadWriteOnce")
-                .withPersistentVolumeReclaimPolicy(reclaimPolicy).withStorageClassName("standard")
-                .withNewHostPath().withPath("/var/local-path-provisioner/" + pv).withType("DirectoryOrCreate").endHostPath()
+                .withPersistentVolumeReclaimPolicy(reclaimPolicy).withStorageClassName(storageClass);
+        if (csi) {
+            spec.withNewCsi().withDriver(CSI_DRIVER).withVolumeHandle("vol-" + pv).withFsType("ext4").endCsi();
+        } else {
+            spec.withNewHostPath().withPath("/var/local-path-provisioner/" + pv).withType("DirectoryOrCreate").endHostPath();
+        }
+        create(spec
                 .withNewClaimRef().withApiVersion("v1").withKind("PersistentVolumeClaim").withNamespace(ns).withName(claim)
                 .endClaimRef()
                 .withNewNodeAffinity().withNewRequired().addNewNodeSelectorTerm().addNewMatchExpression()
@@ -319,7 +338,7 @@ public final class SampleApp {
                 .editMetadata().addToAnnotations("pv.kubernetes.io/bind-completed", "yes")
                 .addToAnnotations("pv.kubernetes.io/bound-by-controller", "yes")
                 .addToAnnotations("volume.kubernetes.io/selected-node", node).endMetadata()
-                .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName("standard").withVolumeName(pv)
+                .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(storageClass).withVolumeName(pv)
                 .withNewResources().addToRequests("storage", new Quantity(size)).endResources().endSpec()
                 .withNewStatus().withPhase("Bound").addToCapacity("storage", new Quantity(size))
                 .withAccessModes("ReadWriteOnce").endStatus()

@@ -29,15 +29,19 @@ class DemoIT {
         assertThat(outcome.exitCode()).as(printed).isZero();
         assertThat(outcome.backup().phase()).isEqualTo(BackupPhase.Completed);
         assertThat(outcome.backup().name()).startsWith("demo-");
+        assertThat(outcome.backup().includesDisks()).isTrue();
+        assertThat(outcome.backup().volumeSnapshotsCompleted()).isEqualTo(1);
         assertThat(outcome.backups()).extracting(b -> b.name()).containsExactly(outcome.backup().name());
         // the table: header and the backup's row with its status
         assertThat(printed).containsPattern("NAME +STATUS +CREATED \\(UTC\\) +EXPIRES \\(UTC\\) +NAMESPACES +DISKS"
                 + " +CLUSTER-SCOPED +ITEMS +ERRORS +WARNINGS");
-        assertThat(printed).containsPattern(outcome.backup().name() + " +Completed +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d ");
+        assertThat(printed).containsPattern(outcome.backup().name() + " +Completed +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +"
+                + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +all +yes +AUTO +(\\d+)/\\1 +0 ");
         assertThat(outcome.restore().phase()).isEqualTo(RestorePhase.Completed);
         assertThat(outcome.check().passed()).as(printed).isTrue();
         assertThat(outcome.check().matched()).extracting(ObjectRef::toString)
                 .contains("Deployment shop/frontend", "Secret payments/api-tls", "PersistentVolume pv-shop-db",
+                        "PersistentVolumeClaim payments/ledger-data", "VolumeSnapshotClass fast-csi-snapshots",
                         "ServiceMonitor monitoring/prometheus-self", "Namespace shop", "PriorityClass business-critical");
         assertThat(outcome.check().notRestoredByDesign().keySet()).extracting(ObjectRef::toString)
                 .contains("Node worker-3", "Pod payments/ledger-migrate-29100480-k7d2q",

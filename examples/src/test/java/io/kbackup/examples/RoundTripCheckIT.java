@@ -143,6 +143,23 @@ class RoundTripCheckIT {
         assertThat(result.mismatches()).extracting(m -> m.source().toString()).containsExactly("Node worker-1");
     }
 
+    @Test
+    void expectsASnapshottedClaimToComeBackFromItsVolumeSnapshot() {
+        RoundTripCheck.Result result = new RoundTripCheck(source, target, MAPPING, true).check(seeded);
+
+        assertThat(result.skippedByReason()).containsEntry("volumes with a CSI snapshot are provisioned again from it", 1);
+        assertThat(result.mismatches()).extracting(Object::toString).containsExactly(
+                "PersistentVolumeClaim payments/ledger-data: spec.dataSource (expected a VolumeSnapshot: the claim's volume"
+                        + " was snapshotted)");
+
+        var claim = target.persistentVolumeClaims().inNamespace("payments").withName("ledger-data").get();
+        claim.getSpec().setDataSource(new io.fabric8.kubernetes.api.model.TypedLocalObjectReferenceBuilder()
+                .withApiGroup("snapshot.storage.k8s.io").withKind("VolumeSnapshot").withName("velero-ledger-data-x1").build());
+        target.resource(claim).update();
+
+        assertThat(new RoundTripCheck(source, target, MAPPING, true).check(seeded).passed()).isTrue();
+    }
+
     private static GenericKubernetesResource get(KubernetesClient client, ObjectRef ref) {
         var op = client.genericKubernetesResources(ref.apiVersion(), ref.kind());
         return ref.clusterScoped() ? op.withName(ref.name()).get() : op.inNamespace(ref.namespace()).withName(ref.name()).get();

@@ -1,0 +1,45 @@
+package io.kbackup.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kbackup.BackupInfo;
+import io.kbackup.BackupPhase;
+import io.kbackup.ClusterWideMode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BackupTableTest {
+
+    private static BackupInfo backup(String name, BackupPhase phase, List<String> namespaces, boolean disks, int warnings) {
+        Instant created = Instant.parse("2026-11-21T08:15:00Z");
+        return new BackupInfo(name, phase, "default", created, created, created.plusSeconds(2),
+                created.plusSeconds(7 * 24 * 3600), namespaces, List.of("kube-system"), disks, ClusterWideMode.AUTO, 54, 53,
+                1, 1, 0, warnings, null, null, Map.of());
+    }
+
+    @Test
+    void rendersOneAlignedRowPerBackupUnderTheHeader() {
+        String table = BackupTable.render(List.of(
+                backup("demo-20261121081500", BackupPhase.Completed, List.of(), true, 2),
+                backup("nightly-20261120230000", BackupPhase.PartiallyFailed, List.of("shop", "payments"), false, 0)));
+
+        List<String> lines = table.lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).startsWith("NAME                    STATUS           CREATED (UTC)        EXPIRES (UTC)");
+        assertThat(lines.get(1)).isEqualTo("demo-20261121081500     Completed        2026-11-21 08:15:00  2026-11-28 08:15:00"
+                + "  all except kube-system            yes    AUTO            53/54  0       2");
+        assertThat(lines.get(2)).contains("PartiallyFailed", "shop,payments except kube-system", " no ");
+        // every column starts at the same offset on every line
+        int status = lines.get(0).indexOf("STATUS");
+        assertThat(lines.get(1).indexOf("Completed")).isEqualTo(status);
+        assertThat(lines.get(2).indexOf("PartiallyFailed")).isEqualTo(status);
+    }
+
+    @Test
+    void rendersOnlyTheHeaderWhenThereIsNoBackup() {
+        assertThat(BackupTable.render(List.of())).isEqualTo(
+                "NAME  STATUS  CREATED (UTC)  EXPIRES (UTC)  NAMESPACES  DISKS  CLUSTER-SCOPED  ITEMS  ERRORS  WARNINGS\n");
+    }
+}
