@@ -66,6 +66,7 @@ public final class DirectOptions {
         return builder().build();
     }
 
+    /** A builder with the defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -176,6 +177,7 @@ public final class DirectOptions {
         return snapshotConcurrency;
     }
 
+    /** A builder holding these options. */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.pageSize = pageSize;
@@ -218,51 +220,61 @@ public final class DirectOptions {
 
         private Builder() {}
 
+        /** Items per list page, 1..10000; see {@link DirectOptions#pageSize()}. */
         public Builder pageSize(int pageSize) {
             this.pageSize = pageSize;
             return this;
         }
 
+        /** Resource types listed at once, at least 1; see {@link DirectOptions#listConcurrency()}. */
         public Builder listConcurrency(int n) {
             this.listConcurrency = n;
             return this;
         }
 
+        /** Items created at once within a restore tier, at least 1; see {@link DirectOptions#restoreConcurrency()}. */
         public Builder restoreConcurrency(int n) {
             this.restoreConcurrency = n;
             return this;
         }
 
+        /** The node label that marks maintenance mode; see {@link DirectOptions#maintenanceLabel()}. */
         public Builder maintenanceLabel(String label) {
             this.maintenanceLabel = Objects.requireNonNull(label, "maintenanceLabel");
             return this;
         }
 
+        /** Retries of a transient API error, 0 or more; see {@link DirectOptions#maxRetries()}. */
         public Builder maxRetries(int n) {
             this.maxRetries = n;
             return this;
         }
 
+        /** The first retry delay; see {@link DirectOptions#retryBaseDelay()}. */
         public Builder retryBaseDelay(Duration d) {
             this.retryBaseDelay = Objects.requireNonNull(d, "retryBaseDelay");
             return this;
         }
 
+        /** The largest archive entry a restore accepts; see {@link DirectOptions#maxEntryBytes()}. */
         public Builder maxEntryBytes(long n) {
             this.maxEntryBytes = n;
             return this;
         }
 
+        /** The largest uncompressed archive a restore accepts; see {@link DirectOptions#maxArchiveBytes()}. */
         public Builder maxArchiveBytes(long n) {
             this.maxArchiveBytes = n;
             return this;
         }
 
+        /** How long a restore waits for CRDs; see {@link DirectOptions#crdEstablishTimeout()}. */
         public Builder crdEstablishTimeout(Duration d) {
             this.crdEstablishTimeout = Objects.requireNonNull(d, "crdEstablishTimeout");
             return this;
         }
 
+        /** The clock for names, timestamps and expiry (give tests and the scheduler the same one). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -274,6 +286,7 @@ public final class DirectOptions {
             return this;
         }
 
+        /** Where storage providers come from; factories passed with {@code with(...)} win over discovery. */
         public Builder storageProviders(StorageProviders providers) {
             this.storageProviders = Objects.requireNonNull(providers, "storageProviders");
             return this;
