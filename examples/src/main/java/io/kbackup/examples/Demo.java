@@ -180,10 +180,6 @@ public final class Demo {
             out.println();
             out.println("FAILED: " + e.getMessage());
             return new Outcome(1, backup, backups, restore, null);
-        } catch (UnsupportedOperationException e) {
-            out.println();
-            out.println("FAILED: not available in this build: " + e.getMessage());
-            return new Outcome(1, backup, backups, restore, null);
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * controllers): {@code try (var c = new StandInSnapshotController(client)) { ... }}.
  */
 public final class StandInSnapshotController implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StandInSnapshotController.class);
     /** How the stand-in answers a claim's snapshots. */
     public enum Behaviour { READY, ERROR, NEVER }
 
@@ -91,8 +92,7 @@ public final class StandInSnapshotController implements AutoCloseable {
                 if (!running) {
                     return;
                 }
-                System.err.println("stand-in snapshot controller: " + e);
-                e.printStackTrace();
+                LOG.warn("stand-in snapshot controller: {}", e.toString());
             }
         }
     }
