@@ -8,6 +8,7 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageBatch;
 import com.google.cloud.storage.StorageBatchResult;
 import io.kbackup.KBackupException;
+import io.kbackup.spi.support.ErrorMappingInputStream;
 import io.kbackup.NotFoundException;
 import io.kbackup.StorageException;
 import io.kbackup.ValidationResult;
@@ -153,7 +154,7 @@ public final class GcsStorageProvider implements StorageProvider {
             if (to != Long.MAX_VALUE) {
                 channel.limit(to);
             }
-            return new MappedInputStream(Channels.newInputStream(channel), key);
+            return new ErrorMappingInputStream(Channels.newInputStream(channel), e -> errors.map(e, "reading object '" + key + "'", key));
         } catch (IOException | RuntimeException e) {
             throw errors.map(e, "reading object '" + key + "'", key);
         }
@@ -375,45 +376,6 @@ public final class GcsStorageProvider implements StorageProvider {
                 }
                 value = null;
             }
-        }
-    }
-
-    /** Turns client failures while reading into typed exceptions, carried as the IOException's cause. */
-    private final class MappedInputStream extends InputStream {
-        private final InputStream in;
-        private final String key;
-
-        MappedInputStream(InputStream in, String key) {
-            this.in = in;
-            this.key = key;
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return in.read();
-            } catch (IOException | RuntimeException e) {
-                throw failure(e);
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return in.read(b, off, len);
-            } catch (IOException | RuntimeException e) {
-                throw failure(e);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
-
-        private IOException failure(Exception e) {
-            KBackupException k = errors.map(e, "reading object '" + key + "'", key);
-            return new IOException(k.getMessage(), k);
         }
     }
 }

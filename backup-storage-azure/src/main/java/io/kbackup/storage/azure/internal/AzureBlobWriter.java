@@ -11,8 +11,7 @@ import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import io.kbackup.StorageException;
 import io.kbackup.spi.BlobInfo;
-import io.kbackup.spi.BlobWriter;
-import java.io.IOException;
+import io.kbackup.spi.support.PartBufferedBlobWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,7 +29,7 @@ import java.util.UUID;
  * key happens), and a blob already under the key is left as it was by an abort. Each block carries
  * its MD5, which the service checks.
  */
-final class AzureBlobWriter extends BlobWriter {
+final class AzureBlobWriter extends PartBufferedBlobWriter {
 
     /** Most blocks a block blob can have. */
     static final int MAX_BLOCKS = 50_000;
@@ -41,93 +40,48 @@ final class AzureBlobWriter extends BlobWriter {
     private final int blockSize;
     private final String writerId = UUID.randomUUID().toString().replace("-", "");
     private final List<String> blockIds = new ArrayList<>();
-    private byte[] buffer;
-    private int filled;
-    private long total;
-    private boolean committed;
-    private boolean aborted;
 
     AzureBlobWriter(BlockBlobClient blob, String key, int blockSize, AzureErrors errors) {
+        super("blob '" + key + "'", blockSize);
         this.blob = blob;
         this.key = key;
         this.errors = errors;
-        // grows up to blockSize, so that many small blobs do not each hold a whole block
-        this.buffer = new byte[Math.min(blockSize, 64 * 1024)];
         this.blockSize = blockSize;
     }
 
     @Override
-    public void write(int b) throws IOException {
-        ensureOpen();
-        if (filled == buffer.length) {
-            makeRoom();
-        }
-        buffer[filled++] = (byte) b;
-        total++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        ensureOpen();
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
-        while (len > 0) {
-            if (filled == buffer.length) {
-                makeRoom();
-            }
-            int n = Math.min(len, buffer.length - filled);
-            System.arraycopy(b, off, buffer, filled, n);
-            filled += n;
-            off += n;
-            len -= n;
-            total += n;
-        }
-    }
-
-    /** Grows the buffer up to one block, or stages the full block. */
-    private void makeRoom() {
-        if (buffer.length < blockSize) {
-            buffer = Arrays.copyOf(buffer, (int) Math.min(blockSize, (long) buffer.length * 4));
-        } else {
-            stage();
-        }
-    }
-
-    private void stage() {
-        if (blockIds.size() >= MAX_BLOCKS) {
+    protected void sendPart(int partNumber, byte[] data, int length) {
+        if (partNumber > MAX_BLOCKS) {
             throw new StorageException("Azure Blob: blob '" + key + "' would need more than " + MAX_BLOCKS
                     + " blocks of " + blockSize + " bytes; raise the location's blockSizeInBytes.", null, false);
         }
         String id = Base64.getEncoder().encodeToString(
                 String.format("%s-%06d", writerId, blockIds.size()).getBytes(StandardCharsets.US_ASCII));
         try {
-            blob.stageBlockWithResponse(new BlockBlobStageBlockOptions(id, content())
-                    .setContentMd5(md5(buffer, filled)), null, Context.NONE);
+            blob.stageBlockWithResponse(new BlockBlobStageBlockOptions(id, content(data, length))
+                    .setContentMd5(md5(data, length)), null, Context.NONE);
         } catch (RuntimeException e) {
             throw errors.map(e, "staging block " + blockIds.size() + " of blob '" + key + "'", key);
         }
         blockIds.add(id);
-        filled = 0;
     }
 
     @Override
-    public BlobInfo commit() throws IOException {
-        ensureOpen();
+    protected BlobInfo putWhole(byte[] data, int length) {
         try {
-            Response<BlockBlobItem> r;
-            if (blockIds.isEmpty()) {
-                r = blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(content())
-                        .setContentMd5(md5(buffer, filled)), null, Context.NONE);
-            } else {
-                if (filled > 0) {
-                    stage();
-                }
-                r = blob.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(blockIds), null, Context.NONE);
-            }
-            committed = true;
-            buffer = null;
-            BlockBlobItem item = r.getValue();
-            return new BlobInfo(key, total, item.getLastModified() == null ? null : item.getLastModified().toInstant(),
-                    item.getETag());
+            Response<BlockBlobItem> r = blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(content(data, length))
+                    .setContentMd5(md5(data, length)), null, Context.NONE);
+            return info(r, length);
+        } catch (RuntimeException e) {
+            throw errors.map(e, "committing blob '" + key + "'", key);
+        }
+    }
+
+    @Override
+    protected BlobInfo completeParts(long totalBytes, int parts) {
+        try {
+            return info(blob.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(blockIds), null, Context.NONE),
+                    totalBytes);
         } catch (BlobStorageException e) {
             if (e.getErrorCode() != null && e.getErrorCode().toString().equals("InvalidBlockList")) {
                 throw new StorageException("Azure Blob: committing blob '" + key + "' failed: " + errors.describe(e)
@@ -141,29 +95,18 @@ final class AzureBlobWriter extends BlobWriter {
     }
 
     @Override
-    public void abort() {
+    protected void abortParts() {
         // Staged blocks are never committed; deleting the blob would destroy an existing one.
-        aborted = true;
-        buffer = null;
     }
 
-    @Override
-    public boolean committed() {
-        return committed;
+    private BlobInfo info(Response<BlockBlobItem> r, long size) {
+        BlockBlobItem item = r.getValue();
+        return new BlobInfo(key, size, item.getLastModified() == null ? null : item.getLastModified().toInstant(), item.getETag());
     }
 
-    private void ensureOpen() throws IOException {
-        if (committed) {
-            throw new IOException("writer for blob '" + key + "' is already committed");
-        }
-        if (aborted) {
-            throw new IOException("writer for blob '" + key + "' was aborted");
-        }
-    }
-
-    /** The buffered bytes; a full buffer is passed as it is (the call is synchronous), a partial one copied. */
-    private BinaryData content() {
-        return BinaryData.fromBytes(filled == buffer.length ? buffer : Arrays.copyOf(buffer, filled));
+    /** The bytes; a full buffer is passed as it is (the call is synchronous), a partial one copied. */
+    private static BinaryData content(byte[] data, int length) {
+        return BinaryData.fromBytes(length == data.length ? data : Arrays.copyOf(data, length));
     }
 
     private static byte[] md5(byte[] data, int length) {
@@ -178,6 +121,6 @@ final class AzureBlobWriter extends BlobWriter {
 
     @Override
     public String toString() {
-        return "AzureBlobWriter[key=" + key + ", blocks=" + blockIds.size() + ", bytes=" + total + "]";
+        return "AzureBlobWriter[key=" + key + ", blocks=" + blockIds.size() + "]";
     }
 }

@@ -28,14 +28,13 @@ import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.kbackup.Credentials;
 import io.kbackup.InvalidPlanException;
-import io.kbackup.KBackupException;
+import io.kbackup.spi.support.ErrorMappingInputStream;
 import io.kbackup.NotFoundException;
 import io.kbackup.ValidationResult;
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.ListPage;
 import io.kbackup.spi.StorageProvider;
-import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -189,7 +188,7 @@ public final class AzureStorageProvider implements StorageProvider {
             options.setRange(new BlobRange(range[0], Math.min(range[1], props.getBlobSize() - range[0])));
         }
         try {
-            return new ErrorMappingInputStream(blob.openInputStream(options), key);
+            return new ErrorMappingInputStream(blob.openInputStream(options), e -> errors.map(e, "reading blob '" + key + "'", key));
         } catch (RuntimeException e) {
             throw errors.map(e, "reading blob '" + key + "'", key);
         }
@@ -366,58 +365,5 @@ public final class AzureStorageProvider implements StorageProvider {
     @Override
     public String toString() {
         return "AzureStorageProvider[" + settings + "]";
-    }
-
-    /** Turns SDK failures while reading into typed exceptions, carried as the IOException's cause. */
-    private final class ErrorMappingInputStream extends InputStream {
-        private final InputStream in;
-        private final String key;
-
-        ErrorMappingInputStream(InputStream in, String key) {
-            this.in = in;
-            this.key = key;
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return in.read();
-            } catch (IOException | RuntimeException e) {
-                throw failure(e);
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return in.read(b, off, len);
-            } catch (IOException | RuntimeException e) {
-                throw failure(e);
-            }
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            try {
-                return in.skip(n);
-            } catch (IOException | RuntimeException e) {
-                throw failure(e);
-            }
-        }
-
-        @Override
-        public int available() throws IOException {
-            return in.available();
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
-
-        private IOException failure(Exception e) {
-            KBackupException k = errors.map(e, "reading blob '" + key + "'", key);
-            return new IOException(k.getMessage(), k);
-        }
     }
 }
