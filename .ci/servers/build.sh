@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Builds (or finds cached) the real servers the tests run against, from the Go module proxy and
+# PyPI, into ${KBACKUP_SERVERS_CACHE:-~/.cache/kbackup-test-servers}/<name>-<key>/, and links
+# every binary from <cache>/bin/, where the test kit looks for them (TestServers.binDir()).
+#
+#   bash .ci/servers/build.sh            # everything
+#   bash .ci/servers/build.sh kube etcd  # some families
+#
+# A family is rebuilt only when its version (or its wrapper go.mod/go.sum) changes. Nothing is
+# written into the clone. Needs Go 1.26 and Python 3.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cache="${KBACKUP_SERVERS_CACHE:-$HOME/.cache/kbackup-test-servers}"
+mkdir -p "$cache/bin"
+export CGO_ENABLED=0 GOFLAGS="-trimpath"
+
+KUBE_VERSION=1.35.4          # also the staging v0.35.4 replaces in kube/go.mod
+MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c   # last commit of the archived repository (no semver tags)
+FAKE_GCS_VERSION=v1.56.1
+MOTO_VERSION=5.2.5
+
+log() { printf '== %s\n' "$*"; }
+
+# key of a wrapper module: its folder name and a hash of go.mod + go.sum
+wrapper_key() { echo "$1-$(cat "$here/$1/go.mod" "$here/$1/go.sum" | sha256sum | cut -c1-12)"; }
+
+# link <dir> <binary>...: make <cache>/bin/<binary> point at <dir>/<binary>
+link() {
+  local dir="$1"; shift
+  for b in "$@"; do ln -sfn "$dir/$b" "$cache/bin/$b"; done
+}
+
+# build_wrapper <family> <ldflags> <package>...: go build the packages of a wrapper module
+build_wrapper() {
+  local family="$1" ldflags="$2"; shift 2
+  local dir="$cache/$(wrapper_key "$family")" bins=()
+  for p in "$@"; do bins+=("$(basename "$p")"); done
+  if [ "$family" = etcd ]; then bins=(etcd); fi
+  if [ -x "$dir/${bins[-1]}" ]; then log "$family: cached in $dir"; link "$dir" "${bins[@]}"; return; fi
+  log "$family: building ${bins[*]} (first build on this machine)"
+  local start=$SECONDS tmp="$dir.tmp"
+  rm -rf "$tmp"; mkdir -p "$tmp"
+  if [ "$family" = etcd ]; then
+    (cd "$here/$family" && go build -mod=readonly -ldflags "$ldflags" -o "$tmp/etcd" "$@")
+  else
+    (cd "$here/$family" && go build -mod=readonly -ldflags "$ldflags" -o "$tmp/" "$@")
+  fi
+  rm -rf "$dir"; mv "$tmp" "$dir"
+  log "$family: built in $((SECONDS - start)) s"
+  link "$dir" "${bins[@]}"
+}
+
+# go_install <name> <module>@<version> <binary>: plain go install of a module without replace lines
+go_install() {
+  local name="$1" modver="$2" bin="$3"
+  local dir="$cache/$name-${modver##*@}"
+  if [ -x "$dir/$bin" ]; then log "$name: cached in $dir"; link "$dir" "$bin"; return; fi
+  log "$name: go install $modver (first build on this machine)"
+  local start=$SECONDS
+  rm -rf "$dir.tmp"; mkdir -p "$dir.tmp"
+  GOBIN="$dir.tmp" go install -ldflags "-s -w" "$modver"
+  rm -rf "$dir"; mv "$dir.tmp" "$dir"
+  log "$name: built in $((SECONDS - start)) s"
+  link "$dir" "$bin"
+}
+
+moto() {
+  local dir="$cache/moto-$MOTO_VERSION"
+  if [ -x "$dir/venv/bin/moto_server" ]; then log "moto: cached in $dir"; else
+    log "moto: pip install moto[server]==$MOTO_VERSION into a virtualenv"
+    local start=$SECONDS
+    rm -rf "$dir"; python3 -m venv "$dir/venv"
+    "$dir/venv/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+    log "moto: installed in $((SECONDS - start)) s"
+  fi
+  ln -sfn "$dir/venv/bin/moto_server" "$cache/bin/moto_server"
+}
+
+families=("$@")
+[ ${#families[@]} -gt 0 ] || families=(kube etcd minio fake-gcs moto)
+for f in "${families[@]}"; do
+  case "$f" in
+    kube) build_wrapper kube "-s -w -X k8s.io/component-base/version.gitVersion=v$KUBE_VERSION \
+-X k8s.io/component-base/version.gitMajor=${KUBE_VERSION%%.*} \
+-X k8s.io/component-base/version.gitMinor=$(echo "$KUBE_VERSION" | cut -d. -f2) \
+-X k8s.io/component-base/version.gitTreeState=clean" \
+            k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl ;;
+    etcd) build_wrapper etcd "-s -w" go.etcd.io/etcd/server/v3 ;;
+    minio) go_install minio "github.com/minio/minio@$MINIO_VERSION" minio ;;
+    fake-gcs) go_install fake-gcs-server "github.com/fsouza/fake-gcs-server@$FAKE_GCS_VERSION" fake-gcs-server ;;
+    moto) moto ;;
+    *) echo "unknown server family: $f (kube etcd minio fake-gcs moto)" >&2; exit 2 ;;
+  esac
+done
+log "servers in $cache/bin:"; ls "$cache/bin"
