@@ -17,6 +17,7 @@ import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.cluster.TestCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BackupSchedulerTest {
 
-    private static EmbeddedCluster cluster;
-    private static KubernetesClient client;
+    static TestCluster cluster;
+    static KubernetesClient client;
 
     @TempDir
     Path folder;
@@ -50,7 +51,11 @@ class BackupSchedulerTest {
 
     @BeforeAll
     static void startCluster() {
-        cluster = EmbeddedCluster.start();
+        startCluster(EmbeddedCluster.start());
+    }
+
+    static void startCluster(TestCluster started) {
+        cluster = started;
         client = cluster.client();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
         for (int i = 0; i < 5; i++) {

@@ -87,7 +87,7 @@ import java.util.stream.Stream;
  * <p>Thread safety: all methods may be called from any thread; requests are served
  * concurrently, {@link #seed(Stream)} runs while no request is served.
  */
-public final class EmbeddedCluster implements AutoCloseable {
+public final class EmbeddedCluster implements TestCluster {
 
   /** Held so the level set on it is not lost to garbage collection. */
   private static final Logger MOCK_SERVER_LOG =
@@ -339,6 +339,12 @@ public final class EmbeddedCluster implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Always false: this is the in-process stand-in. */
+  @Override
+  public boolean real() {
+    return false;
   }
 
   /** Stops the server; clients pointed at it fail from then on. Idempotent. */

@@ -1,9 +1,13 @@
 /**
- * An embedded Kubernetes API server for tests of backup and restore: {@link
- * io.kbackup.testkit.cluster.EmbeddedCluster} (in-process, with discovery, list paging,
- * server-set metadata, strategic merge patch and fast bulk seeding on top of fabric8's CRUD mock
- * server), {@link io.kbackup.testkit.cluster.EmbeddedClusterExtension} (JUnit 5, one cluster per
- * test class) and {@link io.kbackup.testkit.cluster.EmbeddedClusterServer} (a standalone server
- * process for kubectl or another JVM).
+ * Kubernetes API servers for tests of backup and restore, behind one interface,
+ * {@link io.kbackup.testkit.cluster.TestCluster}:
+ * {@link io.kbackup.testkit.cluster.RealCluster} (etcd, kube-apiserver and kube-controller-manager
+ * as child processes, built from the Go module proxy; what every claim is proven against) with
+ * {@link io.kbackup.testkit.cluster.RealClusterExtension}, and
+ * {@link io.kbackup.testkit.cluster.EmbeddedCluster} (in-process, with discovery, list paging,
+ * server-set metadata, merge patches and fast bulk seeding on top of fabric8's CRUD mock server;
+ * for the demo and fast tests) with {@link io.kbackup.testkit.cluster.EmbeddedClusterExtension} and
+ * {@link io.kbackup.testkit.cluster.EmbeddedClusterServer} (a standalone server process for
+ * kubectl or another JVM).
  */
 package io.kbackup.testkit.cluster;

@@ -19,6 +19,8 @@ import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePhase;
 import io.kbackup.RestorePlan;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.cluster.RealCluster;
+import io.kbackup.testkit.cluster.TestCluster;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -43,8 +45,8 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class EngineRoundTripContract {
 
-    private EmbeddedCluster source;
-    private EmbeddedCluster target;
+    private TestCluster source;
+    private TestCluster target;
     private KubernetesClient sourceClient;
     private KubernetesClient targetClient;
 
@@ -77,10 +79,18 @@ public abstract class EngineRoundTripContract {
         return info;
     }
 
+    /**
+     * Starts one of the two clusters (source and target) each test uses: by default an
+     * {@link EmbeddedCluster}; a subclass named {@code ...RealIT} returns a {@link RealCluster}.
+     */
+    protected TestCluster startCluster() {
+        return EmbeddedCluster.start();
+    }
+
     @BeforeEach
     void startClusters() {
-        source = EmbeddedCluster.start();
-        target = EmbeddedCluster.start();
+        source = startCluster();
+        target = startCluster();
         sourceClient = source.client();
         targetClient = target.client();
         sourceClient.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();

@@ -1,12 +1,14 @@
 package io.kbackup.testkit.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.kbackup.testkit.servers.TestServers;
+import java.util.stream.Stream;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,22 +25,29 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Real kubectl (1.32 at /usr/bin/kubectl) against the embedded cluster; skipped without it. */
+/**
+ * Real kubectl (1.35, built by {@code .ci/servers/build.sh}) against the embedded cluster;
+ * {@code KubectlRealIT} runs the same against a real kube-apiserver.
+ */
 class KubectlAgainstEmbeddedClusterIT {
 
-  private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
+  private static Path kubectlBinary;
 
   @TempDir
   static Path dir;
 
-  private static EmbeddedCluster cluster;
+  static TestCluster cluster;
   private static KubernetesClient client;
   private static Path kubeconfig;
 
   @BeforeAll
   static void start() {
-    assumeTrue(Files.isExecutable(KUBECTL), "kubectl not installed at " + KUBECTL);
-    cluster = EmbeddedCluster.start();
+    start(EmbeddedCluster::start);
+  }
+
+  static void start(java.util.function.Supplier<TestCluster> starter) {
+    kubectlBinary = TestServers.require("kubectl");
+    cluster = starter.get();
     client = cluster.client();
     kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"));
   }
@@ -75,9 +84,11 @@ class KubectlAgainstEmbeddedClusterIT {
 
   @Test
   void getConfigMapsInAllNamespacesFollowsContinueTokens() throws Exception {
-    cluster.seed(IntStream.range(0, 120).mapToObj(i -> new ConfigMapBuilder()
+    cluster.seed(Stream.concat(IntStream.range(0, 3).mapToObj(i -> new NamespaceBuilder()
+        .withNewMetadata().withName("kubectl-" + i).endMetadata().build()),
+        IntStream.range(0, 120).mapToObj(i -> new ConfigMapBuilder()
         .withNewMetadata().withName("k" + i).withNamespace("kubectl-" + (i % 3)).endMetadata()
-        .addToData("i", Integer.toString(i)).build()));
+        .addToData("i", Integer.toString(i)).build())));
 
     String json = kubectl("get", "configmaps", "-A", "-o", "json", "--chunk-size=50");
 
@@ -150,7 +161,7 @@ class KubectlAgainstEmbeddedClusterIT {
   }
 
   private static String kubectl(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(KUBECTL.toString(),
+    List<String> command = new ArrayList<>(List.of(kubectlBinary.toString(),
         "--kubeconfig", kubeconfig.toString(),
         "--cache-dir", dir.resolve("kube-cache").toString(),
         "--request-timeout=30s"));

@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.kbackup.testkit.cluster.RealCluster;
+import io.kbackup.testkit.cluster.TestCluster;
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,12 +38,29 @@ final class ApiProxy implements AutoCloseable {
 
     private final String target;
     private final HttpServer server;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http;
+    private final String bearer;
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
 
     ApiProxy(String target) throws IOException {
+        this(target, null, null);
+    }
+
+    /** A proxy in front of a test cluster, real (https, the admin token added to each request) or embedded. */
+    ApiProxy(TestCluster cluster) throws IOException {
+        this(cluster.url(), cluster instanceof RealCluster r ? r.adminToken() : null,
+                cluster instanceof RealCluster r ? r.sslContext() : null);
+    }
+
+    private ApiProxy(String target, String bearer, SSLContext ssl) throws IOException {
         this.target = target;
+        this.bearer = bearer;
+        HttpClient.Builder hb = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+        if (ssl != null) {
+            hb.sslContext(ssl);
+        }
+        this.http = hb.build();
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
@@ -115,6 +135,9 @@ final class ApiProxy implements AutoCloseable {
                     vs.forEach(v -> b.header(k, v));
                 }
             });
+            if (bearer != null) {
+                b.setHeader("Authorization", "Bearer " + bearer);
+            }
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             r.headers().map().forEach((k, vs) -> {
                 if (!HOP_HEADERS.contains(k.toLowerCase()) && !k.startsWith(":")) {

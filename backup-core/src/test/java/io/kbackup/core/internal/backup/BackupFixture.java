@@ -23,6 +23,8 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.kbackup.core.internal.layout.GzipJson;
 import io.kbackup.core.internal.layout.TestTarReader;
 import java.io.IOException;
+import io.kbackup.testkit.cluster.RealCluster;
+import io.kbackup.testkit.cluster.TestCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -137,9 +139,14 @@ final class BackupFixture {
     }
 
     /** GET from the API server with the JDK client (independent of fabric8), as JSON. */
-    static JsonNode get(String baseUrl, String path) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    static JsonNode get(TestCluster cluster, String path) throws Exception {
+        HttpClient.Builder http = HttpClient.newBuilder();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.url() + path));
+        if (cluster instanceof RealCluster real) {
+            http.sslContext(real.sslContext());
+            request.header("Authorization", "Bearer " + real.adminToken());
+        }
+        HttpResponse<String> r = http.build().send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("GET %s", path).isEqualTo(200);
         return GzipJson.MAPPER.readTree(r.body());
     }

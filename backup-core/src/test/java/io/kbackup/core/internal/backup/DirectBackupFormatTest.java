@@ -15,6 +15,7 @@ import io.kbackup.core.internal.layout.BackupManifest;
 import io.kbackup.core.internal.layout.CrdSchema;
 import io.kbackup.core.internal.layout.GzipJson;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.cluster.TestCluster;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,14 +35,19 @@ import org.junit.jupiter.api.io.TempDir;
 class DirectBackupFormatTest {
     @TempDir
     Path folder;
-    EmbeddedCluster cluster;
+    TestCluster cluster;
     KubernetesClient client;
     DirectEngine engine;
     BackupLocation location;
 
+    /** The cluster the suite runs on; {@code DirectBackupFormatRealIT} runs it on a real one. */
+    TestCluster startCluster() {
+        return EmbeddedCluster.start();
+    }
+
     @BeforeEach
     void start() {
-        cluster = EmbeddedCluster.start();
+        cluster = startCluster();
         client = cluster.client();
         engine = KBackup.direct(client);
         location = BackupLocation.localFolder(folder).build();
@@ -52,9 +58,18 @@ class DirectBackupFormatTest {
                 serviceAccount("shop", "web"),
                 pvc("shop", "data", "pv-data"),
                 pv("pv-data"),
-                pod("shop", "web-0", "high"),
                 priorityClass("high"),
+                pod("shop", "web-0", "high"),
                 storageClass("fast")));
+        // a real cluster's PV controller binds the claim: let it settle so the objects stay as backed up
+        client.persistentVolumeClaims().inNamespace("shop").withName("data")
+                .waitUntilCondition(c -> c.getStatus() != null && "Bound".equals(c.getStatus().getPhase())
+                        || !cluster.real(), 60, java.util.concurrent.TimeUnit.SECONDS);
+        if (cluster.real()) {
+            client.persistentVolumes().withName("pv-data")
+                    .waitUntilCondition(v -> v.getStatus() != null && "Bound".equals(v.getStatus().getPhase()), 60,
+                            java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     @AfterEach
@@ -116,7 +131,7 @@ class DirectBackupFormatTest {
             assertThat(archive.get(preferred)).isEqualTo(archive.get(classic));
             String json = new String(archive.get(classic), StandardCharsets.UTF_8);
             assertThat(json).doesNotContain("\n").startsWith("{\"apiVersion\":");
-            assertThat(GzipJson.MAPPER.readTree(json)).as(classic).isEqualTo(get(cluster.url(), item[4]));
+            assertThat(GzipJson.MAPPER.readTree(json)).as(classic).isEqualTo(get(cluster, item[4]));
         }
         assertThat(archive.keySet()).noneMatch(n -> n.contains("pods.v1"));
 

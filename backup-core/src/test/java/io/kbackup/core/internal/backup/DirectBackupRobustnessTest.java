@@ -23,6 +23,7 @@ import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviderFactory;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.cluster.TestCluster;
 import io.kbackup.testkit.storage.FaultInjectingStorageProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DirectBackupRobustnessTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** One cluster for the class (tests only read it, and each has its own proxy in front of it). */
-    static EmbeddedCluster cluster;
+    static TestCluster cluster;
 
     @TempDir
     Path folder;
@@ -57,6 +58,10 @@ class DirectBackupRobustnessTest {
     @BeforeAll
     static void startCluster() {
         cluster = EmbeddedCluster.start();
+        seedBulk();
+    }
+
+    static void seedBulk() {
         cluster.seed(Stream.concat(Stream.of(namespace("bulk")),
                 IntStream.range(0, 100).mapToObj(i -> configMap("bulk", String.format("cm-%03d", i), Map.of()))));
     }
@@ -68,7 +73,7 @@ class DirectBackupRobustnessTest {
 
     @BeforeEach
     void start() throws Exception {
-        proxy = new ApiProxy(cluster.url());
+        proxy = new ApiProxy(cluster);
         client = proxy.client();
         location = BackupLocation.localFolder(folder).build();
     }

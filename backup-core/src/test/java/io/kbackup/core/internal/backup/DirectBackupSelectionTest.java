@@ -15,6 +15,7 @@ import io.kbackup.core.KBackup;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.internal.layout.GzipJson;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.cluster.TestCluster;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,15 +46,20 @@ class DirectBackupSelectionTest {
 
     @TempDir
     static Path folder;
-    EmbeddedCluster cluster;
+    TestCluster cluster;
     KubernetesClient client;
     DirectEngine engine;
     BackupLocation location;
     int runs;
 
+    /** The cluster the suite runs on; {@code DirectBackupSelectionRealIT} runs it on a real one. */
+    TestCluster startCluster() {
+        return EmbeddedCluster.start();
+    }
+
     @BeforeAll
     void start() {
-        cluster = EmbeddedCluster.start();
+        cluster = startCluster();
         client = cluster.client();
         engine = KBackup.direct(client);
         location = BackupLocation.localFolder(folder).build();
@@ -61,7 +67,7 @@ class DirectBackupSelectionTest {
         terminating.getMetadata().setDeletionTimestamp("2026-11-21T00:00:00Z");
         terminating.getMetadata().setFinalizers(List.of("example.com/hold"));
         List<HasMetadata> objects = new ArrayList<>(List.of(
-                namespace("shop"), namespace("other"),
+                namespace("shop"), namespace("other"), priorityClass("high"), priorityClass("low"),
                 configMap("shop", "settings", Map.of("app", "web")),
                 configMap("shop", "plain", Map.of()),
                 configMap("shop", "private", Map.of("velero.io/exclude-from-backup", "true")),
@@ -76,7 +82,6 @@ class DirectBackupSelectionTest {
                 pod("other", "other-pod", "low"),
                 podWithClaim("other", "db-0", Map.of("app", "db"), "other-data"),
                 labelled(pv("pv-data"), Map.of("app", "web")), pv("pv-other"), pv("pv-unbound"),
-                priorityClass("high"), priorityClass("low"),
                 clusterRole("web-role"), clusterRoleBinding("web-binding", "web-role", "shop", "web"),
                 clusterRole("other-role"), clusterRoleBinding("other-binding", "other-role", "other", "other-sa"),
                 clusterRole("unrelated"),
@@ -86,6 +91,9 @@ class DirectBackupSelectionTest {
                 node("node-maint", false, Map.of("kbackup.io/maintenance", "true")),
                 crd("example.com", "widgets", "Widget"),
                 crd("example.com", "gadgets", "Gadget")));
+        if (cluster.real()) {
+            objects.add(0, volumeSnapshotCrd()); // the embedded cluster serves it built in
+        }
         cluster.seed(objects.stream());
         cluster.seed(Stream.of(custom("example.com/v1", "Widget", "shop", "w1"), custom("example.com/v1", "Gadget", "other", "g1"),
                 volumeSnapshot("shop", "snap-1"), event("shop", "web-0.started")));
@@ -286,6 +294,14 @@ class DirectBackupSelectionTest {
 
     private static HasMetadata toGeneric(HasMetadata o) {
         return io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().convertValue(o, GenericKubernetesResource.class);
+    }
+
+    /** The VolumeSnapshot type as external-snapshotter's CRD declares it (no schema here: only its name matters). */
+    private static HasMetadata volumeSnapshotCrd() {
+        HasMetadata crd = crd("snapshot.storage.k8s.io", "volumesnapshots", "VolumeSnapshot");
+        crd.getMetadata().setAnnotations(Map.of("api-approved.kubernetes.io",
+                "https://github.com/kubernetes-csi/external-snapshotter/pull/814"));
+        return crd;
     }
 
     private static HasMetadata volumeSnapshot(String ns, String name) {

@@ -1,0 +1,12 @@
+package io.kbackup.core.internal.backup;
+
+import io.kbackup.testkit.cluster.RealCluster;
+import io.kbackup.testkit.cluster.TestCluster;
+
+/** {@link DirectBackupFormatTest} (bucket layout, tarball, documents) on a real kube-apiserver. */
+class DirectBackupFormatRealIT extends DirectBackupFormatTest {
+    @Override
+    TestCluster startCluster() {
+        return RealCluster.start();
+    }
+}

@@ -1,0 +1,12 @@
+package io.kbackup.core.internal.backup;
+
+import io.kbackup.testkit.cluster.RealCluster;
+import io.kbackup.testkit.cluster.TestCluster;
+
+/** {@link DirectBackupSelectionTest} (ClusterWideMode table, filters, skips) on a real kube-apiserver. */
+class DirectBackupSelectionRealIT extends DirectBackupSelectionTest {
+    @Override
+    TestCluster startCluster() {
+        return RealCluster.start();
+    }
+}

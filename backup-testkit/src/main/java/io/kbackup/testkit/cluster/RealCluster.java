@@ -1,0 +1,552 @@
+package io.kbackup.testkit.cluster;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.kbackup.testkit.servers.ServerProcess;
+import io.kbackup.testkit.servers.TestServers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * A real Kubernetes control plane for tests: etcd, kube-apiserver and (by default)
+ * kube-controller-manager as child processes on 127.0.0.1, built from the Go module proxy by
+ * {@code .ci/servers/build.sh} (see {@link TestServers}).
+ *
+ * <p>What it is: etcd 3.6 ({@code --unsafe-no-fsync}, data in a temp folder), kube-apiserver 1.35
+ * (serving certificate self-generated in {@code --cert-dir}, RBAC, the default admission plugins,
+ * a service-account issuer with a fresh RSA key, an admin token in {@code system:masters} from a
+ * token file) and kube-controller-manager (namespace deletion, garbage collection, PV binding,
+ * service accounts and their token controller, Jobs, ReplicaSets...). No kubelet, no scheduler:
+ * pods stay Pending, nothing mounts. Each cluster is independent (own ports and folders), so
+ * several run at once, e.g. A and B for restores into another cluster. Start-up takes a few
+ * seconds (reported by {@link #startupTime()}).
+ *
+ * <p>Why not fabric8's kube-api-test: it starts only etcd and kube-apiserver (no
+ * controller-manager, so no namespace deletion, garbage collection or PV binding), downloads or
+ * looks for binaries in its own layout ({@code ~/.jenvtest}), and offers no way to add flags;
+ * this class is a few hundred lines on {@link ServerProcess}.
+ *
+ * <pre>{@code
+ * try (RealCluster cluster = RealCluster.start();
+ *      KubernetesClient client = cluster.client()) {
+ *   client.configMaps().inNamespace("default").resource(configMap).create();
+ * }
+ * }</pre>
+ *
+ * <p>When a binary is missing the calling test is skipped with a line saying how to build it,
+ * or fails under {@code CI=true} ({@link TestServers#require}).
+ */
+public final class RealCluster implements TestCluster {
+
+    /** The bearer token of the admin user ({@code system:masters}); test-only, never a secret. */
+    private final String token;
+    private final List<ServerProcess> processes = new ArrayList<>();
+    private final Path root;
+    private final Path adminKubeconfig;
+    private final int apiPort;
+    private final String url;
+    private final Duration startupTime;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RealCluster(Builder b) {
+        long t0 = System.nanoTime();
+        Path etcdBin = TestServers.require("etcd");
+        Path apiBin = TestServers.require("kube-apiserver");
+        Path kcmBin = b.controllerManager ? TestServers.require("kube-controller-manager") : null;
+        this.token = UUID.randomUUID().toString();
+        try {
+            this.root = Files.createTempDirectory("kbackup-real-cluster");
+            Path pki = Files.createDirectories(root.resolve("pki"));
+            KeyPair sa = rsaKeyPair();
+            Path saPub = pki.resolve("sa.pub");
+            Path saKey = pki.resolve("sa.key");
+            Files.writeString(saPub, pem("PUBLIC KEY", sa.getPublic().getEncoded()));
+            Files.writeString(saKey, pem("PRIVATE KEY", sa.getPrivate().getEncoded()));
+            Path tokens = pki.resolve("tokens.csv");
+            Files.writeString(tokens, token + ",admin,admin,\"system:masters\"\n");
+
+            int etcdClient = TestServers.freePort();
+            int etcdPeer = TestServers.freePort();
+            ServerProcess etcd = ServerProcess.builder("etcd", etcdBin)
+                    .work(Files.createDirectories(root.resolve("etcd")))
+                    .args("--name", "default", "--data-dir", "{work}/data",
+                            "--listen-client-urls", "http://127.0.0.1:" + etcdClient,
+                            "--advertise-client-urls", "http://127.0.0.1:" + etcdClient,
+                            "--listen-peer-urls", "http://127.0.0.1:" + etcdPeer,
+                            "--initial-advertise-peer-urls", "http://127.0.0.1:" + etcdPeer,
+                            "--initial-cluster", "default=http://127.0.0.1:" + etcdPeer,
+                            "--unsafe-no-fsync", "--log-level", "warn",
+                            "--quota-backend-bytes", String.valueOf(b.etcdQuotaBytes))
+                    .keepWork(true)
+                    .start();
+            processes.add(etcd);
+            etcd.awaitCondition("answer /health", Duration.ofSeconds(30),
+                    () -> httpOk(HttpClient.newHttpClient(), "http://127.0.0.1:" + etcdClient + "/health", null));
+
+            this.apiPort = TestServers.freePort();
+            this.url = "https://127.0.0.1:" + apiPort;
+            List<String> apiArgs = new ArrayList<>(List.of(
+                    "--etcd-servers", "http://127.0.0.1:" + etcdClient,
+                    "--cert-dir", root.resolve("apiserver-certs").toString(),
+                    "--secure-port", String.valueOf(apiPort),
+                    "--bind-address", "127.0.0.1",
+                    "--advertise-address", "127.0.0.1",
+                    "--authorization-mode", "RBAC",
+                    "--token-auth-file", tokens.toString(),
+                    "--service-account-issuer", "https://kubernetes.default.svc.cluster.local",
+                    "--service-account-key-file", saPub.toString(),
+                    "--service-account-signing-key-file", saKey.toString(),
+                    "--service-cluster-ip-range", "10.0.0.0/24",
+                    "--allow-privileged=true",
+                    "--profiling=false",
+                    "--watch-cache=true",
+                    "--delete-collection-workers", "4",
+                    "--max-requests-inflight", "800",
+                    "--max-mutating-requests-inflight", "400"));
+            if (kcmBin == null) {
+                // without the controller-manager nothing creates the default service accounts
+                apiArgs.addAll(List.of("--disable-admission-plugins", "ServiceAccount"));
+            }
+            apiArgs.addAll(b.extraApiServerArgs);
+            ServerProcess api = ServerProcess.builder("kube-apiserver", apiBin)
+                    .work(Files.createDirectories(root.resolve("apiserver")))
+                    .keepWork(true)
+                    .args(apiArgs)
+                    .start();
+            processes.add(api);
+            HttpClient insecure = insecureHttpClient();
+            api.awaitCondition("answer /readyz", Duration.ofSeconds(90),
+                    () -> httpOk(insecure, url + "/readyz", token));
+
+            this.adminKubeconfig = writeKubeconfig(root.resolve("admin.kubeconfig"));
+            if (kcmBin != null) {
+                Path caFile = root.resolve("apiserver-certs").resolve("apiserver.crt");
+                ServerProcess kcm = ServerProcess.builder("kube-controller-manager", kcmBin)
+                        .work(Files.createDirectories(root.resolve("controller-manager")))
+                        .keepWork(true)
+                        .args("--kubeconfig", adminKubeconfig.toString(),
+                                "--authentication-kubeconfig", adminKubeconfig.toString(),
+                                "--authorization-kubeconfig", adminKubeconfig.toString(),
+                                "--leader-elect=false",
+                                "--bind-address", "127.0.0.1",
+                                "--secure-port", String.valueOf(TestServers.freePort()),
+                                "--service-account-private-key-file", saKey.toString(),
+                                "--root-ca-file", caFile.toString(),
+                                "--use-service-account-credentials=false",
+                                "--controllers", "*",
+                                "--concurrent-gc-syncs", "20",
+                                "--concurrent-namespace-syncs", "10")
+                        .start();
+                processes.add(kcm);
+                // ready once it has created the default namespace's service account
+                try (KubernetesClient c = client()) {
+                    kcm.awaitCondition("create the default ServiceAccount", Duration.ofSeconds(60), () -> {
+                        try {
+                            return c.serviceAccounts().inNamespace("default").withName("default").get() != null;
+                        } catch (KubernetesClientException e) {
+                            return false;
+                        }
+                    });
+                }
+            }
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException("cannot prepare a real cluster", e);
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+        this.startupTime = Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** Starts a cluster with kube-controller-manager, the defaults of {@link #builder()}. */
+    public static RealCluster start() {
+        return builder().start();
+    }
+
+    /** A builder to leave out the controller-manager or add API server flags. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A new fabric8 client (JDK HTTP client) authenticated as the cluster admin, default
+     * namespace {@code default}; it trusts the self-generated serving certificate and reads
+     * nothing from {@code ~/.kube}. The caller closes it.
+     */
+    @Override
+    public KubernetesClient client() {
+        Config config = new ConfigBuilder(Config.empty())
+                .withMasterUrl(url)
+                .withOauthToken(token)
+                .withNamespace("default")
+                .withTrustCerts(true)
+                .withDisableHostnameVerification(true)
+                .withRequestTimeout(60_000)
+                .build();
+        return new KubernetesClientBuilder()
+                .withHttpClientFactory(new JdkHttpClientFactory())
+                .withConfig(config)
+                .build();
+    }
+
+    @Override
+    public String url() {
+        return url;
+    }
+
+    /** The API server's port on 127.0.0.1. */
+    public int port() {
+        return apiPort;
+    }
+
+    /**
+     * The admin's bearer token (a random test-only value, group {@code system:masters}), for
+     * clients other than fabric8's, e.g. a {@code java.net.http.HttpClient} with {@link #sslContext()}.
+     */
+    public String adminToken() {
+        return token;
+    }
+
+    /** An SSL context that accepts this cluster's self-generated serving certificate (it trusts any). */
+    public SSLContext sslContext() {
+        return trustAll();
+    }
+
+    /** How long {@link #start()} took until the cluster was ready. */
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    /** The admin kubeconfig this cluster wrote for its controller-manager. */
+    public Path kubeconfig() {
+        return adminKubeconfig;
+    }
+
+    @Override
+    public boolean real() {
+        return true;
+    }
+
+    /**
+     * Writes an admin kubeconfig (context {@code kbackup-real}, namespace {@code default},
+     * {@code insecure-skip-tls-verify} for the self-generated serving certificate).
+     */
+    @Override
+    public Path writeKubeconfig(Path file) {
+        Objects.requireNonNull(file, "file");
+        String yaml = "apiVersion: v1\n"
+                + "kind: Config\n"
+                + "clusters:\n"
+                + "- name: kbackup-real\n"
+                + "  cluster:\n"
+                + "    server: " + url + "\n"
+                + "    insecure-skip-tls-verify: true\n"
+                + "users:\n"
+                + "- name: admin\n"
+                + "  user:\n"
+                + "    token: " + token + "\n"
+                + "contexts:\n"
+                + "- name: kbackup-real\n"
+                + "  context:\n"
+                + "    cluster: kbackup-real\n"
+                + "    user: admin\n"
+                + "    namespace: default\n"
+                + "current-context: kbackup-real\n";
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(file, yaml, StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write kubeconfig to " + file, e);
+        }
+    }
+
+    /**
+     * Creates the objects through the API, in stream order, as {@code kubectl create} would:
+     * {@code resourceVersion}, {@code uid} and {@code creationTimestamp} are the server's (so
+     * owner references to fixture uids dangle, and the garbage collector acts on them); a given
+     * status is then written through the status subresource (as a controller or kubelet would;
+     * controllers may change it afterwards). An object given with a
+     * {@code deletionTimestamp} (and finalizers) is created and then deleted, so that it is left
+     * terminating as in a cluster. A namespace waits for its default
+     * ServiceAccount (pods need it); a CRD waits until it is established.
+     *
+     * @return the number of objects created
+     * @throws KubernetesClientException as the server refuses an object (objects before it stay)
+     */
+    @Override
+    public long seed(Stream<? extends HasMetadata> objects) {
+        Objects.requireNonNull(objects, "objects");
+        long[] count = new long[1];
+        try (KubernetesClient c = client()) {
+            Set<String> namespacesReady = new HashSet<>(List.of("default"));
+            objects.forEach(o -> {
+                boolean terminating = o.getMetadata().getDeletionTimestamp() != null;
+                HasMetadata copy = forCreate(o);
+                String ns = copy.getMetadata().getNamespace();
+                if (ns != null && !ns.isEmpty() && namespacesReady.add(ns)) {
+                    awaitDefaultServiceAccount(c, ns);
+                }
+                HasMetadata created = c.resource(copy).create();
+                Object status = statusOf(o);
+                if (status != null && !"CustomResourceDefinition".equals(copy.getKind())) {
+                    created = updateStatus(c, created, status);
+                }
+                if (created instanceof CustomResourceDefinition || "CustomResourceDefinition".equals(copy.getKind())) {
+                    awaitEstablished(c, copy.getMetadata().getName());
+                }
+                if ("Namespace".equals(copy.getKind())) {
+                    namespacesReady.add(copy.getMetadata().getName());
+                    awaitDefaultServiceAccount(c, copy.getMetadata().getName());
+                }
+                if (terminating) {
+                    // the server sets deletionTimestamp itself: delete, and the finalizers hold it
+                    c.resource(created).delete();
+                }
+                count[0]++;
+            });
+        }
+        return count[0];
+    }
+
+    private static Object statusOf(HasMetadata o) {
+        Object status = Serialization.jsonMapper().convertValue(o, java.util.Map.class).get("status");
+        return status instanceof java.util.Map<?, ?> m && m.isEmpty() ? null : status;
+    }
+
+    /** Sets the status a fixture gives, through the status subresource where the type has one. */
+    private static HasMetadata updateStatus(KubernetesClient c, HasMetadata created, Object status) {
+        GenericKubernetesResource g = Serialization.jsonMapper().convertValue(created, GenericKubernetesResource.class);
+        g.setAdditionalProperty("status", status);
+        try {
+            return c.resource(g).updateStatus();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return created; // the type has no status subresource: the create kept the status
+            }
+            throw e;
+        }
+    }
+
+    private static HasMetadata forCreate(HasMetadata o) {
+        GenericKubernetesResource g = Serialization.jsonMapper().convertValue(o, GenericKubernetesResource.class);
+        ObjectMeta meta = g.getMetadata();
+        meta.setDeletionTimestamp(null);
+        meta.setDeletionGracePeriodSeconds(null);
+        meta.setResourceVersion(null);
+        meta.setUid(null);
+        meta.setCreationTimestamp(null);
+        meta.setGeneration(null);
+        meta.setManagedFields(null);
+        if (o instanceof GenericKubernetesResource) {
+            return g;
+        }
+        return Serialization.jsonMapper().convertValue(g, o.getClass());
+    }
+
+    private void awaitDefaultServiceAccount(KubernetesClient c, String namespace) {
+        if (!processes.stream().anyMatch(p -> p.name().equals("kube-controller-manager"))) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (c.namespaces().withName(namespace).get() == null) {
+                    return; // created later in the stream; waited for then
+                }
+                if (c.serviceAccounts().inNamespace(namespace).withName("default").get() != null) {
+                    return;
+                }
+            } catch (KubernetesClientException retry) {
+                // the API server is busy; ask again
+            }
+            sleep(50);
+        }
+        throw new IllegalStateException("no default ServiceAccount in namespace " + namespace
+                + " after 30 s: is kube-controller-manager running? See " + root);
+    }
+
+    /** Waits until the CRD of that name is Established (its resources are served). */
+    public void awaitEstablished(KubernetesClient c, String crdName) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            CustomResourceDefinition crd = c.apiextensions().v1().customResourceDefinitions().withName(crdName).get();
+            if (crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+                    && crd.getStatus().getConditions().stream()
+                    .anyMatch(k -> "Established".equals(k.getType()) && "True".equals(k.getStatus()))) {
+                return;
+            }
+            sleep(50);
+        }
+        throw new IllegalStateException("CRD " + crdName + " not established within 30 s");
+    }
+
+    /** Stops the controller-manager, the API server and etcd, and deletes their data. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).close();
+        }
+        if (root != null) {
+            deleteTree(root);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RealCluster[" + url + "]";
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static boolean httpOk(HttpClient http, String url, String bearer) {
+        try {
+            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2));
+            if (bearer != null) {
+                req.header("Authorization", "Bearer " + bearer);
+            }
+            return http.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static HttpClient insecureHttpClient() {
+        return HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(Duration.ofSeconds(2)).build();
+    }
+
+    private static SSLContext trustAll() {
+        try {
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, new SecureRandom());
+            return ssl;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS in this JVM", e);
+        }
+    }
+
+    private static KeyPair rsaKeyPair() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            return g.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no RSA in this JVM", e);
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    /**
+     * Options for {@link RealCluster}. Defaults: with kube-controller-manager, an 8 GiB etcd
+     * quota, no extra API server flags.
+     */
+    public static final class Builder {
+        private boolean controllerManager = true;
+        private long etcdQuotaBytes = 8L << 30;
+        private final List<String> extraApiServerArgs = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Whether to run kube-controller-manager (default true). */
+        public Builder controllerManager(boolean run) {
+            this.controllerManager = run;
+            return this;
+        }
+
+        /** etcd's backend quota ({@code --quota-backend-bytes}, default 8 GiB). */
+        public Builder etcdQuotaBytes(long bytes) {
+            this.etcdQuotaBytes = bytes;
+            return this;
+        }
+
+        /** Adds kube-apiserver flags, e.g. {@code --etcd-compaction-interval=10s}. */
+        public Builder apiServerArgs(String... args) {
+            extraApiServerArgs.addAll(List.of(args));
+            return this;
+        }
+
+        /** Starts the cluster and waits until it is ready; see {@link RealCluster}. */
+        public RealCluster start() {
+            return new RealCluster(this);
+        }
+    }
+}
