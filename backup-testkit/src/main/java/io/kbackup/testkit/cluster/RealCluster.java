@@ -131,10 +131,9 @@ public final class RealCluster implements TestCluster {
                     "--service-account-issuer", "https://kubernetes.default.svc.cluster.local",
                     "--service-account-key-file", saPub.toString(),
                     "--service-account-signing-key-file", saKey.toString(),
-                    "--service-cluster-ip-range", "10.0.0.0/24",
+                    "--service-cluster-ip-range", "10.96.0.0/12", // kubeadm's and kind's default
                     "--allow-privileged=true",
                     "--profiling=false",
-                    "--watch-cache=true",
                     "--delete-collection-workers", "4",
                     "--max-requests-inflight", "800",
                     "--max-mutating-requests-inflight", "400"));
@@ -170,6 +169,7 @@ public final class RealCluster implements TestCluster {
                                 "--use-service-account-credentials=false",
                                 "--controllers", "*",
                                 "--concurrent-gc-syncs", "20",
+                                "--pvclaimbinder-sync-period", "1s",
                                 "--concurrent-namespace-syncs", "10")
                         .start();
                 processes.add(kcm);

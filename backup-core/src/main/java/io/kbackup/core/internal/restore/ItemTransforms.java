@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -79,12 +80,44 @@ final class ItemTransforms {
             case RestoreSelection.PVCS -> claim(obj, metadata);
             case RestoreSelection.PVS -> volume(obj, metadata);
             case "serviceaccounts" -> serviceAccount(obj, metadata);
+            case "jobs.batch" -> job(obj);
             case "rolebindings.rbac.authorization.k8s.io", RestoreSelection.CLUSTER_ROLE_BINDINGS -> bindingSubjects(obj);
             default -> {
                 // no kind-specific change
             }
         }
         return obj;
+    }
+
+    /** The labels by which a Job selects its pods, holding the old Job's uid. */
+    static final List<String> JOB_CONTROLLER_UID_LABELS = List.of("controller-uid", "batch.kubernetes.io/controller-uid");
+
+    /**
+     * Job (Velero's job action): the selector and template labels carrying the old Job's uid go,
+     * so the API server generates them for the new uid; a real API server refuses a Job whose
+     * generated selector names another uid (422). A selector left empty goes too.
+     */
+    private void job(ObjectNode obj) {
+        ObjectNode spec = RestoreJson.objectOrNull(obj, "spec");
+        if (spec == null || spec.path("manualSelector").asBoolean(false)) {
+            return;
+        }
+        ObjectNode selector = RestoreJson.objectOrNull(spec, "selector");
+        ObjectNode matchLabels = RestoreJson.objectOrNull(selector, "matchLabels");
+        if (matchLabels != null) {
+            JOB_CONTROLLER_UID_LABELS.forEach(matchLabels::remove);
+            if (matchLabels.isEmpty()) {
+                selector.remove("matchLabels");
+            }
+        }
+        if (selector != null && selector.isEmpty()) {
+            spec.remove("selector");
+        }
+        ObjectNode templateLabels = RestoreJson.objectOrNull(
+                RestoreJson.objectOrNull(RestoreJson.objectOrNull(spec, "template"), "metadata"), "labels");
+        if (templateLabels != null) {
+            JOB_CONTROLLER_UID_LABELS.forEach(templateLabels::remove);
+        }
     }
 
     private void service(ObjectNode obj) {

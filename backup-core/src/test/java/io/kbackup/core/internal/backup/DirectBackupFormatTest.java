@@ -100,7 +100,12 @@ class DirectBackupFormatTest {
         assertThat(gz("b1-results.gz")).isEqualTo("{\"errors\":{},\"warnings\":{}}\n");
         assertThat(gz("b1-logs.gz")).contains("level=info").contains("backup=velero/b1");
         JsonNode resources = GzipJson.MAPPER.readTree(gz("b1-resource-list.json.gz"));
-        assertThat(resources.path("v1/ConfigMap").toString()).isEqualTo("[\"shop/settings\"]");
+        // every config map of the cluster, sorted: only shop/settings on the embedded cluster, the
+        // kube-root-ca.crt of each namespace and kube-system's own as well on a real one
+        List<String> configMaps = client.configMaps().inAnyNamespace().list().getItems().stream()
+                .map(c -> c.getMetadata().getNamespace() + "/" + c.getMetadata().getName()).sorted().toList();
+        assertThat(configMaps).contains("shop/settings");
+        assertThat(GzipJson.MAPPER.convertValue(resources.path("v1/ConfigMap"), List.class)).isEqualTo(configMaps);
         assertThat(resources.path("v1/PersistentVolume").toString()).isEqualTo("[\"pv-data\"]");
         assertThat(resources.path("v1/Namespace").toString()).contains("\"shop\"", "\"default\"");
     }

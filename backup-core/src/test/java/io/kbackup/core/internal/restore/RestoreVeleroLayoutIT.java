@@ -26,6 +26,7 @@ import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.cluster.TestCluster;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -43,14 +44,19 @@ class RestoreVeleroLayoutIT {
     @TempDir
     Path bucket;
 
-    private EmbeddedCluster cluster;
+    private TestCluster cluster;
     private KubernetesClient k8s;
     private DirectEngine engine;
     private BackupLocation location;
 
+    /** The cluster each test restores into; {@code RestoreVeleroLayoutRealIT} uses a real one. */
+    TestCluster startCluster() {
+        return EmbeddedCluster.start();
+    }
+
     @BeforeEach
     void setUp() {
-        cluster = EmbeddedCluster.start();
+        cluster = startCluster();
         k8s = cluster.client();
         engine = KBackup.direct(k8s, DirectOptions.builder().crdEstablishTimeout(Duration.ofSeconds(2)).build());
         location = BackupLocation.localFolder(bucket).build();
@@ -83,8 +89,15 @@ class RestoreVeleroLayoutIT {
                         + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]},\"status\":{\"phase\":\"Succeeded\"}}")
                 .item("jobs.batch", "shop", "once", "{\"apiVersion\":\"batch/v1\",\"kind\":\"Job\",\"metadata\":{\"name\":\"once\",\"namespace\":\"shop\"},"
                         + "\"spec\":{\"template\":{\"spec\":{\"containers\":[]}}},\"status\":{\"completionTime\":\"2026-11-19T01:00:00Z\",\"succeeded\":1}}")
-                .item("jobs.batch", "shop", "running", "{\"apiVersion\":\"batch/v1\",\"kind\":\"Job\",\"metadata\":{\"name\":\"running\",\"namespace\":\"shop\"},"
-                        + "\"spec\":{\"template\":{\"spec\":{\"containers\":[]}}},\"status\":{\"active\":1}}")
+                // a running Job as the API server returns it: selector and template labels carry its uid
+                .item("jobs.batch", "shop", "running", "{\"apiVersion\":\"batch/v1\",\"kind\":\"Job\",\"metadata\":{\"name\":\"running\",\"namespace\":\"shop\","
+                        + "\"uid\":\"6f0c5a8e-1111-4c2b-9a41-3c5d2e7f9b10\",\"labels\":{\"batch.kubernetes.io/controller-uid\":\"6f0c5a8e-1111-4c2b-9a41-3c5d2e7f9b10\","
+                        + "\"batch.kubernetes.io/job-name\":\"running\",\"controller-uid\":\"6f0c5a8e-1111-4c2b-9a41-3c5d2e7f9b10\",\"job-name\":\"running\"}},"
+                        + "\"spec\":{\"backoffLimit\":6,\"completions\":1,\"parallelism\":1,\"selector\":{\"matchLabels\":{"
+                        + "\"batch.kubernetes.io/controller-uid\":\"6f0c5a8e-1111-4c2b-9a41-3c5d2e7f9b10\"}},\"template\":{\"metadata\":{\"labels\":{"
+                        + "\"batch.kubernetes.io/controller-uid\":\"6f0c5a8e-1111-4c2b-9a41-3c5d2e7f9b10\",\"batch.kubernetes.io/job-name\":\"running\","
+                        + "\"controller-uid\":\"6f0c5a8e-1111-4c2b-9a41-3c5d2e7f9b10\",\"job-name\":\"running\"}},\"spec\":{\"containers\":[{\"name\":\"c\","
+                        + "\"image\":\"busybox\"}],\"restartPolicy\":\"Never\"}}},\"status\":{\"active\":1}}")
                 .item("customresourcedefinitions.apiextensions.k8s.io", null, "widgets.example.com", "{\"apiVersion\":\"apiextensions.k8s.io/v1\","
                         + "\"kind\":\"CustomResourceDefinition\",\"metadata\":{\"name\":\"widgets.example.com\"},\"spec\":{\"group\":\"example.com\","
                         + "\"names\":{\"plural\":\"widgets\",\"singular\":\"widget\",\"kind\":\"Widget\"},\"scope\":\"Namespaced\","
@@ -128,12 +141,13 @@ class RestoreVeleroLayoutIT {
         assertThat(cm.getData()).containsEntry("color", "blue");
         assertThat(cm.getMetadata().getLabels()).containsEntry("velero.io/backup-name", "b1").containsEntry("velero.io/restore-name", "r1");
         assertThat(cm.getMetadata().getUid()).isNotEqualTo("c1");
-        assertThat(cm.getMetadata().getManagedFields()).isEmpty();
+        // the backed-up managedFields (kubectl's) are not restored; a real server records the restore's own create
+        assertThat(cm.getMetadata().getManagedFields()).extracting(f -> f.getManager()).doesNotContain("kubectl");
         assertThat(k8s.namespaces().withName("shop").get().getMetadata().getLabels()).containsEntry("team", "a");
 
         Service web = k8s.services().inNamespace("shop").withName("web").get();
         assertThat(web.getSpec().getClusterIP()).isNotEqualTo("10.96.0.10");
-        assertThat(web.getSpec().getPorts().get(0).getNodePort()).isNull();
+        assertThat(web.getSpec().getPorts().get(0).getNodePort()).as("a new node port (a real server allocates one)").isNotEqualTo(30080);
         assertThat(k8s.services().inNamespace("shop").withName("db").get().getSpec().getClusterIP()).isEqualTo("None");
 
         Pod pod = k8s.pods().inNamespace("shop").withName("web-abc").get();
@@ -144,7 +158,12 @@ class RestoreVeleroLayoutIT {
         assertThat(pod.getSpec().getContainers().get(0).getVolumeMounts()).isEmpty();
         assertThat(k8s.pods().inNamespace("shop").withName("done").get()).isNull();
         assertThat(k8s.batch().v1().jobs().inNamespace("shop").withName("once").get()).isNull();
-        assertThat(k8s.batch().v1().jobs().inNamespace("shop").withName("running").get()).isNotNull();
+        var running = k8s.batch().v1().jobs().inNamespace("shop").withName("running").get();
+        assertThat(running).isNotNull();
+        assertThat(java.util.Optional.ofNullable(running.getSpec().getSelector()).map(l -> l.getMatchLabels()).orElse(java.util.Map.of()))
+                .as("the selector is the new Job's (generated by a real server), not the backed-up uid").doesNotContainValue("6f0c5a8e-1111-4c2b-9a41-3c5d2e7f9b10");
+        assertThat(running.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("job-name", "running")
+                .doesNotContainValue("6f0c5a8e-1111-4c2b-9a41-3c5d2e7f9b10");
         assertThat(k8s.apps().deployments().inNamespace("shop").withName("web").get().getSpec().getReplicas()).isEqualTo(2);
 
         PersistentVolumeClaim pvc = k8s.persistentVolumeClaims().inNamespace("shop").withName("data").get();
@@ -214,7 +233,7 @@ class RestoreVeleroLayoutIT {
         assertThatThrownBy(() -> handle.await(WAIT)).isInstanceOf(CorruptBackupException.class).hasMessageContaining("integrity manifest");
         assertThat(handle.phase()).isEqualTo(RestorePhase.FailedValidation);
         assertThat(k8s.namespaces().withName("shop").get()).isNull();
-        assertThat(k8s.configMaps().inAnyNamespace().list().getItems()).isEmpty();
+        assertThat(k8s.configMaps().inAnyNamespace().withLabel("velero.io/restore-name").list().getItems()).isEmpty();
         assertThatThrownBy(() -> engine.preview(plan().build())).isInstanceOf(CorruptBackupException.class);
         assertThat(gunzipJson(new BucketLayout(location).restoreResults("bad")).path("errors").path("velero").get(0).asText())
                 .contains("integrity manifest");
@@ -241,7 +260,7 @@ class RestoreVeleroLayoutIT {
         assertThat(preview.items()).filteredOn(i -> i.groupResource().equals("nodes")).singleElement()
                 .extracting(RestorePreview.Item::action).isEqualTo(RestorePreview.Action.EXCLUDED);
         assertThat(preview.counts()).containsEntry(RestorePreview.Action.EXCLUDED, 5L).containsEntry(RestorePreview.Action.SKIP_EXISTS, 2L);
-        assertThat(k8s.services().inAnyNamespace().list().getItems()).isEmpty();
+        assertThat(k8s.services().inNamespace("shop").list().getItems()).isEmpty();
         assertThat(k8s.configMaps().inNamespace("shop").withName("cfg").get().getData()).containsEntry("color", "red");
 
         RestorePreview update = engine.preview(plan().existingResourcePolicy(io.kbackup.ExistingResourcePolicy.UPDATE).build());
@@ -299,7 +318,7 @@ class RestoreVeleroLayoutIT {
             assertThat(inFlight.posts.get()).isEqualTo(48);
             assertThat(inFlight.max.get()).as("creates at once").isGreaterThan(1).isLessThanOrEqualTo(6);
         }
-        assertThat(k8s.configMaps().inNamespace("bulk").list().getItems()).hasSize(48);
+        assertThat(k8s.configMaps().inNamespace("bulk").withLabel("velero.io/restore-name").list().getItems()).hasSize(48);
     }
 
     @Test
