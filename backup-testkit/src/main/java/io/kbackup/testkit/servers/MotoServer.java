@@ -147,6 +147,15 @@ public final class MotoServer implements AutoCloseable {
         setNoAuthActions("0");
     }
 
+    /**
+     * Lets the next {@code requests} requests through unchecked, then switches IAM checks on as
+     * {@link #enforceIam()} does: for an unsigned call (STS {@code AssumeRoleWithWebIdentity}) that
+     * moto cannot check, followed by checked ones.
+     */
+    public void enforceIamAfter(int requests) {
+        setNoAuthActions(String.valueOf(requests));
+    }
+
     /** Switches IAM checks off again (the default): any signature, any key, any action. */
     public void relaxIam() {
         setNoAuthActions("inf");
