@@ -62,7 +62,7 @@ public final class MinioServer implements AutoCloseable {
 
     /**
      * Starts a server with these root credentials and waits until {@code /minio/health/ready}
-     * answers 200.
+     * answers 200 and the root user can list buckets.
      *
      * @param rootUser at least 3 characters
      * @param rootPassword at least 8 characters
@@ -85,6 +85,17 @@ public final class MinioServer implements AutoCloseable {
         try {
             String ready = "http://127.0.0.1:" + port + "/minio/health/ready";
             process.awaitCondition("answer 200 on " + ready, START_TIMEOUT, () -> Http.status(ready) == 200);
+            // ready answers before IAM and the object layer are up (503 XMinioServerNotInitialized):
+            // wait until the root user can list buckets
+            String endpoint = "http://127.0.0.1:" + port;
+            process.awaitCondition("list buckets as the root user", START_TIMEOUT, () -> {
+                try {
+                    return S3Calls.send(endpoint, REGION, "s3", rootUser, rootPassword, "GET", "/", Map.of(),
+                            new byte[0]).status() == 200;
+                } catch (RuntimeException notYet) {
+                    return false;
+                }
+            });
             return new MinioServer(process, port, rootUser, rootPassword);
         } catch (RuntimeException e) {
             process.close();
