@@ -194,6 +194,27 @@ public final class MotoServer implements AutoCloseable {
         return S3Calls.element(answer, "Arn");
     }
 
+    /**
+     * Creates a symmetric KMS key (moto's KMS, JSON protocol); call while IAM checks are off.
+     *
+     * @return the key's ARN ({@code arn:aws:kms:<region>:<account>:key/<id>})
+     */
+    public String createKmsKey(String description) {
+        String body = "{\"Description\":\"" + description.replace("\"", "'") + "\"}";
+        S3Calls.Answer a = S3Calls.send(endpoint(), REGION, "kms", ACCESS_KEY, SECRET_KEY, "POST", "/",
+                Map.of("content-type", "application/x-amz-json-1.1", "x-amz-target", "TrentService.CreateKey"),
+                body.getBytes(StandardCharsets.UTF_8));
+        try {
+            String arn = a.ok() ? JSON.readTree(a.body()).path("KeyMetadata").path("Arn").asText(null) : null;
+            if (arn == null) {
+                throw new IllegalStateException("moto refused KMS CreateKey: HTTP " + a.status() + " " + a.body());
+            }
+            return arn;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("moto's CreateKey answer is not JSON: " + a.body(), e);
+        }
+    }
+
     /** One IAM query-protocol action signed with {@link #ACCESS_KEY}; returns the answer's XML. */
     private String iam(String action, Map<String, String> params) {
         StringBuilder form = new StringBuilder("Action=").append(action).append("&Version=2010-05-08");
