@@ -79,6 +79,10 @@ moto() {
 families=("$@")
 [ ${#families[@]} -gt 0 ] || families=(kube etcd minio fake-gcs moto)
 for f in "${families[@]}"; do
+  # one build per family at a time on this machine: a second run waits, then finds it cached
+  # (two runs at once used to delete each other's half-built folders, e.g. moto's virtualenv)
+  exec 9>"$cache/.build-$f.lock"
+  flock 9
   case "$f" in
     kube) build_wrapper kube "-s -w -X k8s.io/component-base/version.gitVersion=v$KUBE_VERSION \
 -X k8s.io/component-base/version.gitMajor=${KUBE_VERSION%%.*} \
@@ -91,5 +95,6 @@ for f in "${families[@]}"; do
     moto) moto ;;
     *) echo "unknown server family: $f (kube etcd minio fake-gcs moto)" >&2; exit 2 ;;
   esac
+  flock -u 9
 done
 log "servers in $cache/bin:"; ls "$cache/bin"

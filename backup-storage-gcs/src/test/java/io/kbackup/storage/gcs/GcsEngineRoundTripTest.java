@@ -15,8 +15,9 @@ import java.util.Set;
 
 /**
  * DirectEngine backup and restore through the gcs provider over google-cloud-nio's in-memory
- * {@code LocalStorageHelper} (no GCS emulator installs here). The fake has no batch delete, so the
- * deletion test is skipped by name; {@code FakeGcsServerContractIT} covers it where Docker runs.
+ * {@code LocalStorageHelper}, fast and without a server. The fake has no batch delete, so the
+ * deletion test is skipped by name; {@link GcsEngineRoundTripRealIT} runs all of it against a real
+ * fake-gcs-server.
  */
 class GcsEngineRoundTripTest extends EngineRoundTripContract {
 

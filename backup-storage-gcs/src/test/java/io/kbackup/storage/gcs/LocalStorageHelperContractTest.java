@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * The storage contract against google-cloud-nio's {@code LocalStorageHelper}, Google's in-memory
  * fake of {@link Storage}. Its gaps are skipped by name (the same suite runs in full against
- * fake-gcs-server in {@link FakeGcsServerContractIT} where Docker exists):
+ * a real fake-gcs-server in {@link GcsFakeServerContractRealIT}):
  * <ul>
  *   <li>{@link Feature#PAGING}: {@code pageSize} truncates the listing and never returns a page token;</li>
  *   <li>{@link Feature#BATCH_DELETE}: batches throw {@code UnsupportedOperationException("Not implemented yet")};</li>

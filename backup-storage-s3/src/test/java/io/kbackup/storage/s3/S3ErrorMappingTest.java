@@ -19,6 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -62,6 +64,21 @@ class S3ErrorMappingTest {
         assertThat(p.kind()).isEqualTo(kind);
         assertThat(p.message()).contains(code).contains("the service's words for " + code).contains("REQ123");
         assertThat(p.fix()).isNotBlank();
+    }
+
+    @Test
+    void codeAndMessageAreReadFromAnErrorBodyTheSdkCouldNotParse() {
+        // moto's IAM checks answer STS with <ErrorResponse><Errors><Error>..., which the SDK leaves unparsed
+        AwsServiceException e = AwsServiceException.builder().statusCode(403).requestId("REQ9")
+                .awsErrorDetails(AwsErrorDetails.builder().serviceName("Sts").rawResponse(SdkBytes.fromUtf8String(
+                        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<ErrorResponse><Errors><Error><Code>InvalidClientTokenId"
+                                + "</Code><Message>The security token included in the request is invalid.</Message>"
+                                + "<Type>Sender</Type></Error></Errors></ErrorResponse>")).build())
+                .build();
+        ValidationResult.Problem p = S3Errors.problem(e, SETTINGS);
+        assertThat(p.kind()).isEqualTo(Kind.BAD_CREDENTIALS);
+        assertThat(p.message()).contains("Sts said: 403 InvalidClientTokenId: The security token included in the"
+                + " request is invalid., request id REQ9");
     }
 
     @Test

@@ -260,19 +260,4 @@ class S3StorageProviderIT {
                 .config(S3Config.INSECURE_SKIP_TLS_VERIFY, "true"));
         assertThat(s3.validate().problems()).isEmpty();
     }
-
-    @Test
-    void assumedRoleCredentialsSignTheS3Requests() throws Exception {
-        try (FakeSts sts = new FakeSts()) {
-            StorageProvider s3 = open(location(BUCKET)
-                    .config(S3Config.STS_ENDPOINT, sts.endpoint())
-                    .credentials(Credentials.awsAssumeRole("arn:aws:iam::123456789012:role/kbackup", "ext-42",
-                            java.time.Duration.ofMinutes(30), Credentials.awsStatic("AKIASOURCE", "source-secret"))));
-            assertThat(s3.validate().problems()).isEmpty();
-            s3.put(prefix + "as-role", new byte[] {4, 2});
-            assertThat(s3.getBytes(prefix + "as-role")).containsExactly(4, 2);
-            assertThat(sts.calls()).hasSize(1);
-            assertThat(sts.calls().get(0).params()).containsEntry("ExternalId", "ext-42").containsEntry("DurationSeconds", "1800");
-        }
-    }
 }

@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -37,6 +38,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -83,6 +85,11 @@ public abstract class StorageProviderContract {
         PAGING,
         /** Listings with a delimiter that return common prefixes. */
         COMMON_PREFIXES,
+        /**
+         * Listings with a delimiter paged over blobs and common prefixes together ({@code pageSize}
+         * counts both), with no prefix repeated on a later page.
+         */
+        COMMON_PREFIX_PAGING,
         /** {@link StorageProvider#deleteAll} of many keys. */
         BATCH_DELETE,
         /** Several threads writing at once, to distinct keys and to one key. */
@@ -108,6 +115,17 @@ public abstract class StorageProviderContract {
      */
     protected StorageProvider createProviderForMissingBucket() throws Exception {
         return null;
+    }
+
+    /**
+     * Where the test server (not the provider) is known to behave unlike the real service, by
+     * feature, with a precise description. The feature's tests still run: they pass only when the
+     * divergence is still seen (an assertion of the contract fails), publish the description and
+     * the failed assertion as a report entry, and fail once the server behaves, so the entry can be
+     * removed. Default: none.
+     */
+    protected Map<Feature, String> knownServerDivergences() {
+        return Map.of();
     }
 
     /** Features this provider (or its test server) cannot do; their tests are skipped by name. */
@@ -460,9 +478,14 @@ public abstract class StorageProviderContract {
     }
 
     @Test
-    void commonPrefixesArePagedWithoutDuplicates() {
+    void commonPrefixesArePagedWithoutDuplicates(TestReporter reporter) {
         requireFeature(Feature.COMMON_PREFIXES);
         requireFeature(Feature.PAGING);
+        requireFeature(Feature.COMMON_PREFIX_PAGING);
+        runExpectingKnownDivergence(Feature.COMMON_PREFIX_PAGING, reporter, this::pagesCommonPrefixesWithoutDuplicates);
+    }
+
+    private void pagesCommonPrefixesWithoutDuplicates() {
         String p = key("paged-tree/");
         List<String> expectedPrefixes = new ArrayList<>();
         List<String> expectedBlobs = new ArrayList<>();
@@ -681,6 +704,29 @@ public abstract class StorageProviderContract {
     }
 
     // ---- helpers for subclasses and the tests above ----
+
+    /**
+     * Runs {@code check}; when {@link #knownServerDivergences()} names {@code feature}, expects it
+     * to fail with an assertion error and reports that instead.
+     */
+    private void runExpectingKnownDivergence(Feature feature, TestReporter reporter, Runnable check) {
+        String divergence = knownServerDivergences().get(feature);
+        if (divergence == null) {
+            check.run();
+            return;
+        }
+        AssertionError seen = null;
+        try {
+            check.run();
+        } catch (AssertionError e) {
+            seen = e;
+        }
+        assertThat(seen).as("the test server no longer shows the known divergence for %s (%s):"
+                + " remove it from knownServerDivergences()", feature, divergence).isNotNull();
+        String entry = feature + ": " + divergence + " Seen: " + seen.getMessage().strip().replaceAll("\\s+", " ");
+        reporter.publishEntry("known test-server divergence", entry);
+        System.out.println("[known test-server divergence] " + getClass().getSimpleName() + " " + entry);
+    }
 
     /** Skips the running test when the provider declared {@code feature} unsupported. */
     protected final void requireFeature(Feature feature) {

@@ -14,6 +14,8 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -180,7 +182,31 @@ public final class S3Errors {
     }
 
     static String code(AwsServiceException e) {
-        return e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null ? e.awsErrorDetails().errorCode() : "";
+        if (e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null) {
+            return e.awsErrorDetails().errorCode();
+        }
+        String raw = rawElement(e, "Code");
+        return raw != null ? raw : "";
+    }
+
+    private static final Pattern RAW_CODE = Pattern.compile("<Code>([A-Za-z0-9.]{1,100})</Code>");
+    private static final Pattern RAW_MESSAGE = Pattern.compile("<Message>([^<]{1,500})</Message>");
+
+    /**
+     * An element of the error body when the SDK could not read it: some services (moto's IAM checks,
+     * S3-compatible stores) nest their {@code <Error>} in {@code <Errors>}, a shape the SDK's query
+     * and XML protocols do not parse, which would leave the code out of every message.
+     */
+    private static String rawElement(AwsServiceException e, String element) {
+        if (e.awsErrorDetails() == null || e.awsErrorDetails().rawResponse() == null) {
+            return null;
+        }
+        String body = e.awsErrorDetails().rawResponse().asUtf8String();
+        if (body.length() > 64 * 1024) {
+            return null;
+        }
+        Matcher m = (element.equals("Code") ? RAW_CODE : RAW_MESSAGE).matcher(body);
+        return m.find() ? m.group(1).strip() : null;
     }
 
     /** {@code S3 said: 403 AccessDenied: Access Denied}, from the service's own answer. */
@@ -188,7 +214,7 @@ public final class S3Errors {
         String service = e.awsErrorDetails() != null && e.awsErrorDetails().serviceName() != null
                 ? e.awsErrorDetails().serviceName() : "the service";
         String message = e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
-                ? e.awsErrorDetails().errorMessage() : null;
+                ? e.awsErrorDetails().errorMessage() : rawElement(e, "Message");
         String code = code(e);
         return service + " said: " + e.statusCode() + (code.isEmpty() ? "" : " " + code)
                 + (message != null && !message.isBlank() ? ": " + message : "")
