@@ -151,6 +151,9 @@ public final class ClusterDispatcher extends Dispatcher {
     if (method.equals("PATCH") && rp.isObjectOrStatus()) {
       return patch(request, rp, type);
     }
+    if (method.equals("DELETE") && rp.isObject() && store.get(rp.path()) == null) {
+      return status(404, "NotFound", resourceName(rp) + " \"" + rp.name() + "\" not found", rp);
+    }
     return store.dispatch(request);
   }
   private MockResponse get(RecordedRequest request, RequestPath rp) {
