@@ -247,6 +247,11 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
       meta.setNamespace(namespace);
     }
     RequestPath rp = RequestPath.parse(collectionPath);
+    if (resource.getApiVersion() != null && rp.group() != null
+        && !resource.getApiVersion().equals(rp.groupVersion())) {
+      return failure(400, "BadRequest", "the API version in the data (" + resource.getApiVersion()
+          + ") does not match the expected API version (" + rp.groupVersion() + ")", null, null);
+    }
     String invalid = NameValidation.problem(rp.group(), rp.plural(), meta.getName(), resource);
     if (invalid != null) {
       return invalidName(kind, rp.group(), meta.getName(), invalid);
