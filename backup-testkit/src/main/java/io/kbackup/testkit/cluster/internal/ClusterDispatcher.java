@@ -98,8 +98,13 @@ public final class ClusterDispatcher extends Dispatcher {
       }
       ResourceType type = discovery.find(rp.group(), rp.version(), rp.plural());
       if (type == null) {
-        // neither built in nor defined by a CRD, or a version the CRD does not serve
-        return notFound();
+        // neither built in nor defined by a CRD, or a version the CRD does not serve: a Status
+        // within a served group/version, the mux's plain 404 for an unknown one
+        String groupVersion = rp.group().isEmpty() ? "/api/" + rp.version()
+            : "/apis/" + rp.group() + "/" + rp.version();
+        return discovery.respond(groupVersion) != null ? notFound()
+            : new MockResponse().setResponseCode(404).setBody("404 page not found\n")
+                .setHeader("Content-Type", "text/plain; charset=utf-8");
       }
       String storageVersion = discovery.storageVersion(rp.group(), rp.plural());
       if (storageVersion == null || storageVersion.equals(rp.version())) {
