@@ -59,19 +59,44 @@ import java.util.stream.Stream;
  *       writes), creationTimestamp and generation are set, {@code generateName} is honoured,
  *       the path's namespace is applied (a different one in the body is 400), an existing name
  *       is 409 AlreadyExists, {@code dryRun} stores nothing;</li>
- *   <li>strategic merge patch (fabric8's default {@code patch(String)}, {@code kubectl apply} of
- *       a changed object) and server-side apply, which fabric8's store refuses with 415: maps
- *       merge, lists with a well-known merge key ({@code containers} by name, ...) merge by it,
- *       other lists are replaced; apply creates a missing object. Merge keys come from a table
- *       of field names, not from OpenAPI schemas, and apply tracks no field managers;</li>
+ *   <li>patches as the API server applies them (see {@code ClusterConformanceCases} in the test
+ *       kit's tests, whose answers are a real kube-apiserver 1.35's): JSON merge patch per
+ *       RFC 7386 ({@code null} deletes a key, lists are replaced); JSON patch per RFC 6902
+ *       (all-or-nothing, 422 when an operation cannot apply); strategic merge patch (fabric8's
+ *       default {@code patch(String)}, {@code kubectl apply}) as apimachinery's
+ *       {@code strategicpatch} merges it, following the patch strategies and merge keys of the
+ *       Kubernetes 1.35 OpenAPI spec ({@code containers}, {@code env} and {@code volumes} by
+ *       name, Service {@code ports} by port, {@code tolerations} replaced, finalizers as a set,
+ *       directives {@code $patch}, {@code $retainKeys}, {@code $setElementOrder},
+ *       {@code $deleteFromPrimitiveList}); strategic merge patch of a kind without a built-in
+ *       schema (custom resources, the snapshot kinds, {@link Builder#addResource} types) is 415
+ *       as on a real server. A patch carrying a stale {@code resourceVersion} is 409;</li>
+ *   <li>server-side apply: merged like a strategic merge patch (built-in kinds) or a merge
+ *       patch (others); it creates a missing object. No field managers are tracked, so fields
+ *       an earlier apply set and a later one omits are kept, unlike a real server;</li>
+ *   <li>only the types it serves: a request for a kind that is neither built in nor defined by
+ *       a stored CRD, or for a version the CRD does not serve, is 404 (create, get, list, watch,
+ *       patch, delete);</li>
+ *   <li>custom resources at every served version of their CRD: an object is stored once, at the
+ *       CRD's storage version, and read, listed, patched or deleted at any served version with
+ *       {@code apiVersion} set to the requested one (conversion None; webhook conversion is not
+ *       modelled, and changing the storage version of a CRD that has objects is not either).
+ *       Watch events at a version other than the storage version carry the storage
+ *       version's {@code apiVersion}. A created CRD gets the status a real server gives it at
+ *       once (NamesAccepted, Established, storedVersions);</li>
+ *   <li>name validation on create (422 Invalid): DNS-1123 subdomains, namespaces DNS-1123
+ *       labels, services DNS-1035 labels, RBAC objects path segments, CRDs
+ *       {@code <plural>.<group>}; a body whose {@code apiVersion} differs from the path's is
+ *       400;</li>
  *   <li>O(1) get/create/update/patch by name (fabric8 scans its whole store for these) and a bulk
  *       {@link #seed(Stream)} path that fills the store without HTTP.</li>
  * </ul>
- * Watches (over WebSocket, as the fabric8 client does them), JSON and JSON merge patches,
- * updates, deletes and label/field selectors are fabric8's. Not modelled: admission,
- * validation against schemas, namespace existence checks, cascading deletion, controllers
- * (nothing turns a Deployment into Pods), protobuf (so imperative {@code kubectl create ns}
- * hangs; use {@code kubectl apply}).
+ * Watches (over WebSocket, as the fabric8 client does them), updates (PUT), deletes and
+ * label/field selectors are fabric8's. Not modelled: admission, defaulting (a real server fills
+ * in e.g. {@code imagePullPolicy}, a Service's {@code clusterIP}), validation against schemas
+ * other than names (unknown fields are kept, not dropped; immutable fields can change), namespace
+ * existence checks, cascading deletion, controllers (nothing turns a Deployment into Pods),
+ * protobuf (so imperative {@code kubectl create ns} hangs; use {@code kubectl apply}).
  *
  * <p>A new cluster holds the namespaces {@code default}, {@code kube-system},
  * {@code kube-public} and {@code kube-node-lease}, as a real one does (see
@@ -266,19 +291,26 @@ public final class EmbeddedCluster implements TestCluster {
               + "; seed or create its CRD first, or add it with Builder.addResource");
         }
         ObjectMeta meta = g.getMetadata();
+        String storage = discovery.storageVersion(type.group(), type.plural());
+        String prefix = prefix(type);
+        if (storage != null && !storage.equals(type.version())) {
+          // a custom resource is stored once, at its CRD's storage version
+          g.setApiVersion(type.group() + "/" + storage);
+          prefix = "/apis/" + type.group() + "/" + storage;
+        }
         String path;
         if (type.namespaced()) {
           if (meta.getNamespace() == null || meta.getNamespace().isEmpty()) {
             meta.setNamespace("default");
           }
-          path = prefix(type) + "/namespaces/" + meta.getNamespace() + "/" + type.plural();
+          path = prefix + "/namespaces/" + meta.getNamespace() + "/" + type.plural();
         } else {
           if (meta.getNamespace() != null && !meta.getNamespace().isEmpty()) {
             throw new IllegalArgumentException("cannot seed " + g.getKind() + " '"
                 + meta.getName() + "': it is cluster-scoped but has namespace '"
                 + meta.getNamespace() + "'; remove metadata.namespace");
           }
-          path = prefix(type) + "/" + type.plural();
+          path = prefix + "/" + type.plural();
         }
         store.seed(path, g);
         if ("CustomResourceDefinition".equals(g.getKind())) {

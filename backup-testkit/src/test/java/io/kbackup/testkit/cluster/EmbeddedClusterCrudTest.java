@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -257,6 +258,25 @@ class EmbeddedClusterCrudTest {
         .withName("nightly").get().<String>get("spec", "ttl")).isEqualTo("72h");
     assertThatThrownBy(() -> cluster.seedJson(Stream.of("[1, 2]")))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void seedStoresACustomResourceOnceWhateverServedVersionItNames() {
+    cluster.seedJson(Stream.of(
+        "{\"apiVersion\":\"apiextensions.k8s.io/v1\",\"kind\":\"CustomResourceDefinition\","
+            + "\"metadata\":{\"name\":\"gizmos.seed.kbackup.io\"},\"spec\":{\"group\":"
+            + "\"seed.kbackup.io\",\"scope\":\"Namespaced\",\"names\":{\"plural\":\"gizmos\","
+            + "\"kind\":\"Gizmo\"},\"versions\":[{\"name\":\"v1\",\"served\":true,"
+            + "\"storage\":true},{\"name\":\"v1beta1\",\"served\":true,\"storage\":false}]}}",
+        "{\"apiVersion\":\"seed.kbackup.io/v1beta1\",\"kind\":\"Gizmo\","
+            + "\"metadata\":{\"name\":\"g\",\"namespace\":\"seeded\"},\"spec\":{\"n\":1}}"));
+
+    for (String version : List.of("v1", "v1beta1")) {
+      GenericKubernetesResource got = client.genericKubernetesResources("seed.kbackup.io/"
+          + version, "Gizmo").inNamespace("seeded").withName("g").get();
+      assertThat(got.getApiVersion()).isEqualTo("seed.kbackup.io/" + version);
+      assertThat(got.<Integer>get("spec", "n")).isEqualTo(1);
+    }
   }
 
   @Test

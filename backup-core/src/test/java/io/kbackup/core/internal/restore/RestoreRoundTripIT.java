@@ -310,6 +310,22 @@ class RestoreRoundTripIT {
     }
 
     @Test
+    void policyUpdateReplacesListsWithTheBackupsAsAMergePatchDoes() {
+        b.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").addToLabels("team", "a").endMetadata().build()).create();
+        b.apps().deployments().inNamespace("shop").resource(new DeploymentBuilder().withNewMetadata().withName("web").endMetadata()
+                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "web").endSelector().withNewTemplate()
+                .withNewMetadata().addToLabels("app", "web").endMetadata().withNewSpec()
+                .addNewContainer().withName("app").withImage("nginx:old").endContainer()
+                .addNewContainer().withName("sidecar").withImage("proxy").endContainer().endSpec().endTemplate().endSpec().build()).create();
+
+        RestoreInfo info = restore(plan().includedNamespaces("shop").existingResourcePolicy(ExistingResourcePolicy.UPDATE).build());
+
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        var containers = b.apps().deployments().inNamespace("shop").withName("web").get().getSpec().getTemplate().getSpec().getContainers();
+        assertThat(containers).extracting(c -> c.getName() + "=" + c.getImage()).containsExactly("app=nginx");
+    }
+
+    @Test
     void restoresInVelerosOrderTierByTier() {
         restore(plan().build());
 

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class ApiDiscovery {
   private final List<ResourceType> fixedTypes;
   private final Supplier<List<String>> storedCrds;
   private final Supplier<String> serverAddress;
+  private volatile Snapshot cache;
 
   /**
    * @param fixedTypes built-in and extra resource types
@@ -43,26 +45,20 @@ public final class ApiDiscovery {
 
   /** Every resource type served right now: fixed ones, then the CRDs' (a CRD wins a clash). */
   public List<ResourceType> currentTypes() {
-    Map<String, ResourceType> byKey = new LinkedHashMap<>();
-    for (ResourceType t : fixedTypes) {
-      byKey.put(key(t.group(), t.version(), t.plural()), t);
-    }
-    for (CrdGroupVersions crd : crdTypes()) {
-      for (ResourceType t : crd.types) {
-        byKey.put(key(t.group(), t.version(), t.plural()), t);
-      }
-    }
-    return new ArrayList<>(byKey.values());
+    return new ArrayList<>(snapshot().byKey.values());
   }
 
   /** The type served at group/version/plural, or null. */
   public ResourceType find(String group, String version, String plural) {
-    for (ResourceType t : currentTypes()) {
-      if (t.group().equals(group) && t.version().equals(version) && t.plural().equals(plural)) {
-        return t;
-      }
-    }
-    return null;
+    return snapshot().byKey.get(key(group, version, plural));
+  }
+
+  /**
+   * The storage version of the custom resources a stored CRD defines with this group and
+   * plural, or null when no CRD defines them (a built-in or unknown type).
+   */
+  public String storageVersion(String group, String plural) {
+    return snapshot().storageVersions.get(group + "/" + plural);
   }
 
   /** The type of the given apiVersion and kind, or null. */
@@ -238,9 +234,52 @@ public final class ApiDiscovery {
     return write(n);
   }
 
+  /**
+   * The served types, rebuilt only when the stored CRDs changed (the store hands out the same
+   * strings until a CRD is written).
+   */
+  private Snapshot snapshot() {
+    List<String> crds = storedCrds.get();
+    Snapshot s = cache;
+    if (s != null && sameElements(s.crdJsons, crds)) {
+      return s;
+    }
+    List<CrdGroupVersions> parsed = parseCrds(crds);
+    Map<String, ResourceType> byKey = new LinkedHashMap<>();
+    for (ResourceType t : fixedTypes) {
+      byKey.put(key(t.group(), t.version(), t.plural()), t);
+    }
+    Map<String, String> storage = new HashMap<>();
+    for (CrdGroupVersions crd : parsed) {
+      for (ResourceType t : crd.types) {
+        byKey.put(key(t.group(), t.version(), t.plural()), t);
+      }
+      storage.put(crd.group + "/" + crd.plural, crd.preferredVersion);
+    }
+    s = new Snapshot(crds, parsed, byKey, storage);
+    cache = s;
+    return s;
+  }
+
+  private static boolean sameElements(List<String> a, List<String> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) { // identity: a rewritten CRD is a new string
+        return false;
+      }
+    }
+    return true;
+  }
+
   private List<CrdGroupVersions> crdTypes() {
+    return snapshot().crds;
+  }
+
+  private static List<CrdGroupVersions> parseCrds(List<String> jsons) {
     List<CrdGroupVersions> result = new ArrayList<>();
-    for (String json : storedCrds.get()) {
+    for (String json : jsons) {
       try {
         CrdGroupVersions parsed = parseCrd(MAPPER.readTree(json));
         if (parsed != null) {
@@ -305,7 +344,7 @@ public final class ApiDiscovery {
     }
     String preferred = storage != null ? storage : firstServed;
     return new CrdGroupVersions(crd.path("metadata").path("name").asText(plural + "." + group),
-        group, preferred, types);
+        group, plural, preferred, types);
   }
 
   private static List<String> strings(JsonNode array) {
@@ -328,6 +367,9 @@ public final class ApiDiscovery {
     }
   }
 
-  private record CrdGroupVersions(String name, String group, String preferredVersion,
-      List<ResourceType> types) {}
+  private record CrdGroupVersions(String name, String group, String plural,
+      String preferredVersion, List<ResourceType> types) {}
+
+  private record Snapshot(List<String> crdJsons, List<CrdGroupVersions> crds,
+      Map<String, ResourceType> byKey, Map<String, String> storageVersions) {}
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -13,7 +14,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Locale;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -30,6 +31,10 @@ public final class ClusterDispatcher extends Dispatcher {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final String JSON = "application/json";
+  private static final String JSON_PATCH = "application/json-patch+json";
+  private static final String MERGE_PATCH = "application/merge-patch+json";
+  private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+  private static final String APPLY_PATCH = "application/apply-patch+yaml";
 
   private final ClusterStore store;
   private final ApiDiscovery discovery;
@@ -69,7 +74,7 @@ public final class ClusterDispatcher extends Dispatcher {
   }
 
   private MockResponse route(RecordedRequest request) {
-    String method = request.getMethod().toUpperCase(java.util.Locale.ROOT);
+    String method = request.getMethod().toUpperCase(Locale.ROOT);
     RequestPath rp = RequestPath.parse(request.getPath());
     if (method.equals("GET") && rp.plural() == null) {
       String body = discovery.respond(rp.path());
@@ -83,36 +88,75 @@ public final class ClusterDispatcher extends Dispatcher {
           return new MockResponse().setResponseCode(200).setBody("ok")
               .setHeader("Content-Type", "text/plain");
         }
-        return status(404, "NotFound", "the server could not find the requested resource", null);
+        return notFound();
       }
     }
     lock.readLock().lock();
     try {
-      if (method.equals("GET") && !rp.isWatch()) {
-        if (rp.isCollection()) {
-          return list(rp);
-        }
-        if (rp.isObject()) {
-          return get(request, rp);
+      if (rp.plural() == null) {
+        return store.dispatch(request);
+      }
+      ResourceType type = discovery.find(rp.group(), rp.version(), rp.plural());
+      if (type == null) {
+        // neither built in nor defined by a CRD, or a version the CRD does not serve: a Status
+        // within a served group/version, the mux's plain 404 for an unknown one
+        String groupVersion = rp.group().isEmpty() ? "/api/" + rp.version()
+            : "/apis/" + rp.group() + "/" + rp.version();
+        return discovery.respond(groupVersion) != null ? notFound()
+            : new MockResponse().setResponseCode(404).setBody("404 page not found\n")
+                .setHeader("Content-Type", "text/plain; charset=utf-8");
+      }
+      String storageVersion = discovery.storageVersion(rp.group(), rp.plural());
+      if (storageVersion == null || storageVersion.equals(rp.version())) {
+        return serve(method, request, rp, type);
+      }
+      // a custom resource at another served version: stored once, at the storage version;
+      // conversion None changes apiVersion only
+      String requested = rp.groupVersion();
+      String stored = rp.group() + "/" + storageVersion;
+      if (hasBody(method)) {
+        MockResponse refused = checkApiVersion(request, requested);
+        if (refused != null) {
+          return refused;
         }
       }
-      if (method.equals("POST") && rp.isCollection()) {
-        return store.create(rp.path(), rp.namespace(), request.getUtf8Body(),
-            rp.query().containsKey("dryRun"));
-      }
-      if (method.equals("PATCH") && rp.isObjectOrStatus()) {
-        String contentType = String.valueOf(request.getHeader("Content-Type"));
-        boolean apply = contentType.contains("apply-patch");
-        if (apply || contentType.contains("strategic-merge-patch")) {
-          return strategicPatch(request, rp, apply);
-        }
-      }
-      return store.dispatch(request);
+      RecordedRequest atStorage = atVersion(request, rp, storageVersion, stored);
+      MockResponse response = serve(method, atStorage, RequestPath.parse(atStorage.getPath()),
+          type);
+      return withApiVersion(response, stored, requested);
     } finally {
       lock.readLock().unlock();
     }
   }
 
+  private MockResponse serve(String method, RecordedRequest request, RequestPath rp,
+      ResourceType type) {
+    if (method.equals("GET") && !rp.isWatch()) {
+      if (rp.isCollection()) {
+        return list(rp);
+      }
+      if (rp.isObject()) {
+        return get(request, rp);
+      }
+    }
+    if (method.equals("POST") && rp.isCollection()) {
+      return store.create(rp.path(), rp.namespace(), request.getUtf8Body(),
+          rp.query().containsKey("dryRun"));
+    }
+    if (method.equals("PUT") && rp.isObjectOrStatus()) {
+      MockResponse refused = checkApiVersion(request, rp.groupVersion());
+      if (refused != null) {
+        return refused;
+      }
+    }
+    if (method.equals("PATCH") && rp.isObjectOrStatus()) {
+      return patch(request, rp, type);
+    }
+    if (method.equals("DELETE") && rp.isObject() && store.get(rp.path()) == null) {
+      return status(404, "NotFound", resourceName(rp) + " \"" + rp.name() + "\" not found", rp);
+    }
+    return store.dispatch(request);
+  }
   private MockResponse get(RecordedRequest request, RequestPath rp) {
     String body = store.get(request.getPath());
     if (body == null) {
@@ -146,27 +190,45 @@ public final class ClusterDispatcher extends Dispatcher {
   }
 
   /**
-   * Strategic merge patch and server-side apply, which fabric8's CRUD store answers with 415:
-   * merged here ({@link StrategicMergePatch}) and stored as an update; apply creates a missing
-   * object.
+   * Every patch type, merged here and stored as an update: JSON patch ({@link JsonPatch}), JSON
+   * merge patch ({@link JsonMergePatch}), strategic merge patch ({@link StrategicMergePatch},
+   * built-in kinds only, else 415 as from the API server) and server-side apply (merged like a
+   * strategic merge patch for built-in kinds and like a merge patch for others; it creates a
+   * missing object).
    */
-  private MockResponse strategicPatch(RecordedRequest request, RequestPath rp, boolean apply) {
+  private MockResponse patch(RecordedRequest request, RequestPath rp, ResourceType type) {
+    String contentType = String.valueOf(request.getHeader("Content-Type"));
+    int semicolon = contentType.indexOf(';');
+    contentType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim()
+        .toLowerCase(Locale.ROOT);
+    PatchSchema.Type schema = PatchSchema.builtIn().forKind(type.groupVersion(), type.kind());
+    List<String> accepted = schema != null
+        ? List.of(JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH)
+        : List.of(JSON_PATCH, MERGE_PATCH, APPLY_PATCH);
+    if (!accepted.contains(contentType)) {
+      return status(415, "UnsupportedMediaType", "the body of the request was in an unknown"
+          + " format - accepted media types include: " + String.join(", ", accepted), null);
+    }
+    boolean apply = contentType.equals(APPLY_PATCH);
     JsonNode patch;
     try {
       patch = (apply ? YAML : MAPPER).readTree(request.getBody().getBytes());
     } catch (IOException e) {
-      return status(400, "BadRequest", "the patch body is not valid "
-          + (apply ? "YAML" : "JSON") + ": " + e.getMessage(), rp);
+      return status(400, "BadRequest", "error decoding patch: " + e.getMessage(), rp);
     }
-    if (patch == null || !patch.isObject()) {
-      return status(400, "BadRequest", "the patch body must be an object", rp);
+    if (patch == null) {
+      return status(400, "BadRequest", "the patch body is empty", rp);
     }
     String objectPath = rp.subresource() == null ? rp.path()
         : rp.path().substring(0, rp.path().length() - rp.subresource().length() - 1);
     String current = store.get(objectPath);
     if (current == null) {
       if (!apply || rp.subresource() != null) {
-        return status(404, "NotFound", rp.plural() + " \"" + rp.name() + "\" not found", rp);
+        return status(404, "NotFound", resourceName(rp) + " \"" + rp.name() + "\" not found",
+            rp);
+      }
+      if (!patch.isObject()) {
+        return status(400, "BadRequest", "the apply patch must be an object", rp);
       }
       ObjectNode created = ((ObjectNode) patch).deepCopy();
       ObjectNode meta = metadata(created);
@@ -174,19 +236,164 @@ public final class ClusterDispatcher extends Dispatcher {
       if (rp.namespace() != null) {
         meta.put("namespace", rp.namespace());
       }
+      created.put("apiVersion", rp.groupVersion());
       String collection = objectPath.substring(0, objectPath.length() - rp.name().length() - 1);
-      return store.dispatch(rewritten(HttpMethod.POST, collection, created));
+      return store.create(collection, rp.namespace(), created.toString(), false);
     }
+    JsonNode currentNode;
     JsonNode merged;
     try {
-      JsonNode currentNode = MAPPER.readTree(current);
-      merged = StrategicMergePatch.apply(currentNode, patch);
-      metadata((ObjectNode) merged).set("resourceVersion",
-          currentNode.path("metadata").path("resourceVersion"));
-    } catch (IOException | IllegalArgumentException e) {
-      return status(422, "Invalid", "cannot apply the patch: " + e.getMessage(), rp);
+      currentNode = MAPPER.readTree(current);
+      switch (contentType) {
+        case JSON_PATCH -> merged = JsonPatch.apply(currentNode, patch);
+        case MERGE_PATCH -> merged = JsonMergePatch.apply(currentNode, patch);
+        case STRATEGIC_MERGE_PATCH -> merged = StrategicMergePatch.apply(currentNode, patch,
+            schema);
+        default -> merged = schema != null ? StrategicMergePatch.apply(currentNode, patch, schema)
+            : JsonMergePatch.apply(currentNode, patch);
+      }
+    } catch (IOException e) {
+      return status(500, "InternalError", "cannot read the stored object: " + e.getMessage(), rp);
+    } catch (PatchFailure e) {
+      return status(e.code(), e.reason(), e.getMessage(), e.code() == 400 ? null : rp);
     }
-    return store.dispatch(rewritten(HttpMethod.PUT, rp.path(), merged));
+    if (!merged.isObject()) {
+      return status(422, "Invalid", "the patched object is not a JSON object", rp);
+    }
+    ObjectNode result = (ObjectNode) merged;
+    JsonNode currentMeta = currentNode.path("metadata");
+    ObjectNode meta = metadata(result);
+    String name = meta.path("name").asText("");
+    if (!name.equals(rp.name())) {
+      return status(400, "BadRequest", "the name of the object (" + name
+          + ") does not match the name on the URL (" + rp.name() + ")", rp);
+    }
+    String uid = meta.path("uid").asText("");
+    if (!uid.isEmpty() && !uid.equals(currentMeta.path("uid").asText(""))) {
+      return status(409, "Conflict", "Operation cannot be fulfilled on " + resourceName(rp)
+          + " \"" + rp.name() + "\": Precondition failed: UID in precondition: " + uid
+          + ", UID in object meta: " + currentMeta.path("uid").asText(""), rp);
+    }
+    String resourceVersion = meta.path("resourceVersion").asText("");
+    String currentVersion = currentMeta.path("resourceVersion").asText("");
+    if (!resourceVersion.isEmpty() && !resourceVersion.equals(currentVersion)) {
+      return status(409, "Conflict", "Operation cannot be fulfilled on " + resourceName(rp)
+          + " \"" + rp.name() + "\": the object has been modified; please apply your changes"
+          + " to the latest version and try again", rp);
+    }
+    // identity stays as stored: a patch changes neither the type nor the object it names
+    result.set("apiVersion", currentNode.get("apiVersion"));
+    result.set("kind", currentNode.get("kind"));
+    for (String f : List.of("uid", "resourceVersion", "creationTimestamp", "namespace")) {
+      if (currentMeta.has(f)) {
+        meta.set(f, currentMeta.get(f));
+      } else {
+        meta.remove(f);
+      }
+    }
+    return store.dispatch(rewritten(HttpMethod.PUT, rp.path(), result));
+  }
+
+  private static String resourceName(RequestPath rp) {
+    return rp.plural() + (rp.group().isEmpty() ? "" : "." + rp.group());
+  }
+
+  private static boolean hasBody(String method) {
+    return method.equals("POST") || method.equals("PUT");
+  }
+
+  /**
+   * 400 when the body names an apiVersion other than the path's, as the API server answers;
+   * null when the body is fine or not an object (left to the handler to refuse).
+   */
+  private static MockResponse checkApiVersion(RecordedRequest request, String expected) {
+    JsonNode body;
+    try {
+      body = MAPPER.readTree(request.getBody().getBytes());
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    if (body == null || !body.isObject() || !body.hasNonNull("apiVersion")) {
+      return null;
+    }
+    String actual = body.get("apiVersion").asText();
+    if (actual.equals(expected)) {
+      return null;
+    }
+    return status(400, "BadRequest", "the API version in the data (" + actual
+        + ") does not match the expected API version (" + expected + ")", null);
+  }
+
+  /** The request at the storage version: path rewritten, body apiVersion set to it. */
+  private static RecordedRequest atVersion(RecordedRequest request, RequestPath rp,
+      String version, String storedGroupVersion) {
+    String prefix = "/apis/" + rp.group() + "/" + rp.version();
+    String path = "/apis/" + rp.group() + "/" + version
+        + request.getPath().substring(prefix.length());
+    byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+    if (body.length > 0 && hasBody(request.getMethod().toUpperCase(Locale.ROOT))) {
+      try {
+        JsonNode node = MAPPER.readTree(body);
+        if (node instanceof ObjectNode o && o.has("apiVersion")) {
+          o.put("apiVersion", storedGroupVersion);
+          body = o.toString().getBytes(StandardCharsets.UTF_8);
+        }
+      } catch (IOException e) {
+        // not JSON: the handler refuses it
+      }
+    }
+    return new RecordedRequest(request.getHttpVersion(), request.method(), path,
+        request.getHeaders(), new Buffer(body));
+  }
+
+  /** Rewrites apiVersion in a response body (an object, a list and its items). */
+  private static MockResponse withApiVersion(MockResponse response, String from, String to) {
+    if (response == null || response.getWebSocketListener() != null) {
+      return response;
+    }
+    String body = response.getBody() == null ? null
+        : new String(response.getBody().getBytes(), StandardCharsets.UTF_8);
+    if (body == null || body.isEmpty()) {
+      return response;
+    }
+    try {
+      JsonNode node = MAPPER.readTree(body);
+      if (node instanceof ObjectNode o) {
+        replaceApiVersion(o, from, to);
+        if (o.get("items") instanceof ArrayNode items) {
+          items.forEach(i -> {
+            if (i instanceof ObjectNode item) {
+              replaceApiVersion(item, from, to);
+            }
+          });
+        }
+        response.setBody(o.toString());
+      } else {
+        response.setBody(body);
+      }
+    } catch (IOException e) {
+      response.setBody(body);
+    }
+    return response;
+  }
+
+  private static void replaceApiVersion(ObjectNode o, String from, String to) {
+    if (from.equals(o.path("apiVersion").asText(null))) {
+      o.put("apiVersion", to);
+    }
+  }
+
+  private static MockResponse notFound() {
+    ObjectNode s = MAPPER.createObjectNode();
+    s.put("kind", "Status");
+    s.put("apiVersion", "v1");
+    s.putObject("metadata");
+    s.put("status", "Failure");
+    s.put("message", "the server could not find the requested resource");
+    s.put("reason", "NotFound");
+    s.putObject("details");
+    s.put("code", 404);
+    return new MockResponse().setResponseCode(404).setBody(s.toString());
   }
 
   private static ObjectNode metadata(ObjectNode object) {

@@ -16,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -245,6 +246,16 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
       }
       meta.setNamespace(namespace);
     }
+    RequestPath rp = RequestPath.parse(collectionPath);
+    if (resource.getApiVersion() != null && rp.group() != null
+        && !resource.getApiVersion().equals(rp.groupVersion())) {
+      return failure(400, "BadRequest", "the API version in the data (" + resource.getApiVersion()
+          + ") does not match the expected API version (" + rp.groupVersion() + ")", null, null);
+    }
+    String invalid = NameValidation.problem(rp.group(), rp.plural(), meta.getName(), resource);
+    if (invalid != null) {
+      return invalidName(kind, rp.group(), meta.getName(), invalid);
+    }
     AttributeSet key = getKey(collectionPath).add(new Attribute(NAME, meta.getName()));
     if (findResource(key) != null) {
       String plural = value(key, PLURAL);
@@ -258,6 +269,9 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
     if (isStatusSubresourceEnabledForResource(collectionPath)) {
       resource.getAdditionalProperties().remove("status");
     }
+    if (CRD_PLURAL.equals(rp.plural()) && CRD_GROUP.equals(rp.group())) {
+      resource.setAdditionalProperty("status", crdStatus(resource));
+    }
     if (dryRun) {
       return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(resource));
     }
@@ -265,6 +279,70 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
     String json = Serialization.asJson(resource);
     processEvent(collectionPath, key, null, resource, json);
     return new MockResponse().setResponseCode(201).setBody(json);
+  }
+
+  /**
+   * The status the API server gives a CRD it accepts at once: names accepted, established, the
+   * storage version recorded.
+   */
+  private static Map<String, Object> crdStatus(GenericKubernetesResource crd) {
+    Object spec = crd.getAdditionalProperties().get("spec");
+    Map<?, ?> specMap = spec instanceof Map<?, ?> m ? m : Map.of();
+    Object names = specMap.get("names");
+    List<String> stored = new ArrayList<>();
+    if (specMap.get("versions") instanceof List<?> versions) {
+      for (Object v : versions) {
+        if (v instanceof Map<?, ?> vm && Boolean.TRUE.equals(vm.get("storage"))) {
+          stored.add(String.valueOf(vm.get("name")));
+        }
+      }
+    }
+    String now = now();
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("acceptedNames", names instanceof Map<?, ?> ? names : Map.of());
+    status.put("conditions", List.of(
+        condition("NamesAccepted", "NoConflicts", "no conflicts found", now),
+        condition("Established", "InitialNamesAccepted", "the initial names have been accepted",
+            now)));
+    status.put("storedVersions", stored);
+    return status;
+  }
+
+  private static Map<String, Object> condition(String type, String reason, String message,
+      String now) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("lastTransitionTime", now);
+    c.put("message", message);
+    c.put("reason", reason);
+    c.put("status", "True");
+    c.put("type", type);
+    return c;
+  }
+
+  private static MockResponse invalidName(String kind, String group, String name,
+      String problem) {
+    String detail = "Invalid value: \"" + name + "\": " + problem;
+    com.fasterxml.jackson.databind.node.ObjectNode s =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    s.put("kind", "Status");
+    s.put("apiVersion", "v1");
+    s.putObject("metadata");
+    s.put("status", "Failure");
+    s.put("message", kind + " \"" + name + "\" is invalid: metadata.name: " + detail);
+    s.put("reason", "Invalid");
+    com.fasterxml.jackson.databind.node.ObjectNode d = s.putObject("details");
+    d.put("name", name);
+    if (group != null && !group.isEmpty()) {
+      d.put("group", group);
+    }
+    d.put("kind", kind);
+    com.fasterxml.jackson.databind.node.ObjectNode cause = d.putArray("causes").addObject();
+    cause.put("reason", "FieldValueInvalid");
+    cause.put("message", detail);
+    cause.put("field", "metadata.name");
+    s.put("code", 422);
+    return new MockResponse().setResponseCode(422).setBody(s.toString())
+        .setHeader("Content-Type", "application/json");
   }
 
   private static boolean isEmpty(String s) {
