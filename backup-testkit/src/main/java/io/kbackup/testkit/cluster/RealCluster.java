@@ -353,12 +353,13 @@ public final class RealCluster implements TestCluster {
         return status instanceof java.util.Map<?, ?> m && m.isEmpty() ? null : status;
     }
 
-    /** Sets the status a fixture gives, through the status subresource where the type has one. */
+    /** Sets the status a fixture gives, by a merge patch of the status subresource where the type has one. */
     private static HasMetadata updateStatus(KubernetesClient c, HasMetadata created, Object status) {
-        GenericKubernetesResource g = Serialization.jsonMapper().convertValue(created, GenericKubernetesResource.class);
-        g.setAdditionalProperty("status", status);
+        String patch = Serialization.asJson(java.util.Map.of("status", status));
         try {
-            return c.resource(g).updateStatus();
+            return c.resource(created).subresource("status").patch(
+                    new io.fabric8.kubernetes.client.dsl.base.PatchContext.Builder()
+                            .withPatchType(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE).build(), patch);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
                 return created; // the type has no status subresource: the create kept the status

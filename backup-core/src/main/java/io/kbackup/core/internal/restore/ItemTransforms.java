@@ -80,7 +80,7 @@ final class ItemTransforms {
             case RestoreSelection.PVCS -> claim(obj, metadata);
             case RestoreSelection.PVS -> volume(obj, metadata);
             case "serviceaccounts" -> serviceAccount(obj, metadata);
-            case "jobs.batch" -> job(obj);
+            case "jobs.batch" -> job(obj, labels);
             case "rolebindings.rbac.authorization.k8s.io", RestoreSelection.CLUSTER_ROLE_BINDINGS -> bindingSubjects(obj);
             default -> {
                 // no kind-specific change
@@ -95,13 +95,15 @@ final class ItemTransforms {
     /**
      * Job (Velero's job action): the selector and template labels carrying the old Job's uid go,
      * so the API server generates them for the new uid; a real API server refuses a Job whose
-     * generated selector names another uid (422). A selector left empty goes too.
+     * generated selector names another uid (422). A selector left empty goes too, and so do the
+     * Job's own labels naming the old uid.
      */
-    private void job(ObjectNode obj) {
+    private void job(ObjectNode obj, ObjectNode labels) {
         ObjectNode spec = RestoreJson.objectOrNull(obj, "spec");
         if (spec == null || spec.path("manualSelector").asBoolean(false)) {
             return;
         }
+        JOB_CONTROLLER_UID_LABELS.forEach(labels::remove);
         ObjectNode selector = RestoreJson.objectOrNull(spec, "selector");
         ObjectNode matchLabels = RestoreJson.objectOrNull(selector, "matchLabels");
         if (matchLabels != null) {

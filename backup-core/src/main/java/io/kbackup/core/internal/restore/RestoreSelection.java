@@ -38,6 +38,12 @@ final class RestoreSelection implements ArchiveIndex.Observer {
             "restores.velero.io", "resticrepositories.velero.io", "csinodes.storage.k8s.io",
             "volumeattachments.storage.k8s.io", "backuprepositories.velero.io");
 
+    static final String ENDPOINT_SLICES = "endpointslices.discovery.k8s.io";
+    static final String ENDPOINT_SLICE_MANAGED_BY = "endpointslice.kubernetes.io/managed-by";
+    static final String ENDPOINT_SLICE_CONTROLLER = "endpointslice-controller.k8s.io";
+    static final String IP_ADDRESSES = "ipaddresses.networking.k8s.io";
+    static final String SERVICE_CIDRS = "servicecidrs.networking.k8s.io";
+
     static final String NAMESPACES = "namespaces";
     static final String PODS = "pods";
     static final String JOBS = "jobs.batch";
@@ -85,6 +91,13 @@ final class RestoreSelection implements ArchiveIndex.Observer {
                     podPriorityClass.put(item.key(), pc);
                 }
             }
+            case ENDPOINT_SLICES -> {
+                if (ENDPOINT_SLICE_CONTROLLER.equals(metadata.path("labels").path(ENDPOINT_SLICE_MANAGED_BY).asText(""))) {
+                    item.skipRule = "an EndpointSlice of the endpointslice controller (it makes them anew for the restored Service)";
+                }
+            }
+            case IP_ADDRESSES, SERVICE_CIDRS -> item.skipRule = "an IP allocation of the source cluster's Service network"
+                    + " (the target cluster allocates its own; restored, it would hold an address no Service uses)";
             case JOBS -> {
                 if (!status.path("completionTime").asText("").isEmpty()) {
                     item.skipRule = "the job has completed (status.completionTime is set)";

@@ -147,15 +147,20 @@ class RestoreVeleroLayoutIT {
 
         Service web = k8s.services().inNamespace("shop").withName("web").get();
         assertThat(web.getSpec().getClusterIP()).isNotEqualTo("10.96.0.10");
-        assertThat(web.getSpec().getPorts().get(0).getNodePort()).as("a new node port (a real server allocates one)").isNotEqualTo(30080);
+        assertThat(web.getSpec().getPorts().get(0).getNodePort()).as("not the backed-up node port (a real server allocates a new one)")
+                .satisfiesAnyOf(p -> assertThat(p).isNull(), p -> assertThat(p).isNotEqualTo(30080));
         assertThat(k8s.services().inNamespace("shop").withName("db").get().getSpec().getClusterIP()).isEqualTo("None");
 
         Pod pod = k8s.pods().inNamespace("shop").withName("web-abc").get();
         assertThat(pod.getSpec().getNodeName()).isNull();
-        assertThat(pod.getSpec().getPriority()).isNull();
+        // cleared by the restore; a real server's Priority admission sets it again from the class (none: 0)
+        assertThat(pod.getSpec().getPriority()).satisfiesAnyOf(p -> assertThat(p).isNull(), p -> assertThat(p).isZero());
         assertThat(pod.getMetadata().getOwnerReferences()).isEmpty();
-        assertThat(pod.getSpec().getVolumes()).isEmpty();
-        assertThat(pod.getSpec().getContainers().get(0).getVolumeMounts()).isEmpty();
+        // the legacy token volume is gone (a real server's ServiceAccount admission adds a projected kube-api-access one)
+        assertThat(pod.getSpec().getVolumes()).extracting(v -> v.getName()).noneMatch(n -> n.startsWith("default-token-"))
+                .allMatch(n -> n.startsWith("kube-api-access-"));
+        assertThat(pod.getSpec().getContainers().get(0).getVolumeMounts()).extracting(m -> m.getName())
+                .noneMatch(n -> n.startsWith("default-token-"));
         assertThat(k8s.pods().inNamespace("shop").withName("done").get()).isNull();
         assertThat(k8s.batch().v1().jobs().inNamespace("shop").withName("once").get()).isNull();
         var running = k8s.batch().v1().jobs().inNamespace("shop").withName("running").get();
@@ -171,7 +176,7 @@ class RestoreVeleroLayoutIT {
         assertThat(pvc.getMetadata().getAnnotations()).doesNotContainKeys("pv.kubernetes.io/bind-completed", "volume.kubernetes.io/selected-node");
         assertThat(k8s.persistentVolumes().withName("pv-1").get()).isNull();
         assertThat(k8s.nodes().withName("node-1").get()).isNull();
-        assertThat(k8s.v1().events().inNamespace("shop").list().getItems()).isEmpty();
+        assertThat(k8s.v1().events().inNamespace("shop").withName("ev1").get()).as("events are never restored").isNull();
 
         assertThat(k8s.apiextensions().v1().customResourceDefinitions().withName("widgets.example.com").get()).isNotNull();
         GenericKubernetesResource widget = k8s.genericKubernetesResources(new ResourceDefinitionContext.Builder().withGroup("example.com")
@@ -266,6 +271,30 @@ class RestoreVeleroLayoutIT {
         RestorePreview update = engine.preview(plan().existingResourcePolicy(io.kbackup.ExistingResourcePolicy.UPDATE).build());
         assertThat(update.items()).filteredOn(i -> i.name().equals("cfg")).singleElement()
                 .extracting(RestorePreview.Item::action).isEqualTo(RestorePreview.Action.UPDATE);
+    }
+
+    @Test
+    void leavesOutTheSourceClustersIpAllocationsAndControllerManagedEndpointSlices() {
+        String slice = "{\"apiVersion\":\"discovery.k8s.io/v1\",\"kind\":\"EndpointSlice\",\"metadata\":{\"name\":\"%s\",\"namespace\":\"shop\","
+                + "\"labels\":{\"kubernetes.io/service-name\":\"web\"%s}},\"addressType\":\"IPv4\",\"endpoints\":[],\"ports\":[]}";
+        BackupFixture.put(location, "b1", "Completed", TestArchive.velero()
+                .item("namespaces", null, "shop", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"shop\"}}")
+                .item("endpointslices.discovery.k8s.io", "shop", "web-abcde", String.format(slice, "web-abcde",
+                        ",\"endpointslice.kubernetes.io/managed-by\":\"endpointslice-controller.k8s.io\""))
+                .item("endpointslices.discovery.k8s.io", "shop", "web-manual", String.format(slice, "web-manual", ""))
+                .item("ipaddresses.networking.k8s.io", null, "10.96.0.10", "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"IPAddress\","
+                        + "\"metadata\":{\"name\":\"10.96.0.10\"},\"spec\":{\"parentRef\":{\"group\":\"\",\"resource\":\"services\","
+                        + "\"namespace\":\"shop\",\"name\":\"web\"}}}")
+                .tarGz(), true);
+
+        RestorePreview preview = engine.preview(plan().clusterWideMode(io.kbackup.ClusterWideMode.ALWAYS).build());
+
+        assertThat(preview.items()).filteredOn(i -> i.name().equals("web-abcde")).singleElement()
+                .satisfies(i -> assertThat(i.reason()).contains("endpointslice controller"));
+        assertThat(preview.items()).filteredOn(i -> i.name().equals("10.96.0.10")).singleElement()
+                .satisfies(i -> assertThat(i.reason()).contains("IP allocation of the source cluster"));
+        assertThat(preview.items()).filteredOn(i -> i.name().equals("web-manual")).singleElement()
+                .extracting(RestorePreview.Item::action).isEqualTo(RestorePreview.Action.CREATE);
     }
 
     /** Counts POSTs in flight (each held for a moment), to see how many creates run at once. */
