@@ -5,6 +5,8 @@
 #
 #   bash .ci/servers/build.sh            # everything
 #   bash .ci/servers/build.sh kube etcd  # some families
+#   bash .ci/servers/build.sh --optional # as mvn verify runs it: without Go or Python 3 (and not
+#                                        # under CI=true) it says so and exits 0; the tests skip
 #
 # A family is rebuilt only when its version (or its wrapper go.mod/go.sum) changes. Nothing is
 # written into the clone. Needs Go 1.26 and Python 3.
@@ -20,6 +22,17 @@ FAKE_GCS_VERSION=v1.56.1
 MOTO_VERSION=5.2.5
 
 log() { printf '== %s\n' "$*"; }
+
+if [ "${1:-}" = "--optional" ]; then
+  shift
+  if ! command -v go >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
+    if [ "${CI:-}" = "true" ]; then
+      echo "kbackup test servers: Go 1.26 and Python 3 are needed to build them (CI=true: failing)" >&2; exit 1
+    fi
+    log "kbackup test servers not built: Go 1.26 and Python 3 are needed; real-server tests will skip"
+    exit 0
+  fi
+fi
 
 # key of a wrapper module: its folder name and a hash of go.mod + go.sum
 wrapper_key() { echo "$1-$(cat "$here/$1/go.mod" "$here/$1/go.sum" | sha256sum | cut -c1-12)"; }
@@ -77,7 +90,8 @@ moto() {
 }
 
 families=("$@")
-[ ${#families[@]} -gt 0 ] || families=(kube etcd minio fake-gcs moto)
+all=false
+[ ${#families[@]} -gt 0 ] || { families=(kube etcd minio fake-gcs moto); all=true; }
 for f in "${families[@]}"; do
   # one build per family at a time on this machine: a second run waits, then finds it cached
   # (two runs at once used to delete each other's half-built folders, e.g. moto's virtualenv)
@@ -97,4 +111,6 @@ for f in "${families[@]}"; do
   esac
   flock -u 9
 done
+# the marker mvn verify looks for (backup-testkit's build-test-servers profile)
+if $all; then touch "$cache/bin/.complete"; fi
 log "servers in $cache/bin:"; ls "$cache/bin"
