@@ -227,34 +227,9 @@ public final class EmbeddedCluster implements TestCluster {
    * @throws UncheckedIOException if the file cannot be written
    */
   public Path writeKubeconfig(Path file) {
-    Objects.requireNonNull(file, "file");
-    String yaml = "apiVersion: v1\n"
-        + "kind: Config\n"
-        + "clusters:\n"
-        + "- name: kbackup-embedded\n"
-        + "  cluster:\n"
-        + "    server: " + url + "\n"
-        + "users:\n"
-        + "- name: kbackup-embedded\n"
-        + "  user: {}\n"
-        + "contexts:\n"
-        + "- name: kbackup-embedded\n"
-        + "  context:\n"
-        + "    cluster: kbackup-embedded\n"
-        + "    user: kbackup-embedded\n"
-        + "    namespace: default\n"
-        + "current-context: kbackup-embedded\n";
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(file, yaml, StandardCharsets.UTF_8);
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write kubeconfig to " + file, e);
-    }
+    return Kubeconfig.write(file, "kbackup-embedded", url, null, false);
   }
+
 
   /**
    * Stores objects directly, much faster than creating them through a client (no HTTP, no JSON

@@ -1,17 +1,11 @@
 package io.kbackup.testkit.cluster;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.Objects;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolutionException;
-import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * JUnit 5 extension that starts one {@link EmbeddedCluster} per test class and injects it, and a
- * {@link KubernetesClient} pointed at it, into constructor, lifecycle and test method parameters.
+ * JUnit 5 extension that starts one {@link EmbeddedCluster} per test class and injects it (also as
+ * {@link TestCluster}), and a
+ * {@link io.fabric8.kubernetes.client.KubernetesClient} pointed at it, into constructor, lifecycle and test method parameters.
  * The client is shared by the class (do not close it); both are closed after the class. Nested
  * test classes share their enclosing class's cluster.
  *
@@ -29,13 +23,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  */
-public final class EmbeddedClusterExtension implements BeforeAllCallback, ParameterResolver {
-
-  private static final ExtensionContext.Namespace NAMESPACE =
-      ExtensionContext.Namespace.create(EmbeddedClusterExtension.class);
-  private static final String KEY = "cluster";
-
-  private final Supplier<EmbeddedCluster> starter;
+public final class EmbeddedClusterExtension extends ClusterExtensionSupport<EmbeddedCluster> {
 
   /** An extension starting clusters with {@link EmbeddedCluster#start()}. */
   public EmbeddedClusterExtension() {
@@ -48,68 +36,6 @@ public final class EmbeddedClusterExtension implements BeforeAllCallback, Parame
    * @param starter starts and returns a new cluster, not null
    */
   public EmbeddedClusterExtension(Supplier<EmbeddedCluster> starter) {
-    this.starter = Objects.requireNonNull(starter, "starter");
-  }
-
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    resources(context);
-  }
-
-  @Override
-  public boolean supportsParameter(ParameterContext parameterContext,
-      ExtensionContext extensionContext) {
-    Class<?> type = parameterContext.getParameter().getType();
-    return type == EmbeddedCluster.class || type == KubernetesClient.class;
-  }
-
-  @Override
-  public Object resolveParameter(ParameterContext parameterContext,
-      ExtensionContext extensionContext) {
-    Resources r = resources(extensionContext);
-    Class<?> type = parameterContext.getParameter().getType();
-    if (type == EmbeddedCluster.class) {
-      return r.cluster;
-    }
-    if (type == KubernetesClient.class) {
-      return r.client;
-    }
-    throw new ParameterResolutionException("EmbeddedClusterExtension injects EmbeddedCluster and"
-        + " KubernetesClient parameters only, not " + type.getName());
-  }
-
-  private Resources resources(ExtensionContext context) {
-    ExtensionContext classContext = context;
-    while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
-      classContext = classContext.getParent().get();
-    }
-    ExtensionContext.Store store = classContext.getStore(NAMESPACE);
-    Resources existing = store.get(KEY, Resources.class); // also finds an enclosing class's
-    if (existing != null) {
-      return existing;
-    }
-    return store.getOrComputeIfAbsent(KEY, k -> new Resources(starter.get()), Resources.class);
-  }
-
-  /** The cluster and its shared client, closed by JUnit with the class's store. */
-  @SuppressWarnings("deprecation") // CloseableResource for JUnit versions before 5.13
-  private static final class Resources
-      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
-    final EmbeddedCluster cluster;
-    final KubernetesClient client;
-
-    Resources(EmbeddedCluster cluster) {
-      this.cluster = cluster;
-      this.client = cluster.client();
-    }
-
-    @Override
-    public void close() {
-      try {
-        client.close();
-      } finally {
-        cluster.close();
-      }
-    }
+    super(EmbeddedCluster.class, starter);
   }
 }

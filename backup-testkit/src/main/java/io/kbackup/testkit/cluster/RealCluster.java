@@ -269,35 +269,7 @@ public final class RealCluster implements TestCluster {
      */
     @Override
     public Path writeKubeconfig(Path file) {
-        Objects.requireNonNull(file, "file");
-        String yaml = "apiVersion: v1\n"
-                + "kind: Config\n"
-                + "clusters:\n"
-                + "- name: kbackup-real\n"
-                + "  cluster:\n"
-                + "    server: " + url + "\n"
-                + "    insecure-skip-tls-verify: true\n"
-                + "users:\n"
-                + "- name: admin\n"
-                + "  user:\n"
-                + "    token: " + token + "\n"
-                + "contexts:\n"
-                + "- name: kbackup-real\n"
-                + "  context:\n"
-                + "    cluster: kbackup-real\n"
-                + "    user: admin\n"
-                + "    namespace: default\n"
-                + "current-context: kbackup-real\n";
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(file, yaml, StandardCharsets.UTF_8);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write kubeconfig to " + file, e);
-        }
+        return Kubeconfig.write(file, "kbackup-real", url, token, true);
     }
 
     /**
