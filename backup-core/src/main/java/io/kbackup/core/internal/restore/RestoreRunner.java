@@ -277,7 +277,7 @@ public final class RestoreRunner implements AutoCloseable {
                 } else {
                     phase = report.errorCount() > 0 ? RestorePhase.PartiallyFailed : RestorePhase.Completed;
                 }
-            } catch (CorruptBackupException e) {
+            } catch (CorruptBackupException | InvalidPlanException e) {
                 phase = RestorePhase.FailedValidation;
                 failure = e.getMessage();
                 refusal = e;

@@ -3,6 +3,7 @@ package io.kbackup.core.internal.restore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kbackup.ClusterWideMode;
+import io.kbackup.InvalidPlanException;
 import io.kbackup.RestorePlan;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -136,6 +137,7 @@ final class RestoreSelection implements ArchiveIndex.Observer {
      * because restored items need a namespace the backup has no object for.
      */
     List<IndexedItem> decide(List<IndexedItem> items) {
+        refuseNamesMatchingNothing(items);
         boolean partialAuto = plan.clusterWideMode() == ClusterWideMode.AUTO && !plan.coversAllNamespaces();
         List<IndexedItem> pending = new ArrayList<>();
         Map<String, IndexedItem> namespaceItems = new HashMap<>();
@@ -293,6 +295,45 @@ final class RestoreSelection implements ArchiveIndex.Observer {
                     return item.labelsMatch ? null : "labels do not match the label selector";
                 }
                 return PENDING;
+        }
+    }
+
+    /**
+     * A namespace mapping, included namespace or included resource that names nothing in the
+     * backup is a mistake (a typo would otherwise restore into the source namespace in place):
+     * refused, before anything is applied.
+     *
+     * @throws InvalidPlanException naming what matched nothing and what the backup holds
+     */
+    void refuseNamesMatchingNothing(List<IndexedItem> items) {
+        Set<String> namespaces = new TreeSet<>();
+        for (IndexedItem item : items) {
+            if (item.namespace != null) {
+                namespaces.add(item.namespace);
+            } else if (item.groupResource.equals(NAMESPACES)) {
+                namespaces.add(item.name);
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (String from : plan.namespaceMapping().keySet()) {
+            if (!namespaces.contains(from)) {
+                problems.add("namespaceMapping maps '" + from + "', which is not a namespace of the backup");
+            }
+        }
+        for (String ns : plan.includedNamespaces()) {
+            if (!ns.equals("*") && !namespaces.contains(ns)) {
+                problems.add("includedNamespaces names '" + ns + "', which is not a namespace of the backup");
+            }
+        }
+        for (String pattern : plan.includedResources()) {
+            if (items.stream().noneMatch(i -> resourceMatches(pattern, i))) {
+                problems.add("includedResources names '" + pattern + "', which matches no resource of the backup");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidPlanException("Restore of backup '" + plan.backupName() + "' refused, nothing was changed: "
+                    + String.join("; ", problems) + ". The backup's namespaces: " + namespaces
+                    + ". Fix the plan (a typo?) or leave the name out.");
         }
     }
 

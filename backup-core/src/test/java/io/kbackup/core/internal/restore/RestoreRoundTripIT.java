@@ -249,6 +249,28 @@ class RestoreRoundTripIT {
     }
 
     @Test
+    void aMappingOrSelectionNamingNothingInTheBackupIsRefusedAndChangesNothing() {
+        seedChangedConfigMap();
+        Set<String> before = objectsIn(b);
+        RestorePlan typo = plan().namespaceMapping(Map.of("shop-typo", "shop-copy"))
+                .existingResourcePolicy(ExistingResourcePolicy.UPDATE).build();
+
+        assertThatThrownBy(() -> engineB.preview(typo)).isInstanceOf(io.kbackup.InvalidPlanException.class)
+                .hasMessageContaining("namespaceMapping maps 'shop-typo'").hasMessageContaining("[blog, ");
+        RestoreHandle handle = engineB.restore(typo);
+        assertThatThrownBy(() -> handle.await(WAIT)).isInstanceOf(io.kbackup.InvalidPlanException.class)
+                .hasMessageContaining("nothing was changed");
+        assertThat(handle.phase()).isEqualTo(RestorePhase.FailedValidation);
+        assertThatThrownBy(() -> engineB.preview(plan().includedNamespaces("ghost").includedResources("deploymentz").build()))
+                .isInstanceOf(io.kbackup.InvalidPlanException.class)
+                .hasMessageContaining("includedNamespaces names 'ghost'").hasMessageContaining("includedResources names 'deploymentz'");
+
+        assertThat(objectsIn(b)).isEqualTo(before);
+        assertThat(b.configMaps().inNamespace("shop").withName("cfg").get().getData()).containsEntry("color", "red");
+        assertThat(b.namespaces().withName("shop-copy").get()).isNull();
+    }
+
+    @Test
     void autoModeWithSelectedNamespacesBringsBackOnlyTheClusterItemsTheyNeed() {
         RestoreInfo info = restore(plan().includedNamespaces("shop").build());
 

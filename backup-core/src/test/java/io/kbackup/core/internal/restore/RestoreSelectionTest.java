@@ -168,7 +168,7 @@ class RestoreSelectionTest {
 
     @Test
     void excludedNamespacesAndResourceFiltersApply() {
-        Result r = decide(b -> b.excludedNamespaces("blog").includedResources("configmaps", "Deployment", "widgets.example.com"));
+        Result r = decide(b -> b.excludedNamespaces("blog").includedResources("configmaps", "Widget"));
         assertThat(r.selected()).containsExactlyInAnyOrder("configmaps shop/cfg", "widgets.example.com shop/w1", "configmaps orphan/cfg",
                 "namespaces shop", "namespaces orphan (bare)");
         assertThat(r.get("namespaces shop").excludedBecause).isNull();
