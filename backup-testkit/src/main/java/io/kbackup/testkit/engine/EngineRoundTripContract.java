@@ -58,7 +58,7 @@ public abstract class EngineRoundTripContract {
 
     /**
      * Whether the service can delete many blobs at once, which deleting a backup needs. An emulator
-     * without it (Google's in-memory LocalStorageHelper) returns false: the deletion test is then
+     * without it (e.g. an in-memory fake) returns false: the deletion test is then
      * skipped by name, never weakened.
      */
     protected boolean batchDeleteSupported() {
