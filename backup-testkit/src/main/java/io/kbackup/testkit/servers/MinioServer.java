@@ -73,7 +73,7 @@ public final class MinioServer implements AutoCloseable {
         Path binary = TestServers.require(BINARY);
         int port = TestServers.freePort();
         int consolePort = TestServers.freePort();
-        ServerProcess process = ServerProcess.builder("minio", binary)
+        return ServerProcess.builder("minio", binary)
                 .args("server", "--quiet", "--address", "127.0.0.1:" + port,
                         "--console-address", "127.0.0.1:" + consolePort, "{work}/data")
                 .env("MINIO_ROOT_USER", rootUser)
@@ -81,26 +81,21 @@ public final class MinioServer implements AutoCloseable {
                 .env("MINIO_BROWSER", "off")
                 .env("MINIO_UPDATE", "off")
                 .env("MINIO_CI_CD", "on")
-                .start();
-        try {
-            String ready = "http://127.0.0.1:" + port + "/minio/health/ready";
-            process.awaitCondition("answer 200 on " + ready, START_TIMEOUT, () -> Http.status(ready) == 200);
-            // ready answers before IAM and the object layer are up (503 XMinioServerNotInitialized):
-            // wait until the root user can list buckets
-            String endpoint = "http://127.0.0.1:" + port;
-            process.awaitCondition("list buckets as the root user", START_TIMEOUT, () -> {
-                try {
-                    return S3Calls.send(endpoint, REGION, "s3", rootUser, rootPassword, "GET", "/", Map.of(),
-                            new byte[0]).status() == 200;
-                } catch (RuntimeException notYet) {
-                    return false;
-                }
-            });
-            return new MinioServer(process, port, rootUser, rootPassword);
-        } catch (RuntimeException e) {
-            process.close();
-            throw e;
-        }
+                .start(process -> {
+                    String endpoint = "http://127.0.0.1:" + port;
+                    process.awaitHttpOk(endpoint + "/minio/health/ready", START_TIMEOUT);
+                    // ready answers before IAM and the object layer are up (503 XMinioServerNotInitialized):
+                    // wait until the root user can list buckets
+                    process.awaitCondition("list buckets as the root user", START_TIMEOUT, () -> {
+                        try {
+                            return S3Calls.send(endpoint, REGION, "s3", rootUser, rootPassword, "GET", "/", Map.of(),
+                                    new byte[0]).status() == 200;
+                        } catch (RuntimeException notYet) {
+                            return false;
+                        }
+                    });
+                    return new MinioServer(process, port, rootUser, rootPassword);
+                });
     }
 
     /** The S3 endpoint, {@code http://127.0.0.1:<port>} (path-style addressing). */
