@@ -3,7 +3,6 @@ package io.kbackup.storage.gcs;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupClient;
 import io.kbackup.BackupLocation;
-import io.kbackup.Credentials;
 import io.kbackup.core.KBackup;
 import io.kbackup.testkit.engine.EngineRoundTripContract;
 import io.kbackup.testkit.servers.FakeGcsServer;
@@ -40,7 +39,6 @@ class GcsEngineRoundTripRealIT extends EngineRoundTripContract {
 
     @Override
     protected BackupLocation location() {
-        return BackupLocation.gcs(BUCKET).endpoint(gcs.endpoint()).config(GcsConfig.PROJECT, FakeGcsServer.PROJECT)
-                .credentials(Credentials.none()).build();
+        return GcsFakeServerContractRealIT.location(gcs, BUCKET).build();
     }
 }

@@ -41,9 +41,14 @@ class GcsFakeServerContractRealIT extends StorageProviderContract {
         }
     }
 
+    /** The gcs provider's location of {@code bucket} on {@code server}: its endpoint and project, no credentials. */
+    static BackupLocation.Builder location(FakeGcsServer server, String bucket) {
+        return BackupLocation.gcs(bucket).endpoint(server.endpoint()).config(GcsConfig.PROJECT, FakeGcsServer.PROJECT)
+                .credentials(Credentials.none());
+    }
+
     static StorageProvider open(FakeGcsServer server, String bucket) {
-        return StorageProviders.discover().open(BackupLocation.gcs(bucket).endpoint(server.endpoint())
-                .config(GcsConfig.PROJECT, FakeGcsServer.PROJECT).credentials(Credentials.none()).build());
+        return StorageProviders.discover().open(location(server, bucket).build());
     }
 
     @Override

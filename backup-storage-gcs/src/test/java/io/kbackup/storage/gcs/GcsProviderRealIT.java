@@ -3,8 +3,6 @@ package io.kbackup.storage.gcs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kbackup.BackupLocation;
-import io.kbackup.Credentials;
 import io.kbackup.NotFoundException;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.StorageProvider;
@@ -51,10 +49,8 @@ class GcsProviderRealIT {
     }
 
     private StorageProvider open(String bucket, int chunkSize) {
-        storage = StorageProviders.discover().open(BackupLocation.gcs(bucket).endpoint(gcs.endpoint())
-                .config(GcsConfig.PROJECT, FakeGcsServer.PROJECT)
-                .config(GcsConfig.CHUNK_SIZE_BYTES, String.valueOf(chunkSize))
-                .credentials(Credentials.none()).build());
+        storage = StorageProviders.discover().open(GcsFakeServerContractRealIT.location(gcs, bucket)
+                .config(GcsConfig.CHUNK_SIZE_BYTES, String.valueOf(chunkSize)).build());
         return storage;
     }
 

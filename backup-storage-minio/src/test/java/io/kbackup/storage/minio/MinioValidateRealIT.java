@@ -1,128 +1,28 @@
 package io.kbackup.storage.minio;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.kbackup.BackupLocation;
-import io.kbackup.Credentials;
-import io.kbackup.StorageDeniedException;
-import io.kbackup.StorageUnreachableException;
-import io.kbackup.ValidationResult;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.testkit.servers.MinioServer;
-import io.kbackup.testkit.servers.TestServers;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import io.kbackup.testkit.storage.S3CompatibleValidateContract;
 
 /**
  * {@code validate()} of the minio provider against a real MinIO server, which checks signatures and
- * policies: a usable location, a missing bucket, credentials MinIO does not know or whose secret is
- * wrong, credentials it knows but whose policy does not allow the bucket, and nothing listening.
- * Each outcome has its own kind, and no message prints a secret.
+ * policies: the {@link S3CompatibleValidateContract}.
  */
-class MinioValidateRealIT {
+class MinioValidateRealIT extends S3CompatibleValidateContract {
 
-    static final String BUCKET = "kbackup-validate";
-    static final String OTHER_BUCKET = "kbackup-other-team";
-
-    private static MinioServer minio;
-    private final List<StorageProvider> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void startServer() {
-        minio = MinioServer.start();
-        minio.createBucket(BUCKET).createBucket(OTHER_BUCKET);
+    @Override
+    protected BackupLocation.Builder location(MinioServer server, String bucket) {
+        return MinioProviderContractRealIT.location(server, bucket);
     }
 
-    @AfterAll
-    static void stopServer() {
-        if (minio != null) {
-            minio.close();
-        }
+    @Override
+    protected BackupLocation.Builder locationWithNothingListening(String endpoint, String region, String bucket) {
+        return BackupLocation.minio(endpoint, bucket);
     }
 
-    @AfterEach
-    void closeProviders() {
-        opened.forEach(StorageProvider::close);
-    }
-
-    private StorageProvider open(String bucket, Credentials credentials) {
-        StorageProvider p = new MinioStorageProviderFactory().create(
-                MinioProviderContractRealIT.location(minio, bucket).credentials(credentials).build());
-        opened.add(p);
-        return p;
-    }
-
-    private static Credentials root() {
-        return Credentials.awsStatic(minio.rootUser(), minio.rootPassword());
-    }
-
-    @Test
-    void aUsableLocationHasNoProblems() {
-        assertThat(open(BUCKET, root()).validate().problems()).isEmpty();
-    }
-
-    @Test
-    void aMissingBucketIsReportedAsMissing() {
-        ValidationResult result = open("kbackup-no-such-bucket", root()).validate();
-        assertThat(result.has(ValidationResult.Kind.BUCKET_MISSING)).as(result.toString()).isTrue();
-        assertThat(result.problems().get(0).message()).contains("NoSuchBucket");
-    }
-
-    @Test
-    void anUnknownAccessKeyIsReportedAsBadCredentials() {
-        ValidationResult result = open(BUCKET, Credentials.awsStatic("AKIANOSUCHUSER000001", "no/such/secret")).validate();
-        assertThat(result.has(ValidationResult.Kind.BAD_CREDENTIALS)).as(result.toString()).isTrue();
-        assertThat(result.problems().get(0).message()).contains("InvalidAccessKeyId");
-        assertThat(result.toString()).doesNotContain("no/such/secret");
-    }
-
-    @Test
-    void aWrongSecretIsReportedAsBadCredentialsNamingTheSecret() {
-        ValidationResult result = open(BUCKET, Credentials.awsStatic(minio.rootUser(), "wrong-secret-never-printed"))
-                .validate();
-        assertThat(result.has(ValidationResult.Kind.BAD_CREDENTIALS)).as(result.toString()).isTrue();
-        assertThat(result.problems().get(0).message()).contains("SignatureDoesNotMatch");
-        assertThat(result.problems().get(0).fix()).contains("secret");
-        assertThat(result.toString()).doesNotContain("wrong-secret-never-printed").doesNotContain(minio.rootPassword());
-    }
-
-    @Test
-    void knownCredentialsWithoutRightsOnTheBucketAreReportedAsDenied() {
-        MinioServer.TemporaryCredentials onlyOther = minio.temporaryCredentials("{\"Version\":\"2012-10-17\","
-                + "\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],\"Resource\":[\"arn:aws:s3:::" + OTHER_BUCKET
-                + "\",\"arn:aws:s3:::" + OTHER_BUCKET + "/*\"]}]}", Duration.ofMinutes(15));
-        Credentials keys = Credentials.awsStatic(onlyOther.accessKeyId(), onlyOther.secretAccessKey(),
-                onlyOther.sessionToken());
-
-        ValidationResult result = open(BUCKET, keys).validate();
-        assertThat(result.has(ValidationResult.Kind.ACCESS_DENIED)).as(result.toString()).isTrue();
-        assertThat(result.problems().get(0).message()).contains("AccessDenied");
-        assertThat(result.toString()).doesNotContain(onlyOther.secretAccessKey()).doesNotContain(onlyOther.sessionToken());
-        assertThatThrownBy(() -> open(BUCKET, keys).put("x", new byte[1])).isInstanceOf(StorageDeniedException.class);
-
-        StorageProvider allowed = open(OTHER_BUCKET, keys);
-        assertThat(allowed.validate().problems()).as("the same keys on the bucket they may use").isEmpty();
-        allowed.put("with-session-token", new byte[] {1, 2, 3});
-        assertThat(allowed.getBytes("with-session-token")).containsExactly(1, 2, 3);
-    }
-
-    @Test
-    void nothingListeningIsReportedAsUnreachableQuickly() {
-        int port = TestServers.freePort();
-        StorageProvider s3 = new MinioStorageProviderFactory().create(
-                BackupLocation.minio("http://127.0.0.1:" + port, BUCKET).credentials(root()).build());
-        opened.add(s3);
-        long start = System.nanoTime();
-        ValidationResult result = s3.validate();
-        assertThat(result.has(ValidationResult.Kind.UNREACHABLE)).as(result.toString()).isTrue();
-        assertThat(result.problems().get(0).message()).contains("127.0.0.1:" + port);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-        assertThatThrownBy(() -> s3.head("x")).isInstanceOf(StorageUnreachableException.class);
+    @Override
+    protected StorageProvider createProvider(BackupLocation location) {
+        return new MinioStorageProviderFactory().create(location);
     }
 }

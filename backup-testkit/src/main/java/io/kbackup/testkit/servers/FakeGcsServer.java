@@ -46,18 +46,13 @@ public final class FakeGcsServer implements AutoCloseable {
         Path binary = TestServers.require(BINARY);
         int port = TestServers.freePort();
         String url = "http://127.0.0.1:" + port;
-        ServerProcess process = ServerProcess.builder("fake-gcs-server", binary)
+        return ServerProcess.builder("fake-gcs-server", binary)
                 .args("-scheme", "http", "-host", "127.0.0.1", "-port", String.valueOf(port), "-backend", "memory",
                         "-external-url", url, "-public-host", "127.0.0.1:" + port, "-log-level", "warn")
-                .start();
-        try {
-            process.awaitCondition("answer 200 on " + url + "/storage/v1/b", START_TIMEOUT,
-                    () -> Http.status(url + "/storage/v1/b") == 200);
-            return new FakeGcsServer(process, port);
-        } catch (RuntimeException e) {
-            process.close();
-            throw e;
-        }
+                .start(process -> {
+                    process.awaitHttpOk(url + "/storage/v1/b", START_TIMEOUT);
+                    return new FakeGcsServer(process, port);
+                });
     }
 
     /** The JSON API's host, {@code http://127.0.0.1:<port>} (what {@code StorageOptions.setHost} takes). */

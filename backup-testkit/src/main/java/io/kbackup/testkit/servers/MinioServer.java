@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -73,7 +74,7 @@ public final class MinioServer implements AutoCloseable {
         Path binary = TestServers.require(BINARY);
         int port = TestServers.freePort();
         int consolePort = TestServers.freePort();
-        ServerProcess process = ServerProcess.builder("minio", binary)
+        return ServerProcess.builder("minio", binary)
                 .args("server", "--quiet", "--address", "127.0.0.1:" + port,
                         "--console-address", "127.0.0.1:" + consolePort, "{work}/data")
                 .env("MINIO_ROOT_USER", rootUser)
@@ -81,26 +82,21 @@ public final class MinioServer implements AutoCloseable {
                 .env("MINIO_BROWSER", "off")
                 .env("MINIO_UPDATE", "off")
                 .env("MINIO_CI_CD", "on")
-                .start();
-        try {
-            String ready = "http://127.0.0.1:" + port + "/minio/health/ready";
-            process.awaitCondition("answer 200 on " + ready, START_TIMEOUT, () -> Http.status(ready) == 200);
-            // ready answers before IAM and the object layer are up (503 XMinioServerNotInitialized):
-            // wait until the root user can list buckets
-            String endpoint = "http://127.0.0.1:" + port;
-            process.awaitCondition("list buckets as the root user", START_TIMEOUT, () -> {
-                try {
-                    return S3Calls.send(endpoint, REGION, "s3", rootUser, rootPassword, "GET", "/", Map.of(),
-                            new byte[0]).status() == 200;
-                } catch (RuntimeException notYet) {
-                    return false;
-                }
-            });
-            return new MinioServer(process, port, rootUser, rootPassword);
-        } catch (RuntimeException e) {
-            process.close();
-            throw e;
-        }
+                .start(process -> {
+                    String endpoint = "http://127.0.0.1:" + port;
+                    process.awaitHttpOk(endpoint + "/minio/health/ready", START_TIMEOUT);
+                    // ready answers before IAM and the object layer are up (503 XMinioServerNotInitialized):
+                    // wait until the root user can list buckets
+                    process.awaitCondition("list buckets as the root user", START_TIMEOUT, () -> {
+                        try {
+                            return S3Calls.send(endpoint, REGION, "s3", rootUser, rootPassword, "GET", "/", Map.of(),
+                                    new byte[0]).status() == 200;
+                        } catch (RuntimeException notYet) {
+                            return false;
+                        }
+                    });
+                    return new MinioServer(process, port, rootUser, rootPassword);
+                });
     }
 
     /** The S3 endpoint, {@code http://127.0.0.1:<port>} (path-style addressing). */
@@ -152,6 +148,36 @@ public final class MinioServer implements AutoCloseable {
     public MinioServer createBucketWithObjectLock(String bucket) {
         S3Calls.createBucket(endpoint(), REGION, rootUser, rootPassword, bucket, true);
         return this;
+    }
+
+    /**
+     * The ids of the multipart uploads in progress (started, neither completed nor aborted) under
+     * a key prefix, as MinIO lists them ({@code ListMultipartUploads}, as the root user).
+     */
+    public List<String> multipartUploads(String bucket, String keyPrefix) {
+        S3Calls.Answer a = rootCall("GET", "/" + S3Calls.encode(bucket) + "?prefix=" + S3Calls.encode(keyPrefix)
+                + "&uploads=");
+        return S3Calls.elements(a.body(), "UploadId");
+    }
+
+    /** The numbers of the parts MinIO holds so far for one multipart upload ({@code ListParts}, as the root user). */
+    public List<Integer> uploadedParts(String bucket, String key, String uploadId) {
+        StringBuilder path = new StringBuilder("/").append(S3Calls.encode(bucket));
+        for (String segment : key.split("/", -1)) {
+            path.append('/').append(S3Calls.encode(segment));
+        }
+        S3Calls.Answer a = rootCall("GET", path + "?uploadId=" + S3Calls.encode(uploadId));
+        return S3Calls.elements(a.body(), "PartNumber").stream().map(Integer::valueOf).toList();
+    }
+
+    private S3Calls.Answer rootCall(String method, String pathAndQuery) {
+        S3Calls.Answer a = S3Calls.send(endpoint(), REGION, "s3", rootUser, rootPassword, method, pathAndQuery,
+                Map.of(), new byte[0]);
+        if (!a.ok()) {
+            throw new IllegalStateException("MinIO refused " + method + " " + pathAndQuery + ": HTTP " + a.status()
+                    + " " + a.body());
+        }
+        return a;
     }
 
     /**

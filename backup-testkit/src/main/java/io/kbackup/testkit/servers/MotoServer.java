@@ -66,17 +66,12 @@ public final class MotoServer implements AutoCloseable {
         Path binary = TestServers.require(BINARY);
         int port = TestServers.freePort();
         String url = "http://127.0.0.1:" + port;
-        ServerProcess process = ServerProcess.builder("moto", binary)
+        return ServerProcess.builder("moto", binary)
                 .args("-H", "127.0.0.1", "-p", String.valueOf(port))
-                .start();
-        try {
-            process.awaitCondition("answer 200 on " + url + "/moto-api/data.json", START_TIMEOUT,
-                    () -> Http.status(url + "/moto-api/data.json") == 200);
-            return new MotoServer(process, port);
-        } catch (RuntimeException e) {
-            process.close();
-            throw e;
-        }
+                .start(process -> {
+                    process.awaitHttpOk(url + "/moto-api/data.json", START_TIMEOUT);
+                    return new MotoServer(process, port);
+                });
     }
 
     /** The endpoint of every service, {@code http://127.0.0.1:<port>} (S3 path style). */

@@ -3,6 +3,7 @@ package io.kbackup.testkit.servers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,7 +14,9 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -111,11 +114,31 @@ final class S3Calls {
         }
     }
 
+    /** The text of every {@code <tag>} element of an XML answer, in order. */
+    static List<String> elements(String xml, String tag) {
+        Matcher m = Pattern.compile("<" + tag + ">([^<]*)</" + tag + ">").matcher(xml);
+        List<String> all = new ArrayList<>();
+        while (m.find()) {
+            all.add(unescape(m.group(1)));
+        }
+        return all;
+    }
+
+    /** One path segment or query value encoded as Signature Version 4 wants it ({@code /} too). */
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A")
+                .replace("%7E", "~");
+    }
+
     /** The text of the first {@code <tag>} element of an XML answer, or {@code null}. */
     static String element(String xml, String tag) {
         Matcher m = Pattern.compile("<" + tag + ">([^<]*)</" + tag + ">").matcher(xml);
-        return m.find() ? m.group(1).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-                .replace("&quot;", "\"").replace("&#39;", "'") : null;
+        return m.find() ? unescape(m.group(1)) : null;
+    }
+
+    private static String unescape(String text) {
+        return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+                .replace("&#39;", "'");
     }
 
     private static byte[] sha256(byte[] data) {

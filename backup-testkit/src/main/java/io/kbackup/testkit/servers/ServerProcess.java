@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -99,6 +100,16 @@ public final class ServerProcess implements AutoCloseable {
                 return false;
             }
         });
+    }
+
+    /**
+     * Waits until a plain GET of {@code url} answers 200.
+     *
+     * @throws IllegalStateException when the process exits first or the time is up, with the end
+     *         of its log
+     */
+    public ServerProcess awaitHttpOk(String url, Duration timeout) {
+        return awaitCondition("answer 200 on " + url, timeout, () -> Http.status(url) == 200);
     }
 
     /**
@@ -229,6 +240,28 @@ public final class ServerProcess implements AutoCloseable {
         public Builder logDir(Path folder) {
             this.logDir = folder;
             return this;
+        }
+
+        /**
+         * Starts the process and hands it to {@code ready}, which waits until the server is ready
+         * (with the {@code await*} methods) and returns what wraps the process; when {@code ready}
+         * throws, the process is closed before the exception goes on.
+         *
+         * <pre>{@code
+         * return ServerProcess.builder("moto", binary).args("-p", String.valueOf(port)).start(process -> {
+         *     process.awaitHttpOk(url + "/moto-api/data.json", Duration.ofSeconds(60));
+         *     return new MotoServer(process, port);
+         * });
+         * }</pre>
+         */
+        public <T> T start(Function<ServerProcess, T> ready) {
+            ServerProcess process = start();
+            try {
+                return ready.apply(process);
+            } catch (RuntimeException e) {
+                process.close();
+                throw e;
+            }
         }
 
         /** Starts the process; it does not wait for readiness (see {@code await*}). */

@@ -2,6 +2,8 @@
  * Storage for tests: the {@link io.kbackup.testkit.storage.StorageProviderContract} every
  * {@link io.kbackup.spi.StorageProvider} passes, the in-memory provider (id {@code memory}) that
  * passes it on every build, and a {@link io.kbackup.testkit.storage.FaultInjectingStorageProvider}
- * to prove failures part-way are handled.
+ * to prove failures part-way are handled. S3-compatible providers also pass, against a real MinIO
+ * server, the {@link io.kbackup.testkit.storage.S3CompatibleMultipartContract} and the
+ * {@link io.kbackup.testkit.storage.S3CompatibleValidateContract}.
  */
 package io.kbackup.testkit.storage;
