@@ -233,7 +233,39 @@ final class BackupJob implements Runnable {
 
     // ------------------------------------------------------------------ collection
 
+    /**
+     * An included namespace the cluster does not have, or an included resource no served type
+     * matches, is said in the results as a warning naming it: a selection that matches nothing is
+     * never a silent, clean "Completed".
+     */
+    private void warnAboutSelectionsMatchingNothing(List<ApiResource> resources) {
+        for (String ns : new java.util.TreeSet<>(plan.includedNamespaces())) {
+            if (ns.equals("*") || plan.excludedNamespaces().contains(ns)) {
+                continue;
+            }
+            boolean exists;
+            try {
+                exists = retry.call("get namespace " + ns, () -> client.namespaces().withName(ns).get()) != null;
+            } catch (KubernetesClientException e) {
+                continue; // cannot tell; listing it will say what went wrong
+            }
+            if (!exists) {
+                String msg = "includedNamespaces names '" + ns + "', which does not exist in the cluster: nothing was backed up from it.";
+                results.warning(ns, msg);
+                log.warn(msg);
+            }
+        }
+        for (String pattern : plan.includedResources()) {
+            if (!pattern.equals("*") && resources.stream().noneMatch(r -> r.matches(pattern))) {
+                String msg = "includedResources names '" + pattern + "', which matches no resource the cluster serves: nothing was backed up for it.";
+                results.warning(null, msg);
+                log.warn(msg);
+            }
+        }
+    }
+
     private void collect(List<ApiResource> resources, ArchiveOutput archive, ExecutorService listers) throws Exception {
+        warnAboutSelectionsMatchingNothing(resources);
         List<Runnable> first = new ArrayList<>();
         for (ApiResource r : resources) {
             if (r.group().isEmpty() && r.plural().equals("namespaces")) {

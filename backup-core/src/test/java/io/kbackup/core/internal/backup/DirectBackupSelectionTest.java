@@ -224,6 +224,17 @@ class DirectBackupSelectionTest {
         assertThat(namespacedIn(run)).containsOnly("shop", "other");
         assertThat(namespaces(run)).containsExactlyInAnyOrder("shop", "other");
         assertThat(run.info.phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(run.info.warnings()).as("the namespace that matched nothing is said").isEqualTo(1);
+        assertThat(run.results).contains("includedNamespaces names 'missing', which does not exist in the cluster");
+    }
+
+    @Test
+    void anIncludedResourceNoServedTypeMatchesIsSaid() throws Exception {
+        Run run = backup(b -> b.includedNamespaces("shop").includedResources("configmaps", "deploymentz"));
+        assertThat(run.info.phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(run.info.warnings()).isEqualTo(1);
+        assertThat(run.results).contains("includedResources names 'deploymentz', which matches no resource the cluster serves");
+        assertThat(run.paths).contains(n("configmaps", "shop", "settings"));
     }
 
     @Test
