@@ -9,7 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** DirectEngine backup, restore and delete through the azure provider, against Azurite. */
-class AzureEngineRoundTripIT extends EngineRoundTripContract {
+class AzureEngineRoundTripRealIT extends EngineRoundTripContract {
 
     private static final String CONTAINER = "e2e";
     private static Azurite azurite;

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The storage contract against Azurite (npm, started per class); every feature supported. */
-class AzureStorageProviderContractIT extends StorageProviderContract {
+class AzureStorageProviderContractRealIT extends StorageProviderContract {
 
     private static final String CONTAINER = "contract";
     private static Azurite azurite;

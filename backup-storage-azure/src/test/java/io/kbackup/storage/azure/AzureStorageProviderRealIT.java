@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Azure-specific behaviour against Azurite: blocks, aborts, batches, validation, errors. */
-class AzureStorageProviderIT {
+class AzureStorageProviderRealIT {
 
     static final String CONTAINER = "kbackup-it";
     static Azurite azurite;
