@@ -70,6 +70,8 @@ final class BackupJob implements Runnable {
     private record Item(ApiResource resource, String namespace, String name, byte[] json) {}
 
     private final KubernetesClient client;
+    /** Included namespaces labelled {@code velero.io/exclude-from-backup=true}: nothing in them is backed up. */
+    private final java.util.Set<String> namespacesExcludedByLabel = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final DirectOptions options;
     private final BackupPlan plan;
     private final String name;
@@ -266,6 +268,7 @@ final class BackupJob implements Runnable {
 
     private void collect(List<ApiResource> resources, ArchiveOutput archive, ExecutorService listers) throws Exception {
         warnAboutSelectionsMatchingNothing(resources);
+        findNamespacesExcludedByLabel();
         List<Runnable> first = new ArrayList<>();
         for (ApiResource r : resources) {
             if (r.group().isEmpty() && r.plural().equals("namespaces")) {
@@ -469,7 +472,31 @@ final class BackupJob implements Runnable {
 
     private boolean acceptNamespaced(GenericKubernetesResource item) {
         String ns = item.getMetadata().getNamespace();
-        return ns != null && selection.includesNamespace(ns) && !skippedAlways(item);
+        return ns != null && selection.includesNamespace(ns) && !namespacesExcludedByLabel.contains(ns) && !skippedAlways(item);
+    }
+
+    /**
+     * As Velero: a Namespace labelled {@code velero.io/exclude-from-backup=true} excludes
+     * everything in it, not only the Namespace object.
+     */
+    private void findNamespacesExcludedByLabel() {
+        List<io.fabric8.kubernetes.api.model.Namespace> labelled;
+        try {
+            labelled = retry.call("list namespaces labelled " + Selection.EXCLUDE_LABEL,
+                    () -> client.namespaces().withLabel(Selection.EXCLUDE_LABEL, "true").list().getItems());
+        } catch (KubernetesClientException e) {
+            String msg = "Could not list the namespaces labelled " + Selection.EXCLUDE_LABEL + "=true: " + KubeRetry.describe(e);
+            results.error(null, msg);
+            log.error(msg);
+            return;
+        }
+        for (var n : labelled) {
+            String ns = n.getMetadata().getName();
+            if (selection.includesNamespace(ns)) {
+                namespacesExcludedByLabel.add(ns);
+                log.info("Namespace " + ns + " is labelled " + Selection.EXCLUDE_LABEL + "=true: nothing in it is backed up.");
+            }
+        }
     }
 
     private boolean acceptClusterScoped(ApiResource r, GenericKubernetesResource item, boolean all) {

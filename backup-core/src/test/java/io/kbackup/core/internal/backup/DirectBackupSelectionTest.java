@@ -68,6 +68,8 @@ class DirectBackupSelectionTest {
         terminating.getMetadata().setFinalizers(List.of("example.com/hold"));
         List<HasMetadata> objects = new ArrayList<>(List.of(
                 namespace("shop"), namespace("other"), priorityClass("high"), priorityClass("low"),
+                labelled(namespace("hidden"), Map.of("velero.io/exclude-from-backup", "true")),
+                configMap("hidden", "inside", Map.of()),
                 configMap("shop", "settings", Map.of("app", "web")),
                 configMap("shop", "plain", Map.of()),
                 configMap("shop", "private", Map.of("velero.io/exclude-from-backup", "true")),
@@ -216,6 +218,14 @@ class DirectBackupSelectionTest {
                 .doesNotContain(n("configmaps", "shop", "private"), n("configmaps", "shop", "going"),
                         n("volumesnapshots.snapshot.storage.k8s.io", "shop", "snap-1"));
         assertThat(run.paths).noneMatch(p -> p.startsWith("resources/volumesnapshot"));
+    }
+
+    @Test
+    void aNamespaceLabelledExcludeFromBackupLeavesOutEverythingInIt() throws Exception {
+        for (Run run : List.of(backup(b -> b), backup(b -> b.includedNamespaces("hidden", "shop")))) {
+            assertThat(run.paths).noneMatch(p -> p.contains("/namespaces/hidden/") || p.endsWith("/cluster/hidden.json"));
+            assertThat(run.paths).contains(n("configmaps", "shop", "settings"));
+        }
     }
 
     @Test
