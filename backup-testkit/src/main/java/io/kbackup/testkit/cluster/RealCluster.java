@@ -403,21 +403,13 @@ public final class RealCluster implements TestCluster {
             processes.get(i).close();
         }
         if (root != null) {
-            deleteTree(root);
+            ServerProcess.deleteTree(root);
         }
     }
 
     @Override
     public String toString() {
         return "RealCluster[" + url + "]";
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // best effort
-        }
     }
 
     private static void sleep(long millis) {

@@ -175,7 +175,8 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path root) {
+    /** Deletes a folder and everything in it, best effort (a folder left behind is no test failure). */
+    public static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }
