@@ -1,0 +1,188 @@
+package io.kbackup.storage.minio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.kbackup.BackupInfo;
+import io.kbackup.BackupLocation;
+import io.kbackup.BackupPhase;
+import io.kbackup.BackupPlan;
+import io.kbackup.Credentials;
+import io.kbackup.RestoreInfo;
+import io.kbackup.RestorePhase;
+import io.kbackup.RestorePlan;
+import io.kbackup.core.KBackup;
+import io.kbackup.core.direct.DirectEngine;
+import io.kbackup.testkit.cluster.RealCluster;
+import io.kbackup.testkit.servers.MinioServer;
+import io.kbackup.testkit.servers.VeleroServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * kbackup and the real Velero server (v1.18, AWS plugin 1.14, both built by
+ * {@code .ci/servers/build.sh velero velero-aws}) share one MinIO bucket: a backup Velero took of
+ * real cluster A is listed, described and restored into real cluster B by kbackup's DirectEngine;
+ * a DirectEngine backup of cluster A is synced by a second Velero server running on cluster B and
+ * restored there by a Velero Restore. Objects are compared modulo what a restore resets.
+ */
+class VeleroBothWaysRealVeleroIT {
+    private static final String BUCKET = "velero";
+    private static final String PREFIX = "cluster-backups";
+    private static final Duration WAIT = Duration.ofMinutes(3);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static MinioServer minio;
+    private static RealCluster clusterA;
+    private static RealCluster clusterB;
+    private static KubernetesClient a;
+    private static KubernetesClient b;
+    private static BackupLocation location;
+
+    @BeforeAll
+    static void start() {
+        minio = MinioServer.start();
+        minio.createBucket(BUCKET);
+        clusterA = RealCluster.start();
+        clusterB = RealCluster.start();
+        a = clusterA.client();
+        b = clusterB.client();
+        location = BackupLocation.minio(minio.endpoint(), BUCKET).prefix(PREFIX)
+                .credentials(Credentials.awsStatic(minio.rootUser(), minio.rootPassword())).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {a, b, clusterB, clusterA, minio}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // best effort
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBackupTheRealVeleroTookIsListedDescribedAndRestoredByTheDirectEngine() throws Exception {
+        List<HasMetadata> objects = VariedCluster.objects("shop", "one.kbackup.io");
+        clusterA.seed(objects.stream());
+
+        GenericKubernetesResource backup;
+        try (VeleroServer veleroA = VeleroServer.start(clusterA, minio, BUCKET, PREFIX)) {
+            backup = veleroA.backup("velero-shop", Map.of("includedNamespaces", List.of("shop")), WAIT);
+            assertThat(VeleroServer.phase(backup)).as("Velero's backup; log %s", veleroA.log()).isEqualTo("Completed");
+        }
+        Map<?, ?> progress = (Map<?, ?>) status(backup).get("progress");
+        long veleroItems = ((Number) progress.get("itemsBackedUp")).longValue();
+
+        try (DirectEngine direct = KBackup.direct(b)) {
+            assertThat(direct.listBackups(location)).extracting(BackupInfo::name).contains("velero-shop");
+            BackupInfo info = direct.describeBackup(location, "velero-shop");
+            assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(info.itemsBackedUp()).isEqualTo(veleroItems);
+            assertThat(info.itemsTotal()).isEqualTo(((Number) progress.get("totalItems")).longValue());
+            assertThat(info.includedNamespaces()).containsExactly("shop");
+            assertThat(info.location()).isNotNull();
+
+            RestoreInfo restored = direct.restore(RestorePlan.builder().location(location).backupName("velero-shop")
+                    .restoreName("kbackup-from-velero").build()).await(WAIT);
+            assertThat(restored.phase()).as("%s", restored).isEqualTo(RestorePhase.Completed);
+        }
+        assertSameObjects(objects, a, b);
+    }
+
+    @Test
+    void aDirectEngineBackupIsSyncedByTheRealVeleroAndRestoredByIt() throws Exception {
+        List<HasMetadata> objects = VariedCluster.objects("store", "two.kbackup.io");
+        clusterA.seed(objects.stream());
+
+        try (DirectEngine direct = KBackup.direct(a)) {
+            BackupInfo ours = direct.backup(BackupPlan.builder().name("kbackup-store").location(location)
+                    .includedNamespaces("store").build()).await(WAIT);
+            assertThat(ours.phase()).isEqualTo(BackupPhase.Completed);
+        }
+
+        // one Velero server at a time: controller-runtime's metrics listener is fixed at :8080
+        try (VeleroServer veleroB = VeleroServer.start(clusterB, minio, BUCKET, PREFIX)) {
+            GenericKubernetesResource synced = veleroB.awaitBackup("kbackup-store", WAIT);
+            assertThat(VeleroServer.phase(synced)).isEqualTo("Completed");
+            assertThat(VeleroServer.phase(veleroB.location())).as("the location after our backup").isEqualTo("Available");
+            String described = veleroB.cli("backup", "describe", "kbackup-store", "--details");
+            assertThat(described).contains("Completed").contains("store");
+
+            GenericKubernetesResource restore = veleroB.restore("velero-from-kbackup",
+                    Map.of("backupName", "kbackup-store"), WAIT);
+            assertThat(VeleroServer.phase(restore)).as("Velero's restore %s; log %s", restore, veleroB.log())
+                    .isEqualTo("Completed");
+        }
+        assertSameObjects(objects, a, b);
+        GenericKubernetesResource cm = b.genericKubernetesResources("v1", "ConfigMap").inNamespace("store")
+                .withName("web-config").get();
+        assertThat(cm.getMetadata().getLabels()).containsEntry("velero.io/backup-name", "kbackup-store")
+                .containsEntry("velero.io/restore-name", "velero-from-kbackup");
+    }
+
+    private static Map<?, ?> status(GenericKubernetesResource r) {
+        return (Map<?, ?>) r.getAdditionalProperties().get("status");
+    }
+
+    /** Every seeded object is in both clusters and equal modulo what a restore resets. */
+    private static void assertSameObjects(List<HasMetadata> objects, KubernetesClient from, KubernetesClient to)
+            throws Exception {
+        List<String> checked = new ArrayList<>();
+        for (HasMetadata o : objects) {
+            String ns = o.getMetadata().getNamespace();
+            String name = o.getMetadata().getName();
+            var op = from.genericKubernetesResources(o.getApiVersion(), o.getKind());
+            var op2 = to.genericKubernetesResources(o.getApiVersion(), o.getKind());
+            GenericKubernetesResource source = ns == null ? op.withName(name).get() : op.inNamespace(ns).withName(name).get();
+            GenericKubernetesResource target = ns == null ? op2.withName(name).get()
+                    : op2.inNamespace(ns).withName(name).get();
+            String what = o.getKind() + " " + (ns == null ? "" : ns + "/") + name;
+            assertThat(source).as("%s in the source cluster", what).isNotNull();
+            assertThat(target).as("%s restored", what).isNotNull();
+            assertThat(normalize(target)).as("%s restored", what).isEqualTo(normalize(source));
+            checked.add(what);
+        }
+        assertThat(checked).hasSize(objects.size());
+    }
+
+    private static JsonNode normalize(GenericKubernetesResource r) throws Exception {
+        ObjectNode o = (ObjectNode) JSON.readTree(Serialization.asJson(r));
+        ObjectNode meta = (ObjectNode) o.path("metadata");
+        for (String f : List.of("generateName", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp",
+                "deletionTimestamp", "deletionGracePeriodSeconds", "ownerReferences", "managedFields")) {
+            meta.remove(f);
+        }
+        o.remove("status");
+        if (meta.path("labels") instanceof ObjectNode l) {
+            l.remove("velero.io/backup-name");
+            l.remove("velero.io/restore-name");
+            if (l.isEmpty()) {
+                meta.remove("labels");
+            }
+        }
+        if ("Service".equals(r.getKind()) && o.path("spec") instanceof ObjectNode spec) {
+            if (!"None".equals(spec.path("clusterIP").asText())) {
+                spec.remove("clusterIP");
+                spec.remove("clusterIPs");
+            }
+            spec.remove("healthCheckNodePort");
+            spec.path("ports").forEach(p -> ((ObjectNode) p).remove("nodePort"));
+        }
+        return o;
+    }
+}
