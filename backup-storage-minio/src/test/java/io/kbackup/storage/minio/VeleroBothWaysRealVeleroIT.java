@@ -22,6 +22,9 @@ import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.testkit.cluster.RealCluster;
 import io.kbackup.testkit.servers.MinioServer;
 import io.kbackup.testkit.servers.VeleroServer;
+import io.kbackup.spi.StorageProvider;
+import io.kbackup.spi.StorageProviders;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,6 +136,93 @@ class VeleroBothWaysRealVeleroIT {
                 .withName("web-config").get();
         assertThat(cm.getMetadata().getLabels()).containsEntry("velero.io/backup-name", "kbackup-store")
                 .containsEntry("velero.io/restore-name", "velero-from-kbackup");
+    }
+
+    @Test
+    void veleroAndTheDirectEngineWriteTheSameFilesEntriesAndItemsForOneNamespace() throws Exception {
+        List<HasMetadata> objects = VariedCluster.objects("mall", "three.kbackup.io");
+        clusterA.seed(objects.stream());
+        try (VeleroServer veleroA = VeleroServer.start(clusterA, minio, BUCKET, PREFIX)) {
+            GenericKubernetesResource backup = veleroA.backup("velero-mall", Map.of("includedNamespaces", List.of("mall")),
+                    WAIT);
+            assertThat(VeleroServer.phase(backup)).isEqualTo("Completed");
+        }
+        try (DirectEngine direct = KBackup.direct(a)) {
+            assertThat(direct.backup(BackupPlan.builder().name("kbackup-mall").location(location)
+                    .includedNamespaces("mall").build()).await(WAIT).phase()).isEqualTo(BackupPhase.Completed);
+        }
+        try (StorageProvider bucket = StorageProviders.discover().open(location)) {
+            // kbackup's own manifest is the one extra file (Velero ignores extra files in a backup's folder)
+            java.util.SortedSet<String> expected = files(bucket, "velero-mall");
+            expected.add("kbackup-manifest.json");
+            assertThat(files(bucket, "kbackup-mall")).as("the files of our backup folder, named as Velero's")
+                    .isEqualTo(expected);
+            Map<String, byte[]> velero = TarEntries.read(bucket.getBytes(PREFIX + "/backups/velero-mall/velero-mall.tar.gz"));
+            Map<String, byte[]> ours = TarEntries.read(bucket.getBytes(PREFIX + "/backups/kbackup-mall/kbackup-mall.tar.gz"));
+            assertThat(ours.keySet()).as("our tarball's entry names").containsExactlyInAnyOrderElementsOf(velero.keySet());
+            List<String> differing = new ArrayList<>();
+            for (Map.Entry<String, byte[]> e : velero.entrySet()) {
+                byte[] mine = ours.get(e.getKey());
+                if (mine == null) {
+                    continue;
+                }
+                boolean same = e.getKey().endsWith(".json") ? JSON.readTree(mine).equals(JSON.readTree(e.getValue()))
+                        : java.util.Arrays.equals(mine, e.getValue());
+                if (!same) {
+                    differing.add(e.getKey() + "\n velero: " + new String(e.getValue(), StandardCharsets.UTF_8)
+                            + "\n ours:   " + new String(mine, StandardCharsets.UTF_8));
+                }
+            }
+            assertThat(differing).as("entries whose content differs").isEmpty();
+            assertThat(gunzipJson(bucket, "kbackup-mall", "kbackup-mall-resource-list.json.gz"))
+                    .as("the resource list").isEqualTo(gunzipJson(bucket, "velero-mall", "velero-mall-resource-list.json.gz"));
+            JsonNode veleroCr = JSON.readTree(bucket.getBytes(PREFIX + "/backups/velero-mall/velero-backup.json"));
+            JsonNode ourCr = JSON.readTree(bucket.getBytes(PREFIX + "/backups/kbackup-mall/velero-backup.json"));
+            // Velero's velero.io/resource-timeout annotation is a server setting, not something a backup carries
+            assertThat(ourCr.path("metadata").path("annotations")).as("the source cluster's version, as Velero records it")
+                    .isEqualTo(((ObjectNode) veleroCr.path("metadata").path("annotations").deepCopy())
+                            .without("velero.io/resource-timeout"));
+            for (String f : List.of("results.gz", "volumeinfo.json.gz", "itemoperations.json.gz", "podvolumebackups.json.gz",
+                    "volumesnapshots.json.gz")) {
+                assertThat(gunzip(bucket, "kbackup-mall", "kbackup-mall-" + f)).as(f)
+                        .isEqualTo(gunzip(bucket, "velero-mall", "velero-mall-" + f));
+            }
+        }
+    }
+
+    private static byte[] gunzip(StorageProvider bucket, String backup, String file) throws Exception {
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(
+                bucket.getBytes(PREFIX + "/backups/" + backup + "/" + file)))) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static JsonNode gunzipJson(StorageProvider bucket, String backup, String file) throws Exception {
+        return JSON.readTree(gunzip(bucket, backup, file));
+    }
+
+    private static java.util.SortedSet<String> paths(JsonNode n, String at) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        if (n.isObject() && at.split("\\.").length < 4) {
+            n.fields().forEachRemaining(e -> out.addAll(paths(e.getValue(), at + "." + e.getKey())));
+        } else {
+            out.add(at);
+        }
+        return out;
+    }
+
+    private static java.util.SortedSet<String> minus(java.util.SortedSet<String> a, java.util.SortedSet<String> b) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>(a);
+        out.removeAll(b);
+        return out;
+    }
+
+    /** The object names in a backup's folder, with the backup's name replaced by {@code <name>}. */
+    private static java.util.SortedSet<String> files(StorageProvider bucket, String backup) {
+        String folder = PREFIX + "/backups/" + backup + "/";
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        bucket.listAll(folder).forEach(b -> names.add(b.key().substring(folder.length()).replace(backup, "<name>")));
+        return names;
     }
 
     private static Map<?, ?> status(GenericKubernetesResource r) {
