@@ -19,7 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-/** A small, varied namespace for the interop tests against the real Velero (no volumes). */
+/** A small, varied namespace for the interop tests against the real Velero (a PV/PVC pair without data). */
 final class VariedCluster {
     private VariedCluster() {
     }
@@ -66,6 +66,19 @@ final class VariedCluster {
                 .endSpec().build());
         out.add(new ServiceBuilder().withNewMetadata().withName("web-external").withNamespace(ns).endMetadata()
                 .withNewSpec().withType("ExternalName").withExternalName("example.com").endSpec().build());
+        // a PV/PVC pair, the PV kept (Retain) and without data to move: restored as it is by Velero
+        out.add(new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder().withNewMetadata().withName("pv-" + ns)
+                .addToLabels("app", "web").endMetadata().withNewSpec()
+                .withCapacity(Map.of("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi")))
+                .withAccessModes("ReadWriteOnce").withPersistentVolumeReclaimPolicy("Retain").withStorageClassName("manual")
+                .withNewHostPath().withPath("/tmp/kbackup-" + ns).withType("").endHostPath()
+                .withNewClaimRef().withNamespace(ns).withName("data").endClaimRef()
+                .endSpec().build());
+        out.add(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata().withName("data")
+                .withNamespace(ns).endMetadata().withNewSpec().withAccessModes("ReadWriteOnce")
+                .withStorageClassName("manual").withVolumeName("pv-" + ns)
+                .withNewResources().addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+                .endResources().endSpec().build());
         GenericKubernetesResource widget = new GenericKubernetesResource();
         widget.setApiVersion(group + "/v1");
         widget.setKind("Widget");
