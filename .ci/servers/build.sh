@@ -20,6 +20,7 @@ KUBE_VERSION=1.35.4          # also the staging v0.35.4 replaces in kube/go.mod
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c   # last commit of the archived repository (no semver tags)
 FAKE_GCS_VERSION=v1.56.1
 MOTO_VERSION=5.2.5
+VELERO_VERSION=v1.18.3       # also the require in velero/go.mod; the AWS plugin v1.14.3 in velero-plugin-for-aws/go.mod
 
 log() { printf '== %s\n' "$*"; }
 
@@ -91,7 +92,7 @@ moto() {
 
 families=("$@")
 all=false
-[ ${#families[@]} -gt 0 ] || { families=(kube etcd minio fake-gcs moto); all=true; }
+[ ${#families[@]} -gt 0 ] || { families=(kube etcd minio fake-gcs moto velero velero-aws); all=true; }
 for f in "${families[@]}"; do
   # one build per family at a time on this machine: a second run waits, then finds it cached
   # (two runs at once used to delete each other's half-built folders, e.g. moto's virtualenv)
@@ -104,10 +105,14 @@ for f in "${families[@]}"; do
 -X k8s.io/component-base/version.gitTreeState=clean" \
             k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl ;;
     etcd) build_wrapper etcd "-s -w" go.etcd.io/etcd/server/v3 ;;
+    velero) build_wrapper velero "-s -w -X github.com/vmware-tanzu/velero/pkg/buildinfo.Version=$VELERO_VERSION \
+-X github.com/vmware-tanzu/velero/pkg/buildinfo.GitTreeState=clean" github.com/vmware-tanzu/velero/cmd/velero ;;
+    velero-aws) build_wrapper velero-plugin-for-aws "-s -w" \
+            github.com/vmware-tanzu/velero-plugin-for-aws/velero-plugin-for-aws ;;
     minio) go_install minio "github.com/minio/minio@$MINIO_VERSION" minio ;;
     fake-gcs) go_install fake-gcs-server "github.com/fsouza/fake-gcs-server@$FAKE_GCS_VERSION" fake-gcs-server ;;
     moto) moto ;;
-    *) echo "unknown server family: $f (kube etcd minio fake-gcs moto)" >&2; exit 2 ;;
+    *) echo "unknown server family: $f (kube etcd minio fake-gcs moto velero velero-aws)" >&2; exit 2 ;;
   esac
   flock -u 9
 done

@@ -187,7 +187,8 @@ final class BackupJob implements Runnable {
             put(layout.resourceList(name), GzipJson.gzipJson(resourceList.toJson()));
             put(layout.volumeSnapshots(name), GzipJson.gzipJson(NullNode.getInstance()));
             put(layout.podVolumeBackups(name), GzipJson.gzipJson(NullNode.getInstance()));
-            put(layout.itemOperations(name), GzipJson.gzipJson(NullNode.getInstance()));
+            // Velero writes an empty list here when a backup has no async item operations
+            put(layout.itemOperations(name), GzipJson.gzipJson(GzipJson.MAPPER.createArrayNode()));
             put(layout.volumeInfo(name), GzipJson.gzipJson(snapshots != null ? snapshots.volumeInfo() : GzipJson.MAPPER.createArrayNode()));
             if (manifest != null && phase.isRestorable()) {
                 put(layout.manifest(name), manifest.toBytes());
@@ -202,6 +203,7 @@ final class BackupJob implements Runnable {
                 handle.progress().itemsTotal(), itemsBackedUp, results.errorCount(), results.warningCount(), failure,
                 snapshots != null ? snapshots.attempted() : 0, snapshots != null ? snapshots.completed() : 0);
         ObjectNode doc = BackupDocument.document(name, plan, start, status);
+        BackupDocument.annotateSourceCluster(doc, sourceClusterVersion());
         byte[] bytes = BackupDocument.toBytes(doc);
         try {
             put(layout.backupJson(name), bytes);
@@ -216,6 +218,16 @@ final class BackupJob implements Runnable {
         BackupInfo info = BackupDocument.toInfo(doc);
         handle.phase(info.phase());
         handle.complete(info);
+    }
+
+    /** The cluster's version as Velero records it on a backup, or null when the API server does not say. */
+    private io.fabric8.kubernetes.client.VersionInfo sourceClusterVersion() {
+        try {
+            return client.getKubernetesVersion();
+        } catch (RuntimeException e) {
+            log.info("The cluster's version is unknown (" + failureReason(e) + "): velero-backup.json names no source cluster version");
+            return null;
+        }
     }
 
     /**

@@ -184,6 +184,38 @@ public final class BackupDocument {
         return doc;
     }
 
+    /** Velero's annotation of the source cluster's {@code gitVersion} on a Backup. */
+    public static final String ANNOTATION_SOURCE_GIT_VERSION = "velero.io/source-cluster-k8s-gitversion";
+    /** Velero's annotation of the source cluster's major version on a Backup. */
+    public static final String ANNOTATION_SOURCE_MAJOR = "velero.io/source-cluster-k8s-major-version";
+    /** Velero's annotation of the source cluster's minor version on a Backup. */
+    public static final String ANNOTATION_SOURCE_MINOR = "velero.io/source-cluster-k8s-minor-version";
+
+    /**
+     * Adds the source cluster's version annotations Velero puts on every Backup (its restore
+     * reads them to choose API group versions); nothing when {@code version} is null.
+     */
+    public static ObjectNode annotateSourceCluster(ObjectNode doc, io.fabric8.kubernetes.client.VersionInfo version) {
+        if (version == null) {
+            return doc;
+        }
+        ObjectNode meta = (ObjectNode) doc.path("metadata");
+        ObjectNode annotations = meta.path("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
+        if (version.getGitVersion() != null) {
+            annotations.put(ANNOTATION_SOURCE_GIT_VERSION, version.getGitVersion());
+        }
+        if (version.getMajor() != null) {
+            annotations.put(ANNOTATION_SOURCE_MAJOR, version.getMajor());
+        }
+        if (version.getMinor() != null) {
+            annotations.put(ANNOTATION_SOURCE_MINOR, version.getMinor());
+        }
+        if (annotations.isEmpty()) {
+            meta.remove("annotations");
+        }
+        return doc;
+    }
+
     /** The stored bytes of a document: compact JSON and {@code \n}. */
     public static byte[] toBytes(ObjectNode doc) {
         return GzipJson.json(doc);

@@ -95,7 +95,8 @@ class DirectBackupFormatTest {
         }
         assertThat(gz("b1-volumesnapshots.json.gz")).isEqualTo("null\n");
         assertThat(gz("b1-podvolumebackups.json.gz")).isEqualTo("null\n");
-        assertThat(gz("b1-itemoperations.json.gz")).isEqualTo("null\n");
+        // as the real Velero 1.18.3 writes it for a backup without async item operations (VeleroBothWaysRealVeleroIT)
+        assertThat(gz("b1-itemoperations.json.gz")).isEqualTo("[]\n");
         assertThat(gz("b1-volumeinfo.json.gz")).isEqualTo("[]\n");
         assertThat(gz("b1-results.gz")).isEqualTo("{\"errors\":{},\"warnings\":{}}\n");
         assertThat(gz("b1-logs.gz")).contains("level=info").contains("backup=velero/b1");

@@ -29,6 +29,21 @@ class BackupDocumentTest {
     }
 
     @Test
+    void theSourceClusterVersionIsAnnotatedAsVeleroDoes() {
+        ObjectNode doc = BackupDocument.backup("b1", "velero", plan().build(), START);
+        BackupDocument.annotateSourceCluster(doc, new io.fabric8.kubernetes.client.VersionInfo.Builder()
+                .withGitVersion("v1.35.4").withMajor("1").withMinor("35").build());
+        // as the real Velero 1.18.3 annotates its own backups (VeleroBothWaysRealVeleroIT)
+        assertThat(doc.path("metadata").path("annotations").toString()).isEqualTo(
+                "{\"velero.io/source-cluster-k8s-gitversion\":\"v1.35.4\",\"velero.io/source-cluster-k8s-major-version\":\"1\","
+                + "\"velero.io/source-cluster-k8s-minor-version\":\"35\"}");
+        assertThat(BACKUP_CRD.problems(doc)).isEmpty();
+        ObjectNode unknown = BackupDocument.annotateSourceCluster(BackupDocument.backup("b1", "velero", plan().build(), START),
+                null);
+        assertThat(unknown.path("metadata").has("annotations")).isFalse();
+    }
+
+    @Test
     void specCarriesEveryPlanFieldInVeleroNames() {
         BackupPlan p = plan()
                 .includedNamespaces("shop", "payments")

@@ -1,0 +1,385 @@
+package io.kbackup.testkit.servers;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.kbackup.testkit.cluster.RealCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real Velero server ({@code velero server}, built by {@code .ci/servers/build.sh velero
+ * velero-aws}) running outside a {@link RealCluster}, with its BackupStorageLocation
+ * {@value #LOCATION} on a bucket of a real {@link MinioServer} through Velero's AWS plugin.
+ *
+ * <p>{@link #start(RealCluster, MinioServer, String, String)} applies Velero's CRDs (as
+ * {@code velero install --crds-only --dry-run -o yaml} prints them), creates the namespace
+ * {@value #NAMESPACE}, the credentials Secret {@value #CREDENTIALS_SECRET} (an AWS INI file, also
+ * handed to the plugin through {@code AWS_SHARED_CREDENTIALS_FILE}) and the location, copies the
+ * AWS plugin into a plugin folder, creates a Deployment {@code velero} with no replicas (Velero's
+ * restore reads its image), starts the server by absolute path (it re-runs its own binary
+ * for its built-in plugins) and waits until the location is Available.
+ *
+ * <pre>{@code
+ * try (RealCluster cluster = RealCluster.start(); MinioServer minio = MinioServer.start();
+ *      VeleroServer velero = VeleroServer.start(cluster, minio.createBucket("velero"), "velero", null)) {
+ *     GenericKubernetesResource backup = velero.backup("b1", Map.of("includedNamespaces", List.of("shop")),
+ *             Duration.ofMinutes(2));
+ * }
+ * }</pre>
+ *
+ * <p>Velero restores into the cluster it runs on; for a restore into another cluster start a
+ * {@code VeleroServer} on that cluster with the same bucket and prefix (its backup sync brings the
+ * backups in). Only one Velero server can run on a machine at a time: its controller-runtime
+ * manager binds its own metrics listener to {@code :8080}, which no Velero flag moves
+ * ({@code --metrics-address} is Velero's other metrics server); {@link #start} fails at once with
+ * that explanation when {@code :8080} is taken.
+ */
+public final class VeleroServer implements AutoCloseable {
+
+    /** The Velero binary's name in {@link TestServers#binDir()}. */
+    public static final String BINARY = "velero";
+
+    /** The AWS object-store plugin's binary name in {@link TestServers#binDir()}. */
+    public static final String AWS_PLUGIN = "velero-plugin-for-aws";
+
+    /** The namespace Velero's custom resources live in. */
+    public static final String NAMESPACE = "velero";
+
+    /** The name of the BackupStorageLocation (the default one). */
+    public static final String LOCATION = "default";
+
+    /** The Secret that holds the AWS INI credentials, key {@value #CREDENTIALS_KEY}. */
+    public static final String CREDENTIALS_SECRET = "cloud-credentials";
+
+    /** The key of the INI file in {@link #CREDENTIALS_SECRET}. */
+    public static final String CREDENTIALS_KEY = "cloud";
+
+    /** How often the server syncs backups from the bucket (Velero's default is one minute). */
+    public static final Duration BACKUP_SYNC_PERIOD = Duration.ofSeconds(3);
+
+    /** The image named in the stand-in Deployment {@code velero} (never pulled: no replicas). */
+    public static final String IMAGE = "velero/velero:v1.18.3";
+
+    /** The port controller-runtime's metrics listener of every Velero server binds (not configurable). */
+    public static final int CONTROLLER_RUNTIME_METRICS_PORT = 8080;
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final String GROUP = "velero.io";
+    private static final Set<String> BACKUP_DONE = Set.of("Completed", "PartiallyFailed", "Failed", "FailedValidation");
+    private static final Set<String> RESTORE_DONE = Set.of("Completed", "PartiallyFailed", "Failed", "FailedValidation");
+
+    private final ServerProcess process;
+    private final KubernetesClient client;
+    private final Path velero;
+    private final Path kubeconfig;
+    private final Path home;
+
+    private VeleroServer(ServerProcess process, KubernetesClient client, Path velero, Path kubeconfig, Path home) {
+        this.process = process;
+        this.client = client;
+        this.velero = velero;
+        this.kubeconfig = kubeconfig;
+        this.home = home;
+    }
+
+    /** A Velero custom resource kind of {@code velero.io/v1}. */
+    public static ResourceDefinitionContext kind(String kind, String plural) {
+        return new ResourceDefinitionContext.Builder().withGroup(GROUP).withVersion("v1").withKind(kind)
+                .withPlural(plural).withNamespaced(true).build();
+    }
+
+    /** {@code velero.io/v1} Backup. */
+    public static final ResourceDefinitionContext BACKUP = kind("Backup", "backups");
+    /** {@code velero.io/v1} Restore. */
+    public static final ResourceDefinitionContext RESTORE = kind("Restore", "restores");
+    /** {@code velero.io/v1} BackupStorageLocation. */
+    public static final ResourceDefinitionContext BSL = kind("BackupStorageLocation", "backupstoragelocations");
+
+    /**
+     * Installs Velero into {@code cluster} (CRDs, namespace, credentials, location on
+     * {@code bucket} under {@code prefix} of {@code minio}, which must exist), starts the server and
+     * waits until the location is Available.
+     *
+     * @param prefix the location's prefix, or {@code null} for the bucket's root
+     */
+    public static VeleroServer start(RealCluster cluster, MinioServer minio, String bucket, String prefix) {
+        Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(minio, "minio");
+        Objects.requireNonNull(bucket, "bucket");
+        Path velero = TestServers.require(BINARY);
+        Path plugin = TestServers.require(AWS_PLUGIN);
+        requireFree(CONTROLLER_RUNTIME_METRICS_PORT);
+        Path home;
+        try {
+            home = Files.createTempDirectory("kbackup-velero-home");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path kubeconfig = cluster.writeKubeconfig(home.resolve("kubeconfig"));
+        KubernetesClient client = cluster.client();
+        try {
+            applyCrds(cluster, client, velero, kubeconfig, home);
+            if (client.namespaces().withName(NAMESPACE).get() == null) {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata()
+                        .build()).create();
+            }
+            // Velero's built-in PodVolumeRestoreAction reads the Deployment velero (for the restore
+            // helper's image) when it is instantiated, so every restore fails without one
+            // ('deployments.apps "velero" not found'): stand in for the install's Deployment, with
+            // no replicas (the server runs outside the cluster)
+            client.apps().deployments().inNamespace(NAMESPACE).resource(new io.fabric8.kubernetes.api.model.apps
+                    .DeploymentBuilder().withNewMetadata().withName("velero").withNamespace(NAMESPACE)
+                    .addToLabels("component", "velero").endMetadata()
+                    .withNewSpec().withReplicas(0).withNewSelector().addToMatchLabels("deploy", "velero").endSelector()
+                    .withNewTemplate().withNewMetadata().addToLabels("deploy", "velero").endMetadata()
+                    .withNewSpec().addNewContainer().withName("velero").withImage(IMAGE).endContainer().endSpec()
+                    .endTemplate().endSpec().build()).createOr(r -> r.update());
+            String ini = "[default]\naws_access_key_id=" + minio.rootUser() + "\naws_secret_access_key="
+                    + minio.rootPassword() + "\n";
+            Path credentials = home.resolve("credentials-velero");
+            Files.writeString(credentials, ini, StandardCharsets.UTF_8);
+            client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata()
+                    .withName(CREDENTIALS_SECRET).withNamespace(NAMESPACE).endMetadata()
+                    .addToStringData(CREDENTIALS_KEY, ini).build()).createOr(r -> r.update());
+            client.genericKubernetesResources(BSL).inNamespace(NAMESPACE)
+                    .resource(location(bucket, prefix, minio.endpoint())).createOr(r -> r.update());
+            Path plugins = Files.createDirectories(home.resolve("plugins"));
+            Files.copy(plugin, plugins.resolve(AWS_PLUGIN), StandardCopyOption.REPLACE_EXISTING);
+            plugins.resolve(AWS_PLUGIN).toFile().setExecutable(true);
+            int metrics = TestServers.freePort();
+            int profiler = TestServers.freePort();
+            KubernetesClient c = client;
+            return ServerProcess.builder("velero", velero)
+                    .args("server", "--kubeconfig", kubeconfig.toString(), "--namespace", NAMESPACE,
+                            "--plugin-dir", plugins.toString(),
+                            "--metrics-address", "127.0.0.1:" + metrics,
+                            "--profiler-address", "127.0.0.1:" + profiler,
+                            "--default-backup-storage-location", LOCATION,
+                            "--backup-sync-period", BACKUP_SYNC_PERIOD.toSeconds() + "s",
+                            "--store-validation-frequency", "5s",
+                            "--log-level", "info")
+                    .env("AWS_SHARED_CREDENTIALS_FILE", credentials.toString())
+                    .env("HOME", home.toString())
+                    .env("VELERO_NAMESPACE", NAMESPACE)
+                    .start(process -> {
+                        process.awaitCondition("make location " + LOCATION + " Available", START_TIMEOUT,
+                                () -> "Available".equals(phase(c.genericKubernetesResources(BSL).inNamespace(NAMESPACE)
+                                        .withName(LOCATION).get())));
+                        return new VeleroServer(process, c, velero, kubeconfig, home);
+                    });
+        } catch (IOException e) {
+            client.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    private static void requireFree(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.bind(new java.net.InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " is taken (another Velero server?): Velero's"
+                    + " controller-runtime manager always listens on :" + port + " for its metrics, so only one"
+                    + " Velero server runs on a machine at a time", e);
+        }
+    }
+
+    private static GenericKubernetesResource location(String bucket, String prefix, String endpoint) {
+        Map<String, Object> objectStorage = new LinkedHashMap<>();
+        objectStorage.put("bucket", bucket);
+        if (prefix != null && !prefix.isEmpty()) {
+            objectStorage.put("prefix", prefix);
+        }
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("region", "minio");
+        config.put("s3ForcePathStyle", "true");
+        config.put("s3Url", endpoint);
+        config.put("checksumAlgorithm", "");
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("provider", "velero.io/aws");
+        spec.put("default", true);
+        spec.put("objectStorage", objectStorage);
+        spec.put("config", config);
+        spec.put("credential", Map.of("name", CREDENTIALS_SECRET, "key", CREDENTIALS_KEY));
+        return resource("BackupStorageLocation", LOCATION, spec);
+    }
+
+    /** A {@code velero.io/v1} resource in {@link #NAMESPACE} with this spec. */
+    public static GenericKubernetesResource resource(String kind, String name, Map<String, Object> spec) {
+        GenericKubernetesResource r = new GenericKubernetesResource();
+        r.setApiVersion(GROUP + "/v1");
+        r.setKind(kind);
+        r.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE)
+                .build());
+        r.setAdditionalProperty("spec", spec);
+        return r;
+    }
+
+    private static void applyCrds(RealCluster cluster, KubernetesClient client, Path velero, Path kubeconfig, Path home)
+            throws IOException {
+        Path crds = home.resolve("velero-crds.yaml");
+        run(List.of(velero.toString(), "install", "--crds-only", "--dry-run", "-o", "yaml", "--kubeconfig",
+                kubeconfig.toString()), crds, home);
+        List<String> names = new ArrayList<>();
+        Object parsed = client.getKubernetesSerialization().unmarshal(Files.readString(crds, StandardCharsets.UTF_8));
+        List<?> items = parsed instanceof io.fabric8.kubernetes.api.model.KubernetesList list ? list.getItems()
+                : parsed instanceof List<?> l ? l : List.of(parsed);
+        for (Object item : items) {
+            CustomResourceDefinition crd = client.getKubernetesSerialization().convertValue(item, CustomResourceDefinition.class);
+            crd.getMetadata().setCreationTimestamp(null);
+            crd.setStatus(null);
+            client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(r -> r.update());
+            names.add(crd.getMetadata().getName());
+        }
+        if (names.isEmpty()) {
+            throw new IllegalStateException("velero install --crds-only printed no CRDs: " + crds);
+        }
+        for (String name : names) {
+            cluster.awaitEstablished(client, name);
+        }
+    }
+
+    private static String run(List<String> command, Path output, Path home) throws IOException {
+        Path out = output != null ? output : Files.createTempFile(home, "velero-cli-", ".out");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile());
+        pb.environment().put("HOME", home.toString());
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("timed out: " + command);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + command, e);
+        }
+        String text = Files.readString(out, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " exited with " + p.exitValue() + ":\n" + text);
+        }
+        return text;
+    }
+
+    /** The phase in a Velero resource's status, or {@code null}. */
+    public static String phase(GenericKubernetesResource r) {
+        if (r == null || !(r.getAdditionalProperties().get("status") instanceof Map<?, ?> status)) {
+            return null;
+        }
+        Object phase = status.get("phase");
+        return phase == null ? null : phase.toString();
+    }
+
+    /** A client of the cluster Velero runs on (closed with this server). */
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** The server's log (standard output and error). */
+    public Path log() {
+        return process.log();
+    }
+
+    /** The last lines of the server's log. */
+    public String tail(int lines) {
+        return process.tail(lines);
+    }
+
+    /** The BackupStorageLocation as it is now. */
+    public GenericKubernetesResource location() {
+        return client.genericKubernetesResources(BSL).inNamespace(NAMESPACE).withName(LOCATION).get();
+    }
+
+    /**
+     * Creates a Backup {@code name} with this spec ({@code storageLocation} defaults to
+     * {@value #LOCATION}) and waits until Velero has finished it (Completed, PartiallyFailed,
+     * Failed or FailedValidation).
+     *
+     * @return the Backup as Velero left it
+     */
+    public GenericKubernetesResource backup(String name, Map<String, Object> spec, Duration timeout) {
+        Map<String, Object> s = new LinkedHashMap<>(spec);
+        s.putIfAbsent("storageLocation", LOCATION);
+        client.genericKubernetesResources(BACKUP).inNamespace(NAMESPACE).resource(resource("Backup", name, s)).create();
+        return await(BACKUP, name, BACKUP_DONE, timeout);
+    }
+
+    /**
+     * Waits until a Backup {@code name} exists (e.g. brought in by Velero's backup sync from the
+     * bucket) with a finished phase.
+     */
+    public GenericKubernetesResource awaitBackup(String name, Duration timeout) {
+        return await(BACKUP, name, BACKUP_DONE, timeout);
+    }
+
+    /**
+     * Creates a Restore {@code name} with this spec (at least {@code backupName}) and waits until
+     * Velero has finished it (Completed, PartiallyFailed, Failed or FailedValidation).
+     *
+     * @return the Restore as Velero left it
+     */
+    public GenericKubernetesResource restore(String name, Map<String, Object> spec, Duration timeout) {
+        client.genericKubernetesResources(RESTORE).inNamespace(NAMESPACE).resource(resource("Restore", name, spec)).create();
+        return await(RESTORE, name, RESTORE_DONE, timeout);
+    }
+
+    private GenericKubernetesResource await(ResourceDefinitionContext kind, String name, Set<String> done,
+            Duration timeout) {
+        GenericKubernetesResource[] last = new GenericKubernetesResource[1];
+        process.awaitCondition("finish " + kind.getKind() + " " + name, timeout, () -> {
+            last[0] = client.genericKubernetesResources(kind).inNamespace(NAMESPACE).withName(name).get();
+            String phase = phase(last[0]);
+            return phase != null && done.contains(phase);
+        });
+        return last[0];
+    }
+
+    /**
+     * Runs the Velero CLI against this server's cluster and namespace, e.g.
+     * {@code cli("backup", "describe", "b1", "--details")}.
+     *
+     * @return its standard output and error
+     * @throws IllegalStateException when it exits with an error
+     */
+    public String cli(String... args) {
+        List<String> command = new ArrayList<>(List.of(velero.toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--kubeconfig", kubeconfig.toString(), "--namespace", NAMESPACE));
+        try {
+            return run(command, null, home);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops the server, closes the client and deletes the working folder. */
+    @Override
+    public void close() {
+        process.close();
+        client.close();
+        ServerProcess.deleteTree(home);
+    }
+
+    @Override
+    public String toString() {
+        return "VeleroServer[pid " + process.pid() + ", log " + process.log() + "]";
+    }
+}
