@@ -30,7 +30,7 @@ public final class TestServers {
 
     /** The command that builds every server binary into the cache. */
     public static final String BUILD_HINT = "build them with `bash .ci/servers/build.sh` from the kbackup repository"
-            + " (needs Go 1.26 and Python 3; the first build takes 25-30 minutes on two cores, later ones a second)";
+            + " (needs Go 1.26 and Python 3; the first build takes about 40 minutes on two cores, later ones a second)";
 
     private TestServers() {
     }
