@@ -115,8 +115,7 @@ public final class RealCluster implements TestCluster {
                     .keepWork(true)
                     .start();
             processes.add(etcd);
-            etcd.awaitCondition("answer /health", Duration.ofSeconds(30),
-                    () -> httpOk(HttpClient.newHttpClient(), "http://127.0.0.1:" + etcdClient + "/health", null));
+            etcd.awaitHttpOk("http://127.0.0.1:" + etcdClient + "/health", Duration.ofSeconds(30));
 
             this.apiPort = TestServers.freePort();
             this.url = "https://127.0.0.1:" + apiPort;
