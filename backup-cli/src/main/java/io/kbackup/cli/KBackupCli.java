@@ -27,8 +27,8 @@ import picocli.CommandLine.ScopeType;
             "The location comes from --location-file, the --provider/--bucket/... options or the KBACKUP_* "
                     + "environment variables; credentials from --credentials-file or the provider's usual "
                     + "environment variables. Secrets are never printed.",
-            "The cluster comes from --kubeconfig/--context, else KUBECONFIG or ~/.kube/config, else the "
-                    + "pod's service account."},
+            "The cluster comes from --kubeconfig/--context, else the KUBECONFIG variable or the file "
+                    + "~/.kube/config, else the pod's service account."},
         subcommands = {LocationCommands.class, BackupCommands.class, RestoreCommands.class,
             AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
