@@ -1,6 +1,8 @@
 package io.kbackup.core.internal.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kbackup.ClusterForbiddenException;
+import io.kbackup.ClusterRefusedException;
 import io.kbackup.core.direct.DirectOptions;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -9,6 +11,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,10 +93,59 @@ public final class KubeRetry {
         return false;
     }
 
-    /** "HTTP 503: message" or the cause's text, for messages. */
+    /**
+     * "HTTP 503: message" or the cause's text, for messages. A 403 names the denied verb and
+     * resource first ({@link #refused}).
+     */
     public static String describe(KubernetesClientException e) {
-        String msg = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
-        return (e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "") + msg;
+        if (e.getCode() == 403) {
+            return forbidden(null, e).getMessage();
+        }
+        return (e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "") + serverMessage(e);
+    }
+
+    /**
+     * The typed exception for a refused request: {@link ClusterForbiddenException} with the verb,
+     * resource and namespace for a 403, else {@link ClusterRefusedException}.
+     *
+     * @param what what was being done, e.g. "Could not delete the volume snapshots of backup 'b'"
+     */
+    public static ClusterRefusedException refused(String what, KubernetesClientException e) {
+        if (e.getCode() == 403) {
+            return forbidden(what, e);
+        }
+        return new ClusterRefusedException(what + ": " + describe(e), e.getCode(), e);
+    }
+
+    /** The API server's own 403 text: {@code User "u" cannot VERB resource "R" in API group "G" [in the namespace "N"]}. */
+    private static final Pattern FORBIDDEN = Pattern.compile(
+            "cannot (\\S+) resource \"([^\"]+)\" in API group \"([^\"]*)\"(?: in the namespace \"([^\"]+)\")?");
+
+    private static ClusterForbiddenException forbidden(String what, KubernetesClientException e) {
+        String msg = serverMessage(e);
+        Matcher m = FORBIDDEN.matcher(msg == null ? "" : msg);
+        String verb = null;
+        String resource = e.getResourcePlural();
+        String group = e.getGroup();
+        String namespace = e.getNamespace();
+        if (m.find()) {
+            verb = m.group(1);
+            resource = m.group(2);
+            group = m.group(3);
+            namespace = m.group(4);
+        }
+        if (resource != null && group != null && !group.isEmpty()) {
+            resource = resource + "." + group;
+        }
+        String denied = "forbidden to " + (verb == null ? "access" : verb) + " " + (resource == null ? "a resource" : resource)
+                + (namespace == null ? "" : " in namespace " + namespace);
+        return new ClusterForbiddenException((what == null ? "" : what + ": ") + "HTTP 403: " + denied
+                + ". Grant the service account this verb on this resource (kbackup's ClusterRoles: META-INF/kbackup/rbac/ in"
+                + " backup-core, and the README's RBAC section). The API server said: " + msg, verb, resource, namespace, e);
+    }
+
+    private static String serverMessage(KubernetesClientException e) {
+        return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
     }
 
     private static boolean isInterrupt(Throwable e) {

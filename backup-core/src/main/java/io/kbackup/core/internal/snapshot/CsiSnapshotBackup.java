@@ -133,8 +133,8 @@ public final class CsiSnapshotBackup {
         try {
             return check(client, options, backupName, scope);
         } catch (KubernetesClientException e) {
-            throw new ClusterRefusedException("Include all disks: could not read the cluster's volumes and snapshot classes for the"
-                    + " snapshot pre-flight: " + KubeRetry.describe(e) + ". Nothing was created.", e.getCode(), e);
+            throw KubeRetry.refused("Include all disks: could not read the cluster's volumes and snapshot classes for the"
+                    + " snapshot pre-flight (nothing was created)", e);
         }
     }
 

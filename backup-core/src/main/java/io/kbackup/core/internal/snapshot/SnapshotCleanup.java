@@ -67,8 +67,8 @@ public final class SnapshotCleanup {
             }
             return snapshots.size();
         } catch (KubernetesClientException e) {
-            throw new ClusterRefusedException("Could not delete the volume snapshots of backup '" + backupName + "': "
-                    + KubeRetry.describe(e) + ". The backup's files were not deleted; try again.", e.getCode(), e);
+            throw KubeRetry.refused("Could not delete the volume snapshots of backup '" + backupName
+                    + "' (the backup's files were not deleted; try again)", e);
         }
     }
 }
