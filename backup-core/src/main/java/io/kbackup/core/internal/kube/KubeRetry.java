@@ -94,11 +94,11 @@ public final class KubeRetry {
     }
 
     /**
-     * "HTTP 503: message" or the cause's text, for messages. A 403 names the denied verb and
-     * resource first ({@link #refused}).
+     * "HTTP 503: message" or the cause's text, for messages. A 403 of the authorizer names the
+     * denied verb and resource first ({@link #refused}).
      */
     public static String describe(KubernetesClientException e) {
-        if (e.getCode() == 403) {
+        if (isPermissionDenied(e)) {
             return forbidden(null, e).getMessage();
         }
         return (e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "") + serverMessage(e);
@@ -106,12 +106,13 @@ public final class KubeRetry {
 
     /**
      * The typed exception for a refused request: {@link ClusterForbiddenException} with the verb,
-     * resource and namespace for a 403, else {@link ClusterRefusedException}.
+     * resource and namespace when the authorizer denied it (RBAC), else {@link ClusterRefusedException}
+     * (admission plugins also answer 403, e.g. for a missing PriorityClass; those are not permissions).
      *
      * @param what what was being done, e.g. "Could not delete the volume snapshots of backup 'b'"
      */
     public static ClusterRefusedException refused(String what, KubernetesClientException e) {
-        if (e.getCode() == 403) {
+        if (isPermissionDenied(e)) {
             return forbidden(what, e);
         }
         return new ClusterRefusedException(what + ": " + describe(e), e.getCode(), e);
@@ -121,24 +122,23 @@ public final class KubeRetry {
     private static final Pattern FORBIDDEN = Pattern.compile(
             "cannot (\\S+) resource \"([^\"]+)\" in API group \"([^\"]*)\"(?: in the namespace \"([^\"]+)\")?");
 
+    /** A 403 whose message is the authorizer's ("... cannot VERB resource ..."), not an admission plugin's. */
+    private static boolean isPermissionDenied(KubernetesClientException e) {
+        String msg = serverMessage(e);
+        return e.getCode() == 403 && msg != null && FORBIDDEN.matcher(msg).find();
+    }
+
     private static ClusterForbiddenException forbidden(String what, KubernetesClientException e) {
         String msg = serverMessage(e);
-        Matcher m = FORBIDDEN.matcher(msg == null ? "" : msg);
-        String verb = null;
-        String resource = e.getResourcePlural();
-        String group = e.getGroup();
-        String namespace = e.getNamespace();
-        if (m.find()) {
-            verb = m.group(1);
-            resource = m.group(2);
-            group = m.group(3);
-            namespace = m.group(4);
+        Matcher m = FORBIDDEN.matcher(msg);
+        if (!m.find()) {
+            throw new IllegalArgumentException("not an authorizer's 403: " + msg);
         }
-        if (resource != null && group != null && !group.isEmpty()) {
-            resource = resource + "." + group;
-        }
-        String denied = "forbidden to " + (verb == null ? "access" : verb) + " " + (resource == null ? "a resource" : resource)
-                + (namespace == null ? "" : " in namespace " + namespace);
+        String verb = m.group(1);
+        String group = m.group(3);
+        String resource = group.isEmpty() ? m.group(2) : m.group(2) + "." + group;
+        String namespace = m.group(4);
+        String denied = "forbidden to " + verb + " " + resource + (namespace == null ? "" : " in namespace " + namespace);
         return new ClusterForbiddenException((what == null ? "" : what + ": ") + "HTTP 403: " + denied
                 + ". Grant the service account this verb on this resource (kbackup's ClusterRoles: META-INF/kbackup/rbac/ in"
                 + " backup-core, and the README's RBAC section). The API server said: " + msg, verb, resource, namespace, e);
