@@ -47,7 +47,8 @@ import picocli.CommandLine.ScopeType;
 public final class KBackupCli {
 
     @Option(names = "--kubeconfig", scope = ScopeType.INHERIT, paramLabel = "FILE",
-            description = "Kubeconfig file (default: KUBECONFIG, ~/.kube/config, else in-cluster).")
+            description = "Kubeconfig file (default: the KUBECONFIG variable, then the file ~/.kube/config, then the pod's "
+                    + "service account).")
     File kubeconfig;
 
     @Option(names = "--context", scope = ScopeType.INHERIT, paramLabel = "NAME",
@@ -108,9 +109,18 @@ public final class KBackupCli {
         cmd.setExecutionExceptionHandler(new ErrorHandler(cli));
         cmd.setParameterExceptionHandler(new ErrorHandler.Usage());
         cmd.setExitCodeExceptionMapper(ExitCodes::of);
+        copyExitCodes(cmd, cmd.getCommandSpec().usageMessage());
         CommandLine completion = cmd.getSubcommands().get("generate-completion");
         completion.getCommandSpec().usageMessage().hidden(false);
         return cmd;
+    }
+
+    /** Every command's --help lists the exit codes. */
+    private static void copyExitCodes(CommandLine cmd, CommandLine.Model.UsageMessageSpec root) {
+        for (CommandLine sub : cmd.getSubcommands().values()) {
+            sub.getCommandSpec().usageMessage().exitCodeListHeading(root.exitCodeListHeading()).exitCodeList(root.exitCodeList());
+            copyExitCodes(sub, root);
+        }
     }
 
     /** The SDK client on the chosen cluster (created on first use; the cluster is contacted only when needed). */

@@ -42,7 +42,7 @@ final class LocationOptions {
     @Option(names = "--prefix", paramLabel = "PATH", order = 14, description = "Path inside the bucket. Env: KBACKUP_PREFIX.")
     String prefix;
 
-    @Option(names = "--region", order = 15, description = "Region (S3). Env: KBACKUP_REGION.")
+    @Option(names = "--region", paramLabel = "REGION", order = 15, description = "Region (S3). Env: KBACKUP_REGION.")
     String region;
 
     @Option(names = "--endpoint", paramLabel = "URL", order = 16,
