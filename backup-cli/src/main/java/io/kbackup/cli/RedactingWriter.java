@@ -29,6 +29,7 @@ final class RedactingWriter extends Writer {
     private void emit() {
         try {
             target.write(secrets.redact(line.toString()));
+            target.flush();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
