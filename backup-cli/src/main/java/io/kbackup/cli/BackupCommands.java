@@ -30,7 +30,7 @@ final class BackupCommands {
     static Map<String, Object> row(BackupInfo b) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("name", b.name());
-        row.put("phase", b.phase().name());
+        row.put("phase", phase(b.phase()));
         row.put("created", b.created() != null ? b.created() : b.started());
         row.put("expires", b.expires());
         row.put("namespaces", b.namespacesForDisplay());
@@ -44,7 +44,7 @@ final class BackupCommands {
     static Map<String, Object> details(BackupInfo b) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("name", b.name());
-        d.put("phase", b.phase().name());
+        d.put("phase", phase(b.phase()));
         d.put("location", b.location());
         d.put("created", b.created());
         d.put("started", b.started());
@@ -68,7 +68,25 @@ final class BackupCommands {
 
     /** Whether a phase is Velero's {@code Completed} (whatever the Java spelling of the constant). */
     static boolean completed(Enum<?> phase) {
-        return phase.name().toLowerCase(Locale.ROOT).equals("completed");
+        return phase.name().equalsIgnoreCase("completed");
+    }
+
+    /**
+     * A phase as Velero spells it ({@code PartiallyFailed}), whether the Java constant is spelled
+     * so or in upper case ({@code PARTIALLY_FAILED}).
+     */
+    static String phase(Enum<?> phase) {
+        String name = phase.name();
+        if (!name.equals(name.toUpperCase(Locale.ROOT))) {
+            return name;
+        }
+        StringBuilder out = new StringBuilder();
+        for (String word : name.split("_")) {
+            if (!word.isEmpty()) {
+                out.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
+            }
+        }
+        return out.toString();
     }
 
     /** {@code kbackup backup create}. */
@@ -146,7 +164,7 @@ final class BackupCommands {
             if (!wait) {
                 Map<String, Object> started = new LinkedHashMap<>();
                 started.put("name", handle.name());
-                started.put("phase", handle.phase().name());
+                started.put("phase", phase(handle.phase()));
                 printer().details(started);
                 return ExitCodes.OK;
             }

@@ -64,9 +64,9 @@ final class LocationOptions {
     Path credentialsFile;
 
     @Option(names = "--credentials", paramLabel = "TYPE", order = 20,
-            description = "aws-static, aws-assume-role, aws-web-identity, aws-default, azure-account-key, azure-sas, "
+            description = "aws-static, aws-assume-role, aws-web-identity, aws-default-chain, azure-account-key, azure-sas, "
                     + "azure-service-principal, azure-managed-identity, azure-workload-identity, gcs-service-account, "
-                    + "gcs-default or none (default: from the file or the environment, else the provider's default). "
+                    + "gcs-application-default or none (default: from the file or the environment, else the provider's default). "
                     + "Values come from the credentials file, else the environment (AWS_ACCESS_KEY_ID, "
                     + "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, "
                     + "AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN, AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, "
@@ -174,7 +174,7 @@ final class LocationOptions {
         String accountName = settings.get("storageAccount");
         return switch (type.strip().toLowerCase(Locale.ROOT)) {
             case "none" -> Credentials.none();
-            case "aws-default" -> Credentials.awsDefaultChain();
+            case "aws-default-chain", "aws-default" -> Credentials.awsDefaultChain();
             case "aws-static" -> Credentials.awsStatic(v.require("aws_access_key_id", type),
                     v.secret("aws_secret_access_key", type, true), v.secret("aws_session_token", type, false));
             case "aws-assume-role" -> Credentials.awsAssumeRole(v.require("role_arn", type), v.get("external_id"),
@@ -194,10 +194,11 @@ final class LocationOptions {
             case "azure-workload-identity" -> Credentials.azureWorkloadIdentity();
             case "gcs-service-account" -> Credentials.gcsServiceAccountJson(gcsJson != null ? gcsJson
                     : gcsJsonFromEnv(v.require("google_application_credentials", type), secrets));
-            case "gcs-default" -> Credentials.gcsApplicationDefault();
+            case "gcs-application-default", "gcs-default" -> Credentials.gcsApplicationDefault();
             default -> throw new CliException("Unknown credentials type '" + type + "': use one of aws-static, aws-assume-role, "
-                    + "aws-web-identity, aws-default, azure-account-key, azure-sas, azure-service-principal, "
-                    + "azure-managed-identity, azure-workload-identity, gcs-service-account, gcs-default, none.", ExitCodes.USAGE);
+                    + "aws-web-identity, aws-default-chain, azure-account-key, azure-sas, azure-service-principal, "
+                    + "azure-managed-identity, azure-workload-identity, gcs-service-account, gcs-application-default, none "
+                    + "(the kind() names of io.kbackup.Credentials).", ExitCodes.USAGE);
         };
     }
 

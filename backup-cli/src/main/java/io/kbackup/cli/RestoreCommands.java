@@ -32,7 +32,7 @@ final class RestoreCommands {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("name", r.name());
         d.put("backup", r.backupName());
-        d.put("phase", r.phase().name());
+        d.put("phase", BackupCommands.phase(r.phase()));
         d.put("started", r.started());
         d.put("completed", r.completed());
         d.put("namespaceMapping", r.namespaceMapping());
@@ -149,7 +149,7 @@ final class RestoreCommands {
             if (!wait) {
                 Map<String, Object> started = new LinkedHashMap<>();
                 started.put("name", handle.name());
-                started.put("phase", handle.phase().name());
+                started.put("phase", BackupCommands.phase(handle.phase()));
                 printer().details(started);
                 return ExitCodes.OK;
             }

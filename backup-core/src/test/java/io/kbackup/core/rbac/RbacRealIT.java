@@ -142,7 +142,7 @@ class RbacRealIT {
             BackupInfo info = kbackup.backup(BackupPlan.builder().name("shop-rbac").location(location)
                     .includedNamespaces("shop").build()).await(WAIT);
             assertThat(info.phase().name()).as("errors: " + resultsOf("backups/shop-rbac/shop-rbac-results.gz"))
-                    .isEqualTo("Completed");
+                    .isEqualToIgnoringCase("Completed");
             assertThat(info.errors()).isZero();
             assertThat(info.itemsBackedUp()).isGreaterThanOrEqualTo(8);
         }
@@ -150,7 +150,7 @@ class RbacRealIT {
             RestoreInfo info = kbackup.restore(RestorePlan.builder().location(location).backupName("shop-rbac")
                     .restoreName("shop-rbac-restored").namespaceMapping(Map.of("shop", "shop-restored")).build()).await(WAIT);
             assertThat(info.errors()).isEmpty();
-            assertThat(info.phase().name()).isEqualTo("Completed");
+            assertThat(info.phase().name()).isEqualToIgnoringCase("Completed");
         }
         assertThat(admin.configMaps().inNamespace("shop-restored").withName("settings").get().getData()).containsEntry("colour", "blue");
         assertThat(admin.secrets().inNamespace("shop-restored").withName("db").get()).isNotNull();
@@ -170,7 +170,7 @@ class RbacRealIT {
         try (KubernetesClient backupSa = as("backup"); BackupClient kbackup = KBackup.direct(backupSa)) {
             RestoreInfo info = kbackup.restore(RestorePlan.builder().location(location).backupName("shop-admin")
                     .namespaceMapping(Map.of("shop", "shop-denied")).build()).await(WAIT);
-            assertThat(info.phase().name()).isNotEqualTo("Completed");
+            assertThat(info.phase().name()).isNotEqualToIgnoringCase("Completed");
             assertThat(info.failed()).isPositive();
             assertThat(String.join("\n", info.errors()))
                     .contains("forbidden to create namespaces")
@@ -185,8 +185,8 @@ class RbacRealIT {
         try (KubernetesClient nobody = as("nobody"); BackupClient kbackup = KBackup.direct(nobody)) {
             BackupInfo info = kbackup.backup(BackupPlan.builder().name("shop-nobody").location(location)
                     .includedNamespaces("shop").build()).await(WAIT);
-            assertThat(info.phase().name()).isNotEqualTo("Completed");
-            String results = info.phase().name().equals("Failed") ? info.failureReason()
+            assertThat(info.phase().name()).isNotEqualToIgnoringCase("Completed");
+            String results = info.phase().name().equalsIgnoreCase("Failed") ? info.failureReason()
                     : resultsOf("backups/shop-nobody/shop-nobody-results.gz");
             assertThat(results).contains("forbidden to list configmaps in namespace shop")
                     .contains("forbidden to list deployments.apps in namespace shop");
