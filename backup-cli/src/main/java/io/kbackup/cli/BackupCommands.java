@@ -4,7 +4,6 @@ import io.kbackup.BackupHandle;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
 import io.kbackup.BackupPlan;
-import io.kbackup.ClusterWideMode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,27 +99,8 @@ final class BackupCommands {
                 description = "Name the backup <PREFIX>-<yyyyMMddHHmmss> (UTC); default kbackup when no NAME is given.")
         String namePrefix;
 
-        @Option(names = "--include-namespaces", split = ",", paramLabel = "NS", description = "Namespaces to back up (default: all).")
-        List<String> includedNamespaces = List.of();
-
-        @Option(names = "--exclude-namespaces", split = ",", paramLabel = "NS", description = "Namespaces to leave out.")
-        List<String> excludedNamespaces = List.of();
-
-        @Option(names = "--include-resources", split = ",", paramLabel = "RES", description = "Resources to back up (default: all).")
-        List<String> includedResources = List.of();
-
-        @Option(names = "--exclude-resources", split = ",", paramLabel = "RES", description = "Resources to leave out.")
-        List<String> excludedResources = List.of();
-
-        @Option(names = "--selector", paramLabel = "KEY=VALUE", description = "Only objects with these labels; repeatable.")
-        Map<String, String> selector = Map.of();
-
         @Option(names = "--labels", paramLabel = "KEY=VALUE", description = "Labels of the backup; repeatable.")
         Map<String, String> labels = Map.of();
-
-        @Option(names = "--cluster-wide", paramLabel = "MODE", defaultValue = "AUTO",
-                description = "Cluster-scoped resources: ALWAYS, AUTO or NEVER (default: ${DEFAULT-VALUE}).")
-        ClusterWideMode clusterWide;
 
         @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "720h", converter = DurationConverter.class,
                 description = "How long the backup is kept (default: ${DEFAULT-VALUE}).")
@@ -129,27 +109,18 @@ final class BackupCommands {
         @Option(names = "--include-all-disks", description = "Take CSI snapshots of the included volumes.")
         boolean includeAllDisks;
 
-        @Option(names = "--wait", negatable = true, defaultValue = "true", fallbackValue = "true",
-                description = "Wait until the backup ends (default: ${DEFAULT-VALUE}).")
-        boolean wait;
-
-        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "1h", converter = DurationConverter.class,
-                description = "How long to wait (default: ${DEFAULT-VALUE}); the backup goes on after it.")
-        Duration timeout;
-
         @Mixin
-        LocationOptions locationOptions;
+        SelectionOptions selection;
 
         @Override
         public Integer call() {
-            BackupLocation location = location(locationOptions);
+            BackupLocation location = location();
             BackupPlan.Builder plan = BackupPlan.builder().location(location)
-                    .includedNamespaces(includedNamespaces).excludedNamespaces(excludedNamespaces)
-                    .includedResources(includedResources.toArray(String[]::new))
-                    .excludedResources(excludedResources.toArray(String[]::new))
-                    .clusterWideMode(clusterWide).expiry(ttl).includeAllDisks(includeAllDisks);
-            if (!selector.isEmpty()) {
-                plan.labelSelector(selector);
+                    .includedNamespaces(selection.includedNamespaces).excludedNamespaces(selection.excludedNamespaces)
+                    .includedResources(selection.includedResources()).excludedResources(selection.excludedResources())
+                    .clusterWideMode(selection.clusterWide).expiry(ttl).includeAllDisks(includeAllDisks);
+            if (!selection.selector.isEmpty()) {
+                plan.labelSelector(selection.selector);
             }
             if (!labels.isEmpty()) {
                 plan.labels(labels);
@@ -161,14 +132,14 @@ final class BackupCommands {
                 plan.prefix(namePrefix == null ? "kbackup" : namePrefix);
             }
             BackupHandle handle = root().client().backup(plan.build());
-            if (!wait) {
+            if (!selection.wait) {
                 Map<String, Object> started = new LinkedHashMap<>();
                 started.put("name", handle.name());
                 started.put("phase", phase(handle.phase()));
                 printer().details(started);
                 return ExitCodes.OK;
             }
-            BackupInfo info = handle.await(timeout);
+            BackupInfo info = handle.await(selection.timeout);
             printer().details(details(info));
             return completed(info.phase()) ? ExitCodes.OK : ExitCodes.FAILED;
         }
@@ -180,12 +151,9 @@ final class BackupCommands {
         @Parameters(arity = "0..*", paramLabel = "NAME", description = "Only these backups.")
         List<String> names = List.of();
 
-        @Mixin
-        LocationOptions locationOptions;
-
         @Override
         public Integer call() {
-            BackupLocation location = location(locationOptions);
+            BackupLocation location = location();
             List<BackupInfo> backups = names.isEmpty() ? root().client().listBackups(location)
                     : names.stream().map(n -> root().client().describeBackup(location, n)).toList();
             printer().table(backups.stream().map(BackupCommands::row).toList(), COLUMNS);
@@ -195,32 +163,20 @@ final class BackupCommands {
 
     /** {@code kbackup backup describe}. */
     @Command(name = "describe", mixinStandardHelpOptions = true, description = "Shows one backup's details.")
-    static final class Describe extends Leaf implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME", description = "The backup.")
-        String name;
-
-        @Mixin
-        LocationOptions locationOptions;
-
+    static final class Describe extends Leaf.Named implements Callable<Integer> {
         @Override
         public Integer call() {
-            printer().details(details(root().client().describeBackup(location(locationOptions), name)));
+            printer().details(details(root().client().describeBackup(location(), name)));
             return ExitCodes.OK;
         }
     }
 
     /** {@code kbackup backup logs}. */
     @Command(name = "logs", mixinStandardHelpOptions = true, description = "Prints a backup's log (streamed from the location).")
-    static final class Logs extends Leaf implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME", description = "The backup.")
-        String name;
-
-        @Mixin
-        LocationOptions locationOptions;
-
+    static final class Logs extends Leaf.Named implements Callable<Integer> {
         @Override
         public Integer call() {
-            BackupLocation location = location(locationOptions);
+            BackupLocation location = location();
             root().client().describeBackup(location, name);
             var out = spec.commandLine().getOut();
             try (BucketReader reader = new BucketReader(location)) {
@@ -234,22 +190,16 @@ final class BackupCommands {
     /** {@code kbackup backup delete}. */
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Deletes a backup with every object it has in the location (and its CSI snapshots in the cluster).")
-    static final class Delete extends Leaf implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME", description = "The backup.")
-        String name;
-
+    static final class Delete extends Leaf.Named implements Callable<Integer> {
         @Option(names = "--confirm", description = "Required: says that you mean it.")
         boolean confirm;
-
-        @Mixin
-        LocationOptions locationOptions;
 
         @Override
         public Integer call() {
             if (!confirm) {
                 throw new CliException("Deleting backup " + name + " cannot be undone: add --confirm.", ExitCodes.USAGE);
             }
-            root().client().deleteBackup(location(locationOptions), name);
+            root().client().deleteBackup(location(), name);
             Map<String, Object> deleted = new LinkedHashMap<>();
             deleted.put("name", name);
             deleted.put("deleted", true);

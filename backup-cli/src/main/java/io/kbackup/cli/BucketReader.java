@@ -159,7 +159,7 @@ final class BucketReader implements AutoCloseable {
         }
         r.path("velero").forEach(m -> out.add(m.asText()));
         r.path("cluster").forEach(m -> out.add("cluster: " + m.asText()));
-        r.path("namespaces").fields().forEachRemaining(e -> e.getValue().forEach(m -> out.add(e.getKey() + ": " + m.asText())));
+        r.path("namespaces").properties().forEach(e -> e.getValue().forEach(m -> out.add(e.getKey() + ": " + m.asText())));
         return out;
     }
 

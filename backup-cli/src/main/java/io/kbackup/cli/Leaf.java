@@ -6,7 +6,9 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** What every command that does something shares: the root's options, the printer, the location. */
@@ -16,6 +18,15 @@ abstract class Leaf {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    LocationOptions locationOptions;
+
+    /** A command on one backup or restore, named by its only argument. */
+    abstract static class Named extends Leaf {
+        @Parameters(paramLabel = "NAME", description = "The backup's or restore's name.")
+        String name;
+    }
+
     KBackupCli root() {
         return (KBackupCli) spec.root().userObject();
     }
@@ -24,8 +35,9 @@ abstract class Leaf {
         return new Printer(spec.commandLine().getOut(), root().output);
     }
 
-    BackupLocation location(LocationOptions options) {
-        return options.build(root().secrets, root().env);
+    /** The location of the options, the file and the environment. */
+    BackupLocation location() {
+        return locationOptions.build(root().secrets, root().env);
     }
 
     /** Parses {@code 720h}, {@code 7d}, {@code 1h30m}, {@code 90s} or ISO-8601 ({@code PT1H}). */

@@ -19,12 +19,9 @@ final class LocationCommands {
             description = {"Checks that the location is usable: the bucket exists, the credentials are accepted and "
                     + "allowed, the endpoint is reachable. Exits 0 when it is, else with the code of the first problem."})
     static final class Validate extends Leaf implements Callable<Integer> {
-        @Mixin
-        LocationOptions locationOptions;
-
         @Override
         public Integer call() {
-            BackupLocation location = location(locationOptions);
+            BackupLocation location = location();
             ValidationResult result = location.validate();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("location", location.name());

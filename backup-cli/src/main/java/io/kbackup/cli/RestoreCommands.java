@@ -1,13 +1,11 @@
 package io.kbackup.cli;
 
 import io.kbackup.BackupLocation;
-import io.kbackup.ClusterWideMode;
 import io.kbackup.ExistingResourcePolicy;
 import io.kbackup.RestoreHandle;
 import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,25 +61,6 @@ final class RestoreCommands {
                 description = "Restore namespace SRC as DST; comma-separated or repeated.")
         List<String> namespaceMappings = List.of();
 
-        @Option(names = "--include-namespaces", split = ",", paramLabel = "NS", description = "Namespaces to restore (default: all).")
-        List<String> includedNamespaces = List.of();
-
-        @Option(names = "--exclude-namespaces", split = ",", paramLabel = "NS", description = "Namespaces to leave out.")
-        List<String> excludedNamespaces = List.of();
-
-        @Option(names = "--include-resources", split = ",", paramLabel = "RES", description = "Resources to restore (default: all).")
-        List<String> includedResources = List.of();
-
-        @Option(names = "--exclude-resources", split = ",", paramLabel = "RES", description = "Resources to leave out.")
-        List<String> excludedResources = List.of();
-
-        @Option(names = "--selector", paramLabel = "KEY=VALUE", description = "Only objects with these labels; repeatable.")
-        Map<String, String> selector = Map.of();
-
-        @Option(names = "--cluster-wide", paramLabel = "MODE", defaultValue = "AUTO",
-                description = "Cluster-scoped resources: ALWAYS, AUTO or NEVER (default: ${DEFAULT-VALUE}).")
-        ClusterWideMode clusterWide;
-
         @Option(names = "--existing-resource-policy", paramLabel = "POLICY", defaultValue = "NONE",
                 description = "For objects that exist: NONE (skip, warn when different) or UPDATE (patch) (default: ${DEFAULT-VALUE}).")
         ExistingResourcePolicy existingResourcePolicy;
@@ -96,20 +75,12 @@ final class RestoreCommands {
         @Option(names = "--dry-run", description = "Show what the restore would do, item by item; change nothing.")
         boolean dryRun;
 
-        @Option(names = "--wait", negatable = true, defaultValue = "true", fallbackValue = "true",
-                description = "Wait until the restore ends (default: ${DEFAULT-VALUE}).")
-        boolean wait;
-
-        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "1h", converter = DurationConverter.class,
-                description = "How long to wait (default: ${DEFAULT-VALUE}); the restore goes on after it.")
-        Duration timeout;
-
         @Mixin
-        LocationOptions locationOptions;
+        SelectionOptions selection;
 
         @Override
         public Integer call() {
-            BackupLocation location = location(locationOptions);
+            BackupLocation location = location();
             Map<String, String> mapping = new LinkedHashMap<>();
             for (String m : namespaceMappings) {
                 int colon = m.indexOf(':');
@@ -120,14 +91,13 @@ final class RestoreCommands {
                 mapping.put(m.substring(0, colon), m.substring(colon + 1));
             }
             RestorePlan.Builder plan = RestorePlan.builder().location(location).backupName(backup)
-                    .includedNamespaces(includedNamespaces).excludedNamespaces(excludedNamespaces)
-                    .includedResources(includedResources.toArray(String[]::new))
-                    .excludedResources(excludedResources.toArray(String[]::new))
-                    .namespaceMapping(mapping).clusterWideMode(clusterWide)
+                    .includedNamespaces(selection.includedNamespaces).excludedNamespaces(selection.excludedNamespaces)
+                    .includedResources(selection.includedResources()).excludedResources(selection.excludedResources())
+                    .namespaceMapping(mapping).clusterWideMode(selection.clusterWide)
                     .existingResourcePolicy(existingResourcePolicy)
                     .restorePersistentVolumes(restoreVolumes).preserveNodePorts(preserveNodePorts);
-            if (!selector.isEmpty()) {
-                plan.labelSelector(selector);
+            if (!selection.selector.isEmpty()) {
+                plan.labelSelector(selection.selector);
             }
             if (name != null) {
                 plan.restoreName(name);
@@ -146,14 +116,14 @@ final class RestoreCommands {
                 return ExitCodes.OK;
             }
             RestoreHandle handle = root().client().restore(plan.build());
-            if (!wait) {
+            if (!selection.wait) {
                 Map<String, Object> started = new LinkedHashMap<>();
                 started.put("name", handle.name());
                 started.put("phase", BackupCommands.phase(handle.phase()));
                 printer().details(started);
                 return ExitCodes.OK;
             }
-            RestoreInfo info = handle.await(timeout);
+            RestoreInfo info = handle.await(selection.timeout);
             printer().details(details(info));
             return BackupCommands.completed(info.phase()) ? ExitCodes.OK : ExitCodes.FAILED;
         }
@@ -163,12 +133,9 @@ final class RestoreCommands {
     @Command(name = "get", mixinStandardHelpOptions = true,
             description = "Lists the restores kept in the location (restores/<name>/), newest first.")
     static final class Get extends Leaf implements Callable<Integer> {
-        @Mixin
-        LocationOptions locationOptions;
-
         @Override
         public Integer call() {
-            try (BucketReader reader = new BucketReader(location(locationOptions))) {
+            try (BucketReader reader = new BucketReader(location())) {
                 printer().table(reader.listRestores(), COLUMNS);
             }
             return ExitCodes.OK;
@@ -178,16 +145,10 @@ final class RestoreCommands {
     /** {@code kbackup restore describe}. */
     @Command(name = "describe", mixinStandardHelpOptions = true,
             description = "Shows one restore: the backup it restored, item outcomes, errors and warnings.")
-    static final class Describe extends Leaf implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME", description = "The restore.")
-        String name;
-
-        @Mixin
-        LocationOptions locationOptions;
-
+    static final class Describe extends Leaf.Named implements Callable<Integer> {
         @Override
         public Integer call() {
-            try (BucketReader reader = new BucketReader(location(locationOptions))) {
+            try (BucketReader reader = new BucketReader(location())) {
                 printer().details(reader.describeRestore(name));
             }
             return ExitCodes.OK;
@@ -196,17 +157,11 @@ final class RestoreCommands {
 
     /** {@code kbackup restore logs}. */
     @Command(name = "logs", mixinStandardHelpOptions = true, description = "Prints a restore's log (streamed from the location).")
-    static final class Logs extends Leaf implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME", description = "The restore.")
-        String name;
-
-        @Mixin
-        LocationOptions locationOptions;
-
+    static final class Logs extends Leaf.Named implements Callable<Integer> {
         @Override
         public Integer call() {
             var out = spec.commandLine().getOut();
-            try (BucketReader reader = new BucketReader(location(locationOptions))) {
+            try (BucketReader reader = new BucketReader(location())) {
                 reader.restoreLog(name, out::println);
             }
             out.flush();
