@@ -299,9 +299,12 @@ public final class RestoreRunner implements AutoCloseable {
             report.info("Restore ended in phase " + phase + ": " + counters);
             ItemTransforms t = transforms;
             report.store(source.storage, source.layout, applied, item -> targetKey(item, t));
-            RestoreInfo info = new RestoreInfo(name, plan.backupName(), phase, started, options.clock().instant(), handle.progress().itemsTotal(),
-                    counters.created.get() + counters.updated.get() + counters.same.get(), counters.created.get(), counters.updated.get(),
-                    counters.skipped.get(), counters.failed.get(), report.firstErrors(), report.firstWarnings(), plan.namespaceMapping(), failure);
+            RestoreInfo info = RestoreInfo.builder().name(name).backupName(plan.backupName()).phase(phase).started(started)
+                    .completed(options.clock().instant()).itemsTotal(handle.progress().itemsTotal())
+                    .itemsRestored(counters.created.get() + counters.updated.get() + counters.same.get()).created(counters.created.get())
+                    .updated(counters.updated.get()).skipped(counters.skipped.get()).failed(counters.failed.get())
+                    .errors(report.firstErrors()).warnings(report.firstWarnings()).namespaceMapping(plan.namespaceMapping())
+                    .failureReason(failure).build();
             handle.phase(phase);
             running.remove(name); // before completing: a caller that awaits may start the next one at once
             if (refusal != null) {
