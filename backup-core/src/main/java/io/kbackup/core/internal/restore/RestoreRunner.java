@@ -15,6 +15,7 @@ import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePhase;
 import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
+import io.kbackup.StorageException;
 import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.TrackedOperation;
 import io.kbackup.core.internal.kube.KubeRetry;
@@ -24,7 +25,6 @@ import io.kbackup.core.internal.snapshot.SnapshotRestore;
 import io.kbackup.spi.StorageProvider;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -213,7 +213,7 @@ public final class RestoreRunner implements AutoCloseable {
             return ArchiveIndex.build(in, backup, new ArchiveIndex.Limits(options.maxEntryBytes(), options.maxArchiveBytes()),
                     expected, Path.of(System.getProperty("java.io.tmpdir")), selection, bytes);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not close the archive stream of backup '" + backup + "': " + e.getMessage(), e);
+            throw new StorageException("Could not close the archive stream of backup '" + backup + "': " + e.getMessage(), e, true);
         }
     }
 
