@@ -184,7 +184,7 @@ public final class BackupLocation {
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, provider, bucket, prefix, region, endpoint, config);
+        return Objects.hash(name, provider, bucket, prefix, region, endpoint, config, credentials);
     }
 
     /** Never prints secrets: credentials show their kind only, config shows its keys only. */

@@ -6,9 +6,11 @@ import io.kbackup.BackupHandle;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
 import io.kbackup.BackupPlan;
+import io.kbackup.ClientClosedException;
 import io.kbackup.RestoreHandle;
 import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
+import io.kbackup.core.internal.ApiBoundary;
 import io.kbackup.core.internal.backup.BackupRunner;
 import io.kbackup.core.internal.catalog.BackupCatalog;
 import io.kbackup.core.internal.restore.RestoreRunner;
@@ -32,6 +34,7 @@ public final class DirectEngine implements BackupClient {
     private final BackupCatalog catalog;
     private final BackupRunner backups;
     private final RestoreRunner restores;
+    private volatile boolean closed;
 
     public DirectEngine(KubernetesClient client, DirectOptions options) {
         this.client = Objects.requireNonNull(client, "client");
@@ -51,39 +54,66 @@ public final class DirectEngine implements BackupClient {
         return options;
     }
 
+    /** @throws ClientClosedException when this engine was closed */
     @Override
     public BackupHandle backup(BackupPlan plan) {
-        return backups.start(Objects.requireNonNull(plan, "plan"));
+        Objects.requireNonNull(plan, "plan");
+        return ApiBoundary.call("backup", () -> {
+            requireOpen();
+            return backups.start(plan);
+        });
     }
 
     @Override
     public List<BackupInfo> listBackups(BackupLocation location) {
-        return catalog.list(Objects.requireNonNull(location, "location"));
+        Objects.requireNonNull(location, "location");
+        return ApiBoundary.call("listBackups", () -> catalog.list(location));
     }
 
     @Override
     public BackupInfo describeBackup(BackupLocation location, String backupName) {
-        return catalog.describe(Objects.requireNonNull(location, "location"), Objects.requireNonNull(backupName, "backupName"));
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(backupName, "backupName");
+        return ApiBoundary.call("describeBackup", () -> catalog.describe(location, backupName));
     }
 
     @Override
     public void deleteBackup(BackupLocation location, String backupName) {
-        catalog.delete(Objects.requireNonNull(location, "location"), Objects.requireNonNull(backupName, "backupName"));
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(backupName, "backupName");
+        ApiBoundary.run("deleteBackup", () -> catalog.delete(location, backupName));
     }
 
+    /** @throws ClientClosedException when this engine was closed */
     @Override
     public RestoreHandle restore(RestorePlan plan) {
-        return restores.start(Objects.requireNonNull(plan, "plan"));
+        Objects.requireNonNull(plan, "plan");
+        return ApiBoundary.call("restore", () -> {
+            requireOpen();
+            return restores.start(plan);
+        });
     }
 
+    /** @throws ClientClosedException when this engine was closed */
     @Override
     public RestorePreview preview(RestorePlan plan) {
-        return restores.preview(Objects.requireNonNull(plan, "plan"));
+        Objects.requireNonNull(plan, "plan");
+        return ApiBoundary.call("preview", () -> {
+            requireOpen();
+            return restores.preview(plan);
+        });
     }
 
     @Override
     public void close() {
+        closed = true;
         backups.close();
         restores.close();
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new ClientClosedException("This DirectEngine is closed; make a new one with KBackup.direct(client).", null);
+        }
     }
 }

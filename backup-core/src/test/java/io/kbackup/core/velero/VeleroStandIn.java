@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
 import io.kbackup.BackupPlan;
-import io.kbackup.ClusterWideMode;
 import io.kbackup.ExistingResourcePolicy;
 import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePlan;
@@ -20,6 +19,7 @@ import io.kbackup.core.internal.layout.BackupDocument;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.GoDuration;
 import io.kbackup.core.internal.layout.GzipJson;
+import io.kbackup.core.internal.layout.VeleroValues;
 import io.kbackup.core.internal.velero.VeleroKind;
 import io.kbackup.core.internal.velero.VeleroStatus;
 import io.kbackup.spi.StorageProvider;
@@ -272,7 +272,7 @@ final class VeleroStandIn implements AutoCloseable {
         plan.excludedResources(strings(spec.path("excludedResources")).toArray(String[]::new));
         plan.labelSelector(map(spec.path("labelSelector").path("matchLabels")));
         JsonNode icr = spec.path("includeClusterResources");
-        plan.clusterWideMode(ClusterWideMode.fromVelero(icr.isBoolean() ? icr.asBoolean() : null));
+        plan.clusterWideMode(VeleroValues.clusterWideMode(icr.isBoolean() ? icr.asBoolean() : null));
         plan.includeAllDisks(spec.path("snapshotVolumes").asBoolean(false));
         if (spec.hasNonNull("ttl")) {
             plan.expiry(GoDuration.parse(spec.path("ttl").asText()));
@@ -335,7 +335,7 @@ final class VeleroStandIn implements AutoCloseable {
                 .existingResourcePolicy("update".equals(spec.path("existingResourcePolicy").asText())
                         ? ExistingResourcePolicy.UPDATE : ExistingResourcePolicy.NONE);
         JsonNode icr = spec.path("includeClusterResources");
-        plan.clusterWideMode(ClusterWideMode.fromVelero(icr.isBoolean() ? icr.asBoolean() : null));
+        plan.clusterWideMode(VeleroValues.clusterWideMode(icr.isBoolean() ? icr.asBoolean() : null));
         try {
             RestoreInfo info = direct.restore(plan.build()).await(Duration.ofMinutes(1));
             Map<String, Object> st = new LinkedHashMap<>();

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
-import io.kbackup.ClusterWideMode;
 import io.kbackup.CorruptBackupException;
 import java.io.IOException;
 import java.time.Duration;
@@ -91,7 +90,7 @@ public final class BackupDocument {
     /**
      * The Backup {@code spec} for a plan: includedNamespaces, excludedNamespaces, includedResources,
      * excludedResources (each left out when empty), labelSelector ({@code matchLabels}, left out
-     * when empty), includeClusterResources ({@link ClusterWideMode#toVelero()}, left out for AUTO),
+     * when empty), includeClusterResources ({@link VeleroValues#includeClusterResources}, left out for AUTO),
      * snapshotVolumes ({@link BackupPlan#includeAllDisks()}), ttl (Go duration) and storageLocation
      * (the location's name).
      */
@@ -105,7 +104,7 @@ public final class BackupDocument {
             ObjectNode match = spec.putObject("labelSelector").putObject("matchLabels");
             plan.labelSelector().forEach(match::put);
         }
-        Boolean cluster = plan.clusterWideMode().toVelero();
+        Boolean cluster = VeleroValues.includeClusterResources(plan.clusterWideMode());
         if (cluster != null) {
             spec.put("includeClusterResources", cluster);
         }
@@ -268,27 +267,28 @@ public final class BackupDocument {
                 || spec.path("defaultVolumesToFsBackup").asBoolean(false)
                 || spec.path("defaultVolumesToRestic").asBoolean(false)
                 || nativeAttempted + csiAttempted > 0;
-        return new BackupInfo(
-                meta.path("name").asText(),
-                phase(status.path("phase").asText(null)),
-                spec.path("storageLocation").asText(null),
-                time(meta.get("creationTimestamp")),
-                time(status.get("startTimestamp")),
-                time(status.get("completionTimestamp")),
-                time(status.get("expiration")),
-                namespaces(spec.get("includedNamespaces")),
-                strings(spec.get("excludedNamespaces")),
-                disks,
-                ClusterWideMode.fromVelero(includeCluster),
-                status.path("progress").path("totalItems").asLong(0),
-                status.path("progress").path("itemsBackedUp").asLong(0),
-                nativeAttempted + csiAttempted,
-                status.path("volumeSnapshotsCompleted").asInt(0) + status.path("csiVolumeSnapshotsCompleted").asInt(0),
-                status.path("errors").asInt(0),
-                status.path("warnings").asInt(0),
-                emptyToNull(status.path("failureReason").asText(null)),
-                labels.get(LABEL_SCHEDULE_NAME),
-                labels);
+        return BackupInfo.builder()
+                .name(meta.path("name").asText())
+                .phase(phase(status.path("phase").asText(null)))
+                .location(spec.path("storageLocation").asText(null))
+                .created(time(meta.get("creationTimestamp")))
+                .started(time(status.get("startTimestamp")))
+                .completed(time(status.get("completionTimestamp")))
+                .expires(time(status.get("expiration")))
+                .includedNamespaces(namespaces(spec.get("includedNamespaces")))
+                .excludedNamespaces(strings(spec.get("excludedNamespaces")))
+                .includesDisks(disks)
+                .clusterWideMode(VeleroValues.clusterWideMode(includeCluster))
+                .itemsTotal(status.path("progress").path("totalItems").asLong(0))
+                .itemsBackedUp(status.path("progress").path("itemsBackedUp").asLong(0))
+                .volumeSnapshotsAttempted(nativeAttempted + csiAttempted)
+                .volumeSnapshotsCompleted(status.path("volumeSnapshotsCompleted").asInt(0) + status.path("csiVolumeSnapshotsCompleted").asInt(0))
+                .errors(status.path("errors").asInt(0))
+                .warnings(status.path("warnings").asInt(0))
+                .failureReason(emptyToNull(status.path("failureReason").asText(null)))
+                .scheduleName(labels.get(LABEL_SCHEDULE_NAME))
+                .labels(labels)
+                .build();
     }
 
     /** The TTL in a spec, or null when absent or not a Go duration. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kbackup.CorruptBackupException;
+import io.kbackup.StorageException;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -92,7 +93,8 @@ final class ArchiveIndex implements AutoCloseable {
      * @param observer   called for every classic-path item
      * @param bytesRead  told of every compressed byte read (progress)
      * @throws CorruptBackupException when any check fails (the spool is then deleted)
-     * @throws UncheckedIOException   when storage or the local disk fails (not the archive's fault)
+     * @throws StorageException       when reading the archive from storage fails (retryable)
+     * @throws UncheckedIOException   when the local disk fails (not the archive's fault)
      */
     static ArchiveIndex build(InputStream raw, String backupName, Limits limits, Expected expected, Path spoolDir,
             Observer observer, LongConsumer bytesRead) {
@@ -132,8 +134,8 @@ final class ArchiveIndex implements AutoCloseable {
                     hashing.hex(), hashing.count);
         } catch (SourceException e) {
             closeQuietly(channel);
-            throw new UncheckedIOException("could not read the archive of backup '" + backupName + "' from storage: "
-                    + e.getCause().getMessage(), (IOException) e.getCause());
+            throw new StorageException("Could not read the archive of backup '" + backupName + "' from storage: "
+                    + e.getCause().getMessage() + ". Nothing was restored; try again.", e.getCause(), true);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new UncheckedIOException("could not write the restore spool file: " + e.getMessage(), e);

@@ -15,6 +15,7 @@ import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePhase;
 import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
+import io.kbackup.StorageException;
 import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.TrackedOperation;
 import io.kbackup.core.internal.kube.KubeRetry;
@@ -24,7 +25,6 @@ import io.kbackup.core.internal.snapshot.SnapshotRestore;
 import io.kbackup.spi.StorageProvider;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -213,7 +213,7 @@ public final class RestoreRunner implements AutoCloseable {
             return ArchiveIndex.build(in, backup, new ArchiveIndex.Limits(options.maxEntryBytes(), options.maxArchiveBytes()),
                     expected, Path.of(System.getProperty("java.io.tmpdir")), selection, bytes);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not close the archive stream of backup '" + backup + "': " + e.getMessage(), e);
+            throw new StorageException("Could not close the archive stream of backup '" + backup + "': " + e.getMessage(), e, true);
         }
     }
 
@@ -299,9 +299,12 @@ public final class RestoreRunner implements AutoCloseable {
             report.info("Restore ended in phase " + phase + ": " + counters);
             ItemTransforms t = transforms;
             report.store(source.storage, source.layout, applied, item -> targetKey(item, t));
-            RestoreInfo info = new RestoreInfo(name, plan.backupName(), phase, started, options.clock().instant(), handle.progress().itemsTotal(),
-                    counters.created.get() + counters.updated.get() + counters.same.get(), counters.created.get(), counters.updated.get(),
-                    counters.skipped.get(), counters.failed.get(), report.firstErrors(), report.firstWarnings(), plan.namespaceMapping(), failure);
+            RestoreInfo info = RestoreInfo.builder().name(name).backupName(plan.backupName()).phase(phase).started(started)
+                    .completed(options.clock().instant()).itemsTotal(handle.progress().itemsTotal())
+                    .itemsRestored(counters.created.get() + counters.updated.get() + counters.same.get()).created(counters.created.get())
+                    .updated(counters.updated.get()).skipped(counters.skipped.get()).failed(counters.failed.get())
+                    .errors(report.firstErrors()).warnings(report.firstWarnings()).namespaceMapping(plan.namespaceMapping())
+                    .failureReason(failure).build();
             handle.phase(phase);
             running.remove(name); // before completing: a caller that awaits may start the next one at once
             if (refusal != null) {

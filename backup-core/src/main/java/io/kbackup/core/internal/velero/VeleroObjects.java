@@ -8,6 +8,7 @@ import io.kbackup.RestorePlan;
 import io.kbackup.Schedule;
 import io.kbackup.core.internal.layout.BackupDocument;
 import io.kbackup.core.internal.layout.GzipJson;
+import io.kbackup.core.internal.layout.VeleroValues;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -125,7 +126,7 @@ public final class VeleroObjects {
         if (!plan.namespaceMapping().isEmpty()) {
             spec.put("namespaceMapping", new LinkedHashMap<>(plan.namespaceMapping()));
         }
-        Boolean cluster = plan.clusterWideMode().toVelero();
+        Boolean cluster = VeleroValues.includeClusterResources(plan.clusterWideMode());
         if (cluster != null) {
             spec.put("includeClusterResources", cluster);
         }
@@ -134,7 +135,7 @@ public final class VeleroObjects {
         }
         spec.put("restorePVs", plan.restorePersistentVolumes());
         spec.put("preserveNodePorts", plan.preserveNodePorts());
-        spec.put("existingResourcePolicy", plan.existingResourcePolicy().toVelero());
+        spec.put("existingResourcePolicy", VeleroValues.existingResourcePolicy(plan.existingResourcePolicy()));
         return new GenericKubernetesResourceBuilder()
                 .withApiVersion(VeleroKind.API_VERSION).withKind(VeleroKind.RESTORE.kind())
                 .withNewMetadata().withName(name).withNamespace(namespace)

@@ -1,4 +1,4 @@
-package io.kbackup.storage.gcs;
+package io.kbackup.storage.gcs.internal;
 
 import com.google.api.gax.paging.Page;
 import com.google.cloud.ReadChannel;
@@ -16,9 +16,7 @@ import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.ListPage;
 import io.kbackup.spi.StorageProvider;
-import io.kbackup.storage.gcs.internal.GcsBlobWriter;
-import io.kbackup.storage.gcs.internal.GcsErrors;
-import io.kbackup.storage.gcs.internal.GcsSettings;
+import io.kbackup.storage.gcs.GcsStorageProviderFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -36,9 +34,10 @@ import java.util.function.Supplier;
  * {@link StorageProvider} over one Google Cloud Storage bucket (provider id {@code gcs}).
  * Thread-safe.
  *
- * <p>Normally made by {@link GcsStorageProviderFactory} from a {@link io.kbackup.BackupLocation};
- * {@link #of(Storage, String)} wraps a {@link Storage} client you built yourself (an emulator's, or
- * {@code LocalStorageHelper}'s in tests):
+ * <p>Made by {@link GcsStorageProviderFactory} from a {@link io.kbackup.BackupLocation} (an emulator is
+ * reached through the location's endpoint); {@link #of(Storage, String)} wraps a {@link Storage}
+ * client built by the module's own tests (an emulator's, or {@code LocalStorageHelper}'s). Internal:
+ * not exported, so no Google type is part of the public API.
  *
  * <pre>{@code
  * Storage client = StorageOptions.http().setProjectId("p").build().getService();
@@ -94,7 +93,7 @@ public final class GcsStorageProvider implements StorageProvider {
     }
 
     /** A provider for checked settings; builds its clients on first use. */
-    static GcsStorageProvider create(GcsSettings settings) {
+    public static GcsStorageProvider create(GcsSettings settings) {
         return new GcsStorageProvider(settings.bucket(), new Lazy(settings::buildStorage),
                 new Lazy(settings::buildValidationStorage), true, settings.kmsKeyName(),
                 new GcsErrors(settings.secrets(), "bucket '" + settings.bucket() + "'"),
