@@ -29,7 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class EmbeddedClusterCrudTest {
+class EmbeddedClusterCrudIT {
 
   private static EmbeddedCluster cluster;
   private static KubernetesClient client;

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A DirectEngine backup read back independently: the bucket layout, the tarball, the documents. */
-class DirectBackupFormatTest {
+class DirectBackupFormatIT {
     @TempDir
     Path folder;
     TestCluster cluster;

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class BackupSchedulerTest {
+class BackupSchedulerIT {
 
     static TestCluster cluster;
     static KubernetesClient client;
