@@ -42,14 +42,11 @@ final class PlanRuns {
             return;
         }
         e.loaded = true; // before the read: becoming leader meanwhile clears it again
-        boolean read = false;
         try {
             e.lastStart = e.history.lastStart(listing(listings, e.plan.location()));
-            read = true;
-        } finally {
-            if (!read) {
-                e.loaded = false;
-            }
+        } catch (RuntimeException ex) {
+            e.loaded = false;
+            throw ex;
         }
     }
 

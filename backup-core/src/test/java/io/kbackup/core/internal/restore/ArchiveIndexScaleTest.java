@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,9 +30,11 @@ class ArchiveIndexScaleTest {
     @TempDir
     static Path dir;
     private static Path tarball;
+    private static RestoreSelection selection;
+    private static ArchiveIndex index;
 
     @BeforeAll
-    static void writeArchive() throws Exception {
+    static void writeAndIndexArchive() throws Exception {
         tarball = dir.resolve("big.tar.gz");
         String filler = "x".repeat(400);
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tarball))) {
@@ -45,33 +48,29 @@ class ArchiveIndexScaleTest {
             }
             archive.finish();
         }
-    }
-
-    private static RestoreSelection selection() {
-        return new RestoreSelection(RestorePlan.builder().location(BackupLocation.localFolder(dir).build()).backupName("big").build());
-    }
-
-    private static ArchiveIndex index(Path spoolDir, RestoreSelection selection) throws Exception {
+        selection = new RestoreSelection(RestorePlan.builder().location(BackupLocation.localFolder(dir).build()).backupName("big").build());
         try (InputStream in = new BufferedInputStream(Files.newInputStream(tarball))) {
-            return ArchiveIndex.build(in, "big", new ArchiveIndex.Limits(1 << 20, 1L << 32), null, spoolDir, selection, n -> { });
+            index = ArchiveIndex.build(in, "big", new ArchiveIndex.Limits(1 << 20, 1L << 32), null, dir, selection, n -> { });
+        }
+    }
+
+    @AfterAll
+    static void closeIndex() {
+        if (index != null) {
+            index.close();
         }
     }
 
     @Test
-    void everyItemIsIndexedAndReadBackFromTheSpool(@TempDir Path spoolDir) throws Exception {
-        try (ArchiveIndex index = index(spoolDir, selection())) {
-            assertThat(index.items()).hasSize(ITEMS);
-            IndexedItem last = index.items().get(ITEMS - 1);
-            assertThat(index.read(last).path("metadata").path("uid").asText()).isEqualTo(String.valueOf(ITEMS - 1));
-        }
+    void everyItemIsIndexedAndReadBackFromTheSpool() {
+        assertThat(index.items()).hasSize(ITEMS);
+        IndexedItem last = index.items().get(ITEMS - 1);
+        assertThat(index.read(last).path("metadata").path("uid").asText()).isEqualTo(String.valueOf(ITEMS - 1));
     }
 
     @Test
-    void selectionAndOrderTakeEveryItemOfALargeArchive(@TempDir Path spoolDir) throws Exception {
-        RestoreSelection selection = selection();
-        try (ArchiveIndex index = index(spoolDir, selection)) {
-            assertThat(selection.decide(index.items())).hasSize(100); // the namespaces, which the archive has no objects for
-            assertThat(RestoreOrder.tiers(index.items())).singleElement().satisfies(t -> assertThat(t.items()).hasSize(ITEMS));
-        }
+    void selectionAndOrderTakeEveryItemOfALargeArchive() {
+        assertThat(selection.decide(index.items())).hasSize(100); // the namespaces, which the archive has no objects for
+        assertThat(RestoreOrder.tiers(index.items())).singleElement().satisfies(t -> assertThat(t.items()).hasSize(ITEMS));
     }
 }
