@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(EmbeddedClusterExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class EmbeddedClusterExtensionTest {
+class EmbeddedClusterExtensionIT {
 
   private static EmbeddedCluster firstSeen;
 

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The conformance cases against {@link EmbeddedCluster}: it answers as a real API server. */
-class EmbeddedClusterConformanceTest extends ClusterConformanceCases {
+class EmbeddedClusterConformanceIT extends ClusterConformanceCases {
 
   private static EmbeddedCluster cluster;
   private static KubernetesClient client;

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class EmbeddedClusterCrudTest {
+class EmbeddedClusterCrudIT {
 
   private static EmbeddedCluster cluster;
   private static KubernetesClient client;
@@ -215,6 +215,56 @@ class EmbeddedClusterCrudTest {
       client.configMaps().inNamespace("watched").resource(configMap("w1")).create();
       assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("ADDED w1");
     }
+  }
+
+  @Test
+  void aWatchFromAVersionAfterWhichTheKindChangedIsGone() throws Exception {
+    String listed = client.configMaps().inNamespace("stale").list().getMetadata().getResourceVersion();
+    client.configMaps().inNamespace("stale").resource(configMap("changed-meanwhile")).create();
+    BlockingQueue<Object> closed = new LinkedBlockingQueue<>();
+    Watcher<ConfigMap> watcher = new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, ConfigMap resource) {
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+        closed.add(cause.isHttpGone());
+      }
+    };
+    try (Watch ignored = client.configMaps().inNamespace("stale").withResourceVersion(listed).watch(watcher)) {
+      assertThat(closed.poll(10, TimeUnit.SECONDS)).isEqualTo(true);
+    } catch (KubernetesClientException e) {
+      assertThat(e.getCode()).isEqualTo(410);
+    }
+  }
+
+  @Test
+  void anInformerStartedWhileItsObjectsChangeEndsWithTheirLatestState() throws Exception {
+    client.configMaps().inNamespace("busy").resource(configMap("counter")).create();
+    Thread writer = new Thread(() -> {
+      for (int i = 1; i <= 200; i++) {
+        int n = i;
+        client.configMaps().inNamespace("busy").withName("counter").edit(c -> {
+          c.setData(java.util.Map.of("n", Integer.toString(n)));
+          return c;
+        });
+      }
+    });
+    writer.start();
+    try (var informer = client.configMaps().inNamespace("busy").inform()) {
+      writer.join();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!"200".equals(counter(informer)) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(counter(informer)).isEqualTo("200");
+    }
+  }
+
+  private static String counter(io.fabric8.kubernetes.client.informers.SharedIndexInformer<ConfigMap> informer) {
+    ConfigMap c = informer.getStore().getByKey("busy/counter");
+    return c == null || c.getData() == null ? null : c.getData().get("n");
   }
 
   @Test

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (a statically provisioned VolumeSnapshotContent of the recorded handle).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DirectSnapshotRestoreTest {
+class DirectSnapshotRestoreIT {
     private static final String BACKUP = "with-disks";
 
     @TempDir

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class EmbeddedClusterPagingTest {
+class EmbeddedClusterPagingIT {
 
   private static final int COUNT = 1234;
   private static EmbeddedCluster cluster;

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Paging, retries of transient API errors, storage failures part-way, cancel, refused plans. */
-class DirectBackupRobustnessTest {
+class DirectBackupRobustnessIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** One cluster for the class (tests only read it, and each has its own proxy in front of it). */
     static TestCluster cluster;
@@ -296,7 +296,7 @@ class DirectBackupRobustnessTest {
             assertThat(Files.readAllBytes(folder.resolve("backups/taken/velero-backup.json"))).isEqualTo(before);
 
             // include all disks is supported now (issue 8); its refusals before writing anything are
-            // tested in internal.snapshot (DirectSnapshotBackupTest, SnapshotPreflightWithoutSnapshotApiTest)
+            // tested in internal.snapshot (DirectSnapshotBackupIT, SnapshotPreflightWithoutSnapshotApiIT)
         }
     }
 

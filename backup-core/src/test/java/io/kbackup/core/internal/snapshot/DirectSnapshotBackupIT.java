@@ -54,7 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code noclass} (driver without class), {@code delpol} (class with deletionPolicy Delete).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DirectSnapshotBackupTest {
+class DirectSnapshotBackupIT {
     @TempDir
     static Path folder;
     EmbeddedCluster cluster;

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ClusterGroupTest {
+class ClusterGroupIT {
     private static EmbeddedCluster eu;
     private static EmbeddedCluster us;
     private static KubernetesClient euClient;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A cluster without the external-snapshotter CRDs (fabric8's plain CRUD mock serves no discovery for them). */
 @EnableKubernetesMockClient(crud = true)
-class SnapshotPreflightWithoutSnapshotApiTest {
+class SnapshotPreflightWithoutSnapshotApiIT {
     static KubernetesClient client;
 
     @TempDir

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** List, describe and delete on backups Velero wrote (fixture built from FORMAT.md) and on ours. */
-class BackupCatalogTest {
+class BackupCatalogIT {
     @TempDir
     Path folder;
     @TempDir

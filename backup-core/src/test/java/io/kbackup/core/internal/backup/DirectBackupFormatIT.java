@@ -26,14 +26,19 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A DirectEngine backup read back independently: the bucket layout, the tarball, the documents. */
-class DirectBackupFormatTest {
-    @TempDir
+/**
+ * A DirectEngine backup read back independently: the bucket layout, the tarball, the documents.
+ * The tests only read the cluster, so they share one per class; each backs up into its own folder.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DirectBackupFormatIT {
     Path folder;
     TestCluster cluster;
     KubernetesClient client;
@@ -45,12 +50,11 @@ class DirectBackupFormatTest {
         return EmbeddedCluster.start();
     }
 
-    @BeforeEach
+    @BeforeAll
     void start() {
         cluster = startCluster();
         client = cluster.client();
         engine = KBackup.direct(client);
-        location = BackupLocation.localFolder(folder).build();
         cluster.seed(Stream.of(
                 namespace("shop"),
                 configMap("shop", "settings", Map.of("app", "web")),
@@ -72,7 +76,13 @@ class DirectBackupFormatTest {
         }
     }
 
-    @AfterEach
+    @BeforeEach
+    void newFolder(@TempDir Path folder) {
+        this.folder = folder;
+        location = BackupLocation.localFolder(folder).build();
+    }
+
+    @AfterAll
     void stop() {
         engine.close();
         client.close();

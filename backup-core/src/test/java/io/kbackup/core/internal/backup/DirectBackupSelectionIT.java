@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the class (backups only read it); one backup per test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DirectBackupSelectionTest {
+class DirectBackupSelectionIT {
     private static final Set<String> DEFAULT_NAMESPACES = Set.of("default", "kube-system", "kube-public", "kube-node-lease");
 
     @TempDir
