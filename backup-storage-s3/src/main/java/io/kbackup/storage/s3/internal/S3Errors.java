@@ -167,8 +167,8 @@ public final class S3Errors {
                 || causedBy(e, ConnectException.class) || causedBy(e, UnknownHostException.class)
                 || causedBy(e, NoRouteToHostException.class) || causedBy(e, SocketTimeoutException.class)
                 || causedBy(e, SSLException.class)
-                || causedBy(e, org.apache.http.conn.ConnectTimeoutException.class)
-                || causedBy(e, org.apache.http.NoHttpResponseException.class)
+                || causedBy(e, org.apache.hc.client5.http.ConnectTimeoutException.class)
+                || causedBy(e, org.apache.hc.core5.http.NoHttpResponseException.class)
                 || (causedBy(e, InterruptedIOException.class) && !Thread.currentThread().isInterrupted());
     }
 
