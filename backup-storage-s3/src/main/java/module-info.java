@@ -8,13 +8,13 @@ module io.kbackup.storage.s3 {
     requires software.amazon.awssdk.awscore;
     requires software.amazon.awssdk.core;
     requires software.amazon.awssdk.http;
-    requires software.amazon.awssdk.http.apache;
+    requires software.amazon.awssdk.http.apache5;
     requires software.amazon.awssdk.regions;
     requires software.amazon.awssdk.services.s3;
     requires software.amazon.awssdk.services.sts;
     requires software.amazon.awssdk.utils;
-    requires org.apache.httpcomponents.httpclient;
-    requires org.apache.httpcomponents.httpcore;
+    requires org.apache.httpcomponents.client5.httpclient5;
+    requires org.apache.httpcomponents.core5.httpcore5;
     requires org.slf4j;
 
     exports io.kbackup.storage.s3;

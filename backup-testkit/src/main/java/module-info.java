@@ -10,9 +10,7 @@ module io.kbackup.testkit {
     requires transitive io.kbackup.api;
     requires transitive kubernetes.client.api;
     requires transitive org.junit.jupiter.api;
-    requires transitive org.junit.jupiter.params;
     requires transitive org.assertj.core;
-    requires kubernetes.client;
     requires kubernetes.model.core;
     requires kubernetes.model.apiextensions;
     requires kubernetes.model.apps;
