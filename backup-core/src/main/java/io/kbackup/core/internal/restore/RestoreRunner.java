@@ -18,6 +18,7 @@ import io.kbackup.RestorePreview;
 import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.TrackedOperation;
 import io.kbackup.core.internal.kube.KubeRetry;
+import io.kbackup.core.internal.layout.ArchiveReader;
 import io.kbackup.core.internal.layout.BackupManifest;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.snapshot.SnapshotRestore;
@@ -203,14 +204,14 @@ public final class RestoreRunner implements AutoCloseable {
 
     private ArchiveIndex readArchive(Source source, RestoreSelection selection, java.util.function.LongConsumer bytes) {
         String backup = source.backupName;
-        ArchiveIndex.Expected expected = readManifest(source);
+        ArchiveReader.Expected expected = readManifest(source);
         String tarball = source.layout.tarball(backup);
         if (!source.storage.exists(tarball)) {
             throw new CorruptBackupException(backup, "Backup '" + backup + "' has no archive (" + tarball
                     + "); it cannot be restored. Nothing was restored.");
         }
         try (InputStream in = source.storage.get(tarball)) {
-            return ArchiveIndex.build(in, backup, new ArchiveIndex.Limits(options.maxEntryBytes(), options.maxArchiveBytes()),
+            return ArchiveIndex.build(in, backup, new ArchiveReader.Limits(options.maxEntryBytes(), options.maxArchiveBytes()),
                     expected, Path.of(System.getProperty("java.io.tmpdir")), selection, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("could not close the archive stream of backup '" + backup + "': " + e.getMessage(), e);
@@ -218,7 +219,7 @@ public final class RestoreRunner implements AutoCloseable {
     }
 
     /** The manifest's expected checksum and size, or null when the backup has no manifest (Velero wrote it). */
-    private static ArchiveIndex.Expected readManifest(Source source) {
+    private static ArchiveReader.Expected readManifest(Source source) {
         String key = source.layout.manifest(source.backupName);
         if (!source.storage.exists(key)) {
             return null;
@@ -235,7 +236,7 @@ public final class RestoreRunner implements AutoCloseable {
             throw new CorruptBackupException(backup, "Backup '" + backup + "': its integrity manifest " + key + " describes backup '"
                     + manifest.backupName() + "' (" + manifest.tarballKey() + "), not this one. Nothing was restored.");
         }
-        return new ArchiveIndex.Expected(manifest.tarballSha256(), manifest.tarballSize());
+        return new ArchiveReader.Expected(manifest.tarballSha256(), manifest.tarballSize());
     }
 
     // ---- the restore ----

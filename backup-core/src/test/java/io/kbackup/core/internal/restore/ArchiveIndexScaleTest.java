@@ -1,5 +1,6 @@
 package io.kbackup.core.internal.restore;
 
+import io.kbackup.core.internal.layout.ArchiveReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kbackup.BackupLocation;
@@ -44,7 +45,7 @@ class ArchiveIndexScaleTest {
         RestoreSelection selection = new RestoreSelection(RestorePlan.builder().location(BackupLocation.localFolder(dir).build())
                 .backupName("big").build());
         try (InputStream in = new BufferedInputStream(Files.newInputStream(tarball));
-                ArchiveIndex index = ArchiveIndex.build(in, "big", new ArchiveIndex.Limits(1 << 20, 1L << 32), null, dir, selection, n -> { })) {
+                ArchiveIndex index = ArchiveIndex.build(in, "big", new ArchiveReader.Limits(1 << 20, 1L << 32), null, dir, selection, n -> { })) {
             List<IndexedItem> synthetic = selection.decide(index.items());
             List<RestoreOrder.Tier> tiers = RestoreOrder.tiers(index.items());
             long retained = usedHeap() - before;
