@@ -1,6 +1,7 @@
 package io.kbackup.core.internal.backup;
 
-import com.fasterxml.jackson.databind.node.NullNode;
+import io.kbackup.core.internal.layout.VeleroKeys;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -18,6 +19,7 @@ import io.kbackup.core.internal.kube.KubeRetry;
 import io.kbackup.core.internal.kube.PagedLister;
 import io.kbackup.core.internal.layout.ArchiveOutput;
 import io.kbackup.core.internal.layout.BackupDocument;
+import io.kbackup.core.internal.layout.BackupSideFiles;
 import io.kbackup.core.internal.layout.BackupManifest;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.GzipJson;
@@ -182,14 +184,8 @@ final class BackupJob implements Runnable {
                 + results.errorCount() + " errors, " + results.warningCount() + " warnings"
                 + (failure != null ? ", failure: " + failure : ""));
         try {
-            put(layout.logs(name), GzipJson.gzip(log.bytes()));
-            put(layout.results(name), GzipJson.gzipJson(results.toJson()));
-            put(layout.resourceList(name), GzipJson.gzipJson(resourceList.toJson()));
-            put(layout.volumeSnapshots(name), GzipJson.gzipJson(NullNode.getInstance()));
-            put(layout.podVolumeBackups(name), GzipJson.gzipJson(NullNode.getInstance()));
-            // Velero writes an empty list here when a backup has no async item operations
-            put(layout.itemOperations(name), GzipJson.gzipJson(GzipJson.MAPPER.createArrayNode()));
-            put(layout.volumeInfo(name), GzipJson.gzipJson(snapshots != null ? snapshots.volumeInfo() : GzipJson.MAPPER.createArrayNode()));
+            BackupSideFiles.of(layout, name, log.bytes(), results, resourceList,
+                    snapshots != null ? snapshots.volumeInfo() : GzipJson.MAPPER.createArrayNode()).forEach(this::put);
             if (manifest != null && phase.isRestorable()) {
                 put(layout.manifest(name), manifest.toBytes());
             }
@@ -494,10 +490,10 @@ final class BackupJob implements Runnable {
     private void findNamespacesExcludedByLabel() {
         List<io.fabric8.kubernetes.api.model.Namespace> labelled;
         try {
-            labelled = retry.call("list namespaces labelled " + Selection.EXCLUDE_LABEL,
-                    () -> client.namespaces().withLabel(Selection.EXCLUDE_LABEL, "true").list().getItems());
+            labelled = retry.call("list namespaces labelled " + VeleroKeys.EXCLUDE_FROM_BACKUP,
+                    () -> client.namespaces().withLabel(VeleroKeys.EXCLUDE_FROM_BACKUP, "true").list().getItems());
         } catch (KubernetesClientException e) {
-            String msg = "Could not list the namespaces labelled " + Selection.EXCLUDE_LABEL + "=true: " + KubeRetry.describe(e);
+            String msg = "Could not list the namespaces labelled " + VeleroKeys.EXCLUDE_FROM_BACKUP + "=true: " + KubeRetry.describe(e);
             results.error(null, msg);
             log.error(msg);
             return;
@@ -506,7 +502,7 @@ final class BackupJob implements Runnable {
             String ns = n.getMetadata().getName();
             if (selection.includesNamespace(ns)) {
                 namespacesExcludedByLabel.add(ns);
-                log.info("Namespace " + ns + " is labelled " + Selection.EXCLUDE_LABEL + "=true: nothing in it is backed up.");
+                log.info("Namespace " + ns + " is labelled " + VeleroKeys.EXCLUDE_FROM_BACKUP + "=true: nothing in it is backed up.");
             }
         }
     }

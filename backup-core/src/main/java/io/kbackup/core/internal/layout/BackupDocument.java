@@ -42,15 +42,11 @@ import java.util.Objects;
  * {@code velero.io/storage-location} and {@code velero.io/schedule-name}. Stateless, thread-safe.
  */
 public final class BackupDocument {
-    public static final String API_VERSION = "velero.io/v1";
     public static final String KIND = "Backup";
     /** Velero's install namespace, used as {@code metadata.namespace} of documents we write. */
     public static final String DEFAULT_NAMESPACE = "velero";
     /** {@code status.version} Velero writes. */
     public static final int STATUS_VERSION = 1;
-    public static final String LABEL_STORAGE_LOCATION = "velero.io/storage-location";
-    public static final String LABEL_SCHEDULE_NAME = "velero.io/schedule-name";
-    public static final String LABEL_BACKUP_NAME = "velero.io/backup-name";
 
     private BackupDocument() {}
 
@@ -118,7 +114,7 @@ public final class BackupDocument {
     /** The Backup's labels: the plan's labels plus {@code velero.io/storage-location=<location name>}. */
     public static Map<String, String> labels(BackupPlan plan) {
         Map<String, String> labels = new LinkedHashMap<>(plan.labels());
-        labels.put(LABEL_STORAGE_LOCATION, plan.location().name());
+        labels.put(VeleroKeys.STORAGE_LOCATION, plan.location().name());
         return labels;
     }
 
@@ -129,7 +125,7 @@ public final class BackupDocument {
      */
     public static ObjectNode backup(String name, String namespace, BackupPlan plan, Instant created) {
         ObjectNode doc = GzipJson.MAPPER.createObjectNode();
-        doc.put("apiVersion", API_VERSION);
+        doc.put("apiVersion", VeleroKeys.API_VERSION);
         doc.put("kind", KIND);
         ObjectNode meta = doc.putObject("metadata");
         meta.put("name", name);
@@ -184,12 +180,6 @@ public final class BackupDocument {
         return doc;
     }
 
-    /** Velero's annotation of the source cluster's {@code gitVersion} on a Backup. */
-    public static final String ANNOTATION_SOURCE_GIT_VERSION = "velero.io/source-cluster-k8s-gitversion";
-    /** Velero's annotation of the source cluster's major version on a Backup. */
-    public static final String ANNOTATION_SOURCE_MAJOR = "velero.io/source-cluster-k8s-major-version";
-    /** Velero's annotation of the source cluster's minor version on a Backup. */
-    public static final String ANNOTATION_SOURCE_MINOR = "velero.io/source-cluster-k8s-minor-version";
 
     /**
      * Adds the source cluster's version annotations Velero puts on every Backup (its restore
@@ -202,13 +192,13 @@ public final class BackupDocument {
         ObjectNode meta = (ObjectNode) doc.path("metadata");
         ObjectNode annotations = meta.path("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
         if (version.getGitVersion() != null) {
-            annotations.put(ANNOTATION_SOURCE_GIT_VERSION, version.getGitVersion());
+            annotations.put(VeleroKeys.SOURCE_CLUSTER_GIT_VERSION, version.getGitVersion());
         }
         if (version.getMajor() != null) {
-            annotations.put(ANNOTATION_SOURCE_MAJOR, version.getMajor());
+            annotations.put(VeleroKeys.SOURCE_CLUSTER_MAJOR, version.getMajor());
         }
         if (version.getMinor() != null) {
-            annotations.put(ANNOTATION_SOURCE_MINOR, version.getMinor());
+            annotations.put(VeleroKeys.SOURCE_CLUSTER_MINOR, version.getMinor());
         }
         if (annotations.isEmpty()) {
             meta.remove("annotations");
@@ -287,7 +277,7 @@ public final class BackupDocument {
                 status.path("errors").asInt(0),
                 status.path("warnings").asInt(0),
                 emptyToNull(status.path("failureReason").asText(null)),
-                labels.get(LABEL_SCHEDULE_NAME),
+                labels.get(VeleroKeys.SCHEDULE_NAME),
                 labels);
     }
 

@@ -1,5 +1,7 @@
 package io.kbackup.core.internal.restore;
 
+import io.kbackup.core.internal.layout.RestoreResourceList;
+
 /**
  * One item of a verified archive, as the restore keeps it in memory: where it is in the backup,
  * where its verified JSON sits in the spool file, and what the restore decided and did with it.
@@ -10,18 +12,19 @@ final class IndexedItem {
 
     /** What happened to an item that was selected for restore. */
     enum Outcome {
-        CREATED("created"),
-        UPDATED("updated"),
+        CREATED(RestoreResourceList.Outcome.CREATED),
+        UPDATED(RestoreResourceList.Outcome.UPDATED),
         /** Already there (and left as is, or identical). */
-        SKIPPED("skipped"),
+        SKIPPED(RestoreResourceList.Outcome.SKIPPED),
         /** A skip rule (finished pod, completed job, mirror pod). */
-        SKIPPED_RULE("skipped"),
-        FAILED("failed");
+        SKIPPED_RULE(RestoreResourceList.Outcome.SKIPPED),
+        FAILED(RestoreResourceList.Outcome.FAILED);
 
-        final String veleroWord;
+        /** As the restore's resource list records it. */
+        final RestoreResourceList.Outcome listed;
 
-        Outcome(String veleroWord) {
-            this.veleroWord = veleroWord;
+        Outcome(RestoreResourceList.Outcome listed) {
+            this.listed = listed;
         }
     }
 

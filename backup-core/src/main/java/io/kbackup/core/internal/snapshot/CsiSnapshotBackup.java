@@ -1,5 +1,7 @@
 package io.kbackup.core.internal.snapshot;
 
+import io.kbackup.core.internal.layout.VeleroKeys;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -13,9 +15,8 @@ import io.kbackup.core.internal.kube.ApiResource;
 import io.kbackup.core.internal.kube.KubeRetry;
 import io.kbackup.core.internal.kube.PagedLister;
 import io.kbackup.core.internal.layout.GzipJson;
+import io.kbackup.core.internal.layout.VolumeInfo;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -205,7 +206,7 @@ public final class CsiSnapshotBackup {
                 String msg = "Volume " + where + " (PV " + (pvName == null ? "none" : pvName) + ") is skipped, its data is NOT backed up: "
                         + reason + ".";
                 warnings.add(new String[] {ns, msg});
-                skipped.add(skippedRecord(claim, pvName, pv, reason));
+                skipped.add(VolumeInfo.skipped(claimInfo(ns, m.getName(), pvName, pv), reason));
                 continue;
             }
             if (!"Retain".equals(choice.deletionPolicy())) {
@@ -289,7 +290,7 @@ public final class CsiSnapshotBackup {
         ObjectMeta meta = new ObjectMeta();
         meta.setNamespace(v.namespace());
         meta.setName(name);
-        meta.setLabels(Map.of(SnapshotApi.BACKUP_NAME_LABEL, SnapshotApi.labelValue(backupName)));
+        meta.setLabels(Map.of(VeleroKeys.BACKUP_NAME, SnapshotApi.labelValue(backupName)));
         vs.setMetadata(meta);
         vs.setAdditionalProperty("spec", Map.of("volumeSnapshotClassName", v.cls().name(),
                 "source", Map.of("persistentVolumeClaimName", v.claim())));
@@ -366,10 +367,10 @@ public final class CsiSnapshotBackup {
         completed++;
         long size = size(vs.get("status", "restoreSize"), vsc.get("status", "restoreSize"));
         Map<String, String> annotations = new HashMap<>(vs.getMetadata().getAnnotations() == null ? Map.of() : vs.getMetadata().getAnnotations());
-        annotations.put(SnapshotApi.HANDLE_ANNOTATION, handle);
-        annotations.put(SnapshotApi.DRIVER_ANNOTATION, v.driver());
+        annotations.put(VeleroKeys.CSI_SNAPSHOT_HANDLE, handle);
+        annotations.put(VeleroKeys.CSI_DRIVER_NAME, v.driver());
         if (size > 0) {
-            annotations.put(SnapshotApi.RESTORE_SIZE_ANNOTATION, Long.toString(size));
+            annotations.put(VeleroKeys.CSI_RESTORE_SIZE, Long.toString(size));
         }
         vs.getMetadata().setAnnotations(annotations);
         vs.setApiVersion(SnapshotApi.API_VERSION);
@@ -378,75 +379,27 @@ public final class CsiSnapshotBackup {
         vsc.setKind("VolumeSnapshotContent");
         items.add(vs);
         items.add(vsc);
-        ObjectNode record = record(v, p.started, "succeeded");
-        ObjectNode csi = csiInfo(record, v, p.name, vsc.getMetadata().getName());
-        csi.put("snapshotHandle", handle);
-        csi.put("size", size);
-        csi.put("ReadyToUse", true);
-        volumeInfo.add(record);
+        volumeInfo.add(VolumeInfo.snapshot(claimInfo(v.namespace(), v.claim(), v.pvName(), v.pv()), p.started, options.clock().instant(),
+                new VolumeInfo.CsiSnapshot(v.driver(), v.cls().name(), p.name, vsc.getMetadata().getName(), handle, size)));
         report.info("VolumeSnapshot " + v.namespace() + "/" + p.name + " of claim " + v.claim() + " is ready (content "
                 + vsc.getMetadata().getName() + ")");
     }
 
     private void fail(Volume v, String name, Instant started, String content, Report report, String why) {
-        ObjectNode record = record(v, started, "failed");
-        csiInfo(record, v, name, content == null ? "" : content);
-        volumeInfo.add(record);
+        volumeInfo.add(VolumeInfo.snapshot(claimInfo(v.namespace(), v.claim(), v.pvName(), v.pv()), started, options.clock().instant(),
+                new VolumeInfo.CsiSnapshot(v.driver(), v.cls().name(), name, content == null ? "" : content, null, 0)));
         report.error(v.namespace(), "Volume " + v.key() + " (PV " + v.pvName() + "): snapshot failed, its data is not in the backup: "
                 + why + ".");
     }
 
-    private ObjectNode record(Volume v, Instant started, String result) {
-        ObjectNode r = GzipJson.MAPPER.createObjectNode();
-        r.put("pvcName", v.claim());
-        r.put("pvcNamespace", v.namespace());
-        r.put("pvName", v.pvName());
-        r.put("backupMethod", "CSISnapshot");
-        r.put("snapshotDataMoved", false);
-        r.put("startTimestamp", time(started));
-        r.put("completionTimestamp", time(options.clock().instant()));
-        r.put("result", result);
-        pvInfo(r, v.pv());
-        return r;
-    }
-
-    private static ObjectNode csiInfo(ObjectNode record, Volume v, String snapshotName, String content) {
-        ObjectNode csi = record.putObject("csiSnapshotInfo");
-        csi.put("snapshotHandle", "");
-        csi.put("size", 0);
-        csi.put("driver", v.driver());
-        csi.put("vscName", content);
-        csi.put("operationID", "");
-        csi.put("volumeSnapshotClass", v.cls().name());
-        csi.put("volumeSnapshotName", snapshotName);
-        return csi;
-    }
-
-    private static ObjectNode skippedRecord(GenericKubernetesResource claim, String pvName, GenericKubernetesResource pv, String reason) {
-        ObjectNode r = GzipJson.MAPPER.createObjectNode();
-        r.put("pvcName", claim.getMetadata().getName());
-        r.put("pvcNamespace", claim.getMetadata().getNamespace());
-        if (pvName != null) {
-            r.put("pvName", pvName);
+    /** The volumeinfo view of a claim and its volume (null when the volume is unknown). */
+    private static VolumeInfo.Claim claimInfo(String namespace, String claim, String pvName, GenericKubernetesResource pv) {
+        if (pv == null) {
+            return new VolumeInfo.Claim(namespace, claim, pvName, null, Map.of());
         }
-        r.put("snapshotDataMoved", false);
-        r.put("skipped", true);
-        r.put("skippedReason", reason);
-        if (pv != null) {
-            pvInfo(r, pv);
-        }
-        return r;
-    }
-
-    private static void pvInfo(ObjectNode record, GenericKubernetesResource pv) {
-        ObjectNode info = record.putObject("pvInfo");
         Object policy = pv.get("spec", "persistentVolumeReclaimPolicy");
-        info.put("reclaimPolicy", policy == null ? "" : policy.toString());
-        ObjectNode labels = info.putObject("labels");
-        Map<String, String> l = pv.getMetadata().getLabels();
-        if (l != null) {
-            new java.util.TreeMap<>(l).forEach(labels::put);
-        }
+        Map<String, String> labels = pv.getMetadata().getLabels();
+        return new VolumeInfo.Claim(namespace, claim, pvName, policy == null ? "" : policy.toString(), labels == null ? Map.of() : labels);
     }
 
     /** The VolumeSnapshots and VolumeSnapshotContents of the completed snapshots, for the tarball. */
@@ -550,10 +503,6 @@ public final class CsiSnapshotBackup {
             }
         }
         return 0;
-    }
-
-    private static String time(Instant t) {
-        return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
     }
 
     private static void checkCancelled(BooleanSupplier cancelled) {

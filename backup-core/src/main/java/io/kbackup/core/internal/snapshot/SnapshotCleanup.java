@@ -1,5 +1,7 @@
 package io.kbackup.core.internal.snapshot;
 
+import io.kbackup.core.internal.layout.VeleroKeys;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -43,7 +45,7 @@ public final class SnapshotCleanup {
             }
             String label = SnapshotApi.labelValue(backupName);
             List<GenericKubernetesResource> snapshots = retry.call("list VolumeSnapshots of backup " + backupName,
-                    () -> SnapshotApi.snapshots(client).inAnyNamespace().withLabel(SnapshotApi.BACKUP_NAME_LABEL, label).list().getItems());
+                    () -> SnapshotApi.snapshots(client).inAnyNamespace().withLabel(VeleroKeys.BACKUP_NAME, label).list().getItems());
             for (GenericKubernetesResource vs : snapshots) {
                 String ns = vs.getMetadata().getNamespace();
                 String name = vs.getMetadata().getName();

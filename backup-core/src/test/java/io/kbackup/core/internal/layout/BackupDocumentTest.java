@@ -113,7 +113,7 @@ class BackupDocumentTest {
     @Test
     void ourDocumentReadsBackAsThePlanDescribesIt() {
         BackupPlan p = plan().includedNamespaces("shop").excludedNamespaces("shop-tmp").clusterWideMode(ClusterWideMode.NEVER)
-                .labels(Map.of(BackupDocument.LABEL_SCHEDULE_NAME, "nightly")).build();
+                .labels(Map.of(VeleroKeys.SCHEDULE_NAME, "nightly")).build();
         ObjectNode doc = BackupDocument.document("b1", p, START, new BackupDocument.Status(BackupPhase.PartiallyFailed, START,
                 START.plusSeconds(30), START.plus(p.expiry()), 5, 4, 1, 2, null, 0, 0));
         BackupInfo info = BackupDocument.parse("b1", BackupDocument.toBytes(doc));
