@@ -260,7 +260,7 @@ public final class BackupDocument {
                 || nativeAttempted + csiAttempted > 0;
         return new BackupInfo(
                 meta.path("name").asText(),
-                phase(status.path("phase").asText(null)),
+                VeleroPhases.backup(status.path("phase").asText(null)),
                 spec.path("storageLocation").asText(null),
                 time(meta.get("creationTimestamp")),
                 time(status.get("startTimestamp")),
@@ -291,18 +291,6 @@ public final class BackupDocument {
             return GoDuration.parse(ttl);
         } catch (IllegalArgumentException e) {
             return null;
-        }
-    }
-
-    /** Velero's phase names; those our enum lacks ({@code Queued}, {@code ReadyToStart}) read as {@link BackupPhase#New}. */
-    static BackupPhase phase(String text) {
-        if (text == null || text.isEmpty()) {
-            return BackupPhase.New;
-        }
-        try {
-            return BackupPhase.valueOf(text);
-        } catch (IllegalArgumentException e) {
-            return BackupPhase.New;
         }
     }
 

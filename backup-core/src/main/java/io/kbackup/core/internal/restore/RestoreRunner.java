@@ -21,6 +21,7 @@ import io.kbackup.core.internal.kube.KubeRetry;
 import io.kbackup.core.internal.layout.ArchiveReader;
 import io.kbackup.core.internal.layout.BackupManifest;
 import io.kbackup.core.internal.layout.BucketLayout;
+import io.kbackup.core.internal.layout.VeleroPhases;
 import io.kbackup.core.internal.snapshot.SnapshotRestore;
 import io.kbackup.spi.StorageProvider;
 import java.io.IOException;
@@ -160,13 +161,8 @@ public final class RestoreRunner implements AutoCloseable {
                         + e.getMessage() + "). Nothing was restored.", e);
             }
             String phaseText = doc.path("status").path("phase").asText("");
-            BackupPhase phase;
-            try {
-                phase = BackupPhase.parse(phaseText);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidPlanException("Backup '" + backup + "' has an unknown phase '" + phaseText
-                        + "'; only Completed or PartiallyFailed backups can be restored.");
-            }
+            BackupPhase phase = VeleroPhases.backupExactly(phaseText).orElseThrow(() -> new InvalidPlanException("Backup '" + backup + "' has an unknown phase '" + phaseText
+                        + "'; only Completed or PartiallyFailed backups can be restored."));
             if (!RESTORABLE.contains(phase)) {
                 throw new InvalidPlanException("Backup '" + backup + "' is in phase " + phase
                         + "; only Completed or PartiallyFailed backups can be restored. Choose another backup"

@@ -177,10 +177,10 @@ class BackupDocumentTest {
 
     @Test
     void phasesVeleroHasAndWeDoNotReadAsNew() {
-        assertThat(BackupDocument.phase("Queued")).isEqualTo(BackupPhase.New);
-        assertThat(BackupDocument.phase("ReadyToStart")).isEqualTo(BackupPhase.New);
-        assertThat(BackupDocument.phase(null)).isEqualTo(BackupPhase.New);
-        assertThat(BackupDocument.phase("WaitingForPluginOperations")).isEqualTo(BackupPhase.WaitingForPluginOperations);
+        assertThat(VeleroPhases.backup("Queued")).isEqualTo(BackupPhase.New);
+        assertThat(VeleroPhases.backup("ReadyToStart")).isEqualTo(BackupPhase.New);
+        assertThat(VeleroPhases.backup(null)).isEqualTo(BackupPhase.New);
+        assertThat(VeleroPhases.backup("WaitingForPluginOperations")).isEqualTo(BackupPhase.WaitingForPluginOperations);
     }
 
     @Test
