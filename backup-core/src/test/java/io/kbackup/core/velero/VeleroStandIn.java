@@ -18,7 +18,6 @@ import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePlan;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.direct.DirectOptions;
-import io.kbackup.core.internal.layout.BackupDocument;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.GoDuration;
 import io.kbackup.core.internal.layout.GzipJson;

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kbackup.ClusterRefusedException;
-import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.kube.KubeRetry;
 import java.util.List;
 import org.slf4j.Logger;
@@ -27,9 +26,9 @@ public final class SnapshotCleanup {
     private final KubernetesClient client;
     private final KubeRetry retry;
 
-    public SnapshotCleanup(KubernetesClient client, DirectOptions options) {
+    public SnapshotCleanup(KubernetesClient client, KubeRetry retry) {
         this.client = client;
-        this.retry = KubeRetry.of(options);
+        this.retry = retry;
     }
 
     /**

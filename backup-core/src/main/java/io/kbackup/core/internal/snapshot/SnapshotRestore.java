@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kbackup.CorruptBackupException;
-import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.kube.KubeRetry;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.GzipJson;
@@ -54,10 +53,10 @@ public final class SnapshotRestore {
     private final Map<String, Snapshot> byClaim;
     private final Map<String, Snapshot> byPv;
 
-    private SnapshotRestore(KubernetesClient client, DirectOptions options, String restoreName, boolean active,
+    private SnapshotRestore(KubernetesClient client, KubeRetry retry, String restoreName, boolean active,
             Map<String, Snapshot> byClaim) {
         this.client = client;
-        this.retry = KubeRetry.of(options);
+        this.retry = retry;
         this.restoreName = restoreName;
         this.active = active;
         this.byClaim = byClaim;
@@ -71,7 +70,7 @@ public final class SnapshotRestore {
      * @param restorePersistentVolumes the plan's choice; when false, claims get new empty volumes as before
      * @throws CorruptBackupException when the file is there but unreadable
      */
-    public static SnapshotRestore load(KubernetesClient client, DirectOptions options, StorageProvider storage, BucketLayout layout,
+    public static SnapshotRestore load(KubernetesClient client, KubeRetry retry, StorageProvider storage, BucketLayout layout,
             String backup, String restoreName, boolean restorePersistentVolumes) {
         Map<String, Snapshot> byClaim = new LinkedHashMap<>();
         String key = layout.volumeInfo(backup);
@@ -91,7 +90,7 @@ public final class SnapshotRestore {
                         u.contentName(), vsName, u.snapshotClass()));
             }
         }
-        return new SnapshotRestore(client, options, restoreName, restorePersistentVolumes && !byClaim.isEmpty(), byClaim);
+        return new SnapshotRestore(client, retry, restoreName, restorePersistentVolumes && !byClaim.isEmpty(), byClaim);
     }
 
     /** Whether items of this group-resource are left to this class (VolumeSnapshots and their contents). */

@@ -13,7 +13,6 @@ import io.kbackup.InvalidPlanException;
 import io.kbackup.NotFoundException;
 import io.kbackup.core.KBackup;
 import io.kbackup.core.direct.DirectEngine;
-import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.VeleroFixture;
 import io.kbackup.core.storage.LocalFolderStorageFactory;
@@ -55,7 +54,7 @@ class BackupCatalogTest {
         veleroBackup(loc, "velero-nightly-20261119020000", "Completed", "2026-11-19T02:00:00Z");
         veleroBackup(loc, "velero-nightly-20261120020000", "PartiallyFailed", "2026-11-20T02:00:00Z");
         veleroBackup(loc, "adhoc", "Failed", "2026-11-19T12:00:00Z");
-        BackupCatalog catalog = new BackupCatalog(DirectOptions.defaults());
+        BackupCatalog catalog = new BackupCatalog(StorageProviders.discover());
 
         assertThat(catalog.list(loc)).extracting(BackupInfo::name, BackupInfo::phase).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("velero-nightly-20261120020000", BackupPhase.PartiallyFailed),
@@ -79,7 +78,7 @@ class BackupCatalogTest {
         Files.createDirectories(backups.resolve("renamed"));
         Files.writeString(backups.resolve("renamed/velero-backup.json"),
                 VeleroFixture.backupJson("other-name", "Completed", Instant.parse("2026-11-19T02:00:00Z")));
-        BackupCatalog catalog = new BackupCatalog(DirectOptions.defaults());
+        BackupCatalog catalog = new BackupCatalog(StorageProviders.discover());
 
         assertThat(catalog.list(loc)).extracting(BackupInfo::name).containsExactly("good");
         assertThat(catalog.list(location(""))).as("another prefix is another location").isEmpty();
@@ -88,7 +87,7 @@ class BackupCatalogTest {
 
     @Test
     void describeOfAMissingBackupIsNotFoundWithTheName() {
-        BackupCatalog catalog = new BackupCatalog(DirectOptions.defaults());
+        BackupCatalog catalog = new BackupCatalog(StorageProviders.discover());
         assertThatThrownBy(() -> catalog.describe(location(""), "nope"))
                 .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.name()).isEqualTo("nope"))
                 .hasMessageContaining("No backup 'nope' in location 'default'");
@@ -101,7 +100,7 @@ class BackupCatalogTest {
         BackupLocation loc = location("");
         veleroBackup(loc, "old", "Completed", "2026-11-19T02:00:00Z");
         veleroBackup(loc, "keep", "Completed", "2026-11-20T02:00:00Z");
-        BackupCatalog catalog = new BackupCatalog(DirectOptions.defaults());
+        BackupCatalog catalog = new BackupCatalog(StorageProviders.discover());
 
         catalog.delete(loc, "old");
 
@@ -134,8 +133,8 @@ class BackupCatalogTest {
                 return faulty[0];
             }
         };
-        BackupCatalog failing = new BackupCatalog(DirectOptions.builder().storageProviders(StorageProviders.discover().with(factory)).build());
-        BackupCatalog catalog = new BackupCatalog(DirectOptions.defaults());
+        BackupCatalog failing = new BackupCatalog(StorageProviders.discover().with(factory));
+        BackupCatalog catalog = new BackupCatalog(StorageProviders.discover());
 
         assertThatThrownBy(() -> failing.delete(loc, "half")).hasMessageContaining(FaultInjectingStorageProvider.MARKER);
 
