@@ -130,7 +130,7 @@ final class BackupJob implements Runnable {
             phase = report.results.errorCount() > 0 ? BackupPhase.PartiallyFailed : BackupPhase.Completed;
         } catch (Throwable e) {
             phase = BackupPhase.Failed;
-            failure = handle.cancelRequested() ? "cancelled" : failureReason(e);
+            failure = handle.cancelRequested() ? "cancelled" : BackupReport.failureReason(e);
             report.log.error("Backup failed: " + failure);
             if (!handle.cancelRequested() && !(e instanceof KBackupException || e instanceof IOException
                     || e instanceof UncheckedIOException || e instanceof KubernetesClientException)) {
@@ -378,19 +378,6 @@ final class BackupJob implements Runnable {
 
     private static String qualified(String ns, String name) {
         return ns == null ? name : ns + "/" + name;
-    }
-
-    static String failureReason(Throwable e) {
-        if (e instanceof KubernetesClientException k) {
-            return "the Kubernetes API failed: " + KubeRetry.describe(k);
-        }
-        if (e instanceof IOException || e instanceof UncheckedIOException) {
-            return "writing to the backup location failed: " + e.getMessage();
-        }
-        if (e instanceof KBackupException) {
-            return e.getMessage();
-        }
-        return e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
     }
 
     private static java.util.concurrent.ThreadFactory listerThreads(String backup) {

@@ -74,7 +74,7 @@ final class BackupMetadata {
         } catch (RuntimeException e) {
             if (phase != BackupPhase.Failed) {
                 phase = BackupPhase.Failed;
-                failure = "could not write the backup's metadata files: " + BackupJob.failureReason(e);
+                failure = "could not write the backup's metadata files: " + BackupReport.failureReason(e);
             }
         }
         ObjectNode doc = BackupDocument.document(name, plan, start, status(o, phase, end, failure));
@@ -84,7 +84,7 @@ final class BackupMetadata {
         } catch (RuntimeException e) {
             // Nothing is listed without velero-backup.json: the backup is invisible, and the handle says why.
             doc = BackupDocument.document(name, plan, start, status(o, BackupPhase.Failed, end,
-                    "could not write velero-backup.json: " + BackupJob.failureReason(e)));
+                    "could not write velero-backup.json: " + BackupReport.failureReason(e)));
         }
         return BackupDocument.toInfo(doc);
     }
@@ -99,7 +99,7 @@ final class BackupMetadata {
         try {
             return client.getKubernetesVersion();
         } catch (RuntimeException e) {
-            report.info("The cluster's version is unknown (" + BackupJob.failureReason(e)
+            report.info("The cluster's version is unknown (" + BackupReport.failureReason(e)
                     + "): velero-backup.json names no source cluster version");
             return null;
         }

@@ -1,23 +1,27 @@
 package io.kbackup.core.internal.layout;
 
+import io.kbackup.core.internal.layout.ArchiveStreams.HashingStream;
+import io.kbackup.core.internal.layout.ArchiveStreams.LimitException;
+import io.kbackup.core.internal.layout.ArchiveStreams.LimitedStream;
+import io.kbackup.core.internal.layout.ArchiveStreams.NonClosing;
+import io.kbackup.core.internal.layout.ArchiveStreams.SourceException;
+
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kbackup.CorruptBackupException;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.function.LongConsumer;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -25,7 +29,9 @@ import java.util.zip.ZipException;
  * (FORMAT.md section 2) requires:
  * <ul>
  *   <li>SHA-256 and size of the compressed blob against the integrity manifest, when there is one;</li>
- *   <li>gzip and tar well-formed; every entry a regular file under {@code metadata/} or
+ *   <li>gzip and tar well-formed, as strictly as Go's readers and Velero's writer: one gzip member and
+ *       nothing after it ({@link SingleGzipMember}), no entry after a lone zero block, only zero
+ *       padding (at most {@value #MAX_PADDING_BYTES} bytes) after the end-of-archive marker; every entry a regular file under {@code metadata/} or
  *       {@code resources/} with a safe relative name ({@link EntryPath});</li>
  *   <li>each entry within {@code maxEntryBytes}, the whole uncompressed tar within {@code maxArchiveBytes};</li>
  *   <li>every {@code resources/} entry one JSON object (strict: no trailing data, no duplicate keys);
@@ -61,6 +67,8 @@ public final class ArchiveReader {
 
     private static final int MAX_HEADER_BYTES = 1 << 20;
     private static final int MAX_VERSION_BYTES = 1024;
+    /** Zero padding accepted after the end-of-archive marker: generous for any tar record size in use. */
+    static final int MAX_PADDING_BYTES = 1 << 20;
 
     private final String backupName;
     private final Limits limits;
@@ -99,14 +107,14 @@ public final class ArchiveReader {
                     hashing.drain(expected.size() + 1);
                     if (!hashing.matches(expected)) {
                         throw mismatch(backupName, expected, hashing, e instanceof CorruptBackupException
-                                ? "the archive fails its checks too" : e.getMessage());
+                                ? "the archive fails its checks too" : describe(e));
                     }
                 }
                 if (e instanceof CorruptBackupException c) {
                     throw c;
                 }
                 throw new CorruptBackupException(backupName, "Backup '" + backupName + "' has a damaged archive: "
-                        + e.getMessage() + ". Nothing was restored.", e);
+                        + describe(e) + ". Nothing was restored.", e);
             }
             hashing.drain(Long.MAX_VALUE);
             if (expected != null && !hashing.matches(expected)) {
@@ -128,11 +136,11 @@ public final class ArchiveReader {
     }
 
     private void read(HashingStream hashing) throws IOException {
-        GZIPInputStream gzip;
+        InputStream gzip;
         try {
-            gzip = new GZIPInputStream(hashing, 64 * 1024);
+            gzip = new SingleGzipMember(hashing);
         } catch (ZipException e) {
-            throw new ZipException("not gzip data (" + e.getMessage() + ")");
+            throw new ZipException("not gzip data (" + describe(e) + ")");
         }
         LimitedStream tar = new LimitedStream(gzip, limits.maxArchiveBytes());
         TarArchiveReader reader = new TarArchiveReader(tar, Math.min(MAX_HEADER_BYTES, limits.maxEntryBytes()));
@@ -141,7 +149,30 @@ public final class ArchiveReader {
             accept(header, reader);
         }
         // the rest of the gzip stream (tar record padding, gzip trailer): read it for the CRC check and the limit
-        tar.transferTo(OutputStreamSink.INSTANCE);
+        readPadding(tar);
+    }
+
+    /**
+     * After the end-of-archive marker only zeros may follow (tar writers pad to their record size),
+     * at most {@value #MAX_PADDING_BYTES} bytes of them: Velero's writer adds none, and a reader must
+     * not inflate gigabytes of zeros nobody reads.
+     */
+    private static void readPadding(InputStream tar) throws IOException {
+        byte[] buf = new byte[8192];
+        long total = 0;
+        int n;
+        while ((n = tar.read(buf)) > 0) {
+            for (int i = 0; i < n; i++) {
+                if (buf[i] != 0) {
+                    throw new TarArchiveReader.TarFormatException("there is data after the end-of-archive marker");
+                }
+            }
+            total += n;
+            if (total > MAX_PADDING_BYTES) {
+                throw new TarArchiveReader.TarFormatException("more than " + MAX_PADDING_BYTES
+                        + " bytes of padding follow the end-of-archive marker");
+            }
+        }
     }
 
     private void accept(TarArchiveReader.Header header, TarArchiveReader reader) throws IOException {
@@ -189,7 +220,7 @@ public final class ArchiveReader {
         try {
             node = ArchiveJson.STRICT.readTree(bytes);
         } catch (IOException e) {
-            throw corrupt("entry '" + entry + "' is not valid JSON (" + firstLine(e.getMessage()) + ")");
+            throw corrupt("entry '" + entry + "' is not valid JSON (" + jsonProblem(e) + ")");
         }
         if (!(node instanceof ObjectNode object)) {
             throw corrupt("entry '" + entry + "' is not a JSON object");
@@ -230,7 +261,7 @@ public final class ArchiveReader {
             if (e instanceof SourceException || e instanceof LimitException || e instanceof EOFException || e instanceof ZipException) {
                 throw e;
             }
-            throw corrupt("entry '" + entry + "' is not valid JSON (" + firstLine(e.getMessage()) + ")");
+            throw corrupt("entry '" + entry + "' is not valid JSON (" + jsonProblem(e) + ")");
         }
     }
 
@@ -252,182 +283,28 @@ public final class ArchiveReader {
         };
     }
 
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "unreadable";
+    /**
+     * Where an entry's JSON breaks, without quoting any of its content (parser messages quote the
+     * offending token, which in a Secret is its data).
+     */
+    static String jsonProblem(IOException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        String what = e instanceof JsonEOFException || e instanceof EOFException ? "it ends early"
+                : m.startsWith("Duplicate field") ? "a field appears twice"
+                : e instanceof MismatchedInputException ? "not exactly one JSON value"
+                : "a syntax error";
+        if (e instanceof JsonProcessingException j && j.getLocation() != null && j.getLocation().getLineNr() > 0) {
+            return what + " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr();
         }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        return what;
     }
 
-    /** The uncompressed tar is larger than maxArchiveBytes. */
-    private static final class LimitException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        LimitException(String message) {
-            super(message);
+    /** An exception's message for a refusal, never "null". */
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        if (m != null && !m.isBlank()) {
+            return m;
         }
-    }
-
-    /** Reading the stored blob failed (storage, not the archive). */
-    private static final class SourceException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        SourceException(IOException cause) {
-            super(cause.getMessage(), cause);
-        }
-    }
-
-    /** Counts and hashes the compressed bytes as they are read. */
-    private static final class HashingStream extends FilterInputStream {
-        private final MessageDigest digest;
-        private final LongConsumer bytesRead;
-        long count;
-
-        HashingStream(InputStream in, LongConsumer bytesRead) {
-            super(in);
-            this.bytesRead = bytesRead;
-            try {
-                this.digest = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-            }
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b;
-            try {
-                b = in.read();
-            } catch (IOException e) {
-                throw new SourceException(e);
-            }
-            if (b >= 0) {
-                digest.update((byte) b);
-                count++;
-                bytesRead.accept(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-            int n;
-            try {
-                n = in.read(buf, off, len);
-            } catch (IOException e) {
-                throw new SourceException(e);
-            }
-            if (n > 0) {
-                digest.update(buf, off, n);
-                count += n;
-                bytesRead.accept(n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buf = new byte[(int) Math.min(8192, Math.max(n, 1))];
-            int r = read(buf, 0, (int) Math.min(buf.length, n));
-            return Math.max(r, 0);
-        }
-
-        /** Reads (and hashes) what is left, up to {@code max} more bytes. */
-        void drain(long max) throws IOException {
-            byte[] buf = new byte[64 * 1024];
-            long left = max;
-            int n;
-            while (left > 0 && (n = read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
-                left -= n;
-            }
-        }
-
-        boolean matches(Expected expected) {
-            return count == expected.size() && hexOf(digest).equalsIgnoreCase(expected.sha256());
-        }
-
-        String hex() {
-            return hexOf(digest);
-        }
-
-        private static String hexOf(MessageDigest d) {
-            try {
-                return HexFormat.of().formatHex(((MessageDigest) d.clone()).digest());
-            } catch (CloneNotSupportedException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    /** Fails once more than {@code limit} bytes were read. */
-    private static final class LimitedStream extends FilterInputStream {
-        private final long limit;
-        private long count;
-
-        LimitedStream(InputStream in, long limit) {
-            super(in);
-            this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                add(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-            int n = in.read(buf, off, len);
-            if (n > 0) {
-                add(n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buf = new byte[(int) Math.min(8192, Math.max(n, 1))];
-            int r = read(buf, 0, (int) Math.min(buf.length, n));
-            return Math.max(r, 0);
-        }
-
-        private void add(long n) throws LimitException {
-            count += n;
-            if (count > limit) {
-                throw new LimitException("the uncompressed archive is larger than the limit of " + limit
-                        + " bytes (DirectOptions.maxArchiveBytes)");
-            }
-        }
-    }
-
-    /** Lets a JSON parser close its input without closing the tar stream. */
-    private static final class NonClosing extends FilterInputStream {
-        NonClosing(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public void close() {
-            // the tar reader owns the stream
-        }
-    }
-
-    /** Discards bytes. */
-    private static final class OutputStreamSink extends java.io.OutputStream {
-        static final OutputStreamSink INSTANCE = new OutputStreamSink();
-
-        @Override
-        public void write(int b) {
-            // discard
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            // discard
-        }
+        return e instanceof EOFException ? "the data ends early (truncated?)" : e.getClass().getSimpleName();
     }
 }

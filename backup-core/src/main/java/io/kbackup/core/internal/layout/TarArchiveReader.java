@@ -69,6 +69,12 @@ public final class TarArchiveReader {
                 if (longName != null || paxPath != null || paxSize != null) {
                     throw new TarFormatException("an extended header is not followed by an entry");
                 }
+                // as Go's archive/tar: a zero block ends the archive only when the stream ends or a second one follows
+                int n = in.readNBytes(block, 0, BLOCK);
+                if (n > 0 && (n < BLOCK || !allZero(block))) {
+                    throw new TarFormatException("a single zero block is followed by more data (entries after a broken"
+                            + " end-of-archive marker)");
+                }
                 ended = true;
                 return null;
             }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -38,11 +39,14 @@ final class RestorePipeline implements AutoCloseable {
      *
      * @param restoreName the restore's name (labels of restored objects)
      * @param bytes       told of every compressed byte read
+     * @param checked     told of the checked archive, before any decision
      */
-    static RestorePipeline build(EngineContext context, RestoreSource source, RestorePlan plan, String restoreName, LongConsumer bytes) {
+    static RestorePipeline build(EngineContext context, RestoreSource source, RestorePlan plan, String restoreName, LongConsumer bytes,
+            Consumer<ArchiveIndex> checked) {
         RestoreSelection selection = new RestoreSelection(plan);
         ArchiveIndex index = source.readArchive(context.restore().limits(), selection, bytes);
         try {
+            checked.accept(index);
             SnapshotRestore snapshots = SnapshotRestore.load(context.client(), context.retry(), source.storage(), source.layout(),
                     plan.backupName(), restoreName, plan.restorePersistentVolumes());
             List<IndexedItem> synthetic = selection.decide(index.items(), item -> snapshotExclusion(snapshots, item));

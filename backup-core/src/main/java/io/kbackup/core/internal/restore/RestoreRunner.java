@@ -87,7 +87,7 @@ public final class RestoreRunner implements AutoCloseable {
     public RestorePreview preview(RestorePlan plan) {
         try (RestoreSource source = RestoreSource.open(context.providers(), plan);
                 RestorePipeline pipeline = RestorePipeline.build(context, source, plan, plan.restoreNameAt(context.clock().instant()),
-                        n -> { })) {
+                        n -> { }, index -> { })) {
             return new RestorePreviewer(plan, pipeline, new ClusterApplier(context.client(), context.retry()),
                     context.restore().concurrency()).preview();
         }
@@ -129,11 +129,10 @@ public final class RestoreRunner implements AutoCloseable {
             handle.phase(RestorePhase.InProgress);
             report.info("Starting restore " + name + " of backup " + plan.backupName() + " (" + plan + ")");
             try {
-                pipeline = RestorePipeline.build(context, source, plan, name, handle::addBytes);
+                pipeline = RestorePipeline.build(context, source, plan, name, handle::addBytes, index -> report.info("Checked the archive: "
+                        + index.items().size() + " items, " + index.compressedBytes() + " bytes, SHA-256 " + index.sha256()
+                        + (index.formatVersion() != null ? ", format " + index.formatVersion() : "")));
                 try (RestorePipeline p = pipeline) {
-                    ArchiveIndex index = p.index;
-                    report.info("Checked the archive: " + index.items().size() + " items, " + index.compressedBytes()
-                            + " bytes, SHA-256 " + index.sha256() + (index.formatVersion() != null ? ", format " + index.formatVersion() : ""));
                     applied = p.selected();
                     handle.setTotal(applied.size());
                     new TierApplier(plan, p, report, handle, counters, new ClusterApplier(context.client(), context.retry()),

@@ -152,7 +152,7 @@ final class RestoreSelection implements ArchiveIndex.Observer {
      * @throws InvalidPlanException when a name in the plan matches nothing in the backup
      */
     List<IndexedItem> decide(List<IndexedItem> items, LaterExclusion later) {
-        refuseNamesMatchingNothing(items);
+        PlanNameCheck.refuseNamesMatchingNothing(plan, items);
         boolean partialAuto = plan.clusterWideMode() == ClusterWideMode.AUTO && !plan.coversAllNamespaces();
         int n = items.size();
         boolean[] selected = new boolean[n];
@@ -328,45 +328,6 @@ final class RestoreSelection implements ArchiveIndex.Observer {
                     return item.labelsMatch ? null : "labels do not match the label selector";
                 }
                 return PENDING;
-        }
-    }
-
-    /**
-     * A namespace mapping, included namespace or included resource that names nothing in the
-     * backup is a mistake (a typo would otherwise restore into the source namespace in place):
-     * refused, before anything is applied.
-     *
-     * @throws InvalidPlanException naming what matched nothing and what the backup holds
-     */
-    void refuseNamesMatchingNothing(List<IndexedItem> items) {
-        Set<String> namespaces = new TreeSet<>();
-        for (IndexedItem item : items) {
-            if (item.namespace != null) {
-                namespaces.add(item.namespace);
-            } else if (item.groupResource.equals(NAMESPACES)) {
-                namespaces.add(item.name);
-            }
-        }
-        List<String> problems = new ArrayList<>();
-        for (String from : plan.namespaceMapping().keySet()) {
-            if (!namespaces.contains(from)) {
-                problems.add("namespaceMapping maps '" + from + "', which is not a namespace of the backup");
-            }
-        }
-        for (String ns : plan.includedNamespaces()) {
-            if (!ns.equals("*") && !namespaces.contains(ns)) {
-                problems.add("includedNamespaces names '" + ns + "', which is not a namespace of the backup");
-            }
-        }
-        for (String pattern : plan.includedResources()) {
-            if (items.stream().noneMatch(i -> resourceMatches(pattern, i))) {
-                problems.add("includedResources names '" + pattern + "', which matches no resource of the backup");
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidPlanException("Restore of backup '" + plan.backupName() + "' refused, nothing was changed: "
-                    + String.join("; ", problems) + ". The backup's namespaces: " + namespaces
-                    + ". Fix the plan (a typo?) or leave the name out.");
         }
     }
 

@@ -27,19 +27,13 @@ import java.util.function.BooleanSupplier;
 /**
  * CSI volume snapshots of a DirectEngine backup that includes all disks ({@code BackupPlan.includeAllDisks()}).
  *
- * <p>{@link SnapshotPreflight#check} runs before anything is created: the {@code snapshot.storage.k8s.io/v1}
- * resources must be served; every included claim is looked at (bound? CSI volume? used by a pod on
- * a node in maintenance mode?) and gets its VolumeSnapshotClass ({@link SnapshotClassSelector});
- * a driver without a class refuses the backup or skips its volumes
- * ({@link DirectOptions#snapshotMissingClassPolicy()}); a class whose deletionPolicy is not
- * {@code Retain} is a warning, or refuses the backup with
- * {@link DirectOptions#strictSnapshotDeletionPolicy()}.
+ * <p>Made by {@link SnapshotPreflight#check}, which decides what to snapshot and creates nothing.
  *
  * <p>{@link #take} then creates one VolumeSnapshot per volume ({@code velero-<pvc>-<hash>}, labelled
- * {@code velero.io/backup-name}) with at most {@link DirectOptions#snapshotConcurrency()} in flight,
+ * {@code velero.io/backup-name}) with at most {@code DirectOptions.snapshotConcurrency} in flight,
  * and polls them with backoff (100 ms growing to 2 s) until {@code status.readyToUse} and
  * {@code status.boundVolumeSnapshotContentName}, {@code status.error}, or
- * {@link DirectOptions#snapshotReadyTimeout()}. Failures are errors naming the volume (the backup
+ * {@code DirectOptions.snapshotReadyTimeout}. Failures are errors naming the volume (the backup
  * ends PartiallyFailed). What it produced: {@link #items()} (the VolumeSnapshots and their contents,
  * for the tarball), {@link #volumeInfo()} (Velero's {@code <name>-volumeinfo.json.gz} records, one
  * per volume, skipped ones included) and the attempted/completed counts. Used by one backup thread.
