@@ -95,7 +95,7 @@ public final class BackupCatalog {
      * One backup's details, from its {@code velero-backup.json}.
      *
      * @throws NotFoundException      when the location has no such backup
-     * @throws CorruptBackupException when its {@code velero-backup.json} cannot be read
+     * @throws CorruptBackupException when its {@code velero-backup.json} cannot be read or names another backup
      */
     public BackupInfo describe(BackupLocation location, String name) {
         checkName(name);
@@ -107,7 +107,12 @@ public final class BackupCatalog {
             } catch (NotFoundException e) {
                 throw notFound(location, name);
             }
-            return BackupDocument.parse(name, bytes);
+            BackupInfo info = BackupDocument.parse(name, bytes);
+            if (!name.equals(info.name())) {
+                throw new CorruptBackupException(name, "Backup '" + name + "': its velero-backup.json names backup '" + info.name()
+                        + "' (the folder was copied or renamed); it is not listed, described or restored. Restore another backup.");
+            }
+            return info;
         }
     }
 

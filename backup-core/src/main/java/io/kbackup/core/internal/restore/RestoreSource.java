@@ -9,6 +9,7 @@ import io.kbackup.RestorePlan;
 import io.kbackup.core.internal.layout.ArchiveReader;
 import io.kbackup.core.internal.layout.BackupManifest;
 import io.kbackup.core.internal.layout.BucketLayout;
+import io.kbackup.core.internal.layout.EntryPath;
 import io.kbackup.core.internal.layout.VeleroPhases;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
@@ -21,7 +22,7 @@ import java.util.function.LongConsumer;
 /**
  * The backup a restore reads, opened and checked: its {@code velero-backup.json} exists
  * ({@link NotFoundException}) and is in phase Completed or PartiallyFailed
- * ({@link InvalidPlanException}); then its archive is read against its integrity manifest, when it
+ * ({@link InvalidPlanException}) and names this backup ({@link CorruptBackupException}); then its archive is read against its integrity manifest, when it
  * has one (Velero-written backups have none). Owns the open storage until {@link #close()}.
  *
  * @param storage    the location's storage
@@ -47,6 +48,11 @@ record RestoreSource(StorageProvider storage, BucketLayout layout, String backup
             } catch (IOException e) {
                 throw new CorruptBackupException(backup, "Backup '" + backup + "': velero-backup.json is not valid JSON ("
                         + e.getMessage() + "). Nothing was restored.", e);
+            }
+            String docName = doc.path("metadata").path("name").asText("");
+            if (!docName.equals(backup)) {
+                throw new CorruptBackupException(backup, "Backup '" + backup + "': its velero-backup.json names backup '"
+                        + EntryPath.printable(docName) + "' (the folder was copied or renamed), as listing says. Nothing was restored.");
             }
             String phaseText = doc.path("status").path("phase").asText("");
             BackupPhase phase = VeleroPhases.backupExactly(phaseText).orElseThrow(() -> new InvalidPlanException("Backup '" + backup

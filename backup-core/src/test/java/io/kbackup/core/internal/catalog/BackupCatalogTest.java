@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
+import io.kbackup.CorruptBackupException;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
@@ -64,6 +65,20 @@ class BackupCatalogTest {
         assertThat(info.scheduleName()).isEqualTo("velero-nightly");
         assertThat(info.itemsBackedUp()).isEqualTo(810);
         assertThat(info.expires()).isEqualTo(Instant.parse("2026-11-27T02:00:00Z"));
+    }
+
+    @Test
+    void refusesToDescribeAFolderWhoseDocumentNamesAnotherBackup() throws Exception {
+        BackupLocation loc = location("");
+        Path renamed = folder.resolve("backups/renamed");
+        Files.createDirectories(renamed);
+        Files.writeString(renamed.resolve("velero-backup.json"),
+                VeleroFixture.backupJson("other-name", "Completed", Instant.parse("2026-11-19T02:00:00Z")));
+        BackupCatalog catalog = new BackupCatalog(StorageProviders.discover());
+
+        assertThat(catalog.list(loc)).isEmpty();
+        assertThatThrownBy(() -> catalog.describe(loc, "renamed")).isInstanceOf(CorruptBackupException.class)
+                .hasMessageContaining("names backup 'other-name'");
     }
 
     @Test
