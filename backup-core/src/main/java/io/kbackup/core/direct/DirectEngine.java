@@ -11,9 +11,13 @@ import io.kbackup.RestoreHandle;
 import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
 import io.kbackup.core.internal.ApiBoundary;
+import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.backup.BackupRunner;
 import io.kbackup.core.internal.catalog.BackupCatalog;
+import io.kbackup.core.internal.kube.KubeRetry;
+import io.kbackup.core.internal.layout.ArchiveReader;
 import io.kbackup.core.internal.restore.RestoreRunner;
+import io.kbackup.core.internal.snapshot.SnapshotCleanup;
 import java.util.List;
 import java.util.Objects;
 
@@ -39,9 +43,20 @@ public final class DirectEngine implements BackupClient {
     public DirectEngine(KubernetesClient client, DirectOptions options) {
         this.client = Objects.requireNonNull(client, "client");
         this.options = Objects.requireNonNull(options, "options");
-        this.catalog = new BackupCatalog(client, options);
-        this.backups = new BackupRunner(client, options);
-        this.restores = new RestoreRunner(client, options);
+        EngineContext context = context(client, options);
+        this.catalog = new BackupCatalog(options.storageProviders(), new SnapshotCleanup(client, context.retry()));
+        this.backups = new BackupRunner(context);
+        this.restores = new RestoreRunner(context);
+    }
+
+    /** What the internals get of the options. */
+    private static EngineContext context(KubernetesClient client, DirectOptions o) {
+        return new EngineContext(client, o.storageProviders(), o.clock(), new KubeRetry(o.maxRetries(), o.retryBaseDelay()),
+                new EngineContext.Backup(o.pageSize(), o.listConcurrency(), o.compressionLevel(), o.maintenanceLabel()),
+                new EngineContext.Restore(o.restoreConcurrency(), o.crdEstablishTimeout(),
+                        new ArchiveReader.Limits(o.maxEntryBytes(), o.maxArchiveBytes())),
+                new EngineContext.Snapshots(o.snapshotMissingClassPolicy() == DirectOptions.MissingSnapshotClassPolicy.SKIP,
+                        o.strictSnapshotDeletionPolicy(), o.snapshotReadyTimeout(), o.snapshotConcurrency()));
     }
 
     /** The cluster this engine works on. */

@@ -7,6 +7,7 @@ import io.kbackup.BackupLocation;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.KBackupException;
+import io.kbackup.core.internal.layout.VeleroKeys;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -22,7 +23,7 @@ import java.util.function.Predicate;
  * monitor.
  */
 final class PlanRuns {
-    private static final String SCHEDULE_LABEL = "velero.io/schedule-name";
+    private static final String SCHEDULE_LABEL = VeleroKeys.SCHEDULE_NAME;
 
     private final BackupClient backups;
     private final Clock clock;

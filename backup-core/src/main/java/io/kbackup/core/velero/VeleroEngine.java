@@ -16,8 +16,8 @@ import io.kbackup.RestoreHandle;
 import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
-import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.ApiBoundary;
+import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.TrackedOperation;
 import io.kbackup.core.internal.catalog.BackupCatalog;
 import io.kbackup.core.internal.layout.BucketLayout;
@@ -29,6 +29,7 @@ import io.kbackup.core.internal.velero.VeleroCluster;
 import io.kbackup.core.internal.velero.VeleroKind;
 import io.kbackup.core.internal.velero.VeleroObjects;
 import io.kbackup.core.internal.velero.VeleroStatus;
+import io.kbackup.core.internal.snapshot.SnapshotCleanup;
 import io.kbackup.spi.StorageProvider;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -98,9 +99,10 @@ public final class VeleroEngine implements BackupClient {
         this.options = Objects.requireNonNull(options, "options");
         this.cluster = new VeleroCluster(client, options.namespace());
         this.tracker = new OperationTracker(cluster, options.pickupTimeout());
-        DirectOptions direct = DirectOptions.builder().clock(options.clock()).storageProviders(options.storageProviders()).build();
-        this.catalog = new BackupCatalog(client, direct);
-        this.previews = new RestoreRunner(client, direct);
+        EngineContext context = new EngineContext(client, options.storageProviders(), options.clock(), EngineContext.DEFAULT_RETRY,
+                EngineContext.DEFAULT_BACKUP, EngineContext.DEFAULT_RESTORE, EngineContext.DEFAULT_SNAPSHOTS);
+        this.catalog = new BackupCatalog(options.storageProviders(), new SnapshotCleanup(client, context.retry()));
+        this.previews = new RestoreRunner(context);
         this.settings = new VeleroObjects.BackupSettings(options.fileSystemBackup(), options.approximateEveryTwoWeeks());
     }
 

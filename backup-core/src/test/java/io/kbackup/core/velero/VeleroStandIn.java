@@ -1,5 +1,7 @@
 package io.kbackup.core.velero;
 
+import io.kbackup.core.internal.layout.VeleroKeys;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -15,7 +17,6 @@ import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePlan;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.direct.DirectOptions;
-import io.kbackup.core.internal.layout.BackupDocument;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.GoDuration;
 import io.kbackup.core.internal.layout.GzipJson;
@@ -279,7 +280,7 @@ final class VeleroStandIn implements AutoCloseable {
         }
         Map<String, String> labels = new LinkedHashMap<>(backup.getMetadata().getLabels() == null ? Map.of()
                 : backup.getMetadata().getLabels());
-        labels.remove(BackupDocument.LABEL_STORAGE_LOCATION);
+        labels.remove(VeleroKeys.STORAGE_LOCATION);
         plan.labels(labels);
         try {
             BackupInfo info = direct.backup(plan.build()).await(Duration.ofMinutes(1));

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The claims a backup includes, for its CSI snapshots (issue 8, {@code internal.snapshot}): the
+ * The claims a backup includes, for its CSI snapshots: the
  * same namespace, label and resource rules as the items ({@link Selection}), and never a claim
  * labelled {@code velero.io/exclude-from-backup=true} or being deleted.
  */

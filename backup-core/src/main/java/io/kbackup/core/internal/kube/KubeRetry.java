@@ -3,7 +3,6 @@ package io.kbackup.core.internal.kube;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kbackup.ClusterForbiddenException;
 import io.kbackup.ClusterRefusedException;
-import io.kbackup.core.direct.DirectOptions;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -32,11 +31,6 @@ public final class KubeRetry {
     public KubeRetry(int maxRetries, Duration baseDelay) {
         this.maxRetries = maxRetries;
         this.baseDelay = baseDelay;
-    }
-
-    /** The policy of the options: {@code maxRetries}, {@code retryBaseDelay}. */
-    public static KubeRetry of(DirectOptions options) {
-        return new KubeRetry(options.maxRetries(), options.retryBaseDelay());
     }
 
     /**

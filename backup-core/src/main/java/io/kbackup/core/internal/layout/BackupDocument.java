@@ -41,15 +41,11 @@ import java.util.Objects;
  * {@code velero.io/storage-location} and {@code velero.io/schedule-name}. Stateless, thread-safe.
  */
 public final class BackupDocument {
-    public static final String API_VERSION = "velero.io/v1";
     public static final String KIND = "Backup";
     /** Velero's install namespace, used as {@code metadata.namespace} of documents we write. */
     public static final String DEFAULT_NAMESPACE = "velero";
     /** {@code status.version} Velero writes. */
     public static final int STATUS_VERSION = 1;
-    public static final String LABEL_STORAGE_LOCATION = "velero.io/storage-location";
-    public static final String LABEL_SCHEDULE_NAME = "velero.io/schedule-name";
-    public static final String LABEL_BACKUP_NAME = "velero.io/backup-name";
 
     private BackupDocument() {}
 
@@ -117,7 +113,7 @@ public final class BackupDocument {
     /** The Backup's labels: the plan's labels plus {@code velero.io/storage-location=<location name>}. */
     public static Map<String, String> labels(BackupPlan plan) {
         Map<String, String> labels = new LinkedHashMap<>(plan.labels());
-        labels.put(LABEL_STORAGE_LOCATION, plan.location().name());
+        labels.put(VeleroKeys.STORAGE_LOCATION, plan.location().name());
         return labels;
     }
 
@@ -128,7 +124,7 @@ public final class BackupDocument {
      */
     public static ObjectNode backup(String name, String namespace, BackupPlan plan, Instant created) {
         ObjectNode doc = GzipJson.MAPPER.createObjectNode();
-        doc.put("apiVersion", API_VERSION);
+        doc.put("apiVersion", VeleroKeys.API_VERSION);
         doc.put("kind", KIND);
         ObjectNode meta = doc.putObject("metadata");
         meta.put("name", name);
@@ -183,12 +179,6 @@ public final class BackupDocument {
         return doc;
     }
 
-    /** Velero's annotation of the source cluster's {@code gitVersion} on a Backup. */
-    public static final String ANNOTATION_SOURCE_GIT_VERSION = "velero.io/source-cluster-k8s-gitversion";
-    /** Velero's annotation of the source cluster's major version on a Backup. */
-    public static final String ANNOTATION_SOURCE_MAJOR = "velero.io/source-cluster-k8s-major-version";
-    /** Velero's annotation of the source cluster's minor version on a Backup. */
-    public static final String ANNOTATION_SOURCE_MINOR = "velero.io/source-cluster-k8s-minor-version";
 
     /**
      * Adds the source cluster's version annotations Velero puts on every Backup (its restore
@@ -201,13 +191,13 @@ public final class BackupDocument {
         ObjectNode meta = (ObjectNode) doc.path("metadata");
         ObjectNode annotations = meta.path("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
         if (version.getGitVersion() != null) {
-            annotations.put(ANNOTATION_SOURCE_GIT_VERSION, version.getGitVersion());
+            annotations.put(VeleroKeys.SOURCE_CLUSTER_GIT_VERSION, version.getGitVersion());
         }
         if (version.getMajor() != null) {
-            annotations.put(ANNOTATION_SOURCE_MAJOR, version.getMajor());
+            annotations.put(VeleroKeys.SOURCE_CLUSTER_MAJOR, version.getMajor());
         }
         if (version.getMinor() != null) {
-            annotations.put(ANNOTATION_SOURCE_MINOR, version.getMinor());
+            annotations.put(VeleroKeys.SOURCE_CLUSTER_MINOR, version.getMinor());
         }
         if (annotations.isEmpty()) {
             meta.remove("annotations");
@@ -269,7 +259,7 @@ public final class BackupDocument {
                 || nativeAttempted + csiAttempted > 0;
         return BackupInfo.builder()
                 .name(meta.path("name").asText())
-                .phase(phase(status.path("phase").asText(null)))
+                .phase(VeleroPhases.backup(status.path("phase").asText(null)))
                 .location(spec.path("storageLocation").asText(null))
                 .created(time(meta.get("creationTimestamp")))
                 .started(time(status.get("startTimestamp")))
@@ -286,7 +276,7 @@ public final class BackupDocument {
                 .errors(status.path("errors").asInt(0))
                 .warnings(status.path("warnings").asInt(0))
                 .failureReason(emptyToNull(status.path("failureReason").asText(null)))
-                .scheduleName(labels.get(LABEL_SCHEDULE_NAME))
+                .scheduleName(labels.get(VeleroKeys.SCHEDULE_NAME))
                 .labels(labels)
                 .build();
     }
@@ -301,18 +291,6 @@ public final class BackupDocument {
             return GoDuration.parse(ttl);
         } catch (IllegalArgumentException e) {
             return null;
-        }
-    }
-
-    /** Velero's phase names; those our enum lacks ({@code Queued}, {@code ReadyToStart}) read as {@link BackupPhase#New}. */
-    static BackupPhase phase(String text) {
-        if (text == null || text.isEmpty()) {
-            return BackupPhase.New;
-        }
-        try {
-            return BackupPhase.valueOf(text);
-        } catch (IllegalArgumentException e) {
-            return BackupPhase.New;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.kbackup.core.internal.velero;
 
+import io.kbackup.core.internal.layout.VeleroKeys;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.kbackup.BackupPlan;
@@ -140,7 +142,7 @@ public final class VeleroObjects {
                 .withApiVersion(VeleroKind.API_VERSION).withKind(VeleroKind.RESTORE.kind())
                 .withNewMetadata().withName(name).withNamespace(namespace)
                 .addToLabels(VeleroLabels.MANAGED_BY, VeleroLabels.MANAGED_BY_VALUE)
-                .addToLabels(VeleroLabels.BACKUP_NAME, labelValue(plan.backupName())).endMetadata()
+                .addToLabels(VeleroKeys.BACKUP_NAME, labelValue(plan.backupName())).endMetadata()
                 .addToAdditionalProperties("spec", spec)
                 .build();
     }
@@ -154,9 +156,9 @@ public final class VeleroObjects {
                 .withApiVersion(VeleroKind.API_VERSION).withKind(VeleroKind.DELETE_BACKUP_REQUEST.kind());
         var meta = b.withNewMetadata().withName(name).withNamespace(namespace)
                 .addToLabels(VeleroLabels.MANAGED_BY, VeleroLabels.MANAGED_BY_VALUE)
-                .addToLabels(VeleroLabels.BACKUP_NAME, labelValue(backupName));
+                .addToLabels(VeleroKeys.BACKUP_NAME, labelValue(backupName));
         if (backupUid != null) {
-            meta.addToLabels("velero.io/backup-uid", backupUid);
+            meta.addToLabels(VeleroKeys.BACKUP_UID, backupUid);
         }
         return meta.endMetadata().addToAdditionalProperties("spec", Map.of("backupName", backupName)).build();
     }

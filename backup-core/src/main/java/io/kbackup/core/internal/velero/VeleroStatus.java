@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupPhase;
 import io.kbackup.core.internal.layout.BackupDocument;
+import io.kbackup.core.internal.layout.VeleroPhases;
 import java.util.Objects;
 import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePhase;
@@ -32,22 +33,12 @@ public final class VeleroStatus {
      * {@code ReadyToStart}: waiting for a worker) count as {@link BackupPhase#New}.
      */
     public static BackupPhase backupPhase(JsonNode backup) {
-        String phase = text(backup.path("status").path("phase"));
-        try {
-            return BackupPhase.parse(phase);
-        } catch (IllegalArgumentException e) {
-            return BackupPhase.New;
-        }
+        return VeleroPhases.backup(text(backup.path("status").path("phase")));
     }
 
     /** A Restore's phase; unknown names count as {@link RestorePhase#New}. */
     public static RestorePhase restorePhase(JsonNode restore) {
-        String phase = text(restore.path("status").path("phase"));
-        try {
-            return RestorePhase.parse(phase);
-        } catch (IllegalArgumentException e) {
-            return RestorePhase.New;
-        }
+        return VeleroPhases.restore(text(restore.path("status").path("phase")));
     }
 
     /** Velero's validation errors ({@code status.validationErrors}), possibly empty. */

@@ -7,13 +7,13 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
+import io.kbackup.CorruptBackupException;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.NotFoundException;
 import io.kbackup.core.KBackup;
 import io.kbackup.core.direct.DirectEngine;
-import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.VeleroFixture;
 import io.kbackup.core.storage.LocalFolderStorageFactory;
@@ -55,7 +55,7 @@ class BackupCatalogIT {
         veleroBackup(loc, "velero-nightly-20261119020000", "Completed", "2026-11-19T02:00:00Z");
         veleroBackup(loc, "velero-nightly-20261120020000", "PartiallyFailed", "2026-11-20T02:00:00Z");
         veleroBackup(loc, "adhoc", "Failed", "2026-11-19T12:00:00Z");
-        BackupCatalog catalog = new BackupCatalog(DirectOptions.defaults());
+        BackupCatalog catalog = new BackupCatalog(StorageProviders.discover());
 
         assertThat(catalog.list(loc)).extracting(BackupInfo::name, BackupInfo::phase).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("velero-nightly-20261120020000", BackupPhase.PartiallyFailed),
@@ -65,6 +65,20 @@ class BackupCatalogIT {
         assertThat(info.scheduleName()).isEqualTo("velero-nightly");
         assertThat(info.itemsBackedUp()).isEqualTo(810);
         assertThat(info.expires()).isEqualTo(Instant.parse("2026-11-27T02:00:00Z"));
+    }
+
+    @Test
+    void refusesToDescribeAFolderWhoseDocumentNamesAnotherBackup() throws Exception {
+        BackupLocation loc = location("");
+        Path renamed = folder.resolve("backups/renamed");
+        Files.createDirectories(renamed);
+        Files.writeString(renamed.resolve("velero-backup.json"),
+                VeleroFixture.backupJson("other-name", "Completed", Instant.parse("2026-11-19T02:00:00Z")));
+        BackupCatalog catalog = new BackupCatalog(StorageProviders.discover());
+
+        assertThat(catalog.list(loc)).isEmpty();
+        assertThatThrownBy(() -> catalog.describe(loc, "renamed")).isInstanceOf(CorruptBackupException.class)
+                .hasMessageContaining("names backup 'other-name'");
     }
 
     @Test
@@ -79,7 +93,7 @@ class BackupCatalogIT {
         Files.createDirectories(backups.resolve("renamed"));
         Files.writeString(backups.resolve("renamed/velero-backup.json"),
                 VeleroFixture.backupJson("other-name", "Completed", Instant.parse("2026-11-19T02:00:00Z")));
-        BackupCatalog catalog = new BackupCatalog(DirectOptions.defaults());
+        BackupCatalog catalog = new BackupCatalog(StorageProviders.discover());
 
         assertThat(catalog.list(loc)).extracting(BackupInfo::name).containsExactly("good");
         assertThat(catalog.list(location(""))).as("another prefix is another location").isEmpty();
@@ -88,7 +102,7 @@ class BackupCatalogIT {
 
     @Test
     void describeOfAMissingBackupIsNotFoundWithTheName() {
-        BackupCatalog catalog = new BackupCatalog(DirectOptions.defaults());
+        BackupCatalog catalog = new BackupCatalog(StorageProviders.discover());
         assertThatThrownBy(() -> catalog.describe(location(""), "nope"))
                 .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.name()).isEqualTo("nope"))
                 .hasMessageContaining("No backup 'nope' in location 'default'");
@@ -101,7 +115,7 @@ class BackupCatalogIT {
         BackupLocation loc = location("");
         veleroBackup(loc, "old", "Completed", "2026-11-19T02:00:00Z");
         veleroBackup(loc, "keep", "Completed", "2026-11-20T02:00:00Z");
-        BackupCatalog catalog = new BackupCatalog(DirectOptions.defaults());
+        BackupCatalog catalog = new BackupCatalog(StorageProviders.discover());
 
         catalog.delete(loc, "old");
 
@@ -134,8 +148,8 @@ class BackupCatalogIT {
                 return faulty[0];
             }
         };
-        BackupCatalog failing = new BackupCatalog(DirectOptions.builder().storageProviders(StorageProviders.discover().with(factory)).build());
-        BackupCatalog catalog = new BackupCatalog(DirectOptions.defaults());
+        BackupCatalog failing = new BackupCatalog(StorageProviders.discover().with(factory));
+        BackupCatalog catalog = new BackupCatalog(StorageProviders.discover());
 
         assertThatThrownBy(() -> failing.delete(loc, "half")).hasMessageContaining(FaultInjectingStorageProvider.MARKER);
 

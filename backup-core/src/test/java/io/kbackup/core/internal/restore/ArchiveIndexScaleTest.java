@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kbackup.BackupLocation;
 import io.kbackup.RestorePlan;
 import io.kbackup.core.internal.layout.ArchiveOutput;
+import io.kbackup.core.internal.layout.ArchiveReader;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.InputStream;
@@ -50,7 +51,7 @@ class ArchiveIndexScaleTest {
         }
         selection = new RestoreSelection(RestorePlan.builder().location(BackupLocation.localFolder(dir).build()).backupName("big").build());
         try (InputStream in = new BufferedInputStream(Files.newInputStream(tarball))) {
-            index = ArchiveIndex.build(in, "big", new ArchiveIndex.Limits(1 << 20, 1L << 32), null, dir, selection, n -> { });
+            index = ArchiveIndex.build(in, "big", new ArchiveReader.Limits(1 << 20, 1L << 32), null, dir, selection, n -> { });
         }
     }
 

@@ -1,5 +1,7 @@
 package io.kbackup.core.internal.snapshot;
 
+import io.kbackup.core.internal.layout.VeleroKeys;
+
 import io.kbackup.testkit.cluster.StandInSnapshotController;
 
 import static io.kbackup.core.internal.snapshot.SnapshotFixture.claim;
@@ -80,7 +82,7 @@ class DirectSnapshotBackupIT {
                 namespace("app"), configMap("app", "settings"),
                 claim("app", "data", Map.of()), csiVolume("app", "data", "a.csi.example.com"),
                 claim("app", "logs", Map.of()), csiVolume("app", "logs", "b.csi.example.com"),
-                claim("app", "cache", Map.of(SnapshotApi.VELERO_CLASS_KEY, "a-other")), csiVolume("app", "cache", "a.csi.example.com"),
+                claim("app", "cache", Map.of(VeleroKeys.CSI_SNAPSHOT_CLASS, "a-other")), csiVolume("app", "cache", "a.csi.example.com"),
                 claim("app", "media", Map.of()), csiVolume("app", "media", "e.csi.example.com"),
                 claim("app", "scratch", Map.of()), hostPathVolume("app", "scratch"),
                 unboundClaim("app", "pending"),
@@ -132,7 +134,7 @@ class DirectSnapshotBackupIT {
                             + vs.getMetadata().getName() + ".json");
             JsonNode archived = GzipJson.MAPPER.readTree(run.archive.get(vsPath));
             String content = archived.path("status").path("boundVolumeSnapshotContentName").asText();
-            assertThat(archived.path("metadata").path("annotations").path(SnapshotApi.HANDLE_ANNOTATION).asText()).startsWith("handle-app-");
+            assertThat(archived.path("metadata").path("annotations").path(VeleroKeys.CSI_SNAPSHOT_HANDLE).asText()).startsWith("handle-app-");
             assertThat(run.archive).containsKey("resources/volumesnapshotcontents.snapshot.storage.k8s.io/cluster/" + content + ".json");
         }
         assertThat(run.resourceList.path("snapshot.storage.k8s.io/v1/VolumeSnapshot")).hasSize(4);
@@ -292,7 +294,7 @@ class DirectSnapshotBackupIT {
     }
 
     private List<GenericKubernetesResource> snapshotsOf(String backup) {
-        return SnapshotApi.snapshots(client).inAnyNamespace().withLabel(SnapshotApi.BACKUP_NAME_LABEL, backup).list().getItems();
+        return SnapshotApi.snapshots(client).inAnyNamespace().withLabel(VeleroKeys.BACKUP_NAME, backup).list().getItems();
     }
 
     static String gunzip(Path file) throws Exception {

@@ -1,5 +1,7 @@
 package io.kbackup.core.internal.snapshot;
 
+import io.kbackup.core.internal.layout.VeleroKeys;
+
 import io.kbackup.testkit.cluster.StandInSnapshotController;
 
 import static io.kbackup.core.internal.snapshot.SnapshotFixture.claim;
@@ -121,7 +123,7 @@ class DirectSnapshotRestoreIT {
         GenericKubernetesResource vs = SnapshotApi.snapshots(targetClient).inNamespace("copy").withName(snapshotName).get();
         assertThat(vs).isNotNull();
         String contentName = (String) vs.get("spec", "source", "volumeSnapshotContentName");
-        assertThat(vs.getMetadata().getLabels()).containsKey(SnapshotApi.RESTORE_NAME_LABEL);
+        assertThat(vs.getMetadata().getLabels()).containsKey(VeleroKeys.RESTORE_NAME);
         GenericKubernetesResource vsc = SnapshotApi.contents(targetClient).withName(contentName).get();
         assertThat((Object) vsc.get("spec", "source", "snapshotHandle")).isEqualTo("handle-app-data");
         assertThat((Object) vsc.get("spec", "driver")).isEqualTo("a.csi.example.com");

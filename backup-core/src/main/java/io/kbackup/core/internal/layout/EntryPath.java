@@ -1,4 +1,4 @@
-package io.kbackup.core.internal.restore;
+package io.kbackup.core.internal.layout;
 
 /**
  * The meaning of one archive entry name (FORMAT.md section 2), after the safety checks: relative,
@@ -10,9 +10,9 @@ package io.kbackup.core.internal.restore;
  * @param namespace     the namespace folder, or null when cluster-scoped or metadata
  * @param name          the item name (file name without {@code .json}), or null for metadata
  */
-record ArchivePath(Kind kind, String groupResource, String namespace, String name) {
+public record EntryPath(Kind kind, String groupResource, String namespace, String name) {
 
-    enum Kind {
+    public enum Kind {
         /** {@code metadata/...}, e.g. {@code metadata/version}. */
         METADATA,
         /** The classic path the restore reads: {@code resources/<gr>/namespaces/<ns>/<name>.json} or {@code resources/<gr>/cluster/<name>.json}. */
@@ -22,7 +22,7 @@ record ArchivePath(Kind kind, String groupResource, String namespace, String nam
     }
 
     /** An entry name that must not be in a backup; the message says why. */
-    static final class InvalidEntryException extends Exception {
+    public static final class InvalidEntryException extends Exception {
         private static final long serialVersionUID = 1L;
 
         InvalidEntryException(String message) {
@@ -30,7 +30,7 @@ record ArchivePath(Kind kind, String groupResource, String namespace, String nam
         }
     }
 
-    boolean namespaced() {
+    public boolean namespaced() {
         return namespace != null;
     }
 
@@ -39,7 +39,7 @@ record ArchivePath(Kind kind, String groupResource, String namespace, String nam
      *
      * @throws InvalidEntryException when the name is unsafe or not part of the layout
      */
-    static ArchivePath parse(String entry) throws InvalidEntryException {
+    public static EntryPath parse(String entry) throws InvalidEntryException {
         if (entry.isEmpty()) {
             throw new InvalidEntryException("an entry has an empty name");
         }
@@ -59,23 +59,23 @@ record ArchivePath(Kind kind, String groupResource, String namespace, String nam
             }
         }
         if (seg[0].equals("metadata") && seg.length >= 2) {
-            return new ArchivePath(Kind.METADATA, null, null, null);
+            return new EntryPath(Kind.METADATA, null, null, null);
         }
         if (!seg[0].equals("resources")) {
             throw new InvalidEntryException("entry '" + printable(entry) + "' is outside metadata/ and resources/");
         }
         String gr = seg.length > 1 ? seg[1] : null;
         if (seg.length == 4 && seg[2].equals("cluster")) {
-            return new ArchivePath(Kind.CLASSIC, gr, null, itemName(entry, seg[3]));
+            return new EntryPath(Kind.CLASSIC, gr, null, itemName(entry, seg[3]));
         }
         if (seg.length == 5 && seg[2].equals("namespaces")) {
-            return new ArchivePath(Kind.CLASSIC, gr, seg[3], itemName(entry, seg[4]));
+            return new EntryPath(Kind.CLASSIC, gr, seg[3], itemName(entry, seg[4]));
         }
         if (seg.length == 5 && seg[3].equals("cluster")) {
-            return new ArchivePath(Kind.VERSIONED, gr, null, itemName(entry, seg[4]));
+            return new EntryPath(Kind.VERSIONED, gr, null, itemName(entry, seg[4]));
         }
         if (seg.length == 6 && seg[3].equals("namespaces")) {
-            return new ArchivePath(Kind.VERSIONED, gr, seg[4], itemName(entry, seg[5]));
+            return new EntryPath(Kind.VERSIONED, gr, seg[4], itemName(entry, seg[5]));
         }
         throw new InvalidEntryException("entry '" + printable(entry) + "' is not at a resource path of Velero's layout"
                 + " (resources/<group-resource>/namespaces/<namespace>/<name>.json or resources/<group-resource>/cluster/<name>.json)");
@@ -89,7 +89,7 @@ record ArchivePath(Kind kind, String groupResource, String namespace, String nam
     }
 
     /** The name, shortened and without control characters, for messages. */
-    static String printable(String s) {
+    public static String printable(String s) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length() && b.length() < 200; i++) {
             char c = s.charAt(i);

@@ -1,4 +1,4 @@
-package io.kbackup.core.internal.restore;
+package io.kbackup.core.internal.layout;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -12,10 +12,10 @@ import java.nio.charset.StandardCharsets;
  * applied to the next entry, every other entry type is returned to the caller, which decides what
  * it accepts. Not thread-safe.
  */
-final class TarReader {
+public final class TarArchiveReader {
 
     /** The stream is not a well-formed tar archive. */
-    static final class TarFormatException extends IOException {
+    public static final class TarFormatException extends IOException {
         private static final long serialVersionUID = 1L;
 
         TarFormatException(String message) {
@@ -30,8 +30,8 @@ final class TarReader {
      * @param type the type flag ({@code '0'} or NUL for a regular file)
      * @param size the content length in bytes
      */
-    record Header(String name, char type, long size) {
-        boolean isRegularFile() {
+    public record Header(String name, char type, long size) {
+        public boolean isRegularFile() {
             return type == '0' || type == '\0';
         }
     }
@@ -49,13 +49,13 @@ final class TarReader {
      * @param in             the uncompressed tar stream (not closed by this reader)
      * @param maxHeaderBytes the largest PAX or GNU long-name header content accepted
      */
-    TarReader(InputStream in, long maxHeaderBytes) {
+    public TarArchiveReader(InputStream in, long maxHeaderBytes) {
         this.in = in;
         this.maxHeaderBytes = maxHeaderBytes;
     }
 
     /** The next entry, or {@code null} at the end-of-archive marker. Skips what is left of the previous entry. */
-    Header next() throws IOException {
+    public Header next() throws IOException {
         if (ended) {
             return null;
         }
@@ -68,6 +68,12 @@ final class TarReader {
             if (allZero(block)) {
                 if (longName != null || paxPath != null || paxSize != null) {
                     throw new TarFormatException("an extended header is not followed by an entry");
+                }
+                // as Go's archive/tar: a zero block ends the archive only when the stream ends or a second one follows
+                int n = in.readNBytes(block, 0, BLOCK);
+                if (n > 0 && (n < BLOCK || !allZero(block))) {
+                    throw new TarFormatException("a single zero block is followed by more data (entries after a broken"
+                            + " end-of-archive marker)");
                 }
                 ended = true;
                 return null;
@@ -104,7 +110,7 @@ final class TarReader {
     }
 
     /** The content of the entry last returned by {@link #next()}; reading past its end returns -1. */
-    InputStream content() {
+    public InputStream content() {
         return new InputStream() {
             @Override
             public int read() throws IOException {
