@@ -96,7 +96,7 @@ class DirectEngineBoundaryTest {
             BackupPlan plan = BackupPlan.builder().name("disks").location(location).includeAllDisks(true).build();
 
             assertThatThrownBy(() -> engine.backup(plan)).isInstanceOf(ClusterRefusedException.class)
-                    .hasMessageContaining("Nothing was created");
+                    .hasMessageContainingIgnoringCase("nothing was created");
         }
     }
 
