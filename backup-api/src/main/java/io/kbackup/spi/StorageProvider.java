@@ -98,6 +98,8 @@ public interface StorageProvider extends AutoCloseable {
      * their parts), a folder provider's temporary files. Uploads started later are left alone, as
      * they may belong to a writer still running; pass a time well in the past (an hour or more) to
      * spare slow uploads. Such leftovers never appear in {@link #list} and never hide a blob.
+     * Some servers find unfinished uploads only by their exact key (MinIO): a caller that knows
+     * the keys of its large blobs (a backup's tarball) passes each key as the prefix as well.
      *
      * <p>The default, for stores whose unfinished uploads leave nothing a caller pays for or can
      * reclaim (Azure drops uncommitted blocks after a week, GCS resumable sessions expire), finds

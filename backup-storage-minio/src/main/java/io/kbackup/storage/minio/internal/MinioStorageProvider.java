@@ -14,6 +14,7 @@ import io.kbackup.spi.StorageProvider;
 import io.kbackup.storage.minio.MinioConfig;
 import io.kbackup.storage.s3protocol.S3ErrorTable;
 import io.kbackup.storage.s3protocol.S3Keys;
+import io.kbackup.storage.s3protocol.S3UploadListing;
 import io.minio.GetObjectArgs;
 import io.minio.PutObjectArgs;
 import io.minio.ListObjectsV2Response;
@@ -32,8 +33,6 @@ import io.minio.errors.ErrorResponseException;
 import io.minio.messages.DeleteError;
 import io.minio.messages.DeleteObject;
 import io.minio.messages.Item;
-import io.minio.messages.ListMultipartUploadsResult;
-import io.minio.messages.Upload;
 import io.minio.messages.ListBucketResultV2;
 import io.minio.messages.Prefix;
 import io.kbackup.Credentials;
@@ -263,7 +262,12 @@ public final class MinioStorageProvider implements StorageProvider {
         }
     }
 
-    /** ListMultipartUploads under the prefix, then AbortMultipartUpload of each one initiated before the time. */
+    /**
+     * ListMultipartUploads under the prefix, then AbortMultipartUpload of each one initiated before
+     * the time. The MinIO server lists unfinished uploads only for an exact key: pass the key of the
+     * large blob (e.g. {@code backups/<name>/<name>.tar.gz}); a folder prefix finds none. MinIO also
+     * drops unfinished uploads itself after 24 h ({@code api stale_uploads_expiry}).
+     */
     @Override
     public int sweepIncompleteUploads(String prefix, Instant startedBefore) {
         Objects.requireNonNull(prefix, "prefix");
@@ -272,20 +276,18 @@ public final class MinioStorageProvider implements StorageProvider {
         String keyMarker = null;
         String uploadIdMarker = null;
         while (true) {
-            ListMultipartUploadsResult r;
+            S3UploadListing r;
             try {
-                r = client.listMultipartUploadsAsync(settings.bucket(), settings.region(), null, null, keyMarker, 1000,
-                        prefix.isEmpty() ? null : prefix, uploadIdMarker, null, null).get().result();
+                r = client.listUploadsPage(settings.bucket(), settings.region(), prefix, keyMarker, uploadIdMarker).get();
             } catch (Exception e) {
                 throw MinioErrors.map(e, "list the unfinished uploads under", path(prefix) + "*", null);
             }
-            for (Upload u : r.uploads()) {
-                if (u.initiated() != null && u.initiated().toInstant().isBefore(startedBefore)
-                        && abort(u.objectName(), u.uploadId())) {
+            for (S3UploadListing.Upload u : r.uploads()) {
+                if (u.initiated() != null && u.initiated().isBefore(startedBefore) && abort(u.key(), u.uploadId())) {
                     aborted++;
                 }
             }
-            if (!r.isTruncated()) {
+            if (!r.truncated()) {
                 return aborted;
             }
             keyMarker = r.nextKeyMarker();

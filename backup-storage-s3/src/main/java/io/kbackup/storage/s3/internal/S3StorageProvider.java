@@ -243,7 +243,11 @@ public final class S3StorageProvider implements StorageProvider {
         }
     }
 
-    /** ListMultipartUploads under the prefix, then AbortMultipartUpload of each one initiated before the time. */
+    /**
+     * ListMultipartUploads under the prefix, then AbortMultipartUpload of each one initiated before
+     * the time. On a MinIO server the listing finds uploads only by exact key (see the minio
+     * provider); moto reports a fixed initiation time in 2010, so every upload looks old there.
+     */
     @Override
     public int sweepIncompleteUploads(String prefix, Instant startedBefore) {
         Objects.requireNonNull(prefix, "prefix");
