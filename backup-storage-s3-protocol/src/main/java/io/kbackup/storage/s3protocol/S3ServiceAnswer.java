@@ -52,7 +52,7 @@ public record S3ServiceAnswer(String service, int status, String code, String me
         private static final long serialVersionUID = 1L;
 
         S3ServiceError(String message) {
-            super(message, null, true, true);
+            super(message);
         }
     }
 }

@@ -8,12 +8,12 @@ import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.servers.MotoServer;
+import io.kbackup.testkit.servers.ServerExtension;
 import io.kbackup.testkit.storage.StorageProviderContract;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The storage contract for the s3 provider against a real moto server with IAM checks on: every
@@ -23,29 +23,19 @@ import org.junit.jupiter.api.Test;
  */
 class S3AssumeRoleContractRealIT extends StorageProviderContract {
 
-    private static MotoServer moto;
-    private static MotoIam iam;
-
-    @BeforeAll
-    static void startServer() {
-        moto = MotoServer.start();
+    @RegisterExtension
+    static final ServerExtension<MotoServer> MOTO = ServerExtension.of(MotoServer::start, moto -> {
         iam = MotoIam.setUp(moto, "kbackup-role-contract");
         moto.enforceIam();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (moto != null) {
-            moto.close();
-        }
-    }
+    });
+    private static MotoIam iam;
 
     private static StorageProvider open(String bucket) {
         return StorageProviders.discover().open(BackupLocation.s3(bucket)
-                .region(moto.region())
-                .endpoint(moto.endpoint())
+                .region(MOTO.get().region())
+                .endpoint(MOTO.get().endpoint())
                 .config(S3Config.S3_FORCE_PATH_STYLE, "true")
-                .config(S3Config.STS_ENDPOINT, moto.endpoint())
+                .config(S3Config.STS_ENDPOINT, MOTO.get().endpoint())
                 .config(S3Config.PART_SIZE_BYTES, String.valueOf(S3Config.MIN_PART_SIZE_BYTES))
                 .credentials(Credentials.awsAssumeRole(iam.roleArn, MotoIam.EXTERNAL_ID, Duration.ofMinutes(15),
                         Credentials.awsStatic(iam.source.accessKeyId(), iam.source.secretAccessKey())))

@@ -90,7 +90,12 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
 
     /** {@link BlobWriter#commit()} of keys matching {@code keys} throws an {@link IOException}; nothing becomes visible. */
     public FaultInjectingStorageProvider failCommits(Predicate<String> keys) {
-        rules.add(new Rule(Kind.COMMIT, keys, -1, 0, null));
+        return failCommits(keys, -1);
+    }
+
+    /** The first {@code times} commits of keys matching {@code keys} fail as {@link #failCommits(Predicate)} says. */
+    public FaultInjectingStorageProvider failCommits(Predicate<String> keys, int times) {
+        rules.add(new Rule(Kind.COMMIT, keys, times == -1 ? -1 : checkTimes(times), 0, null));
         return this;
     }
 

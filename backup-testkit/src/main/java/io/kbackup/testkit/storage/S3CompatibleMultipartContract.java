@@ -7,16 +7,16 @@ import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.testkit.servers.MinioServer;
+import io.kbackup.testkit.servers.ServerExtension;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * How an S3-compatible provider's writer uses multipart uploads on a real MinIO server, seen
@@ -47,22 +47,11 @@ public abstract class S3CompatibleMultipartContract {
     /** The bucket the tests write to, created on the server before the first test. */
     protected static final String BUCKET = "kbackup-multipart";
 
-    private static MinioServer minio;
+    @RegisterExtension
+    static final ServerExtension<MinioServer> MINIO = ServerExtension.of(MinioServer::start,
+            minio -> minio.createBucket(BUCKET));
     private StorageProvider s3;
     private final String prefix = "mp-" + UUID.randomUUID().toString().substring(0, 8) + "/";
-
-    @BeforeAll
-    static void startServer() {
-        minio = MinioServer.start();
-        minio.createBucket(BUCKET);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (minio != null) {
-            minio.close();
-        }
-    }
 
     @AfterEach
     void closeProvider() {
@@ -81,12 +70,12 @@ public abstract class S3CompatibleMultipartContract {
     protected abstract StorageProvider createProvider(BackupLocation location);
 
     private StorageProvider provider() {
-        s3 = createProvider(location(minio, BUCKET).build());
+        s3 = createProvider(location(MINIO.get(), BUCKET).build());
         return s3;
     }
 
     private static List<String> uploads(String key) {
-        return minio.multipartUploads(BUCKET, key);
+        return MINIO.get().multipartUploads(BUCKET, key);
     }
 
     private static byte[] random(int size) {
@@ -105,7 +94,7 @@ public abstract class S3CompatibleMultipartContract {
             }
             List<String> open = uploads(key);
             assertThat(open).hasSize(1);
-            assertThat(minio.uploadedParts(BUCKET, key, open.get(0))).hasSize(2);
+            assertThat(MINIO.get().uploadedParts(BUCKET, key, open.get(0))).hasSize(2);
             assertThat(s3.exists(key)).isFalse();
             BlobInfo info = w.commit();
             assertThat(info.size()).isEqualTo(data.length);
