@@ -35,6 +35,41 @@ public record S3UploadListing(List<Upload> uploads, boolean truncated, String ne
      */
     public record Upload(String key, String uploadId, Instant initiated) {}
 
+    /** Fetches one page of unfinished uploads after the two markers ({@code null} for the first page). */
+    @FunctionalInterface
+    public interface Pages {
+        S3UploadListing page(String keyMarker, String uploadIdMarker);
+    }
+
+    /** Aborts one upload; {@code false} when it was gone already (completed or aborted meanwhile). */
+    @FunctionalInterface
+    public interface Abort {
+        boolean abort(String key, String uploadId);
+    }
+
+    /**
+     * Aborts, page by page, every upload initiated before {@code startedBefore}; an upload whose
+     * start the server did not say is left alone. Returns how many were aborted.
+     */
+    public static int sweep(Pages pages, Abort abort, Instant startedBefore) {
+        int aborted = 0;
+        String keyMarker = null;
+        String uploadIdMarker = null;
+        while (true) {
+            S3UploadListing r = pages.page(keyMarker, uploadIdMarker);
+            for (Upload u : r.uploads()) {
+                if (u.initiated() != null && u.initiated().isBefore(startedBefore) && abort.abort(u.key(), u.uploadId())) {
+                    aborted++;
+                }
+            }
+            if (!r.truncated()) {
+                return aborted;
+            }
+            keyMarker = r.nextKeyMarker();
+            uploadIdMarker = r.nextUploadIdMarker();
+        }
+    }
+
     /**
      * Parses the answer's body.
      *

@@ -9,38 +9,20 @@ import io.kbackup.NotFoundException;
 import io.kbackup.ValidationResult;
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.BlobWriter;
-import io.kbackup.spi.ListPage;
 import io.kbackup.spi.StorageProvider;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -152,7 +134,7 @@ public abstract class StorageProviderContract extends BlobListingContract {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void racingCreatesOfOneKeyHaveExactlyOneWinner() throws Exception {
-        requireFeature(Feature.EXCLUSIVE_CREATE);
+        requireFeature(Feature.ATOMIC_EXCLUSIVE_CREATE);
         requireFeature(Feature.CONCURRENT_WRITERS);
         String key = key("claim/race");
         int racers = THREADS;

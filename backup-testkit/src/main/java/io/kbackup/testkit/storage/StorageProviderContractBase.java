@@ -5,22 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.kbackup.NotFoundException;
-import io.kbackup.ValidationResult;
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.BlobWriter;
-import io.kbackup.spi.ListPage;
 import io.kbackup.spi.StorageProvider;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +31,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
-import org.junit.jupiter.api.Timeout;
 /**
  * What the storage contract classes share: how a test gets its provider and its fresh key prefix,
  * the {@link Feature}s a provider may declare unsupported, known test-server divergences, and the
@@ -79,8 +71,13 @@ public abstract class StorageProviderContractBase {
         VALIDATE_MISSING_BUCKET,
         /** A writer closed (or aborted) without commit leaving nothing behind. */
         ABORT,
-        /** {@link StorageProvider#createIfAbsent} refusing a key that holds a blob, also under a race. */
-        EXCLUSIVE_CREATE
+        /** {@link StorageProvider#createIfAbsent} refusing a key that holds a blob. */
+        EXCLUSIVE_CREATE,
+        /**
+         * Racing {@link StorageProvider#createIfAbsent} calls on one key having exactly one winner
+         * (a server that checks the precondition and stores in two steps lets several win).
+         */
+        ATOMIC_EXCLUSIVE_CREATE
     }
 
     private StorageProvider storage;

@@ -1,8 +1,6 @@
 package io.kbackup.storage.minio.internal;
 
-import io.kbackup.spi.support.PemTrust;
 import io.kbackup.spi.support.PageLimit;
-import io.kbackup.InvalidPlanException;
 import io.kbackup.NotFoundException;
 import io.kbackup.StorageDeniedException;
 import io.kbackup.StorageException;
@@ -11,36 +9,25 @@ import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.ListPage;
 import io.kbackup.spi.StorageProvider;
-import io.kbackup.storage.minio.MinioConfig;
 import io.kbackup.storage.s3protocol.S3ErrorTable;
 import io.kbackup.storage.s3protocol.S3Keys;
 import io.kbackup.storage.s3protocol.S3UploadListing;
 import io.minio.GetObjectArgs;
 import io.minio.PutObjectArgs;
 import io.minio.ListObjectsV2Response;
-import io.minio.MinioAsyncClient;
 import io.minio.RemoveObjectArgs;
 import io.minio.RemoveObjectsArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
-import io.minio.credentials.AwsConfigProvider;
-import io.minio.credentials.AwsEnvironmentProvider;
-import io.minio.credentials.ChainedProvider;
-import io.minio.credentials.MinioEnvironmentProvider;
-import io.minio.credentials.StaticProvider;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.DeleteError;
 import io.minio.messages.DeleteObject;
 import io.minio.messages.Item;
 import io.minio.messages.ListBucketResultV2;
 import io.minio.messages.Prefix;
-import io.kbackup.Credentials;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,9 +38,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import okhttp3.OkHttpClient;
 
 /** The {@code minio} storage provider: one bucket through the MinIO Java client. Thread-safe. */
@@ -272,27 +256,14 @@ public final class MinioStorageProvider implements StorageProvider {
     public int sweepIncompleteUploads(String prefix, Instant startedBefore) {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(startedBefore, "startedBefore");
-        int aborted = 0;
-        String keyMarker = null;
-        String uploadIdMarker = null;
-        while (true) {
-            S3UploadListing r;
+        return S3UploadListing.sweep((keyMarker, uploadIdMarker) -> {
             try {
-                r = client.listUploadsPage(settings.bucket(), settings.region(), prefix, keyMarker, uploadIdMarker).get();
+                return client.listUploadsPage(settings.bucket(), settings.region(), prefix, keyMarker, uploadIdMarker)
+                        .get();
             } catch (Exception e) {
                 throw MinioErrors.map(e, "list the unfinished uploads under", path(prefix) + "*", null);
             }
-            for (S3UploadListing.Upload u : r.uploads()) {
-                if (u.initiated() != null && u.initiated().isBefore(startedBefore) && abort(u.key(), u.uploadId())) {
-                    aborted++;
-                }
-            }
-            if (!r.truncated()) {
-                return aborted;
-            }
-            keyMarker = r.nextKeyMarker();
-            uploadIdMarker = r.nextUploadIdMarker();
-        }
+        }, this::abort, startedBefore);
     }
 
     private boolean abort(String key, String uploadId) {

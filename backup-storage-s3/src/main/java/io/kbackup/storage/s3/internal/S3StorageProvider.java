@@ -5,6 +5,7 @@ import io.kbackup.NotFoundException;
 import io.kbackup.StorageException;
 import io.kbackup.storage.s3protocol.S3ErrorTable;
 import io.kbackup.storage.s3protocol.S3Keys;
+import io.kbackup.storage.s3protocol.S3UploadListing;
 import io.kbackup.ValidationResult;
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.BlobWriter;
@@ -33,7 +34,6 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -252,32 +252,21 @@ public final class S3StorageProvider implements StorageProvider {
     public int sweepIncompleteUploads(String prefix, Instant startedBefore) {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(startedBefore, "startedBefore");
-        int aborted = 0;
-        String keyMarker = null;
-        String uploadIdMarker = null;
-        while (true) {
-            ListMultipartUploadsResponse r;
+        return S3UploadListing.sweep((keyMarker, uploadIdMarker) -> {
             try {
                 ListMultipartUploadsRequest.Builder req = ListMultipartUploadsRequest.builder().bucket(settings.bucket())
                         .keyMarker(keyMarker).uploadIdMarker(uploadIdMarker);
                 if (!prefix.isEmpty()) {
                     req.prefix(prefix);
                 }
-                r = s3.listMultipartUploads(req.build());
+                ListMultipartUploadsResponse r = s3.listMultipartUploads(req.build());
+                return new S3UploadListing(r.uploads().stream().map(u -> new S3UploadListing.Upload(u.key(),
+                        u.uploadId(), u.initiated())).toList(), Boolean.TRUE.equals(r.isTruncated()),
+                        r.nextKeyMarker(), r.nextUploadIdMarker());
             } catch (SdkException e) {
                 throw S3Errors.map(e, "list the unfinished uploads under", path(prefix) + "*", null);
             }
-            for (MultipartUpload u : r.uploads()) {
-                if (u.initiated() != null && u.initiated().isBefore(startedBefore) && abort(u.key(), u.uploadId())) {
-                    aborted++;
-                }
-            }
-            if (!Boolean.TRUE.equals(r.isTruncated())) {
-                return aborted;
-            }
-            keyMarker = r.nextKeyMarker();
-            uploadIdMarker = r.nextUploadIdMarker();
-        }
+        }, this::abort, startedBefore);
     }
 
     private boolean abort(String key, String uploadId) {
