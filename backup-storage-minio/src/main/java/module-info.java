@@ -5,6 +5,7 @@
  */
 module io.kbackup.storage.minio {
     requires transitive io.kbackup.api;
+    requires io.kbackup.storage.s3protocol;
     requires minio;
     requires okhttp3;
     requires com.google.common;

@@ -4,6 +4,7 @@
  */
 module io.kbackup.storage.s3 {
     requires transitive io.kbackup.api;
+    requires io.kbackup.storage.s3protocol;
     requires software.amazon.awssdk.auth;
     requires software.amazon.awssdk.awscore;
     requires software.amazon.awssdk.core;

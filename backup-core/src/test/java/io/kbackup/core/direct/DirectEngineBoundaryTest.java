@@ -96,7 +96,7 @@ class DirectEngineBoundaryTest {
             BackupPlan plan = BackupPlan.builder().name("disks").location(location).includeAllDisks(true).build();
 
             assertThatThrownBy(() -> engine.backup(plan)).isInstanceOf(ClusterRefusedException.class)
-                    .hasMessageContainingIgnoringCase("nothing was created");
+                    .hasMessageContaining("nothing was created");
         }
     }
 

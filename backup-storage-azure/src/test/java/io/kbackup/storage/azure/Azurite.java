@@ -79,6 +79,18 @@ final class Azurite implements AutoCloseable {
         }
     }
 
+    /** {@link #start()} without checked exceptions, for {@code ServerExtension.of(Azurite::started)}. */
+    static Azurite started() {
+        try {
+            return start();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting Azurite", e);
+        }
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();

@@ -118,9 +118,31 @@ public final class GcsStorageProvider implements StorageProvider {
         com.google.cloud.storage.BlobInfo target = com.google.cloud.storage.BlobInfo.newBuilder(bucket, checkKey(key)).build();
         Storage.BlobWriteOption[] wo = kmsKeyName == null ? new Storage.BlobWriteOption[0]
                 : new Storage.BlobWriteOption[] {Storage.BlobWriteOption.kmsKeyName(kmsKeyName)};
-        Storage.BlobTargetOption[] to = kmsKeyName == null ? new Storage.BlobTargetOption[0]
+        return new GcsBlobWriter(storage(), target, wo, targetOptions(), errors);
+    }
+
+    /** A create with {@code ifGenerationMatch=0}: GCS answers 412 when the object exists. Tested on fake-gcs-server. */
+    @Override
+    public boolean createIfAbsent(String key, byte[] data) {
+        com.google.cloud.storage.BlobInfo target = com.google.cloud.storage.BlobInfo.newBuilder(bucket, checkKey(key)).build();
+        List<Storage.BlobTargetOption> options = new ArrayList<>(List.of(targetOptions()));
+        options.add(Storage.BlobTargetOption.doesNotExist());
+        try {
+            storage().create(target, data, options.toArray(new Storage.BlobTargetOption[0]));
+            return true;
+        } catch (com.google.cloud.storage.StorageException e) {
+            if (e.getCode() == 412) {
+                return false;
+            }
+            throw errors.map(e, "creating object '" + key + "'", key);
+        } catch (RuntimeException e) {
+            throw errors.map(e, "creating object '" + key + "'", key);
+        }
+    }
+
+    private Storage.BlobTargetOption[] targetOptions() {
+        return kmsKeyName == null ? new Storage.BlobTargetOption[0]
                 : new Storage.BlobTargetOption[] {Storage.BlobTargetOption.kmsKeyName(kmsKeyName)};
-        return new GcsBlobWriter(storage(), target, wo, to, errors);
     }
 
     @Override
