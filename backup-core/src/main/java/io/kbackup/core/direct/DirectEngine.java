@@ -54,7 +54,8 @@ public final class DirectEngine implements BackupClient {
         return new EngineContext(client, o.storageProviders(), o.clock(), new KubeRetry(o.maxRetries(), o.retryBaseDelay()),
                 new EngineContext.Backup(o.pageSize(), o.listConcurrency(), o.compressionLevel(), o.maintenanceLabel()),
                 new EngineContext.Restore(o.restoreConcurrency(), o.crdEstablishTimeout(),
-                        new ArchiveReader.Limits(o.maxEntryBytes(), o.maxArchiveBytes())),
+                        new ArchiveReader.Limits(o.maxEntryBytes(), o.maxObjectBytes(), o.maxArchiveBytes(), o.maxArchiveExpansion()),
+                        o.requireManifest()),
                 new EngineContext.Snapshots(o.snapshotMissingClassPolicy() == DirectOptions.MissingSnapshotClassPolicy.SKIP,
                         o.strictSnapshotDeletionPolicy(), o.snapshotReadyTimeout(), o.snapshotConcurrency()));
     }

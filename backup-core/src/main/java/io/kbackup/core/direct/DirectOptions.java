@@ -1,6 +1,7 @@
 package io.kbackup.core.direct;
 
 import io.kbackup.InvalidPlanException;
+import io.kbackup.core.internal.layout.ArchiveReader;
 import io.kbackup.spi.StorageProviders;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,9 @@ public final class DirectOptions {
     private final Duration retryBaseDelay;
     private final long maxEntryBytes;
     private final long maxArchiveBytes;
+    private final long maxObjectBytes;
+    private final int maxArchiveExpansion;
+    private final boolean requireManifest;
     private final Duration crdEstablishTimeout;
     private final Clock clock;
     private final StorageProviders storageProviders;
@@ -51,6 +55,9 @@ public final class DirectOptions {
         this.retryBaseDelay = b.retryBaseDelay;
         this.maxEntryBytes = b.maxEntryBytes;
         this.maxArchiveBytes = b.maxArchiveBytes;
+        this.maxObjectBytes = b.maxObjectBytes;
+        this.maxArchiveExpansion = b.maxArchiveExpansion;
+        this.requireManifest = b.requireManifest;
         this.crdEstablishTimeout = b.crdEstablishTimeout;
         this.clock = b.clock;
         this.storageProviders = b.storageProviders;
@@ -104,14 +111,55 @@ public final class DirectOptions {
         return retryBaseDelay;
     }
 
-    /** Largest archive entry a restore accepts. Default 64 MiB. */
+    /**
+     * Largest archive entry (one item's JSON as stored) a restore accepts; a larger one refuses the
+     * archive. Default 3 MiB: an object in etcd is at most about 1.5 MiB (etcd's default
+     * {@code --max-request-bytes}), and its JSON can be larger than the protobuf etcd holds (field
+     * names, and a Secret's bytes grow by a third as base64), so twice that leaves room for every
+     * object a cluster can hold (see {@link #maxObjectBytes()} for the object itself).
+     */
     public long maxEntryBytes() {
         return maxEntryBytes;
     }
 
-    /** Largest total uncompressed archive size a restore accepts. Default 64 GiB. */
+    /**
+     * Largest object a restore accepts, as etcd would store it: its compact JSON, with the base64
+     * values of a Secret's {@code data} and a ConfigMap's {@code binaryData} counted at their
+     * decoded size. A larger one refuses the archive: no API server could have served it. Default
+     * 1.5 MiB (1572864 bytes, etcd's default request limit); raise it for clusters whose etcd runs
+     * with a larger {@code --max-request-bytes}.
+     */
+    public long maxObjectBytes() {
+        return maxObjectBytes;
+    }
+
+    /**
+     * Largest total uncompressed archive size a restore accepts. Default 16 GiB. The spool a
+     * restore writes to {@code java.io.tmpdir} (each item's compact JSON) is never larger.
+     */
     public long maxArchiveBytes() {
         return maxArchiveBytes;
+    }
+
+    /**
+     * How many times its compressed size an archive may inflate to (beyond a 16 MiB allowance every
+     * archive has), checked as it is read. Default 50 (Kubernetes JSON in tar compresses 5 to 20
+     * times): a 2 MiB archive can make a restore inflate and spool at most 116 MiB, never
+     * gigabytes.
+     */
+    public int maxArchiveExpansion() {
+        return maxArchiveExpansion;
+    }
+
+    /**
+     * Whether a restore requires the backup's integrity manifest ({@code kbackup-manifest.json},
+     * with the archive's SHA-256 and size). Default {@code false}: backups Velero wrote have none,
+     * and restoring one warns that the archive could not be verified against a checksum. With
+     * {@code true} a backup without a manifest (for example one whose manifest was deleted) is
+     * refused with a {@code CorruptBackupException} before anything is read or applied.
+     */
+    public boolean requireManifest() {
+        return requireManifest;
     }
 
     /** How long a restore waits for restored CRDs to become Established. Default 60 s. */
@@ -188,6 +236,9 @@ public final class DirectOptions {
         b.retryBaseDelay = retryBaseDelay;
         b.maxEntryBytes = maxEntryBytes;
         b.maxArchiveBytes = maxArchiveBytes;
+        b.maxObjectBytes = maxObjectBytes;
+        b.maxArchiveExpansion = maxArchiveExpansion;
+        b.requireManifest = requireManifest;
         b.crdEstablishTimeout = crdEstablishTimeout;
         b.clock = clock;
         b.storageProviders = storageProviders;
@@ -210,7 +261,8 @@ public final class DirectOptions {
         return pageSize == other.pageSize && listConcurrency == other.listConcurrency && restoreConcurrency == other.restoreConcurrency
                 && maintenanceLabel.equals(other.maintenanceLabel) && maxRetries == other.maxRetries
                 && retryBaseDelay.equals(other.retryBaseDelay) && maxEntryBytes == other.maxEntryBytes
-                && maxArchiveBytes == other.maxArchiveBytes && crdEstablishTimeout.equals(other.crdEstablishTimeout)
+                && maxArchiveBytes == other.maxArchiveBytes && maxObjectBytes == other.maxObjectBytes
+                && maxArchiveExpansion == other.maxArchiveExpansion && requireManifest == other.requireManifest && crdEstablishTimeout.equals(other.crdEstablishTimeout)
                 && clock.equals(other.clock) && storageProviders.equals(other.storageProviders)
                 && compressionLevel == other.compressionLevel && snapshotMissingClassPolicy == other.snapshotMissingClassPolicy
                 && strictSnapshotDeletionPolicy == other.strictSnapshotDeletionPolicy
@@ -220,7 +272,7 @@ public final class DirectOptions {
     @Override
     public int hashCode() {
         return Objects.hash(pageSize, listConcurrency, restoreConcurrency, maintenanceLabel, maxRetries, retryBaseDelay, maxEntryBytes,
-                maxArchiveBytes, crdEstablishTimeout, clock, storageProviders, compressionLevel, snapshotMissingClassPolicy,
+                maxArchiveBytes, maxObjectBytes, maxArchiveExpansion, requireManifest, crdEstablishTimeout, clock, storageProviders, compressionLevel, snapshotMissingClassPolicy,
                 strictSnapshotDeletionPolicy, snapshotReadyTimeout, snapshotConcurrency);
     }
 
@@ -229,7 +281,8 @@ public final class DirectOptions {
         return "DirectOptions[pageSize=" + pageSize + ", listConcurrency=" + listConcurrency + ", restoreConcurrency="
                 + restoreConcurrency + ", maintenanceLabel=" + maintenanceLabel + ", maxRetries=" + maxRetries
                 + ", retryBaseDelay=" + retryBaseDelay + ", maxEntryBytes=" + maxEntryBytes + ", maxArchiveBytes="
-                + maxArchiveBytes + ", crdEstablishTimeout=" + crdEstablishTimeout + ", clock=" + clock
+                + maxArchiveBytes + ", maxObjectBytes=" + maxObjectBytes + ", maxArchiveExpansion=" + maxArchiveExpansion
+                + ", requireManifest=" + requireManifest + ", crdEstablishTimeout=" + crdEstablishTimeout + ", clock=" + clock
                 + ", compressionLevel=" + compressionLevel + ", snapshotMissingClassPolicy=" + snapshotMissingClassPolicy
                 + ", strictSnapshotDeletionPolicy=" + strictSnapshotDeletionPolicy + ", snapshotReadyTimeout="
                 + snapshotReadyTimeout + ", snapshotConcurrency=" + snapshotConcurrency + "]";
@@ -243,8 +296,11 @@ public final class DirectOptions {
         private String maintenanceLabel = "kbackup.io/maintenance";
         private int maxRetries = 5;
         private Duration retryBaseDelay = Duration.ofMillis(200);
-        private long maxEntryBytes = 64L << 20;
-        private long maxArchiveBytes = 64L << 30;
+        private long maxEntryBytes = ArchiveReader.Limits.DEFAULT_MAX_ENTRY_BYTES;
+        private long maxArchiveBytes = ArchiveReader.Limits.DEFAULT_MAX_ARCHIVE_BYTES;
+        private long maxObjectBytes = ArchiveReader.Limits.DEFAULT_MAX_OBJECT_BYTES;
+        private int maxArchiveExpansion = ArchiveReader.Limits.DEFAULT_MAX_EXPANSION;
+        private boolean requireManifest;
         private Duration crdEstablishTimeout = Duration.ofSeconds(60);
         private Clock clock = Clock.systemUTC();
         private StorageProviders storageProviders = StorageProviders.discover();
@@ -301,6 +357,24 @@ public final class DirectOptions {
         /** The largest uncompressed archive a restore accepts; see {@link DirectOptions#maxArchiveBytes()}. */
         public Builder maxArchiveBytes(long n) {
             this.maxArchiveBytes = n;
+            return this;
+        }
+
+        /** The largest object a restore accepts, as etcd stores it; see {@link DirectOptions#maxObjectBytes()}. */
+        public Builder maxObjectBytes(long n) {
+            this.maxObjectBytes = n;
+            return this;
+        }
+
+        /** How many times its compressed size an archive may inflate to, at least 1; see {@link DirectOptions#maxArchiveExpansion()}. */
+        public Builder maxArchiveExpansion(int n) {
+            this.maxArchiveExpansion = n;
+            return this;
+        }
+
+        /** Whether restores require an integrity manifest; see {@link DirectOptions#requireManifest()}. */
+        public Builder requireManifest(boolean require) {
+            this.requireManifest = require;
             return this;
         }
 
@@ -363,7 +437,7 @@ public final class DirectOptions {
             if (compressionLevel < 1 || compressionLevel > 9) {
                 throw new InvalidPlanException("DirectOptions compressionLevel must be 1..9, was " + compressionLevel + ".");
             }
-            if (maxRetries < 0 || maxEntryBytes < 1 || maxArchiveBytes < 1) {
+            if (maxRetries < 0 || maxEntryBytes < 1 || maxArchiveBytes < 1 || maxObjectBytes < 1 || maxArchiveExpansion < 1) {
                 throw new InvalidPlanException("DirectOptions maxRetries must be >= 0 and size limits positive.");
             }
             if (snapshotReadyTimeout.isZero() || snapshotReadyTimeout.isNegative() || snapshotConcurrency < 1) {

@@ -44,7 +44,7 @@ final class RestorePipeline implements AutoCloseable {
     static RestorePipeline build(EngineContext context, RestoreSource source, RestorePlan plan, String restoreName, LongConsumer bytes,
             Consumer<ArchiveIndex> checked) {
         RestoreSelection selection = new RestoreSelection(plan);
-        ArchiveIndex index = source.readArchive(context.restore().limits(), selection, bytes);
+        ArchiveIndex index = source.readArchive(context.restore().limits(), context.restore().requireManifest(), selection, bytes);
         try {
             checked.accept(index);
             SnapshotRestore snapshots = SnapshotRestore.load(context.client(), context.retry(), source.storage(), source.layout(),

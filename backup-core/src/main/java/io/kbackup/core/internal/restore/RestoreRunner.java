@@ -1,5 +1,6 @@
 package io.kbackup.core.internal.restore;
 
+import io.kbackup.BackupPhase;
 import io.kbackup.CorruptBackupException;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.KBackupException;
@@ -129,9 +130,7 @@ public final class RestoreRunner implements AutoCloseable {
             handle.phase(RestorePhase.InProgress);
             report.info("Starting restore " + name + " of backup " + plan.backupName() + " (" + plan + ")");
             try {
-                pipeline = RestorePipeline.build(context, source, plan, name, handle::addBytes, index -> report.info("Checked the archive: "
-                        + index.items().size() + " items, " + index.compressedBytes() + " bytes, SHA-256 " + index.sha256()
-                        + (index.formatVersion() != null ? ", format " + index.formatVersion() : "")));
+                pipeline = RestorePipeline.build(context, source, plan, name, handle::addBytes, index -> checked(source, report, index));
                 try (RestorePipeline p = pipeline) {
                     applied = p.selected();
                     handle.setTotal(applied.size());
@@ -183,6 +182,24 @@ public final class RestoreRunner implements AutoCloseable {
             running.remove(name);
             handle.phase(RestorePhase.Failed);
             handle.completeExceptionally(e);
+        }
+    }
+
+    /** Reports the checked archive, and warns of what the backup cannot vouch for. */
+    private static void checked(RestoreSource source, RestoreReport report, ArchiveIndex index) {
+        report.info("Checked the archive: " + index.items().size() + " items, " + index.compressedBytes() + " bytes, SHA-256 "
+                + index.sha256() + (index.formatVersion() != null ? ", format " + index.formatVersion() : ""));
+        String backup = source.backupName();
+        if (!index.manifestChecked()) {
+            report.warning(null, "backup " + backup + " has no integrity manifest (Velero wrote it, or the manifest was deleted):"
+                    + " its archive was checked for format only, not against a checksum; set DirectOptions.requireManifest to refuse"
+                    + " such backups");
+        }
+        if (source.phase() == BackupPhase.PartiallyFailed) {
+            List<String> errors = source.backupErrors(5);
+            report.warning(null, "backup " + backup + " ended PartiallyFailed: it lacks what its errors name, and this restore"
+                    + " cannot bring that back" + (errors.isEmpty() ? " (its results file lists no errors)"
+                            : ": " + String.join("; ", errors)));
         }
     }
 
