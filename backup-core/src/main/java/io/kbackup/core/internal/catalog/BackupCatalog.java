@@ -7,6 +7,7 @@ import io.kbackup.InvalidPlanException;
 import io.kbackup.NotFoundException;
 import io.kbackup.core.internal.layout.BackupDocument;
 import io.kbackup.core.internal.layout.BucketLayout;
+import io.kbackup.core.internal.layout.EntryPath;
 import io.kbackup.core.internal.snapshot.SnapshotCleanup;
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.StorageProvider;
@@ -70,6 +71,12 @@ public final class BackupCatalog {
             for (String prefix : storage.listPrefixes(layout.backupsPrefix(), "/")) {
                 String name = layout.backupNameOf(prefix + "x");
                 if (name == null) {
+                    continue;
+                }
+                if (!NAME.matcher(name).matches()) {
+                    // describe, delete and restore refuse such a name: list must not show what they cannot reach
+                    LOG.warn("Skipping backups/{}/: not a backup name (lower-case letters, digits, '-' and '.')",
+                            EntryPath.printable(name));
                     continue;
                 }
                 try {
