@@ -132,6 +132,7 @@ public final class RestoreRunner implements AutoCloseable {
             try {
                 pipeline = RestorePipeline.build(context, source, plan, name, handle::addBytes, index -> checked(source, report, index));
                 try (RestorePipeline p = pipeline) {
+                    BindingWarnings.report(plan, p, report);
                     applied = p.selected();
                     handle.setTotal(applied.size());
                     new TierApplier(plan, p, report, handle, counters, new ClusterApplier(context.client(), context.retry()),

@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a restore cannot vouch for is said or refused: no integrity manifest (warned, or refused
  * when required), a PartiallyFailed backup (warned with what it lacks), an item whose kind or scope
- * disagrees with what the cluster serves at its path (refused before anything is applied).
+ * disagrees with what the cluster serves at its path (refused before anything is applied), a
+ * binding for anonymous users (warned), a cluster binding a namespace-only restore brings along
+ * (said).
  */
 class RestoreTrustIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -44,9 +46,14 @@ class RestoreTrustIT {
     private KubernetesClient k8s;
     private BackupLocation location;
 
+    /** The cluster each test restores into; {@code RestoreTrustRealIT} uses a real kube-apiserver. */
+    TestCluster startCluster() {
+        return EmbeddedCluster.start();
+    }
+
     @BeforeEach
     void setUp() {
-        cluster = EmbeddedCluster.start();
+        cluster = startCluster();
         k8s = cluster.client();
         location = BackupLocation.localFolder(bucket).build();
     }
@@ -71,7 +78,6 @@ class RestoreTrustIT {
         RestoreInfo signed = restore(DirectOptions.defaults(), "signed");
         assertThat(signed.phase()).isEqualTo(RestorePhase.Completed);
         assertThat(signed.warnings()).noneMatch(w -> w.contains("integrity manifest"));
-        k8s.namespaces().withName("shop").delete();
         k8s.configMaps().inNamespace("shop").withName("cfg").delete();
 
         RestoreInfo unsigned = restore(DirectOptions.defaults(), "unsigned");
@@ -130,5 +136,29 @@ class RestoreTrustIT {
         assertThatThrownBy(() -> restore(DirectOptions.defaults(), "b1")).isInstanceOf(CorruptBackupException.class)
                 .hasMessageContaining("is at a namespaced path, but Namespace is cluster-scoped");
         assertThat(k8s.namespaces().withName("shop").get()).as("nothing applied").isNull();
+    }
+
+    @Test
+    void aBindingForAnonymousUsersIsRestoredOnlyWithAWarningAndANamespaceRestoreSaysWhatItBringsAlong() {
+        String sa = "{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\"app\",\"namespace\":\"shop\"}}";
+        String open = "{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"ClusterRoleBinding\",\"metadata\":{\"name\":\"open-admin\"},"
+                + "\"roleRef\":{\"apiGroup\":\"rbac.authorization.k8s.io\",\"kind\":\"ClusterRole\",\"name\":\"cluster-admin\"},"
+                + "\"subjects\":[{\"kind\":\"Group\",\"apiGroup\":\"rbac.authorization.k8s.io\",\"name\":\"system:unauthenticated\"},"
+                + "{\"kind\":\"ServiceAccount\",\"name\":\"app\",\"namespace\":\"shop\"}]}";
+        BackupFixture.put(location, "b1", "Completed", TestArchive.velero().item("namespaces", null, "shop", NS)
+                .item("serviceaccounts", "shop", "app", sa).item("clusterrolebindings.rbac.authorization.k8s.io", null, "open-admin", open)
+                .tarGz(), true);
+
+        RestoreInfo info;
+        try (DirectEngine engine = KBackup.direct(k8s, DirectOptions.defaults())) {
+            info = engine.restore(RestorePlan.builder().location(location).backupName("b1").includedNamespaces("shop").build()).await(WAIT);
+        }
+
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(k8s.rbac().clusterRoleBindings().withName("open-admin").get()).as("restored as the backup has it").isNotNull();
+        assertThat(info.warnings()).anyMatch(w -> w.contains("open-admin grants ClusterRole cluster-admin to Group system:unauthenticated")
+                && w.contains("anyone who can reach the API server"));
+        assertThat(info.warnings()).anyMatch(w -> w.contains("open-admin comes with this namespace-only restore")
+                && w.contains("ServiceAccount shop/app") && w.contains("in the whole cluster"));
     }
 }
