@@ -55,7 +55,7 @@ public final class BackupRunner implements AutoCloseable {
         String name = plan.backupNameAt(start);
         // ---- include all disks: CSI snapshot pre-flight (issue 8, internal.snapshot); creates nothing ----
         CsiSnapshotBackup snapshots = plan.includeAllDisks()
-                ? CsiSnapshotBackup.preflight(client, options, name, new SnapshotScope(plan)) : null;
+                ? CsiSnapshotBackup.preflight(client, options, name, new SnapshotScope(plan, client, options)) : null;
         // ----
         StorageProvider storage = options.storageProviders().open(plan.location());
         BucketLayout layout = new BucketLayout(plan.location());

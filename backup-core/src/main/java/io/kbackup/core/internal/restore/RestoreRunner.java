@@ -127,7 +127,7 @@ public final class RestoreRunner implements AutoCloseable {
                         plan.restoreNameAt(options.clock().instant()), index.items());
                 ItemTransforms transforms = new ItemTransforms(plan.backupName(), plan.restoreNameAt(options.clock().instant()),
                         plan.namespaceMapping(), plan.preserveNodePorts(), pv -> selection.pvRestored(pv) && !snapshots.pvFromSnapshot(pv));
-                return new Previewer(plan, index, transforms).preview(synthetic);
+                return new Previewer(plan, index, transforms, snapshots).preview(synthetic);
             }
         }
     }
@@ -523,11 +523,13 @@ public final class RestoreRunner implements AutoCloseable {
         private final ArchiveIndex index;
         private final ItemTransforms transforms;
         private final ClusterApplier cluster;
+        private final SnapshotRestore snapshots;
 
-        Previewer(RestorePlan plan, ArchiveIndex index, ItemTransforms transforms) {
+        Previewer(RestorePlan plan, ArchiveIndex index, ItemTransforms transforms, SnapshotRestore snapshots) {
             this.plan = plan;
             this.index = index;
             this.transforms = transforms;
+            this.snapshots = snapshots;
             this.cluster = new ClusterApplier(client, KubeRetry.of(options));
         }
 
@@ -583,8 +585,12 @@ public final class RestoreRunner implements AutoCloseable {
                         "would be created (the cluster could not be asked whether it exists: " + describe(e) + ")");
             }
             if (live == null) {
+                String dataSource = item.groupResource.equals(RestoreSelection.PVCS)
+                        ? snapshots.describeDataSource(item.namespace, name, ns) : null; // include all disks
                 return new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.CREATE,
-                        item.synthetic ? "namespace of restored items (the backup has no object for it)" : "not in the cluster");
+                        item.synthetic ? "namespace of restored items (the backup has no object for it)"
+                                : dataSource != null ? "not in the cluster; provisioned anew from its CSI snapshot: " + dataSource
+                                : "not in the cluster");
             }
             ObjectNode desired = transforms.apply(item, item.synthetic ? bareNamespace(item.name) : index.read(item));
             boolean same = JsonSubset.covers(live, JsonSubset.withoutRestoreLabels(desired));
