@@ -401,6 +401,7 @@ final class BackupJob implements Runnable {
             }
             pvc.setApiVersion(pvcs.groupVersion());
             pvc.setKind(pvcs.kind());
+            markSnapshotted(pvcs, pvc);
             noteRelated(pvcs, pvc);
             handle.addTotal(1);
             write(new Item(pvcs, ns, name, client.getKubernetesSerialization().asJson(pvc).getBytes(StandardCharsets.UTF_8)), archive);
@@ -425,6 +426,7 @@ final class BackupJob implements Runnable {
                         continue;
                     }
                     String ns = r.namespaced() ? meta.getNamespace() : null;
+                    markSnapshotted(r, item);
                     byte[] json;
                     try {
                         json = client.getKubernetesSerialization().asJson(item).getBytes(StandardCharsets.UTF_8);
@@ -638,6 +640,30 @@ final class BackupJob implements Runnable {
                 log.error(message);
             }
         }, handle::cancelRequested);
+    }
+
+    /**
+     * Marks the archived copy of a claim with a ready snapshot as Velero's CSI plugin does (label and
+     * annotation {@code velero.io/volume-snapshot-name}, label {@code velero.io/backup-name}): Velero's
+     * restore finds the claim's VolumeSnapshot by that annotation. The live claim is not changed.
+     */
+    private void markSnapshotted(ApiResource r, GenericKubernetesResource item) {
+        if (snapshots == null || !r.group().isEmpty() || !r.plural().equals("persistentvolumeclaims")) {
+            return;
+        }
+        ObjectMeta m = item.getMetadata();
+        String vs = snapshots.snapshotNameOf(m.getNamespace(), m.getName());
+        if (vs == null) {
+            return;
+        }
+        Map<String, String> labels = m.getLabels() == null ? new java.util.LinkedHashMap<>() : new java.util.LinkedHashMap<>(m.getLabels());
+        labels.put(SnapshotApi.VOLUME_SNAPSHOT_NAME, vs);
+        labels.put(SnapshotApi.BACKUP_NAME_LABEL, SnapshotApi.labelValue(name));
+        m.setLabels(labels);
+        Map<String, String> annotations = m.getAnnotations() == null ? new java.util.LinkedHashMap<>()
+                : new java.util.LinkedHashMap<>(m.getAnnotations());
+        annotations.put(SnapshotApi.VOLUME_SNAPSHOT_NAME, vs);
+        m.setAnnotations(annotations);
     }
 
     /** Writes the VolumeSnapshots and VolumeSnapshotContents this backup made into the tarball. */

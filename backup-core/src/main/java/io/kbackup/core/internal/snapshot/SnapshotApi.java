@@ -33,6 +33,8 @@ public final class SnapshotApi {
 
     public static final String BACKUP_NAME_LABEL = "velero.io/backup-name";
     public static final String RESTORE_NAME_LABEL = "velero.io/restore-name";
+    /** Label and annotation on an archived claim: the name of its VolumeSnapshot (Velero's restore reads the annotation). */
+    public static final String VOLUME_SNAPSHOT_NAME = "velero.io/volume-snapshot-name";
     /** On a PVC (annotation: the class to use) and on a class (label: Velero's choice for its driver). */
     public static final String VELERO_CLASS_KEY = "velero.io/csi-volumesnapshot-class";
     public static final String DEFAULT_CLASS_ANNOTATION = "snapshot.storage.kubernetes.io/is-default-class";

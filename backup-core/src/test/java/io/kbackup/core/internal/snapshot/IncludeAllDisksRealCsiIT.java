@@ -139,6 +139,13 @@ class IncludeAllDisksRealCsiIT {
         assertThat(archived.path("metadata").path("annotations").path(SnapshotApi.HANDLE_ANNOTATION).asText()).isEqualTo(handle);
         assertThat(archived.path("metadata").path("annotations").path(SnapshotApi.DRIVER_ANNOTATION).asText()).isEqualTo(DRIVER);
         assertThat(archived.path("metadata").path("labels").path(SnapshotApi.BACKUP_NAME_LABEL).asText()).isEqualTo(run.name);
+        JsonNode archivedClaim = GzipJson.MAPPER.readTree(run.archive.get("resources/persistentvolumeclaims/namespaces/shop/data.json"));
+        assertThat(archivedClaim.path("metadata").path("annotations").path(SnapshotApi.VOLUME_SNAPSHOT_NAME).asText())
+                .isEqualTo(vs.getMetadata().getName());
+        assertThat(archivedClaim.path("metadata").path("labels").path(SnapshotApi.VOLUME_SNAPSHOT_NAME).asText())
+                .isEqualTo(vs.getMetadata().getName());
+        assertThat(client.persistentVolumeClaims().inNamespace("shop").withName("data").get().getMetadata().getAnnotations())
+                .as("the live claim is not changed").doesNotContainKey(SnapshotApi.VOLUME_SNAPSHOT_NAME);
         JsonNode record = records(run).get("shop/data");
         assertThat(record.path("backupMethod").asText()).isEqualTo("CSISnapshot");
         assertThat(record.path("result").asText()).isEqualTo("succeeded");
