@@ -1,0 +1,170 @@
+package io.kbackup.storage.minio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kbackup.BackupInfo;
+import io.kbackup.BackupLocation;
+import io.kbackup.BackupPhase;
+import io.kbackup.BackupPlan;
+import io.kbackup.Credentials;
+import io.kbackup.RestoreInfo;
+import io.kbackup.RestorePhase;
+import io.kbackup.RestorePlan;
+import io.kbackup.core.KBackup;
+import io.kbackup.core.direct.DirectEngine;
+import io.kbackup.testkit.cluster.RealCluster;
+import io.kbackup.testkit.servers.CsiHostPathDriver;
+import io.kbackup.testkit.servers.CsiServers;
+import io.kbackup.testkit.servers.MinioServer;
+import io.kbackup.testkit.servers.VeleroServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * CSI snapshots between kbackup and the real Velero ({@code velero server --features=EnableCSI}),
+ * proven by bytes: two real clusters with the real snapshot-controller, csi-snapshotter and
+ * csi-provisioner ({@link CsiServers}) share one hostpath CSI driver (storage both clusters reach)
+ * and one MinIO bucket. A Velero backup with a CSI snapshot of cluster A is restored by kbackup
+ * into cluster B; a kbackup backup with all disks of cluster A is restored by Velero into cluster B.
+ * Either way the restored claim's new volume folder holds exactly the bytes written into the
+ * original one. One Velero server at a time (its metrics port is fixed).
+ */
+class VeleroCsiBothWaysRealCsiIT {
+    private static final String BUCKET = "velero-csi";
+    private static final String PREFIX = "csi";
+    private static final Duration WAIT = Duration.ofMinutes(4);
+
+    private static MinioServer minio;
+    private static CsiHostPathDriver driver;
+    private static RealCluster clusterA;
+    private static RealCluster clusterB;
+    private static CsiServers csiA;
+    private static CsiServers csiB;
+    private static KubernetesClient a;
+    private static KubernetesClient b;
+    private static BackupLocation location;
+
+    @BeforeAll
+    static void start() {
+        minio = MinioServer.start();
+        minio.createBucket(BUCKET);
+        driver = CsiHostPathDriver.start();
+        clusterA = RealCluster.start();
+        clusterB = RealCluster.start();
+        csiA = CsiServers.start(clusterA, driver);
+        csiB = CsiServers.start(clusterB, driver);
+        a = clusterA.client();
+        b = clusterB.client();
+        location = BackupLocation.minio(minio.endpoint(), BUCKET).prefix(PREFIX)
+                .credentials(Credentials.awsStatic(minio.rootUser(), minio.rootPassword())).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {a, b, csiB, csiA, clusterB, clusterA, driver, minio}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // best effort
+                }
+            }
+        }
+    }
+
+    @Test
+    void aVeleroBackupWithACsiSnapshotIsRestoredByKbackupWithTheSameBytes() throws Exception {
+        namespace(clusterA, "vshop");
+        csiA.createClaim("vshop", "data", "1Gi", Map.of(), Map.of());
+        Map<String, byte[]> written = writeFiles(csiA.volumeFolder("vshop", "data"), 71);
+
+        try (VeleroServer velero = VeleroServer.start(clusterA, minio, BUCKET, PREFIX, "--features=EnableCSI")) {
+            GenericKubernetesResource backup = velero.backup("velero-csi-shop", Map.of("includedNamespaces", List.of("vshop"),
+                    "snapshotVolumes", true, "csiSnapshotTimeout", "2m"), WAIT);
+            assertThat(VeleroServer.phase(backup)).as("Velero's backup %s; log %s\n%s", backup, velero.log(), velero.tail(40))
+                    .isEqualTo("Completed");
+            assertThat(((Map<?, ?>) backup.getAdditionalProperties().get("status")).get("csiVolumeSnapshotsCompleted"))
+                    .isEqualTo(1);
+        }
+
+        try (DirectEngine direct = KBackup.direct(b)) {
+            BackupInfo info = direct.describeBackup(location, "velero-csi-shop");
+            assertThat(info.volumeSnapshotsCompleted()).isEqualTo(1);
+            RestoreInfo restored = direct.restore(RestorePlan.builder().location(location).backupName("velero-csi-shop")
+                    .restoreName("kbackup-from-velero-csi").build()).await(WAIT);
+            assertThat(restored.phase()).as("%s", restored).isEqualTo(RestorePhase.Completed);
+        }
+        csiB.awaitBound("vshop", "data", WAIT);
+        assertThat(b.persistentVolumeClaims().inNamespace("vshop").withName("data").get().getSpec().getDataSource().getKind())
+                .isEqualTo("VolumeSnapshot");
+        assertSameFiles(csiB.volumeFolder("vshop", "data"), written);
+    }
+
+    @Test
+    void aKbackupBackupWithAllDisksIsRestoredByVeleroWithTheSameBytes() throws Exception {
+        namespace(clusterA, "kshop");
+        csiA.createClaim("kshop", "data", "1Gi", Map.of(), Map.of());
+        Map<String, byte[]> written = writeFiles(csiA.volumeFolder("kshop", "data"), 73);
+        try (DirectEngine direct = KBackup.direct(a)) {
+            BackupInfo ours = direct.backup(BackupPlan.builder().name("kbackup-csi-shop").location(location)
+                    .includedNamespaces("kshop").includeAllDisks(true).build()).await(WAIT);
+            assertThat(ours.phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(ours.volumeSnapshotsCompleted()).isEqualTo(1);
+        }
+
+        try (VeleroServer velero = VeleroServer.start(clusterB, minio, BUCKET, PREFIX, "--features=EnableCSI")) {
+            GenericKubernetesResource synced = velero.awaitBackup("kbackup-csi-shop", WAIT);
+            assertThat(VeleroServer.phase(synced)).isEqualTo("Completed");
+            GenericKubernetesResource restore = velero.restore("velero-from-kbackup-csi",
+                    Map.of("backupName", "kbackup-csi-shop"), WAIT);
+            assertThat(VeleroServer.phase(restore)).as("Velero's restore %s; log %s\n%s", restore, velero.log(), velero.tail(60))
+                    .isEqualTo("Completed");
+            csiB.awaitBound("kshop", "data", WAIT);
+        }
+        assertThat(b.persistentVolumeClaims().inNamespace("kshop").withName("data").get().getSpec().getDataSource().getKind())
+                .isEqualTo("VolumeSnapshot");
+        assertSameFiles(csiB.volumeFolder("kshop", "data"), written);
+    }
+
+    private static void namespace(RealCluster cluster, String name) {
+        cluster.seed(Stream.<HasMetadata>of(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()));
+    }
+
+    private static Map<String, byte[]> writeFiles(Path volume, long seed) throws Exception {
+        byte[] blob = new byte[2 * 1024 * 1024 + 5];
+        new Random(seed).nextBytes(blob);
+        Map<String, byte[]> files = new java.util.TreeMap<>();
+        files.put("db/blob.bin", blob);
+        files.put("README.txt", ("volume data " + seed + "\n").getBytes(StandardCharsets.UTF_8));
+        for (var f : files.entrySet()) {
+            Path p = volume.resolve(f.getKey());
+            Files.createDirectories(p.getParent());
+            Files.write(p, f.getValue());
+        }
+        return files;
+    }
+
+    private static void assertSameFiles(Path volume, Map<String, byte[]> expected) throws Exception {
+        Map<String, byte[]> actual = new java.util.TreeMap<>();
+        try (Stream<Path> all = Files.walk(volume)) {
+            for (Path p : all.filter(Files::isRegularFile).toList()) {
+                actual.put(volume.relativize(p).toString(), Files.readAllBytes(p));
+            }
+        }
+        assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
+        expected.forEach((k, v) -> assertThat(actual.get(k)).as("bytes of %s in %s", k, volume).isEqualTo(v));
+    }
+}
