@@ -110,6 +110,7 @@ class VeleroCsiBothWaysRealCsiIT {
         csiB.awaitBound("vshop", "data", WAIT);
         assertThat(b.persistentVolumeClaims().inNamespace("vshop").withName("data").get().getSpec().getDataSource().getKind())
                 .isEqualTo("VolumeSnapshot");
+        assertThat(csiB.volumeFolder("vshop", "data")).as("a new volume").isNotEqualTo(csiA.volumeFolder("vshop", "data"));
         assertSameFiles(csiB.volumeFolder("vshop", "data"), written);
     }
 
@@ -136,6 +137,7 @@ class VeleroCsiBothWaysRealCsiIT {
         }
         assertThat(b.persistentVolumeClaims().inNamespace("kshop").withName("data").get().getSpec().getDataSource().getKind())
                 .isEqualTo("VolumeSnapshot");
+        assertThat(csiB.volumeFolder("kshop", "data")).as("a new volume").isNotEqualTo(csiA.volumeFolder("kshop", "data"));
         assertSameFiles(csiB.volumeFolder("kshop", "data"), written);
     }
 

@@ -318,7 +318,8 @@ class IncludeAllDisksRealCsiIT {
         assertThat(run.info.volumeSnapshotsAttempted()).isEqualTo(2);
         assertThat(run.info.volumeSnapshotsCompleted()).isEqualTo(1);
         assertThat(run.info.errors()).isEqualTo(1);
-        assertThat(run.results).contains("Volume broken/bad", "snapshot failed", "its data is not in the backup");
+        assertThat(run.results).contains("Volume broken/bad", "snapshot failed", "its data is not in the backup",
+                "Failed to create snapshot");
         assertThat(records(run).get("broken/bad").path("result").asText()).isEqualTo("failed");
         assertThat(records(run).get("broken/ok").path("result").asText()).isEqualTo("succeeded");
         assertThat(run.archive.keySet())
