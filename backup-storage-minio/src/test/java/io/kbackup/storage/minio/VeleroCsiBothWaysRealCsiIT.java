@@ -21,6 +21,8 @@ import io.kbackup.testkit.servers.CsiHostPathDriver;
 import io.kbackup.testkit.servers.CsiServers;
 import io.kbackup.testkit.servers.MinioServer;
 import io.kbackup.testkit.servers.VeleroServer;
+import io.kbackup.spi.StorageProvider;
+import io.kbackup.spi.StorageProviders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +102,17 @@ class VeleroCsiBothWaysRealCsiIT {
                     .isEqualTo(1);
         }
 
+        // the same namespace backed up by kbackup: the same files in the backup folder (ours has its manifest more)
+        try (DirectEngine direct = KBackup.direct(a)) {
+            assertThat(direct.backup(BackupPlan.builder().name("kbackup-csi-vshop").location(location).includedNamespaces("vshop")
+                    .includeAllDisks(true).build()).await(WAIT).phase()).isEqualTo(BackupPhase.Completed);
+        }
+        try (StorageProvider bucket = StorageProviders.discover().open(location)) {
+            java.util.SortedSet<String> expected = files(bucket, "velero-csi-shop");
+            expected.add("kbackup-manifest.json");
+            assertThat(files(bucket, "kbackup-csi-vshop")).as("the files of our backup folder, named as Velero's").isEqualTo(expected);
+        }
+
         try (DirectEngine direct = KBackup.direct(b)) {
             BackupInfo info = direct.describeBackup(location, "velero-csi-shop");
             assertThat(info.volumeSnapshotsCompleted()).isEqualTo(1);
@@ -139,6 +152,13 @@ class VeleroCsiBothWaysRealCsiIT {
                 .isEqualTo("VolumeSnapshot");
         assertThat(csiB.volumeFolder("kshop", "data")).as("a new volume").isNotEqualTo(csiA.volumeFolder("kshop", "data"));
         assertSameFiles(csiB.volumeFolder("kshop", "data"), written);
+    }
+
+    private static java.util.SortedSet<String> files(StorageProvider bucket, String backup) {
+        String folder = PREFIX + "/backups/" + backup + "/";
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        bucket.listAll(folder).forEach(f -> names.add(f.key().substring(folder.length()).replace(backup, "<name>")));
+        return names;
     }
 
     private static void namespace(RealCluster cluster, String name) {
