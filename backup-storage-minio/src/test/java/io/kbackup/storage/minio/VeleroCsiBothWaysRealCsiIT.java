@@ -23,13 +23,9 @@ import io.kbackup.testkit.servers.MinioServer;
 import io.kbackup.testkit.servers.VeleroServer;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,7 +87,7 @@ class VeleroCsiBothWaysRealCsiIT {
     void aVeleroBackupWithACsiSnapshotIsRestoredByKbackupWithTheSameBytes() throws Exception {
         namespace(clusterA, "vshop");
         csiA.createClaim("vshop", "data", "1Gi", Map.of(), Map.of());
-        Map<String, byte[]> written = writeFiles(csiA.volumeFolder("vshop", "data"), 71);
+        Map<String, String> written = CsiHostPathDriver.writeSample(csiA.volumeFolder("vshop", "data"), 71);
 
         try (VeleroServer velero = VeleroServer.start(clusterA, minio, BUCKET, PREFIX, "--features=EnableCSI")) {
             GenericKubernetesResource backup = velero.backup("velero-csi-shop", Map.of("includedNamespaces", List.of("vshop"),
@@ -124,14 +120,14 @@ class VeleroCsiBothWaysRealCsiIT {
         assertThat(b.persistentVolumeClaims().inNamespace("vshop").withName("data").get().getSpec().getDataSource().getKind())
                 .isEqualTo("VolumeSnapshot");
         assertThat(csiB.volumeFolder("vshop", "data")).as("a new volume").isNotEqualTo(csiA.volumeFolder("vshop", "data"));
-        assertSameFiles(csiB.volumeFolder("vshop", "data"), written);
+        assertThat(CsiHostPathDriver.digests(csiB.volumeFolder("vshop", "data"))).isEqualTo(written);
     }
 
     @Test
     void aKbackupBackupWithAllDisksIsRestoredByVeleroWithTheSameBytes() throws Exception {
         namespace(clusterA, "kshop");
         csiA.createClaim("kshop", "data", "1Gi", Map.of(), Map.of());
-        Map<String, byte[]> written = writeFiles(csiA.volumeFolder("kshop", "data"), 73);
+        Map<String, String> written = CsiHostPathDriver.writeSample(csiA.volumeFolder("kshop", "data"), 73);
         try (DirectEngine direct = KBackup.direct(a)) {
             BackupInfo ours = direct.backup(BackupPlan.builder().name("kbackup-csi-shop").location(location)
                     .includedNamespaces("kshop").includeAllDisks(true).build()).await(WAIT);
@@ -151,7 +147,7 @@ class VeleroCsiBothWaysRealCsiIT {
         assertThat(b.persistentVolumeClaims().inNamespace("kshop").withName("data").get().getSpec().getDataSource().getKind())
                 .isEqualTo("VolumeSnapshot");
         assertThat(csiB.volumeFolder("kshop", "data")).as("a new volume").isNotEqualTo(csiA.volumeFolder("kshop", "data"));
-        assertSameFiles(csiB.volumeFolder("kshop", "data"), written);
+        assertThat(CsiHostPathDriver.digests(csiB.volumeFolder("kshop", "data"))).isEqualTo(written);
     }
 
     private static java.util.SortedSet<String> files(StorageProvider bucket, String backup) {
@@ -163,30 +159,5 @@ class VeleroCsiBothWaysRealCsiIT {
 
     private static void namespace(RealCluster cluster, String name) {
         cluster.seed(Stream.<HasMetadata>of(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()));
-    }
-
-    private static Map<String, byte[]> writeFiles(Path volume, long seed) throws Exception {
-        byte[] blob = new byte[2 * 1024 * 1024 + 5];
-        new Random(seed).nextBytes(blob);
-        Map<String, byte[]> files = new java.util.TreeMap<>();
-        files.put("db/blob.bin", blob);
-        files.put("README.txt", ("volume data " + seed + "\n").getBytes(StandardCharsets.UTF_8));
-        for (var f : files.entrySet()) {
-            Path p = volume.resolve(f.getKey());
-            Files.createDirectories(p.getParent());
-            Files.write(p, f.getValue());
-        }
-        return files;
-    }
-
-    private static void assertSameFiles(Path volume, Map<String, byte[]> expected) throws Exception {
-        Map<String, byte[]> actual = new java.util.TreeMap<>();
-        try (Stream<Path> all = Files.walk(volume)) {
-            for (Path p : all.filter(Files::isRegularFile).toList()) {
-                actual.put(volume.relativize(p).toString(), Files.readAllBytes(p));
-            }
-        }
-        assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
-        expected.forEach((k, v) -> assertThat(actual.get(k)).as("bytes of %s in %s", k, volume).isEqualTo(v));
     }
 }

@@ -2,11 +2,18 @@ package io.kbackup.testkit.servers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Random;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -114,6 +121,41 @@ public final class CsiHostPathDriver implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Writes sample data into a volume folder: a file of random bytes (from {@code seed}, a few MiB,
+     * in a sub-folder) and a small text file.
+     *
+     * @return {@link #digests} of what was written, to compare a restored volume with
+     */
+    public static Map<String, String> writeSample(Path volume, long seed) {
+        byte[] blob = new byte[3 * 1024 * 1024 + 17];
+        new Random(seed).nextBytes(blob);
+        try {
+            Files.createDirectories(volume.resolve("db"));
+            Files.write(volume.resolve("db/blob.bin"), blob);
+            Files.writeString(volume.resolve("README.txt"), "volume data " + seed + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return digests(volume);
+    }
+
+    /** Every regular file under a volume folder (path relative to it, with {@code /}) and the SHA-256 of its bytes, sorted. */
+    public static Map<String, String> digests(Path volume) {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(volume)) {
+            for (Path p : all.filter(Files::isRegularFile).toList()) {
+                String rel = volume.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+                out.put(rel, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
     }
 
     private static String requireHandle(String handle) {

@@ -32,8 +32,6 @@ import io.kbackup.testkit.cluster.RealCluster;
 import io.kbackup.testkit.servers.CsiHostPathDriver;
 import io.kbackup.testkit.servers.CsiServers;
 import io.kbackup.testkit.servers.ServerProcess;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,8 +42,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
@@ -109,7 +105,7 @@ class IncludeAllDisksRealCsiIT {
         client.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName("settings")
                 .endMetadata().addToData("mode", "live").build()).create();
         csi.createClaim("shop", "data", "1Gi", Map.of("app", "shop"), Map.of());
-        Map<String, byte[]> written = writeFiles(csi.volumeFolder("shop", "data"), 11);
+        Map<String, String> written = CsiHostPathDriver.writeSample(csi.volumeFolder("shop", "data"), 11);
         String originalHandle = volumeHandle("shop", "data");
 
         Run run = backup(engine(UnaryOperator.identity()), b -> b.includedNamespaces("shop"));
@@ -168,7 +164,7 @@ class IncludeAllDisksRealCsiIT {
         assertThat(claim.getSpec().getDataSource().getKind()).isEqualTo("VolumeSnapshot");
         assertThat(claim.getSpec().getDataSource().getName()).isEqualTo(vs.getMetadata().getName());
         assertThat(volumeHandle("shop", "data")).isNotEqualTo(originalHandle);
-        assertSameFiles(csi.volumeFolder("shop", "data"), written);
+        assertThat(CsiHostPathDriver.digests(csi.volumeFolder("shop", "data"))).isEqualTo(written);
     }
 
     @Test
@@ -176,7 +172,7 @@ class IncludeAllDisksRealCsiIT {
             throws Exception {
         namespace("orders");
         csi.createClaim("orders", "ledger", "2Gi", Map.of(), Map.of());
-        Map<String, byte[]> written = writeFiles(csi.volumeFolder("orders", "ledger"), 23);
+        Map<String, String> written = CsiHostPathDriver.writeSample(csi.volumeFolder("orders", "ledger"), 23);
         Run run = backup(engine(UnaryOperator.identity()), b -> b.includedNamespaces("orders"));
         assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.Completed);
         String handle = records(run).get("orders/ledger").path("csiSnapshotInfo").path("snapshotHandle").asText();
@@ -213,9 +209,9 @@ class IncludeAllDisksRealCsiIT {
         GenericKubernetesResource vsc = otherClient.genericKubernetesResources(CsiServers.VOLUME_SNAPSHOT_CONTENTS).withName(contentName).get();
         assertThat((Object) vsc.get("spec", "source", "snapshotHandle")).isEqualTo(handle);
         assertThat((Object) vsc.get("status", "readyToUse")).isEqualTo(true);
-        assertSameFiles(otherCsi.volumeFolder("orders-copy", "ledger"), written);
+        assertThat(CsiHostPathDriver.digests(otherCsi.volumeFolder("orders-copy", "ledger"))).isEqualTo(written);
         // the source cluster's claim and volume are untouched
-        assertSameFiles(csi.volumeFolder("orders", "ledger"), written);
+        assertThat(CsiHostPathDriver.digests(csi.volumeFolder("orders", "ledger"))).isEqualTo(written);
     }
 
     @Test
@@ -223,7 +219,7 @@ class IncludeAllDisksRealCsiIT {
         namespace("labelled");
         csi.createClaim("labelled", "web-data", "1Gi", Map.of(), Map.of());
         csi.createClaim("labelled", "unused", "1Gi", Map.of(), Map.of());
-        writeFiles(csi.volumeFolder("labelled", "web-data"), 31);
+        CsiHostPathDriver.writeSample(csi.volumeFolder("labelled", "web-data"), 31);
         cluster.seed(Stream.of(new PodBuilder().withNewMetadata().withNamespace("labelled").withName("web")
                 .addToLabels("app", "web").endMetadata().withNewSpec().addNewContainer().withName("web").withImage("nginx")
                 .endContainer().addNewVolume().withName("data").withNewPersistentVolumeClaim().withClaimName("web-data")
@@ -308,7 +304,7 @@ class IncludeAllDisksRealCsiIT {
         namespace("broken");
         csi.createClaim("broken", "ok", "1Gi", Map.of(), Map.of());
         csi.createClaim("broken", "bad", "1Gi", Map.of(), Map.of());
-        writeFiles(csi.volumeFolder("broken", "ok"), 41);
+        CsiHostPathDriver.writeSample(csi.volumeFolder("broken", "ok"), 41);
         // the driver loses the volume's data: its CreateSnapshot fails for that volume
         ServerProcess.deleteTree(csi.volumeFolder("broken", "bad"));
 
@@ -348,7 +344,7 @@ class IncludeAllDisksRealCsiIT {
     void deletingTheBackupRemovesItsSnapshotsTheirContentsAndTheDriversSnapshotButNoOtherBackups() throws Exception {
         namespace("gone");
         csi.createClaim("gone", "g", "1Gi", Map.of(), Map.of());
-        writeFiles(csi.volumeFolder("gone", "g"), 51);
+        CsiHostPathDriver.writeSample(csi.volumeFolder("gone", "g"), 51);
         DirectEngine engine = engine(UnaryOperator.identity());
         Run keep = backup(engine, b -> b.includedNamespaces("gone"));
         Run gone = backup(engine, b -> b.includedNamespaces("gone"));
@@ -372,7 +368,7 @@ class IncludeAllDisksRealCsiIT {
     void anExpiredBackupSweptByTheSchedulerLeavesNoSnapshotBehind() throws Exception {
         namespace("expiring");
         csi.createClaim("expiring", "e", "1Gi", Map.of(), Map.of());
-        writeFiles(csi.volumeFolder("expiring", "e"), 61);
+        CsiHostPathDriver.writeSample(csi.volumeFolder("expiring", "e"), 61);
         DirectEngine engine = engine(UnaryOperator.identity());
         String name = "nightly-disks-" + DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC)
                 .format(java.time.Instant.now());
@@ -421,7 +417,7 @@ class IncludeAllDisksRealCsiIT {
         BackupInfo info = engine.backup(p).await(WAIT);
         Path dir = folder.resolve("backups/" + name);
         return new Run(name, info, TestTarReader.readTarGz(Files.readAllBytes(dir.resolve(name + ".tar.gz"))),
-                gunzip(dir.resolve(name + "-results.gz")), GzipJson.MAPPER.readTree(gunzip(dir.resolve(name + "-volumeinfo.json.gz"))));
+                DirectSnapshotBackupTest.gunzip(dir.resolve(name + "-results.gz")), GzipJson.MAPPER.readTree(DirectSnapshotBackupTest.gunzip(dir.resolve(name + "-volumeinfo.json.gz"))));
     }
 
     private void namespace(String name) {
@@ -448,35 +444,6 @@ class IncludeAllDisksRealCsiIT {
         return out;
     }
 
-    /** Writes a file of random bytes (seeded), a text file and an empty folder into a volume folder. */
-    private static Map<String, byte[]> writeFiles(Path volume, long seed) throws Exception {
-        byte[] blob = new byte[3 * 1024 * 1024 + 17];
-        new Random(seed).nextBytes(blob);
-        Map<String, byte[]> files = new TreeMap<>();
-        files.put("db/blob.bin", blob);
-        files.put("README.txt", ("volume data " + seed + "\n").getBytes(StandardCharsets.UTF_8));
-        for (var f : files.entrySet()) {
-            Path p = volume.resolve(f.getKey());
-            Files.createDirectories(p.getParent());
-            Files.write(p, f.getValue());
-        }
-        Files.createDirectories(volume.resolve("empty"));
-        return files;
-    }
-
-    /** The volume folder holds exactly these files (same bytes, no others) and the empty folder. */
-    private static void assertSameFiles(Path volume, Map<String, byte[]> expected) throws Exception {
-        Map<String, byte[]> actual = new TreeMap<>();
-        try (Stream<Path> all = Files.walk(volume)) {
-            for (Path p : all.filter(Files::isRegularFile).toList()) {
-                actual.put(volume.relativize(p).toString(), Files.readAllBytes(p));
-            }
-        }
-        assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
-        expected.forEach((k, v) -> assertThat(actual.get(k)).as("bytes of %s in %s", k, volume).isEqualTo(v));
-        assertThat(volume.resolve("empty")).isDirectory();
-    }
-
     private void await(String what, BooleanSupplier done) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!done.getAsBoolean()) {
@@ -484,12 +451,6 @@ class IncludeAllDisksRealCsiIT {
                 throw new AssertionError("not within " + WAIT + ": " + what + "\n" + csi.tails(30));
             }
             Thread.sleep(200);
-        }
-    }
-
-    static String gunzip(Path file) throws Exception {
-        try (var in = new java.util.zip.GZIPInputStream(new ByteArrayInputStream(Files.readAllBytes(file)))) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }
