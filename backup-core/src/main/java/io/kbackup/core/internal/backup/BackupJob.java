@@ -32,6 +32,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -656,12 +657,12 @@ final class BackupJob implements Runnable {
         if (vs == null) {
             return;
         }
-        Map<String, String> labels = m.getLabels() == null ? new java.util.LinkedHashMap<>() : new java.util.LinkedHashMap<>(m.getLabels());
+        Map<String, String> labels = m.getLabels() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(m.getLabels());
         labels.put(SnapshotApi.VOLUME_SNAPSHOT_NAME, vs);
         labels.put(SnapshotApi.BACKUP_NAME_LABEL, SnapshotApi.labelValue(name));
         m.setLabels(labels);
-        Map<String, String> annotations = m.getAnnotations() == null ? new java.util.LinkedHashMap<>()
-                : new java.util.LinkedHashMap<>(m.getAnnotations());
+        Map<String, String> annotations = m.getAnnotations() == null ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(m.getAnnotations());
         annotations.put(SnapshotApi.VOLUME_SNAPSHOT_NAME, vs);
         m.setAnnotations(annotations);
     }
