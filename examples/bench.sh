@@ -34,7 +34,7 @@ mvn_flags=(-B -q)
 if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
   # one reactor: each module writes its own target/bench.classpath; the examples one is used
   mvn "${mvn_flags[@]}" -pl examples -am package dependency:build-classpath -DskipTests \
-    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=runtime
+    -Dmdep.outputFile=target/bench.classpath -DincludeScope=runtime
 fi
 cp="examples/target/classes:$(cat examples/target/bench.classpath)"
 exec java "$heap" -cp "$cp" "$main" "$@"

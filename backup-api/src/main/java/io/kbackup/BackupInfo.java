@@ -3,61 +3,191 @@ package io.kbackup;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The details of one backup, as a platform shows them (name, status, created, expires,
  * namespaces, disks, cluster-scoped) and more. Read from the backup's {@code velero-backup.json}
  * in the location, so it describes backups taken by either engine or by Velero itself.
- * Immutable.
- *
- * @param name                     the backup's name
- * @param phase                    Velero's phase
- * @param location                 the backup location's name ({@code spec.storageLocation})
- * @param created                  when the backup object was created; may be null
- * @param started                  when the backup started; may be null
- * @param completed                when it ended; null while running
- * @param expires                  when it expires ({@code status.expiration}); may be null
- * @param includedNamespaces       namespaces asked for; empty means all
- * @param excludedNamespaces       namespaces left out
- * @param includesDisks            whether volume data was included
- * @param clusterWideMode          cluster-scoped resources mode
- * @param itemsTotal               items to back up ({@code status.progress.totalItems})
- * @param itemsBackedUp            items backed up ({@code status.progress.itemsBackedUp})
- * @param volumeSnapshotsAttempted CSI volume snapshots attempted
- * @param volumeSnapshotsCompleted CSI volume snapshots completed
- * @param errors                   number of errors
- * @param warnings                 number of warnings
- * @param failureReason            why it failed, or null
- * @param scheduleName             the schedule or plan prefix that made it ({@code velero.io/schedule-name}), or null
- * @param labels                   the backup's labels
+ * Immutable and thread-safe; made by the engines (and with {@link #builder()} by tests and
+ * platforms that show backups from elsewhere). New details may be added in later versions
+ * without breaking callers.
  */
-public record BackupInfo(
-        String name,
-        BackupPhase phase,
-        String location,
-        Instant created,
-        Instant started,
-        Instant completed,
-        Instant expires,
-        List<String> includedNamespaces,
-        List<String> excludedNamespaces,
-        boolean includesDisks,
-        ClusterWideMode clusterWideMode,
-        long itemsTotal,
-        long itemsBackedUp,
-        int volumeSnapshotsAttempted,
-        int volumeSnapshotsCompleted,
-        int errors,
-        int warnings,
-        String failureReason,
-        String scheduleName,
-        Map<String, String> labels) {
+public final class BackupInfo {
+    private final String name;
+    private final BackupPhase phase;
+    private final String location;
+    private final Instant created;
+    private final Instant started;
+    private final Instant completed;
+    private final Instant expires;
+    private final List<String> includedNamespaces;
+    private final List<String> excludedNamespaces;
+    private final boolean includesDisks;
+    private final ClusterWideMode clusterWideMode;
+    private final long itemsTotal;
+    private final long itemsBackedUp;
+    private final int volumeSnapshotsAttempted;
+    private final int volumeSnapshotsCompleted;
+    private final int errors;
+    private final int warnings;
+    private final String failureReason;
+    private final String scheduleName;
+    private final Map<String, String> labels;
 
-    public BackupInfo {
-        includedNamespaces = includedNamespaces == null ? List.of() : List.copyOf(includedNamespaces);
-        excludedNamespaces = excludedNamespaces == null ? List.of() : List.copyOf(excludedNamespaces);
-        labels = labels == null ? Map.of() : Map.copyOf(labels);
+    private BackupInfo(Builder b) {
+        this.name = b.name;
+        this.phase = b.phase;
+        this.location = b.location;
+        this.created = b.created;
+        this.started = b.started;
+        this.completed = b.completed;
+        this.expires = b.expires;
+        this.includedNamespaces = b.includedNamespaces == null ? List.of() : List.copyOf(b.includedNamespaces);
+        this.excludedNamespaces = b.excludedNamespaces == null ? List.of() : List.copyOf(b.excludedNamespaces);
+        this.includesDisks = b.includesDisks;
+        this.clusterWideMode = b.clusterWideMode;
+        this.itemsTotal = b.itemsTotal;
+        this.itemsBackedUp = b.itemsBackedUp;
+        this.volumeSnapshotsAttempted = b.volumeSnapshotsAttempted;
+        this.volumeSnapshotsCompleted = b.volumeSnapshotsCompleted;
+        this.errors = b.errors;
+        this.warnings = b.warnings;
+        this.failureReason = b.failureReason;
+        this.scheduleName = b.scheduleName;
+        this.labels = b.labels == null ? Map.of() : Map.copyOf(b.labels);
+    }
+
+    /** A builder with nothing set (lists and maps empty, numbers 0). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these details. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.name = name;
+        b.phase = phase;
+        b.location = location;
+        b.created = created;
+        b.started = started;
+        b.completed = completed;
+        b.expires = expires;
+        b.includedNamespaces = includedNamespaces;
+        b.excludedNamespaces = excludedNamespaces;
+        b.includesDisks = includesDisks;
+        b.clusterWideMode = clusterWideMode;
+        b.itemsTotal = itemsTotal;
+        b.itemsBackedUp = itemsBackedUp;
+        b.volumeSnapshotsAttempted = volumeSnapshotsAttempted;
+        b.volumeSnapshotsCompleted = volumeSnapshotsCompleted;
+        b.errors = errors;
+        b.warnings = warnings;
+        b.failureReason = failureReason;
+        b.scheduleName = scheduleName;
+        b.labels = labels;
+        return b;
+    }
+
+    /** The backup's name. */
+    public String name() {
+        return name;
+    }
+
+    /** Velero's phase. */
+    public BackupPhase phase() {
+        return phase;
+    }
+
+    /** The backup location's name ({@code spec.storageLocation}). */
+    public String location() {
+        return location;
+    }
+
+    /** When the backup object was created; may be null. */
+    public Instant created() {
+        return created;
+    }
+
+    /** When the backup started; may be null. */
+    public Instant started() {
+        return started;
+    }
+
+    /** When it ended; null while running. */
+    public Instant completed() {
+        return completed;
+    }
+
+    /** When it expires ({@code status.expiration}); may be null. */
+    public Instant expires() {
+        return expires;
+    }
+
+    /** Namespaces asked for; empty means all. Never null. */
+    public List<String> includedNamespaces() {
+        return includedNamespaces;
+    }
+
+    /** Namespaces left out. Never null. */
+    public List<String> excludedNamespaces() {
+        return excludedNamespaces;
+    }
+
+    /** Whether volume data was included. */
+    public boolean includesDisks() {
+        return includesDisks;
+    }
+
+    /** Cluster-scoped resources mode. */
+    public ClusterWideMode clusterWideMode() {
+        return clusterWideMode;
+    }
+
+    /** Items to back up ({@code status.progress.totalItems}). */
+    public long itemsTotal() {
+        return itemsTotal;
+    }
+
+    /** Items backed up ({@code status.progress.itemsBackedUp}). */
+    public long itemsBackedUp() {
+        return itemsBackedUp;
+    }
+
+    /** CSI volume snapshots attempted. */
+    public int volumeSnapshotsAttempted() {
+        return volumeSnapshotsAttempted;
+    }
+
+    /** CSI volume snapshots completed. */
+    public int volumeSnapshotsCompleted() {
+        return volumeSnapshotsCompleted;
+    }
+
+    /** Number of errors. */
+    public int errors() {
+        return errors;
+    }
+
+    /** Number of warnings. */
+    public int warnings() {
+        return warnings;
+    }
+
+    /** Why it failed, or null; see also {@link #failure()}. */
+    public String failureReason() {
+        return failureReason;
+    }
+
+    /** The schedule or plan prefix that made it ({@code velero.io/schedule-name}), or null. */
+    public String scheduleName() {
+        return scheduleName;
+    }
+
+    /** The backup's labels. Never null. */
+    public Map<String, String> labels() {
+        return labels;
     }
 
     /** Whether the backup has expired at {@code now}. */
@@ -74,5 +204,196 @@ public record BackupInfo(
     public String namespacesForDisplay() {
         String inc = includedNamespaces.isEmpty() || includedNamespaces.equals(List.of("*")) ? "all" : String.join(",", includedNamespaces);
         return excludedNamespaces.isEmpty() ? inc : inc + " except " + String.join(",", excludedNamespaces);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof BackupInfo other)) {
+            return false;
+        }
+        return Objects.equals(name, other.name) && Objects.equals(phase, other.phase) &&
+                Objects.equals(location, other.location) && Objects.equals(created, other.created) &&
+                Objects.equals(started, other.started) && Objects.equals(completed, other.completed) &&
+                Objects.equals(expires, other.expires) && Objects.equals(includedNamespaces, other.includedNamespaces) &&
+                Objects.equals(excludedNamespaces, other.excludedNamespaces) && includesDisks == other.includesDisks &&
+                Objects.equals(clusterWideMode, other.clusterWideMode) && itemsTotal == other.itemsTotal &&
+                itemsBackedUp == other.itemsBackedUp && volumeSnapshotsAttempted == other.volumeSnapshotsAttempted &&
+                volumeSnapshotsCompleted == other.volumeSnapshotsCompleted && errors == other.errors &&
+                warnings == other.warnings && Objects.equals(failureReason, other.failureReason) &&
+                Objects.equals(scheduleName, other.scheduleName) && Objects.equals(labels, other.labels);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, phase, location, created, started, completed, expires, includedNamespaces,
+                excludedNamespaces, includesDisks, clusterWideMode, itemsTotal, itemsBackedUp, volumeSnapshotsAttempted,
+                volumeSnapshotsCompleted, errors, warnings, failureReason, scheduleName, labels);
+    }
+
+    @Override
+    public String toString() {
+        return "BackupInfo[name=" + name + ", phase=" + phase + ", location=" + location + ", created=" + created
+                + ", started=" + started + ", completed=" + completed + ", expires=" + expires
+                + ", includedNamespaces=" + includedNamespaces + ", excludedNamespaces=" + excludedNamespaces
+                + ", includesDisks=" + includesDisks + ", clusterWideMode=" + clusterWideMode
+                + ", itemsTotal=" + itemsTotal + ", itemsBackedUp=" + itemsBackedUp
+                + ", volumeSnapshotsAttempted=" + volumeSnapshotsAttempted
+                + ", volumeSnapshotsCompleted=" + volumeSnapshotsCompleted + ", errors=" + errors
+                + ", warnings=" + warnings + ", failureReason=" + failureReason + ", scheduleName=" + scheduleName
+                + ", labels=" + labels + "]";
+    }
+
+    /** Builds a {@link BackupInfo}. Not thread-safe. */
+    public static final class Builder {
+        private String name;
+        private BackupPhase phase;
+        private String location;
+        private Instant created;
+        private Instant started;
+        private Instant completed;
+        private Instant expires;
+        private List<String> includedNamespaces = List.of();
+        private List<String> excludedNamespaces = List.of();
+        private boolean includesDisks;
+        private ClusterWideMode clusterWideMode;
+        private long itemsTotal;
+        private long itemsBackedUp;
+        private int volumeSnapshotsAttempted;
+        private int volumeSnapshotsCompleted;
+        private int errors;
+        private int warnings;
+        private String failureReason;
+        private String scheduleName;
+        private Map<String, String> labels = Map.of();
+
+        private Builder() {}
+
+        /** See {@link BackupInfo#name()}. */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** See {@link BackupInfo#phase()}. */
+        public Builder phase(BackupPhase phase) {
+            this.phase = phase;
+            return this;
+        }
+
+        /** See {@link BackupInfo#location()}. */
+        public Builder location(String location) {
+            this.location = location;
+            return this;
+        }
+
+        /** See {@link BackupInfo#created()}. */
+        public Builder created(Instant created) {
+            this.created = created;
+            return this;
+        }
+
+        /** See {@link BackupInfo#started()}. */
+        public Builder started(Instant started) {
+            this.started = started;
+            return this;
+        }
+
+        /** See {@link BackupInfo#completed()}. */
+        public Builder completed(Instant completed) {
+            this.completed = completed;
+            return this;
+        }
+
+        /** See {@link BackupInfo#expires()}. */
+        public Builder expires(Instant expires) {
+            this.expires = expires;
+            return this;
+        }
+
+        /** See {@link BackupInfo#includedNamespaces()}. */
+        public Builder includedNamespaces(List<String> includedNamespaces) {
+            this.includedNamespaces = includedNamespaces;
+            return this;
+        }
+
+        /** See {@link BackupInfo#excludedNamespaces()}. */
+        public Builder excludedNamespaces(List<String> excludedNamespaces) {
+            this.excludedNamespaces = excludedNamespaces;
+            return this;
+        }
+
+        /** See {@link BackupInfo#includesDisks()}. */
+        public Builder includesDisks(boolean includesDisks) {
+            this.includesDisks = includesDisks;
+            return this;
+        }
+
+        /** See {@link BackupInfo#clusterWideMode()}. */
+        public Builder clusterWideMode(ClusterWideMode clusterWideMode) {
+            this.clusterWideMode = clusterWideMode;
+            return this;
+        }
+
+        /** See {@link BackupInfo#itemsTotal()}. */
+        public Builder itemsTotal(long itemsTotal) {
+            this.itemsTotal = itemsTotal;
+            return this;
+        }
+
+        /** See {@link BackupInfo#itemsBackedUp()}. */
+        public Builder itemsBackedUp(long itemsBackedUp) {
+            this.itemsBackedUp = itemsBackedUp;
+            return this;
+        }
+
+        /** See {@link BackupInfo#volumeSnapshotsAttempted()}. */
+        public Builder volumeSnapshotsAttempted(int volumeSnapshotsAttempted) {
+            this.volumeSnapshotsAttempted = volumeSnapshotsAttempted;
+            return this;
+        }
+
+        /** See {@link BackupInfo#volumeSnapshotsCompleted()}. */
+        public Builder volumeSnapshotsCompleted(int volumeSnapshotsCompleted) {
+            this.volumeSnapshotsCompleted = volumeSnapshotsCompleted;
+            return this;
+        }
+
+        /** See {@link BackupInfo#errors()}. */
+        public Builder errors(int errors) {
+            this.errors = errors;
+            return this;
+        }
+
+        /** See {@link BackupInfo#warnings()}. */
+        public Builder warnings(int warnings) {
+            this.warnings = warnings;
+            return this;
+        }
+
+        /** See {@link BackupInfo#failureReason()}. */
+        public Builder failureReason(String failureReason) {
+            this.failureReason = failureReason;
+            return this;
+        }
+
+        /** See {@link BackupInfo#scheduleName()}. */
+        public Builder scheduleName(String scheduleName) {
+            this.scheduleName = scheduleName;
+            return this;
+        }
+
+        /** See {@link BackupInfo#labels()}. */
+        public Builder labels(Map<String, String> labels) {
+            this.labels = labels;
+            return this;
+        }
+
+        /** Builds the details. */
+        public BackupInfo build() {
+            return new BackupInfo(this);
+        }
     }
 }

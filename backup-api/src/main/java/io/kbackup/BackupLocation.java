@@ -119,6 +119,11 @@ public final class BackupLocation {
         return Optional.ofNullable(region);
     }
 
+    /** {@code url} with its user info (a password in the URL) masked, for messages and {@code toString()}. */
+    static String masked(String url) {
+        return url == null ? null : url.replaceAll("//[^/@]*@", "//***@");
+    }
+
     /** The endpoint URL override, if set. */
     public Optional<String> endpoint() {
         return Optional.ofNullable(endpoint);
@@ -184,7 +189,7 @@ public final class BackupLocation {
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, provider, bucket, prefix, region, endpoint, config);
+        return Objects.hash(name, provider, bucket, prefix, region, endpoint, config, credentials);
     }
 
     /** Never prints secrets: credentials show their kind only, config shows its keys only. */
@@ -193,7 +198,7 @@ public final class BackupLocation {
         return "BackupLocation[name=" + name + ", provider=" + provider + ", bucket=" + bucket
                 + (prefix.isEmpty() ? "" : ", prefix=" + prefix)
                 + (region != null ? ", region=" + region : "")
-                + (endpoint != null ? ", endpoint=" + endpoint : "")
+                + (endpoint != null ? ", endpoint=" + masked(endpoint) : "")
                 + (config.isEmpty() ? "" : ", configKeys=" + config.keySet())
                 + ", credentials=" + credentials.kind() + "]";
     }
@@ -309,7 +314,7 @@ public final class BackupLocation {
                         throw new URISyntaxException(endpoint, "needs http:// or https:// and a host");
                     }
                 } catch (URISyntaxException e) {
-                    throw new InvalidPlanException("BackupLocation '" + name + "': endpoint '" + endpoint
+                    throw new InvalidPlanException("BackupLocation '" + name + "': endpoint '" + masked(endpoint)
                             + "' is not a valid URL (" + e.getReason() + "); use e.g. https://minio.example.com:9000.");
                 }
             }

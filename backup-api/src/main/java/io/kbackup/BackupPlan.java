@@ -173,12 +173,40 @@ public final class BackupPlan {
         return b;
     }
 
+    /** Plans are equal when every setting is (the location compared with {@link BackupLocation#equals}). */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof BackupPlan other)) {
+            return false;
+        }
+        return Objects.equals(name, other.name) && Objects.equals(prefix, other.prefix) && location.equals(other.location)
+                && schedule.equals(other.schedule) && expiry.equals(other.expiry) && includeAllDisks == other.includeAllDisks
+                && clusterWideMode == other.clusterWideMode && includedNamespaces.equals(other.includedNamespaces)
+                && excludedNamespaces.equals(other.excludedNamespaces) && labelSelector.equals(other.labelSelector)
+                && includedResources.equals(other.includedResources) && excludedResources.equals(other.excludedResources)
+                && labels.equals(other.labels);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, prefix, location, schedule, expiry, includeAllDisks, clusterWideMode, includedNamespaces,
+                excludedNamespaces, labelSelector, includedResources, excludedResources, labels);
+    }
+
+    /** Never prints a secret: the location shows its name only. */
     @Override
     public String toString() {
         return "BackupPlan[" + (name != null ? "name=" + name : "prefix=" + prefix) + ", location=" + location.name()
                 + ", schedule=" + schedule + ", expiry=" + expiry + ", includeAllDisks=" + includeAllDisks
                 + ", clusterWideMode=" + clusterWideMode + ", includedNamespaces=" + includedNamespaces
-                + ", excludedNamespaces=" + excludedNamespaces + "]";
+                + ", excludedNamespaces=" + excludedNamespaces
+                + (labelSelector.isEmpty() ? "" : ", labelSelector=" + labelSelector)
+                + (includedResources.isEmpty() ? "" : ", includedResources=" + includedResources)
+                + (excludedResources.isEmpty() ? "" : ", excludedResources=" + excludedResources)
+                + (labels.isEmpty() ? "" : ", labels=" + labels) + "]";
     }
 
     /** Builds a {@link BackupPlan}; {@link #build()} validates. Not thread-safe. */

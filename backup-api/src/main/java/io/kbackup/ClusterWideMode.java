@@ -15,22 +15,5 @@ public enum ClusterWideMode {
      */
     AUTO,
     /** No cluster-scoped resources at all, not even PersistentVolumes. Velero: {@code false}. */
-    NEVER;
-
-    /** Velero's {@code includeClusterResources} value: {@code true}, {@code null} or {@code false}. */
-    public Boolean toVelero() {
-        return switch (this) {
-            case ALWAYS -> Boolean.TRUE;
-            case AUTO -> null;
-            case NEVER -> Boolean.FALSE;
-        };
-    }
-
-    /** The mode for Velero's {@code includeClusterResources} value ({@code null} = {@link #AUTO}). */
-    public static ClusterWideMode fromVelero(Boolean includeClusterResources) {
-        if (includeClusterResources == null) {
-            return AUTO;
-        }
-        return includeClusterResources ? ALWAYS : NEVER;
-    }
+    NEVER
 }

@@ -5,10 +5,5 @@ public enum ExistingResourcePolicy {
     /** Leave it as it is; warn when it differs from the backup. The default. Velero: {@code none}. */
     NONE,
     /** Patch it toward the backup. Velero: {@code update}. */
-    UPDATE;
-
-    /** Velero's spelling: {@code none} or {@code update}. */
-    public String toVelero() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
+    UPDATE
 }

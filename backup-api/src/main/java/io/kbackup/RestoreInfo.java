@@ -3,46 +3,294 @@ package io.kbackup;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * The details of one restore. Immutable.
- *
- * @param name             the restore's name
- * @param backupName       the backup restored from
- * @param phase            Velero's phase
- * @param started          when it started; may be null
- * @param completed        when it ended; null while running
- * @param itemsTotal       items selected for restore
- * @param itemsRestored    items done (created, updated or found unchanged)
- * @param created          items created
- * @param updated          items updated (policy UPDATE)
- * @param skipped          items skipped (already there, or finished pods/jobs)
- * @param failed           items that failed
- * @param errors           error messages, at most a few hundred, each naming the item
- * @param warnings         warning messages, likewise
- * @param namespaceMapping the namespace mapping applied
- * @param failureReason    why it failed as a whole, or null
+ * The details of one restore. Immutable and thread-safe; made by the engines (and with
+ * {@link #builder()} by tests). New details may be added in later versions without breaking
+ * callers.
  */
-public record RestoreInfo(
-        String name,
-        String backupName,
-        RestorePhase phase,
-        Instant started,
-        Instant completed,
-        long itemsTotal,
-        long itemsRestored,
-        long created,
-        long updated,
-        long skipped,
-        long failed,
-        List<String> errors,
-        List<String> warnings,
-        Map<String, String> namespaceMapping,
-        String failureReason) {
+public final class RestoreInfo {
+    private final String name;
+    private final String backupName;
+    private final RestorePhase phase;
+    private final Instant started;
+    private final Instant completed;
+    private final long itemsTotal;
+    private final long itemsRestored;
+    private final long created;
+    private final long updated;
+    private final long skipped;
+    private final long failed;
+    private final List<String> errors;
+    private final List<String> warnings;
+    private final Map<String, String> namespaceMapping;
+    private final String failureReason;
 
-    public RestoreInfo {
-        errors = errors == null ? List.of() : List.copyOf(errors);
-        warnings = warnings == null ? List.of() : List.copyOf(warnings);
-        namespaceMapping = namespaceMapping == null ? Map.of() : Map.copyOf(namespaceMapping);
+    private RestoreInfo(Builder b) {
+        this.name = b.name;
+        this.backupName = b.backupName;
+        this.phase = b.phase;
+        this.started = b.started;
+        this.completed = b.completed;
+        this.itemsTotal = b.itemsTotal;
+        this.itemsRestored = b.itemsRestored;
+        this.created = b.created;
+        this.updated = b.updated;
+        this.skipped = b.skipped;
+        this.failed = b.failed;
+        this.errors = b.errors == null ? List.of() : List.copyOf(b.errors);
+        this.warnings = b.warnings == null ? List.of() : List.copyOf(b.warnings);
+        this.namespaceMapping = b.namespaceMapping == null ? Map.of() : Map.copyOf(b.namespaceMapping);
+        this.failureReason = b.failureReason;
+    }
+
+    /** A builder with nothing set (lists and maps empty, numbers 0). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these details. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.name = name;
+        b.backupName = backupName;
+        b.phase = phase;
+        b.started = started;
+        b.completed = completed;
+        b.itemsTotal = itemsTotal;
+        b.itemsRestored = itemsRestored;
+        b.created = created;
+        b.updated = updated;
+        b.skipped = skipped;
+        b.failed = failed;
+        b.errors = errors;
+        b.warnings = warnings;
+        b.namespaceMapping = namespaceMapping;
+        b.failureReason = failureReason;
+        return b;
+    }
+
+    /** The restore's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The backup restored from. */
+    public String backupName() {
+        return backupName;
+    }
+
+    /** Velero's phase. */
+    public RestorePhase phase() {
+        return phase;
+    }
+
+    /** When it started; may be null. */
+    public Instant started() {
+        return started;
+    }
+
+    /** When it ended; null while running. */
+    public Instant completed() {
+        return completed;
+    }
+
+    /** Items selected for restore. */
+    public long itemsTotal() {
+        return itemsTotal;
+    }
+
+    /** Items done (created, updated or found unchanged). */
+    public long itemsRestored() {
+        return itemsRestored;
+    }
+
+    /** Items created. */
+    public long created() {
+        return created;
+    }
+
+    /** Items updated (policy UPDATE). */
+    public long updated() {
+        return updated;
+    }
+
+    /** Items skipped (already there, or finished pods/jobs). */
+    public long skipped() {
+        return skipped;
+    }
+
+    /** Items that failed. */
+    public long failed() {
+        return failed;
+    }
+
+    /** Error messages, at most a few hundred, each naming the item. Never null. */
+    public List<String> errors() {
+        return errors;
+    }
+
+    /** Warning messages, likewise. Never null. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** The namespace mapping applied. Never null. */
+    public Map<String, String> namespaceMapping() {
+        return namespaceMapping;
+    }
+
+    /** Why it failed as a whole, or null. */
+    public String failureReason() {
+        return failureReason;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof RestoreInfo other)) {
+            return false;
+        }
+        return Objects.equals(name, other.name) && Objects.equals(backupName, other.backupName) &&
+                Objects.equals(phase, other.phase) && Objects.equals(started, other.started) &&
+                Objects.equals(completed, other.completed) && itemsTotal == other.itemsTotal &&
+                itemsRestored == other.itemsRestored && created == other.created && updated == other.updated &&
+                skipped == other.skipped && failed == other.failed && Objects.equals(errors, other.errors) &&
+                Objects.equals(warnings, other.warnings) && Objects.equals(namespaceMapping, other.namespaceMapping) &&
+                Objects.equals(failureReason, other.failureReason);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, backupName, phase, started, completed, itemsTotal, itemsRestored, created, updated,
+                skipped, failed, errors, warnings, namespaceMapping, failureReason);
+    }
+
+    @Override
+    public String toString() {
+        return "RestoreInfo[name=" + name + ", backupName=" + backupName + ", phase=" + phase + ", started=" + started
+                + ", completed=" + completed + ", itemsTotal=" + itemsTotal + ", itemsRestored=" + itemsRestored
+                + ", created=" + created + ", updated=" + updated + ", skipped=" + skipped + ", failed=" + failed
+                + ", errors=" + errors + ", warnings=" + warnings + ", namespaceMapping=" + namespaceMapping
+                + ", failureReason=" + failureReason + "]";
+    }
+
+    /** Builds a {@link RestoreInfo}. Not thread-safe. */
+    public static final class Builder {
+        private String name;
+        private String backupName;
+        private RestorePhase phase;
+        private Instant started;
+        private Instant completed;
+        private long itemsTotal;
+        private long itemsRestored;
+        private long created;
+        private long updated;
+        private long skipped;
+        private long failed;
+        private List<String> errors = List.of();
+        private List<String> warnings = List.of();
+        private Map<String, String> namespaceMapping = Map.of();
+        private String failureReason;
+
+        private Builder() {}
+
+        /** See {@link RestoreInfo#name()}. */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** See {@link RestoreInfo#backupName()}. */
+        public Builder backupName(String backupName) {
+            this.backupName = backupName;
+            return this;
+        }
+
+        /** See {@link RestoreInfo#phase()}. */
+        public Builder phase(RestorePhase phase) {
+            this.phase = phase;
+            return this;
+        }
+
+        /** See {@link RestoreInfo#started()}. */
+        public Builder started(Instant started) {
+            this.started = started;
+            return this;
+        }
+
+        /** See {@link RestoreInfo#completed()}. */
+        public Builder completed(Instant completed) {
+            this.completed = completed;
+            return this;
+        }
+
+        /** See {@link RestoreInfo#itemsTotal()}. */
+        public Builder itemsTotal(long itemsTotal) {
+            this.itemsTotal = itemsTotal;
+            return this;
+        }
+
+        /** See {@link RestoreInfo#itemsRestored()}. */
+        public Builder itemsRestored(long itemsRestored) {
+            this.itemsRestored = itemsRestored;
+            return this;
+        }
+
+        /** See {@link RestoreInfo#created()}. */
+        public Builder created(long created) {
+            this.created = created;
+            return this;
+        }
+
+        /** See {@link RestoreInfo#updated()}. */
+        public Builder updated(long updated) {
+            this.updated = updated;
+            return this;
+        }
+
+        /** See {@link RestoreInfo#skipped()}. */
+        public Builder skipped(long skipped) {
+            this.skipped = skipped;
+            return this;
+        }
+
+        /** See {@link RestoreInfo#failed()}. */
+        public Builder failed(long failed) {
+            this.failed = failed;
+            return this;
+        }
+
+        /** See {@link RestoreInfo#errors()}. */
+        public Builder errors(List<String> errors) {
+            this.errors = errors;
+            return this;
+        }
+
+        /** See {@link RestoreInfo#warnings()}. */
+        public Builder warnings(List<String> warnings) {
+            this.warnings = warnings;
+            return this;
+        }
+
+        /** See {@link RestoreInfo#namespaceMapping()}. */
+        public Builder namespaceMapping(Map<String, String> namespaceMapping) {
+            this.namespaceMapping = namespaceMapping;
+            return this;
+        }
+
+        /** See {@link RestoreInfo#failureReason()}. */
+        public Builder failureReason(String failureReason) {
+            this.failureReason = failureReason;
+            return this;
+        }
+
+        /** Builds the details. */
+        public RestoreInfo build() {
+            return new RestoreInfo(this);
+        }
     }
 }

@@ -170,12 +170,41 @@ public final class RestorePlan {
         return b;
     }
 
+    /** Plans are equal when every setting is (the location compared with {@link BackupLocation#equals}). */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof RestorePlan other)) {
+            return false;
+        }
+        return location.equals(other.location) && backupName.equals(other.backupName) && Objects.equals(restoreName, other.restoreName)
+                && includedNamespaces.equals(other.includedNamespaces) && excludedNamespaces.equals(other.excludedNamespaces)
+                && namespaceMapping.equals(other.namespaceMapping) && clusterWideMode == other.clusterWideMode
+                && restorePersistentVolumes == other.restorePersistentVolumes && preserveNodePorts == other.preserveNodePorts
+                && existingResourcePolicy == other.existingResourcePolicy && includedResources.equals(other.includedResources)
+                && excludedResources.equals(other.excludedResources) && labelSelector.equals(other.labelSelector);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(location, backupName, restoreName, includedNamespaces, excludedNamespaces, namespaceMapping,
+                clusterWideMode, restorePersistentVolumes, preserveNodePorts, existingResourcePolicy, includedResources,
+                excludedResources, labelSelector);
+    }
+
+    /** Never prints a secret: the location shows its name only. */
     @Override
     public String toString() {
-        return "RestorePlan[backup=" + backupName + ", location=" + location.name() + ", includedNamespaces=" + includedNamespaces
+        return "RestorePlan[backup=" + backupName + (restoreName != null ? ", restoreName=" + restoreName : "")
+                + ", location=" + location.name() + ", includedNamespaces=" + includedNamespaces
                 + ", excludedNamespaces=" + excludedNamespaces + ", namespaceMapping=" + namespaceMapping
                 + ", clusterWideMode=" + clusterWideMode + ", restorePersistentVolumes=" + restorePersistentVolumes
-                + ", preserveNodePorts=" + preserveNodePorts + ", existingResourcePolicy=" + existingResourcePolicy + "]";
+                + ", preserveNodePorts=" + preserveNodePorts + ", existingResourcePolicy=" + existingResourcePolicy
+                + (includedResources.isEmpty() ? "" : ", includedResources=" + includedResources)
+                + (excludedResources.isEmpty() ? "" : ", excludedResources=" + excludedResources)
+                + (labelSelector.isEmpty() ? "" : ", labelSelector=" + labelSelector) + "]";
     }
 
     /** Builds a {@link RestorePlan}; {@link #build()} validates. Not thread-safe. */

@@ -84,6 +84,16 @@ public final class ValidationResult {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof ValidationResult other && problems.equals(other.problems);
+    }
+
+    @Override
+    public int hashCode() {
+        return problems.hashCode();
+    }
+
+    @Override
     public String toString() {
         return isOk() ? "OK" : problems.stream().map(Problem::toString).collect(Collectors.joining("; "));
     }

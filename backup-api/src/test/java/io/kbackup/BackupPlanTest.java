@@ -82,14 +82,4 @@ class BackupPlanTest {
         assertThat(copy.clusterWideMode()).isEqualTo(ClusterWideMode.NEVER);
         assertThat(copy.expiry()).isEqualTo(Duration.ofDays(3));
     }
-
-    @Test
-    void clusterWideModeMapsToVeleroIncludeClusterResources() {
-        assertThat(ClusterWideMode.ALWAYS.toVelero()).isTrue();
-        assertThat(ClusterWideMode.AUTO.toVelero()).isNull();
-        assertThat(ClusterWideMode.NEVER.toVelero()).isFalse();
-        for (ClusterWideMode m : ClusterWideMode.values()) {
-            assertThat(ClusterWideMode.fromVelero(m.toVelero())).isEqualTo(m);
-        }
-    }
 }

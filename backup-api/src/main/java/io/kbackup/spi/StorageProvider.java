@@ -6,6 +6,7 @@ import io.kbackup.ValidationResult;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -68,6 +69,50 @@ public interface StorageProvider extends AutoCloseable {
     /** Checks that the location is usable: bucket present, credentials accepted, reachable. */
     ValidationResult validate();
 
+    /**
+     * Stores a small blob under {@code key} only if no blob is there yet, as one atomic step of the
+     * store: of several callers racing on one key (in any number of processes), exactly one gets
+     * {@code true}. A backup name is claimed this way. Providers implement it with the store's own
+     * primitive: S3 {@code PutObject} with {@code If-None-Match: *}, Azure {@code If-None-Match: *},
+     * GCS {@code ifGenerationMatch=0}, an exclusive file create ({@code CREATE_NEW}) on a folder.
+     *
+     * <p>Not retried inside: after a retryable failure the blob may or may not have been stored,
+     * so a caller that retries and then gets {@code false} reads the blob back to tell whether it
+     * is its own (put something unique in it, such as a random claim id).
+     *
+     * @return {@code true} when this call stored the blob; {@code false} when a blob already
+     *         existed under {@code key} (it is left as it was, nothing is written)
+     * @throws StorageException on any other failure, and (not retryable) from a provider that
+     *         cannot create exclusively: this default, so that no provider claims a name with a
+     *         check-then-write race
+     */
+    default boolean createIfAbsent(String key, byte[] data) {
+        throw new StorageException("The '" + id() + "' storage provider offers no exclusive create, so '" + key
+                + "' cannot be claimed safely. Use a provider that implements StorageProvider.createIfAbsent.",
+                null, false);
+    }
+
+    /**
+     * Removes what interrupted uploads left under {@code prefix} that were started before
+     * {@code startedBefore}: incomplete multipart uploads on S3 and MinIO (aborted, which frees
+     * their parts), a folder provider's temporary files. Uploads started later are left alone, as
+     * they may belong to a writer still running; pass a time well in the past (an hour or more) to
+     * spare slow uploads. Such leftovers never appear in {@link #list} and never hide a blob.
+     * Some servers find unfinished uploads only by their exact key (MinIO): a caller that knows
+     * the keys of its large blobs (a backup's tarball) passes each key as the prefix as well.
+     *
+     * <p>The default, for stores whose unfinished uploads leave nothing a caller pays for or can
+     * reclaim (Azure drops uncommitted blocks after a week, GCS resumable sessions expire), finds
+     * nothing and returns 0.
+     *
+     * @param prefix        the key prefix, {@code ""} for the whole bucket
+     * @param startedBefore only leftovers started before this instant are removed
+     * @return how many leftovers were removed
+     */
+    default int sweepIncompleteUploads(String prefix, Instant startedBefore) {
+        return 0;
+    }
+
     /** Releases clients and connections. */
     @Override
     default void close() {}
@@ -79,10 +124,32 @@ public interface StorageProvider extends AutoCloseable {
         return head(key).isPresent();
     }
 
-    /** Stores a small blob from memory. */
+    /**
+     * Stores a small blob from memory. A failure that is {@link io.kbackup.KBackupException#retryable()
+     * retryable} is retried (up to {@value #SMALL_PUT_ATTEMPTS} attempts in all, 0.2 s then 1 s apart):
+     * one transient failure of a small write must not discard a whole backup. Writing the same bytes
+     * again is harmless.
+     */
     default BlobInfo put(String key, byte[] data) {
-        return put(key, new ByteArrayInputStream(data));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return put(key, new ByteArrayInputStream(data));
+            } catch (StorageException e) {
+                if (!e.retryable() || attempt >= SMALL_PUT_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(attempt == 1 ? 200 : 1000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
+
+    /** Attempts of {@link #put(String, byte[])} in all when failures are retryable. */
+    int SMALL_PUT_ATTEMPTS = 3;
 
     /** Stores a blob streamed from {@code in} (read to its end, not closed). */
     default BlobInfo put(String key, InputStream in) {

@@ -124,6 +124,22 @@ public final class StorageProviders {
         return f.create(location);
     }
 
+    /** Equal when both discover through the same class loader and hold the same explicit factories. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StorageProviders other && classLoader.equals(other.classLoader) && explicit.equals(other.explicit);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(classLoader, explicit);
+    }
+
+    @Override
+    public String toString() {
+        return "StorageProviders[explicit=" + explicit.keySet() + ", classLoader=" + classLoader + "]";
+    }
+
     private Iterable<StorageProviderFactory> load() {
         List<StorageProviderFactory> out = new ArrayList<>();
         var it = ServiceLoader.load(StorageProviderFactory.class, classLoader).iterator();

@@ -7,16 +7,16 @@ import io.kbackup.BackupPhase;
 import io.kbackup.ClusterWideMode;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BackupTableTest {
 
     private static BackupInfo backup(String name, BackupPhase phase, List<String> namespaces, boolean disks, int warnings) {
         Instant created = Instant.parse("2026-11-21T08:15:00Z");
-        return new BackupInfo(name, phase, "default", created, created, created.plusSeconds(2),
-                created.plusSeconds(7 * 24 * 3600), namespaces, List.of("kube-system"), disks, ClusterWideMode.AUTO, 54, 53,
-                1, 1, 0, warnings, null, null, Map.of());
+        return BackupInfo.builder().name(name).phase(phase).location("default").created(created).started(created)
+                .completed(created.plusSeconds(2)).expires(created.plusSeconds(7 * 24 * 3600)).includedNamespaces(namespaces)
+                .excludedNamespaces(List.of("kube-system")).includesDisks(disks).clusterWideMode(ClusterWideMode.AUTO).itemsTotal(54)
+                .itemsBackedUp(53).volumeSnapshotsAttempted(1).volumeSnapshotsCompleted(1).warnings(warnings).build();
     }
 
     @Test

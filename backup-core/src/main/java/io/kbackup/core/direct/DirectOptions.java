@@ -199,6 +199,42 @@ public final class DirectOptions {
         return b;
     }
 
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof DirectOptions other)) {
+            return false;
+        }
+        return pageSize == other.pageSize && listConcurrency == other.listConcurrency && restoreConcurrency == other.restoreConcurrency
+                && maintenanceLabel.equals(other.maintenanceLabel) && maxRetries == other.maxRetries
+                && retryBaseDelay.equals(other.retryBaseDelay) && maxEntryBytes == other.maxEntryBytes
+                && maxArchiveBytes == other.maxArchiveBytes && crdEstablishTimeout.equals(other.crdEstablishTimeout)
+                && clock.equals(other.clock) && storageProviders.equals(other.storageProviders)
+                && compressionLevel == other.compressionLevel && snapshotMissingClassPolicy == other.snapshotMissingClassPolicy
+                && strictSnapshotDeletionPolicy == other.strictSnapshotDeletionPolicy
+                && snapshotReadyTimeout.equals(other.snapshotReadyTimeout) && snapshotConcurrency == other.snapshotConcurrency;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(pageSize, listConcurrency, restoreConcurrency, maintenanceLabel, maxRetries, retryBaseDelay, maxEntryBytes,
+                maxArchiveBytes, crdEstablishTimeout, clock, storageProviders, compressionLevel, snapshotMissingClassPolicy,
+                strictSnapshotDeletionPolicy, snapshotReadyTimeout, snapshotConcurrency);
+    }
+
+    @Override
+    public String toString() {
+        return "DirectOptions[pageSize=" + pageSize + ", listConcurrency=" + listConcurrency + ", restoreConcurrency="
+                + restoreConcurrency + ", maintenanceLabel=" + maintenanceLabel + ", maxRetries=" + maxRetries
+                + ", retryBaseDelay=" + retryBaseDelay + ", maxEntryBytes=" + maxEntryBytes + ", maxArchiveBytes="
+                + maxArchiveBytes + ", crdEstablishTimeout=" + crdEstablishTimeout + ", clock=" + clock
+                + ", compressionLevel=" + compressionLevel + ", snapshotMissingClassPolicy=" + snapshotMissingClassPolicy
+                + ", strictSnapshotDeletionPolicy=" + strictSnapshotDeletionPolicy + ", snapshotReadyTimeout="
+                + snapshotReadyTimeout + ", snapshotConcurrency=" + snapshotConcurrency + "]";
+    }
+
     /** Builds {@link DirectOptions}. */
     public static final class Builder {
         private int pageSize = 500;

@@ -84,9 +84,12 @@ public class TrackedOperation<P, I> implements OperationHandle<P, I> {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {
-                throw re;
+                throw ApiBoundary.translate("'" + name + "'", re);
             }
-            throw new IllegalStateException(cause);
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw ApiBoundary.translate("'" + name + "'", new IllegalStateException(cause));
         }
     }
 

@@ -1,14 +1,8 @@
 package io.kbackup.core.schedule;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.kbackup.BackupClient;
-import io.kbackup.BackupHandle;
 import io.kbackup.BackupInfo;
-import io.kbackup.BackupLocation;
-import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.KBackupException;
@@ -16,9 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,11 +19,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,32 +63,39 @@ import org.slf4j.LoggerFactory;
  *       {@link RetentionPolicy} keeps; never a backup still in progress, never one not yet expired
  *       unless keepLast asks for it. Backups that belong to no plan added here are left alone.</li>
  * </ul>
- * Thread-safe. Time comes from the {@link Builder#clock clock}, so tests drive it.
+ * Thread-safe: ticks and sweeps run one at a time, and the bucket I/O they do (listing, starting
+ * runs, deleting) happens outside the lock that {@link #add}, {@link #remove}, {@link #plans},
+ * {@link #nextRun}, {@link #close} and the leader-election callbacks take, so none of those waits
+ * for a slow bucket. Time comes from the {@link Builder#clock clock}, so tests drive it.
  */
 public final class BackupScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackupScheduler.class);
-    private static final String SCHEDULE_LABEL = "velero.io/schedule-name";
 
-    private final BackupClient backups;
     private final Clock clock;
     private final Duration tick;
     private final Duration sweepInterval;
-    private final List<SchedulerListener> listeners;
+    private final SchedulerEvents events;
+    private final PlanRuns runs;
     private final LeaderSettings leaderSettings;
-    private final Map<String, Entry> entries = new LinkedHashMap<>();
 
-    private volatile boolean leading;
+    /** Serialises ticks and sweeps; held during their bucket I/O, unlike the monitor of {@code this}. */
+    private final Object tickLock = new Object();
+    /** Guarded by {@code tickLock}. */
     private Instant lastSweep;
+
+    /** Guarded by {@code this}, as are {@link #loop}, {@link #election} and {@link #closed}. */
+    private final Map<String, PlanState> entries = new LinkedHashMap<>();
     private ScheduledExecutorService loop;
     private CompletableFuture<?> election;
     private boolean closed;
+    private volatile boolean leading;
 
     private BackupScheduler(Builder b) {
-        this.backups = b.backups;
         this.clock = b.clock;
         this.tick = b.tick;
         this.sweepInterval = b.sweepInterval;
-        this.listeners = new CopyOnWriteArrayList<>(b.listeners);
+        this.events = new SchedulerEvents(b.listeners);
+        this.runs = new PlanRuns(b.backups, b.clock, events, this::stillAdded);
         this.leaderSettings = b.leader;
         this.leading = b.leader == null;
     }
@@ -119,20 +116,23 @@ public final class BackupScheduler implements AutoCloseable {
      * @return the plan's key, {@code <location name>/<prefix>}, used in events and by {@link #remove}
      * @throws InvalidPlanException when the plan has no prefix or a plan with the same key exists
      */
-    public synchronized String add(BackupPlan plan, RetentionPolicy retention) {
+    public String add(BackupPlan plan, RetentionPolicy retention) {
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(retention, "retention");
         String prefix = plan.prefix().orElseThrow(() -> new InvalidPlanException(
                 "A scheduled plan needs a prefix (backups are named <prefix>-<yyyyMMddHHmmss> and found by it); plan "
                         + plan.name().orElse("?") + " has a fixed name."));
         String key = plan.location().name() + "/" + prefix;
-        if (entries.containsKey(key)) {
-            throw new InvalidPlanException("A plan with prefix '" + prefix + "' in location '" + plan.location().name()
-                    + "' is already scheduled; remove it first or use another prefix.");
+        PlanState e;
+        synchronized (this) {
+            if (entries.containsKey(key)) {
+                throw new InvalidPlanException("A plan with prefix '" + prefix + "' in location '" + plan.location().name()
+                        + "' is already scheduled; remove it first or use another prefix.");
+            }
+            e = new PlanState(key, prefix, plan, retention, clock.instant());
+            entries.put(key, e);
         }
-        Entry e = new Entry(key, prefix, plan, retention, clock.instant());
-        entries.put(key, e);
-        announceNext(e, clock.instant());
+        runs.announceNext(e, clock.instant());
         return key;
     }
 
@@ -148,7 +148,7 @@ public final class BackupScheduler implements AutoCloseable {
 
     /** The next run of a plan after now, if it has one. */
     public synchronized Optional<ZonedDateTime> nextRun(String key) {
-        Entry e = entries.get(key);
+        PlanState e = entries.get(key);
         return e == null ? Optional.empty() : e.plan.schedule().nextRunAfter(clock.instant());
     }
 
@@ -159,7 +159,7 @@ public final class BackupScheduler implements AutoCloseable {
 
     /** Adds a listener. */
     public void addListener(SchedulerListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        events.add(listener);
     }
 
     /**
@@ -177,7 +177,7 @@ public final class BackupScheduler implements AutoCloseable {
             return t;
         });
         if (leaderSettings != null) {
-            startElection();
+            election = leaderSettings.start(this::onStartLeading, this::onStopLeading);
         }
         loop.scheduleWithFixedDelay(this::tickSafely, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -187,35 +187,38 @@ public final class BackupScheduler implements AutoCloseable {
      * Does nothing unless this replica is the leader. {@link #start()} calls it every tick; tests
      * call it directly with a controllable clock.
      */
-    public synchronized void runOnce() {
-        if (!leading || closed) {
-            return;
-        }
-        Instant now = clock.instant();
-        Map<String, List<BackupInfo>> listings = new HashMap<>();
-        for (Entry e : List.copyOf(entries.values())) {
-            try {
-                if (!e.loaded) {
-                    e.lastStart = lastStartInBucket(e, listing(listings, e.plan.location()));
-                    e.loaded = true;
-                }
-                runIfDue(e, now);
-            } catch (KBackupException ex) {
-                emit(SchedulerEvent.Type.ERROR, e.key, null, now, "could not check the schedule: " + ex.getMessage());
+    public void runOnce() {
+        synchronized (tickLock) {
+            List<PlanState> plans = plansIfLeading();
+            if (plans == null) {
+                return;
             }
-        }
-        if (lastSweep == null || !now.isBefore(lastSweep.plus(sweepInterval))) {
-            lastSweep = now;
-            sweep(now, listings);
+            Instant now = clock.instant();
+            Map<String, List<BackupInfo>> listings = new HashMap<>();
+            for (PlanState e : plans) {
+                try {
+                    runs.loadLastStart(e, listings);
+                    runs.runIfDue(e, now);
+                } catch (KBackupException ex) {
+                    events.emit(SchedulerEvent.Type.ERROR, e.key, null, now, "could not check the schedule: " + ex.getMessage());
+                }
+            }
+            if (lastSweep == null || !now.isBefore(lastSweep.plus(sweepInterval))) {
+                lastSweep = now;
+                runs.sweep(plans, now, listings);
+            }
         }
     }
 
     /** Runs an expiry sweep now, whatever the sweep interval (still only on the leader). */
-    public synchronized void sweepNow() {
-        if (leading && !closed) {
-            Instant now = clock.instant();
-            lastSweep = now;
-            sweep(now, new HashMap<>());
+    public void sweepNow() {
+        synchronized (tickLock) {
+            List<PlanState> plans = plansIfLeading();
+            if (plans != null) {
+                Instant now = clock.instant();
+                lastSweep = now;
+                runs.sweep(plans, now, new HashMap<>());
+            }
         }
     }
 
@@ -240,7 +243,7 @@ public final class BackupScheduler implements AutoCloseable {
         }
         if (leaderSettings != null && leading) {
             leading = false;
-            emit(SchedulerEvent.Type.LEADER_LOST, null, null, clock.instant(), "closed");
+            events.emit(SchedulerEvent.Type.LEADER_LOST, null, null, clock.instant(), "closed");
         }
     }
 
@@ -254,142 +257,14 @@ public final class BackupScheduler implements AutoCloseable {
         }
     }
 
-    private void runIfDue(Entry e, Instant now) {
-        if (!e.plan.schedule().isScheduled()) {
-            return;
-        }
-        Optional<ZonedDateTime> slot = e.plan.schedule().lastRunAtOrBefore(now);
-        Instant baseline = e.lastStart != null ? e.lastStart : e.added;
-        if (slot.isEmpty() || !slot.get().toInstant().isAfter(baseline)) {
-            return;
-        }
-        Instant slotAt = slot.get().toInstant();
-        if (e.inFlight != null && !e.inFlight.completion().isDone()) {
-            if (!slotAt.equals(e.skippedSlot)) {
-                e.skippedSlot = slotAt;
-                emit(SchedulerEvent.Type.SKIPPED_OVERLAP, e.key, e.inFlight.name(), now,
-                        "run due at " + slot.get() + " waits: " + e.inFlight.name() + " is still " + e.inFlight.phase());
-            }
-            return;
-        }
-        Map<String, String> labels = new LinkedHashMap<>(e.plan.labels());
-        labels.put(SCHEDULE_LABEL, e.prefix);
-        BackupPlan run = e.plan.toBuilder().labels(labels).build();
-        e.lastStart = now;
-        e.skippedSlot = null;
-        BackupHandle handle;
-        try {
-            handle = backups.backup(run);
-        } catch (KBackupException ex) {
-            emit(SchedulerEvent.Type.FAILED, e.key, run.backupNameAt(now), now, "could not start: " + ex.getMessage());
-            announceNext(e, now);
-            return;
-        }
-        e.inFlight = handle;
-        emit(SchedulerEvent.Type.STARTED, e.key, handle.name(), now, "run for the slot at " + slot.get());
-        handle.completion().whenComplete((info, err) -> {
-            Instant end = clock.instant();
-            if (err != null) {
-                emit(SchedulerEvent.Type.FAILED, e.key, handle.name(), end, "failed: " + err.getMessage());
-            } else if (info.phase() == BackupPhase.Completed) {
-                emit(SchedulerEvent.Type.COMPLETED, e.key, info.name(), end, info.itemsBackedUp() + " items");
-            } else {
-                emit(SchedulerEvent.Type.FAILED, e.key, info.name(), end, "ended " + info.phase()
-                        + (info.failureReason() != null ? ": " + info.failureReason() : "") + ", " + info.errors() + " errors");
-            }
-        });
-        announceNext(e, now);
+    /** A snapshot of the plans, or null when this replica does not lead or the scheduler is closed. */
+    private synchronized List<PlanState> plansIfLeading() {
+        return leading && !closed ? List.copyOf(entries.values()) : null;
     }
 
-    private void sweep(Instant now, Map<String, List<BackupInfo>> listings) {
-        for (Entry e : List.copyOf(entries.values())) {
-            List<BackupInfo> mine;
-            try {
-                mine = new ArrayList<>(listing(listings, e.plan.location()).stream().filter(b -> belongsTo(e, b)).toList());
-            } catch (KBackupException ex) {
-                emit(SchedulerEvent.Type.ERROR, e.key, null, now, "could not list backups to sweep: " + ex.getMessage());
-                continue;
-            }
-            mine.sort(Comparator.comparing((BackupInfo b) -> startOf(e, b)).reversed());
-            String keep = null;
-            if (e.retention.keepsNewestGood()) {
-                keep = mine.stream().filter(b -> b.phase() == BackupPhase.Completed).map(BackupInfo::name).findFirst().orElse(null);
-            }
-            String running = e.inFlight != null && !e.inFlight.completion().isDone() ? e.inFlight.name() : null;
-            int finishedSeen = 0;
-            for (BackupInfo b : mine) {
-                if (!b.phase().isTerminal() || b.name().equals(running)) {
-                    continue;
-                }
-                finishedSeen++;
-                boolean expired = b.isExpiredAt(now);
-                boolean beyondCount = e.retention.keepLast().isPresent() && finishedSeen > e.retention.keepLast().getAsInt();
-                if (!expired && !beyondCount) {
-                    continue;
-                }
-                String why = expired ? "expired at " + b.expires() : "beyond the newest " + e.retention.keepLast().getAsInt();
-                if (b.name().equals(keep)) {
-                    emit(SchedulerEvent.Type.RETAINED, e.key, b.name(), now, why + ", kept as the newest Completed backup");
-                    continue;
-                }
-                emit(SchedulerEvent.Type.EXPIRED, e.key, b.name(), now, why);
-                try {
-                    backups.deleteBackup(e.plan.location(), b.name());
-                    emit(SchedulerEvent.Type.DELETED, e.key, b.name(), clock.instant(), "deleted with all its objects");
-                } catch (KBackupException ex) {
-                    emit(SchedulerEvent.Type.ERROR, e.key, b.name(), now, "could not delete: " + ex.getMessage());
-                }
-            }
-            listings.remove(locationKey(e.plan.location()));
-        }
-    }
-
-    private List<BackupInfo> listing(Map<String, List<BackupInfo>> cache, BackupLocation location) {
-        return cache.computeIfAbsent(locationKey(location), k -> backups.listBackups(location));
-    }
-
-    private static String locationKey(BackupLocation l) {
-        return l.provider() + "|" + l.bucket() + "|" + l.keyPrefix();
-    }
-
-    private Instant lastStartInBucket(Entry e, List<BackupInfo> all) {
-        return all.stream().filter(b -> belongsTo(e, b)).map(b -> startOf(e, b)).max(Comparator.naturalOrder()).orElse(null);
-    }
-
-    private static boolean belongsTo(Entry e, BackupInfo b) {
-        return e.namePattern.matcher(b.name()).matches();
-    }
-
-    /** When a backup of the plan started: its status, else the timestamp in its name. */
-    private static Instant startOf(Entry e, BackupInfo b) {
-        if (b.started() != null) {
-            return b.started();
-        }
-        String ts = b.name().substring(e.prefix.length() + 1);
-        try {
-            return BackupPlan.NAME_TIMESTAMP.parse(ts, Instant::from);
-        } catch (DateTimeParseException ex) {
-            return Instant.EPOCH;
-        }
-    }
-
-    private void announceNext(Entry e, Instant now) {
-        e.plan.schedule().nextRunAfter(now).ifPresent(next ->
-                emit(SchedulerEvent.Type.SCHEDULED, e.key, null, now, "next run at " + next));
-    }
-
-    private void startElection() {
-        LeaderSettings s = leaderSettings;
-        var config = new LeaderElectionConfigBuilder()
-                .withName("kbackup-scheduler")
-                .withLock(new LeaseLock(s.namespace, s.leaseName, s.identity))
-                .withLeaseDuration(s.leaseDuration)
-                .withRenewDeadline(s.renewDeadline)
-                .withRetryPeriod(s.retryPeriod)
-                .withReleaseOnCancel(true)
-                .withLeaderCallbacks(new LeaderCallbacks(this::onStartLeading, this::onStopLeading, id -> {}))
-                .build();
-        election = s.client.leaderElector().withConfig(config).build().start();
+    /** Whether the plan is still added (a tick works on a snapshot; a plan removed meanwhile is left alone). */
+    private synchronized boolean stillAdded(PlanState e) {
+        return entries.get(e.key) == e;
     }
 
     private void onStartLeading() {
@@ -398,57 +273,18 @@ public final class BackupScheduler implements AutoCloseable {
             entries.values().forEach(e -> e.loaded = false);
             leading = true;
         }
-        emit(SchedulerEvent.Type.LEADER_ACQUIRED, null, null, clock.instant(), "this replica (" + leaderSettings.identity + ") now runs schedules");
+        events.emit(SchedulerEvent.Type.LEADER_ACQUIRED, null, null, clock.instant(),
+                "this replica (" + leaderSettings.identity() + ") now runs schedules");
     }
 
     private void onStopLeading() {
         boolean was = leading;
         leading = false;
         if (was) {
-            emit(SchedulerEvent.Type.LEADER_LOST, null, null, clock.instant(), "this replica (" + leaderSettings.identity + ") stopped leading");
+            events.emit(SchedulerEvent.Type.LEADER_LOST, null, null, clock.instant(),
+                    "this replica (" + leaderSettings.identity() + ") stopped leading");
         }
     }
-
-    private void emit(SchedulerEvent.Type type, String plan, String backup, Instant time, String message) {
-        SchedulerEvent event = new SchedulerEvent(type, plan, backup, time, message);
-        if (type == SchedulerEvent.Type.FAILED || type == SchedulerEvent.Type.ERROR) {
-            LOG.warn("{}", event);
-        } else {
-            LOG.info("{}", event);
-        }
-        for (SchedulerListener l : listeners) {
-            try {
-                l.onEvent(event);
-            } catch (RuntimeException ex) {
-                LOG.warn("kbackup scheduler listener failed on {}: {}", type, ex.toString());
-            }
-        }
-    }
-
-    private static final class Entry {
-        final String key;
-        final String prefix;
-        final BackupPlan plan;
-        final RetentionPolicy retention;
-        final Instant added;
-        final Pattern namePattern;
-        Instant lastStart;
-        boolean loaded;
-        BackupHandle inFlight;
-        Instant skippedSlot;
-
-        Entry(String key, String prefix, BackupPlan plan, RetentionPolicy retention, Instant added) {
-            this.key = key;
-            this.prefix = prefix;
-            this.plan = plan;
-            this.retention = retention;
-            this.added = added;
-            this.namePattern = Pattern.compile(Pattern.quote(prefix) + "-\\d{14}");
-        }
-    }
-
-    private record LeaderSettings(KubernetesClient client, String namespace, String leaseName, String identity,
-                                  Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {}
 
     /** Builds a {@link BackupScheduler}. */
     public static final class Builder {
@@ -530,8 +366,7 @@ public final class BackupScheduler implements AutoCloseable {
                 if (!(leaseDuration.compareTo(renewDeadline) > 0 && renewDeadline.compareTo(retryPeriod) > 0)) {
                     throw new InvalidPlanException("Leader election timings must satisfy leaseDuration > renewDeadline > retryPeriod.");
                 }
-                leader = new LeaderSettings(leader.client(), leader.namespace(), leader.leaseName(), leader.identity(),
-                        leaseDuration, renewDeadline, retryPeriod);
+                leader = leader.withTimings(leaseDuration, renewDeadline, retryPeriod);
             }
             return new BackupScheduler(this);
         }

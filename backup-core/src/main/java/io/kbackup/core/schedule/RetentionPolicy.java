@@ -61,6 +61,16 @@ public final class RetentionPolicy {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof RetentionPolicy other && keepNewestGood == other.keepNewestGood && keepLast == other.keepLast;
+    }
+
+    @Override
+    public int hashCode() {
+        return Boolean.hashCode(keepNewestGood) * 31 + keepLast;
+    }
+
+    @Override
     public String toString() {
         return "RetentionPolicy[keepNewestGood=" + keepNewestGood + (keepLast > 0 ? ", keepLast=" + keepLast : "") + "]";
     }

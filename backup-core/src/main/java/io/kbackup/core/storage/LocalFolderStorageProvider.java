@@ -2,40 +2,34 @@ package io.kbackup.core.storage;
 
 import io.kbackup.InvalidPlanException;
 import io.kbackup.NotFoundException;
-import io.kbackup.StorageDeniedException;
 import io.kbackup.StorageException;
 import io.kbackup.ValidationResult;
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.ListPage;
 import io.kbackup.spi.StorageProvider;
-import java.io.BufferedOutputStream;
+import java.io.File;
 import java.io.FileNotFoundException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -45,13 +39,17 @@ import java.util.stream.Stream;
  * <p>The bucket is an absolute folder path, created when first written to (or validated). A key
  * {@code a/b/c.json} is the file {@code <folder>/a/b/c.json}. Keys are refused (with
  * {@link InvalidPlanException}) when they are empty, absolute, contain a backslash, an empty,
- * {@code .} or {@code ..} segment, or start with the reserved folder {@value #TMP_DIR}.
+ * {@code .} or {@code ..} segment, or a name starting with {@value #TMP_DIR} (reserved for
+ * uploads in progress).
  *
- * <p>A {@link BlobWriter} writes to a temporary file under {@code <folder>/}{@value #TMP_DIR}
- * (which listings never show) and, on commit, forces it to disk and renames it into place with an
- * atomic move: a reader sees the old blob or the whole new one, and a crash never leaves a half
- * blob under its final name (at worst an orphan temporary file). Concurrent commits to one key:
- * the last rename wins.
+ * <p>A {@link BlobWriter} writes to a temporary file {@code .kbackup-tmp-<uuid>.part} next to its
+ * target (listings never show it, and no folder of its own appears at the top of the location,
+ * where Velero would take it for a foreign folder) and, on commit, forces it to disk and renames it
+ * into place with an atomic move: a reader sees the old blob or the whole new one, and a crash never
+ * leaves a half blob under its final name (at worst an orphan temporary file, which
+ * {@link #sweepIncompleteUploads} removes). Concurrent commits to one key: the last rename wins.
+ * {@link #createIfAbsent} links the finished temporary file to the key, which fails when the key
+ * exists: exclusive across processes on one file system (also NFS), and never a half file.
  *
  * <p>Listings walk the folder tree in key (string) order; the continuation token is the last key
  * or common prefix returned. Folders left empty by {@link #delete} are removed.
@@ -65,11 +63,11 @@ public final class LocalFolderStorageProvider implements StorageProvider {
     /** The provider id. */
     public static final String ID = "local";
 
-    /** Folder (at the root of the bucket) that holds uncommitted writes; hidden from listings. */
+    /**
+     * Start of the names of uncommitted uploads' temporary files (and the folder at the root that
+     * versions before 0.1 kept them in); hidden from listings, refused in keys.
+     */
     public static final String TMP_DIR = ".kbackup-tmp";
-
-    private static final int BUFFER = 64 * 1024;
-    private static final int MOVE_ATTEMPTS = 5;
 
     private final Path root;
 
@@ -99,16 +97,7 @@ public final class LocalFolderStorageProvider implements StorageProvider {
 
     @Override
     public BlobWriter openWriter(String key) {
-        Path target = path(key);
-        Path tmpDir = root.resolve(TMP_DIR);
-        try {
-            Files.createDirectories(tmpDir);
-            Path tmp = tmpDir.resolve(UUID.randomUUID() + ".part");
-            FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            return new FileWriter(key, target, tmp, channel);
-        } catch (IOException e) {
-            throw failure("open a writer for", key, e);
-        }
+        return LocalFolderWriter.open(root, key, path(key));
     }
 
     @Override
@@ -122,7 +111,7 @@ public final class LocalFolderStorageProvider implements StorageProvider {
         } catch (NoSuchFileException | FileNotFoundException | NotDirectoryException e) {
             throw notFound(key);
         } catch (IOException e) {
-            throw failure("read", key, e);
+            throw LocalFiles.failure(root, "read", key, e);
         }
     }
 
@@ -143,11 +132,11 @@ public final class LocalFolderStorageProvider implements StorageProvider {
                 channel.close();
                 throw e;
             }
-            return new BoundedInputStream(Channels.newInputStream(channel), length);
+            return new LocalBoundedInputStream(Channels.newInputStream(channel), length);
         } catch (NoSuchFileException | FileNotFoundException | NotDirectoryException e) {
             throw notFound(key);
         } catch (IOException e) {
-            throw failure("read", key, e);
+            throw LocalFiles.failure(root, "read", key, e);
         }
     }
 
@@ -156,11 +145,11 @@ public final class LocalFolderStorageProvider implements StorageProvider {
         Path file = path(key);
         try {
             BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-            return attrs.isRegularFile() ? Optional.of(info(key, attrs)) : Optional.empty();
+            return attrs.isRegularFile() ? Optional.of(LocalFiles.info(key, attrs)) : Optional.empty();
         } catch (NoSuchFileException | NotDirectoryException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw failure("read the size of", key, e);
+            throw LocalFiles.failure(root, "read the size of", key, e);
         }
     }
 
@@ -173,12 +162,12 @@ public final class LocalFolderStorageProvider implements StorageProvider {
         if (delimiter != null && delimiter.isEmpty()) {
             throw new IllegalArgumentException("delimiter must be null or non-empty");
         }
-        checkPrefix(prefix);
-        Lister lister = new Lister(prefix, delimiter, continuationToken, pageSize);
+        LocalKeys.checkPrefix(prefix);
+        LocalFolderLister lister = new LocalFolderLister(prefix, delimiter, continuationToken, pageSize);
         try {
             lister.walk(root, "");
         } catch (IOException e) {
-            throw failure("list", prefix.isEmpty() ? "(all)" : prefix, e);
+            throw LocalFiles.failure(root, "list", prefix.isEmpty() ? "(all)" : prefix, e);
         }
         return new ListPage(lister.blobs, lister.prefixes, lister.more ? lister.last : null);
     }
@@ -194,9 +183,9 @@ public final class LocalFolderStorageProvider implements StorageProvider {
         } catch (NoSuchFileException | NotDirectoryException e) {
             return;
         } catch (IOException e) {
-            throw failure("delete", key, e);
+            throw LocalFiles.failure(root, "delete", key, e);
         }
-        removeEmptyParents(file.getParent());
+        LocalFiles.removeEmptyParents(root, file.getParent());
     }
 
     @Override
@@ -210,22 +199,118 @@ public final class LocalFolderStorageProvider implements StorageProvider {
             Files.createDirectories(root);
         } catch (IOException e) {
             return ValidationResult.failed(ValidationResult.Kind.BUCKET_MISSING,
-                    "Backup folder " + root + " does not exist and could not be created: " + describe(e),
+                    "Backup folder " + root + " does not exist and could not be created: " + LocalFiles.describe(e),
                     "Create the folder, or choose a path whose parent exists and is writable by user '"
                             + System.getProperty("user.name") + "'.");
         }
         try {
-            Path tmpDir = Files.createDirectories(root.resolve(TMP_DIR));
-            Path probe = tmpDir.resolve("validate-" + UUID.randomUUID() + ".part");
-            Files.write(probe, new byte[] {1}, StandardOpenOption.CREATE_NEW);
-            Files.delete(probe);
+            Files.delete(LocalFolderWriter.createTemp(root, root));
         } catch (IOException e) {
             return ValidationResult.failed(ValidationResult.Kind.ACCESS_DENIED,
-                    "Backup folder " + root + " is not writable: " + describe(e),
+                    "Backup folder " + root + " is not writable: " + LocalFiles.describe(e),
                     "Give user '" + System.getProperty("user.name") + "' write permission on the folder"
                             + " (and free disk space), or choose another folder.");
         }
         return ValidationResult.ok();
+    }
+
+    /**
+     * Writes {@code data} to a temporary file beside the key's file, then makes it the key's file
+     * with a hard link, which the file system refuses when the name exists. Where hard links are
+     * not supported, the file is created with {@code CREATE_NEW} and written in place (exclusive
+     * too, but a reader may see it while it is being written).
+     */
+    @Override
+    public boolean createIfAbsent(String key, byte[] data) {
+        Path target = path(key);
+        Path tmp = null;
+        try {
+            tmp = LocalFolderWriter.createTemp(root, target.getParent());
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap(data));
+                channel.force(true);
+            }
+            try {
+                Files.createLink(target, tmp);
+                return true;
+            } catch (UnsupportedOperationException e) {
+                return createInPlace(target, data);
+            }
+        } catch (FileAlreadyExistsException e) {
+            if (Files.isDirectory(target)) {
+                throw LocalFiles.failure(root, "create", key, e);
+            }
+            return false;
+        } catch (IOException e) {
+            throw LocalFiles.failure(root, "create", key, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    // the sweep removes it
+                }
+                LocalFiles.removeEmptyParents(root, tmp.getParent());
+            }
+        }
+    }
+
+    private static boolean createInPlace(Path target, byte[] data) throws IOException {
+        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(data));
+            channel.force(true);
+            return true;
+        }
+    }
+
+    /**
+     * Deletes the temporary files under {@code prefix} last written before {@code startedBefore},
+     * with what older versions left in the folder {@value #TMP_DIR} at the root when the prefix
+     * covers it; removes that folder when it is empty, and the folders the deletes leave empty.
+     */
+    @Override
+    public int sweepIncompleteUploads(String prefix, Instant startedBefore) {
+        Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(startedBefore, "startedBefore");
+        LocalKeys.checkPrefix(prefix);
+        int slash = prefix.lastIndexOf('/');
+        Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+        Path legacy = root.resolve(TMP_DIR);
+        List<Path> old = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(start)) {
+            s.filter(p -> LocalKeys.isTemp(p.getFileName().toString()) || p.startsWith(legacy))
+                    .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> root.relativize(p).toString().replace(File.separatorChar, '/').startsWith(prefix))
+                    .filter(p -> modifiedBefore(p, startedBefore))
+                    .forEach(old::add);
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw LocalFiles.failure(root, "sweep", prefix.isEmpty() ? "(all)" : prefix, e);
+        } catch (UncheckedIOException e) {
+            throw LocalFiles.failure(root, "sweep", prefix.isEmpty() ? "(all)" : prefix, e.getCause());
+        }
+        int removed = 0;
+        for (Path p : old) {
+            try {
+                if (Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            } catch (IOException e) {
+                throw LocalFiles.failure(root, "sweep", root.relativize(p).toString(), e);
+            }
+            LocalFiles.removeEmptyParents(root, p.getParent());
+        }
+        LocalFiles.removeEmptyParents(root, legacy);
+        return removed;
+    }
+
+    private static boolean modifiedBefore(Path p, Instant t) {
+        try {
+            return Files.getLastModifiedTime(p).toInstant().isBefore(t);
+        } catch (IOException e) {
+            return false; // gone meanwhile
+        }
     }
 
     @Override
@@ -233,354 +318,14 @@ public final class LocalFolderStorageProvider implements StorageProvider {
         return "LocalFolderStorageProvider[" + root + "]";
     }
 
-    // ---- keys and paths ----
-
     /** The file of {@code key}, after checking the key cannot escape the folder. */
     private Path path(String key) {
-        checkKey(key);
+        LocalKeys.checkKey(key);
         return root.resolve(key);
-    }
-
-    static void checkKey(String key) {
-        if (key == null || key.isEmpty()) {
-            throw new InvalidPlanException("Blob key is required and must not be empty.");
-        }
-        checkSegments(key, true);
-    }
-
-    private static void checkPrefix(String prefix) {
-        if (!prefix.isEmpty()) {
-            // a prefix may end with '/' or in the middle of a name, but must not escape the folder
-            checkSegments(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix, false);
-        }
-    }
-
-    private static void checkSegments(String key, boolean isKey) {
-        String what = isKey ? "Blob key" : "Listing prefix";
-        if (key.startsWith("/")) {
-            throw new InvalidPlanException(what + " '" + key + "' is absolute; keys are relative to the folder,"
-                    + " e.g. backups/b1/b1.tar.gz.");
-        }
-        if (key.indexOf('\\') >= 0 || key.indexOf('\0') >= 0) {
-            throw new InvalidPlanException(what + " '" + key + "' contains a backslash or NUL; use '/' to separate"
-                    + " folders.");
-        }
-        String[] segments = key.split("/", -1);
-        for (String s : segments) {
-            if (s.isEmpty() || s.equals(".") || s.equals("..")) {
-                throw new InvalidPlanException(what + " '" + key + "' has an empty, '.' or '..' segment; use a"
-                        + " plain path such as backups/b1/b1.tar.gz.");
-            }
-        }
-        if (isKey && segments[0].equals(TMP_DIR)) {
-            throw new InvalidPlanException(what + " '" + key + "' starts with the reserved folder " + TMP_DIR
-                    + "; choose another name.");
-        }
-    }
-
-    private void removeEmptyParents(Path dir) {
-        while (dir != null && dir.startsWith(root) && !dir.equals(root)) {
-            try {
-                Files.delete(dir);
-            } catch (DirectoryNotEmptyException | NoSuchFileException e) {
-                return;
-            } catch (IOException e) {
-                return; // an empty folder left behind is harmless
-            }
-            dir = dir.getParent();
-        }
-    }
-
-    private static BlobInfo info(String key, BasicFileAttributes attrs) {
-        return new BlobInfo(key, attrs.size(), attrs.lastModifiedTime().toInstant(), null);
     }
 
     private static NotFoundException notFound(String key) {
         return new NotFoundException(key, "No blob '" + key + "' in the backup folder. Check the key, or list"
                 + " the folder to see what is there.");
-    }
-
-    private StorageException failure(String action, String key, IOException e) {
-        String message = "Could not " + action + " '" + key + "' in backup folder " + root + ": " + describe(e);
-        if (e instanceof AccessDeniedException) {
-            return new StorageDeniedException(message + ". Give this process's user read and write permission on"
-                    + " the folder.", e);
-        }
-        if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException) {
-            return new StorageException(message + ". A file and a folder cannot share a name: another key is a"
-                    + " prefix of this one.", e, false);
-        }
-        return new StorageException(message + ". Check the disk (space, permissions, mount).", e, false);
-    }
-
-    private static String describe(IOException e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m != null ? " (" + m + ")" : "");
-    }
-
-    // ---- listing ----
-
-    /** Walks the tree depth-first in key order, collecting one page. */
-    private final class Lister {
-        final String prefix;
-        final String delimiter;
-        final String token;
-        final int pageSize;
-        final List<BlobInfo> blobs = new ArrayList<>();
-        final List<String> prefixes = new ArrayList<>();
-        String last;
-        boolean more;
-
-        Lister(String prefix, String delimiter, String token, int pageSize) {
-            this.prefix = prefix;
-            this.delimiter = delimiter;
-            this.token = token;
-            this.pageSize = pageSize;
-        }
-
-        /** Returns false once the page is full and one more entry was seen. */
-        boolean walk(Path dir, String dirKey) throws IOException {
-            List<Child> children = new ArrayList<>();
-            try (Stream<Path> s = Files.list(dir)) {
-                for (Path p : (Iterable<Path>) s::iterator) {
-                    String name = p.getFileName().toString();
-                    if (dirKey.isEmpty() && name.equals(TMP_DIR)) {
-                        continue;
-                    }
-                    boolean isDir = Files.isDirectory(p);
-                    children.add(new Child(p, dirKey + name + (isDir ? "/" : ""), isDir));
-                }
-            } catch (NoSuchFileException | NotDirectoryException e) {
-                return true; // folder not created yet, or removed while walking: nothing there
-            }
-            children.sort(Comparator.comparing(Child::key));
-            for (Child c : children) {
-                String k = c.key;
-                boolean inPrefix = k.startsWith(prefix);
-                if (!inPrefix && !(c.dir && prefix.startsWith(k))) {
-                    continue;
-                }
-                // everything under k sorts before the token: skip it whole
-                if (token != null && k.compareTo(token) < 0 && !token.startsWith(k)) {
-                    continue;
-                }
-                if (c.dir) {
-                    if (inPrefix && "/".equals(delimiter) && k.indexOf('/', prefix.length()) == k.length() - 1) {
-                        if (hasFile(c.path) && !offer(k, null)) {
-                            return false;
-                        }
-                    } else if (!walk(c.path, k)) {
-                        return false;
-                    }
-                } else if (!offer(k, c.path)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private boolean offer(String key, Path file) throws IOException {
-            String entry = key;
-            if (file != null && delimiter != null) {
-                int i = key.indexOf(delimiter, prefix.length());
-                if (i >= 0) {
-                    entry = key.substring(0, i + delimiter.length());
-                }
-            }
-            if ((token != null && entry.compareTo(token) <= 0) || entry.equals(last)) {
-                return true;
-            }
-            if (blobs.size() + prefixes.size() >= pageSize) {
-                more = true;
-                return false;
-            }
-            if (file != null && entry.equals(key)) {
-                BasicFileAttributes attrs;
-                try {
-                    attrs = Files.readAttributes(file, BasicFileAttributes.class);
-                } catch (NoSuchFileException e) {
-                    return true; // deleted while listing
-                }
-                blobs.add(info(key, attrs));
-            } else {
-                prefixes.add(entry);
-            }
-            last = entry;
-            return true;
-        }
-    }
-
-    private record Child(Path path, String key, boolean dir) {}
-
-    private static boolean hasFile(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.anyMatch(Files::isRegularFile);
-        } catch (UncheckedIOException e) {
-            if (e.getCause() instanceof NoSuchFileException) {
-                return false;
-            }
-            throw e.getCause();
-        } catch (NoSuchFileException e) {
-            return false;
-        }
-    }
-
-    // ---- streams ----
-
-    private final class FileWriter extends BlobWriter {
-        private final String key;
-        private final Path target;
-        private final Path tmp;
-        private final FileChannel channel;
-        private final OutputStream out;
-        private long size;
-        private boolean committed;
-        private boolean aborted;
-
-        FileWriter(String key, Path target, Path tmp, FileChannel channel) {
-            this.key = key;
-            this.target = target;
-            this.tmp = tmp;
-            this.channel = channel;
-            this.out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            ensureOpen();
-            out.write(b);
-            size++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            ensureOpen();
-            out.write(b, off, len);
-            size += len;
-        }
-
-        @Override
-        public void flush() throws IOException {
-            ensureOpen();
-            out.flush();
-        }
-
-        /** Throws a {@link StorageException} (not an {@link IOException}) when the file cannot be put in place. */
-        @Override
-        public BlobInfo commit() throws IOException {
-            ensureOpen();
-            BlobInfo stored;
-            try {
-                out.flush();
-                channel.force(true);
-                channel.close();
-                stored = info(key, Files.readAttributes(tmp, BasicFileAttributes.class));
-                moveIntoPlace();
-            } catch (IOException e) {
-                abort();
-                throw failure("commit", key, e);
-            } catch (RuntimeException e) {
-                abort();
-                throw e;
-            }
-            committed = true;
-            return stored;
-        }
-
-        private void moveIntoPlace() throws IOException {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    Files.createDirectories(target.getParent());
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    return;
-                } catch (NoSuchFileException e) {
-                    // a concurrent delete removed the (then empty) parent folder between the two calls
-                    if (attempt >= MOVE_ATTEMPTS) {
-                        throw e;
-                    }
-                } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-                    throw new FileAlreadyExistsException(target.toString(), null,
-                            "a folder or file is in the way of key '" + key + "'");
-                }
-            }
-        }
-
-        @Override
-        public void abort() throws IOException {
-            if (committed || aborted) {
-                return;
-            }
-            aborted = true;
-            try {
-                channel.close();
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        }
-
-        @Override
-        public boolean committed() {
-            return committed;
-        }
-
-        private void ensureOpen() throws IOException {
-            if (committed || aborted) {
-                throw new IOException("Writer for '" + key + "' is already " + (committed ? "committed" : "aborted") + ".");
-            }
-        }
-    }
-
-    /** Reads at most {@code remaining} bytes. */
-    private static final class BoundedInputStream extends FilterInputStream {
-        private long remaining;
-
-        BoundedInputStream(InputStream in, long limit) {
-            super(in);
-            this.remaining = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int b = in.read();
-            if (b >= 0) {
-                remaining--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = in.skip(Math.min(n, remaining));
-            remaining -= skipped;
-            return skipped;
-        }
-
-        @Override
-        public int available() throws IOException {
-            return (int) Math.min(in.available(), remaining);
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
-        }
     }
 }

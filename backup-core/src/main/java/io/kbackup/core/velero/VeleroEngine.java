@@ -16,7 +16,8 @@ import io.kbackup.RestoreHandle;
 import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
-import io.kbackup.core.direct.DirectOptions;
+import io.kbackup.core.internal.ApiBoundary;
+import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.TrackedOperation;
 import io.kbackup.core.internal.catalog.BackupCatalog;
 import io.kbackup.core.internal.layout.BucketLayout;
@@ -28,6 +29,7 @@ import io.kbackup.core.internal.velero.VeleroCluster;
 import io.kbackup.core.internal.velero.VeleroKind;
 import io.kbackup.core.internal.velero.VeleroObjects;
 import io.kbackup.core.internal.velero.VeleroStatus;
+import io.kbackup.core.internal.snapshot.SnapshotCleanup;
 import io.kbackup.spi.StorageProvider;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -97,9 +99,10 @@ public final class VeleroEngine implements BackupClient {
         this.options = Objects.requireNonNull(options, "options");
         this.cluster = new VeleroCluster(client, options.namespace());
         this.tracker = new OperationTracker(cluster, options.pickupTimeout());
-        DirectOptions direct = DirectOptions.builder().clock(options.clock()).storageProviders(options.storageProviders()).build();
-        this.catalog = new BackupCatalog(client, direct);
-        this.previews = new RestoreRunner(client, direct);
+        EngineContext context = new EngineContext(client, options.storageProviders(), options.clock(), EngineContext.DEFAULT_RETRY,
+                EngineContext.DEFAULT_BACKUP, EngineContext.DEFAULT_RESTORE, EngineContext.DEFAULT_SNAPSHOTS);
+        this.catalog = new BackupCatalog(options.storageProviders(), new SnapshotCleanup(client, context.retry()));
+        this.previews = new RestoreRunner(context);
         this.settings = new VeleroObjects.BackupSettings(options.fileSystemBackup(), options.approximateEveryTwoWeeks());
     }
 
@@ -118,6 +121,10 @@ public final class VeleroEngine implements BackupClient {
      */
     @Override
     public BackupHandle backup(BackupPlan plan) {
+        return ApiBoundary.call("backup", () -> backup0(plan));
+    }
+
+    private BackupHandle backup0(BackupPlan plan) {
         Objects.requireNonNull(plan, "plan");
         LocationMapping.map(plan.location(), options.namespace());
         cluster.requireInstalled();
@@ -143,6 +150,10 @@ public final class VeleroEngine implements BackupClient {
      * @throws InvalidPlanException when the plan has no schedule or prefix, or the schedule cannot be expressed
      */
     public String schedule(BackupPlan plan) {
+        return ApiBoundary.call("schedule", () -> schedule0(plan));
+    }
+
+    private String schedule0(BackupPlan plan) {
         Objects.requireNonNull(plan, "plan");
         GenericKubernetesResource schedule = VeleroObjects.schedule(plan, options.namespace(), settings);
         cluster.requireInstalled();
@@ -159,6 +170,10 @@ public final class VeleroEngine implements BackupClient {
      * @return whether there was one
      */
     public boolean unschedule(String name) {
+        return ApiBoundary.call("unschedule", () -> unschedule0(name));
+    }
+
+    private boolean unschedule0(String name) {
         Objects.requireNonNull(name, "name");
         cluster.requireInstalled();
         return cluster.delete(VeleroKind.SCHEDULE, name);
@@ -167,13 +182,16 @@ public final class VeleroEngine implements BackupClient {
     /** Every backup in the location, newest first, read from the bucket (works without the cluster). */
     @Override
     public List<BackupInfo> listBackups(BackupLocation location) {
-        return catalog.list(Objects.requireNonNull(location, "location"));
+        Objects.requireNonNull(location, "location");
+        return ApiBoundary.call("listBackups", () -> catalog.list(location));
     }
 
     /** One backup's details, read from the bucket. */
     @Override
     public BackupInfo describeBackup(BackupLocation location, String backupName) {
-        return catalog.describe(Objects.requireNonNull(location, "location"), Objects.requireNonNull(backupName, "backupName"));
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(backupName, "backupName");
+        return ApiBoundary.call("describeBackup", () -> catalog.describe(location, backupName));
     }
 
     /**
@@ -189,6 +207,10 @@ public final class VeleroEngine implements BackupClient {
      */
     @Override
     public void deleteBackup(BackupLocation location, String backupName) {
+        ApiBoundary.run("deleteBackup", () -> deleteBackup0(location, backupName));
+    }
+
+    private void deleteBackup0(BackupLocation location, String backupName) {
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(backupName, "backupName");
         LocationMapping.map(location, options.namespace());
@@ -238,6 +260,10 @@ public final class VeleroEngine implements BackupClient {
      */
     @Override
     public RestoreHandle restore(RestorePlan plan) {
+        return ApiBoundary.call("restore", () -> restore0(plan));
+    }
+
+    private RestoreHandle restore0(RestorePlan plan) {
         Objects.requireNonNull(plan, "plan");
         LocationMapping.map(plan.location(), options.namespace());
         cluster.requireInstalled();
@@ -289,7 +315,8 @@ public final class VeleroEngine implements BackupClient {
     /** The SDK's own preview (Velero has none), computed as the DirectEngine does. */
     @Override
     public RestorePreview preview(RestorePlan plan) {
-        return previews.preview(Objects.requireNonNull(plan, "plan"));
+        Objects.requireNonNull(plan, "plan");
+        return ApiBoundary.call("preview", () -> previews.preview(plan));
     }
 
     /**

@@ -143,6 +143,27 @@ public final class VeleroOptions {
     }
 
     @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof VeleroOptions other)) {
+            return false;
+        }
+        return namespace.equals(other.namespace) && pickupTimeout.equals(other.pickupTimeout)
+                && locationValidationTimeout.equals(other.locationValidationTimeout) && syncTimeout.equals(other.syncTimeout)
+                && deleteTimeout.equals(other.deleteTimeout) && fileSystemBackup == other.fileSystemBackup
+                && approximateEveryTwoWeeks == other.approximateEveryTwoWeeks && clock.equals(other.clock)
+                && storageProviders.equals(other.storageProviders);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(namespace, pickupTimeout, locationValidationTimeout, syncTimeout, deleteTimeout, fileSystemBackup,
+                approximateEveryTwoWeeks, clock, storageProviders);
+    }
+
+    @Override
     public String toString() {
         return "VeleroOptions[namespace=" + namespace + ", pickupTimeout=" + pickupTimeout + ", locationValidationTimeout="
                 + locationValidationTimeout + ", syncTimeout=" + syncTimeout + ", deleteTimeout=" + deleteTimeout

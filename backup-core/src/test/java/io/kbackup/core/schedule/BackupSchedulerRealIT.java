@@ -4,10 +4,10 @@ import io.kbackup.testkit.cluster.RealCluster;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * {@link BackupSchedulerTest} on a real kube-apiserver: leader election over a real
+ * {@link BackupSchedulerIT} on a real kube-apiserver: leader election over a real
  * coordination.k8s.io Lease (optimistic concurrency by resourceVersion, as in production).
  */
-class BackupSchedulerRealIT extends BackupSchedulerTest {
+class BackupSchedulerRealIT extends BackupSchedulerIT {
 
     @BeforeAll
     static void startCluster() {

@@ -13,7 +13,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -198,13 +201,85 @@ class LocalFolderStorageBehaviourTest {
         assertThat(folder).doesNotExist();
     }
 
+    @Test
+    void uploadsAndValidationLeaveNoFolderAtTheTopOfTheLocation() throws IOException {
+        assertThat(storage.validate().isOk()).isTrue();
+        storage.put("backups/b1/velero-backup.json", bytes("{}"));
+        BlobWriter open = storage.openWriter("backups/b2/b2.tar.gz");
+        open.write(1);
+        try (Stream<Path> top = Files.list(folder)) {
+            // Velero marks a location with any other top-level folder Unavailable
+            assertThat(top.map(p -> p.getFileName().toString())).containsExactly("backups");
+        }
+        open.abort();
+        assertThat(folder.resolve("backups/b2")).doesNotExist();
+    }
+
+    @Test
+    void sweepRemovesTemporaryFilesOfInterruptedUploadsStartedBeforeTheGivenTime() throws IOException {
+        BlobWriter crashed = storage.openWriter("backups/b1/b1.tar.gz");
+        crashed.write(new byte[10]);
+        crashed.flush(); // never committed nor aborted, as after a kill -9
+        BlobWriter running = storage.openWriter("backups/b1/b1-logs.gz");
+        running.write(1);
+        running.flush();
+        Path crashedFile = tempFiles().stream().filter(p -> sizeOf(p) == 10).findFirst().orElseThrow();
+        Files.setLastModifiedTime(crashedFile, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+
+        assertThat(storage.sweepIncompleteUploads("backups/b2/", Instant.now().minus(Duration.ofHours(1)))).isZero();
+        assertThat(storage.sweepIncompleteUploads("backups/b1/", Instant.now().minus(Duration.ofHours(1)))).isOne();
+
+        assertThat(crashedFile).doesNotExist();
+        assertThat(tempFiles()).hasSize(1);
+        running.commit();
+        assertThat(storage.listAll("").map(BlobInfo::key)).containsExactly("backups/b1/b1-logs.gz");
+    }
+
+    @Test
+    void sweepRemovesTheTemporaryFolderOlderVersionsLeftAtTheTop() throws IOException {
+        Path legacy = Files.createDirectories(folder.resolve(LocalFolderStorageProvider.TMP_DIR));
+        Files.write(legacy.resolve("0b2e.part"), new byte[3]);
+        storage.put("backups/b1/velero-backup.json", bytes("{}"));
+
+        assertThat(storage.sweepIncompleteUploads("", Instant.now().plusSeconds(5))).isOne();
+
+        assertThat(legacy).doesNotExist();
+        assertThat(storage.listAll("").map(BlobInfo::key)).containsExactly("backups/b1/velero-backup.json");
+        Files.createDirectories(legacy);
+        assertThat(storage.sweepIncompleteUploads("", Instant.now())).isZero();
+        assertThat(legacy).doesNotExist();
+    }
+
+    @Test
+    void createIfAbsentLeavesNoTemporaryFileEitherWay() {
+        assertThat(storage.createIfAbsent("backups/b1/claim", bytes("one"))).isTrue();
+        assertThat(storage.createIfAbsent("backups/b1/claim", bytes("two"))).isFalse();
+        assertThat(storage.getBytes("backups/b1/claim")).isEqualTo(bytes("one"));
+        assertThat(tempFiles()).isEmpty();
+    }
+
+    @Test
+    void createIfAbsentRefusesAKeyThatIsAFolder() {
+        storage.put("backups/b1/x", bytes("x"));
+        assertThatThrownBy(() -> storage.createIfAbsent("backups/b1", bytes("y")))
+                .isInstanceOf(StorageException.class);
+        assertThat(tempFiles()).isEmpty();
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private List<Path> tempFiles() {
-        Path dir = folder.resolve(LocalFolderStorageProvider.TMP_DIR);
-        if (!Files.exists(dir)) {
+        if (!Files.exists(folder)) {
             return List.of();
         }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.toList();
+        try (Stream<Path> s = Files.walk(folder)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(LocalFolderStorageProvider.TMP_DIR)).toList();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -1,5 +1,7 @@
 package io.kbackup.core.velero;
 
+import io.kbackup.core.internal.layout.VeleroKeys;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -10,16 +12,15 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
 import io.kbackup.BackupPlan;
-import io.kbackup.ClusterWideMode;
 import io.kbackup.ExistingResourcePolicy;
 import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePlan;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.direct.DirectOptions;
-import io.kbackup.core.internal.layout.BackupDocument;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.GoDuration;
 import io.kbackup.core.internal.layout.GzipJson;
+import io.kbackup.core.internal.layout.VeleroValues;
 import io.kbackup.core.internal.velero.VeleroKind;
 import io.kbackup.core.internal.velero.VeleroStatus;
 import io.kbackup.spi.StorageProvider;
@@ -272,14 +273,14 @@ final class VeleroStandIn implements AutoCloseable {
         plan.excludedResources(strings(spec.path("excludedResources")).toArray(String[]::new));
         plan.labelSelector(map(spec.path("labelSelector").path("matchLabels")));
         JsonNode icr = spec.path("includeClusterResources");
-        plan.clusterWideMode(ClusterWideMode.fromVelero(icr.isBoolean() ? icr.asBoolean() : null));
+        plan.clusterWideMode(VeleroValues.clusterWideMode(icr.isBoolean() ? icr.asBoolean() : null));
         plan.includeAllDisks(spec.path("snapshotVolumes").asBoolean(false));
         if (spec.hasNonNull("ttl")) {
             plan.expiry(GoDuration.parse(spec.path("ttl").asText()));
         }
         Map<String, String> labels = new LinkedHashMap<>(backup.getMetadata().getLabels() == null ? Map.of()
                 : backup.getMetadata().getLabels());
-        labels.remove(BackupDocument.LABEL_STORAGE_LOCATION);
+        labels.remove(VeleroKeys.STORAGE_LOCATION);
         plan.labels(labels);
         try {
             BackupInfo info = direct.backup(plan.build()).await(Duration.ofMinutes(1));
@@ -335,7 +336,7 @@ final class VeleroStandIn implements AutoCloseable {
                 .existingResourcePolicy("update".equals(spec.path("existingResourcePolicy").asText())
                         ? ExistingResourcePolicy.UPDATE : ExistingResourcePolicy.NONE);
         JsonNode icr = spec.path("includeClusterResources");
-        plan.clusterWideMode(ClusterWideMode.fromVelero(icr.isBoolean() ? icr.asBoolean() : null));
+        plan.clusterWideMode(VeleroValues.clusterWideMode(icr.isBoolean() ? icr.asBoolean() : null));
         try {
             RestoreInfo info = direct.restore(plan.build()).await(Duration.ofMinutes(1));
             Map<String, Object> st = new LinkedHashMap<>();

@@ -5,27 +5,16 @@ import io.kbackup.BackupClient;
 import io.kbackup.BackupLocation;
 import io.kbackup.core.KBackup;
 import io.kbackup.testkit.engine.EngineRoundTripContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.kbackup.testkit.servers.ServerExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** DirectEngine backup, restore and delete through the azure provider, against Azurite. */
 class AzureEngineRoundTripRealIT extends EngineRoundTripContract {
 
     private static final String CONTAINER = "e2e";
-    private static Azurite azurite;
-
-    @BeforeAll
-    static void startAzurite() throws Exception {
-        azurite = Azurite.start();
-        azurite.client().createBlobContainer(CONTAINER);
-    }
-
-    @AfterAll
-    static void stopAzurite() {
-        if (azurite != null) {
-            azurite.close();
-        }
-    }
+    @RegisterExtension
+    static final ServerExtension<Azurite> AZURITE = ServerExtension.of(Azurite::started,
+            azurite -> azurite.client().createBlobContainer(CONTAINER));
 
     @Override
     protected BackupClient engine(KubernetesClient cluster) {
@@ -34,6 +23,6 @@ class AzureEngineRoundTripRealIT extends EngineRoundTripContract {
 
     @Override
     protected BackupLocation location() {
-        return azurite.location(CONTAINER).build();
+        return AZURITE.get().location(CONTAINER).build();
     }
 }

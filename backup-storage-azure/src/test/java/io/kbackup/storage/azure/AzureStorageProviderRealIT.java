@@ -15,37 +15,26 @@ import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
+import io.kbackup.testkit.servers.ServerExtension;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Azure-specific behaviour against Azurite: blocks, aborts, batches, validation, errors. */
 class AzureStorageProviderRealIT {
 
     static final String CONTAINER = "kbackup-it";
-    static Azurite azurite;
-
-    @BeforeAll
-    static void startAzurite() throws Exception {
-        azurite = Azurite.start();
-        azurite.client().createBlobContainer(CONTAINER);
-    }
-
-    @AfterAll
-    static void stopAzurite() {
-        if (azurite != null) {
-            azurite.close();
-        }
-    }
+    @RegisterExtension
+    static final ServerExtension<Azurite> AZURITE = ServerExtension.of(Azurite::started,
+            azurite -> azurite.client().createBlobContainer(CONTAINER));
 
     private StorageProvider provider(int blockSize) {
-        return StorageProviders.discover().open(azurite.location(CONTAINER)
+        return StorageProviders.discover().open(AZURITE.get().location(CONTAINER)
                 .config(AzureConfig.BLOCK_SIZE_IN_BYTES, String.valueOf(blockSize)).build());
     }
 
@@ -71,7 +60,7 @@ class AzureStorageProviderRealIT {
             assertThat(info.size()).isEqualTo(data.length);
             assertThat(storage.getBytes(key)).isEqualTo(data);
         }
-        BlobContainerClient c = azurite.client().getBlobContainerClient(CONTAINER);
+        BlobContainerClient c = AZURITE.get().client().getBlobContainerClient(CONTAINER);
         assertThat(c.getBlobClient(key).getBlockBlobClient().listBlocks(BlockListType.COMMITTED).getCommittedBlocks())
                 .hasSize(6);
     }
@@ -187,7 +176,7 @@ class AzureStorageProviderRealIT {
 
     @Test
     void validateReportsAMissingContainer() {
-        ValidationResult r = azurite.location("no-such-container").build().validate();
+        ValidationResult r = AZURITE.get().location("no-such-container").build().validate();
         assertThat(r.has(ValidationResult.Kind.BUCKET_MISSING)).as(r.toString()).isTrue();
         assertThat(r.problems().get(0).message()).contains("no-such-container", "ContainerNotFound");
         assertThat(r.problems().get(0).fix()).contains("az storage container create");
@@ -196,7 +185,7 @@ class AzureStorageProviderRealIT {
     @Test
     void validateReportsAWrongAccountKeyAsBadCredentialsWithoutPrintingIt() {
         String wrongKey = java.util.Base64.getEncoder().encodeToString(random(64));
-        BackupLocation location = azurite.location(CONTAINER)
+        BackupLocation location = AZURITE.get().location(CONTAINER)
                 .credentials(Credentials.azureAccountKey(Azurite.ACCOUNT, wrongKey)).build();
         ValidationResult r = location.validate();
         assertThat(r.has(ValidationResult.Kind.BAD_CREDENTIALS)).as(r.toString()).isTrue();
@@ -214,14 +203,14 @@ class AzureStorageProviderRealIT {
     }
 
     private static String sas(String permissions) {
-        return azurite.client().getBlobContainerClient(CONTAINER).generateSas(
+        return AZURITE.get().client().getBlobContainerClient(CONTAINER).generateSas(
                 new com.azure.storage.blob.sas.BlobServiceSasSignatureValues(java.time.OffsetDateTime.now().plusHours(1),
                         com.azure.storage.blob.sas.BlobContainerSasPermission.parse(permissions)));
     }
 
     @Test
     void worksWithAContainerSasToken() throws Exception {
-        BackupLocation location = azurite.location(CONTAINER).credentials(Credentials.azureSas("?" + sas("racwdl"))).build();
+        BackupLocation location = AZURITE.get().location(CONTAINER).credentials(Credentials.azureSas("?" + sas("racwdl"))).build();
         assertThat(location.validate().isOk()).isTrue();
         try (StorageProvider storage = StorageProviders.discover().open(location)) {
             String key = key("sas.txt");
@@ -236,7 +225,7 @@ class AzureStorageProviderRealIT {
     @Test
     void sasWithoutListPermissionIsAccessDeniedAndWritesAreRefused() {
         String token = sas("r");
-        BackupLocation location = azurite.location(CONTAINER).credentials(Credentials.azureSas(token)).build();
+        BackupLocation location = AZURITE.get().location(CONTAINER).credentials(Credentials.azureSas(token)).build();
         ValidationResult r = location.validate();
         assertThat(r.has(ValidationResult.Kind.ACCESS_DENIED)).as(r.toString()).isTrue();
         assertThat(r.toString()).doesNotContain(token).contains("AuthorizationPermissionMismatch", "not authorized");
@@ -252,7 +241,7 @@ class AzureStorageProviderRealIT {
     @Test
     void sasWithAForgedSignatureIsBadCredentials() {
         String token = sas("racwdl").replaceAll("sig=[^&]+", "sig=Zm9yZ2VkLXNpZ25hdHVyZQ%3D%3D");
-        ValidationResult r = azurite.location(CONTAINER).credentials(Credentials.azureSas(token)).build().validate();
+        ValidationResult r = AZURITE.get().location(CONTAINER).credentials(Credentials.azureSas(token)).build().validate();
         assertThat(r.has(ValidationResult.Kind.BAD_CREDENTIALS)).as(r.toString()).isTrue();
         assertThat(r.toString()).doesNotContain("Zm9yZ2VkLXNpZ25hdHVyZQ");
     }
@@ -260,7 +249,7 @@ class AzureStorageProviderRealIT {
     @Test
     void validateReportsAClosedPortAsUnreachableQuickly() throws Exception {
         int closed = Azurite.freePort();
-        BackupLocation location = azurite.location(CONTAINER)
+        BackupLocation location = AZURITE.get().location(CONTAINER)
                 .endpoint("http://127.0.0.1:" + closed + "/" + Azurite.ACCOUNT).build();
         long start = System.nanoTime();
         ValidationResult r = location.validate();
@@ -272,7 +261,7 @@ class AzureStorageProviderRealIT {
     @Test
     void unreachableEndpointFailsOperationsAsRetryable() throws Exception {
         int closed = Azurite.freePort();
-        try (StorageProvider storage = StorageProviders.discover().open(azurite.location(CONTAINER)
+        try (StorageProvider storage = StorageProviders.discover().open(AZURITE.get().location(CONTAINER)
                 .endpoint("http://127.0.0.1:" + closed + "/" + Azurite.ACCOUNT).build())) {
             assertThatThrownBy(() -> storage.head("k"))
                     .isInstanceOfSatisfying(StorageUnreachableException.class, e -> assertThat(e.retryable()).isTrue());

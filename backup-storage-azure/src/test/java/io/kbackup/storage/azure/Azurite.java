@@ -9,6 +9,7 @@ import com.azure.storage.blob.BlobServiceVersion;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import io.kbackup.BackupLocation;
 import io.kbackup.Credentials;
+import io.kbackup.testkit.servers.TestServers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -17,11 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Azurite's blob service as a child process on a free loopback port, from the copy pinned in
- * {@code .ci/azurite} (install with {@code npm ci --prefix .ci/azurite}; {@code mvn verify} does
- * it when missing). One per test class.
+ * {@code .ci/azurite} (install with {@code npm ci --prefix .ci/azurite}; {@code .ci/run} does). When
+ * it is missing the tests skip, under {@code CI=true} they fail. One per test class.
  */
 final class Azurite implements AutoCloseable {
 
@@ -41,8 +43,12 @@ final class Azurite implements AutoCloseable {
         Path dir = Path.of(System.getProperty("kbackup.azurite.dir", "../.ci/azurite")).toAbsolutePath().normalize();
         Path bin = dir.resolve("node_modules/.bin/azurite-blob");
         if (!Files.isExecutable(bin)) {
-            fail("Azurite is not installed at " + bin + ". Run `npm ci --prefix .ci/azurite` in the repository root"
-                    + " (mvn verify does it when npm is on the PATH); the Azure tests need it and do not skip.");
+            String message = "Azurite is not installed at " + bin + ": install it with `npm ci --prefix .ci/azurite`"
+                    + " in the repository root (.ci/run does; needs Node.js 20)";
+            if (TestServers.underCi()) {
+                fail(message + " (CI=true: a missing server fails instead of skipping)");
+            }
+            Assumptions.abort(message);
         }
         int port = freePort();
         Path work = Files.createTempDirectory("azurite");
@@ -70,6 +76,18 @@ final class Azurite implements AutoCloseable {
                 }
                 Thread.sleep(50);
             }
+        }
+    }
+
+    /** {@link #start()} without checked exceptions, for {@code ServerExtension.of(Azurite::started)}. */
+    static Azurite started() {
+        try {
+            return start();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting Azurite", e);
         }
     }
 

@@ -4,6 +4,7 @@ import io.kbackup.BackupLocation;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviderFactory;
 import io.kbackup.storage.gcs.internal.GcsSettings;
+import io.kbackup.storage.gcs.internal.GcsStorageProvider;
 import java.util.Set;
 
 /**

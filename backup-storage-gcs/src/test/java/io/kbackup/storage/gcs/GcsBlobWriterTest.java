@@ -8,6 +8,7 @@ import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.StorageProvider;
+import io.kbackup.storage.gcs.internal.GcsStorageProvider;
 import java.io.IOException;
 import java.util.Random;
 import java.util.UUID;

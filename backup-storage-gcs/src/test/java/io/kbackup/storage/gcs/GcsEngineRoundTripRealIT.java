@@ -6,8 +6,8 @@ import io.kbackup.BackupLocation;
 import io.kbackup.core.KBackup;
 import io.kbackup.testkit.engine.EngineRoundTripContract;
 import io.kbackup.testkit.servers.FakeGcsServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.kbackup.testkit.servers.ServerExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * DirectEngine backup, restore and delete (batch delete included) through the gcs provider, found
@@ -17,20 +17,9 @@ class GcsEngineRoundTripRealIT extends EngineRoundTripContract {
 
     static final String BUCKET = "kbackup-e2e";
 
-    private static FakeGcsServer gcs;
-
-    @BeforeAll
-    static void startServer() {
-        gcs = FakeGcsServer.start();
-        gcs.createBucket(BUCKET);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (gcs != null) {
-            gcs.close();
-        }
-    }
+    @RegisterExtension
+    static final ServerExtension<FakeGcsServer> GCS = ServerExtension.of(FakeGcsServer::start,
+            gcs -> gcs.createBucket(BUCKET));
 
     @Override
     protected BackupClient engine(KubernetesClient cluster) {
@@ -39,6 +28,6 @@ class GcsEngineRoundTripRealIT extends EngineRoundTripContract {
 
     @Override
     protected BackupLocation location() {
-        return GcsFakeServerContractRealIT.location(gcs, BUCKET).build();
+        return GcsFakeServerContractRealIT.location(GCS.get(), BUCKET).build();
     }
 }

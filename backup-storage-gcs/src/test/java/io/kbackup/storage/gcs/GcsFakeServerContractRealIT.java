@@ -5,10 +5,10 @@ import io.kbackup.Credentials;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.servers.FakeGcsServer;
+import io.kbackup.testkit.servers.ServerExtension;
 import io.kbackup.testkit.storage.StorageProviderContract;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The storage contract, every feature, for the gcs provider against a real fake-gcs-server
@@ -26,20 +26,9 @@ class GcsFakeServerContractRealIT extends StorageProviderContract {
 
     static final String BUCKET = "kbackup-contract";
 
-    private static FakeGcsServer gcs;
-
-    @BeforeAll
-    static void startServer() {
-        gcs = FakeGcsServer.start();
-        gcs.createBucket(BUCKET);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (gcs != null) {
-            gcs.close();
-        }
-    }
+    @RegisterExtension
+    static final ServerExtension<FakeGcsServer> GCS = ServerExtension.of(FakeGcsServer::start,
+            gcs -> gcs.createBucket(BUCKET));
 
     /** The gcs provider's location of {@code bucket} on {@code server}: its endpoint and project, no credentials. */
     static BackupLocation.Builder location(FakeGcsServer server, String bucket) {
@@ -60,11 +49,11 @@ class GcsFakeServerContractRealIT extends StorageProviderContract {
 
     @Override
     protected StorageProvider createProvider() {
-        return open(gcs, BUCKET);
+        return open(GCS.get(), BUCKET);
     }
 
     @Override
     protected StorageProvider createProviderForMissingBucket() {
-        return open(gcs, "kbackup-no-such-bucket");
+        return open(GCS.get(), "kbackup-no-such-bucket");
     }
 }

@@ -8,12 +8,12 @@ import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.servers.FakeGcsServer;
+import io.kbackup.testkit.servers.ServerExtension;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The gcs provider's resumable uploads and bucket errors against a real fake-gcs-server: many
@@ -24,22 +24,11 @@ class GcsProviderRealIT {
 
     static final String BUCKET = "kbackup-gcs-it";
 
-    private static FakeGcsServer gcs;
+    @RegisterExtension
+    static final ServerExtension<FakeGcsServer> GCS = ServerExtension.of(FakeGcsServer::start,
+            gcs -> gcs.createBucket(BUCKET));
     private StorageProvider storage;
     private final String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + "/";
-
-    @BeforeAll
-    static void startServer() {
-        gcs = FakeGcsServer.start();
-        gcs.createBucket(BUCKET);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (gcs != null) {
-            gcs.close();
-        }
-    }
 
     @AfterEach
     void closeProvider() {
@@ -49,7 +38,7 @@ class GcsProviderRealIT {
     }
 
     private StorageProvider open(String bucket, int chunkSize) {
-        storage = StorageProviders.discover().open(GcsFakeServerContractRealIT.location(gcs, bucket)
+        storage = StorageProviders.discover().open(GcsFakeServerContractRealIT.location(GCS.get(), bucket)
                 .config(GcsConfig.CHUNK_SIZE_BYTES, String.valueOf(chunkSize)).build());
         return storage;
     }

@@ -17,6 +17,7 @@ import io.kbackup.ValidationResult;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviderFactory;
 import io.kbackup.spi.StorageProviders;
+import io.kbackup.storage.gcs.internal.GcsStorageProvider;
 import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

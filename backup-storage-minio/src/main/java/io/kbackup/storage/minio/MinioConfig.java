@@ -1,5 +1,6 @@
 package io.kbackup.storage.minio;
 
+import io.kbackup.storage.s3protocol.S3ProtocolKeys;
 import java.util.Set;
 
 /**
@@ -22,7 +23,7 @@ public final class MinioConfig {
      * {@link io.kbackup.BackupLocation.Builder#region(String)} (both may be set only when equal).
      * Default {@code us-east-1}, MinIO's default.
      */
-    public static final String REGION = "region";
+    public static final String REGION = S3ProtocolKeys.REGION;
 
     /**
      * {@code s3ForcePathStyle}: {@code true} addresses the bucket in the path
@@ -30,41 +31,41 @@ public final class MinioConfig {
      * ({@code https://bucket.host/key}), which needs MinIO's {@code MINIO_DOMAIN} and wildcard DNS.
      * Default {@code true}.
      */
-    public static final String S3_FORCE_PATH_STYLE = "s3ForcePathStyle";
+    public static final String S3_FORCE_PATH_STYLE = S3ProtocolKeys.S3_FORCE_PATH_STYLE;
 
     /**
      * {@code s3Url}: the server's URL, an alias of the location's endpoint (both may be set only
      * when equal). One of the two is required.
      */
-    public static final String S3_URL = "s3Url";
+    public static final String S3_URL = S3ProtocolKeys.S3_URL;
 
     /**
      * {@code caCert}: PEM text of one or more CA certificates trusted in addition to the JVM's, for
      * a server with a private or self-signed certificate. Default: the JVM's trust store only.
      */
-    public static final String CA_CERT = "caCert";
+    public static final String CA_CERT = S3ProtocolKeys.CA_CERT;
 
     /**
      * {@code insecureSkipTLSVerify}: {@code true} accepts any server certificate and host name. For
      * tests only. Default {@code false}.
      */
-    public static final String INSECURE_SKIP_TLS_VERIFY = "insecureSkipTLSVerify";
+    public static final String INSECURE_SKIP_TLS_VERIFY = S3ProtocolKeys.INSECURE_SKIP_TLS_VERIFY;
 
     /**
      * {@code partSizeBytes}: bytes buffered per multipart part, and the size up to which an upload
      * is one PutObject. Memory per open writer is at most about this. From 5 MiB to 2 GiB; default
      * 8 MiB.
      */
-    public static final String PART_SIZE_BYTES = "partSizeBytes";
+    public static final String PART_SIZE_BYTES = S3ProtocolKeys.PART_SIZE_BYTES;
 
     /** Default part size: 8 MiB. */
-    public static final long DEFAULT_PART_SIZE_BYTES = 8L * 1024 * 1024;
+    public static final long DEFAULT_PART_SIZE_BYTES = S3ProtocolKeys.DEFAULT_PART_SIZE_BYTES;
 
     /** Smallest part size for every part but the last: 5 MiB. */
-    public static final long MIN_PART_SIZE_BYTES = 5L * 1024 * 1024;
+    public static final long MIN_PART_SIZE_BYTES = S3ProtocolKeys.MIN_PART_SIZE_BYTES;
 
     /** Default region. */
-    public static final String DEFAULT_REGION = "us-east-1";
+    public static final String DEFAULT_REGION = S3ProtocolKeys.DEFAULT_REGION;
 
     /** Every key above. */
     public static final Set<String> KEYS = Set.of(REGION, S3_FORCE_PATH_STYLE, S3_URL, CA_CERT,

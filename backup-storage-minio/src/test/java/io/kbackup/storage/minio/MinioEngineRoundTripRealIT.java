@@ -6,26 +6,15 @@ import io.kbackup.BackupLocation;
 import io.kbackup.core.KBackup;
 import io.kbackup.testkit.engine.EngineRoundTripContract;
 import io.kbackup.testkit.servers.MinioServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.kbackup.testkit.servers.ServerExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** DirectEngine backup, restore and delete through the minio provider, against a real MinIO server. */
 class MinioEngineRoundTripRealIT extends EngineRoundTripContract {
 
-    private static MinioServer minio;
-
-    @BeforeAll
-    static void startServer() {
-        minio = MinioServer.start();
-        minio.createBucket("kbackup-e2e");
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (minio != null) {
-            minio.close();
-        }
-    }
+    @RegisterExtension
+    static final ServerExtension<MinioServer> MINIO = ServerExtension.of(MinioServer::start,
+            minio -> minio.createBucket("kbackup-e2e"));
 
     @Override
     protected BackupClient engine(KubernetesClient cluster) {
@@ -34,6 +23,6 @@ class MinioEngineRoundTripRealIT extends EngineRoundTripContract {
 
     @Override
     protected BackupLocation location() {
-        return MinioProviderContractRealIT.location(minio, "kbackup-e2e").build();
+        return MinioProviderContractRealIT.location(MINIO.get(), "kbackup-e2e").build();
     }
 }

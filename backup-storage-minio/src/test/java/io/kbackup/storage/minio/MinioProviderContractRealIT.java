@@ -5,9 +5,9 @@ import io.kbackup.Credentials;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.servers.MinioServer;
+import io.kbackup.testkit.servers.ServerExtension;
 import io.kbackup.testkit.storage.StorageProviderContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The storage contract for the minio provider (MinIO Java client) against a real MinIO server,
@@ -19,20 +19,9 @@ class MinioProviderContractRealIT extends StorageProviderContract {
 
     static final String BUCKET = "kbackup-minio";
 
-    private static MinioServer minio;
-
-    @BeforeAll
-    static void startServer() {
-        minio = MinioServer.start();
-        minio.createBucket(BUCKET);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (minio != null) {
-            minio.close();
-        }
-    }
+    @RegisterExtension
+    static final ServerExtension<MinioServer> MINIO = ServerExtension.of(MinioServer::start,
+            minio -> minio.createBucket(BUCKET));
 
     static BackupLocation.Builder location(MinioServer server, String bucket) {
         return BackupLocation.minio(server.endpoint(), bucket)
@@ -42,11 +31,11 @@ class MinioProviderContractRealIT extends StorageProviderContract {
 
     @Override
     protected StorageProvider createProvider() {
-        return StorageProviders.discover().open(location(minio, BUCKET).build());
+        return StorageProviders.discover().open(location(MINIO.get(), BUCKET).build());
     }
 
     @Override
     protected StorageProvider createProviderForMissingBucket() {
-        return StorageProviders.discover().open(location(minio, "kbackup-minio-missing").build());
+        return StorageProviders.discover().open(location(MINIO.get(), "kbackup-minio-missing").build());
     }
 }

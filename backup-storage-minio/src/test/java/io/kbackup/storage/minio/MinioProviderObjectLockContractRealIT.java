@@ -3,9 +3,9 @@ package io.kbackup.storage.minio;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.servers.MinioServer;
+import io.kbackup.testkit.servers.ServerExtension;
 import io.kbackup.testkit.storage.StorageProviderContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The storage contract for the minio provider against a real MinIO bucket created with object lock
@@ -16,29 +16,18 @@ class MinioProviderObjectLockContractRealIT extends StorageProviderContract {
 
     static final String BUCKET = "kbackup-locked";
 
-    private static MinioServer minio;
-
-    @BeforeAll
-    static void startServer() {
-        minio = MinioServer.start();
-        minio.createBucketWithObjectLock(BUCKET);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (minio != null) {
-            minio.close();
-        }
-    }
+    @RegisterExtension
+    static final ServerExtension<MinioServer> MINIO = ServerExtension.of(MinioServer::start,
+            minio -> minio.createBucketWithObjectLock(BUCKET));
 
     @Override
     protected StorageProvider createProvider() {
-        return StorageProviders.discover().open(MinioProviderContractRealIT.location(minio, BUCKET).build());
+        return StorageProviders.discover().open(MinioProviderContractRealIT.location(MINIO.get(), BUCKET).build());
     }
 
     @Override
     protected StorageProvider createProviderForMissingBucket() {
         return StorageProviders.discover().open(
-                MinioProviderContractRealIT.location(minio, "kbackup-locked-missing").build());
+                MinioProviderContractRealIT.location(MINIO.get(), "kbackup-locked-missing").build());
     }
 }

@@ -1,5 +1,6 @@
 package io.kbackup.storage.s3;
 
+import io.kbackup.storage.s3protocol.S3ProtocolKeys;
 import java.util.Set;
 
 /**
@@ -23,7 +24,7 @@ public final class S3Config {
      * {@link io.kbackup.BackupLocation.Builder#region(String)} (both may be set only when equal).
      * Default {@code us-east-1}.
      */
-    public static final String REGION = "region";
+    public static final String REGION = S3ProtocolKeys.REGION;
 
     /**
      * Velero's {@code s3ForcePathStyle}: {@code true} to address the bucket in the path
@@ -31,14 +32,14 @@ public final class S3Config {
      * Needed by most S3-compatible services on an IP address or a single host name. Default
      * {@code false}.
      */
-    public static final String S3_FORCE_PATH_STYLE = "s3ForcePathStyle";
+    public static final String S3_FORCE_PATH_STYLE = S3ProtocolKeys.S3_FORCE_PATH_STYLE;
 
     /**
      * Velero's {@code s3Url}: the endpoint URL, an alias of
      * {@link io.kbackup.BackupLocation.Builder#endpoint(String)} (both may be set only when equal).
      * Default: AWS's endpoint for the region.
      */
-    public static final String S3_URL = "s3Url";
+    public static final String S3_URL = S3ProtocolKeys.S3_URL;
 
     /**
      * Velero's {@code serverSideEncryption}: {@code AES256} (S3-managed keys) or {@code aws:kms}
@@ -59,13 +60,13 @@ public final class S3Config {
      * JVM's, for endpoints with a private or self-signed certificate. Default: the JVM's trust
      * store only.
      */
-    public static final String CA_CERT = "caCert";
+    public static final String CA_CERT = S3ProtocolKeys.CA_CERT;
 
     /**
      * Velero's {@code insecureSkipTLSVerify}: {@code true} accepts any server certificate and host
      * name. For tests only: it makes TLS open to interception. Default {@code false}.
      */
-    public static final String INSECURE_SKIP_TLS_VERIFY = "insecureSkipTLSVerify";
+    public static final String INSECURE_SKIP_TLS_VERIFY = S3ProtocolKeys.INSECURE_SKIP_TLS_VERIFY;
 
     /**
      * Velero's {@code checksumAlgorithm}: the checksum sent with uploads, {@code CRC32},
@@ -85,7 +86,7 @@ public final class S3Config {
      * an upload is one PutObject. Memory per open writer is at most this. From 5 MiB (S3's
      * minimum part) to 2 GiB (one Java array; S3 itself allows parts up to 5 GiB); default 8 MiB.
      */
-    public static final String PART_SIZE_BYTES = "partSizeBytes";
+    public static final String PART_SIZE_BYTES = S3ProtocolKeys.PART_SIZE_BYTES;
 
     /**
      * kbackup's {@code stsEndpoint}: the STS endpoint URL used for AssumeRole and web identity
@@ -94,16 +95,16 @@ public final class S3Config {
     public static final String STS_ENDPOINT = "stsEndpoint";
 
     /** Default part size: 8 MiB. */
-    public static final long DEFAULT_PART_SIZE_BYTES = 8L * 1024 * 1024;
+    public static final long DEFAULT_PART_SIZE_BYTES = S3ProtocolKeys.DEFAULT_PART_SIZE_BYTES;
 
     /** Smallest part size S3 accepts for every part but the last: 5 MiB. */
-    public static final long MIN_PART_SIZE_BYTES = 5L * 1024 * 1024;
+    public static final long MIN_PART_SIZE_BYTES = S3ProtocolKeys.MIN_PART_SIZE_BYTES;
 
     /** Largest part size S3 accepts: 5 GiB. */
     public static final long MAX_PART_SIZE_BYTES = 5L * 1024 * 1024 * 1024;
 
     /** Default region when neither the location nor {@link #REGION} names one. */
-    public static final String DEFAULT_REGION = "us-east-1";
+    public static final String DEFAULT_REGION = S3ProtocolKeys.DEFAULT_REGION;
 
     /** Every key above. */
     public static final Set<String> KEYS = Set.of(REGION, S3_FORCE_PATH_STYLE, S3_URL, SERVER_SIDE_ENCRYPTION,

@@ -10,17 +10,17 @@ import io.kbackup.ValidationResult;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.storage.s3.internal.S3StorageProvider;
 import io.kbackup.testkit.servers.MotoServer;
+import io.kbackup.testkit.servers.ServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The AWS credentials the s3 provider builds, against a real moto server that serves STS and S3 at
@@ -31,38 +31,27 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
  */
 class S3CredentialsRealIT {
 
-    private static MotoServer moto;
+    @RegisterExtension
+    static final ServerExtension<MotoServer> MOTO = ServerExtension.of(MotoServer::start,
+            moto -> iam = MotoIam.setUp(moto, "kbackup-credentials"));
     private static MotoIam iam;
-
-    @BeforeAll
-    static void startServer() {
-        moto = MotoServer.start();
-        iam = MotoIam.setUp(moto, "kbackup-credentials");
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (moto != null) {
-            moto.close();
-        }
-    }
 
     @BeforeEach
     void checksOn() {
-        moto.enforceIam();
+        MOTO.get().enforceIam();
     }
 
     @AfterEach
     void checksOff() {
-        moto.relaxIam();
+        MOTO.get().relaxIam();
     }
 
     private static S3StorageProvider provider(String bucket, Credentials credentials) {
         BackupLocation location = BackupLocation.s3(bucket)
-                .region(moto.region())
-                .endpoint(moto.endpoint())
+                .region(MOTO.get().region())
+                .endpoint(MOTO.get().endpoint())
                 .config(S3Config.S3_FORCE_PATH_STYLE, "true")
-                .config(S3Config.STS_ENDPOINT, moto.endpoint())
+                .config(S3Config.STS_ENDPOINT, MOTO.get().endpoint())
                 .credentials(credentials)
                 .build();
         return (S3StorageProvider) new S3StorageProviderFactory().create(location);
@@ -78,9 +67,9 @@ class S3CredentialsRealIT {
 
     @Test
     void assumeRoleWithExternalIdGivesSessionCredentialsThatSignTheS3Requests() {
-        int before = moto.assumedRoles().size();
+        int before = MOTO.get().assumedRoles().size();
         try (S3StorageProvider s3 = provider(iam.bucket, role(MotoIam.EXTERNAL_ID))) {
-            assertThat(moto.assumedRoles()).as("building the provider calls nothing").hasSize(before);
+            assertThat(MOTO.get().assumedRoles()).as("building the provider calls nothing").hasSize(before);
             assertThat(s3.validate().problems()).isEmpty();
             s3.put("as-role/blob", new byte[] {4, 2});
             assertThat(s3.getBytes("as-role/blob")).containsExactly(4, 2);
@@ -88,8 +77,8 @@ class S3CredentialsRealIT {
             AwsCredentials resolved = s3.clients().credentialsProvider().resolveCredentials();
             assertThat(resolved).isInstanceOf(AwsSessionCredentials.class);
             assertThat(resolved.accessKeyId()).isNotEqualTo(iam.source.accessKeyId());
-            assertThat(moto.assumedRoles()).as("fresh credentials are cached: one session").hasSize(before + 1);
-            MotoServer.AssumedRole session = moto.assumedRoles().get(before);
+            assertThat(MOTO.get().assumedRoles()).as("fresh credentials are cached: one session").hasSize(before + 1);
+            MotoServer.AssumedRole session = MOTO.get().assumedRoles().get(before);
             assertThat(session.roleArn()).isEqualTo(iam.roleArn);
             assertThat(session.externalId()).isEqualTo(MotoIam.EXTERNAL_ID);
             assertThat(session.sessionName()).startsWith("kbackup-");
@@ -130,9 +119,9 @@ class S3CredentialsRealIT {
 
     @Test
     void theRolesSessionIsDeniedABucketItsPolicyDoesNotName() {
-        moto.relaxIam();
-        moto.createBucket("other-team-bucket");
-        moto.enforceIam();
+        MOTO.get().relaxIam();
+        MOTO.get().createBucket("other-team-bucket");
+        MOTO.get().enforceIam();
         try (StorageProvider s3 = provider("other-team-bucket", role(MotoIam.EXTERNAL_ID))) {
             ValidationResult result = s3.validate();
             assertThat(result.has(ValidationResult.Kind.ACCESS_DENIED)).as(result.toString()).isTrue();
@@ -146,16 +135,16 @@ class S3CredentialsRealIT {
         Files.writeString(token, "eyJhbGciOiJSUzI1NiJ9.projected-service-account-token.signature");
         // AssumeRoleWithWebIdentity is unsigned: moto lets exactly one unauthenticated request
         // through, then checks every S3 request against the web role's policy
-        moto.enforceIamAfter(1);
-        int before = moto.assumedRoles().size();
+        MOTO.get().enforceIamAfter(1);
+        int before = MOTO.get().assumedRoles().size();
         try (S3StorageProvider s3 = provider(iam.bucket, Credentials.awsWebIdentity(iam.webRoleArn, token))) {
             assertThat(s3.validate().problems()).isEmpty();
             s3.put("as-web-identity", new byte[] {7});
             assertThat(s3.getBytes("as-web-identity")).containsExactly(7);
 
             AwsCredentials resolved = s3.clients().credentialsProvider().resolveCredentials();
-            assertThat(moto.assumedRoles()).hasSize(before + 1);
-            MotoServer.AssumedRole session = moto.assumedRoles().get(before);
+            assertThat(MOTO.get().assumedRoles()).hasSize(before + 1);
+            MotoServer.AssumedRole session = MOTO.get().assumedRoles().get(before);
             assertThat(session.roleArn()).isEqualTo(iam.webRoleArn);
             assertThat(session.externalId()).isNull();
             assertThat(session.accessKeyId()).isEqualTo(resolved.accessKeyId());

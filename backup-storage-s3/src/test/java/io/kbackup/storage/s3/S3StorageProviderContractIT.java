@@ -6,12 +6,15 @@ import io.kbackup.Credentials;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.storage.StorageProviderContract;
+import java.util.Set;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The storage contract for the s3 provider against Adobe S3Mock in this JVM (path style, static
  * keys; S3Mock accepts any). Parts of 5 MiB so that the large-blob test is a multipart upload of
- * many parts. Nothing is skipped.
+ * many parts. Skipped: {@link Feature#ATOMIC_EXCLUSIVE_CREATE}, as S3Mock (4.x) checks
+ * {@code If-None-Match: *} and stores in two steps, so racing creates can several succeed (seen:
+ * three of eight); a single create on an existing key is refused. The race holds on MinIO and moto.
  */
 class S3StorageProviderContractIT extends StorageProviderContract {
 
@@ -41,5 +44,11 @@ class S3StorageProviderContractIT extends StorageProviderContract {
     @Override
     protected StorageProvider createProviderForMissingBucket() {
         return StorageProviders.discover().open(location("kbackup-contract-missing"));
+    }
+
+    /** S3Mock does not make {@code If-None-Match: *} atomic; see the class comment. */
+    @Override
+    protected Set<Feature> unsupported() {
+        return Set.of(Feature.ATOMIC_EXCLUSIVE_CREATE);
     }
 }

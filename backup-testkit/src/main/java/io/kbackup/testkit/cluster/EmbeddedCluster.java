@@ -92,7 +92,10 @@ import java.util.stream.Stream;
  *       {@link #seed(Stream)} path that fills the store without HTTP.</li>
  * </ul>
  * Watches (over WebSocket, as the fabric8 client does them), updates (PUT), deletes and
- * label/field selectors are fabric8's. Not modelled: admission, defaulting (a real server fills
+ * label/field selectors are fabric8's. fabric8's watches start at the present, so a watch from a
+ * {@code resourceVersion} after which objects of its kind and namespace changed is answered 410
+ * Gone (reason Expired), and an informer lists again instead of missing those changes (a real
+ * server would replay them). Not modelled: admission, defaulting (a real server fills
  * in e.g. {@code imagePullPolicy}, a Service's {@code clusterIP}), validation against schemas
  * other than names (unknown fields are kept, not dropped; immutable fields can change), namespace
  * existence checks, cascading deletion, controllers (nothing turns a Deployment into Pods),
@@ -189,12 +192,17 @@ public final class EmbeddedCluster implements TestCluster {
    * A new fabric8 client (JDK HTTP client) pointed at this cluster, default namespace
    * {@code default}. It reads nothing from {@code ~/.kube} or the environment. The caller
    * closes it.
+   *
+   * <p>Its request timeout is 60 s, not fabric8's 10 s: on a loaded machine a request can take
+   * longer, and fabric8 retries a timed-out request, so a create the server had already done
+   * came back as a spurious 409 AlreadyExists.
    */
   public KubernetesClient client() {
     Config config = new ConfigBuilder(Config.empty())
         .withMasterUrl(url)
         .withNamespace("default")
         .withTrustCerts(true)
+        .withRequestTimeout(60_000)
         .build();
     return new KubernetesClientBuilder()
         .withHttpClientFactory(new JdkHttpClientFactory())

@@ -24,10 +24,11 @@ import io.kbackup.testkit.cluster.TestCluster;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * End to end through one storage provider: a cluster backed up by an engine into the provider's
@@ -41,8 +42,11 @@ import org.junit.jupiter.api.Test;
  *     protected BackupLocation location() { return BackupLocation.s3("bucket")...build(); }
  * }
  * }</pre>
- * Each test uses a fresh prefix inside the location, so the bucket may be shared.
+ * Each test uses a fresh prefix inside the location, so the bucket may be shared. The two clusters
+ * are started once per class (one test instance per class) and shared by its tests, which write
+ * into different namespaces and prefixes.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class EngineRoundTripContract {
 
     private TestCluster source;
@@ -80,14 +84,14 @@ public abstract class EngineRoundTripContract {
     }
 
     /**
-     * Starts one of the two clusters (source and target) each test uses: by default an
+     * Starts one of the two clusters (source and target) the tests of a class share: by default an
      * {@link EmbeddedCluster}; a subclass named {@code ...RealIT} returns a {@link RealCluster}.
      */
     protected TestCluster startCluster() {
         return EmbeddedCluster.start();
     }
 
-    @BeforeEach
+    @BeforeAll
     void startClusters() {
         source = startCluster();
         target = startCluster();
@@ -103,7 +107,7 @@ public abstract class EngineRoundTripContract {
                 .addToStringData("password", "s3cr3t").build()).create();
     }
 
-    @AfterEach
+    @AfterAll
     void stopClusters() {
         sourceClient.close();
         targetClient.close();

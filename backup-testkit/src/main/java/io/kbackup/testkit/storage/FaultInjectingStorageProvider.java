@@ -8,6 +8,7 @@ import io.kbackup.spi.ListPage;
 import io.kbackup.spi.StorageProvider;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
@@ -45,7 +46,8 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
 
     /** The calls that are counted. */
     public enum Operation {
-        OPEN_WRITER, COMMIT, ABORT, GET, GET_RANGE, HEAD, LIST, DELETE, DELETE_ALL, VALIDATE
+        OPEN_WRITER, COMMIT, ABORT, GET, GET_RANGE, HEAD, LIST, DELETE, DELETE_ALL, VALIDATE, CREATE_IF_ABSENT,
+        SWEEP
     }
 
     private final StorageProvider delegate;
@@ -88,7 +90,12 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
 
     /** {@link BlobWriter#commit()} of keys matching {@code keys} throws an {@link IOException}; nothing becomes visible. */
     public FaultInjectingStorageProvider failCommits(Predicate<String> keys) {
-        rules.add(new Rule(Kind.COMMIT, keys, -1, 0, null));
+        return failCommits(keys, -1);
+    }
+
+    /** The first {@code times} commits of keys matching {@code keys} fail as {@link #failCommits(Predicate)} says. */
+    public FaultInjectingStorageProvider failCommits(Predicate<String> keys, int times) {
+        rules.add(new Rule(Kind.COMMIT, keys, times == -1 ? -1 : checkTimes(times), 0, null));
         return this;
     }
 
@@ -225,6 +232,21 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
             check(Kind.DELETE, key, "delete");
         }
         delegate.deleteAll(keys);
+    }
+
+    /** Subject to the commit faults for {@code key}, checked before the wrapped provider is called. */
+    @Override
+    public boolean createIfAbsent(String key, byte[] data) {
+        count(Operation.CREATE_IF_ABSENT);
+        check(Kind.COMMIT, key, "exclusive create");
+        return delegate.createIfAbsent(key, data);
+    }
+
+    @Override
+    public int sweepIncompleteUploads(String prefix, Instant startedBefore) {
+        count(Operation.SWEEP);
+        check(Kind.LIST, prefix, "sweep");
+        return delegate.sweepIncompleteUploads(prefix, startedBefore);
     }
 
     @Override

@@ -188,6 +188,14 @@ public final class InMemoryStorageProvider implements StorageProvider {
         store().remove(key);
     }
 
+    /** {@link ConcurrentSkipListMap#putIfAbsent}: atomic within this JVM. */
+    @Override
+    public boolean createIfAbsent(String key, byte[] data) {
+        requireKey(key);
+        Blob blob = new Blob(data.clone(), Instant.now(), "\"" + GENERATION.incrementAndGet() + "\"");
+        return store().putIfAbsent(key, blob) == null;
+    }
+
     @Override
     public ValidationResult validate() {
         if (!BUCKETS.containsKey(bucket)) {

@@ -10,14 +10,14 @@ import io.kbackup.StorageUnreachableException;
 import io.kbackup.ValidationResult;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.testkit.servers.MinioServer;
+import io.kbackup.testkit.servers.ServerExtension;
 import io.kbackup.testkit.servers.TestServers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code validate()} of an S3-compatible provider against a real MinIO server, which checks
@@ -57,21 +57,10 @@ public abstract class S3CompatibleValidateContract {
     /** A second bucket, the only one the restricted credentials of the access-denied test may use. */
     protected static final String OTHER_BUCKET = "kbackup-other-team";
 
-    private static MinioServer minio;
+    @RegisterExtension
+    static final ServerExtension<MinioServer> MINIO = ServerExtension.of(MinioServer::start,
+            minio -> minio.createBucket(BUCKET).createBucket(OTHER_BUCKET));
     private final List<StorageProvider> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void startServer() {
-        minio = MinioServer.start();
-        minio.createBucket(BUCKET).createBucket(OTHER_BUCKET);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (minio != null) {
-            minio.close();
-        }
-    }
 
     @AfterEach
     void closeProviders() {
@@ -97,13 +86,13 @@ public abstract class S3CompatibleValidateContract {
     protected abstract StorageProvider createProvider(BackupLocation location);
 
     private StorageProvider open(String bucket, Credentials credentials) {
-        StorageProvider p = createProvider(location(minio, bucket).credentials(credentials).build());
+        StorageProvider p = createProvider(location(MINIO.get(), bucket).credentials(credentials).build());
         opened.add(p);
         return p;
     }
 
     private static Credentials root() {
-        return Credentials.awsStatic(minio.rootUser(), minio.rootPassword());
+        return Credentials.awsStatic(MINIO.get().rootUser(), MINIO.get().rootPassword());
     }
 
     @Test
@@ -128,17 +117,17 @@ public abstract class S3CompatibleValidateContract {
 
     @Test
     void aWrongSecretIsReportedAsBadCredentialsNamingTheSecret() {
-        ValidationResult result = open(BUCKET, Credentials.awsStatic(minio.rootUser(), "wrong-secret-never-printed"))
+        ValidationResult result = open(BUCKET, Credentials.awsStatic(MINIO.get().rootUser(), "wrong-secret-never-printed"))
                 .validate();
         assertThat(result.has(ValidationResult.Kind.BAD_CREDENTIALS)).as(result.toString()).isTrue();
         assertThat(result.problems().get(0).message()).contains("SignatureDoesNotMatch");
         assertThat(result.problems().get(0).fix()).contains("secret");
-        assertThat(result.toString()).doesNotContain("wrong-secret-never-printed").doesNotContain(minio.rootPassword());
+        assertThat(result.toString()).doesNotContain("wrong-secret-never-printed").doesNotContain(MINIO.get().rootPassword());
     }
 
     @Test
     void knownCredentialsWithoutRightsOnTheBucketAreReportedAsDenied() {
-        MinioServer.TemporaryCredentials onlyOther = minio.temporaryCredentials("{\"Version\":\"2012-10-17\","
+        MinioServer.TemporaryCredentials onlyOther = MINIO.get().temporaryCredentials("{\"Version\":\"2012-10-17\","
                 + "\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],\"Resource\":[\"arn:aws:s3:::" + OTHER_BUCKET
                 + "\",\"arn:aws:s3:::" + OTHER_BUCKET + "/*\"]}]}", Duration.ofMinutes(15));
         Credentials keys = Credentials.awsStatic(onlyOther.accessKeyId(), onlyOther.secretAccessKey(),
@@ -160,7 +149,7 @@ public abstract class S3CompatibleValidateContract {
     void nothingListeningIsReportedAsUnreachableQuickly() {
         int port = TestServers.freePort();
         StorageProvider s3 = createProvider(
-                locationWithNothingListening("http://127.0.0.1:" + port, minio.region(), BUCKET).credentials(root())
+                locationWithNothingListening("http://127.0.0.1:" + port, MINIO.get().region(), BUCKET).credentials(root())
                         .build());
         opened.add(s3);
         long start = System.nanoTime();

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * CRUD, patch and list cases whose answers a real kube-apiserver gives deterministically, with
  * those answers written down: every cluster that passes them answers alike (status codes,
  * reasons, and the fields of the resulting objects that the server does not generate or
- * default). Subclasses hand over a client: {@link EmbeddedClusterConformanceTest} for
+ * default). Subclasses hand over a client: {@link EmbeddedClusterConformanceIT} for
  * {@link EmbeddedCluster}, {@code RealClusterConformanceRealIT} for a real API server.
  *
  * <p>Requests go over the client's own HTTP client, so each case sends exactly the bytes and

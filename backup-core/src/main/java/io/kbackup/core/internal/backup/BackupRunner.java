@@ -1,12 +1,12 @@
 package io.kbackup.core.internal.backup;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
-import io.kbackup.core.direct.DirectOptions;
+import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.TrackedOperation;
 import io.kbackup.core.internal.snapshot.CsiSnapshotBackup;
+import io.kbackup.core.internal.snapshot.SnapshotPreflight;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.spi.StorageProvider;
 import java.time.Instant;
@@ -24,15 +24,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * same name in the same location may not. Thread-safe.
  */
 public final class BackupRunner implements AutoCloseable {
-    private final KubernetesClient client;
-    private final DirectOptions options;
+    private final EngineContext context;
     private final ExecutorService pool;
     private final Map<String, TrackedOperation.Backup> running = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public BackupRunner(KubernetesClient client, DirectOptions options) {
-        this.client = client;
-        this.options = options;
+    public BackupRunner(EngineContext context) {
+        this.context = context;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "kbackup-backup-" + n.incrementAndGet());
@@ -50,14 +48,12 @@ public final class BackupRunner implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("This DirectEngine is closed; make a new one with KBackup.direct(client).");
         }
-        validate(plan);
-        Instant start = options.clock().instant();
+        Instant start = context.clock().instant();
         String name = plan.backupNameAt(start);
-        // ---- include all disks: CSI snapshot pre-flight (issue 8, internal.snapshot); creates nothing ----
+        // include all disks: the CSI snapshot pre-flight, which creates nothing
         CsiSnapshotBackup snapshots = plan.includeAllDisks()
-                ? CsiSnapshotBackup.preflight(client, options, name, new SnapshotScope(plan, client, options)) : null;
-        // ----
-        StorageProvider storage = options.storageProviders().open(plan.location());
+                ? SnapshotPreflight.check(context, name, new SnapshotScope(plan, context)) : null;
+        StorageProvider storage = context.providers().open(plan.location());
         BucketLayout layout = new BucketLayout(plan.location());
         String runKey = plan.location().provider() + "|" + plan.location().bucket() + "|" + layout.backupDir(name);
         TrackedOperation.Backup handle = new TrackedOperation.Backup(name);
@@ -75,7 +71,7 @@ public final class BackupRunner implements AutoCloseable {
                         + plan.location().name() + "'; choose another name or prefix, or delete that backup first.");
             }
             String key = runKey;
-            BackupJob job = new BackupJob(client, options, plan, name, start, storage, handle, snapshots);
+            BackupJob job = new BackupJob(context, plan, name, start, storage, handle, snapshots);
             pool.execute(() -> {
                 try {
                     job.run();
@@ -95,14 +91,6 @@ public final class BackupRunner implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    /**
-     * Checks what the DirectEngine cannot do. Include all disks is supported through CSI volume
-     * snapshots: their pre-flight runs in {@link #start} ({@code internal.snapshot.CsiSnapshotBackup}).
-     */
-    static void validate(BackupPlan plan) {
-        // nothing refused at present
     }
 
     /** Cancels running backups (they end Failed, "cancelled") and stops the pool. */

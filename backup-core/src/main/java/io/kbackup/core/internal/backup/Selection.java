@@ -1,5 +1,7 @@
 package io.kbackup.core.internal.backup;
 
+import io.kbackup.core.internal.layout.VeleroKeys;
+
 import io.kbackup.BackupPlan;
 import io.kbackup.ClusterWideMode;
 import io.kbackup.core.internal.kube.ApiResource;
@@ -14,7 +16,6 @@ import java.util.stream.Collectors;
  * selector (matchLabels), and the cluster-scoped rule of {@link ClusterWideMode}. Immutable.
  */
 final class Selection {
-    static final String EXCLUDE_LABEL = "velero.io/exclude-from-backup";
     static final Set<String> SNAPSHOT_RESOURCES = Set.of(
             "volumesnapshots.snapshot.storage.k8s.io", "volumesnapshotcontents.snapshot.storage.k8s.io");
 
@@ -97,6 +98,6 @@ final class Selection {
     }
 
     static boolean excludedByLabel(Map<String, String> labels) {
-        return labels != null && "true".equals(labels.get(EXCLUDE_LABEL));
+        return labels != null && "true".equals(labels.get(VeleroKeys.EXCLUDE_FROM_BACKUP));
     }
 }

@@ -1,11 +1,9 @@
 package io.kbackup.core.internal.backup;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupPlan;
-import io.kbackup.core.direct.DirectOptions;
+import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.kube.ApiResource;
-import io.kbackup.core.internal.kube.KubeRetry;
 import io.kbackup.core.internal.kube.PagedLister;
 import io.kbackup.core.internal.snapshot.CsiSnapshotBackup;
 import java.util.HashSet;
@@ -14,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The claims a backup includes, for its CSI snapshots (issue 8, {@code internal.snapshot}): the
+ * The claims a backup includes, for its CSI snapshots: the
  * same namespace, label and resource rules as the items ({@link Selection}), and never a claim
  * labelled {@code velero.io/exclude-from-backup=true} or being deleted. With a label selector, the
  * claims of included pods are in too, labelled or not, as the backup adds them to the items
@@ -27,16 +25,14 @@ final class SnapshotScope implements CsiSnapshotBackup.ClaimScope {
 
     private final Selection selection;
     private final boolean claimsIncluded;
-    private final KubernetesClient client;
-    private final DirectOptions options;
+    private final EngineContext context;
     /** {@code namespace/claim} used by an included pod; listed on first need. */
     private Set<String> podClaims;
 
-    SnapshotScope(BackupPlan plan, KubernetesClient client, DirectOptions options) {
+    SnapshotScope(BackupPlan plan, EngineContext context) {
         this.selection = new Selection(plan);
         this.claimsIncluded = selection.includesResource(PVCS);
-        this.client = client;
-        this.options = options;
+        this.context = context;
     }
 
     @Override
@@ -60,7 +56,7 @@ final class SnapshotScope implements CsiSnapshotBackup.ClaimScope {
         }
         Set<String> out = new HashSet<>();
         if (selection.labelSelector() != null && selection.includesResource(PODS)) {
-            PagedLister lister = new PagedLister(client, KubeRetry.of(options), options.pageSize());
+            PagedLister lister = new PagedLister(context.client(), context.retry(), context.backup().pageSize());
             List<String> namespaces = selection.namespacesToList();
             for (String ns : namespaces == null ? java.util.Collections.<String>singletonList(null) : namespaces) {
                 try {

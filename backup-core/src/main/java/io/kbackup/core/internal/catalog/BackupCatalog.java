@@ -1,12 +1,10 @@
 package io.kbackup.core.internal.catalog;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
 import io.kbackup.CorruptBackupException;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.NotFoundException;
-import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.layout.BackupDocument;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.snapshot.SnapshotCleanup;
@@ -42,18 +40,18 @@ public final class BackupCatalog {
             .comparing(BackupCatalog::when, Comparator.nullsLast(Comparator.<Instant>reverseOrder()))
             .thenComparing(BackupInfo::name, Comparator.reverseOrder());
 
-    private final DirectOptions options;
-    /** The engine's cluster, for deleting a backup's CSI snapshots; null for a catalog without cluster. */
-    private final KubernetesClient client;
+    private final StorageProviders providers;
+    /** Deletes a backup's CSI snapshots in the engine's cluster; null for a catalog without cluster. */
+    private final SnapshotCleanup snapshots;
 
-    public BackupCatalog(KubernetesClient client, DirectOptions options) {
-        this.options = options;
-        this.client = client;
+    public BackupCatalog(StorageProviders providers, SnapshotCleanup snapshots) {
+        this.providers = providers;
+        this.snapshots = snapshots;
     }
 
     /** A catalog that needs no cluster (listing only reads the location). */
-    public BackupCatalog(DirectOptions options) {
-        this(null, options);
+    public BackupCatalog(StorageProviders providers) {
+        this(providers, null);
     }
 
     /**
@@ -61,7 +59,7 @@ public final class BackupCatalog {
      * without one (being written, half-deleted) and unreadable documents are skipped (logged).
      */
     public List<BackupInfo> list(BackupLocation location) {
-        return list(options.storageProviders(), location);
+        return list(providers, location);
     }
 
     /** As {@link #list(BackupLocation)} with the given providers. */
@@ -97,19 +95,24 @@ public final class BackupCatalog {
      * One backup's details, from its {@code velero-backup.json}.
      *
      * @throws NotFoundException      when the location has no such backup
-     * @throws CorruptBackupException when its {@code velero-backup.json} cannot be read
+     * @throws CorruptBackupException when its {@code velero-backup.json} cannot be read or names another backup
      */
     public BackupInfo describe(BackupLocation location, String name) {
         checkName(name);
         BucketLayout layout = new BucketLayout(location);
-        try (StorageProvider storage = options.storageProviders().open(location)) {
+        try (StorageProvider storage = providers.open(location)) {
             byte[] bytes;
             try {
                 bytes = storage.getBytes(layout.backupJson(name));
             } catch (NotFoundException e) {
                 throw notFound(location, name);
             }
-            return BackupDocument.parse(name, bytes);
+            BackupInfo info = BackupDocument.parse(name, bytes);
+            if (!name.equals(info.name())) {
+                throw new CorruptBackupException(name, "Backup '" + name + "': its velero-backup.json names backup '" + info.name()
+                        + "' (the folder was copied or renamed); it is not listed, described or restored. Restore another backup.");
+            }
+            return info;
         }
     }
 
@@ -124,7 +127,7 @@ public final class BackupCatalog {
     public void delete(BackupLocation location, String name) {
         checkName(name);
         BucketLayout layout = new BucketLayout(location);
-        try (StorageProvider storage = options.storageProviders().open(location)) {
+        try (StorageProvider storage = providers.open(location)) {
             List<String> keys;
             try (Stream<BlobInfo> blobs = storage.listAll(layout.backupDir(name))) {
                 keys = new ArrayList<>(blobs.map(BlobInfo::key).toList());
@@ -132,11 +135,10 @@ public final class BackupCatalog {
             if (keys.isEmpty()) {
                 throw notFound(location, name);
             }
-            // ---- include all disks (issue 8, internal.snapshot): the backup's CSI snapshots go first ----
-            if (client != null) {
-                new SnapshotCleanup(client, options).deleteSnapshotsOf(name);
+            // the backup's CSI snapshots go first: if the cluster refuses, nothing in the bucket is deleted
+            if (snapshots != null) {
+                snapshots.deleteSnapshotsOf(name);
             }
-            // ----
             int total = keys.size();
             String json = layout.backupJson(name);
             String manifest = layout.manifest(name);

@@ -1,7 +1,8 @@
 package io.kbackup.core.internal.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.kbackup.core.direct.DirectOptions;
+import io.kbackup.ClusterForbiddenException;
+import io.kbackup.ClusterRefusedException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -9,6 +10,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +31,6 @@ public final class KubeRetry {
     public KubeRetry(int maxRetries, Duration baseDelay) {
         this.maxRetries = maxRetries;
         this.baseDelay = baseDelay;
-    }
-
-    /** The policy of the options: {@code maxRetries}, {@code retryBaseDelay}. */
-    public static KubeRetry of(DirectOptions options) {
-        return new KubeRetry(options.maxRetries(), options.retryBaseDelay());
     }
 
     /**
@@ -89,10 +87,59 @@ public final class KubeRetry {
         return false;
     }
 
-    /** "HTTP 503: message" or the cause's text, for messages. */
+    /**
+     * "HTTP 503: message" or the cause's text, for messages. A 403 of the authorizer names the
+     * denied verb and resource first ({@link #refused}).
+     */
     public static String describe(KubernetesClientException e) {
-        String msg = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
-        return (e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "") + msg;
+        if (isPermissionDenied(e)) {
+            return forbidden(null, e).getMessage();
+        }
+        return (e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "") + serverMessage(e);
+    }
+
+    /**
+     * The typed exception for a refused request: {@link ClusterForbiddenException} with the verb,
+     * resource and namespace when the authorizer denied it (RBAC), else {@link ClusterRefusedException}
+     * (admission plugins also answer 403, e.g. for a missing PriorityClass; those are not permissions).
+     *
+     * @param what what was being done, e.g. "Could not delete the volume snapshots of backup 'b'"
+     */
+    public static ClusterRefusedException refused(String what, KubernetesClientException e) {
+        if (isPermissionDenied(e)) {
+            return forbidden(what, e);
+        }
+        return new ClusterRefusedException(what + ": " + describe(e), e.getCode(), e);
+    }
+
+    /** The API server's own 403 text: {@code User "u" cannot VERB resource "R" in API group "G" [in the namespace "N"]}. */
+    private static final Pattern FORBIDDEN = Pattern.compile(
+            "cannot (\\S+) resource \"([^\"]+)\" in API group \"([^\"]*)\"(?: in the namespace \"([^\"]+)\")?");
+
+    /** A 403 whose message is the authorizer's ("... cannot VERB resource ..."), not an admission plugin's. */
+    private static boolean isPermissionDenied(KubernetesClientException e) {
+        String msg = serverMessage(e);
+        return e.getCode() == 403 && msg != null && FORBIDDEN.matcher(msg).find();
+    }
+
+    private static ClusterForbiddenException forbidden(String what, KubernetesClientException e) {
+        String msg = serverMessage(e);
+        Matcher m = FORBIDDEN.matcher(msg);
+        if (!m.find()) {
+            throw new IllegalArgumentException("not an authorizer's 403: " + msg);
+        }
+        String verb = m.group(1);
+        String group = m.group(3);
+        String resource = group.isEmpty() ? m.group(2) : m.group(2) + "." + group;
+        String namespace = m.group(4);
+        String denied = "forbidden to " + verb + " " + resource + (namespace == null ? "" : " in namespace " + namespace);
+        return new ClusterForbiddenException((what == null ? "" : what + ": ") + "HTTP 403: " + denied
+                + ". Grant the service account this verb on this resource (kbackup's ClusterRoles: META-INF/kbackup/rbac/ in"
+                + " backup-core, and the README's RBAC section). The API server said: " + msg, verb, resource, namespace, e);
+    }
+
+    private static String serverMessage(KubernetesClientException e) {
+        return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
     }
 
     private static boolean isInterrupt(Throwable e) {

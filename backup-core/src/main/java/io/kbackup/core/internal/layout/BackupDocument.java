@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
-import io.kbackup.ClusterWideMode;
 import io.kbackup.CorruptBackupException;
 import java.io.IOException;
 import java.time.Duration;
@@ -42,15 +41,11 @@ import java.util.Objects;
  * {@code velero.io/storage-location} and {@code velero.io/schedule-name}. Stateless, thread-safe.
  */
 public final class BackupDocument {
-    public static final String API_VERSION = "velero.io/v1";
     public static final String KIND = "Backup";
     /** Velero's install namespace, used as {@code metadata.namespace} of documents we write. */
     public static final String DEFAULT_NAMESPACE = "velero";
     /** {@code status.version} Velero writes. */
     public static final int STATUS_VERSION = 1;
-    public static final String LABEL_STORAGE_LOCATION = "velero.io/storage-location";
-    public static final String LABEL_SCHEDULE_NAME = "velero.io/schedule-name";
-    public static final String LABEL_BACKUP_NAME = "velero.io/backup-name";
 
     private BackupDocument() {}
 
@@ -91,7 +86,7 @@ public final class BackupDocument {
     /**
      * The Backup {@code spec} for a plan: includedNamespaces, excludedNamespaces, includedResources,
      * excludedResources (each left out when empty), labelSelector ({@code matchLabels}, left out
-     * when empty), includeClusterResources ({@link ClusterWideMode#toVelero()}, left out for AUTO),
+     * when empty), includeClusterResources ({@link VeleroValues#includeClusterResources}, left out for AUTO),
      * snapshotVolumes ({@link BackupPlan#includeAllDisks()}), ttl (Go duration) and storageLocation
      * (the location's name).
      */
@@ -105,7 +100,7 @@ public final class BackupDocument {
             ObjectNode match = spec.putObject("labelSelector").putObject("matchLabels");
             plan.labelSelector().forEach(match::put);
         }
-        Boolean cluster = plan.clusterWideMode().toVelero();
+        Boolean cluster = VeleroValues.includeClusterResources(plan.clusterWideMode());
         if (cluster != null) {
             spec.put("includeClusterResources", cluster);
         }
@@ -118,7 +113,7 @@ public final class BackupDocument {
     /** The Backup's labels: the plan's labels plus {@code velero.io/storage-location=<location name>}. */
     public static Map<String, String> labels(BackupPlan plan) {
         Map<String, String> labels = new LinkedHashMap<>(plan.labels());
-        labels.put(LABEL_STORAGE_LOCATION, plan.location().name());
+        labels.put(VeleroKeys.STORAGE_LOCATION, plan.location().name());
         return labels;
     }
 
@@ -129,7 +124,7 @@ public final class BackupDocument {
      */
     public static ObjectNode backup(String name, String namespace, BackupPlan plan, Instant created) {
         ObjectNode doc = GzipJson.MAPPER.createObjectNode();
-        doc.put("apiVersion", API_VERSION);
+        doc.put("apiVersion", VeleroKeys.API_VERSION);
         doc.put("kind", KIND);
         ObjectNode meta = doc.putObject("metadata");
         meta.put("name", name);
@@ -184,12 +179,6 @@ public final class BackupDocument {
         return doc;
     }
 
-    /** Velero's annotation of the source cluster's {@code gitVersion} on a Backup. */
-    public static final String ANNOTATION_SOURCE_GIT_VERSION = "velero.io/source-cluster-k8s-gitversion";
-    /** Velero's annotation of the source cluster's major version on a Backup. */
-    public static final String ANNOTATION_SOURCE_MAJOR = "velero.io/source-cluster-k8s-major-version";
-    /** Velero's annotation of the source cluster's minor version on a Backup. */
-    public static final String ANNOTATION_SOURCE_MINOR = "velero.io/source-cluster-k8s-minor-version";
 
     /**
      * Adds the source cluster's version annotations Velero puts on every Backup (its restore
@@ -202,13 +191,13 @@ public final class BackupDocument {
         ObjectNode meta = (ObjectNode) doc.path("metadata");
         ObjectNode annotations = meta.path("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
         if (version.getGitVersion() != null) {
-            annotations.put(ANNOTATION_SOURCE_GIT_VERSION, version.getGitVersion());
+            annotations.put(VeleroKeys.SOURCE_CLUSTER_GIT_VERSION, version.getGitVersion());
         }
         if (version.getMajor() != null) {
-            annotations.put(ANNOTATION_SOURCE_MAJOR, version.getMajor());
+            annotations.put(VeleroKeys.SOURCE_CLUSTER_MAJOR, version.getMajor());
         }
         if (version.getMinor() != null) {
-            annotations.put(ANNOTATION_SOURCE_MINOR, version.getMinor());
+            annotations.put(VeleroKeys.SOURCE_CLUSTER_MINOR, version.getMinor());
         }
         if (annotations.isEmpty()) {
             meta.remove("annotations");
@@ -268,27 +257,28 @@ public final class BackupDocument {
                 || spec.path("defaultVolumesToFsBackup").asBoolean(false)
                 || spec.path("defaultVolumesToRestic").asBoolean(false)
                 || nativeAttempted + csiAttempted > 0;
-        return new BackupInfo(
-                meta.path("name").asText(),
-                phase(status.path("phase").asText(null)),
-                spec.path("storageLocation").asText(null),
-                time(meta.get("creationTimestamp")),
-                time(status.get("startTimestamp")),
-                time(status.get("completionTimestamp")),
-                time(status.get("expiration")),
-                namespaces(spec.get("includedNamespaces")),
-                strings(spec.get("excludedNamespaces")),
-                disks,
-                ClusterWideMode.fromVelero(includeCluster),
-                status.path("progress").path("totalItems").asLong(0),
-                status.path("progress").path("itemsBackedUp").asLong(0),
-                nativeAttempted + csiAttempted,
-                status.path("volumeSnapshotsCompleted").asInt(0) + status.path("csiVolumeSnapshotsCompleted").asInt(0),
-                status.path("errors").asInt(0),
-                status.path("warnings").asInt(0),
-                emptyToNull(status.path("failureReason").asText(null)),
-                labels.get(LABEL_SCHEDULE_NAME),
-                labels);
+        return BackupInfo.builder()
+                .name(meta.path("name").asText())
+                .phase(VeleroPhases.backup(status.path("phase").asText(null)))
+                .location(spec.path("storageLocation").asText(null))
+                .created(time(meta.get("creationTimestamp")))
+                .started(time(status.get("startTimestamp")))
+                .completed(time(status.get("completionTimestamp")))
+                .expires(time(status.get("expiration")))
+                .includedNamespaces(namespaces(spec.get("includedNamespaces")))
+                .excludedNamespaces(strings(spec.get("excludedNamespaces")))
+                .includesDisks(disks)
+                .clusterWideMode(VeleroValues.clusterWideMode(includeCluster))
+                .itemsTotal(status.path("progress").path("totalItems").asLong(0))
+                .itemsBackedUp(status.path("progress").path("itemsBackedUp").asLong(0))
+                .volumeSnapshotsAttempted(nativeAttempted + csiAttempted)
+                .volumeSnapshotsCompleted(status.path("volumeSnapshotsCompleted").asInt(0) + status.path("csiVolumeSnapshotsCompleted").asInt(0))
+                .errors(status.path("errors").asInt(0))
+                .warnings(status.path("warnings").asInt(0))
+                .failureReason(emptyToNull(status.path("failureReason").asText(null)))
+                .scheduleName(labels.get(VeleroKeys.SCHEDULE_NAME))
+                .labels(labels)
+                .build();
     }
 
     /** The TTL in a spec, or null when absent or not a Go duration. */
@@ -301,18 +291,6 @@ public final class BackupDocument {
             return GoDuration.parse(ttl);
         } catch (IllegalArgumentException e) {
             return null;
-        }
-    }
-
-    /** Velero's phase names; those our enum lacks ({@code Queued}, {@code ReadyToStart}) read as {@link BackupPhase#New}. */
-    static BackupPhase phase(String text) {
-        if (text == null || text.isEmpty()) {
-            return BackupPhase.New;
-        }
-        try {
-            return BackupPhase.valueOf(text);
-        } catch (IllegalArgumentException e) {
-            return BackupPhase.New;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.kbackup.core.internal.layout;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -9,14 +10,18 @@ import java.util.TreeMap;
 
 /**
  * The errors and warnings of a backup or restore, in the shape of Velero's
- * {@code <name>-results.gz}: {@code {"errors":R,"warnings":R}} with
- * {@code R = {"velero":[...],"cluster":[...],"namespaces":{"ns":[...]}}}, empty parts left out.
- * Counts every message; keeps at most {@value #MAX_KEPT} messages per kind so that a run with
- * millions of failures does not hold them all. Thread-safe.
+ * {@code <name>-results.gz} / {@code restore-<name>-results.gz}: {@code {"errors":R,"warnings":R}}
+ * with {@code R = {"velero":[...],"cluster":[...],"namespaces":{"ns":[...]}}}, empty parts left
+ * out. The one place that writes ({@link #toJson}) and reads ({@link #messages}) that shape. Counts
+ * every message; keeps at most {@value #MAX_KEPT} messages per kind so that a run with millions of
+ * failures does not hold them all (the file then says how many were left out), and the first
+ * {@value #MAX_FIRST} in the order they came for the operation's summary. Thread-safe.
  */
 public final class OperationResults {
     /** Messages kept per kind (errors, warnings); the counts go on beyond it. */
     public static final int MAX_KEPT = 10_000;
+    /** Messages kept per kind, in arrival order, for {@link #firstErrors()} and {@link #firstWarnings()}. */
+    public static final int MAX_FIRST = 200;
 
     private final Part errors = new Part();
     private final Part warnings = new Part();
@@ -49,14 +54,14 @@ public final class OperationResults {
         return warnings.count;
     }
 
-    /** All kept error messages, flattened. */
-    public synchronized List<String> errorMessages() {
-        return errors.all();
+    /** The first {@value #MAX_FIRST} errors, in the order they came. */
+    public synchronized List<String> firstErrors() {
+        return List.copyOf(errors.first);
     }
 
-    /** All kept warning messages, flattened. */
-    public synchronized List<String> warningMessages() {
-        return warnings.all();
+    /** The first {@value #MAX_FIRST} warnings, in the order they came. */
+    public synchronized List<String> firstWarnings() {
+        return List.copyOf(warnings.first);
     }
 
     /** {@code {"errors":R,"warnings":R}}. */
@@ -67,15 +72,39 @@ public final class OperationResults {
         return n;
     }
 
+    /**
+     * The messages of one part ({@code errors} or {@code warnings}) of a results document, each
+     * prefixed with where it applies ({@code velero: }, {@code cluster: }, {@code <namespace>: }),
+     * at most {@code max}.
+     */
+    public static List<String> messages(JsonNode results, String part, int max) {
+        List<String> out = new ArrayList<>();
+        JsonNode r = results.path(part);
+        r.path("velero").forEach(m -> add(out, max, "velero: " + m.asText()));
+        r.path("cluster").forEach(m -> add(out, max, "cluster: " + m.asText()));
+        r.path("namespaces").properties().forEach(e -> e.getValue().forEach(m -> add(out, max, e.getKey() + ": " + m.asText())));
+        return out;
+    }
+
+    private static void add(List<String> out, int max, String message) {
+        if (out.size() < max) {
+            out.add(message);
+        }
+    }
+
     private static final class Part {
         final List<String> velero = new ArrayList<>();
         final List<String> cluster = new ArrayList<>();
         final Map<String, List<String>> namespaces = new TreeMap<>();
+        final List<String> first = new ArrayList<>();
         int count;
         int kept;
 
         void add(String namespace, boolean run, String message) {
             count++;
+            if (first.size() < MAX_FIRST) {
+                first.add(message);
+            }
             if (kept >= MAX_KEPT) {
                 return;
             }
@@ -89,31 +118,27 @@ public final class OperationResults {
             }
         }
 
-        List<String> all() {
-            List<String> out = new ArrayList<>(velero);
-            out.addAll(cluster);
-            namespaces.values().forEach(out::addAll);
-            return out;
-        }
-
         ObjectNode toJson() {
             ObjectNode r = GzipJson.MAPPER.createObjectNode();
-            if (!velero.isEmpty()) {
-                ArrayNode a = r.putArray("velero");
-                velero.forEach(a::add);
+            List<String> run = new ArrayList<>(velero);
+            if (count > kept) {
+                run.add((count - kept) + " more messages were left out of this file");
+            }
+            if (!run.isEmpty()) {
+                strings(r.putArray("velero"), run);
             }
             if (!cluster.isEmpty()) {
-                ArrayNode a = r.putArray("cluster");
-                cluster.forEach(a::add);
+                strings(r.putArray("cluster"), cluster);
             }
             if (!namespaces.isEmpty()) {
                 ObjectNode ns = r.putObject("namespaces");
-                namespaces.forEach((k, v) -> {
-                    ArrayNode a = ns.putArray(k);
-                    v.forEach(a::add);
-                });
+                namespaces.forEach((k, v) -> strings(ns.putArray(k), v));
             }
             return r;
+        }
+
+        private static void strings(ArrayNode array, List<String> values) {
+            values.forEach(array::add);
         }
     }
 }

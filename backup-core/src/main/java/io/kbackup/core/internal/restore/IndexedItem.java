@@ -1,27 +1,31 @@
 package io.kbackup.core.internal.restore;
 
+import io.kbackup.core.internal.layout.RestoreResourceList;
+
 /**
  * One item of a verified archive, as the restore keeps it in memory: where it is in the backup,
- * where its verified JSON sits in the spool file, and what the restore decided and did with it.
- * The JSON itself is not kept. Decision fields are written by one thread before the apply phase;
- * {@link #outcome} is written by the worker that applies the item.
+ * where its verified JSON sits in the spool file, the facts the selection rules need, what the
+ * restore decided ({@link #decision}, set once by {@link RestoreSelection#decide}) and what it did
+ * ({@link #outcome}). The JSON itself is not kept. Facts and the decision are written by one thread
+ * before the apply phase; {@link #outcome} is written by the worker that applies the item.
  */
 final class IndexedItem {
 
     /** What happened to an item that was selected for restore. */
     enum Outcome {
-        CREATED("created"),
-        UPDATED("updated"),
+        CREATED(RestoreResourceList.Outcome.CREATED),
+        UPDATED(RestoreResourceList.Outcome.UPDATED),
         /** Already there (and left as is, or identical). */
-        SKIPPED("skipped"),
+        SKIPPED(RestoreResourceList.Outcome.SKIPPED),
         /** A skip rule (finished pod, completed job, mirror pod). */
-        SKIPPED_RULE("skipped"),
-        FAILED("failed");
+        SKIPPED_RULE(RestoreResourceList.Outcome.SKIPPED),
+        FAILED(RestoreResourceList.Outcome.FAILED);
 
-        final String veleroWord;
+        /** As the restore's resource list records it. */
+        final RestoreResourceList.Outcome listed;
 
-        Outcome(String veleroWord) {
-            this.veleroWord = veleroWord;
+        Outcome(RestoreResourceList.Outcome listed) {
+            this.listed = listed;
         }
     }
 
@@ -34,16 +38,14 @@ final class IndexedItem {
     final long offset;
     final int length;
 
-    /** Whether the item's labels match the plan's label selector. */
+    /** Fact: whether the item's labels match the plan's label selector. */
     boolean labelsMatch = true;
-    /** Why a skip rule leaves the item out (finished pod, ...), or null. */
+    /** Fact: why a skip rule leaves the item out (finished pod, ...), or null. */
     String skipRule;
-    /** Whether the restore applies the item. */
-    boolean selected;
-    /** Why the item is left out (when not selected), in words. */
-    String excludedBecause;
     /** Whether the item was created by the restore for other items' sake (a Namespace not in the backup). */
     boolean synthetic;
+    /** What the restore does with the item; null until decided. */
+    RestoreDecision decision;
     volatile Outcome outcome;
 
     IndexedItem(String groupResource, String namespace, String name, String apiVersion, String kind, long offset, int length) {
@@ -54,6 +56,16 @@ final class IndexedItem {
         this.kind = kind;
         this.offset = offset;
         this.length = length;
+    }
+
+    /** Whether the restore applies the item or skips it by a rule (not excluded). */
+    boolean selected() {
+        return decision != null && decision.selected();
+    }
+
+    /** Why the item is excluded, or null when it is not. */
+    String excludedBecause() {
+        return decision != null && decision.verdict() == RestoreDecision.Verdict.EXCLUDED ? decision.reason() : null;
     }
 
     /** {@code <ns>/<name>} or {@code <name>}, in the backup's namespace. */

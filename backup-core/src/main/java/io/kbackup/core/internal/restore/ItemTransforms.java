@@ -1,5 +1,7 @@
 package io.kbackup.core.internal.restore;
 
+import io.kbackup.core.internal.layout.VeleroKeys;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,8 +23,6 @@ import java.util.function.Predicate;
  */
 final class ItemTransforms {
 
-    static final String BACKUP_NAME_LABEL = "velero.io/backup-name";
-    static final String RESTORE_NAME_LABEL = "velero.io/restore-name";
     static final String BIND_COMPLETED = "pv.kubernetes.io/bind-completed";
     static final String BOUND_BY_CONTROLLER = "pv.kubernetes.io/bound-by-controller";
     static final String SELECTED_NODE = "volume.kubernetes.io/selected-node";
@@ -71,8 +71,8 @@ final class ItemTransforms {
             metadata.remove("namespace");
         }
         ObjectNode labels = RestoreJson.object(metadata, "labels");
-        labels.put(BACKUP_NAME_LABEL, backupLabel);
-        labels.put(RESTORE_NAME_LABEL, restoreLabel);
+        labels.put(VeleroKeys.BACKUP_NAME, backupLabel);
+        labels.put(VeleroKeys.RESTORE_NAME, restoreLabel);
         switch (item.groupResource) {
             case RestoreSelection.NAMESPACES -> metadata.put("name", target(item.name));
             case "services" -> service(obj);

@@ -1,5 +1,7 @@
 package io.kbackup.core.internal.restore;
 
+import io.kbackup.core.internal.layout.VeleroKeys;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
@@ -64,8 +66,8 @@ final class JsonSubset {
         ObjectNode copy = desired.deepCopy();
         ObjectNode labels = RestoreJson.objectOrNull(RestoreJson.objectOrNull(copy, "metadata"), "labels");
         if (labels != null) {
-            labels.remove(ItemTransforms.BACKUP_NAME_LABEL);
-            labels.remove(ItemTransforms.RESTORE_NAME_LABEL);
+            labels.remove(VeleroKeys.BACKUP_NAME);
+            labels.remove(VeleroKeys.RESTORE_NAME);
         }
         return copy;
     }

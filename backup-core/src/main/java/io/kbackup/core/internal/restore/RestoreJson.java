@@ -1,24 +1,13 @@
 package io.kbackup.core.internal.restore;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kbackup.core.internal.layout.ArchiveJson;
 
 /** The JSON mapper of the restore: strict (one value, no duplicate keys) and exact with numbers. */
 final class RestoreJson {
-    static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-            .build();
-
-    /** The mapper used to check archive entries. */
-    static final ObjectMapper STRICT = MAPPER;
+    static final ObjectMapper MAPPER = ArchiveJson.STRICT;
 
     private RestoreJson() {}
 

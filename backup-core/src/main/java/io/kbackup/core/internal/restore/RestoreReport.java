@@ -1,8 +1,9 @@
 package io.kbackup.core.internal.restore;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kbackup.core.internal.layout.BucketLayout;
+import io.kbackup.core.internal.layout.OperationResults;
+import io.kbackup.core.internal.layout.RestoreResourceList;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.StorageProvider;
 import java.io.BufferedWriter;
@@ -17,8 +18,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,71 +25,18 @@ import org.slf4j.LoggerFactory;
 /**
  * A restore's log, errors and warnings, and the files Velero keeps for it under
  * {@code restores/<name>/}: {@code restore-<name>-logs.gz} (logrus-style text lines),
- * {@code restore-<name>-results.gz} ({@code {"errors":R,"warnings":R}},
- * {@code R = {"velero":[...],"cluster":[...],"namespaces":{"ns":[...]}}}, empty parts omitted) and
- * {@code restore-<name>-resource-list.json.gz} ({@code "<gv>/<Kind>" -> ["ns/name(created)"]}).
- * The log is written to a temporary file as the restore goes (memory stays flat); results keep at
- * most {@value #MAX_MESSAGES} messages of each kind (then a count of the rest). Thread-safe.
+ * {@code restore-<name>-results.gz} ({@link OperationResults}) and
+ * {@code restore-<name>-resource-list.json.gz} ({@link RestoreResourceList}).
+ * The log is written to a temporary file as the restore goes (memory stays flat). Thread-safe.
  */
 final class RestoreReport implements AutoCloseable {
-    static final int MAX_MESSAGES = 10_000;
-    static final int MAX_INFO_MESSAGES = 200;
-
     private static final Logger LOG = LoggerFactory.getLogger(RestoreReport.class);
 
     private final String restoreName;
     private final Clock clock;
     private final Path logFile;
     private final BufferedWriter log;
-    private final Results errors = new Results();
-    private final Results warnings = new Results();
-
-    /** Messages of one kind, in Velero's R shape. */
-    private static final class Results {
-        final List<String> velero = new ArrayList<>();
-        final List<String> cluster = new ArrayList<>();
-        final Map<String, List<String>> namespaces = new TreeMap<>();
-        final List<String> first = new ArrayList<>();
-        long count;
-        long dropped;
-
-        void add(String namespace, String message) {
-            count++;
-            if (first.size() < MAX_INFO_MESSAGES) {
-                first.add(message);
-            }
-            if (count > MAX_MESSAGES) {
-                dropped++;
-                return;
-            }
-            if (namespace == null) {
-                cluster.add(message);
-            } else if (namespace.isEmpty()) {
-                velero.add(message);
-            } else {
-                namespaces.computeIfAbsent(namespace, k -> new ArrayList<>()).add(message);
-            }
-        }
-
-        ObjectNode toJson() {
-            ObjectNode r = RestoreJson.MAPPER.createObjectNode();
-            List<String> v = new ArrayList<>(velero);
-            if (dropped > 0) {
-                v.add(dropped + " more messages were left out of this file");
-            }
-            if (!v.isEmpty()) {
-                strings(r.putArray("velero"), v);
-            }
-            if (!cluster.isEmpty()) {
-                strings(r.putArray("cluster"), cluster);
-            }
-            if (!namespaces.isEmpty()) {
-                ObjectNode ns = r.putObject("namespaces");
-                namespaces.forEach((k, list) -> strings(ns.putArray(k), list));
-            }
-            return r;
-        }
-    }
+    private final OperationResults results = new OperationResults();
 
     RestoreReport(String restoreName, Clock clock) {
         this.restoreName = restoreName;
@@ -116,32 +62,40 @@ final class RestoreReport implements AutoCloseable {
 
     /** A warning about an item in {@code namespace} (null: cluster-scoped; "": the restore as a whole). */
     synchronized void warning(String namespace, String message) {
-        warnings.add(namespace, message);
+        if ("".equals(namespace)) {
+            results.veleroWarning(message);
+        } else {
+            results.warning(namespace, message);
+        }
         line("warning", message);
         LOG.warn("restore {}: {}", restoreName, message);
     }
 
     /** An error about an item in {@code namespace} (null: cluster-scoped; "": the restore as a whole). */
     synchronized void error(String namespace, String message) {
-        errors.add(namespace, message);
+        if ("".equals(namespace)) {
+            results.veleroError(message);
+        } else {
+            results.error(namespace, message);
+        }
         line("error", message);
         LOG.warn("restore {} error: {}", restoreName, message);
     }
 
-    synchronized long errorCount() {
-        return errors.count;
+    long errorCount() {
+        return results.errorCount();
     }
 
-    synchronized long warningCount() {
-        return warnings.count;
+    long warningCount() {
+        return results.warningCount();
     }
 
-    synchronized List<String> firstErrors() {
-        return List.copyOf(errors.first);
+    List<String> firstErrors() {
+        return results.firstErrors();
     }
 
-    synchronized List<String> firstWarnings() {
-        return List.copyOf(warnings.first);
+    List<String> firstWarnings() {
+        return results.firstWarnings();
     }
 
     private synchronized void line(String level, String message) {
@@ -168,29 +122,20 @@ final class RestoreReport implements AutoCloseable {
             problems.add("could not store the restore log: " + e.getMessage());
         }
         try {
-            ObjectNode results = RestoreJson.MAPPER.createObjectNode();
-            results.set("errors", errors.toJson());
-            results.set("warnings", warnings.toJson());
-            putJson(storage, layout.restoreResults(restoreName), results);
+            putJson(storage, layout.restoreResults(restoreName), results.toJson());
         } catch (IOException | RuntimeException e) {
             problems.add("could not store the restore results: " + e.getMessage());
         }
         if (items != null) {
             try {
-                Map<String, List<String>> list = new TreeMap<>();
+                RestoreResourceList list = new RestoreResourceList();
                 for (IndexedItem item : items) {
                     IndexedItem.Outcome o = item.outcome;
                     if (o != null) {
-                        list.computeIfAbsent(item.apiVersion + "/" + item.kind, k -> new ArrayList<>())
-                                .add(targetKey.apply(item) + "(" + o.veleroWord + ")");
+                        list.add(item.apiVersion, item.kind, targetKey.apply(item), o.listed);
                     }
                 }
-                ObjectNode json = RestoreJson.MAPPER.createObjectNode();
-                list.forEach((k, v) -> {
-                    v.sort(null);
-                    strings(json.putArray(k), v);
-                });
-                putJson(storage, layout.restoreResourceList(restoreName), json);
+                putJson(storage, layout.restoreResourceList(restoreName), list.toJson());
             } catch (IOException | RuntimeException e) {
                 problems.add("could not store the restore resource list: " + e.getMessage());
             }
@@ -216,10 +161,6 @@ final class RestoreReport implements AutoCloseable {
             gz.flush();
             w.commit();
         }
-    }
-
-    private static void strings(ArrayNode array, Collection<String> values) {
-        values.forEach(array::add);
     }
 
     private static String quote(String s) {

@@ -132,31 +132,50 @@ final class RestoreSelection implements ArchiveIndex.Observer {
         }
     }
 
-    /**
-     * Marks every item selected or not (with the reason), and returns the Namespace items to add
-     * because restored items need a namespace the backup has no object for.
-     */
+    /** A rule applied after selection that takes an item out again (snapshots), or null for none. */
+    interface LaterExclusion {
+        /** Why the selected item is left out after all, or null when it stays. */
+        String reason(IndexedItem item);
+    }
+
+    /** As {@link #decide(List, LaterExclusion)} with no later exclusion. */
     List<IndexedItem> decide(List<IndexedItem> items) {
-        refuseNamesMatchingNothing(items);
+        return decide(items, item -> null);
+    }
+
+    /**
+     * Decides every item ({@link IndexedItem#decision}, with its reason), and returns the Namespace
+     * items to add because restored items need a namespace the backup has no object for. The only
+     * place that decides.
+     *
+     * @param later a rule that takes selected items out again (the namespaces they need still come back)
+     * @throws InvalidPlanException when a name in the plan matches nothing in the backup
+     */
+    List<IndexedItem> decide(List<IndexedItem> items, LaterExclusion later) {
+        PlanNameCheck.refuseNamesMatchingNothing(plan, items);
         boolean partialAuto = plan.clusterWideMode() == ClusterWideMode.AUTO && !plan.coversAllNamespaces();
-        List<IndexedItem> pending = new ArrayList<>();
-        Map<String, IndexedItem> namespaceItems = new HashMap<>();
-        for (IndexedItem item : items) {
+        int n = items.size();
+        boolean[] selected = new boolean[n];
+        String[] excludedBecause = new String[n];
+        List<Integer> pending = new ArrayList<>();
+        Map<String, Integer> namespaceItems = new HashMap<>();
+        for (int at = 0; at < n; at++) {
+            IndexedItem item = items.get(at);
             String reason = baseReason(item);
             if (reason == PENDING) {
                 if (partialAuto) {
-                    pending.add(item);
-                    item.excludedBecause = "cluster-scoped, and clusterWideMode AUTO restores such items only when all namespaces"
+                    pending.add(at);
+                    excludedBecause[at] = "cluster-scoped, and clusterWideMode AUTO restores such items only when all namespaces"
                             + " are restored or an included item needs them";
                 } else {
-                    item.selected = true;
+                    selected[at] = true;
                 }
             } else {
-                item.excludedBecause = reason;
-                item.selected = reason == null;
+                excludedBecause[at] = reason;
+                selected[at] = reason == null;
             }
             if (item.groupResource.equals(NAMESPACES)) {
-                namespaceItems.put(item.name, item);
+                namespaceItems.put(item.name, at);
             }
         }
         // what the selected namespaced items need
@@ -166,8 +185,9 @@ final class RestoreSelection implements ArchiveIndex.Observer {
         Set<String> neededCrds = new HashSet<>();
         Set<String> selectedSas = new HashSet<>();
         Set<String> neededPriorityClasses = new HashSet<>();
-        for (IndexedItem item : items) {
-            if (!item.selected || item.skipRule != null || item.namespace == null) {
+        for (int at = 0; at < n; at++) {
+            IndexedItem item = items.get(at);
+            if (!selected[at] || item.skipRule != null || item.namespace == null) {
                 continue;
             }
             neededNamespaces.add(item.namespace);
@@ -204,7 +224,8 @@ final class RestoreSelection implements ArchiveIndex.Observer {
                     }
                 }
             });
-            for (IndexedItem item : pending) {
+            for (int at : pending) {
+                IndexedItem item = items.get(at);
                 boolean needed = switch (item.groupResource) {
                     case PVS -> neededPvs.contains(item.name) || selectedPvcs.contains(pvs.get(item.name).claimKey());
                     case CRDS -> neededCrds.contains(item.name);
@@ -214,30 +235,42 @@ final class RestoreSelection implements ArchiveIndex.Observer {
                     default -> false;
                 };
                 if (needed) {
-                    item.selected = true;
-                    item.excludedBecause = null;
+                    selected[at] = true;
+                    excludedBecause[at] = null;
                 }
             }
         }
-        for (IndexedItem item : items) {
-            if (item.selected && item.groupResource.equals(PVS)) {
-                restoredPvs.add(item.name);
+        for (int at = 0; at < n; at++) {
+            if (selected[at] && items.get(at).groupResource.equals(PVS)) {
+                restoredPvs.add(items.get(at).name);
             }
         }
         // every restored namespaced item's namespace comes back: the backup's object, or a bare one
         List<IndexedItem> synthetic = new ArrayList<>();
         for (String ns : neededNamespaces) {
-            IndexedItem nsItem = namespaceItems.get(ns);
-            if (nsItem != null) {
-                if (!nsItem.selected) {
-                    nsItem.selected = true;
-                    nsItem.excludedBecause = null;
+            Integer at = namespaceItems.get(ns);
+            if (at != null) {
+                if (!selected[at]) {
+                    selected[at] = true;
+                    excludedBecause[at] = null;
                 }
             } else {
                 IndexedItem bare = new IndexedItem(NAMESPACES, null, ns, "v1", "Namespace", -1, 0);
                 bare.synthetic = true;
-                bare.selected = true;
+                bare.decision = RestoreDecision.APPLY;
                 synthetic.add(bare);
+            }
+        }
+        for (int at = 0; at < n; at++) {
+            IndexedItem item = items.get(at);
+            String laterReason = selected[at] ? later.reason(item) : null;
+            if (!selected[at] || laterReason != null) {
+                String why = item.skipRule != null ? item.skipRule : (selected[at] ? laterReason : excludedBecause[at]);
+                item.decision = RestoreDecision.excluded(why);
+            } else if (item.skipRule != null) {
+                item.decision = RestoreDecision.skipRule(item.skipRule);
+            } else {
+                item.decision = RestoreDecision.APPLY;
             }
         }
         return synthetic;
@@ -295,45 +328,6 @@ final class RestoreSelection implements ArchiveIndex.Observer {
                     return item.labelsMatch ? null : "labels do not match the label selector";
                 }
                 return PENDING;
-        }
-    }
-
-    /**
-     * A namespace mapping, included namespace or included resource that names nothing in the
-     * backup is a mistake (a typo would otherwise restore into the source namespace in place):
-     * refused, before anything is applied.
-     *
-     * @throws InvalidPlanException naming what matched nothing and what the backup holds
-     */
-    void refuseNamesMatchingNothing(List<IndexedItem> items) {
-        Set<String> namespaces = new TreeSet<>();
-        for (IndexedItem item : items) {
-            if (item.namespace != null) {
-                namespaces.add(item.namespace);
-            } else if (item.groupResource.equals(NAMESPACES)) {
-                namespaces.add(item.name);
-            }
-        }
-        List<String> problems = new ArrayList<>();
-        for (String from : plan.namespaceMapping().keySet()) {
-            if (!namespaces.contains(from)) {
-                problems.add("namespaceMapping maps '" + from + "', which is not a namespace of the backup");
-            }
-        }
-        for (String ns : plan.includedNamespaces()) {
-            if (!ns.equals("*") && !namespaces.contains(ns)) {
-                problems.add("includedNamespaces names '" + ns + "', which is not a namespace of the backup");
-            }
-        }
-        for (String pattern : plan.includedResources()) {
-            if (items.stream().noneMatch(i -> resourceMatches(pattern, i))) {
-                problems.add("includedResources names '" + pattern + "', which matches no resource of the backup");
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidPlanException("Restore of backup '" + plan.backupName() + "' refused, nothing was changed: "
-                    + String.join("; ", problems) + ". The backup's namespaces: " + namespaces
-                    + ". Fix the plan (a typo?) or leave the name out.");
         }
     }
 

@@ -31,17 +31,7 @@ public final class SnapshotApi {
     public static final String SNAPSHOTS_GR = SNAPSHOTS + "." + GROUP;
     public static final String CONTENTS_GR = CONTENTS + "." + GROUP;
 
-    public static final String BACKUP_NAME_LABEL = "velero.io/backup-name";
-    public static final String RESTORE_NAME_LABEL = "velero.io/restore-name";
-    /** Label and annotation on an archived claim: the name of its VolumeSnapshot (Velero's restore reads the annotation). */
-    public static final String VOLUME_SNAPSHOT_NAME = "velero.io/volume-snapshot-name";
-    /** On a PVC (annotation: the class to use) and on a class (label: Velero's choice for its driver). */
-    public static final String VELERO_CLASS_KEY = "velero.io/csi-volumesnapshot-class";
     public static final String DEFAULT_CLASS_ANNOTATION = "snapshot.storage.kubernetes.io/is-default-class";
-    /** Annotations Velero's CSI plugin puts on the VolumeSnapshots it backs up (its restore reads them). */
-    public static final String HANDLE_ANNOTATION = "velero.io/csi-volumesnapshot-handle";
-    public static final String DRIVER_ANNOTATION = "velero.io/csi-driver-name";
-    public static final String RESTORE_SIZE_ANNOTATION = "velero.io/csi-volumesnapshot-restore-size";
 
     static final ResourceDefinitionContext SNAPSHOT_CTX = context(SNAPSHOTS, "VolumeSnapshot", true);
     static final ResourceDefinitionContext CONTENT_CTX = context(CONTENTS, "VolumeSnapshotContent", false);

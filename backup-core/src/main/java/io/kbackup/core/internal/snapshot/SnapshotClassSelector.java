@@ -1,5 +1,7 @@
 package io.kbackup.core.internal.snapshot;
 
+import io.kbackup.core.internal.layout.VeleroKeys;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.Comparator;
 import java.util.List;
@@ -50,25 +52,25 @@ public final class SnapshotClassSelector {
      * @throws NoClass when no rule finds one (the message says what to add)
      */
     public Choice choose(Map<String, String> claimAnnotations, String driver) throws NoClass {
-        String named = claimAnnotations == null ? null : SnapshotApi.text(claimAnnotations.get(SnapshotApi.VELERO_CLASS_KEY));
+        String named = claimAnnotations == null ? null : SnapshotApi.text(claimAnnotations.get(VeleroKeys.CSI_SNAPSHOT_CLASS));
         if (named != null) {
             for (GenericKubernetesResource c : classes) {
                 if (c.getMetadata().getName().equals(named)) {
                     if (!driver.equals(c.get("driver"))) {
-                        throw new NoClass("the claim's annotation " + SnapshotApi.VELERO_CLASS_KEY + " names VolumeSnapshotClass '"
+                        throw new NoClass("the claim's annotation " + VeleroKeys.CSI_SNAPSHOT_CLASS + " names VolumeSnapshotClass '"
                                 + named + "', which is for driver '" + c.get("driver") + "', not '" + driver + "'");
                     }
-                    return new Choice(c, "annotation " + SnapshotApi.VELERO_CLASS_KEY + " on the claim");
+                    return new Choice(c, "annotation " + VeleroKeys.CSI_SNAPSHOT_CLASS + " on the claim");
                 }
             }
-            throw new NoClass("the claim's annotation " + SnapshotApi.VELERO_CLASS_KEY + " names VolumeSnapshotClass '" + named
+            throw new NoClass("the claim's annotation " + VeleroKeys.CSI_SNAPSHOT_CLASS + " names VolumeSnapshotClass '" + named
                     + "', which does not exist");
         }
         List<GenericKubernetesResource> forDriver = classes.stream().filter(c -> driver.equals(c.get("driver"))).toList();
         for (GenericKubernetesResource c : forDriver) {
             Map<String, String> labels = c.getMetadata().getLabels();
-            if (labels != null && labels.containsKey(SnapshotApi.VELERO_CLASS_KEY)) {
-                return new Choice(c, "label " + SnapshotApi.VELERO_CLASS_KEY);
+            if (labels != null && labels.containsKey(VeleroKeys.CSI_SNAPSHOT_CLASS)) {
+                return new Choice(c, "label " + VeleroKeys.CSI_SNAPSHOT_CLASS);
             }
         }
         for (GenericKubernetesResource c : forDriver) {
@@ -84,7 +86,7 @@ public final class SnapshotClassSelector {
             throw new NoClass("no VolumeSnapshotClass exists for driver '" + driver + "'; create one (deletionPolicy Retain)");
         }
         throw new NoClass(forDriver.size() + " VolumeSnapshotClasses exist for driver '" + driver + "' and none is chosen;"
-                + " label one " + SnapshotApi.VELERO_CLASS_KEY + "=true or annotate it " + SnapshotApi.DEFAULT_CLASS_ANNOTATION
+                + " label one " + VeleroKeys.CSI_SNAPSHOT_CLASS + "=true or annotate it " + SnapshotApi.DEFAULT_CLASS_ANNOTATION
                 + "=\"true\"");
     }
 }

@@ -1,12 +1,13 @@
 package io.kbackup.core.internal.snapshot;
 
+import io.kbackup.core.internal.layout.VeleroKeys;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kbackup.ClusterRefusedException;
-import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.kube.KubeRetry;
 import java.util.List;
 import org.slf4j.Logger;
@@ -25,9 +26,9 @@ public final class SnapshotCleanup {
     private final KubernetesClient client;
     private final KubeRetry retry;
 
-    public SnapshotCleanup(KubernetesClient client, DirectOptions options) {
+    public SnapshotCleanup(KubernetesClient client, KubeRetry retry) {
         this.client = client;
-        this.retry = KubeRetry.of(options);
+        this.retry = retry;
     }
 
     /**
@@ -43,7 +44,7 @@ public final class SnapshotCleanup {
             }
             String label = SnapshotApi.labelValue(backupName);
             List<GenericKubernetesResource> snapshots = retry.call("list VolumeSnapshots of backup " + backupName,
-                    () -> SnapshotApi.snapshots(client).inAnyNamespace().withLabel(SnapshotApi.BACKUP_NAME_LABEL, label).list().getItems());
+                    () -> SnapshotApi.snapshots(client).inAnyNamespace().withLabel(VeleroKeys.BACKUP_NAME, label).list().getItems());
             for (GenericKubernetesResource vs : snapshots) {
                 String ns = vs.getMetadata().getNamespace();
                 String name = vs.getMetadata().getName();
@@ -67,8 +68,8 @@ public final class SnapshotCleanup {
             }
             return snapshots.size();
         } catch (KubernetesClientException e) {
-            throw new ClusterRefusedException("Could not delete the volume snapshots of backup '" + backupName + "': "
-                    + KubeRetry.describe(e) + ". The backup's files were not deleted; try again.", e.getCode(), e);
+            throw KubeRetry.refused("Could not delete the volume snapshots of backup '" + backupName
+                    + "' (the backup's files were not deleted; try again)", e);
         }
     }
 }

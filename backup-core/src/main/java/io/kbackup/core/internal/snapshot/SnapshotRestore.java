@@ -1,5 +1,7 @@
 package io.kbackup.core.internal.snapshot;
 
+import io.kbackup.core.internal.layout.VeleroKeys;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -7,10 +9,10 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kbackup.CorruptBackupException;
-import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.kube.KubeRetry;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.GzipJson;
+import io.kbackup.core.internal.layout.VolumeInfo;
 import io.kbackup.spi.StorageProvider;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,10 +53,10 @@ public final class SnapshotRestore {
     private final Map<String, Snapshot> byClaim;
     private final Map<String, Snapshot> byPv;
 
-    private SnapshotRestore(KubernetesClient client, DirectOptions options, String restoreName, boolean active,
+    private SnapshotRestore(KubernetesClient client, KubeRetry retry, String restoreName, boolean active,
             Map<String, Snapshot> byClaim) {
         this.client = client;
-        this.retry = KubeRetry.of(options);
+        this.retry = retry;
         this.restoreName = restoreName;
         this.active = active;
         this.byClaim = byClaim;
@@ -68,7 +70,7 @@ public final class SnapshotRestore {
      * @param restorePersistentVolumes the plan's choice; when false, claims get new empty volumes as before
      * @throws CorruptBackupException when the file is there but unreadable
      */
-    public static SnapshotRestore load(KubernetesClient client, DirectOptions options, StorageProvider storage, BucketLayout layout,
+    public static SnapshotRestore load(KubernetesClient client, KubeRetry retry, StorageProvider storage, BucketLayout layout,
             String backup, String restoreName, boolean restorePersistentVolumes) {
         Map<String, Snapshot> byClaim = new LinkedHashMap<>();
         String key = layout.volumeInfo(backup);
@@ -82,24 +84,13 @@ public final class SnapshotRestore {
             } catch (UncheckedIOException e) {
                 throw e;
             }
-            for (JsonNode r : records) {
-                JsonNode csi = r.path("csiSnapshotInfo");
-                if (!"CSISnapshot".equals(r.path("backupMethod").asText()) || !"succeeded".equals(r.path("result").asText())
-                        || r.path("skipped").asBoolean(false) || csi.path("snapshotHandle").asText("").isEmpty()) {
-                    continue;
-                }
-                String ns = r.path("pvcNamespace").asText();
-                String claim = r.path("pvcName").asText();
-                String vsName = csi.path("volumeSnapshotName").asText("");
-                if (vsName.isEmpty()) {
-                    vsName = SnapshotApi.snapshotName(backup, ns, claim);
-                }
-                byClaim.put(ns + "/" + claim, new Snapshot(ns, claim, r.path("pvName").asText(""), csi.path("driver").asText(),
-                        csi.path("snapshotHandle").asText(), csi.path("vscName").asText(""), vsName,
-                        csi.path("volumeSnapshotClass").asText("")));
+            for (VolumeInfo.Usable u : VolumeInfo.usableSnapshots(records)) {
+                String vsName = u.snapshotName().isEmpty() ? SnapshotApi.snapshotName(backup, u.namespace(), u.claim()) : u.snapshotName();
+                byClaim.put(u.namespace() + "/" + u.claim(), new Snapshot(u.namespace(), u.claim(), u.pvName(), u.driver(), u.handle(),
+                        u.contentName(), vsName, u.snapshotClass()));
             }
         }
-        return new SnapshotRestore(client, options, restoreName, restorePersistentVolumes && !byClaim.isEmpty(), byClaim);
+        return new SnapshotRestore(client, retry, restoreName, restorePersistentVolumes && !byClaim.isEmpty(), byClaim);
     }
 
     /** Whether items of this group-resource are left to this class (VolumeSnapshots and their contents). */
@@ -227,7 +218,7 @@ public final class SnapshotRestore {
         ObjectMeta m = new ObjectMeta();
         m.setNamespace(ns);
         m.setName(name);
-        m.setLabels(Map.of(SnapshotApi.RESTORE_NAME_LABEL, SnapshotApi.labelValue(restoreName)));
+        m.setLabels(Map.of(VeleroKeys.RESTORE_NAME, SnapshotApi.labelValue(restoreName)));
         return m;
     }
 }

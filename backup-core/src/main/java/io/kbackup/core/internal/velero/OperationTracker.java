@@ -232,20 +232,14 @@ public final class OperationTracker {
 
     private static BackupInfo failedBackup(String name, JsonNode last, String reason) {
         if (last == null) {
-            return new BackupInfo(name, BackupPhase.Failed, null, null, null, null, null, null, null, false, null, 0, 0, 0, 0, 0,
-                    0, reason, null, null);
+            return BackupInfo.builder().name(name).phase(BackupPhase.Failed).failureReason(reason).build();
         }
         BackupInfo info = VeleroStatus.backupInfo(last);
-        return new BackupInfo(info.name(), BackupPhase.Failed, info.location(), info.created(), info.started(),
-                info.completed(), info.expires(), info.includedNamespaces(), info.excludedNamespaces(), info.includesDisks(),
-                info.clusterWideMode(), info.itemsTotal(), info.itemsBackedUp(), info.volumeSnapshotsAttempted(),
-                info.volumeSnapshotsCompleted(), info.errors(), info.warnings(), reason, info.scheduleName(), info.labels());
+        return info.toBuilder().phase(BackupPhase.Failed).failureReason(reason).build();
     }
 
     private static RestoreInfo withRestoreFailure(RestoreInfo info, String reason) {
-        return new RestoreInfo(info.name(), info.backupName(), RestorePhase.Failed, info.started(), info.completed(),
-                info.itemsTotal(), info.itemsRestored(), info.created(), info.updated(), info.skipped(), info.failed(),
-                info.errors(), info.warnings(), info.namespaceMapping(), reason);
+        return info.toBuilder().phase(RestorePhase.Failed).failureReason(reason).build();
     }
 
     /** The object was deleted before it ended. */

@@ -1,13 +1,16 @@
 package io.kbackup.core.internal.velero;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.kbackup.core.internal.layout.BucketLayout;
+import io.kbackup.core.internal.layout.OperationResults;
+import io.kbackup.core.internal.layout.RestoreResourceList;
 import io.kbackup.spi.StorageProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,51 +45,24 @@ public record RestoreResults(long created, long updated, long skipped, long fail
 
     /** Reads the restore's files; what is missing or unreadable counts as nothing known. */
     public static RestoreResults read(StorageProvider storage, BucketLayout layout, String restore) {
-        long created = 0;
-        long updated = 0;
-        long skipped = 0;
-        long failed = 0;
-        List<String> errors = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
+        Map<RestoreResourceList.Outcome, Long> counts = RestoreResourceList.count(MissingNode.getInstance());
+        List<String> errors = List.of();
+        List<String> warnings = List.of();
         try {
             JsonNode list = gzJson(storage, layout.restoreResourceList(restore));
             if (list != null) {
-                for (JsonNode items : (Iterable<JsonNode>) list::elements) {
-                    for (JsonNode item : items) {
-                        String s = item.asText();
-                        if (s.endsWith("(created)")) {
-                            created++;
-                        } else if (s.endsWith("(updated)")) {
-                            updated++;
-                        } else if (s.endsWith("(skipped)")) {
-                            skipped++;
-                        } else if (s.endsWith("(failed)")) {
-                            failed++;
-                        }
-                    }
-                }
+                counts = RestoreResourceList.count(list);
             }
             JsonNode results = gzJson(storage, layout.restoreResults(restore));
             if (results != null) {
-                messages(results.path("errors"), errors);
-                messages(results.path("warnings"), warnings);
+                errors = OperationResults.messages(results, "errors", MAX_MESSAGES);
+                warnings = OperationResults.messages(results, "warnings", MAX_MESSAGES);
             }
         } catch (RuntimeException e) {
             LOG.warn("Could not read the results of restore '{}' from the bucket: {}", restore, e.toString());
         }
-        return new RestoreResults(created, updated, skipped, failed, errors, warnings);
-    }
-
-    private static void messages(JsonNode r, List<String> out) {
-        r.path("velero").forEach(m -> add(out, "velero: " + m.asText()));
-        r.path("cluster").forEach(m -> add(out, "cluster: " + m.asText()));
-        r.path("namespaces").properties().forEach(e -> e.getValue().forEach(m -> add(out, e.getKey() + ": " + m.asText())));
-    }
-
-    private static void add(List<String> out, String message) {
-        if (out.size() < MAX_MESSAGES) {
-            out.add(message);
-        }
+        return new RestoreResults(counts.get(RestoreResourceList.Outcome.CREATED), counts.get(RestoreResourceList.Outcome.UPDATED),
+                counts.get(RestoreResourceList.Outcome.SKIPPED), counts.get(RestoreResourceList.Outcome.FAILED), errors, warnings);
     }
 
     private static JsonNode gzJson(StorageProvider storage, String key) {

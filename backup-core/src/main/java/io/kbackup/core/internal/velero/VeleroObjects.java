@@ -1,5 +1,7 @@
 package io.kbackup.core.internal.velero;
 
+import io.kbackup.core.internal.layout.VeleroKeys;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.kbackup.BackupPlan;
@@ -8,6 +10,7 @@ import io.kbackup.RestorePlan;
 import io.kbackup.Schedule;
 import io.kbackup.core.internal.layout.BackupDocument;
 import io.kbackup.core.internal.layout.GzipJson;
+import io.kbackup.core.internal.layout.VeleroValues;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -125,7 +128,7 @@ public final class VeleroObjects {
         if (!plan.namespaceMapping().isEmpty()) {
             spec.put("namespaceMapping", new LinkedHashMap<>(plan.namespaceMapping()));
         }
-        Boolean cluster = plan.clusterWideMode().toVelero();
+        Boolean cluster = VeleroValues.includeClusterResources(plan.clusterWideMode());
         if (cluster != null) {
             spec.put("includeClusterResources", cluster);
         }
@@ -134,12 +137,12 @@ public final class VeleroObjects {
         }
         spec.put("restorePVs", plan.restorePersistentVolumes());
         spec.put("preserveNodePorts", plan.preserveNodePorts());
-        spec.put("existingResourcePolicy", plan.existingResourcePolicy().toVelero());
+        spec.put("existingResourcePolicy", VeleroValues.existingResourcePolicy(plan.existingResourcePolicy()));
         return new GenericKubernetesResourceBuilder()
                 .withApiVersion(VeleroKind.API_VERSION).withKind(VeleroKind.RESTORE.kind())
                 .withNewMetadata().withName(name).withNamespace(namespace)
                 .addToLabels(VeleroLabels.MANAGED_BY, VeleroLabels.MANAGED_BY_VALUE)
-                .addToLabels(VeleroLabels.BACKUP_NAME, labelValue(plan.backupName())).endMetadata()
+                .addToLabels(VeleroKeys.BACKUP_NAME, labelValue(plan.backupName())).endMetadata()
                 .addToAdditionalProperties("spec", spec)
                 .build();
     }
@@ -153,9 +156,9 @@ public final class VeleroObjects {
                 .withApiVersion(VeleroKind.API_VERSION).withKind(VeleroKind.DELETE_BACKUP_REQUEST.kind());
         var meta = b.withNewMetadata().withName(name).withNamespace(namespace)
                 .addToLabels(VeleroLabels.MANAGED_BY, VeleroLabels.MANAGED_BY_VALUE)
-                .addToLabels(VeleroLabels.BACKUP_NAME, labelValue(backupName));
+                .addToLabels(VeleroKeys.BACKUP_NAME, labelValue(backupName));
         if (backupUid != null) {
-            meta.addToLabels("velero.io/backup-uid", backupUid);
+            meta.addToLabels(VeleroKeys.BACKUP_UID, backupUid);
         }
         return meta.endMetadata().addToAdditionalProperties("spec", Map.of("backupName", backupName)).build();
     }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupPhase;
 import io.kbackup.core.internal.layout.BackupDocument;
+import io.kbackup.core.internal.layout.VeleroPhases;
 import java.util.Objects;
 import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePhase;
@@ -32,22 +33,12 @@ public final class VeleroStatus {
      * {@code ReadyToStart}: waiting for a worker) count as {@link BackupPhase#New}.
      */
     public static BackupPhase backupPhase(JsonNode backup) {
-        String phase = text(backup.path("status").path("phase"));
-        try {
-            return BackupPhase.parse(phase);
-        } catch (IllegalArgumentException e) {
-            return BackupPhase.New;
-        }
+        return VeleroPhases.backup(text(backup.path("status").path("phase")));
     }
 
     /** A Restore's phase; unknown names count as {@link RestorePhase#New}. */
     public static RestorePhase restorePhase(JsonNode restore) {
-        String phase = text(restore.path("status").path("phase"));
-        try {
-            return RestorePhase.parse(phase);
-        } catch (IllegalArgumentException e) {
-            return RestorePhase.New;
-        }
+        return VeleroPhases.restore(text(restore.path("status").path("phase")));
     }
 
     /** Velero's validation errors ({@code status.validationErrors}), possibly empty. */
@@ -97,10 +88,11 @@ public final class VeleroStatus {
         }
         long total = status.path("progress").path("totalItems").asLong(0);
         long restored = status.path("progress").path("itemsRestored").asLong(0);
-        return new RestoreInfo(text(restore.path("metadata").path("name")), text(spec.path("backupName")), phase,
-                instant(status.path("startTimestamp")), instant(status.path("completionTimestamp")),
-                total, restored, results.created(), results.updated(), results.skipped(), results.failed(),
-                errors, warnings, mapping, failureReason(restore));
+        return RestoreInfo.builder().name(text(restore.path("metadata").path("name"))).backupName(text(spec.path("backupName")))
+                .phase(phase).started(instant(status.path("startTimestamp"))).completed(instant(status.path("completionTimestamp")))
+                .itemsTotal(total).itemsRestored(restored).created(results.created()).updated(results.updated())
+                .skipped(results.skipped()).failed(results.failed()).errors(errors).warnings(warnings).namespaceMapping(mapping)
+                .failureReason(failureReason(restore)).build();
     }
 
     /**
@@ -114,10 +106,7 @@ public final class VeleroStatus {
         if (Objects.equals(reason, info.failureReason())) {
             return info;
         }
-        return new BackupInfo(info.name(), info.phase(), info.location(), info.created(), info.started(), info.completed(),
-                info.expires(), info.includedNamespaces(), info.excludedNamespaces(), info.includesDisks(),
-                info.clusterWideMode(), info.itemsTotal(), info.itemsBackedUp(), info.volumeSnapshotsAttempted(),
-                info.volumeSnapshotsCompleted(), info.errors(), info.warnings(), reason, info.scheduleName(), info.labels());
+        return info.toBuilder().failureReason(reason).build();
     }
 
     /** The text of a node, or null when missing or null. */

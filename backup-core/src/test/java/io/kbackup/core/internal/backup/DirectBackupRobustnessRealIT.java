@@ -22,11 +22,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link DirectBackupRobustnessTest} (paging with real continue tokens, retries, failures part-way,
+ * {@link DirectBackupRobustnessIT} (paging with real continue tokens, retries, failures part-way,
  * cancel) on a real kube-apiserver; the expired-token case is the real one: etcd compacted past
  * the list's revision while a page was in flight.
  */
-class DirectBackupRobustnessRealIT extends DirectBackupRobustnessTest {
+class DirectBackupRobustnessRealIT extends DirectBackupRobustnessIT {
 
     @BeforeAll
     static void startCluster() {

@@ -3,8 +3,8 @@ package io.kbackup.core.internal.backup;
 import io.kbackup.testkit.cluster.RealCluster;
 import io.kbackup.testkit.cluster.TestCluster;
 
-/** {@link DirectBackupSelectionTest} (ClusterWideMode table, filters, skips) on a real kube-apiserver. */
-class DirectBackupSelectionRealIT extends DirectBackupSelectionTest {
+/** {@link DirectBackupSelectionIT} (ClusterWideMode table, filters, skips) on a real kube-apiserver. */
+class DirectBackupSelectionRealIT extends DirectBackupSelectionIT {
     @Override
     TestCluster startCluster() {
         return RealCluster.start();

@@ -113,7 +113,7 @@ class BackupDocumentTest {
     @Test
     void ourDocumentReadsBackAsThePlanDescribesIt() {
         BackupPlan p = plan().includedNamespaces("shop").excludedNamespaces("shop-tmp").clusterWideMode(ClusterWideMode.NEVER)
-                .labels(Map.of(BackupDocument.LABEL_SCHEDULE_NAME, "nightly")).build();
+                .labels(Map.of(VeleroKeys.SCHEDULE_NAME, "nightly")).build();
         ObjectNode doc = BackupDocument.document("b1", p, START, new BackupDocument.Status(BackupPhase.PartiallyFailed, START,
                 START.plusSeconds(30), START.plus(p.expiry()), 5, 4, 1, 2, null, 0, 0));
         BackupInfo info = BackupDocument.parse("b1", BackupDocument.toBytes(doc));
@@ -177,10 +177,10 @@ class BackupDocumentTest {
 
     @Test
     void phasesVeleroHasAndWeDoNotReadAsNew() {
-        assertThat(BackupDocument.phase("Queued")).isEqualTo(BackupPhase.New);
-        assertThat(BackupDocument.phase("ReadyToStart")).isEqualTo(BackupPhase.New);
-        assertThat(BackupDocument.phase(null)).isEqualTo(BackupPhase.New);
-        assertThat(BackupDocument.phase("WaitingForPluginOperations")).isEqualTo(BackupPhase.WaitingForPluginOperations);
+        assertThat(VeleroPhases.backup("Queued")).isEqualTo(BackupPhase.New);
+        assertThat(VeleroPhases.backup("ReadyToStart")).isEqualTo(BackupPhase.New);
+        assertThat(VeleroPhases.backup(null)).isEqualTo(BackupPhase.New);
+        assertThat(VeleroPhases.backup("WaitingForPluginOperations")).isEqualTo(BackupPhase.WaitingForPluginOperations);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.kbackup.core.internal.restore;
 
+import io.kbackup.core.internal.layout.ArchiveReader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ArchiveIndexTest {
-    private static final ArchiveIndex.Limits LIMITS = new ArchiveIndex.Limits(1 << 20, 64L << 20);
+    private static final ArchiveReader.Limits LIMITS = new ArchiveReader.Limits(1 << 20, 64L << 20);
     private static final String CM = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cfg\",\"namespace\":\"shop\",\"uid\":\"u1\"},\"data\":{\"a\":\"1\"}}";
     private static final String DEPLOY = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\",\"namespace\":\"shop\"},\"spec\":{\"replicas\":2}}";
     private static final String NS = "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"shop\"}}";
@@ -30,7 +31,7 @@ class ArchiveIndexTest {
 
     private final List<String> observed = new ArrayList<>();
 
-    private ArchiveIndex index(byte[] tarGz, ArchiveIndex.Expected expected, ArchiveIndex.Limits limits) {
+    private ArchiveIndex index(byte[] tarGz, ArchiveReader.Expected expected, ArchiveReader.Limits limits) {
         return ArchiveIndex.build(new ByteArrayInputStream(tarGz), "b1", limits, expected, spoolDir,
                 (item, obj) -> observed.add(item.describe() + "=" + obj.path("kind").asText()), n -> { });
     }
@@ -39,8 +40,8 @@ class ArchiveIndexTest {
         return index(tarGz, null, LIMITS);
     }
 
-    private static ArchiveIndex.Expected expectedOf(byte[] data) throws Exception {
-        return new ArchiveIndex.Expected(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)), data.length);
+    private static ArchiveReader.Expected expectedOf(byte[] data) throws Exception {
+        return new ArchiveReader.Expected(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)), data.length);
     }
 
     private static byte[] goodArchive() {
@@ -118,7 +119,7 @@ class ArchiveIndexTest {
     @Test
     void refusesAnArchiveThatDiffersFromItsManifestByOneByte() throws Exception {
         byte[] archive = goodArchive();
-        ArchiveIndex.Expected expected = expectedOf(archive);
+        ArchiveReader.Expected expected = expectedOf(archive);
         byte[] tampered = archive.clone();
         tampered[tampered.length / 2] ^= 0x01;
         assertThatThrownBy(() -> index(tampered, expected, LIMITS))
@@ -167,7 +168,7 @@ class ArchiveIndexTest {
     void refusesEntriesOverTheEntryLimit() {
         String big = CM.replace("\"1\"", "\"" + "z".repeat(5000) + "\"");
         TestArchive a = TestArchive.velero().item("configmaps", "shop", "cfg", big);
-        assertThatThrownBy(() -> index(a.tarGz(), null, new ArchiveIndex.Limits(4096, 1 << 20)))
+        assertThatThrownBy(() -> index(a.tarGz(), null, new ArchiveReader.Limits(4096, 1 << 20)))
                 .isInstanceOf(CorruptBackupException.class).hasMessageContaining("more than the limit of 4096 bytes");
         assertSpoolGone();
     }
@@ -180,7 +181,7 @@ class ArchiveIndexTest {
         }
         byte[] archive = a.tarGz();
         assertThat(archive.length).isLessThan(64 * 1024);
-        assertThatThrownBy(() -> index(archive, null, new ArchiveIndex.Limits(1 << 20, 100 * 1024)))
+        assertThatThrownBy(() -> index(archive, null, new ArchiveReader.Limits(1 << 20, 100 * 1024)))
                 .isInstanceOf(CorruptBackupException.class).hasMessageContaining("maxArchiveBytes");
     }
 

@@ -1,5 +1,7 @@
 package io.kbackup.core.internal.restore;
 
+import io.kbackup.core.internal.layout.VeleroKeys;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -62,7 +64,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Backs up cluster A with the DirectEngine and restores into cluster B. */
 class RestoreRoundTripIT {
@@ -684,8 +685,8 @@ class RestoreRoundTripIT {
         o.remove("status");
         JsonNode labels = meta.path("labels");
         if (labels instanceof ObjectNode l) {
-            l.remove(ItemTransforms.BACKUP_NAME_LABEL);
-            l.remove(ItemTransforms.RESTORE_NAME_LABEL);
+            l.remove(VeleroKeys.BACKUP_NAME);
+            l.remove(VeleroKeys.RESTORE_NAME);
             if (l.isEmpty()) {
                 meta.remove("labels");
             }

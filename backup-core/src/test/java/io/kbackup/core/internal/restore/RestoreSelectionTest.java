@@ -80,7 +80,7 @@ class RestoreSelectionTest {
     private record Result(List<IndexedItem> items, List<IndexedItem> synthetic, RestoreSelection selection) {
         List<String> selected() {
             List<String> out = new ArrayList<>();
-            items.stream().filter(i -> i.selected && i.skipRule == null).forEach(i -> out.add(i.describe()));
+            items.stream().filter(i -> i.decision.verdict() == RestoreDecision.Verdict.APPLY).forEach(i -> out.add(i.describe()));
             synthetic.forEach(i -> out.add(i.describe() + " (bare)"));
             return out;
         }
@@ -108,11 +108,11 @@ class RestoreSelectionTest {
                 "clusterroles.rbac.authorization.k8s.io other-role", "pods shop/web-1", "jobs.batch shop/running",
                 "priorityclasses.scheduling.k8s.io high", "priorityclasses.scheduling.k8s.io low", "storageclasses.storage.k8s.io fast",
                 "configmaps orphan/cfg", "namespaces orphan (bare)");
-        assertThat(r.get("nodes node-1").excludedBecause).contains("never restored");
-        assertThat(r.get("events shop/e1").selected).isFalse();
-        assertThat(r.get("events.events.k8s.io shop/e2").selected).isFalse();
-        assertThat(r.get("backups.velero.io velero/b0").selected).isFalse();
-        assertThat(r.get("persistentvolumes pv-deleted").excludedBecause).contains("reclaim policy is not Retain");
+        assertThat(r.get("nodes node-1").excludedBecause()).contains("never restored");
+        assertThat(r.get("events shop/e1").selected()).isFalse();
+        assertThat(r.get("events.events.k8s.io shop/e2").selected()).isFalse();
+        assertThat(r.get("backups.velero.io velero/b0").selected()).isFalse();
+        assertThat(r.get("persistentvolumes pv-deleted").excludedBecause()).contains("reclaim policy is not Retain");
         assertThat(r.selection().pvRestored("pv-shop")).isTrue();
         assertThat(r.selection().pvRestored("pv-deleted")).isFalse();
     }
@@ -136,9 +136,9 @@ class RestoreSelectionTest {
                 "customresourcedefinitions.apiextensions.k8s.io widgets.example.com", "serviceaccounts shop/robot",
                 "clusterrolebindings.rbac.authorization.k8s.io robot-binding", "clusterroles.rbac.authorization.k8s.io robot-role",
                 "pods shop/web-1", "jobs.batch shop/running", "priorityclasses.scheduling.k8s.io high");
-        assertThat(r.get("storageclasses.storage.k8s.io fast").excludedBecause).contains("clusterWideMode AUTO");
-        assertThat(r.get("priorityclasses.scheduling.k8s.io low").selected).as("only needed by a finished pod").isFalse();
-        assertThat(r.get("configmaps blog/cfg").excludedBecause).contains("namespace 'blog' is not selected");
+        assertThat(r.get("storageclasses.storage.k8s.io fast").excludedBecause()).contains("clusterWideMode AUTO");
+        assertThat(r.get("priorityclasses.scheduling.k8s.io low").selected()).as("only needed by a finished pod").isFalse();
+        assertThat(r.get("configmaps blog/cfg").excludedBecause()).contains("namespace 'blog' is not selected");
     }
 
     @Test
@@ -155,7 +155,7 @@ class RestoreSelectionTest {
         assertThat(r.selected()).noneMatch(s -> s.startsWith("persistentvolumes ") || s.startsWith("customresourcedefinitions")
                 || s.startsWith("storageclasses") || s.startsWith("clusterroles") || s.startsWith("priorityclasses"));
         assertThat(r.selected()).contains("namespaces shop", "namespaces blog", "persistentvolumeclaims shop/data");
-        assertThat(r.get("persistentvolumes pv-shop").excludedBecause).contains("NEVER");
+        assertThat(r.get("persistentvolumes pv-shop").excludedBecause()).contains("NEVER");
         assertThat(r.selection().pvRestored("pv-shop")).isFalse();
     }
 
@@ -163,7 +163,7 @@ class RestoreSelectionTest {
     void persistentVolumesCanBeLeftOut() {
         Result r = decide(b -> b.restorePersistentVolumes(false));
         assertThat(r.selected()).noneMatch(s -> s.startsWith("persistentvolumes "));
-        assertThat(r.get("persistentvolumes pv-shop").excludedBecause).contains("restorePersistentVolumes is false");
+        assertThat(r.get("persistentvolumes pv-shop").excludedBecause()).contains("restorePersistentVolumes is false");
     }
 
     @Test
@@ -171,17 +171,17 @@ class RestoreSelectionTest {
         Result r = decide(b -> b.excludedNamespaces("blog").includedResources("configmaps", "Widget"));
         assertThat(r.selected()).containsExactlyInAnyOrder("configmaps shop/cfg", "widgets.example.com shop/w1", "configmaps orphan/cfg",
                 "namespaces shop", "namespaces orphan (bare)");
-        assertThat(r.get("namespaces shop").excludedBecause).isNull();
+        assertThat(r.get("namespaces shop").excludedBecause()).isNull();
         Result ex = decide(b -> b.excludedResources("pods", "persistentvolumes"));
         assertThat(ex.selected()).noneMatch(s -> s.startsWith("pods ") || s.startsWith("persistentvolumes "));
-        assertThat(ex.get("pods shop/web-1").excludedBecause).contains("resource filter");
+        assertThat(ex.get("pods shop/web-1").excludedBecause()).contains("resource filter");
     }
 
     @Test
     void labelSelectorKeepsMatchingItemsAndTheirNamespaces() {
         Result r = decide(b -> b.labelSelector(Map.of("app", "web")));
         assertThat(r.selected()).containsExactlyInAnyOrder("configmaps shop/cfg", "namespaces shop");
-        assertThat(r.get("configmaps blog/cfg").excludedBecause).contains("label selector");
+        assertThat(r.get("configmaps blog/cfg").excludedBecause()).contains("label selector");
     }
 
     @Test

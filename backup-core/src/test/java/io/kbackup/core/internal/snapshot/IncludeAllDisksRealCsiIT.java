@@ -26,6 +26,7 @@ import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.layout.GzipJson;
 import io.kbackup.core.internal.layout.TestTarReader;
+import io.kbackup.core.internal.layout.VeleroKeys;
 import io.kbackup.core.schedule.BackupScheduler;
 import io.kbackup.core.schedule.SchedulerEvent;
 import io.kbackup.testkit.cluster.RealCluster;
@@ -132,16 +133,16 @@ class IncludeAllDisksRealCsiIT {
                 .containsKey("resources/volumesnapshotcontents.snapshot.storage.k8s.io/cluster/" + contentName + ".json")
                 .containsKey("resources/persistentvolumeclaims/namespaces/shop/data.json");
         JsonNode archived = GzipJson.MAPPER.readTree(run.archive.get(vsPath));
-        assertThat(archived.path("metadata").path("annotations").path(SnapshotApi.HANDLE_ANNOTATION).asText()).isEqualTo(handle);
-        assertThat(archived.path("metadata").path("annotations").path(SnapshotApi.DRIVER_ANNOTATION).asText()).isEqualTo(DRIVER);
-        assertThat(archived.path("metadata").path("labels").path(SnapshotApi.BACKUP_NAME_LABEL).asText()).isEqualTo(run.name);
+        assertThat(archived.path("metadata").path("annotations").path(VeleroKeys.CSI_SNAPSHOT_HANDLE).asText()).isEqualTo(handle);
+        assertThat(archived.path("metadata").path("annotations").path(VeleroKeys.CSI_DRIVER_NAME).asText()).isEqualTo(DRIVER);
+        assertThat(archived.path("metadata").path("labels").path(VeleroKeys.BACKUP_NAME).asText()).isEqualTo(run.name);
         JsonNode archivedClaim = GzipJson.MAPPER.readTree(run.archive.get("resources/persistentvolumeclaims/namespaces/shop/data.json"));
-        assertThat(archivedClaim.path("metadata").path("annotations").path(SnapshotApi.VOLUME_SNAPSHOT_NAME).asText())
+        assertThat(archivedClaim.path("metadata").path("annotations").path(VeleroKeys.VOLUME_SNAPSHOT_NAME).asText())
                 .isEqualTo(vs.getMetadata().getName());
-        assertThat(archivedClaim.path("metadata").path("labels").path(SnapshotApi.VOLUME_SNAPSHOT_NAME).asText())
+        assertThat(archivedClaim.path("metadata").path("labels").path(VeleroKeys.VOLUME_SNAPSHOT_NAME).asText())
                 .isEqualTo(vs.getMetadata().getName());
         assertThat(client.persistentVolumeClaims().inNamespace("shop").withName("data").get().getMetadata().getAnnotations())
-                .as("the live claim is not changed").doesNotContainKey(SnapshotApi.VOLUME_SNAPSHOT_NAME);
+                .as("the live claim is not changed").doesNotContainKey(VeleroKeys.VOLUME_SNAPSHOT_NAME);
         JsonNode record = records(run).get("shop/data");
         assertThat(record.path("backupMethod").asText()).isEqualTo("CSISnapshot");
         assertThat(record.path("result").asText()).isEqualTo("succeeded");
@@ -282,7 +283,7 @@ class IncludeAllDisksRealCsiIT {
     @Test
     void aClassThatDeletesItsSnapshotsIsAWarningOrInStrictModeARefusal() throws Exception {
         namespace("delpol");
-        csi.createClaim("delpol", "d", "1Gi", Map.of(), Map.of(SnapshotApi.VELERO_CLASS_KEY, CsiServers.DELETE_CLASS));
+        csi.createClaim("delpol", "d", "1Gi", Map.of(), Map.of(VeleroKeys.CSI_SNAPSHOT_CLASS, CsiServers.DELETE_CLASS));
 
         BackupPlan strictPlan = plan(b -> b.includedNamespaces("delpol"));
         assertThatThrownBy(() -> engine(o -> o.strictSnapshotDeletionPolicy(true)).backup(strictPlan))
@@ -417,7 +418,7 @@ class IncludeAllDisksRealCsiIT {
         BackupInfo info = engine.backup(p).await(WAIT);
         Path dir = folder.resolve("backups/" + name);
         return new Run(name, info, TestTarReader.readTarGz(Files.readAllBytes(dir.resolve(name + ".tar.gz"))),
-                DirectSnapshotBackupTest.gunzip(dir.resolve(name + "-results.gz")), GzipJson.MAPPER.readTree(DirectSnapshotBackupTest.gunzip(dir.resolve(name + "-volumeinfo.json.gz"))));
+                DirectSnapshotBackupIT.gunzip(dir.resolve(name + "-results.gz")), GzipJson.MAPPER.readTree(DirectSnapshotBackupIT.gunzip(dir.resolve(name + "-volumeinfo.json.gz"))));
     }
 
     private void namespace(String name) {
@@ -431,7 +432,7 @@ class IncludeAllDisksRealCsiIT {
 
     private List<GenericKubernetesResource> snapshotsOf(String backup) {
         return client.genericKubernetesResources(CsiServers.VOLUME_SNAPSHOTS).inAnyNamespace()
-                .withLabel(SnapshotApi.BACKUP_NAME_LABEL, backup).list().getItems();
+                .withLabel(VeleroKeys.BACKUP_NAME, backup).list().getItems();
     }
 
     private GenericKubernetesResource content(String name) {

@@ -1,5 +1,7 @@
 package io.kbackup.core.internal.snapshot;
 
+import io.kbackup.core.internal.layout.VeleroKeys;
+
 import static io.kbackup.core.internal.snapshot.SnapshotFixture.snapshotClass;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,7 +17,7 @@ class SnapshotClassSelectorTest {
     void theClaimAnnotationWinsOverLabelAndDefault() throws Exception {
         var selector = new SnapshotClassSelector(List.of(snapshotClass("labelled", DRIVER, "Retain", "label"),
                 snapshotClass("default", DRIVER, "Retain", "default"), snapshotClass("picked", DRIVER, "Retain", null)));
-        var choice = selector.choose(Map.of(SnapshotApi.VELERO_CLASS_KEY, "picked"), DRIVER);
+        var choice = selector.choose(Map.of(VeleroKeys.CSI_SNAPSHOT_CLASS, "picked"), DRIVER);
         assertThat(choice.name()).isEqualTo("picked");
         assertThat(choice.rule()).contains("annotation");
     }
@@ -49,9 +51,9 @@ class SnapshotClassSelectorTest {
         assertThatThrownBy(() -> none.choose(Map.of(), DRIVER)).hasMessageContaining("no VolumeSnapshotClass exists for driver");
         var two = new SnapshotClassSelector(List.of(snapshotClass("x", DRIVER, "Retain", null), snapshotClass("y", DRIVER, "Retain", null)));
         assertThatThrownBy(() -> two.choose(Map.of(), DRIVER)).hasMessageContaining("2 VolumeSnapshotClasses")
-                .hasMessageContaining(SnapshotApi.VELERO_CLASS_KEY);
-        assertThatThrownBy(() -> two.choose(Map.of(SnapshotApi.VELERO_CLASS_KEY, "missing"), DRIVER)).hasMessageContaining("does not exist");
-        assertThatThrownBy(() -> none.choose(Map.of(SnapshotApi.VELERO_CLASS_KEY, "other"), DRIVER))
+                .hasMessageContaining(VeleroKeys.CSI_SNAPSHOT_CLASS);
+        assertThatThrownBy(() -> two.choose(Map.of(VeleroKeys.CSI_SNAPSHOT_CLASS, "missing"), DRIVER)).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> none.choose(Map.of(VeleroKeys.CSI_SNAPSHOT_CLASS, "other"), DRIVER))
                 .hasMessageContaining("for driver 'other.csi'");
     }
 

@@ -1,5 +1,7 @@
 package io.kbackup.core.internal.snapshot;
 
+import io.kbackup.core.internal.layout.VeleroKeys;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -82,7 +84,7 @@ final class SnapshotFixture {
         if ("default".equals(marker)) {
             m.setAnnotations(Map.of(SnapshotApi.DEFAULT_CLASS_ANNOTATION, "true"));
         } else if ("label".equals(marker)) {
-            m.setLabels(Map.of(SnapshotApi.VELERO_CLASS_KEY, "true"));
+            m.setLabels(Map.of(VeleroKeys.CSI_SNAPSHOT_CLASS, "true"));
         }
         c.setMetadata(m);
         c.setAdditionalProperty("driver", driver);

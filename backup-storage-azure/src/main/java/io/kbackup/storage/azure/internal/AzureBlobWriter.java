@@ -109,7 +109,7 @@ final class AzureBlobWriter extends PartBufferedBlobWriter {
         return BinaryData.fromBytes(length == data.length ? data : Arrays.copyOf(data, length));
     }
 
-    private static byte[] md5(byte[] data, int length) {
+    static byte[] md5(byte[] data, int length) {
         try {
             MessageDigest md = MessageDigest.getInstance("MD5");
             md.update(data, 0, length);

@@ -6,6 +6,7 @@ import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
@@ -19,10 +20,12 @@ import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobItemProperties;
 import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRange;
+import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.DeleteSnapshotsOptionType;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
+import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
@@ -254,6 +257,29 @@ public final class AzureStorageProvider implements StorageProvider {
                     .deleteIfExistsWithResponse(DeleteSnapshotsOptionType.INCLUDE, null, null, Context.NONE);
         } catch (RuntimeException e) {
             throw errors.map(e, "deleting blob '" + key + "'", key);
+        }
+    }
+
+    /**
+     * Put Blob with {@code If-None-Match: *}: the service answers 409 BlobAlreadyExists when a blob
+     * (committed) is under the key. Tested on Azurite.
+     */
+    @Override
+    public boolean createIfAbsent(String key, byte[] data) {
+        try {
+            container.getBlobClient(checkKey(key)).getBlockBlobClient().uploadWithResponse(
+                    new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(data))
+                            .setContentMd5(AzureBlobWriter.md5(data, data.length))
+                            .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")),
+                    null, Context.NONE);
+            return true;
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 409 || e.getStatusCode() == 412) {
+                return false;
+            }
+            throw errors.map(e, "creating blob '" + key + "'", key);
+        } catch (RuntimeException e) {
+            throw errors.map(e, "creating blob '" + key + "'", key);
         }
     }
 

@@ -4,6 +4,7 @@ import com.google.common.collect.HashMultimap;
 import com.google.common.collect.Multimap;
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.support.PartBufferedBlobWriter;
+import io.kbackup.storage.s3protocol.S3Keys;
 import io.minio.ObjectWriteResponse;
 import io.minio.PutObjectArgs;
 import io.minio.UploadPartResponse;
@@ -19,7 +20,7 @@ import java.util.List;
  */
 final class MinioBlobWriter extends PartBufferedBlobWriter {
 
-    private static final String CONTENT_TYPE = "application/octet-stream";
+    static final String CONTENT_TYPE = "application/octet-stream";
 
     private final KbMinioClient client;
     private final MinioSettings settings;
@@ -28,7 +29,7 @@ final class MinioBlobWriter extends PartBufferedBlobWriter {
     private final List<Part> parts = new ArrayList<>();
 
     MinioBlobWriter(KbMinioClient client, MinioSettings settings, String key) {
-        super("s3://" + settings.bucket() + "/" + key, settings.partSize());
+        super(S3Keys.path(settings.bucket(), key), settings.partSize());
         this.client = client;
         this.settings = settings;
         this.key = key;
@@ -40,7 +41,7 @@ final class MinioBlobWriter extends PartBufferedBlobWriter {
             ObjectWriteResponse r = client.putObject(PutObjectArgs.builder().bucket(settings.bucket()).region(settings.region())
                     .object(key).stream(new ByteArrayInputStream(data, 0, length), length, -1)
                     .contentType(CONTENT_TYPE).build()).get();
-            return new BlobInfo(key, length, null, MinioStorageProvider.etag(r.etag()));
+            return new BlobInfo(key, length, null, S3Keys.etag(r.etag()));
         } catch (Exception e) {
             throw MinioErrors.map(e, "store", target(), null);
         }
@@ -68,7 +69,7 @@ final class MinioBlobWriter extends PartBufferedBlobWriter {
         try {
             ObjectWriteResponse r = client.completeMultipartUploadAsync(settings.bucket(), settings.region(), key, uploadId,
                     parts.toArray(new Part[0]), null, null).get();
-            return new BlobInfo(key, totalBytes, null, MinioStorageProvider.etag(r.etag()));
+            return new BlobInfo(key, totalBytes, null, S3Keys.etag(r.etag()));
         } catch (Exception e) {
             throw MinioErrors.map(e, "store", target(), null);
         }
@@ -87,6 +88,6 @@ final class MinioBlobWriter extends PartBufferedBlobWriter {
     }
 
     private String target() {
-        return "s3://" + settings.bucket() + "/" + key;
+        return S3Keys.path(settings.bucket(), key);
     }
 }

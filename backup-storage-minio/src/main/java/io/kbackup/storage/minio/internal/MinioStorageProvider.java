@@ -1,8 +1,6 @@
 package io.kbackup.storage.minio.internal;
 
-import io.kbackup.spi.support.PemTrust;
 import io.kbackup.spi.support.PageLimit;
-import io.kbackup.InvalidPlanException;
 import io.kbackup.NotFoundException;
 import io.kbackup.StorageDeniedException;
 import io.kbackup.StorageException;
@@ -11,43 +9,35 @@ import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.ListPage;
 import io.kbackup.spi.StorageProvider;
-import io.kbackup.storage.minio.MinioConfig;
+import io.kbackup.storage.s3protocol.S3ErrorTable;
+import io.kbackup.storage.s3protocol.S3Keys;
+import io.kbackup.storage.s3protocol.S3UploadListing;
 import io.minio.GetObjectArgs;
+import io.minio.PutObjectArgs;
 import io.minio.ListObjectsV2Response;
-import io.minio.MinioAsyncClient;
 import io.minio.RemoveObjectArgs;
 import io.minio.RemoveObjectsArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
-import io.minio.credentials.AwsConfigProvider;
-import io.minio.credentials.AwsEnvironmentProvider;
-import io.minio.credentials.ChainedProvider;
-import io.minio.credentials.MinioEnvironmentProvider;
-import io.minio.credentials.StaticProvider;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.DeleteError;
 import io.minio.messages.DeleteObject;
 import io.minio.messages.Item;
 import io.minio.messages.ListBucketResultV2;
 import io.minio.messages.Prefix;
-import io.kbackup.Credentials;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import okhttp3.OkHttpClient;
 
 /** The {@code minio} storage provider: one bucket through the MinIO Java client. Thread-safe. */
@@ -59,6 +49,8 @@ public final class MinioStorageProvider implements StorageProvider {
     static final Duration VALIDATE_CALL_TIMEOUT = Duration.ofSeconds(10);
     /** The multi-object delete takes at most this many keys per request. */
     static final int DELETE_BATCH = 1000;
+    /** Attempts of an exclusive create while the server answers 409 (a racing conditional write in flight). */
+    private static final int CONFLICT_ATTEMPTS = 10;
 
     private final MinioSettings settings;
     private final KbMinioClient client;
@@ -66,9 +58,9 @@ public final class MinioStorageProvider implements StorageProvider {
 
     public MinioStorageProvider(MinioSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        OkHttpClient http = httpClient(settings, CONNECT_TIMEOUT, READ_WRITE_TIMEOUT, Duration.ZERO);
-        this.client = client(settings, http);
-        this.validateClient = client(settings,
+        OkHttpClient http = MinioClients.httpClient(settings, CONNECT_TIMEOUT, READ_WRITE_TIMEOUT, Duration.ZERO);
+        this.client = MinioClients.client(settings, http);
+        this.validateClient = MinioClients.client(settings,
                 http.newBuilder().connectTimeout(VALIDATE_CONNECT_TIMEOUT).readTimeout(VALIDATE_CALL_TIMEOUT)
                         .callTimeout(VALIDATE_CALL_TIMEOUT).retryOnConnectionFailure(false).build());
     }
@@ -80,72 +72,6 @@ public final class MinioStorageProvider implements StorageProvider {
 
     public MinioSettings settings() {
         return settings;
-    }
-
-    private static KbMinioClient client(MinioSettings s, OkHttpClient http) {
-        MinioAsyncClient.Builder b = MinioAsyncClient.builder()
-                .endpoint(s.endpoint().toString())
-                .region(s.region())
-                .httpClient(http, true);
-        Credentials c = s.credentials();
-        if (c instanceof Credentials.AwsStatic keys) {
-            b.credentialsProvider(new StaticProvider(keys.accessKeyId(), keys.secretAccessKey(), keys.sessionToken()));
-        } else if (c instanceof Credentials.AwsDefaultChain) {
-            b.credentialsProvider(new ChainedProvider(new AwsEnvironmentProvider(), new MinioEnvironmentProvider(),
-                    new AwsConfigProvider(null, null)));
-        }
-        KbMinioClient client = new KbMinioClient(b.build());
-        if (s.pathStyle()) {
-            client.disableVirtualStyleEndpoint();
-        } else {
-            client.enableVirtualStyleEndpoint();
-        }
-        return client;
-    }
-
-    static OkHttpClient httpClient(MinioSettings s, Duration connect, Duration readWrite, Duration call) {
-        OkHttpClient.Builder b = new OkHttpClient.Builder()
-                .connectTimeout(connect).readTimeout(readWrite).writeTimeout(readWrite).callTimeout(call);
-        X509TrustManager trust = null;
-        if (s.insecureSkipTlsVerify()) {
-            trust = new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            };
-            b.hostnameVerifier((host, session) -> true);
-        } else if (s.caCertPem() != null) {
-            List<X509Certificate> certs;
-            try {
-                certs = PemTrust.certificates(s.caCertPem());
-            } catch (IllegalArgumentException e) {
-                throw new InvalidPlanException("Backup location '" + s.locationName() + "' (minio): '" + MinioConfig.CA_CERT
-                        + "' is not a PEM certificate bundle (" + e.getMessage() + "); paste the CA's"
-                        + " -----BEGIN CERTIFICATE----- block(s).", e);
-            }
-            for (TrustManager tm : PemTrust.trustManagers(certs)) {
-                if (tm instanceof X509TrustManager x) {
-                    trust = x;
-                }
-            }
-        }
-        if (trust != null) {
-            try {
-                SSLContext ssl = SSLContext.getInstance("TLS");
-                ssl.init(null, new TrustManager[] {trust}, new SecureRandom());
-                b.sslSocketFactory(ssl.getSocketFactory(), trust);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("could not set up TLS: " + e.getMessage(), e);
-            }
-        }
-        return b.build();
     }
 
     @Override
@@ -197,7 +123,7 @@ public final class MinioStorageProvider implements StorageProvider {
             StatObjectResponse r = client.statObject(StatObjectArgs.builder().bucket(settings.bucket())
                     .region(settings.region()).object(key).build()).get();
             return Optional.of(new BlobInfo(key, r.size(), r.lastModified() == null ? null : r.lastModified().toInstant(),
-                    etag(r.etag())));
+                    S3Keys.etag(r.etag())));
         } catch (Exception e) {
             Throwable t = MinioErrors.unwrap(e);
             if (t instanceof ErrorResponseException er && !"NoSuchBucket".equals(MinioErrors.code(er))
@@ -227,7 +153,7 @@ public final class MinioStorageProvider implements StorageProvider {
         List<BlobInfo> blobs = new ArrayList<>();
         for (Item o : r.contents()) {
             Instant modified = o.lastModified() == null ? null : o.lastModified().toInstant();
-            blobs.add(new BlobInfo(o.objectName(), o.size(), modified, etag(o.etag())));
+            blobs.add(new BlobInfo(o.objectName(), o.size(), modified, S3Keys.etag(o.etag())));
         }
         List<String> prefixes = new ArrayList<>();
         for (Prefix p : r.commonPrefixes()) {
@@ -281,9 +207,75 @@ public final class MinioStorageProvider implements StorageProvider {
                 if ("AccessDenied".equals(first.code())) {
                     throw new StorageDeniedException(message + " Grant s3:DeleteObject on the bucket.", null);
                 }
-                boolean retry = failed.stream().allMatch(err -> MinioErrors.RETRYABLE_CODES.contains(err.code()));
+                boolean retry = failed.stream().allMatch(err -> S3ErrorTable.RETRYABLE_CODES.contains(err.code()));
                 throw new StorageException(message, null, retry);
             }
+        }
+    }
+
+    /**
+     * PutObject with {@code If-None-Match: *}: the server answers 412 when the key exists (MinIO
+     * honours it since RELEASE.2024-08; tested on the real server), 409 while a racing conditional
+     * write to the key is in flight (retried a few times, until that one has settled).
+     */
+    @Override
+    public boolean createIfAbsent(String key, byte[] data) {
+        checkKey(key);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.putObject(PutObjectArgs.builder().bucket(settings.bucket()).region(settings.region()).object(key)
+                        .stream(new ByteArrayInputStream(data), data.length, -1).contentType(MinioBlobWriter.CONTENT_TYPE)
+                        .headers(Map.of("If-None-Match", "*")).build()).get();
+                return true;
+            } catch (Exception e) {
+                Throwable t = MinioErrors.unwrap(e);
+                int status = t instanceof ErrorResponseException er ? MinioErrors.status(er) : 0;
+                if (status == 412) {
+                    return false;
+                }
+                if (status != 409 || attempt >= CONFLICT_ATTEMPTS) {
+                    throw MinioErrors.map(e, "create", path(key), null);
+                }
+            }
+            try {
+                Thread.sleep(50L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw MinioErrors.map(e, "create", path(key), null);
+            }
+        }
+    }
+
+    /**
+     * ListMultipartUploads under the prefix, then AbortMultipartUpload of each one initiated before
+     * the time. The MinIO server lists unfinished uploads only for an exact key: pass the key of the
+     * large blob (e.g. {@code backups/<name>/<name>.tar.gz}); a folder prefix finds none. MinIO also
+     * drops unfinished uploads itself after 24 h ({@code api stale_uploads_expiry}).
+     */
+    @Override
+    public int sweepIncompleteUploads(String prefix, Instant startedBefore) {
+        Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(startedBefore, "startedBefore");
+        return S3UploadListing.sweep((keyMarker, uploadIdMarker) -> {
+            try {
+                return client.listUploadsPage(settings.bucket(), settings.region(), prefix, keyMarker, uploadIdMarker)
+                        .get();
+            } catch (Exception e) {
+                throw MinioErrors.map(e, "list the unfinished uploads under", path(prefix) + "*", null);
+            }
+        }, this::abort, startedBefore);
+    }
+
+    private boolean abort(String key, String uploadId) {
+        try {
+            client.abortMultipartUploadAsync(settings.bucket(), settings.region(), key, uploadId, null, null).get();
+            return true;
+        } catch (Exception e) {
+            Throwable t = MinioErrors.unwrap(e);
+            if (t instanceof ErrorResponseException er && MinioErrors.status(er) == 404) {
+                return false; // completed or aborted meanwhile
+            }
+            throw MinioErrors.map(e, "abort the unfinished upload " + uploadId + " to", path(key), null);
         }
     }
 
@@ -323,21 +315,10 @@ public final class MinioStorageProvider implements StorageProvider {
     }
 
     private String path(String key) {
-        return "s3://" + settings.bucket() + "/" + key;
-    }
-
-    static String etag(String etag) {
-        if (etag == null) {
-            return null;
-        }
-        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
+        return S3Keys.path(settings.bucket(), key);
     }
 
     private static String checkKey(String key) {
-        Objects.requireNonNull(key, "key");
-        if (key.isEmpty()) {
-            throw new IllegalArgumentException("key must not be empty");
-        }
-        return key;
+        return S3Keys.checkKey(key);
     }
 }

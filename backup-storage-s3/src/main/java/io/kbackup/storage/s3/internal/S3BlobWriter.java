@@ -2,6 +2,7 @@ package io.kbackup.storage.s3.internal;
 
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.support.PartBufferedBlobWriter;
+import io.kbackup.storage.s3protocol.S3Keys;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ final class S3BlobWriter extends PartBufferedBlobWriter {
     private final List<CompletedPart> parts = new ArrayList<>();
 
     S3BlobWriter(S3Client s3, S3Settings settings, String key) {
-        super("s3://" + settings.bucket() + "/" + key, settings.partSize());
+        super(S3Keys.path(settings.bucket(), key), settings.partSize());
         this.s3 = s3;
         this.settings = settings;
         this.key = key;
@@ -43,19 +44,24 @@ final class S3BlobWriter extends PartBufferedBlobWriter {
     @Override
     protected BlobInfo putWhole(byte[] data, int length) {
         try {
-            PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(settings.bucket()).key(key)
-                    .contentLength((long) length).contentType(CONTENT_TYPE);
-            if (settings.serverSideEncryption() != null) {
-                req.serverSideEncryption(settings.serverSideEncryption()).ssekmsKeyId(settings.kmsKeyId());
-            }
-            if (settings.checksumAlgorithm() != null) {
-                req.checksumAlgorithm(settings.checksumAlgorithm());
-            }
-            PutObjectResponse r = s3.putObject(req.build(), body(data, length));
-            return new BlobInfo(key, length, null, S3StorageProvider.etag(r.eTag()));
+            PutObjectResponse r = s3.putObject(putRequest(settings, key, length).build(), body(data, length));
+            return new BlobInfo(key, length, null, S3Keys.etag(r.eTag()));
         } catch (SdkException e) {
             throw S3Errors.map(e, "store", target(), null);
         }
+    }
+
+    /** A PutObject of {@code length} bytes to {@code key} with the location's encryption and checksum. */
+    static PutObjectRequest.Builder putRequest(S3Settings settings, String key, long length) {
+        PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(settings.bucket()).key(key)
+                .contentLength(length).contentType(CONTENT_TYPE);
+        if (settings.serverSideEncryption() != null) {
+            req.serverSideEncryption(settings.serverSideEncryption()).ssekmsKeyId(settings.kmsKeyId());
+        }
+        if (settings.checksumAlgorithm() != null) {
+            req.checksumAlgorithm(settings.checksumAlgorithm());
+        }
+        return req;
     }
 
     @Override
@@ -92,7 +98,7 @@ final class S3BlobWriter extends PartBufferedBlobWriter {
             CompleteMultipartUploadResponse r = s3.completeMultipartUpload(b -> b.bucket(settings.bucket()).key(key)
                     .uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
             LOG.debug("completed multipart upload of {} bytes in {} parts to {}", totalBytes, partCount, target());
-            return new BlobInfo(key, totalBytes, null, S3StorageProvider.etag(r.eTag()));
+            return new BlobInfo(key, totalBytes, null, S3Keys.etag(r.eTag()));
         } catch (SdkException e) {
             throw S3Errors.map(e, "store", target(), null);
         }
@@ -117,6 +123,6 @@ final class S3BlobWriter extends PartBufferedBlobWriter {
     }
 
     private String target() {
-        return "s3://" + settings.bucket() + "/" + key;
+        return S3Keys.path(settings.bucket(), key);
     }
 }

@@ -20,7 +20,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -109,7 +109,7 @@ public final class S3Clients implements AutoCloseable {
     }
 
     static SdkHttpClient httpClient(S3Settings settings, Duration connect, Duration socket) {
-        ApacheHttpClient.Builder b = ApacheHttpClient.builder().connectionTimeout(connect).socketTimeout(socket);
+        Apache5HttpClient.Builder b = Apache5HttpClient.builder().connectionTimeout(connect).socketTimeout(socket);
         if (settings.insecureSkipTlsVerify()) {
             return b.buildWithDefaults(AttributeMap.builder()
                     .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE).build());

@@ -2,12 +2,17 @@ package io.kbackup.storage.s3.internal;
 
 import io.kbackup.spi.support.PageLimit;
 import io.kbackup.NotFoundException;
+import io.kbackup.StorageException;
+import io.kbackup.storage.s3protocol.S3ErrorTable;
+import io.kbackup.storage.s3protocol.S3Keys;
+import io.kbackup.storage.s3protocol.S3UploadListing;
 import io.kbackup.ValidationResult;
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.ListPage;
 import io.kbackup.spi.StorageProvider;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -18,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.Delete;
@@ -25,6 +31,8 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
@@ -35,6 +43,8 @@ public final class S3StorageProvider implements StorageProvider {
 
     /** DeleteObjects takes at most this many keys per call. */
     static final int DELETE_BATCH = 1000;
+    /** Attempts of an exclusive create while S3 answers 409 (a racing conditional write in flight). */
+    private static final int CONFLICT_ATTEMPTS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(S3StorageProvider.class);
 
     private final S3Settings settings;
@@ -110,7 +120,7 @@ public final class S3StorageProvider implements StorageProvider {
         try {
             HeadObjectResponse r = s3.headObject(b -> b.bucket(settings.bucket()).key(key));
             return Optional.of(new BlobInfo(key, r.contentLength() == null ? 0 : r.contentLength(), r.lastModified(),
-                    etag(r.eTag())));
+                    S3Keys.etag(r.eTag())));
         } catch (AwsServiceException e) {
             if (e.statusCode() == 404 && !"NoSuchBucket".equals(S3Errors.code(e))) {
                 return Optional.empty();
@@ -150,7 +160,7 @@ public final class S3StorageProvider implements StorageProvider {
         }
         List<BlobInfo> blobs = new ArrayList<>(r.contents().size());
         for (S3Object o : r.contents()) {
-            blobs.add(new BlobInfo(o.key(), o.size() == null ? 0 : o.size(), o.lastModified(), etag(o.eTag())));
+            blobs.add(new BlobInfo(o.key(), o.size() == null ? 0 : o.size(), o.lastModified(), S3Keys.etag(o.eTag())));
         }
         List<String> prefixes = new ArrayList<>(r.commonPrefixes().size());
         for (CommonPrefix p : r.commonPrefixes()) {
@@ -193,7 +203,7 @@ public final class S3StorageProvider implements StorageProvider {
             List<S3Error> failed = r.errors().stream().filter(err -> !"NoSuchKey".equals(err.code())).toList();
             if (!failed.isEmpty()) {
                 S3Error first = failed.get(0);
-                boolean retry = failed.stream().allMatch(err -> S3Errors.RETRYABLE_CODES.contains(err.code()));
+                boolean retry = failed.stream().allMatch(err -> S3ErrorTable.RETRYABLE_CODES.contains(err.code()));
                 String message = "Could not delete " + failed.size() + " of " + batch.size() + " blobs in s3://"
                         + settings.bucket() + "; first: " + first.key() + " (S3 said: " + first.code() + ": "
                         + first.message() + ").";
@@ -203,6 +213,83 @@ public final class S3StorageProvider implements StorageProvider {
                 throw new io.kbackup.StorageException(message, null, retry);
             }
             LOG.debug("deleted {} keys from s3://{}", batch.size(), settings.bucket());
+        }
+    }
+
+    /**
+     * PutObject with {@code If-None-Match: *}: S3 answers 412 when the key exists, and 409 while a
+     * racing conditional write to the key is in flight (retried here, a few times, until that one
+     * has settled). MinIO and moto honour the header (tested on both).
+     */
+    @Override
+    public boolean createIfAbsent(String key, byte[] data) {
+        checkKey(key);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                s3.putObject(S3BlobWriter.putRequest(settings, key, data.length).ifNoneMatch("*").build(),
+                        RequestBody.fromBytes(data));
+                return true;
+            } catch (AwsServiceException e) {
+                if (e.statusCode() == 412) {
+                    return false;
+                }
+                if (e.statusCode() != 409 || attempt >= CONFLICT_ATTEMPTS) {
+                    throw S3Errors.map(e, "create", path(key), null);
+                }
+            } catch (SdkException e) {
+                throw S3Errors.map(e, "create", path(key), null);
+            }
+            pause(attempt);
+        }
+    }
+
+    /**
+     * ListMultipartUploads under the prefix, then AbortMultipartUpload of each one initiated before
+     * the time. On a MinIO server the listing finds uploads only by exact key (see the minio
+     * provider); moto reports a fixed initiation time in 2010, so every upload looks old there.
+     */
+    @Override
+    public int sweepIncompleteUploads(String prefix, Instant startedBefore) {
+        Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(startedBefore, "startedBefore");
+        return S3UploadListing.sweep((keyMarker, uploadIdMarker) -> {
+            try {
+                ListMultipartUploadsRequest.Builder req = ListMultipartUploadsRequest.builder().bucket(settings.bucket())
+                        .keyMarker(keyMarker).uploadIdMarker(uploadIdMarker);
+                if (!prefix.isEmpty()) {
+                    req.prefix(prefix);
+                }
+                ListMultipartUploadsResponse r = s3.listMultipartUploads(req.build());
+                return new S3UploadListing(r.uploads().stream().map(u -> new S3UploadListing.Upload(u.key(),
+                        u.uploadId(), u.initiated())).toList(), Boolean.TRUE.equals(r.isTruncated()),
+                        r.nextKeyMarker(), r.nextUploadIdMarker());
+            } catch (SdkException e) {
+                throw S3Errors.map(e, "list the unfinished uploads under", path(prefix) + "*", null);
+            }
+        }, this::abort, startedBefore);
+    }
+
+    private boolean abort(String key, String uploadId) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId));
+            LOG.debug("aborted the unfinished upload {} to {}", uploadId, path(key));
+            return true;
+        } catch (AwsServiceException e) {
+            if (e.statusCode() == 404) {
+                return false; // completed or aborted meanwhile
+            }
+            throw S3Errors.map(e, "abort the unfinished upload " + uploadId + " to", path(key), null);
+        } catch (SdkException e) {
+            throw S3Errors.map(e, "abort the unfinished upload " + uploadId + " to", path(key), null);
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(50L * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("Interrupted while retrying an exclusive create.", e, true);
         }
     }
 
@@ -240,21 +327,10 @@ public final class S3StorageProvider implements StorageProvider {
     }
 
     private String path(String key) {
-        return "s3://" + settings.bucket() + "/" + key;
-    }
-
-    static String etag(String etag) {
-        if (etag == null) {
-            return null;
-        }
-        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
+        return S3Keys.path(settings.bucket(), key);
     }
 
     private static String checkKey(String key) {
-        Objects.requireNonNull(key, "key");
-        if (key.isEmpty()) {
-            throw new IllegalArgumentException("key must not be empty");
-        }
-        return key;
+        return S3Keys.checkKey(key);
     }
 }

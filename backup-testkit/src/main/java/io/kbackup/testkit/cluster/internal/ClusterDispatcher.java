@@ -11,6 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -139,6 +142,14 @@ public final class ClusterDispatcher extends Dispatcher {
         return get(request, rp);
       }
     }
+    if (method.equals("GET") && rp.isWatch() && startsInThePast(rp)) {
+      // a real server replays the changes since the requested version; the CRUD store's watch
+      // starts now and would silently miss them (an informer keeps a stale object for good):
+      // answer as a server that no longer has that version does, with an ERROR event carrying
+      // 410 Expired on the opened watch, so the client lists again
+      return expiredWatch("too old resource version: " + rp.query().get("resourceVersion")
+          + " (" + store.currentResourceVersion() + ")");
+    }
     if (method.equals("POST") && rp.isCollection()) {
       return store.create(rp.path(), rp.namespace(), request.getUtf8Body(),
           rp.query().containsKey("dryRun"));
@@ -157,6 +168,19 @@ public final class ClusterDispatcher extends Dispatcher {
     }
     return store.dispatch(request);
   }
+  /** Whether a watch asks to start at a resourceVersion after which its objects changed. */
+  private boolean startsInThePast(RequestPath rp) {
+    String since = rp.query().get("resourceVersion");
+    if (since == null || since.isEmpty() || since.equals("0")) {
+      return false;
+    }
+    try {
+      return store.writtenSince(rp.plural(), rp.namespace(), Long.parseLong(since));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
   private MockResponse get(RecordedRequest request, RequestPath rp) {
     String body = store.get(request.getPath());
     if (body == null) {
@@ -426,7 +450,22 @@ public final class ClusterDispatcher extends Dispatcher {
     return response;
   }
 
+  private static MockResponse expiredWatch(String message) {
+    String event = "{\"type\":\"ERROR\",\"object\":" + statusJson(410, "Expired", message, null) + "}";
+    return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
+      @Override
+      public void onOpen(WebSocket webSocket, Response response) {
+        webSocket.send(event);
+        webSocket.close(1000, "");
+      }
+    });
+  }
+
   static MockResponse status(int code, String reason, String message, RequestPath rp) {
+    return new MockResponse().setResponseCode(code).setBody(statusJson(code, reason, message, rp));
+  }
+
+  private static String statusJson(int code, String reason, String message, RequestPath rp) {
     ObjectNode s = MAPPER.createObjectNode();
     s.put("kind", "Status");
     s.put("apiVersion", "v1");
@@ -443,6 +482,6 @@ public final class ClusterDispatcher extends Dispatcher {
       d.put("kind", rp.plural());
     }
     s.put("code", code);
-    return new MockResponse().setResponseCode(code).setBody(s.toString());
+    return s.toString();
   }
 }

@@ -51,6 +51,8 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
   private final Map<String, Set<AttributeSet>> byType = new ConcurrentHashMap<>();
   private final Map<String, String> crds = new ConcurrentHashMap<>();
   private final AtomicLong lastResourceVersion = new AtomicLong();
+  /** The resourceVersion of the latest write per plural|namespace, and per plural|* for any namespace. */
+  private final Map<String, Long> lastWrites = new ConcurrentHashMap<>();
 
   /** Creates an empty store. */
   public ClusterStore() {
@@ -99,7 +101,27 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
       if (isCrd(key)) {
         crds.put(value(key, NAME), newState);
       }
+      noteWrite(key, lastResourceVersion.get());
+    } else if (oldAttributes != null) {
+      noteWrite(oldAttributes, requestResourceVersion()); // a delete moves the resourceVersion on, as on a real server
     }
+  }
+
+  private void noteWrite(AttributeSet key, long resourceVersion) {
+    String plural = value(key, PLURAL);
+    String namespace = value(key, NAMESPACE);
+    lastWrites.merge(plural + "|" + (namespace == null ? "" : namespace), resourceVersion, Math::max);
+    lastWrites.merge(plural + "|*", resourceVersion, Math::max);
+  }
+
+  /**
+   * Whether an object of {@code plural} in {@code namespace} (null: in any namespace, or
+   * cluster-scoped) was created, changed or deleted after {@code resourceVersion}. A watch from
+   * that version would miss it: the CRUD store's watches start at the present.
+   */
+  public boolean writtenSince(String plural, String namespace, long resourceVersion) {
+    Long last = lastWrites.get(plural + "|" + (namespace == null ? "*" : namespace));
+    return last != null && last > resourceVersion;
   }
 
   @Override
@@ -123,6 +145,7 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
     index.clear();
     byType.clear();
     crds.clear();
+    lastWrites.clear();
   }
 
   /** The JSON of every stored CustomResourceDefinition. */

@@ -1,0 +1,171 @@
+package io.kbackup.cli;
+
+import io.kbackup.BackupLocation;
+import io.kbackup.ExistingResourcePolicy;
+import io.kbackup.RestoreHandle;
+import io.kbackup.RestoreInfo;
+import io.kbackup.RestorePlan;
+import io.kbackup.RestorePreview;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kbackup restore ...}. */
+@Command(name = "restore", description = "Restores: create, get (list), describe, logs.", mixinStandardHelpOptions = true,
+        subcommands = {RestoreCommands.Create.class, RestoreCommands.Get.class, RestoreCommands.Describe.class,
+            RestoreCommands.Logs.class})
+final class RestoreCommands {
+    static final List<String> COLUMNS = List.of("name", "backup", "stored", "items", "outcomes", "errors", "warnings");
+
+    private RestoreCommands() {
+    }
+
+    /** Every field of a finished (or running) restore. */
+    static Map<String, Object> details(RestoreInfo r) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("name", r.name());
+        d.put("backup", r.backupName());
+        d.put("phase", BackupCommands.phase(r.phase()));
+        d.put("started", r.started());
+        d.put("completed", r.completed());
+        d.put("namespaceMapping", r.namespaceMapping());
+        d.put("itemsTotal", r.itemsTotal());
+        d.put("itemsRestored", r.itemsRestored());
+        d.put("created", r.created());
+        d.put("updated", r.updated());
+        d.put("skipped", r.skipped());
+        d.put("failed", r.failed());
+        d.put("failureReason", r.failureReason());
+        d.put("errors", r.errors());
+        d.put("warnings", r.warnings());
+        return d;
+    }
+
+    /** {@code kbackup restore create}. */
+    @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Restores a backup into the cluster and (by default) waits until the restore ends. "
+                    + "The backup is checked before anything is applied.")
+    static final class Create extends Leaf implements Callable<Integer> {
+        @Parameters(arity = "0..1", paramLabel = "NAME", description = "The restore's name (default: <backup>-<yyyyMMddHHmmss>).")
+        String name;
+
+        @Option(names = "--from-backup", required = true, paramLabel = "BACKUP", description = "The backup to restore.")
+        String backup;
+
+        @Option(names = "--namespace-mappings", split = ",", paramLabel = "SRC:DST",
+                description = "Restore namespace SRC as DST; comma-separated or repeated.")
+        List<String> namespaceMappings = List.of();
+
+        @Option(names = "--existing-resource-policy", paramLabel = "POLICY", defaultValue = "NONE",
+                description = "For objects that exist: NONE (skip, warn when different) or UPDATE (patch) (default: ${DEFAULT-VALUE}).")
+        ExistingResourcePolicy existingResourcePolicy;
+
+        @Option(names = "--restore-volumes", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Restore persistent volumes (default: ${DEFAULT-VALUE}).")
+        boolean restoreVolumes;
+
+        @Option(names = "--preserve-nodeports", description = "Keep the Services' node ports.")
+        boolean preserveNodePorts;
+
+        @Option(names = "--dry-run", description = "Show what the restore would do, item by item; change nothing.")
+        boolean dryRun;
+
+        @Mixin
+        SelectionOptions selection;
+
+        @Override
+        public Integer call() {
+            BackupLocation location = location();
+            Map<String, String> mapping = new LinkedHashMap<>();
+            for (String m : namespaceMappings) {
+                int colon = m.indexOf(':');
+                if (colon <= 0 || colon == m.length() - 1) {
+                    throw new CliException("--namespace-mappings '" + m + "' is not SRC:DST, e.g. shop:shop-restored.",
+                            ExitCodes.USAGE);
+                }
+                mapping.put(m.substring(0, colon), m.substring(colon + 1));
+            }
+            RestorePlan.Builder plan = RestorePlan.builder().location(location).backupName(backup)
+                    .includedNamespaces(selection.includedNamespaces).excludedNamespaces(selection.excludedNamespaces)
+                    .includedResources(selection.includedResources()).excludedResources(selection.excludedResources())
+                    .namespaceMapping(mapping).clusterWideMode(selection.clusterWide)
+                    .existingResourcePolicy(existingResourcePolicy)
+                    .restorePersistentVolumes(restoreVolumes).preserveNodePorts(preserveNodePorts);
+            if (!selection.selector.isEmpty()) {
+                plan.labelSelector(selection.selector);
+            }
+            if (name != null) {
+                plan.restoreName(name);
+            }
+            if (dryRun) {
+                RestorePreview preview = root().client().preview(plan.build());
+                printer().table(preview.items().stream().map(i -> {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("action", i.action().name());
+                    row.put("resource", i.groupResource());
+                    row.put("namespace", i.namespace());
+                    row.put("name", i.name());
+                    row.put("reason", i.reason());
+                    return row;
+                }).toList(), List.of("action", "resource", "namespace", "name", "reason"));
+                return ExitCodes.OK;
+            }
+            RestoreHandle handle = root().client().restore(plan.build());
+            if (!selection.wait) {
+                Map<String, Object> started = new LinkedHashMap<>();
+                started.put("name", handle.name());
+                started.put("phase", BackupCommands.phase(handle.phase()));
+                printer().details(started);
+                return ExitCodes.OK;
+            }
+            RestoreInfo info = handle.await(selection.timeout);
+            printer().details(details(info));
+            return BackupCommands.completed(info.phase()) ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    /** {@code kbackup restore get}. */
+    @Command(name = "get", mixinStandardHelpOptions = true,
+            description = "Lists the restores kept in the location (restores/<name>/), newest first.")
+    static final class Get extends Leaf implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            try (BucketReader reader = new BucketReader(location())) {
+                printer().table(reader.listRestores(), COLUMNS);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code kbackup restore describe}. */
+    @Command(name = "describe", mixinStandardHelpOptions = true,
+            description = "Shows one restore: the backup it restored, item outcomes, errors and warnings.")
+    static final class Describe extends Leaf.Named implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            try (BucketReader reader = new BucketReader(location())) {
+                printer().details(reader.describeRestore(name));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code kbackup restore logs}. */
+    @Command(name = "logs", mixinStandardHelpOptions = true, description = "Prints a restore's log (streamed from the location).")
+    static final class Logs extends Leaf.Named implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            var out = spec.commandLine().getOut();
+            try (BucketReader reader = new BucketReader(location())) {
+                reader.restoreLog(name, out::println);
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.kbackup.core.internal.restore;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kbackup.RestorePlan;
+import io.kbackup.core.internal.EngineContext;
+import io.kbackup.core.internal.snapshot.SnapshotRestore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/**
+ * What a restore and a preview share, built once per run by {@link #build}: the checked archive
+ * ({@link ArchiveIndex}), every item's decision ({@link RestoreSelection}, with include all disks'
+ * {@link SnapshotRestore}: the backup's VolumeSnapshots/VolumeSnapshotContents are never restored as
+ * they are, nor the PersistentVolumes of claims provisioned from their snapshot), and the
+ * transforms that turn a backed-up item into the object to apply ({@link ItemTransforms}). Closing
+ * it deletes the spool.
+ */
+final class RestorePipeline implements AutoCloseable {
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    final ArchiveIndex index;
+    final SnapshotRestore snapshots;
+    final ItemTransforms transforms;
+    private final List<IndexedItem> synthetic;
+
+    private RestorePipeline(ArchiveIndex index, SnapshotRestore snapshots, ItemTransforms transforms, List<IndexedItem> synthetic) {
+        this.index = index;
+        this.snapshots = snapshots;
+        this.transforms = transforms;
+        this.synthetic = synthetic;
+    }
+
+    /**
+     * Reads and checks the archive, then decides every item.
+     *
+     * @param restoreName the restore's name (labels of restored objects)
+     * @param bytes       told of every compressed byte read
+     * @param checked     told of the checked archive, before any decision
+     */
+    static RestorePipeline build(EngineContext context, RestoreSource source, RestorePlan plan, String restoreName, LongConsumer bytes,
+            Consumer<ArchiveIndex> checked) {
+        RestoreSelection selection = new RestoreSelection(plan);
+        ArchiveIndex index = source.readArchive(context.restore().limits(), selection, bytes);
+        try {
+            checked.accept(index);
+            SnapshotRestore snapshots = SnapshotRestore.load(context.client(), context.retry(), source.storage(), source.layout(),
+                    plan.backupName(), restoreName, plan.restorePersistentVolumes());
+            List<IndexedItem> synthetic = selection.decide(index.items(), item -> snapshotExclusion(snapshots, item));
+            ItemTransforms transforms = new ItemTransforms(plan.backupName(), restoreName, plan.namespaceMapping(),
+                    plan.preserveNodePorts(), pv -> selection.pvRestored(pv) && !snapshots.pvFromSnapshot(pv));
+            return new RestorePipeline(index, snapshots, transforms, synthetic);
+        } catch (RuntimeException e) {
+            index.close();
+            throw e;
+        }
+    }
+
+    /** Why include all disks takes a selected item out, or null. */
+    private static String snapshotExclusion(SnapshotRestore snapshots, IndexedItem item) {
+        if (SnapshotRestore.handlesResource(item.groupResource)) {
+            return SnapshotRestore.notRestoredReason();
+        }
+        if (item.groupResource.equals(RestoreSelection.PVS) && snapshots.pvFromSnapshot(item.name)) {
+            return "its claim is provisioned anew from the volume's CSI snapshot";
+        }
+        return null;
+    }
+
+    /** The items applied or skipped by a rule, in archive order, then the bare namespaces the restore adds. */
+    List<IndexedItem> selected() {
+        List<IndexedItem> out = new ArrayList<>();
+        for (IndexedItem i : index.items()) {
+            if (i.selected()) {
+                out.add(i);
+            }
+        }
+        out.addAll(synthetic);
+        return out;
+    }
+
+    /** The items this restore leaves out, in archive order. */
+    List<IndexedItem> excluded() {
+        List<IndexedItem> out = new ArrayList<>();
+        for (IndexedItem i : index.items()) {
+            if (!i.selected()) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** The item's namespace in the target cluster (mapped), or null when cluster-scoped. */
+    String targetNamespace(IndexedItem item) {
+        return item.namespace == null ? null : transforms.target(item.namespace);
+    }
+
+    /** The item's name in the target cluster (a Namespace's name is mapped too). */
+    String targetName(IndexedItem item) {
+        return item.groupResource.equals(RestoreSelection.NAMESPACES) ? transforms.target(item.name) : item.name;
+    }
+
+    /** {@code <group-resource> <ns>/<name>} in the target cluster, for messages. */
+    String where(IndexedItem item) {
+        String ns = targetNamespace(item);
+        return item.groupResource + " " + (ns == null ? targetName(item) : ns + "/" + targetName(item));
+    }
+
+    /** The object to apply for the item: its backed-up JSON (or a bare Namespace) transformed. */
+    ObjectNode desired(IndexedItem item) {
+        return transforms.apply(item, item.synthetic ? bareNamespace(item.name) : index.read(item));
+    }
+
+    private static ObjectNode bareNamespace(String name) {
+        ObjectNode ns = RestoreJson.MAPPER.createObjectNode();
+        ns.put("apiVersion", "v1");
+        ns.put("kind", "Namespace");
+        ns.putObject("metadata").put("name", name);
+        return ns;
+    }
+
+    /** Daemon threads named {@code prefix<n>}. */
+    static ThreadFactory daemon(String prefix) {
+        return r -> {
+            Thread t = new Thread(r, prefix + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void close() {
+        index.close();
+    }
+}

@@ -1,0 +1,102 @@
+package io.kbackup.core.internal.restore;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kbackup.ExistingResourcePolicy;
+import io.kbackup.RestorePlan;
+import io.kbackup.RestorePreview;
+import io.kbackup.core.internal.kube.KubeRetry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * What a restore would do, item by item: GETs each selected item's target in the cluster, in
+ * parallel, and compares it with the object the restore would apply. Changes nothing.
+ */
+final class RestorePreviewer {
+    private final RestorePlan plan;
+    private final RestorePipeline pipeline;
+    private final ClusterApplier cluster;
+    private final int concurrency;
+
+    RestorePreviewer(RestorePlan plan, RestorePipeline pipeline, ClusterApplier cluster, int concurrency) {
+        this.plan = plan;
+        this.pipeline = pipeline;
+        this.cluster = cluster;
+        this.concurrency = concurrency;
+    }
+
+    RestorePreview preview() {
+        List<IndexedItem> selected = new ArrayList<>();
+        List<IndexedItem> excluded = pipeline.excluded();
+        for (IndexedItem i : pipeline.selected()) {
+            (i.decision.verdict() == RestoreDecision.Verdict.APPLY ? selected : excluded).add(i);
+        }
+        List<IndexedItem> ordered = new ArrayList<>();
+        RestoreOrder.tiers(selected).forEach(t -> ordered.addAll(t.items()));
+        RestorePreview.Item[] out = new RestorePreview.Item[ordered.size()];
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, RestorePipeline.daemon("kbackup-preview-"));
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int n = 0; n < ordered.size(); n++) {
+                int at = n;
+                futures.add(pool.submit(() -> out[at] = previewOne(ordered.get(at))));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while previewing the restore", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
+        } finally {
+            pool.shutdownNow();
+        }
+        List<RestorePreview.Item> items = new ArrayList<>(List.of(out));
+        excluded.sort(Comparator.comparing((IndexedItem i) -> i.groupResource).thenComparing(i -> i.namespace == null ? "" : i.namespace)
+                .thenComparing(i -> i.name));
+        for (IndexedItem i : excluded) {
+            items.add(new RestorePreview.Item(i.groupResource, pipeline.targetNamespace(i), pipeline.targetName(i),
+                    RestorePreview.Action.EXCLUDED, i.decision.reason()));
+        }
+        return new RestorePreview(plan.backupName(), items);
+    }
+
+    private RestorePreview.Item previewOne(IndexedItem item) {
+        String ns = pipeline.targetNamespace(item);
+        String name = pipeline.targetName(item);
+        ObjectNode live;
+        try {
+            live = cluster.get(item, ns, name);
+        } catch (KubernetesClientException e) {
+            return new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.CREATE,
+                    "would be created (the cluster could not be asked whether it exists: " + KubeRetry.describe(e) + ")");
+        }
+        if (live == null) {
+            String dataSource = item.groupResource.equals(RestoreSelection.PVCS)
+                    ? pipeline.snapshots.describeDataSource(item.namespace, name, ns) : null; // include all disks
+            return new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.CREATE,
+                    item.synthetic ? "namespace of restored items (the backup has no object for it)"
+                            : dataSource != null ? "not in the cluster; provisioned anew from its CSI snapshot: " + dataSource
+                            : "not in the cluster");
+        }
+        boolean same = JsonSubset.covers(live, JsonSubset.withoutRestoreLabels(pipeline.desired(item)));
+        if (same) {
+            return new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.SKIP_EXISTS,
+                    "exists and already matches the backup");
+        }
+        if (plan.existingResourcePolicy() == ExistingResourcePolicy.UPDATE) {
+            return new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.UPDATE,
+                    "exists and differs from the backup; would be patched toward it (existingResourcePolicy UPDATE)");
+        }
+        return new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.SKIP_EXISTS,
+                "exists and differs from the backup; would be left as is, with a warning (existingResourcePolicy NONE)");
+    }
+}

@@ -1,0 +1,116 @@
+package io.kbackup.core.internal.restore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kbackup.BackupPhase;
+import io.kbackup.CorruptBackupException;
+import io.kbackup.InvalidPlanException;
+import io.kbackup.NotFoundException;
+import io.kbackup.RestorePlan;
+import io.kbackup.StorageException;
+import io.kbackup.core.internal.layout.ArchiveReader;
+import io.kbackup.core.internal.layout.BackupManifest;
+import io.kbackup.core.internal.layout.BucketLayout;
+import io.kbackup.core.internal.layout.EntryPath;
+import io.kbackup.core.internal.layout.VeleroPhases;
+import io.kbackup.spi.StorageProvider;
+import io.kbackup.spi.StorageProviders;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.function.LongConsumer;
+
+/**
+ * The backup a restore reads, opened and checked: its {@code velero-backup.json} exists
+ * ({@link NotFoundException}) and is in phase Completed or PartiallyFailed
+ * ({@link InvalidPlanException}) and names this backup ({@link CorruptBackupException}); then its archive is read against its integrity manifest, when it
+ * has one (Velero-written backups have none). Owns the open storage until {@link #close()}.
+ *
+ * @param storage    the location's storage
+ * @param layout     the location's layout
+ * @param backupName the backup
+ */
+record RestoreSource(StorageProvider storage, BucketLayout layout, String backupName) implements AutoCloseable {
+
+    /** Opens the plan's location and checks the backup. */
+    static RestoreSource open(StorageProviders providers, RestorePlan plan) {
+        StorageProvider storage = providers.open(plan.location());
+        try {
+            BucketLayout layout = new BucketLayout(plan.location());
+            String backup = plan.backupName();
+            String key = layout.backupJson(backup);
+            if (!storage.exists(key)) {
+                throw new NotFoundException(backup, "Backup '" + backup + "' is not in location '" + plan.location().name()
+                        + "' (no " + key + "). List the backups there with BackupClient.listBackups(location).");
+            }
+            JsonNode doc;
+            try {
+                doc = RestoreJson.MAPPER.readTree(storage.getBytes(key));
+            } catch (IOException e) {
+                throw new CorruptBackupException(backup, "Backup '" + backup + "': velero-backup.json is not valid JSON ("
+                        + e.getMessage() + "). Nothing was restored.", e);
+            }
+            String docName = doc.path("metadata").path("name").asText("");
+            if (!docName.equals(backup)) {
+                throw new CorruptBackupException(backup, "Backup '" + backup + "': its velero-backup.json names backup '"
+                        + EntryPath.printable(docName) + "' (the folder was copied or renamed), as listing says. Nothing was restored.");
+            }
+            String phaseText = doc.path("status").path("phase").asText("");
+            BackupPhase phase = VeleroPhases.backupExactly(phaseText).orElseThrow(() -> new InvalidPlanException("Backup '" + backup
+                    + "' has an unknown phase '" + phaseText + "'; only Completed or PartiallyFailed backups can be restored."));
+            if (!phase.isRestorable()) {
+                throw new InvalidPlanException("Backup '" + backup + "' is in phase " + phase
+                        + "; only Completed or PartiallyFailed backups can be restored. Choose another backup"
+                        + (phase.isTerminal() ? "." : ", or wait until this one has finished."));
+            }
+            return new RestoreSource(storage, layout, backup);
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
+    }
+
+    /** Whether a restore of this name has files in the location. */
+    boolean restoreExists(String name) {
+        return !storage.list(layout.restoreDir(name), null, null, 1).blobs().isEmpty();
+    }
+
+    /** Reads and checks the whole archive into a local index ({@link ArchiveIndex}). */
+    ArchiveIndex readArchive(ArchiveReader.Limits limits, ArchiveIndex.Observer observer, LongConsumer bytes) {
+        ArchiveReader.Expected expected = readManifest();
+        String tarball = layout.tarball(backupName);
+        if (!storage.exists(tarball)) {
+            throw new CorruptBackupException(backupName, "Backup '" + backupName + "' has no archive (" + tarball
+                    + "); it cannot be restored. Nothing was restored.");
+        }
+        try (InputStream in = storage.get(tarball)) {
+            return ArchiveIndex.build(in, backupName, limits, expected, Path.of(System.getProperty("java.io.tmpdir")), observer, bytes);
+        } catch (IOException e) {
+            throw new StorageException("Could not close the archive stream of backup '" + backupName + "': " + e.getMessage(), e, true);
+        }
+    }
+
+    /** The manifest's expected checksum and size, or null when the backup has no manifest (Velero wrote it). */
+    private ArchiveReader.Expected readManifest() {
+        String key = layout.manifest(backupName);
+        if (!storage.exists(key)) {
+            return null;
+        }
+        BackupManifest manifest;
+        try {
+            manifest = BackupManifest.parse(backupName, storage.getBytes(key));
+        } catch (CorruptBackupException e) {
+            throw new CorruptBackupException(backupName, "Backup '" + backupName + "': its integrity manifest " + key + " is unusable: "
+                    + e.getMessage() + " Nothing was restored.", e);
+        }
+        if (!manifest.backupName().equals(backupName) || !manifest.tarballKey().equals(backupName + ".tar.gz")) {
+            throw new CorruptBackupException(backupName, "Backup '" + backupName + "': its integrity manifest " + key
+                    + " describes backup '" + manifest.backupName() + "' (" + manifest.tarballKey() + "), not this one. Nothing was restored.");
+        }
+        return new ArchiveReader.Expected(manifest.tarballSha256(), manifest.tarballSize());
+    }
+
+    @Override
+    public void close() {
+        storage.close();
+    }
+}

@@ -1,0 +1,220 @@
+package io.kbackup.core.internal.restore;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kbackup.RestorePlan;
+import io.kbackup.core.internal.TrackedOperation;
+import io.kbackup.core.internal.kube.KubeRetry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Applies a restore's selected items in Velero's order ({@link RestoreOrder}): CRDs first, then a
+ * wait until they are Established (or, on servers that never set CRD conditions, served in
+ * discovery) for at most the context's {@code crdEstablishTimeout}, then each tier, its items
+ * applied in parallel by {@code concurrency} threads. Items a skip rule leaves out are counted as
+ * skipped. Records each item's {@link IndexedItem#outcome}.
+ */
+final class TierApplier {
+
+    /** The restore was cancelled. */
+    static final class CancelledException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** What happened to the items, counted. */
+    static final class Counters {
+        final AtomicLong created = new AtomicLong();
+        final AtomicLong updated = new AtomicLong();
+        final AtomicLong same = new AtomicLong();
+        final AtomicLong skipped = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+
+        @Override
+        public String toString() {
+            return "created " + created + ", updated " + updated + ", skipped " + skipped + " (unchanged " + same + "), failed " + failed;
+        }
+    }
+
+    private final RestorePlan plan;
+    private final RestorePipeline pipeline;
+    private final RestoreReport report;
+    private final TrackedOperation.Restore handle;
+    private final Counters counters;
+    private final ClusterApplier cluster;
+    private final int concurrency;
+    private final Duration crdEstablishTimeout;
+
+    TierApplier(RestorePlan plan, RestorePipeline pipeline, RestoreReport report, TrackedOperation.Restore handle, Counters counters,
+            ClusterApplier cluster, int concurrency, Duration crdEstablishTimeout) {
+        this.plan = plan;
+        this.pipeline = pipeline;
+        this.report = report;
+        this.handle = handle;
+        this.counters = counters;
+        this.cluster = cluster;
+        this.concurrency = concurrency;
+        this.crdEstablishTimeout = crdEstablishTimeout;
+    }
+
+    void apply(List<IndexedItem> selected) {
+        List<IndexedItem> toApply = new ArrayList<>();
+        for (IndexedItem item : selected) {
+            if (item.decision.verdict() == RestoreDecision.Verdict.SKIP_RULE) {
+                item.outcome = IndexedItem.Outcome.SKIPPED_RULE;
+                counters.skipped.incrementAndGet();
+                handle.addDone(1);
+                report.detail("Skipping " + item.describe() + ": " + item.decision.reason());
+            } else {
+                toApply.add(item);
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, RestorePipeline.daemon("kbackup-restore-item-"));
+        try {
+            for (RestoreOrder.Tier tier : RestoreOrder.tiers(toApply)) {
+                if (handle.cancelRequested() || Thread.currentThread().isInterrupted()) {
+                    throw new CancelledException();
+                }
+                report.info("Restoring " + tier.items().size() + " " + tier.groupResource());
+                runTier(pool, tier);
+                if (tier.groupResource().equals(RestoreSelection.CRDS)) {
+                    awaitCrds(tier.items());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void runTier(ExecutorService pool, RestoreOrder.Tier tier) {
+        Semaphore slots = new Semaphore(concurrency);
+        List<Future<?>> running = new ArrayList<>();
+        try {
+            for (IndexedItem item : tier.items()) {
+                if (handle.cancelRequested()) {
+                    break;
+                }
+                slots.acquire();
+                running.add(pool.submit(() -> {
+                    try {
+                        applyOne(item);
+                    } finally {
+                        slots.release();
+                    }
+                }));
+                running.removeIf(Future::isDone);
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancelledException();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
+        }
+        if (handle.cancelRequested()) {
+            throw new CancelledException();
+        }
+    }
+
+    private void applyOne(IndexedItem item) {
+        String targetNs = pipeline.targetNamespace(item);
+        String where = pipeline.where(item);
+        try {
+            ObjectNode desired = pipeline.desired(item);
+            if (item.groupResource.equals(RestoreSelection.PVCS)) {
+                pipeline.snapshots.prepareClaim(item.namespace, targetNs, desired); // include all disks: dataSource -> VolumeSnapshot
+            }
+            ClusterApplier.Result r = cluster.apply(item, targetNs, pipeline.targetName(item), desired, plan.existingResourcePolicy());
+            switch (r) {
+                case CREATED -> {
+                    item.outcome = IndexedItem.Outcome.CREATED;
+                    counters.created.incrementAndGet();
+                    report.detail("Restored " + where);
+                }
+                case UPDATED -> {
+                    item.outcome = IndexedItem.Outcome.UPDATED;
+                    counters.updated.incrementAndGet();
+                    report.info("Updated " + where + " toward the backup (existingResourcePolicy UPDATE)");
+                }
+                case EXISTS_SAME -> {
+                    item.outcome = IndexedItem.Outcome.SKIPPED;
+                    counters.skipped.incrementAndGet();
+                    counters.same.incrementAndGet();
+                    report.detail(where + " already exists as in the backup");
+                }
+                case EXISTS_DIFFERENT -> {
+                    item.outcome = IndexedItem.Outcome.SKIPPED;
+                    counters.skipped.incrementAndGet();
+                    if (!item.synthetic) {
+                        report.warning(targetNs, "could not restore " + where + ": it already exists in the cluster and differs"
+                                + " from the backup; left as it is (existingResourcePolicy NONE)");
+                    }
+                }
+                default -> throw new IllegalStateException(r.name());
+            }
+        } catch (KubernetesClientException e) {
+            fail(item, targetNs, where, e.getCode() == 404
+                    ? "the cluster does not serve " + item.apiVersion + " " + item.plural() + " (a missing CRD or API version): "
+                            + KubeRetry.describe(e)
+                    : KubeRetry.describe(e));
+        } catch (CancellationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            fail(item, targetNs, where, e.getMessage() == null ? e.toString() : e.getMessage());
+        } finally {
+            handle.addDone(1);
+        }
+    }
+
+    private void fail(IndexedItem item, String targetNs, String where, String why) {
+        item.outcome = IndexedItem.Outcome.FAILED;
+        counters.failed.incrementAndGet();
+        report.error(targetNs, "error restoring " + where + ": " + why);
+    }
+
+    private void awaitCrds(List<IndexedItem> crds) {
+        Set<String> waiting = new LinkedHashSet<>();
+        for (IndexedItem crd : crds) {
+            if (crd.outcome != IndexedItem.Outcome.FAILED) {
+                waiting.add(crd.name);
+            }
+        }
+        long deadline = System.nanoTime() + crdEstablishTimeout.toNanos();
+        long pause = 20;
+        while (!waiting.isEmpty()) {
+            waiting.removeIf(cluster::crdEstablished);
+            if (waiting.isEmpty()) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                for (String crd : waiting) {
+                    report.warning(null, "CustomResourceDefinition " + crd + " was not established within "
+                            + crdEstablishTimeout + "; its custom resources may fail to restore");
+                }
+                break;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancelledException();
+            }
+            pause = Math.min(pause * 2, 500);
+        }
+        report.info("CustomResourceDefinitions ready: " + (crds.size() - waiting.size()) + " of " + crds.size());
+    }
+}

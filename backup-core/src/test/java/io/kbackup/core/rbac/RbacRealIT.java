@@ -1,0 +1,231 @@
+package io.kbackup.core.rbac;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.kbackup.BackupClient;
+import io.kbackup.BackupInfo;
+import io.kbackup.BackupLocation;
+import io.kbackup.BackupPlan;
+import io.kbackup.ClusterForbiddenException;
+import io.kbackup.ClusterRefusedException;
+import io.kbackup.RestoreInfo;
+import io.kbackup.RestorePlan;
+import io.kbackup.core.KBackup;
+import io.kbackup.core.internal.kube.KubeRetry;
+import io.kbackup.testkit.cluster.RealCluster;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ClusterRoles kbackup ships ({@code META-INF/kbackup/rbac/}) on a real kube-apiserver, used
+ * through service-account tokens that are bound to exactly those roles (never the admin): a backup
+ * works with the read-only role, a restore (with a Role and RoleBinding that grant more than the
+ * restore role has) works with the restore role, and a missing permission is an error that names
+ * the verb and the resource.
+ */
+class RbacRealIT {
+    private static final String NS = "kbackup-system";
+    private static final Duration WAIT = Duration.ofMinutes(2);
+
+    @TempDir
+    static Path folder;
+    static RealCluster cluster;
+    static KubernetesClient admin;
+    static BackupLocation location;
+
+    @BeforeAll
+    static void start() throws IOException {
+        cluster = RealCluster.start();
+        admin = cluster.client();
+        location = BackupLocation.localFolder(folder).build();
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        for (String role : List.of("kbackup-backup", "kbackup-restore")) {
+            try (InputStream yaml = RbacRealIT.class.getResourceAsStream("/META-INF/kbackup/rbac/" + role + ".yaml")) {
+                assertThat(yaml).as(role + ".yaml ships in backup-core").isNotNull();
+                admin.load(yaml).create();
+            }
+        }
+        for (String sa : List.of("backup", "restore", "nobody")) {
+            admin.serviceAccounts().inNamespace(NS).resource(new ServiceAccountBuilder().withNewMetadata().withName(sa)
+                    .endMetadata().build()).create();
+        }
+        bind("backup", "kbackup-backup");
+        bind("restore", "kbackup-restore");
+        seedShop();
+    }
+
+    private static void bind(String sa, String role) {
+        admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(role + "-" + sa)
+                .endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role)
+                .addNewSubject().withKind("ServiceAccount").withName(sa).withNamespace(NS).endSubject().build()).create();
+    }
+
+    private static void seedShop() {
+        List<HasMetadata> objects = List.of(
+                new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build(),
+                new ConfigMapBuilder().withNewMetadata().withName("settings").withNamespace("shop").endMetadata()
+                        .addToData("colour", "blue").build(),
+                new SecretBuilder().withNewMetadata().withName("db").withNamespace("shop").endMetadata()
+                        .addToStringData("password", "s3cret").build(),
+                new ServiceAccountBuilder().withNewMetadata().withName("shop-app").withNamespace("shop").endMetadata().build(),
+                new DeploymentBuilder().withNewMetadata().withName("web").withNamespace("shop").endMetadata()
+                        .withNewSpec().withReplicas(0).withNewSelector().addToMatchLabels("app", "web").endSelector()
+                        .withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata()
+                        .withNewSpec().addNewContainer().withName("web").withImage("nginx:1.27").endContainer().endSpec()
+                        .endTemplate().endSpec().build(),
+                // grants a verb the restore role lacks (delete): restoring it needs "escalate"
+                new RoleBuilder().withNewMetadata().withName("pod-cleaner").withNamespace("shop").endMetadata()
+                        .addNewRule().withApiGroups("").withResources("pods").withVerbs("delete", "get").endRule().build(),
+                // binds it: restoring it needs "bind"
+                new RoleBindingBuilder().withNewMetadata().withName("pod-cleaner").withNamespace("shop").endMetadata()
+                        .withNewRoleRef("rbac.authorization.k8s.io", "Role", "pod-cleaner")
+                        .addNewSubject().withKind("ServiceAccount").withName("shop-app").withNamespace("shop").endSubject()
+                        .build());
+        objects.forEach(o -> admin.resource(o).create());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (admin != null) {
+            admin.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** A client authenticated only by a fresh token of the service account {@code NS/sa}. */
+    private static KubernetesClient as(String sa) {
+        String token = admin.serviceAccounts().inNamespace(NS).withName(sa)
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
+                .getStatus().getToken();
+        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(cluster.url()).withOauthToken(token)
+                .withNamespace("default").withTrustCerts(true).withDisableHostnameVerification(true).build();
+        return new KubernetesClientBuilder().withHttpClientFactory(new JdkHttpClientFactory()).withConfig(config).build();
+    }
+
+    @Test
+    void backupWithTheReadOnlyRoleThenRestoreWithTheRestoreRole() {
+        try (KubernetesClient backupSa = as("backup"); BackupClient kbackup = KBackup.direct(backupSa)) {
+            // the read-only role really is read-only
+            assertThat(catchThrowableOfType(KubernetesClientException.class, () -> backupSa.configMaps().inNamespace("shop")
+                    .resource(new ConfigMapBuilder().withNewMetadata().withName("x").endMetadata().build()).create()).getCode())
+                    .isEqualTo(403);
+            BackupInfo info = kbackup.backup(BackupPlan.builder().name("shop-rbac").location(location)
+                    .includedNamespaces("shop").build()).await(WAIT);
+            assertThat(info.phase().name()).as("errors: " + resultsOf("backups/shop-rbac/shop-rbac-results.gz"))
+                    .isEqualToIgnoringCase("Completed");
+            assertThat(info.errors()).isZero();
+            assertThat(info.itemsBackedUp()).isGreaterThanOrEqualTo(8);
+        }
+        try (KubernetesClient restoreSa = as("restore"); BackupClient kbackup = KBackup.direct(restoreSa)) {
+            RestoreInfo info = kbackup.restore(RestorePlan.builder().location(location).backupName("shop-rbac")
+                    .restoreName("shop-rbac-restored").namespaceMapping(Map.of("shop", "shop-restored")).build()).await(WAIT);
+            assertThat(info.errors()).isEmpty();
+            assertThat(info.phase().name()).isEqualToIgnoringCase("Completed");
+        }
+        assertThat(admin.configMaps().inNamespace("shop-restored").withName("settings").get().getData()).containsEntry("colour", "blue");
+        assertThat(admin.secrets().inNamespace("shop-restored").withName("db").get()).isNotNull();
+        assertThat(admin.apps().deployments().inNamespace("shop-restored").withName("web").get()).isNotNull();
+        assertThat(admin.rbac().roles().inNamespace("shop-restored").withName("pod-cleaner").get().getRules().get(0).getVerbs())
+                .contains("delete");
+        assertThat(admin.rbac().roleBindings().inNamespace("shop-restored").withName("pod-cleaner").get().getSubjects().get(0)
+                .getNamespace()).isEqualTo("shop-restored");
+    }
+
+    @Test
+    void aRestoreWithOnlyTheBackupRoleNamesTheDeniedVerbAndResource() {
+        try (KubernetesClient admin2 = cluster.client(); BackupClient adminKbackup = KBackup.direct(admin2)) {
+            adminKbackup.backup(BackupPlan.builder().name("shop-admin").location(location).includedNamespaces("shop").build())
+                    .await(WAIT);
+        }
+        try (KubernetesClient backupSa = as("backup"); BackupClient kbackup = KBackup.direct(backupSa)) {
+            RestoreInfo info = kbackup.restore(RestorePlan.builder().location(location).backupName("shop-admin")
+                    .namespaceMapping(Map.of("shop", "shop-denied")).build()).await(WAIT);
+            assertThat(info.phase().name()).isNotEqualToIgnoringCase("Completed");
+            assertThat(info.failed()).isPositive();
+            assertThat(String.join("\n", info.errors()))
+                    .contains("forbidden to create namespaces")
+                    .contains("forbidden to create configmaps in namespace shop-denied")
+                    .contains("forbidden to create deployments.apps in namespace shop-denied");
+        }
+        assertThat(admin.namespaces().withName("shop-denied").get()).isNull();
+    }
+
+    @Test
+    void aBackupWithoutTheRoleNamesTheDeniedVerbAndResource() throws IOException {
+        try (KubernetesClient nobody = as("nobody"); BackupClient kbackup = KBackup.direct(nobody)) {
+            BackupInfo info = kbackup.backup(BackupPlan.builder().name("shop-nobody").location(location)
+                    .includedNamespaces("shop").build()).await(WAIT);
+            assertThat(info.phase().name()).isNotEqualToIgnoringCase("Completed");
+            String results = info.phase().name().equalsIgnoreCase("Failed") ? info.failureReason()
+                    : resultsOf("backups/shop-nobody/shop-nobody-results.gz");
+            assertThat(results).contains("forbidden to list configmaps in namespace shop")
+                    .contains("forbidden to list deployments.apps in namespace shop");
+        }
+    }
+
+    /** The typed error, from the real API server's 403 answers: namespaced, cluster-wide, core and named groups. */
+    @Test
+    void aDeniedRequestMapsToTheTypedError() {
+        try (KubernetesClient backupSa = as("backup"); KubernetesClient nobody = as("nobody")) {
+            KubernetesClientException create = catchThrowableOfType(KubernetesClientException.class, () -> backupSa.configMaps()
+                    .inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName("x").endMetadata().build()).create());
+            ClusterRefusedException typed = KubeRetry.refused("Could not restore configmap shop/x", create);
+            assertThat(typed).isInstanceOf(ClusterForbiddenException.class);
+            ClusterForbiddenException forbidden = (ClusterForbiddenException) typed;
+            assertThat(forbidden.statusCode()).isEqualTo(403);
+            assertThat(forbidden.retryable()).isFalse();
+            assertThat(List.of(forbidden.verb(), forbidden.resource(), forbidden.namespace()))
+                    .containsExactly("create", "configmaps", "shop");
+            assertThat(forbidden).hasMessageStartingWith("Could not restore configmap shop/x: HTTP 403: forbidden to create configmaps in namespace shop.");
+
+            KubernetesClientException list = catchThrowableOfType(KubernetesClientException.class,
+                    () -> nobody.apps().deployments().inAnyNamespace().list());
+            ClusterForbiddenException clusterWide = (ClusterForbiddenException) KubeRetry.refused("Could not list", list);
+            assertThat(List.of(clusterWide.verb(), clusterWide.resource())).containsExactly("list", "deployments.apps");
+            assertThat(clusterWide.namespace()).isNull();
+            assertThat(KubeRetry.describe(list)).startsWith("HTTP 403: forbidden to list deployments.apps.");
+        }
+    }
+
+    private static String resultsOf(String key) {
+        Path file = folder.resolve(key);
+        if (!Files.exists(file)) {
+            return "(no " + key + ")";
+        }
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
