@@ -1,5 +1,8 @@
 package io.kbackup.testkit.cluster.internal;
 
+import static io.kbackup.testkit.cluster.internal.StatusResponses.failure;
+import static io.kbackup.testkit.cluster.internal.StatusResponses.invalidName;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
@@ -342,32 +345,6 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
     return c;
   }
 
-  private static MockResponse invalidName(String kind, String group, String name,
-      String problem) {
-    String detail = "Invalid value: \"" + name + "\": " + problem;
-    com.fasterxml.jackson.databind.node.ObjectNode s =
-        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-    s.put("kind", "Status");
-    s.put("apiVersion", "v1");
-    s.putObject("metadata");
-    s.put("status", "Failure");
-    s.put("message", kind + " \"" + name + "\" is invalid: metadata.name: " + detail);
-    s.put("reason", "Invalid");
-    com.fasterxml.jackson.databind.node.ObjectNode d = s.putObject("details");
-    d.put("name", name);
-    if (group != null && !group.isEmpty()) {
-      d.put("group", group);
-    }
-    d.put("kind", kind);
-    com.fasterxml.jackson.databind.node.ObjectNode cause = d.putArray("causes").addObject();
-    cause.put("reason", "FieldValueInvalid");
-    cause.put("message", detail);
-    cause.put("field", "metadata.name");
-    s.put("code", 422);
-    return new MockResponse().setResponseCode(422).setBody(s.toString())
-        .setHeader("Content-Type", "application/json");
-  }
-
   private static boolean isEmpty(String s) {
     return s == null || s.isEmpty();
   }
@@ -380,31 +357,6 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
       sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
     }
     return sb.toString();
-  }
-
-  /** A failure Status response. */
-  static MockResponse failure(int code, String reason, String message, String kind,
-      String name) {
-    com.fasterxml.jackson.databind.node.ObjectNode s =
-        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-    s.put("kind", "Status");
-    s.put("apiVersion", "v1");
-    s.putObject("metadata");
-    s.put("status", "Failure");
-    s.put("message", message);
-    s.put("reason", reason);
-    if (kind != null || name != null) {
-      com.fasterxml.jackson.databind.node.ObjectNode d = s.putObject("details");
-      if (name != null) {
-        d.put("name", name);
-      }
-      if (kind != null) {
-        d.put("kind", kind);
-      }
-    }
-    s.put("code", code);
-    return new MockResponse().setResponseCode(code).setBody(s.toString())
-        .setHeader("Content-Type", "application/json");
   }
 
   static String now() {
