@@ -94,8 +94,8 @@ public final class GcsStorageProvider implements StorageProvider {
 
     /** A provider for checked settings; builds its clients on first use. */
     public static GcsStorageProvider create(GcsSettings settings) {
-        return new GcsStorageProvider(settings.bucket(), new Lazy(settings::buildStorage),
-                new Lazy(settings::buildValidationStorage), true, settings.kmsKeyName(),
+        return new GcsStorageProvider(settings.bucket(), new LazyStorage(settings::buildStorage),
+                new LazyStorage(settings::buildValidationStorage), true, settings.kmsKeyName(),
                 new GcsErrors(settings.secrets(), "bucket '" + settings.bucket() + "'"),
                 "GcsStorageProvider[" + settings + "]");
     }
@@ -346,7 +346,7 @@ public final class GcsStorageProvider implements StorageProvider {
     public void close() {
         if (owned) {
             for (Supplier<Storage> s : List.of(storage, validationStorage)) {
-                if (s instanceof Lazy lazy) {
+                if (s instanceof LazyStorage lazy) {
                     lazy.closeIfBuilt();
                 }
             }
@@ -369,34 +369,5 @@ public final class GcsStorageProvider implements StorageProvider {
     @Override
     public String toString() {
         return description;
-    }
-
-    /** Builds a client on first use; a failed build is retried on the next use. */
-    private static final class Lazy implements Supplier<Storage> {
-        private final Supplier<Storage> factory;
-        private Storage value;
-
-        Lazy(Supplier<Storage> factory) {
-            this.factory = factory;
-        }
-
-        @Override
-        public synchronized Storage get() {
-            if (value == null) {
-                value = factory.get();
-            }
-            return value;
-        }
-
-        synchronized void closeIfBuilt() {
-            if (value != null) {
-                try {
-                    value.close();
-                } catch (Exception ignored) {
-                    // closing releases connections only
-                }
-                value = null;
-            }
-        }
     }
 }
