@@ -1,5 +1,6 @@
 package io.kbackup.storage.gcs.internal;
 
+import io.kbackup.spi.support.CauseChain;
 import com.google.api.gax.paging.Page;
 import com.google.cloud.ReadChannel;
 import com.google.cloud.storage.Blob;
@@ -298,7 +299,7 @@ public final class GcsStorageProvider implements StorageProvider {
             validationStorage.get().list(bucket, Storage.BlobListOption.pageSize(1)).getValues().iterator().hasNext();
             return ValidationResult.ok();
         } catch (RuntimeException e) {
-            com.google.cloud.BaseServiceException se = find(e);
+            com.google.cloud.BaseServiceException se = CauseChain.find(e, com.google.cloud.BaseServiceException.class);
             if (se != null && se.getCode() == 404) {
                 return ValidationResult.failed(ValidationResult.Kind.BUCKET_MISSING,
                         where + " does not exist (" + errors.describe(se) + ").",
@@ -331,15 +332,6 @@ public final class GcsStorageProvider implements StorageProvider {
                     errors.map(e, "listing the bucket", null).getMessage(),
                     "Check the location's settings against the service's message; retry if the service was busy.");
         }
-    }
-
-    private static com.google.cloud.BaseServiceException find(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof com.google.cloud.BaseServiceException se) {
-                return se;
-            }
-        }
-        return null;
     }
 
     @Override
