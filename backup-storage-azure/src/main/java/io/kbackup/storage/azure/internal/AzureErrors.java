@@ -1,6 +1,7 @@
 package io.kbackup.storage.azure.internal;
 
 import io.kbackup.spi.support.CauseChain;
+import io.kbackup.spi.support.SecretMask;
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobStorageException;
@@ -43,15 +44,7 @@ final class AzureErrors {
 
     /** Removes secrets and SAS signatures. */
     String scrub(String text) {
-        if (text == null) {
-            return "";
-        }
-        String out = text;
-        for (String s : secrets) {
-            if (!s.isEmpty()) {
-                out = out.replace(s, "****");
-            }
-        }
+        String out = SecretMask.mask(text, secrets);
         return SIG.matcher(out).replaceAll("$1****");
     }
 

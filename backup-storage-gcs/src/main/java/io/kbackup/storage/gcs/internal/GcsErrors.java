@@ -1,6 +1,7 @@
 package io.kbackup.storage.gcs.internal;
 
 import io.kbackup.spi.support.CauseChain;
+import io.kbackup.spi.support.SecretMask;
 import com.google.cloud.BaseServiceException;
 import io.kbackup.KBackupException;
 import io.kbackup.NotFoundException;
@@ -39,15 +40,7 @@ public final class GcsErrors {
 
     /** Removes secrets and private keys. */
     public String scrub(String text) {
-        if (text == null) {
-            return "";
-        }
-        String out = text;
-        for (String s : secrets) {
-            if (!s.isEmpty()) {
-                out = out.replace(s, "****");
-            }
-        }
+        String out = SecretMask.mask(text, secrets);
         return PRIVATE_KEY.matcher(out).replaceAll("****");
     }
 
