@@ -19,7 +19,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -296,7 +295,7 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
       resource.getAdditionalProperties().remove("status");
     }
     if (CRD_PLURAL.equals(rp.plural()) && CRD_GROUP.equals(rp.group())) {
-      resource.setAdditionalProperty("status", crdStatus(resource));
+      resource.setAdditionalProperty("status", CrdStatus.initial(resource));
     }
     if (dryRun) {
       return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(resource));
@@ -311,40 +310,6 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
    * The status the API server gives a CRD it accepts at once: names accepted, established, the
    * storage version recorded.
    */
-  private static Map<String, Object> crdStatus(GenericKubernetesResource crd) {
-    Object spec = crd.getAdditionalProperties().get("spec");
-    Map<?, ?> specMap = spec instanceof Map<?, ?> m ? m : Map.of();
-    Object names = specMap.get("names");
-    List<String> stored = new ArrayList<>();
-    if (specMap.get("versions") instanceof List<?> versions) {
-      for (Object v : versions) {
-        if (v instanceof Map<?, ?> vm && Boolean.TRUE.equals(vm.get("storage"))) {
-          stored.add(String.valueOf(vm.get("name")));
-        }
-      }
-    }
-    String now = now();
-    Map<String, Object> status = new LinkedHashMap<>();
-    status.put("acceptedNames", names instanceof Map<?, ?> ? names : Map.of());
-    status.put("conditions", List.of(
-        condition("NamesAccepted", "NoConflicts", "no conflicts found", now),
-        condition("Established", "InitialNamesAccepted", "the initial names have been accepted",
-            now)));
-    status.put("storedVersions", stored);
-    return status;
-  }
-
-  private static Map<String, Object> condition(String type, String reason, String message,
-      String now) {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("lastTransitionTime", now);
-    c.put("message", message);
-    c.put("reason", reason);
-    c.put("status", "True");
-    c.put("type", type);
-    return c;
-  }
-
   private static boolean isEmpty(String s) {
     return s == null || s.isEmpty();
   }
