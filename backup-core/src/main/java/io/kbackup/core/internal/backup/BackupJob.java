@@ -2,7 +2,6 @@ package io.kbackup.core.internal.backup;
 
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kbackup.BackupInfo;
@@ -14,6 +13,7 @@ import io.kbackup.core.internal.TrackedOperation;
 import io.kbackup.core.internal.kube.ApiResource;
 import io.kbackup.core.internal.kube.Discovery;
 import io.kbackup.core.internal.kube.KubeRetry;
+import io.kbackup.core.internal.kube.ListedItems;
 import io.kbackup.core.internal.kube.PagedLister;
 import io.kbackup.core.internal.layout.ArchiveOutput;
 import io.kbackup.core.internal.layout.BackupManifest;
@@ -300,29 +300,23 @@ final class BackupJob implements Runnable {
         boolean accept(GenericKubernetesResource item);
     }
 
-    /** Runs on a lister thread: lists one resource (in one namespace or all), queues accepted items, then DONE. */
+    /**
+     * Runs on a lister thread: lists one resource (in one namespace or all), queues accepted items (the server's own
+     * bytes, see {@link ListedItems}), then DONE.
+     */
     private void listTask(ApiResource r, String namespace, String labelSelector, ItemFilter filter) {
         String where = r.groupResource() + (namespace != null ? " in namespace " + namespace : "");
         try {
             long[] accepted = {0};
-            long listed = lister.list(r, namespace, labelSelector, page -> {
-                for (GenericKubernetesResource item : page) {
-                    ObjectMeta meta = item.getMetadata();
-                    if (meta == null || meta.getName() == null || !filter.accept(item)) {
+            long listed = lister.listRaw(r, namespace, labelSelector, page -> {
+                for (ListedItems.Item item : page) {
+                    if (item.name() == null || !filter.accept(item.view())) {
                         continue;
                     }
-                    String ns = r.namespaced() ? meta.getNamespace() : null;
-                    byte[] json;
-                    try {
-                        json = client.getKubernetesSerialization().asJson(item).getBytes(StandardCharsets.UTF_8);
-                    } catch (RuntimeException e) {
-                        report.error(ns, "Could not serialize " + r.groupResource() + " " + qualified(ns, meta.getName()) + ": " + e.getMessage());
-                        continue;
-                    }
-                    related.note(r, item, selection.labelSelector() != null);
+                    related.note(r, item.view(), selection.labelSelector() != null);
                     handle.addTotal(1);
                     accepted[0]++;
-                    queue.put(new Item(r, ns, meta.getName(), json));
+                    queue.put(new Item(r, item.namespace(), item.name(), item.json()));
                 }
             });
             if (listed > 0) {
@@ -374,10 +368,6 @@ final class BackupJob implements Runnable {
         if (handle.cancelRequested() || Thread.currentThread().isInterrupted()) {
             throw new CancellationException("cancelled");
         }
-    }
-
-    private static String qualified(String ns, String name) {
-        return ns == null ? name : ns + "/" + name;
     }
 
     private static java.util.concurrent.ThreadFactory listerThreads(String backup) {

@@ -6,8 +6,17 @@ import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,6 +120,121 @@ public final class PagedLister {
             }
         }
         return total;
+    }
+
+    /** Receives one page of items split from the server's bytes ({@link ListedItems}); throw to stop. */
+    @FunctionalInterface
+    public interface RawPageConsumer {
+        void accept(List<ListedItems.Item> items) throws Exception;
+    }
+
+    /**
+     * Lists every object of {@code resource} as {@link #list} does, but without deserialising the
+     * items: each page's response bytes are split by {@link ListedItems} and each item keeps the
+     * server's own JSON (with apiVersion and kind). Same paging, retries and 410 restart.
+     *
+     * @return the number of objects listed
+     */
+    public long listRaw(ApiResource resource, String namespace, String labelSelector, RawPageConsumer consumer) throws Exception {
+        String continueToken = null;
+        long total = 0;
+        int pages = 0;
+        int restarts = 0;
+        String lastKey = null;
+        String skipUpTo = null;
+        HttpClient http = client.getHttpClient();
+        while (true) {
+            String url = listUrl(resource, namespace, labelSelector, continueToken);
+            String what = "list " + resource.groupResource() + (namespace != null ? " in " + namespace : "") + " page " + (++pages);
+            ListedItems.Page page;
+            try {
+                byte[] body = retry.call(what, () -> get(http, url));
+                page = ListedItems.split(body, resource,
+                        json -> client.getKubernetesSerialization().unmarshal(new java.io.ByteArrayInputStream(json),
+                                GenericKubernetesResource.class));
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 410 || continueToken == null || restarts >= MAX_RESTARTS) {
+                    throw e;
+                }
+                LOG.info("{}: continue token expired (HTTP 410); listing again from the start after {}", what, lastKey);
+                restarts++;
+                continueToken = null;
+                skipUpTo = lastKey;
+                continue;
+            }
+            List<ListedItems.Item> items = page.items();
+            if (skipUpTo != null) {
+                String limit = skipUpTo;
+                items = items.stream().filter(i -> key(i.namespace(), i.name()).compareTo(limit) > 0).toList();
+            }
+            if (!items.isEmpty()) {
+                total += items.size();
+                ListedItems.Item last = items.get(items.size() - 1);
+                lastKey = key(last.namespace(), last.name());
+                consumer.accept(items);
+            }
+            continueToken = page.continueToken();
+            if (continueToken == null) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    /** {@code <master>/api[s]/<group/version>[/namespaces/<ns>]/<plural>?limit=...&continue=...&labelSelector=...} */
+    private String listUrl(ApiResource r, String namespace, String labelSelector, String continueToken) {
+        String master = client.getMasterUrl().toString();
+        StringBuilder sb = new StringBuilder(master.endsWith("/") ? master : master + "/");
+        sb.append(r.group().isEmpty() ? "api/" + r.version() : "apis/" + r.group() + "/" + r.version());
+        if (r.namespaced() && namespace != null) {
+            sb.append("/namespaces/").append(encode(namespace));
+        }
+        sb.append('/').append(r.plural()).append("?limit=").append(pageSize);
+        if (continueToken != null) {
+            sb.append("&continue=").append(encode(continueToken));
+        }
+        if (labelSelector != null && !labelSelector.isEmpty()) {
+            sb.append("&labelSelector=").append(encode(labelSelector));
+        }
+        return sb.toString();
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** One GET through the client's HTTP client (its auth and TLS); a non-2xx answer as a KubernetesClientException. */
+    private byte[] get(HttpClient http, String url) {
+        HttpRequest request = http.newHttpRequestBuilder().uri(url).header("Accept", "application/json")
+                .timeout(Math.max(1, client.getConfiguration().getRequestTimeout()), TimeUnit.MILLISECONDS).build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.sendAsync(request, byte[].class).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw KubernetesClientException.launderThrowable(e);
+        } catch (ExecutionException e) {
+            throw KubernetesClientException.launderThrowable(e.getCause());
+        }
+        byte[] body = response.body();
+        if (response.isSuccessful()) {
+            return body == null ? new byte[] {'{', '}'} : body;
+        }
+        String text = body == null ? "" : new String(body, StandardCharsets.UTF_8);
+        Status status = null;
+        try {
+            status = client.getKubernetesSerialization().unmarshal(text, Status.class);
+        } catch (RuntimeException notAStatus) {
+            // the body is not a Status: the code says enough
+        }
+        if (status == null || status.getCode() == null) {
+            status = new StatusBuilder().withCode(response.code()).withMessage(text.isEmpty() ? "HTTP " + response.code() : text).build();
+        }
+        throw new KubernetesClientException(status);
+    }
+
+    private static String key(String namespace, String name) {
+        return (namespace == null ? "" : namespace) + "/" + (name == null ? "" : name);
     }
 
     /** The API server's (etcd's) order of list items: {@code namespace/name}. */
