@@ -30,6 +30,7 @@ fi
 case "${1:-}" in
   backup) main=io.kbackup.examples.bench.BackupBenchmark ;;
   restore) main=io.kbackup.examples.bench.RestoreBenchmark ;;
+  chart) main=io.kbackup.examples.bench.Chart ;;
   *) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 shift
