@@ -106,6 +106,10 @@ public final class BenchCluster implements AutoCloseable {
         if (o instanceof io.fabric8.kubernetes.api.model.apps.Deployment d) {
             d.setStatus(null); // the API server ignores a status on create
         }
+        if (o instanceof io.fabric8.kubernetes.api.model.Service svc && svc.getSpec() != null) {
+            svc.getSpec().setClusterIP(null); // the generated addresses repeat beyond 10k objects: let the server allocate
+            svc.getSpec().setClusterIPs(null);
+        }
         return o;
     }
 

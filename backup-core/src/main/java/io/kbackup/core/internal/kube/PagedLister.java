@@ -58,6 +58,48 @@ public final class PagedLister {
      * @throws Exception what the consumer threw, or the last {@link io.fabric8.kubernetes.client.KubernetesClientException}
      */
     public long list(ApiResource resource, String namespace, String labelSelector, PageConsumer consumer) throws Exception {
+        return paged(resource, namespace, PagedLister::key, continueToken -> {
+            ListOptions options = new ListOptionsBuilder()
+                    .withLimit((long) pageSize)
+                    .withContinue(continueToken)
+                    .withLabelSelector(labelSelector)
+                    .build();
+            var op = client.genericKubernetesResources(resource.context());
+            GenericKubernetesResourceList page = !resource.namespaced() ? op.list(options)
+                    : namespace == null ? op.inAnyNamespace().list(options) : op.inNamespace(namespace).list(options);
+            if (page == null) {
+                return new Fetched<>(List.of(), null);
+            }
+            List<GenericKubernetesResource> items = page.getItems() == null ? List.of() : page.getItems();
+            for (GenericKubernetesResource item : items) {
+                if (item.getApiVersion() == null || item.getApiVersion().isEmpty()) {
+                    item.setApiVersion(resource.groupVersion());
+                }
+                if (item.getKind() == null || item.getKind().isEmpty()) {
+                    item.setKind(resource.kind());
+                }
+            }
+            return new Fetched<>(items, page.getMetadata() == null ? null : page.getMetadata().getContinue());
+        }, consumer::accept);
+    }
+
+    /** One page as fetched: its items and the continue token (null or empty on the last page). */
+    private record Fetched<I>(List<I> items, String continueToken) {}
+
+    /** Fetches the page after {@code continueToken} (null: the first); called under {@link KubeRetry}. */
+    @FunctionalInterface
+    private interface PageSource<I> {
+        Fetched<I> fetch(String continueToken);
+    }
+
+    @FunctionalInterface
+    private interface ItemsConsumer<I> {
+        void accept(List<I> items) throws Exception;
+    }
+
+    /** The paging loop of {@link #list} and {@link #listRaw}: retries, the 410 restart and its skip, the count. */
+    private <I> long paged(ApiResource resource, String namespace, java.util.function.Function<I, String> key,
+            PageSource<I> source, ItemsConsumer<I> consumer) throws Exception {
         String continueToken = null;
         long total = 0;
         int pages = 0;
@@ -65,21 +107,11 @@ public final class PagedLister {
         String lastKey = null;
         String skipUpTo = null;
         while (true) {
-            ListOptions options = new ListOptionsBuilder()
-                    .withLimit((long) pageSize)
-                    .withContinue(continueToken)
-                    .withLabelSelector(labelSelector)
-                    .build();
             String what = "list " + resource.groupResource() + (namespace != null ? " in " + namespace : "") + " page " + (++pages);
-            GenericKubernetesResourceList page;
+            String token = continueToken;
+            Fetched<I> page;
             try {
-                page = retry.call(what, () -> {
-                    var op = client.genericKubernetesResources(resource.context());
-                    if (!resource.namespaced()) {
-                        return op.list(options);
-                    }
-                    return namespace == null ? op.inAnyNamespace().list(options) : op.inNamespace(namespace).list(options);
-                });
+                page = retry.call(what, () -> source.fetch(token));
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 410 || continueToken == null || restarts >= MAX_RESTARTS) {
                     throw e;
@@ -90,36 +122,21 @@ public final class PagedLister {
                 skipUpTo = lastKey;
                 continue;
             }
-            if (page == null) {
-                return total;
-            }
-            List<GenericKubernetesResource> items = page.getItems();
-            if (items != null && skipUpTo != null) {
+            List<I> items = page.items();
+            if (skipUpTo != null) {
                 String limit = skipUpTo;
-                items = items.stream().filter(i -> key(i).compareTo(limit) > 0).toList();
+                items = items.stream().filter(i -> key.apply(i).compareTo(limit) > 0).toList();
             }
-            if (items != null && !items.isEmpty()) {
-                for (GenericKubernetesResource item : items) {
-                    if (item.getApiVersion() == null || item.getApiVersion().isEmpty()) {
-                        item.setApiVersion(resource.groupVersion());
-                    }
-                    if (item.getKind() == null || item.getKind().isEmpty()) {
-                        item.setKind(resource.kind());
-                    }
-                }
+            if (!items.isEmpty()) {
                 total += items.size();
-                lastKey = key(items.get(items.size() - 1));
+                lastKey = key.apply(items.get(items.size() - 1));
                 consumer.accept(items);
             }
-            continueToken = page.getMetadata() == null ? null : page.getMetadata().getContinue();
-            if (continueToken != null && continueToken.isEmpty()) {
-                continueToken = null;
-            }
-            if (continueToken == null) {
-                break;
+            continueToken = page.continueToken();
+            if (continueToken == null || continueToken.isEmpty()) {
+                return total;
             }
         }
-        return total;
     }
 
     /** Receives one page of items split from the server's bytes ({@link ListedItems}); throw to stop. */
@@ -136,49 +153,19 @@ public final class PagedLister {
      * @return the number of objects listed
      */
     public long listRaw(ApiResource resource, String namespace, String labelSelector, RawPageConsumer consumer) throws Exception {
-        String continueToken = null;
-        long total = 0;
-        int pages = 0;
-        int restarts = 0;
-        String lastKey = null;
-        String skipUpTo = null;
         HttpClient http = client.getHttpClient();
-        while (true) {
-            String url = listUrl(resource, namespace, labelSelector, continueToken);
-            String what = "list " + resource.groupResource() + (namespace != null ? " in " + namespace : "") + " page " + (++pages);
+        return paged(resource, namespace, i -> key(i.namespace(), i.name()), continueToken -> {
+            byte[] body = get(http, listUrl(resource, namespace, labelSelector, continueToken));
             ListedItems.Page page;
             try {
-                byte[] body = retry.call(what, () -> get(http, url));
-                page = ListedItems.split(body, resource,
-                        json -> client.getKubernetesSerialization().unmarshal(new java.io.ByteArrayInputStream(json),
-                                GenericKubernetesResource.class));
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 410 || continueToken == null || restarts >= MAX_RESTARTS) {
-                    throw e;
-                }
-                LOG.info("{}: continue token expired (HTTP 410); listing again from the start after {}", what, lastKey);
-                restarts++;
-                continueToken = null;
-                skipUpTo = lastKey;
-                continue;
+                page = ListedItems.split(body, resource, json -> client.getKubernetesSerialization()
+                        .unmarshal(new java.io.ByteArrayInputStream(json), GenericKubernetesResource.class));
+            } catch (java.io.IOException e) {
+                throw new KubernetesClientException("the list response of " + resource.groupResource()
+                        + " is not valid JSON: " + e.getMessage(), e);
             }
-            List<ListedItems.Item> items = page.items();
-            if (skipUpTo != null) {
-                String limit = skipUpTo;
-                items = items.stream().filter(i -> key(i.namespace(), i.name()).compareTo(limit) > 0).toList();
-            }
-            if (!items.isEmpty()) {
-                total += items.size();
-                ListedItems.Item last = items.get(items.size() - 1);
-                lastKey = key(last.namespace(), last.name());
-                consumer.accept(items);
-            }
-            continueToken = page.continueToken();
-            if (continueToken == null) {
-                break;
-            }
-        }
-        return total;
+            return new Fetched<>(page.items(), page.continueToken());
+        }, consumer::accept);
     }
 
     /** {@code <master>/api[s]/<group/version>[/namespaces/<ns>]/<plural>?limit=...&continue=...&labelSelector=...} */
@@ -239,8 +226,6 @@ public final class PagedLister {
 
     /** The API server's (etcd's) order of list items: {@code namespace/name}. */
     static String key(GenericKubernetesResource item) {
-        String ns = item.getMetadata() == null || item.getMetadata().getNamespace() == null ? "" : item.getMetadata().getNamespace();
-        String name = item.getMetadata() == null || item.getMetadata().getName() == null ? "" : item.getMetadata().getName();
-        return ns + "/" + name;
+        return item.getMetadata() == null ? "/" : key(item.getMetadata().getNamespace(), item.getMetadata().getName());
     }
 }
