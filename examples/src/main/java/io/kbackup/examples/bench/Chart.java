@@ -97,6 +97,7 @@ public final class Chart {
         g.setColor(Color.BLACK);
         g.drawString(title, x0, y0 - 12);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.setStroke(new BasicStroke(1f));
         g.setColor(new Color(0xdddddd));
         for (double d = lx0; d <= lx1; d++) {
             int x = (int) (x0 + (d - lx0) / (lx1 - lx0) * w);
