@@ -93,8 +93,8 @@ public final class BenchCluster implements AutoCloseable {
                 }
             });
             awaitAll(pending);
-        } catch (RuntimeException e) {
-            b.close();
+        } catch (RuntimeException | Error e) {
+            b.close(); // never leave etcd and kube-apiserver running behind a failed seeding
             throw e;
         } finally {
             pool.shutdownNow();
