@@ -2,7 +2,6 @@ package io.kbackup.core.internal.backup;
 
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kbackup.BackupInfo;
@@ -14,6 +13,7 @@ import io.kbackup.core.internal.TrackedOperation;
 import io.kbackup.core.internal.kube.ApiResource;
 import io.kbackup.core.internal.kube.Discovery;
 import io.kbackup.core.internal.kube.KubeRetry;
+import io.kbackup.core.internal.kube.ListedItems;
 import io.kbackup.core.internal.kube.PagedLister;
 import io.kbackup.core.internal.layout.ArchiveOutput;
 import io.kbackup.core.internal.layout.BackupManifest;
@@ -304,30 +304,27 @@ final class BackupJob implements Runnable {
         boolean accept(GenericKubernetesResource item);
     }
 
-    /** Runs on a lister thread: lists one resource (in one namespace or all), queues accepted items, then DONE. */
+    /**
+     * Runs on a lister thread: lists one resource (in one namespace or all), queues accepted items (the server's own
+     * bytes, see {@link ListedItems}), then DONE.
+     */
     private void listTask(ApiResource r, String namespace, String labelSelector, ItemFilter filter) {
         String where = r.groupResource() + (namespace != null ? " in namespace " + namespace : "");
         try {
             long[] accepted = {0};
-            long listed = lister.list(r, namespace, labelSelector, page -> {
-                for (GenericKubernetesResource item : page) {
-                    ObjectMeta meta = item.getMetadata();
-                    if (meta == null || meta.getName() == null || !filter.accept(item)) {
+            long listed = lister.listRaw(r, namespace, labelSelector, page -> {
+                for (ListedItems.Item item : page) {
+                    if (item.name() == null || !filter.accept(item.view())) {
                         continue;
                     }
-                    String ns = r.namespaced() ? meta.getNamespace() : null;
-                    markSnapshotted(r, item);
-                    byte[] json;
-                    try {
-                        json = client.getKubernetesSerialization().asJson(item).getBytes(StandardCharsets.UTF_8);
-                    } catch (RuntimeException e) {
-                        report.error(ns, "Could not serialize " + r.groupResource() + " " + qualified(ns, meta.getName()) + ": " + e.getMessage());
-                        continue;
+                    byte[] json = item.json();
+                    if (markSnapshotted(r, item.view())) { // a claim's view is parsed whole (ListedItems.needsWholeItem)
+                        json = client.getKubernetesSerialization().asJson(item.view()).getBytes(StandardCharsets.UTF_8);
                     }
-                    related.note(r, item, selection.labelSelector() != null);
+                    related.note(r, item.view(), selection.labelSelector() != null);
                     handle.addTotal(1);
                     accepted[0]++;
-                    queue.put(new Item(r, ns, meta.getName(), json));
+                    queue.put(new Item(r, item.namespace(), item.name(), json));
                 }
             });
             if (listed > 0) {
@@ -362,14 +359,14 @@ final class BackupJob implements Runnable {
      * annotation {@code velero.io/volume-snapshot-name}, label {@code velero.io/backup-name}): Velero's
      * restore finds the claim's VolumeSnapshot by that annotation. The live claim is not changed.
      */
-    private void markSnapshotted(ApiResource r, GenericKubernetesResource item) {
+    private boolean markSnapshotted(ApiResource r, GenericKubernetesResource item) {
         if (snapshots == null || !r.group().isEmpty() || !r.plural().equals("persistentvolumeclaims")) {
-            return;
+            return false;
         }
         ObjectMeta m = item.getMetadata();
         String vs = snapshots.snapshotNameOf(m.getNamespace(), m.getName());
         if (vs == null) {
-            return;
+            return false;
         }
         Map<String, String> labels = m.getLabels() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(m.getLabels());
         labels.put(VeleroKeys.VOLUME_SNAPSHOT_NAME, vs);
@@ -378,6 +375,7 @@ final class BackupJob implements Runnable {
         Map<String, String> annotations = m.getAnnotations() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(m.getAnnotations());
         annotations.put(VeleroKeys.VOLUME_SNAPSHOT_NAME, vs);
         m.setAnnotations(annotations);
+        return true;
     }
 
     /** Writes the VolumeSnapshots and VolumeSnapshotContents this backup made into the tarball. */
@@ -402,10 +400,6 @@ final class BackupJob implements Runnable {
         if (handle.cancelRequested() || Thread.currentThread().isInterrupted()) {
             throw new CancellationException("cancelled");
         }
-    }
-
-    private static String qualified(String ns, String name) {
-        return ns == null ? name : ns + "/" + name;
     }
 
     private static java.util.concurrent.ThreadFactory listerThreads(String backup) {
