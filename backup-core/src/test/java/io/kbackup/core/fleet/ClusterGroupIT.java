@@ -73,7 +73,7 @@ class ClusterGroupIT {
     void backsUpAndRestoresEveryMemberUnderOneNameInItsOwnFolder() {
         BackupLocation shared = BackupLocation.localFolder(folder).prefix("fleet").build();
         try (ClusterGroup g = group()) {
-            ClusterGroup.Run<BackupHandle, BackupInfo> run = g.backup(BackupPlan.builder().prefix("nightly").location(shared).build());
+            GroupRun<BackupHandle, BackupInfo> run = g.backup(BackupPlan.builder().prefix("nightly").location(shared).build());
             Map<String, BackupInfo> done = run.awaitAll(Duration.ofSeconds(60));
             assertThat(run.refused()).isEmpty();
             assertThat(done).containsOnlyKeys("eu-1", "us-1");
@@ -91,7 +91,7 @@ class ClusterGroupIT {
 
             // a second run with the same fixed name is refused per member, before anything is written
             BackupPlan fixed = BackupPlan.builder().name(run.name()).location(shared).build();
-            ClusterGroup.Run<BackupHandle, BackupInfo> again = g.backup(fixed);
+            GroupRun<BackupHandle, BackupInfo> again = g.backup(fixed);
             assertThat(again.started()).isEmpty();
             assertThat(again.refused()).containsOnlyKeys("eu-1", "us-1");
             assertThat(again.refused().get("eu-1")).isInstanceOf(InvalidPlanException.class);
@@ -99,7 +99,7 @@ class ClusterGroupIT {
             // each member restores its own backup: lose a config map in both clusters, restore the group run
             euClient.configMaps().inNamespace("eu-shop").withName("cm-1").delete();
             usClient.configMaps().inNamespace("us-shop").withName("cm-2").delete();
-            ClusterGroup.Run<RestoreHandle, RestoreInfo> restored =
+            GroupRun<RestoreHandle, RestoreInfo> restored =
                     g.restore(RestorePlan.builder().location(shared).backupName(run.name()).build());
             Map<String, RestoreInfo> results = restored.awaitAll(Duration.ofSeconds(60));
             assertThat(restored.refused()).isEmpty();
