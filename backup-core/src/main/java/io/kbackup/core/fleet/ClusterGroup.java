@@ -385,6 +385,29 @@ public final class ClusterGroup implements AutoCloseable {
     }
 
     /**
+     * Deletes the records of members that never ran (skipped, refused) whose run expired by
+     * {@code now} (the plan's expiry from the run's start): they are in no member backup that an
+     * expiry sweep would delete. Called by the scheduler's sweep for group plans. Returns the runs
+     * concerned.
+     */
+    public Set<String> sweepExpiredRecords(BackupLocation shared, Instant now) {
+        Set<String> runs = new LinkedHashSet<>();
+        try (StorageProvider storage = providers.open(shared)) {
+            for (String folder : GroupRecords.memberFolders(storage, shared)) {
+                BucketLayout layout = new BucketLayout(GroupRecords.memberLocation(shared, folder));
+                for (String p : storage.listPrefixes(layout.backupsPrefix(), "/")) {
+                    String run = layout.backupNameOf(p + "x");
+                    if (run != null && GroupRecords.expiredRecordOnly(storage, layout, name, run, now)) {
+                        storage.delete(layout.groupRecord(run));
+                        runs.add(run);
+                    }
+                }
+            }
+        }
+        return runs;
+    }
+
+    /**
      * Stops the group's threads (runs in progress start no more members; those skipped are
      * {@link SkipReason#CANCELLED}) and closes the members' clients when built with
      * {@link Builder#closeMembers(boolean) closeMembers(true)}.

@@ -192,6 +192,22 @@ final class GroupRecords {
         }
     }
 
+    /** Whether {@code backups/<run>/} holds only this group's record of a member that never ran, expired by {@code now}. */
+    static boolean expiredRecordOnly(StorageProvider storage, BucketLayout layout, String group, String run, Instant now) {
+        if (storage.exists(layout.backupJson(run))) {
+            return false;
+        }
+        String key = layout.groupRecord(run);
+        try {
+            Record r = parse(storage.getBytes(key), key);
+            MemberPhase phase = r.outcome().phase();
+            return group.equals(r.group()) && (phase == MemberPhase.SKIPPED || phase == MemberPhase.FAILED)
+                    && r.expires() != null && !r.expires().isAfter(now);
+        } catch (NotFoundException | CorruptBackupException e) {
+            return false;
+        }
+    }
+
     /** A member's outcome from its backup's details. */
     static MemberOutcome fromBackup(String member, Instant started, BackupInfo b, Instant at) {
         MemberPhase phase = switch (b.phase()) {
