@@ -92,6 +92,7 @@ class ClusterGroupIT {
             // a second run with the same fixed name is refused per member, before anything is written
             BackupPlan fixed = BackupPlan.builder().name(run.name()).location(shared).build();
             GroupRun<BackupHandle, BackupInfo> again = g.backup(fixed);
+            assertThat(again.await(Duration.ofSeconds(30)).phase()).isEqualTo(GroupPhase.FAILED);
             assertThat(again.started()).isEmpty();
             assertThat(again.refused()).containsOnlyKeys("eu-1", "us-1");
             assertThat(again.refused().get("eu-1")).isInstanceOf(InvalidPlanException.class);
@@ -118,13 +119,45 @@ class ClusterGroupIT {
     }
 
     @Test
+    void aGroupRestoreTargetsTheMembersOfNowWithPerMemberMapping() {
+        BackupLocation shared = BackupLocation.localFolder(folder).prefix("ws").build();
+        String run;
+        try (ClusterGroup before = ClusterGroup.builder().name("shop").member("eu-1", KBackup.direct(euClient))
+                .member("us-1", KBackup.direct(usClient)).closeMembers(true).build()) {
+            GroupRun<BackupHandle, BackupInfo> backup = before.backup(BackupPlan.builder().prefix("ws").location(shared).build());
+            assertThat(backup.await(Duration.ofSeconds(60)).phase()).isEqualTo(GroupPhase.COMPLETED);
+            run = backup.name();
+        }
+        // since the backup: eu-1 left the workspace, ap-1 joined
+        EmbeddedCluster ap = EmbeddedCluster.start();
+        try (KubernetesClient apClient = ap.client();
+             ClusterGroup now = ClusterGroup.builder().name("shop").member("us-1", KBackup.direct(usClient))
+                     .member("ap-1", KBackup.direct(apClient)).closeMembers(true).build()) {
+            GroupRun<RestoreHandle, RestoreInfo> restore = now.restore(RestorePlan.builder().location(shared).backupName(run)
+                    .includedNamespaces("us-shop", "eu-shop").build(), 2,
+                    (member, plan) -> plan.namespaceMapping(Map.of("us-shop", member + "-copy")));
+            GroupRunInfo info = restore.await(Duration.ofSeconds(60));
+            assertThat(info.members().get("us-1").phase()).as(info.toString()).isEqualTo(MemberPhase.COMPLETED);
+            assertThat(info.members().get("ap-1").skipReason()).isEqualTo(SkipReason.NO_BACKUP);
+            assertThat(info.members().get("eu-1").skipReason()).isEqualTo(SkipReason.NOT_A_MEMBER);
+            assertThat(info.phase()).isEqualTo(GroupPhase.PARTIALLY_FAILED);
+            assertThat(usClient.configMaps().inNamespace("us-1-copy").withName("cm-0").get().getData()).containsEntry("k", "us-shop0");
+            assertThat(euClient.namespaces().withName("us-1-copy").get()).isNull();
+            assertThat(apClient.namespaces().list().getItems()).noneMatch(n -> n.getMetadata().getName().endsWith("-copy"));
+            assertThat(restore.progress().itemsDone()).isGreaterThanOrEqualTo(3);
+        } finally {
+            ap.close();
+        }
+    }
+
+    @Test
     void membersNeedDistinctDnsLabelNames() {
         DirectEngine engine = KBackup.direct(euClient);
         assertThatThrownBy(() -> ClusterGroup.builder().member("EU", engine)).isInstanceOf(InvalidPlanException.class)
                 .hasMessageContaining("DNS label");
         assertThatThrownBy(() -> ClusterGroup.builder().member("eu", engine).member("eu", engine))
                 .isInstanceOf(InvalidPlanException.class).hasMessageContaining("twice");
-        assertThatThrownBy(() -> ClusterGroup.builder().build()).isInstanceOf(InvalidPlanException.class);
+        assertThatThrownBy(() -> ClusterGroup.builder().concurrency(5).maxConcurrency(4).build()).isInstanceOf(InvalidPlanException.class);
         try (ClusterGroup g = ClusterGroup.builder().member("eu", engine).build()) {
             assertThatThrownBy(() -> g.locationFor("mars", BackupLocation.localFolder(folder).build()))
                     .isInstanceOf(InvalidPlanException.class).hasMessageContaining("mars");
