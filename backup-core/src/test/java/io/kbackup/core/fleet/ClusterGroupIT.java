@@ -133,9 +133,10 @@ class ClusterGroupIT {
         try (KubernetesClient apClient = ap.client();
              ClusterGroup now = ClusterGroup.builder().name("shop").member("us-1", KBackup.direct(usClient))
                      .member("ap-1", KBackup.direct(apClient)).closeMembers(true).build()) {
-            GroupRun<RestoreHandle, RestoreInfo> restore = now.restore(RestorePlan.builder().location(shared).backupName(run)
-                    .includedNamespaces("us-shop", "eu-shop").build(), 2,
-                    (member, plan) -> plan.namespaceMapping(Map.of("us-shop", member + "-copy")));
+            // filters and mapping per member: each member restores its own namespace under a new name
+            GroupRun<RestoreHandle, RestoreInfo> restore = now.restore(RestorePlan.builder().location(shared).backupName(run).build(), 2,
+                    (member, plan) -> plan.includedNamespaces(member.substring(0, 2) + "-shop")
+                            .namespaceMapping(Map.of(member.substring(0, 2) + "-shop", member + "-copy")));
             GroupRunInfo info = restore.await(Duration.ofSeconds(60));
             assertThat(info.members().get("us-1").phase()).as(info.toString()).isEqualTo(MemberPhase.COMPLETED);
             assertThat(info.members().get("ap-1").skipReason()).isEqualTo(SkipReason.NO_BACKUP);
