@@ -3,6 +3,7 @@
 #
 #   examples/bench.sh [-Xmx<size>] backup  [--objects N] [--server in-process|separate] [--repeat R] [--no-kubectl] ...
 #   examples/bench.sh [-Xmx<size>] restore [--kind mixed|secrets] [--objects N] [--concurrency C] ...
+#   examples/bench.sh [-Xmx<size>] group   [--members 100,1000] [--concurrency C] [--member-ms M]
 #
 # Examples:
 #   examples/bench.sh -Xmx1g backup --objects 10000
@@ -25,7 +26,8 @@ fi
 case "${1:-}" in
   backup) main=io.kbackup.examples.bench.BackupBenchmark ;;
   restore) main=io.kbackup.examples.bench.RestoreBenchmark ;;
-  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  group) main=io.kbackup.examples.bench.GroupBenchmark ;;
+  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 shift
 
