@@ -122,7 +122,7 @@ public final class ClusterGroup implements AutoCloseable {
 
     /** The member names, in the order added. */
     public synchronized Set<String> members() {
-        return Set.copyOf(new LinkedHashSet<>(members.keySet()));
+        return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(members.keySet()));
     }
 
     /** The member names in the order added, as a list. */
