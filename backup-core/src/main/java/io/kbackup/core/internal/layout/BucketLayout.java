@@ -12,6 +12,14 @@ public final class BucketLayout {
     /** Our integrity manifest, inside the backup's folder (Velero ignores extra files there). */
     public static final String MANIFEST_FILE = "kbackup-manifest.json";
 
+    /**
+     * A group member's record of its part in a group run (started, skipped and why, completed,
+     * failed), inside the member's {@code backups/<run>/} folder; present even when the member was
+     * skipped and has no backup of that run (Velero lists only folders with a
+     * {@code velero-backup.json}).
+     */
+    public static final String GROUP_RECORD_FILE = "kbackup-group-run.json";
+
     private final String root;
 
     public BucketLayout(BackupLocation location) {
@@ -85,6 +93,11 @@ public final class BucketLayout {
     /** Our integrity manifest: SHA-256 and size of the tarball, item count. */
     public String manifest(String backup) {
         return backupDir(backup) + MANIFEST_FILE;
+    }
+
+    /** A group member's record of a group run; see {@link #GROUP_RECORD_FILE}. */
+    public String groupRecord(String backup) {
+        return backupDir(backup) + GROUP_RECORD_FILE;
     }
 
     /** {@code <prefix>/restores/<name>/}. */
