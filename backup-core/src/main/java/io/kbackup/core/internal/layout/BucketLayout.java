@@ -12,6 +12,20 @@ public final class BucketLayout {
     /** Our integrity manifest, inside the backup's folder (Velero ignores extra files there). */
     public static final String MANIFEST_FILE = "kbackup-manifest.json";
 
+    /**
+     * Our record of a backup that is running, inside its folder: a Backup document (as
+     * {@code velero-backup.json}, phase {@code InProgress}) refreshed as the backup goes and
+     * removed when it ends. Velero's sync ignores it: it reads only {@code velero-backup.json}.
+     */
+    public static final String PROGRESS_FILE = "kbackup-progress.json";
+
+    /**
+     * Our record of a restore, inside {@code restores/<name>/}: written at its start, refreshed as
+     * it goes, and rewritten with the outcome at its end. Velero ignores it (it keeps no restore
+     * document in the bucket, and deletes the whole folder with the restore).
+     */
+    public static final String RESTORE_RECORD_FILE = "kbackup-restore.json";
+
     private final String root;
 
     public BucketLayout(BackupLocation location) {
@@ -85,6 +99,26 @@ public final class BucketLayout {
     /** Our integrity manifest: SHA-256 and size of the tarball, item count. */
     public String manifest(String backup) {
         return backupDir(backup) + MANIFEST_FILE;
+    }
+
+    /** Our record of a running backup ({@link #PROGRESS_FILE}). */
+    public String progress(String backup) {
+        return backupDir(backup) + PROGRESS_FILE;
+    }
+
+    /** Our record of a restore ({@link #RESTORE_RECORD_FILE}). */
+    public String restoreRecord(String restore) {
+        return restoreDir(restore) + RESTORE_RECORD_FILE;
+    }
+
+    /** The restore name of a key under {@link #restoresPrefix()}, or null. */
+    public String restoreNameOf(String key) {
+        if (!key.startsWith(restoresPrefix())) {
+            return null;
+        }
+        String rest = key.substring(restoresPrefix().length());
+        int slash = rest.indexOf('/');
+        return slash <= 0 ? null : rest.substring(0, slash);
     }
 
     /** {@code <prefix>/restores/<name>/}. */
