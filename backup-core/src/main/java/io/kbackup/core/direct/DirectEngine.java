@@ -20,8 +20,7 @@ import io.kbackup.core.internal.OutcomeEvents;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.backup.BackupRunner;
 import io.kbackup.core.internal.catalog.BackupCatalog;
-import io.kbackup.core.internal.catalog.OperationFiles;
-import io.kbackup.core.internal.catalog.RestoreCatalog;
+import io.kbackup.core.internal.catalog.LocationReads;
 import io.kbackup.core.internal.catalog.RunRecords;
 import io.kbackup.core.internal.kube.KubeRetry;
 import io.kbackup.core.internal.layout.ArchiveReader;
@@ -50,8 +49,7 @@ public final class DirectEngine implements BackupClient {
     private final KubernetesClient client;
     private final DirectOptions options;
     private final BackupCatalog catalog;
-    private final RestoreCatalog restoreCatalog;
-    private final OperationFiles files;
+    private final LocationReads reads;
     private final ClientListeners listeners = new ClientListeners();
     private final BackupRunner backups;
     private final RestoreRunner restores;
@@ -62,8 +60,7 @@ public final class DirectEngine implements BackupClient {
         this.options = Objects.requireNonNull(options, "options");
         EngineContext context = context(client, options);
         this.catalog = new BackupCatalog(options.storageProviders(), new SnapshotCleanup(client, context.retry()), options.clock());
-        this.restoreCatalog = new RestoreCatalog(options.storageProviders(), options.clock());
-        this.files = new OperationFiles(options.storageProviders());
+        this.reads = new LocationReads(options.storageProviders(), options.clock());
         RunRecords records = new RunRecords(options.progressInterval());
         this.backups = new BackupRunner(context, listeners, records);
         this.restores = new RestoreRunner(context, listeners, records);
@@ -144,45 +141,42 @@ public final class DirectEngine implements BackupClient {
 
     @Override
     public List<RestoreInfo> listRestores(BackupLocation location) {
-        Objects.requireNonNull(location, "location");
-        return ApiBoundary.call("listRestores", () -> restoreCatalog.list(location));
+        return reads.listRestores(location);
     }
 
     @Override
     public RestoreInfo describeRestore(BackupLocation location, String restoreName) {
-        Objects.requireNonNull(location, "location");
-        Objects.requireNonNull(restoreName, "restoreName");
-        return ApiBoundary.call("describeRestore", () -> restoreCatalog.describe(location, restoreName));
+        return reads.describeRestore(location, restoreName);
     }
 
     @Override
     public void backupLog(BackupLocation location, String backupName, Consumer<String> line) {
-        ApiBoundary.run("backupLog", () -> files.backupLog(location, backupName, Objects.requireNonNull(line, "line")));
+        reads.backupLog(location, backupName, line);
     }
 
     @Override
     public void backupResults(BackupLocation location, String backupName, Consumer<ResultMessage> message) {
-        ApiBoundary.run("backupResults", () -> files.backupResults(location, backupName, Objects.requireNonNull(message, "message")));
+        reads.backupResults(location, backupName, message);
     }
 
     @Override
     public void backupResources(BackupLocation location, String backupName, Consumer<ResourceEntry> item) {
-        ApiBoundary.run("backupResources", () -> files.backupResources(location, backupName, Objects.requireNonNull(item, "item")));
+        reads.backupResources(location, backupName, item);
     }
 
     @Override
     public void restoreLog(BackupLocation location, String restoreName, Consumer<String> line) {
-        ApiBoundary.run("restoreLog", () -> files.restoreLog(location, restoreName, Objects.requireNonNull(line, "line")));
+        reads.restoreLog(location, restoreName, line);
     }
 
     @Override
     public void restoreResults(BackupLocation location, String restoreName, Consumer<ResultMessage> message) {
-        ApiBoundary.run("restoreResults", () -> files.restoreResults(location, restoreName, Objects.requireNonNull(message, "message")));
+        reads.restoreResults(location, restoreName, message);
     }
 
     @Override
     public void restoreResources(BackupLocation location, String restoreName, Consumer<ResourceEntry> item) {
-        ApiBoundary.run("restoreResources", () -> files.restoreResources(location, restoreName, Objects.requireNonNull(item, "item")));
+        reads.restoreResources(location, restoreName, item);
     }
 
     @Override

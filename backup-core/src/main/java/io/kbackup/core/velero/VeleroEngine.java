@@ -24,8 +24,7 @@ import io.kbackup.core.internal.ClientListeners;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.TrackedOperation;
 import io.kbackup.core.internal.catalog.BackupCatalog;
-import io.kbackup.core.internal.catalog.OperationFiles;
-import io.kbackup.core.internal.catalog.RestoreCatalog;
+import io.kbackup.core.internal.catalog.LocationReads;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.restore.RestoreRunner;
 import io.kbackup.core.internal.velero.LocationMapping;
@@ -97,8 +96,7 @@ public final class VeleroEngine implements BackupClient {
     private final VeleroCluster cluster;
     private final OperationTracker tracker;
     private final BackupCatalog catalog;
-    private final RestoreCatalog restoreCatalog;
-    private final OperationFiles files;
+    private final LocationReads reads;
     private final ClientListeners listeners = new ClientListeners();
     private final RestoreRunner previews;
     private final VeleroObjects.BackupSettings settings;
@@ -112,8 +110,7 @@ public final class VeleroEngine implements BackupClient {
         EngineContext context = new EngineContext(client, options.storageProviders(), options.clock(), EngineContext.DEFAULT_RETRY,
                 EngineContext.DEFAULT_BACKUP, EngineContext.DEFAULT_RESTORE, EngineContext.DEFAULT_SNAPSHOTS);
         this.catalog = new BackupCatalog(options.storageProviders(), new SnapshotCleanup(client, context.retry()), options.clock());
-        this.restoreCatalog = new RestoreCatalog(options.storageProviders(), options.clock());
-        this.files = new OperationFiles(options.storageProviders());
+        this.reads = new LocationReads(options.storageProviders(), options.clock());
         this.previews = new RestoreRunner(context);
         this.settings = new VeleroObjects.BackupSettings(options.fileSystemBackup(), options.approximateEveryTwoWeeks());
     }
@@ -334,48 +331,44 @@ public final class VeleroEngine implements BackupClient {
         return ApiBoundary.call("preview", () -> previews.preview(plan));
     }
 
-    /** Restores in the bucket ({@code restores/<name>/}): Velero's and the DirectEngine's; see {@link BackupClient#listRestores}. */
     @Override
     public List<RestoreInfo> listRestores(BackupLocation location) {
-        Objects.requireNonNull(location, "location");
-        return ApiBoundary.call("listRestores", () -> restoreCatalog.list(location));
+        return reads.listRestores(location);
     }
 
     @Override
     public RestoreInfo describeRestore(BackupLocation location, String restoreName) {
-        Objects.requireNonNull(location, "location");
-        Objects.requireNonNull(restoreName, "restoreName");
-        return ApiBoundary.call("describeRestore", () -> restoreCatalog.describe(location, restoreName));
+        return reads.describeRestore(location, restoreName);
     }
 
     @Override
     public void backupLog(BackupLocation location, String backupName, Consumer<String> line) {
-        ApiBoundary.run("backupLog", () -> files.backupLog(location, backupName, Objects.requireNonNull(line, "line")));
+        reads.backupLog(location, backupName, line);
     }
 
     @Override
     public void backupResults(BackupLocation location, String backupName, Consumer<ResultMessage> message) {
-        ApiBoundary.run("backupResults", () -> files.backupResults(location, backupName, Objects.requireNonNull(message, "message")));
+        reads.backupResults(location, backupName, message);
     }
 
     @Override
     public void backupResources(BackupLocation location, String backupName, Consumer<ResourceEntry> item) {
-        ApiBoundary.run("backupResources", () -> files.backupResources(location, backupName, Objects.requireNonNull(item, "item")));
+        reads.backupResources(location, backupName, item);
     }
 
     @Override
     public void restoreLog(BackupLocation location, String restoreName, Consumer<String> line) {
-        ApiBoundary.run("restoreLog", () -> files.restoreLog(location, restoreName, Objects.requireNonNull(line, "line")));
+        reads.restoreLog(location, restoreName, line);
     }
 
     @Override
     public void restoreResults(BackupLocation location, String restoreName, Consumer<ResultMessage> message) {
-        ApiBoundary.run("restoreResults", () -> files.restoreResults(location, restoreName, Objects.requireNonNull(message, "message")));
+        reads.restoreResults(location, restoreName, message);
     }
 
     @Override
     public void restoreResources(BackupLocation location, String restoreName, Consumer<ResourceEntry> item) {
-        ApiBoundary.run("restoreResources", () -> files.restoreResources(location, restoreName, Objects.requireNonNull(item, "item")));
+        reads.restoreResources(location, restoreName, item);
     }
 
     /**

@@ -113,12 +113,7 @@ public final class BucketLayout {
 
     /** The restore name of a key under {@link #restoresPrefix()}, or null. */
     public String restoreNameOf(String key) {
-        if (!key.startsWith(restoresPrefix())) {
-            return null;
-        }
-        String rest = key.substring(restoresPrefix().length());
-        int slash = rest.indexOf('/');
-        return slash <= 0 ? null : rest.substring(0, slash);
+        return folderOf(restoresPrefix(), key);
     }
 
     /** {@code <prefix>/restores/<name>/}. */
@@ -148,10 +143,14 @@ public final class BucketLayout {
 
     /** The backup name of a key under {@link #backupsPrefix()}, or null. */
     public String backupNameOf(String key) {
-        if (!key.startsWith(backupsPrefix())) {
+        return folderOf(backupsPrefix(), key);
+    }
+
+    private static String folderOf(String prefix, String key) {
+        if (!key.startsWith(prefix)) {
             return null;
         }
-        String rest = key.substring(backupsPrefix().length());
+        String rest = key.substring(prefix.length());
         int slash = rest.indexOf('/');
         return slash <= 0 ? null : rest.substring(0, slash);
     }
