@@ -44,9 +44,10 @@ class KBackupMetricsIT {
     void countsDurationsItemsAndBytesOfBackupsAndRestoresByOutcome(KubernetesClient client) throws Exception {
         MeterRegistry registry = new SimpleMeterRegistry();
         BackupLocation location = BackupLocation.localFolder(folder).build();
+        BackupInfo good;
         try (BackupClient kbackup = KBackup.direct(client)) {
             KBackupMetrics.bindTo(kbackup, registry);
-            BackupInfo good = kbackup.backup(BackupPlan.builder().name("good").location(location).includedNamespaces("metered")
+            good = kbackup.backup(BackupPlan.builder().name("good").location(location).includedNamespaces("metered")
                     .labels(Map.of("velero.io/schedule-name", "nightly")).build()).await(WAIT);
             kbackup.restore(RestorePlan.builder().location(location).backupName("good").namespaceMapping(Map.of("metered", "metered-2"))
                     .build()).await(WAIT);
@@ -66,7 +67,8 @@ class KBackupMetricsIT {
                 .isEqualTo(Files.size(folder.resolve("backups/good/good.tar.gz")));
         assertThat(registry.get("velero.backup.last.successful.timestamp").tag("schedule", "nightly").gauge().value())
                 .isEqualTo(good.completed().getEpochSecond());
-        assertThat(registry.get("kbackup.backup.items").counters()).mapToDouble(c -> c.count()).sum().isEqualTo(2.0 * good.itemsBackedUp());
+        assertThat(registry.get("kbackup.backup.items").counters().stream().mapToDouble(c -> c.count()).sum())
+                .isEqualTo(2.0 * good.itemsBackedUp());
         assertThat(registry.get("kbackup.backup.running").gauge().value()).isZero();
 
         assertThat(registry.get("velero.restore.attempt").counter().count()).isEqualTo(2);
