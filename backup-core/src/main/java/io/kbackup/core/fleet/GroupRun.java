@@ -2,6 +2,8 @@ package io.kbackup.core.fleet;
 
 import io.kbackup.KBackupException;
 import io.kbackup.OperationHandle;
+import io.kbackup.OperationListener;
+import io.kbackup.core.internal.EndListeners;
 import io.kbackup.OperationTimeoutException;
 import io.kbackup.Progress;
 import java.time.Clock;
@@ -38,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * @param <I> the members' details type
  */
 public final class GroupRun<H extends OperationHandle<?, I>, I> implements OperationHandle<GroupPhase, GroupRunInfo> {
+    private EndListeners<GroupPhase, GroupRunInfo> endListeners;
     private static final Logger LOG = LoggerFactory.getLogger(GroupRun.class);
 
     /** What a group run does with one member: implemented by {@link ClusterGroup} for backups and restores. */
@@ -251,6 +254,27 @@ public final class GroupRun<H extends OperationHandle<?, I>, I> implements Opera
         } catch (ExecutionException | CancellationException e) {
             throw new IllegalStateException("Group run '" + name + "' ended abnormally", e);
         }
+    }
+
+    /**
+     * Tells {@code listener} of this run's end (exactly once); each member's phases, progress and
+     * item errors are told by that member's own handle.
+     */
+    @Override
+    public void addListener(OperationListener<? super GroupPhase, ? super GroupRunInfo> listener) {
+        endListeners().add(listener);
+    }
+
+    @Override
+    public void removeListener(OperationListener<? super GroupPhase, ? super GroupRunInfo> listener) {
+        endListeners().remove(listener);
+    }
+
+    private synchronized EndListeners<GroupPhase, GroupRunInfo> endListeners() {
+        if (endListeners == null) {
+            endListeners = new EndListeners<>("group backup " + name(), completion());
+        }
+        return endListeners;
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.kbackup.core.schedule;
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupPhase;
+import io.kbackup.OperationListener;
+import io.kbackup.core.internal.EndListeners;
 import io.kbackup.Progress;
 import io.kbackup.core.fleet.GroupRun;
 import io.kbackup.core.fleet.GroupRunInfo;
@@ -15,9 +17,22 @@ import java.util.stream.Collectors;
 /** A group run seen as one backup by the scheduler: its name, phase, item progress and end. */
 final class GroupBackupHandle implements BackupHandle {
     private final GroupRun<?, ?> run;
+    private final EndListeners<BackupPhase, BackupInfo> listeners;
 
     GroupBackupHandle(GroupRun<?, ?> run) {
         this.run = run;
+        this.listeners = new EndListeners<>("backup " + run.name(), completion());
+    }
+
+    /** Told of the group run's end, as one backup; each member's own handle tells its phases and progress. */
+    @Override
+    public void addListener(OperationListener<? super BackupPhase, ? super BackupInfo> listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeListener(OperationListener<? super BackupPhase, ? super BackupInfo> listener) {
+        listeners.remove(listener);
     }
 
     @Override

@@ -1,5 +1,12 @@
 package io.kbackup.core.fleet;
 
+import io.kbackup.ClientListener;
+import io.kbackup.OperationListener;
+import io.kbackup.ResourceEntry;
+import io.kbackup.ResultMessage;
+import io.kbackup.RestoreInfo;
+import io.kbackup.core.internal.EndListeners;
+import java.util.function.Consumer;
 import io.kbackup.BackupClient;
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupInfo;
@@ -91,6 +98,18 @@ final class FakeMember implements BackupClient {
         public void cancel() {
             finish(BackupPhase.Failed);
         }
+
+        private final EndListeners<BackupPhase, BackupInfo> listeners = new EndListeners<>("a member backup", done);
+
+        @Override
+        public void addListener(OperationListener<? super BackupPhase, ? super BackupInfo> listener) {
+            listeners.add(listener);
+        }
+
+        @Override
+        public void removeListener(OperationListener<? super BackupPhase, ? super BackupInfo> listener) {
+            listeners.remove(listener);
+        }
     }
 
     @Override
@@ -134,6 +153,54 @@ final class FakeMember implements BackupClient {
     public RestorePreview preview(RestorePlan plan) {
         throw new UnsupportedOperationException();
     }
+
+    // ---- not used by the group tests: a member double only backs up
+
+    @Override
+    public List<RestoreInfo> listRestores(BackupLocation location) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public RestoreInfo describeRestore(BackupLocation location, String restoreName) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void backupLog(BackupLocation location, String backupName, Consumer<String> line) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void backupResults(BackupLocation location, String backupName, Consumer<ResultMessage> message) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void backupResources(BackupLocation location, String backupName, Consumer<ResourceEntry> item) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void restoreLog(BackupLocation location, String restoreName, Consumer<String> line) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void restoreResults(BackupLocation location, String restoreName, Consumer<ResultMessage> message) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void restoreResources(BackupLocation location, String restoreName, Consumer<ResourceEntry> item) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void addListener(ClientListener listener) {}
+
+    @Override
+    public void removeListener(ClientListener listener) {}
 
     @Override
     public void close() {}

@@ -1,5 +1,11 @@
 package io.kbackup.examples.bench;
 
+import io.kbackup.ClientListener;
+import io.kbackup.OperationListener;
+import io.kbackup.ResourceEntry;
+import io.kbackup.ResultMessage;
+import io.kbackup.RestoreInfo;
+import java.util.function.Consumer;
 import io.kbackup.BackupClient;
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupInfo;
@@ -157,6 +163,14 @@ public final class GroupBenchmark {
 
                 @Override
                 public void cancel() {}
+
+                @Override
+                public void addListener(OperationListener<? super BackupPhase, ? super BackupInfo> listener) {
+                    done.thenAccept(info -> listener.onEnd(name, info, null));
+                }
+
+                @Override
+                public void removeListener(OperationListener<? super BackupPhase, ? super BackupInfo> listener) {}
             };
         }
 
@@ -184,6 +198,52 @@ public final class GroupBenchmark {
         public RestorePreview preview(RestorePlan plan) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public List<RestoreInfo> listRestores(BackupLocation location) {
+            return List.of();
+        }
+
+        @Override
+        public RestoreInfo describeRestore(BackupLocation location, String restoreName) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void backupLog(BackupLocation location, String backupName, Consumer<String> line) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void backupResults(BackupLocation location, String backupName, Consumer<ResultMessage> message) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void backupResources(BackupLocation location, String backupName, Consumer<ResourceEntry> item) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void restoreLog(BackupLocation location, String restoreName, Consumer<String> line) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void restoreResults(BackupLocation location, String restoreName, Consumer<ResultMessage> message) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void restoreResources(BackupLocation location, String restoreName, Consumer<ResourceEntry> item) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void addListener(ClientListener listener) {}
+
+        @Override
+        public void removeListener(ClientListener listener) {}
 
         @Override
         public void close() {}

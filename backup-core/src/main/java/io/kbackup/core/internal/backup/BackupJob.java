@@ -2,6 +2,7 @@ package io.kbackup.core.internal.backup;
 
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kbackup.BackupInfo;
@@ -96,6 +97,7 @@ final class BackupJob implements Runnable {
         int pageSize = context.backup().pageSize();
         this.lister = new PagedLister(client, context.retry(), pageSize);
         this.report = new BackupReport(name, context.clock());
+        this.report.onError = handle::itemError;
         this.filters = new ItemFilters(client, context.retry(), plan, selection, related, report, context.backup().maintenanceLabel());
         this.queue = new ArrayBlockingQueue<>(Math.max(16, Math.min(pageSize, 512)));
     }
