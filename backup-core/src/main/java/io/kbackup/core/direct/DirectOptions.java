@@ -34,6 +34,8 @@ public final class DirectOptions {
     private final boolean strictSnapshotDeletionPolicy;
     private final Duration snapshotReadyTimeout;
     private final int snapshotConcurrency;
+    private final Duration progressInterval;
+    private final String eventsNamespace;
 
     /**
      * What a backup that includes all disks does with a volume whose CSI driver has no usable
@@ -66,6 +68,8 @@ public final class DirectOptions {
         this.strictSnapshotDeletionPolicy = b.strictSnapshotDeletionPolicy;
         this.snapshotReadyTimeout = b.snapshotReadyTimeout;
         this.snapshotConcurrency = b.snapshotConcurrency;
+        this.progressInterval = b.progressInterval;
+        this.eventsNamespace = b.eventsNamespace;
     }
 
     /** The defaults. */
@@ -225,6 +229,27 @@ public final class DirectOptions {
         return snapshotConcurrency;
     }
 
+    /**
+     * How often a running backup's or restore's record in the location
+     * ({@code backups/<name>/kbackup-progress.json}, {@code restores/<name>/kbackup-restore.json}) is
+     * refreshed with its progress, so that other processes list it with its progress; a record not
+     * refreshed for 10 minutes is read as abandoned ({@code Failed}). Default 15 seconds.
+     */
+    public Duration progressInterval() {
+        return progressInterval;
+    }
+
+    /**
+     * Where Kubernetes Events about outcomes go: when set, each backup and restore that ends
+     * creates one Event in this namespace ({@code involvedObject} a {@code velero.io/v1} Backup or
+     * Restore of that name, reason {@code BackupCompleted}, {@code BackupPartiallyFailed},
+     * {@code BackupFailed}, {@code RestoreCompleted}, ...; type {@code Warning} unless completed).
+     * Needs {@code create} on {@code events} in that namespace. Null (the default): no Events.
+     */
+    public String eventsNamespace() {
+        return eventsNamespace;
+    }
+
     /** A builder holding these options. */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -247,6 +272,8 @@ public final class DirectOptions {
         b.strictSnapshotDeletionPolicy = strictSnapshotDeletionPolicy;
         b.snapshotReadyTimeout = snapshotReadyTimeout;
         b.snapshotConcurrency = snapshotConcurrency;
+        b.progressInterval = progressInterval;
+        b.eventsNamespace = eventsNamespace;
         return b;
     }
 
@@ -266,14 +293,16 @@ public final class DirectOptions {
                 && clock.equals(other.clock) && storageProviders.equals(other.storageProviders)
                 && compressionLevel == other.compressionLevel && snapshotMissingClassPolicy == other.snapshotMissingClassPolicy
                 && strictSnapshotDeletionPolicy == other.strictSnapshotDeletionPolicy
-                && snapshotReadyTimeout.equals(other.snapshotReadyTimeout) && snapshotConcurrency == other.snapshotConcurrency;
+                && snapshotReadyTimeout.equals(other.snapshotReadyTimeout) && snapshotConcurrency == other.snapshotConcurrency
+                && progressInterval.equals(other.progressInterval) && Objects.equals(eventsNamespace, other.eventsNamespace);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(pageSize, listConcurrency, restoreConcurrency, maintenanceLabel, maxRetries, retryBaseDelay, maxEntryBytes,
-                maxArchiveBytes, maxObjectBytes, maxArchiveExpansion, requireManifest, crdEstablishTimeout, clock, storageProviders, compressionLevel, snapshotMissingClassPolicy,
-                strictSnapshotDeletionPolicy, snapshotReadyTimeout, snapshotConcurrency);
+                maxArchiveBytes, maxObjectBytes, maxArchiveExpansion, requireManifest, crdEstablishTimeout, clock, storageProviders,
+                compressionLevel, snapshotMissingClassPolicy, strictSnapshotDeletionPolicy, snapshotReadyTimeout, snapshotConcurrency,
+                progressInterval, eventsNamespace);
     }
 
     @Override
@@ -285,7 +314,8 @@ public final class DirectOptions {
                 + ", requireManifest=" + requireManifest + ", crdEstablishTimeout=" + crdEstablishTimeout + ", clock=" + clock
                 + ", compressionLevel=" + compressionLevel + ", snapshotMissingClassPolicy=" + snapshotMissingClassPolicy
                 + ", strictSnapshotDeletionPolicy=" + strictSnapshotDeletionPolicy + ", snapshotReadyTimeout="
-                + snapshotReadyTimeout + ", snapshotConcurrency=" + snapshotConcurrency + "]";
+                + snapshotReadyTimeout + ", snapshotConcurrency=" + snapshotConcurrency + ", progressInterval=" + progressInterval
+                + ", eventsNamespace=" + eventsNamespace + "]";
     }
 
     /** Builds {@link DirectOptions}. */
@@ -309,6 +339,8 @@ public final class DirectOptions {
         private boolean strictSnapshotDeletionPolicy;
         private Duration snapshotReadyTimeout = Duration.ofMinutes(10);
         private int snapshotConcurrency = 8;
+        private Duration progressInterval = Duration.ofSeconds(15);
+        private String eventsNamespace;
 
         private Builder() {}
 
@@ -426,6 +458,18 @@ public final class DirectOptions {
             return this;
         }
 
+        /** See {@link DirectOptions#progressInterval()}. Positive, at most 5 minutes. */
+        public Builder progressInterval(Duration d) {
+            this.progressInterval = Objects.requireNonNull(d, "progressInterval");
+            return this;
+        }
+
+        /** See {@link DirectOptions#eventsNamespace()}; null turns Events off. */
+        public Builder eventsNamespace(String namespace) {
+            this.eventsNamespace = namespace == null || namespace.isEmpty() ? null : namespace;
+            return this;
+        }
+
         /** Validates and builds. */
         public DirectOptions build() {
             if (pageSize < 1 || pageSize > 10_000) {
@@ -443,6 +487,10 @@ public final class DirectOptions {
             if (snapshotReadyTimeout.isZero() || snapshotReadyTimeout.isNegative() || snapshotConcurrency < 1) {
                 throw new InvalidPlanException("DirectOptions snapshotReadyTimeout must be positive (was " + snapshotReadyTimeout
                         + ") and snapshotConcurrency at least 1 (was " + snapshotConcurrency + ").");
+            }
+            if (progressInterval.isZero() || progressInterval.isNegative() || progressInterval.compareTo(Duration.ofMinutes(5)) > 0) {
+                throw new InvalidPlanException("DirectOptions progressInterval must be positive and at most 5 minutes (records older"
+                        + " than 10 minutes read as abandoned), was " + progressInterval + ".");
             }
             return new DirectOptions(this);
         }

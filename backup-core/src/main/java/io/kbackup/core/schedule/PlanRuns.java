@@ -44,7 +44,8 @@ final class PlanRuns {
         }
         e.loaded = true; // before the read: becoming leader meanwhile clears it again
         try {
-            e.lastStart = e.history.lastStart(listing(listings, e.plan.location()));
+            e.lastStart = e.history.lastStart(e.group != null ? GroupPlans.runsAsBackups(e.group, e.plan.location())
+                    : listing(listings, e.plan.location()));
         } catch (RuntimeException ex) {
             e.loaded = false;
             throw ex;
@@ -77,7 +78,7 @@ final class PlanRuns {
         e.reportedSlot = null;
         BackupHandle handle;
         try {
-            handle = backups.backup(run);
+            handle = e.group != null ? new GroupBackupHandle(e.group.backup(run)) : backups.backup(run);
         } catch (KBackupException ex) {
             events.emit(SchedulerEvent.Type.FAILED, e.key, run.backupNameAt(now), now, "could not start: " + ex.getMessage());
             announceNext(e, now);
@@ -104,6 +105,10 @@ final class PlanRuns {
             if (!stillAdded.test(e)) {
                 continue;
             }
+            if (e.group != null) {
+                sweepGroup(e, now);
+                continue;
+            }
             List<PlanBackup> mine;
             try {
                 mine = e.history.of(listing(listings, e.plan.location()));
@@ -126,6 +131,46 @@ final class PlanRuns {
                 }
             }
             listings.remove(locationKey(e.plan.location()));
+        }
+    }
+
+    /** A group plan's sweep: the retention policy per member, on each current member's own backups. */
+    private void sweepGroup(PlanState e, Instant now) {
+        BackupHandle running = e.running();
+        for (String member : e.group.memberList()) {
+            BackupLocation own;
+            BackupClient client;
+            List<PlanBackup> mine;
+            try {
+                own = e.group.locationFor(member, e.plan.location());
+                client = e.group.client(member);
+                mine = e.history.of(client.listBackups(own));
+            } catch (KBackupException ex) {
+                events.emit(SchedulerEvent.Type.ERROR, e.key, null, now, "member " + member + ": could not list backups to sweep: "
+                        + ex.getMessage());
+                continue;
+            }
+            for (SweepDecision d : SweepDecision.decide(e.retention, mine, running != null ? running.name() : null, now)) {
+                if (d.action() == SweepDecision.Action.RETAIN) {
+                    events.emit(SchedulerEvent.Type.RETAINED, e.key, d.backup(), now, "member " + member + ": " + d.reason());
+                    continue;
+                }
+                events.emit(SchedulerEvent.Type.EXPIRED, e.key, d.backup(), now, "member " + member + ": " + d.reason());
+                try {
+                    client.deleteBackup(own, d.backup());
+                    events.emit(SchedulerEvent.Type.DELETED, e.key, d.backup(), clock.instant(),
+                            "member " + member + ": deleted with all its objects");
+                } catch (KBackupException ex) {
+                    events.emit(SchedulerEvent.Type.ERROR, e.key, d.backup(), now, "member " + member + ": could not delete: " + ex.getMessage());
+                }
+            }
+        }
+        try {
+            for (String run : e.group.sweepExpiredRecords(e.plan.location(), now)) {
+                events.emit(SchedulerEvent.Type.DELETED, e.key, run, clock.instant(), "expired records of members that did not run");
+            }
+        } catch (KBackupException ex) {
+            events.emit(SchedulerEvent.Type.ERROR, e.key, null, now, "could not sweep group records: " + ex.getMessage());
         }
     }
 

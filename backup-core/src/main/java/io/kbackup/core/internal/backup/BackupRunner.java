@@ -3,8 +3,11 @@ package io.kbackup.core.internal.backup;
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
+import io.kbackup.core.internal.ClientListeners;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.TrackedOperation;
+import io.kbackup.core.internal.catalog.BackupProgress;
+import io.kbackup.core.internal.catalog.RunRecords;
 import io.kbackup.core.internal.snapshot.CsiSnapshotBackup;
 import io.kbackup.core.internal.snapshot.SnapshotPreflight;
 import io.kbackup.core.internal.layout.BucketLayout;
@@ -25,12 +28,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BackupRunner implements AutoCloseable {
     private final EngineContext context;
+    private final ClientListeners listeners;
+    private final RunRecords records;
     private final ExecutorService pool;
     private final Map<String, TrackedOperation.Backup> running = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public BackupRunner(EngineContext context) {
+        this(context, new ClientListeners(), new RunRecords(RunRecords.DEFAULT_EVERY));
+    }
+
+    /**
+     * @param listeners told of each backup before it runs
+     * @param records   keeps each running backup's progress record fresh (closed with this runner)
+     */
+    public BackupRunner(EngineContext context, ClientListeners listeners, RunRecords records) {
         this.context = context;
+        this.listeners = listeners;
+        this.records = records;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "kbackup-backup-" + n.incrementAndGet());
@@ -52,7 +67,7 @@ public final class BackupRunner implements AutoCloseable {
         String name = plan.backupNameAt(start);
         // include all disks: the CSI snapshot pre-flight, which creates nothing
         CsiSnapshotBackup snapshots = plan.includeAllDisks()
-                ? SnapshotPreflight.check(context, name, new SnapshotScope(plan)) : null;
+                ? SnapshotPreflight.check(context, name, new SnapshotScope(plan, context)) : null;
         StorageProvider storage = context.providers().open(plan.location());
         BucketLayout layout = new BucketLayout(plan.location());
         String runKey = plan.location().provider() + "|" + plan.location().bucket() + "|" + layout.backupDir(name);
@@ -72,10 +87,15 @@ public final class BackupRunner implements AutoCloseable {
             }
             String key = runKey;
             BackupJob job = new BackupJob(context, plan, name, start, storage, handle, snapshots);
+            listeners.backupStarted(handle, plan);
             pool.execute(() -> {
+                // the progress record: other processes list the backup while it runs
+                RunRecords.Heartbeat progress = records.start(storage, layout.progress(name), () -> BackupProgress.record(name,
+                        plan, start, handle.phase(), handle.progress(), context.clock().instant()));
                 try {
                     job.run();
                 } finally {
+                    progress.remove();
                     running.remove(key, handle);
                     storage.close();
                 }
@@ -107,5 +127,6 @@ public final class BackupRunner implements AutoCloseable {
             pool.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        records.close();
     }
 }

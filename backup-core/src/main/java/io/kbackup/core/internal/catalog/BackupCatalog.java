@@ -12,6 +12,7 @@ import io.kbackup.core.internal.snapshot.SnapshotCleanup;
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,12 +43,19 @@ public final class BackupCatalog {
             .thenComparing(BackupInfo::name, Comparator.reverseOrder());
 
     private final StorageProviders providers;
+    /** Tells when a running backup's record is stale. */
+    private final Clock clock;
     /** Deletes a backup's CSI snapshots in the engine's cluster; null for a catalog without cluster. */
     private final SnapshotCleanup snapshots;
 
-    public BackupCatalog(StorageProviders providers, SnapshotCleanup snapshots) {
+    public BackupCatalog(StorageProviders providers, SnapshotCleanup snapshots, Clock clock) {
         this.providers = providers;
         this.snapshots = snapshots;
+        this.clock = clock;
+    }
+
+    public BackupCatalog(StorageProviders providers, SnapshotCleanup snapshots) {
+        this(providers, snapshots, Clock.systemUTC());
     }
 
     /** A catalog that needs no cluster (listing only reads the location). */
@@ -56,15 +64,20 @@ public final class BackupCatalog {
     }
 
     /**
-     * Every backup in the location with a readable {@code velero-backup.json}, newest first. Folders
-     * without one (being written, half-deleted) and unreadable documents are skipped (logged).
+     * Every backup in the location with a readable {@code velero-backup.json}, newest first, and
+     * every running backup with a readable {@code kbackup-progress.json} ({@link BackupProgress}).
+     * Other folders (half-deleted, being written by Velero) and unreadable documents are skipped (logged).
      */
     public List<BackupInfo> list(BackupLocation location) {
-        return list(providers, location);
+        return list(providers, location, clock.instant());
     }
 
     /** As {@link #list(BackupLocation)} with the given providers. */
     public static List<BackupInfo> list(StorageProviders providers, BackupLocation location) {
+        return list(providers, location, Instant.now());
+    }
+
+    private static List<BackupInfo> list(StorageProviders providers, BackupLocation location, Instant now) {
         BucketLayout layout = new BucketLayout(location);
         List<BackupInfo> out = new ArrayList<>();
         try (StorageProvider storage = providers.open(location)) {
@@ -88,7 +101,12 @@ public final class BackupCatalog {
                     }
                     out.add(info);
                 } catch (NotFoundException e) {
-                    LOG.debug("Skipping backups/{}/: no velero-backup.json (being written or deleted)", name);
+                    BackupInfo running = BackupProgress.read(storage, layout, name, now);
+                    if (running != null) {
+                        out.add(running);
+                    } else {
+                        LOG.debug("Skipping backups/{}/: no velero-backup.json (being written or deleted)", name);
+                    }
                 } catch (CorruptBackupException e) {
                     LOG.warn("Skipping backups/{}/: {}", name, e.getMessage());
                 }
@@ -99,7 +117,7 @@ public final class BackupCatalog {
     }
 
     /**
-     * One backup's details, from its {@code velero-backup.json}.
+     * One backup's details, from its {@code velero-backup.json} (or, while it runs, its progress record).
      *
      * @throws NotFoundException      when the location has no such backup
      * @throws CorruptBackupException when its {@code velero-backup.json} cannot be read or names another backup
@@ -112,6 +130,10 @@ public final class BackupCatalog {
             try {
                 bytes = storage.getBytes(layout.backupJson(name));
             } catch (NotFoundException e) {
+                BackupInfo running = BackupProgress.read(storage, layout, name, clock.instant());
+                if (running != null) {
+                    return running;
+                }
                 throw notFound(location, name);
             }
             BackupInfo info = BackupDocument.parse(name, bytes);

@@ -80,8 +80,12 @@ final class RestorePreviewer {
                     "would be created (the cluster could not be asked whether it exists: " + KubeRetry.describe(e) + ")");
         }
         if (live == null) {
+            String dataSource = item.groupResource.equals(RestoreSelection.PVCS)
+                    ? pipeline.snapshots.describeDataSource(item.namespace, name, ns) : null; // include all disks
             return new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.CREATE,
-                    item.synthetic ? "namespace of restored items (the backup has no object for it)" : "not in the cluster");
+                    item.synthetic ? "namespace of restored items (the backup has no object for it)"
+                            : dataSource != null ? "not in the cluster; provisioned anew from its CSI snapshot: " + dataSource
+                            : "not in the cluster");
         }
         boolean same = JsonSubset.covers(live, JsonSubset.withoutRestoreLabels(pipeline.desired(item)));
         if (same) {

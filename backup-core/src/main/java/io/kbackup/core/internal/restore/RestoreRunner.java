@@ -10,8 +10,11 @@ import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePhase;
 import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
+import io.kbackup.core.internal.ClientListeners;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.TrackedOperation;
+import io.kbackup.core.internal.catalog.RunRecords;
+import io.kbackup.core.internal.layout.RestoreRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -36,12 +39,24 @@ import java.util.concurrent.Executors;
  */
 public final class RestoreRunner implements AutoCloseable {
     private final EngineContext context;
+    private final ClientListeners listeners;
+    private final RunRecords records;
     private final ExecutorService workers;
     /** Names of restores running here, so that two started in the same second get different names. */
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
     public RestoreRunner(EngineContext context) {
+        this(context, new ClientListeners(), new RunRecords(RunRecords.DEFAULT_EVERY));
+    }
+
+    /**
+     * @param listeners told of each restore before it runs
+     * @param records   keeps each running restore's record ({@code kbackup-restore.json}) fresh (closed with this runner)
+     */
+    public RestoreRunner(EngineContext context, ClientListeners listeners, RunRecords records) {
         this.context = context;
+        this.listeners = listeners;
+        this.records = records;
         this.workers = Executors.newCachedThreadPool(RestorePipeline.daemon("kbackup-restore-"));
     }
 
@@ -58,11 +73,16 @@ public final class RestoreRunner implements AutoCloseable {
             String name = restoreName(source, plan, started);
             TrackedOperation.Restore handle = new TrackedOperation.Restore(name);
             try {
+                listeners.restoreStarted(handle, plan);
                 workers.execute(() -> {
                     handle.worker(Thread.currentThread());
+                    // our record: other processes list the restore while it runs, and see its outcome after
+                    RunRecords.Heartbeat record = records.start(source.storage(), source.layout().restoreRecord(name),
+                            () -> new RestoreRecord(running(handle, plan, started), context.clock().instant()).toBytes());
                     try {
-                        run(source, plan, handle, started);
+                        run(source, plan, handle, started, record);
                     } finally {
+                        record.stop();
                         handle.worker(null);
                         Thread.interrupted();
                         source.close();
@@ -97,6 +117,14 @@ public final class RestoreRunner implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdownNow();
+        records.close();
+    }
+
+    /** What the record of a running restore says. */
+    private static RestoreInfo running(TrackedOperation.Restore handle, RestorePlan plan, Instant started) {
+        io.kbackup.Progress p = handle.progress();
+        return RestoreInfo.builder().name(handle.name()).backupName(plan.backupName()).phase(handle.phase()).started(started)
+                .itemsTotal(p.itemsTotal()).itemsRestored(p.itemsDone()).namespaceMapping(plan.namespaceMapping()).build();
     }
 
     /** A name no restore in the location has, reserved in {@link #running} until the restore ends. */
@@ -118,10 +146,12 @@ public final class RestoreRunner implements AutoCloseable {
         }
     }
 
-    private void run(RestoreSource source, RestorePlan plan, TrackedOperation.Restore handle, Instant started) {
+    private void run(RestoreSource source, RestorePlan plan, TrackedOperation.Restore handle, Instant started,
+            RunRecords.Heartbeat record) {
         String name = handle.name();
         TierApplier.Counters counters = new TierApplier.Counters();
         try (RestoreReport report = new RestoreReport(name, context.clock())) {
+            report.onError = handle::itemError;
             List<IndexedItem> applied = null;
             RestorePipeline pipeline = null;
             RestorePhase phase;
@@ -172,6 +202,7 @@ public final class RestoreRunner implements AutoCloseable {
                     .updated(counters.updated.get()).skipped(counters.skipped.get()).failed(counters.failed.get())
                     .errors(report.firstErrors()).warnings(report.firstWarnings()).namespaceMapping(plan.namespaceMapping())
                     .failureReason(failure).build();
+            record.finish(new RestoreRecord(info, context.clock().instant()).toBytes());
             handle.phase(phase);
             running.remove(name); // before completing: a caller that awaits may start the next one at once
             if (refusal != null) {
@@ -181,6 +212,9 @@ public final class RestoreRunner implements AutoCloseable {
             }
         } catch (RuntimeException | Error e) {
             running.remove(name);
+            record.finish(new RestoreRecord(running(handle, plan, started).toBuilder().phase(RestorePhase.Failed)
+                    .completed(context.clock().instant()).failureReason(String.valueOf(e.getMessage())).build(),
+                    context.clock().instant()).toBytes());
             handle.phase(RestorePhase.Failed);
             handle.completeExceptionally(e);
         }
