@@ -84,6 +84,9 @@ final class ItemTransforms {
             case "serviceaccounts" -> serviceAccount(obj, metadata);
             case "jobs.batch" -> job(obj, labels);
             case "rolebindings.rbac.authorization.k8s.io", RestoreSelection.CLUSTER_ROLE_BINDINGS -> bindingSubjects(obj);
+            case RestoreSelection.CRDS -> crdPreserveUnknownFields(obj);
+            case "mutatingwebhookconfigurations.admissionregistration.k8s.io",
+                    "validatingwebhookconfigurations.admissionregistration.k8s.io" -> webhookSideEffects(obj);
             default -> {
                 // no kind-specific change
             }
@@ -343,6 +346,47 @@ final class ItemTransforms {
             for (Iterator<JsonNode> it = ss.elements(); it.hasNext(); ) {
                 if (it.next().path("name").asText("").startsWith(prefix)) {
                     it.remove();
+                }
+            }
+        }
+    }
+
+    /**
+     * CustomResourceDefinition (Velero's CRD preserve-unknown-fields action): an
+     * {@code apiextensions.k8s.io/v1} CRD with {@code spec.preserveUnknownFields: true}, which v1
+     * refuses, gets false there and {@code x-kubernetes-preserve-unknown-fields: true} on the schema
+     * of every version that has one.
+     */
+    private static void crdPreserveUnknownFields(ObjectNode obj) {
+        ObjectNode spec = RestoreJson.objectOrNull(obj, "spec");
+        if (!"apiextensions.k8s.io/v1".equals(RestoreJson.text(obj, "apiVersion")) || spec == null
+                || !spec.path("preserveUnknownFields").asBoolean(false)) {
+            return;
+        }
+        spec.put("preserveUnknownFields", false);
+        for (JsonNode v : spec.path("versions")) {
+            ObjectNode schema = RestoreJson.objectOrNull(RestoreJson.objectOrNull(v, "schema"), "openAPIV3Schema");
+            if (schema != null) {
+                schema.put("x-kubernetes-preserve-unknown-fields", true);
+            }
+        }
+    }
+
+    /**
+     * Mutating/ValidatingWebhookConfiguration (Velero's admission webhook action): in
+     * {@code admissionregistration.k8s.io/v1}, a webhook whose {@code sideEffects} is not
+     * {@code None} or {@code NoneOnDryRun} (v1beta1's {@code Unknown}/{@code Some}, which v1
+     * refuses) gets {@code None}.
+     */
+    private static void webhookSideEffects(ObjectNode obj) {
+        if (!"admissionregistration.k8s.io/v1".equals(RestoreJson.text(obj, "apiVersion"))) {
+            return;
+        }
+        for (JsonNode w : obj.path("webhooks")) {
+            if (w instanceof ObjectNode webhook) {
+                String s = RestoreJson.text(webhook, "sideEffects");
+                if (!"None".equals(s) && !"NoneOnDryRun".equals(s)) {
+                    webhook.put("sideEffects", "None");
                 }
             }
         }

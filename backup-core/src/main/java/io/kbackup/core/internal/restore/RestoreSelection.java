@@ -42,6 +42,8 @@ final class RestoreSelection implements ArchiveIndex.Observer {
     static final String ENDPOINT_SLICES = "endpointslices.discovery.k8s.io";
     static final String ENDPOINT_SLICE_MANAGED_BY = "endpointslice.kubernetes.io/managed-by";
     static final String ENDPOINT_SLICE_CONTROLLER = "endpointslice-controller.k8s.io";
+    static final String API_SERVICES = "apiservices.apiregistration.k8s.io";
+    static final String AUTOMANAGED_API_SERVICE = "kube-aggregator.kubernetes.io/automanaged";
     static final String IP_ADDRESSES = "ipaddresses.networking.k8s.io";
     static final String SERVICE_CIDRS = "servicecidrs.networking.k8s.io";
 
@@ -102,6 +104,12 @@ final class RestoreSelection implements ArchiveIndex.Observer {
             case ENDPOINT_SLICES -> {
                 if (ENDPOINT_SLICE_CONTROLLER.equals(metadata.path("labels").path(ENDPOINT_SLICE_MANAGED_BY).asText(""))) {
                     item.skipRule = "an EndpointSlice of the endpointslice controller (it makes them anew for the restored Service)";
+                }
+            }
+            case API_SERVICES -> {
+                if (metadata.path("labels").has(AUTOMANAGED_API_SERVICE)) {
+                    item.skipRule = "an APIService the API server registers itself (label " + AUTOMANAGED_API_SERVICE
+                            + "; as Velero's APIService action)";
                 }
             }
             case IP_ADDRESSES, SERVICE_CIDRS -> item.skipRule = "an IP allocation of the source cluster's Service network"
