@@ -18,7 +18,7 @@ import java.util.Set;
  * (Velero's {@code addRestoreLabels}), and then compared with the restore-ready item for
  * <em>equality</em> ({@code equality.Semantic.DeepEqual}): a key, label or annotation that only the
  * cluster has is a difference as much as one only the backup has; lists are compared element by
- * element; numbers by value. Fields the restore clears for the target to fill in (a Service's
+ * element; numbers by value; an empty map or list is the same as none (the API server omits them). Fields the restore clears for the target to fill in (a Service's
  * cluster IPs and allocated node ports, a pod's node) therefore differ from a live object holding
  * them, as they do in Velero.
  *
@@ -65,9 +65,17 @@ final class ExistingObject {
         return difference(live, want, "");
     }
 
+    /**
+     * Missing, null, and an empty object or list are the same: the API server omits empty maps and
+     * lists ({@code omitempty}), so an item emptied by the restore's changes equals a live object without them.
+     */
+    private static boolean absent(JsonNode n) {
+        return n == null || n.isMissingNode() || n.isNull() || (n.isContainerNode() && n.isEmpty());
+    }
+
     private static String difference(JsonNode a, JsonNode b, String path) {
-        boolean aAbsent = a == null || a.isMissingNode() || a.isNull();
-        boolean bAbsent = b == null || b.isMissingNode() || b.isNull();
+        boolean aAbsent = absent(a);
+        boolean bAbsent = absent(b);
         if (aAbsent || bAbsent) {
             return aAbsent == bAbsent ? null : where(path);
         }
