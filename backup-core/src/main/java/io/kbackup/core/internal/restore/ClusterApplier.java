@@ -84,8 +84,12 @@ final class ClusterApplier {
                 retry.call("create " + item.describe(), () -> ops(item, namespace).resource(body).create());
                 return Applied.CREATED;
             } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
+                boolean portTaken = portTakenByItself(item, e);
+                if (e.getCode() != 409 && !portTaken) {
                     throw e;
+                }
+                if (portTaken && get(item, namespace, name) == null) {
+                    throw e; // the port is another Service's
                 }
             }
             ObjectNode live = get(item, namespace, name);
@@ -97,6 +101,23 @@ final class ClusterApplier {
             }
             return existing(item, namespace, name, ExistingObject.reset(live), desired, policy);
         }
+    }
+
+    /**
+     * Velero's {@code isAlreadyExistsError}: a real API server answers the create of a Service that
+     * already exists with its node port (kept as explicit, or preserveNodePorts) by "provided port is
+     * already allocated" (422, or 500 for a health check node port) before it checks the name; every
+     * cause saying so, the Service is looked up as an existing one (when it is not there, the port
+     * belongs to another Service and the create's error stands).
+     */
+    private static boolean portTakenByItself(IndexedItem item, KubernetesClientException e) {
+        if (!item.groupResource.equals("services") || (e.getCode() != 422 && e.getCode() != 500) || e.getStatus() == null
+                || e.getStatus().getDetails() == null || e.getStatus().getDetails().getCauses() == null
+                || e.getStatus().getDetails().getCauses().isEmpty()) {
+            return false;
+        }
+        return e.getStatus().getDetails().getCauses().stream()
+                .allMatch(c -> c.getMessage() != null && c.getMessage().contains("provided port is already allocated"));
     }
 
     private Applied existing(IndexedItem item, String namespace, String name, ObjectNode resetLive, ObjectNode desired,
