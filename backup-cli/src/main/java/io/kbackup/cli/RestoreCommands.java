@@ -55,6 +55,7 @@ final class RestoreCommands {
         d.put("itemsRestored", r.itemsRestored());
         d.put("created", r.created());
         d.put("updated", r.updated());
+        d.put("unchanged", r.unchanged());
         d.put("skipped", r.skipped());
         d.put("failed", r.failed());
         d.put("failureReason", r.failureReason());

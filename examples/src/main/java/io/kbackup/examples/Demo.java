@@ -165,7 +165,7 @@ public final class Demo {
                 restore = targetEngine.restore(restorePlan).await(WAIT);
                 out.println(restore.phase() + " in " + seconds(t0));
                 out.println("   items " + restore.itemsRestored() + "/" + restore.itemsTotal() + " restored: created "
-                        + restore.created() + ", updated " + restore.updated() + ", skipped " + restore.skipped()
+                        + restore.created() + ", updated " + restore.updated() + ", unchanged " + restore.unchanged() + ", skipped " + restore.skipped()
                         + ", failed " + restore.failed() + "; " + restore.errors().size() + " error(s), "
                         + restore.warnings().size() + " warning(s)");
                 restore.errors().stream().limit(10).forEach(e -> out.println("   error: " + e));

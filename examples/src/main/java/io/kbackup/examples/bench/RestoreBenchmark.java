@@ -144,7 +144,7 @@ public final class RestoreBenchmark {
                 report.row("kbackup restore", Report.seconds(restoreNanos), Report.seconds(cpu),
                         Long.toString(info.itemsRestored()),
                         Report.rate(info.itemsRestored(), restoreNanos), Long.toString(info.created()),
-                        Long.toString(info.skipped()), Long.toString(info.failed()), HeapMeter.mib(h.peakUsed()), h.gcCount() == 0 ? "-" : HeapMeter.mib(h.peakLive()),
+                        Long.toString(info.unchanged() + info.skipped()), Long.toString(info.failed()), HeapMeter.mib(h.peakUsed()), h.gcCount() == 0 ? "-" : HeapMeter.mib(h.peakLive()),
                         Report.load());
                 System.out.println("  done: kbackup restore in " + Report.seconds(restoreNanos));
             }

@@ -198,8 +198,8 @@ public final class RestoreRunner implements AutoCloseable {
             report.store(source.storage(), source.layout(), applied, item -> targetKey(p, item));
             RestoreInfo info = RestoreInfo.builder().name(name).backupName(plan.backupName()).phase(phase).started(started)
                     .completed(context.clock().instant()).itemsTotal(handle.progress().itemsTotal())
-                    .itemsRestored(counters.created.get() + counters.updated.get() + counters.same.get()).created(counters.created.get())
-                    .updated(counters.updated.get()).skipped(counters.skipped.get()).failed(counters.failed.get())
+                    .itemsRestored(counters.created.get() + counters.updated.get() + counters.unchanged.get()).created(counters.created.get())
+                    .updated(counters.updated.get()).unchanged(counters.unchanged.get()).skipped(counters.skipped.get()).failed(counters.failed.get())
                     .errors(report.firstErrors()).warnings(report.firstWarnings()).namespaceMapping(plan.namespaceMapping())
                     .failureReason(failure).build();
             record.finish(new RestoreRecord(info, context.clock().instant()).toBytes());
