@@ -102,6 +102,17 @@ final class BackupJob implements Runnable {
         this.queue = new ArrayBlockingQueue<>(Math.max(16, Math.min(pageSize, 512)));
     }
 
+    /** Run after the backup's final documents are written and before its handle completes. */
+    private Runnable beforeEnd = () -> { };
+
+    /**
+     * What to do once the final documents are written, before the caller hears of the end (the
+     * runner removes the backup's progress record there, so none is left when {@code await} returns).
+     */
+    void beforeEnd(Runnable action) {
+        this.beforeEnd = action;
+    }
+
     @Override
     public void run() {
         handle.worker(Thread.currentThread());
@@ -162,9 +173,11 @@ final class BackupJob implements Runnable {
                     snapshots != null ? snapshots.attempted() : 0, snapshots != null ? snapshots.completed() : 0);
             BackupInfo info = new BackupMetadata(client, storage, plan, name, start, report, resourceList)
                     .write(outcome, context.clock().instant());
+            beforeEnd.run();
             handle.phase(info.phase());
             handle.complete(info);
         } catch (Throwable e) {
+            beforeEnd.run();
             handle.phase(BackupPhase.Failed);
             handle.completeExceptionally(e);
         }

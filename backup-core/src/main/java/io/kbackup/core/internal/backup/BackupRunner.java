@@ -92,6 +92,7 @@ public final class BackupRunner implements AutoCloseable {
                 // the progress record: other processes list the backup while it runs
                 RunRecords.Heartbeat progress = records.start(storage, layout.progress(name), () -> BackupProgress.record(name,
                         plan, start, handle.phase(), handle.progress(), context.clock().instant()));
+                job.beforeEnd(progress::remove);
                 try {
                     job.run();
                 } finally {

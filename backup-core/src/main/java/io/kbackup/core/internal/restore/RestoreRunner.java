@@ -76,6 +76,7 @@ public final class RestoreRunner implements AutoCloseable {
                 listeners.restoreStarted(handle, plan);
                 workers.execute(() -> {
                     handle.worker(Thread.currentThread());
+                    handle.phase(RestorePhase.InProgress); // before the first record, so that it says so
                     // our record: other processes list the restore while it runs, and see its outcome after
                     RunRecords.Heartbeat record = records.start(source.storage(), source.layout().restoreRecord(name),
                             () -> new RestoreRecord(running(handle, plan, started), context.clock().instant()).toBytes());
