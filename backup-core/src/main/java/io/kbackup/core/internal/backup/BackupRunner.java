@@ -1,6 +1,7 @@
 package io.kbackup.core.internal.backup;
 
 import io.kbackup.BackupHandle;
+import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.core.internal.ClientListeners;
@@ -89,7 +90,9 @@ public final class BackupRunner implements AutoCloseable {
             BackupJob job = new BackupJob(context, plan, name, start, storage, handle, snapshots);
             listeners.backupStarted(handle, plan);
             pool.execute(() -> {
-                // the progress record: other processes list the backup while it runs
+                // the progress record: other processes list the backup while it runs (its first one
+                // already says InProgress)
+                handle.phase(BackupPhase.InProgress);
                 RunRecords.Heartbeat progress = records.start(storage, layout.progress(name), () -> BackupProgress.record(name,
                         plan, start, handle.phase(), handle.progress(), context.clock().instant()));
                 job.beforeEnd(progress::remove);
