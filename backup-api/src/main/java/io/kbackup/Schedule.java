@@ -14,6 +14,7 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * When a plan runs by itself: the choices a platform's backup page offers, or any cron
@@ -190,17 +191,8 @@ public final class Schedule {
         switch (kind) {
             case NEVER:
                 return Optional.empty();
-            case EVERY_TWO_WEEKS: {
-                long days = ChronoUnit.DAYS.between(anchor, t.toLocalDate());
-                long k = Math.floorDiv(days, 14);
-                for (long i = k; i <= k + 2; i++) {
-                    ZonedDateTime run = anchor.plusDays(i * 14).atStartOfDay(zone);
-                    if (run.toInstant().isAfter(after)) {
-                        return Optional.of(run);
-                    }
-                }
-                throw new IllegalStateException("unreachable");
-            }
+            case EVERY_TWO_WEEKS:
+                return Optional.of(fortnightRun(t, 1, run -> run.toInstant().isAfter(after)));
             default:
                 return executionTime.nextExecution(t).map(z -> z.withZoneSameInstant(zone));
         }
@@ -213,17 +205,8 @@ public final class Schedule {
         switch (kind) {
             case NEVER:
                 return Optional.empty();
-            case EVERY_TWO_WEEKS: {
-                long days = ChronoUnit.DAYS.between(anchor, t.toLocalDate());
-                long k = Math.floorDiv(days, 14);
-                for (long i = k; i >= k - 2; i--) {
-                    ZonedDateTime run = anchor.plusDays(i * 14).atStartOfDay(zone);
-                    if (!run.toInstant().isAfter(atOrBefore)) {
-                        return Optional.of(run);
-                    }
-                }
-                throw new IllegalStateException("unreachable");
-            }
+            case EVERY_TWO_WEEKS:
+                return Optional.of(fortnightRun(t, -1, run -> !run.toInstant().isAfter(atOrBefore)));
             default:
                 // ExecutionTime.lastExecution is strictly before; include an exact match.
                 if (executionTime.isMatch(t.truncatedTo(ChronoUnit.MINUTES)) && t.getSecond() == 0 && t.getNano() == 0) {
@@ -231,6 +214,21 @@ public final class Schedule {
                 }
                 return executionTime.lastExecution(t).map(z -> z.withZoneSameInstant(zone));
         }
+    }
+
+    /**
+     * The first two-week run {@code wanted} accepts, from the one of {@code t}'s fortnight on,
+     * stepping {@code step} fortnights (1 forwards, -1 backwards); one of three always is.
+     */
+    private ZonedDateTime fortnightRun(ZonedDateTime t, int step, Predicate<ZonedDateTime> wanted) {
+        long k = Math.floorDiv(ChronoUnit.DAYS.between(anchor, t.toLocalDate()), 14);
+        for (long i = k; Math.abs(i - k) <= 2; i += step) {
+            ZonedDateTime run = anchor.plusDays(i * 14).atStartOfDay(zone);
+            if (wanted.test(run)) {
+                return run;
+            }
+        }
+        throw new IllegalStateException("unreachable");
     }
 
     @Override
