@@ -44,8 +44,9 @@ public final class DirectEngine implements BackupClient {
         this.client = Objects.requireNonNull(client, "client");
         this.options = Objects.requireNonNull(options, "options");
         EngineContext context = context(client, options);
-        this.catalog = new BackupCatalog(options.storageProviders(), new SnapshotCleanup(client, context.retry()));
         this.backups = new BackupRunner(context);
+        this.catalog = new BackupCatalog(options.storageProviders(), new SnapshotCleanup(client, context.retry()),
+                new BackupCatalog.UnfinishedPolicy(options.unfinishedBackupGrace(), options.clock(), backups::knownGone));
         this.restores = new RestoreRunner(context);
     }
 

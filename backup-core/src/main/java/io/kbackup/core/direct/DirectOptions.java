@@ -30,6 +30,7 @@ public final class DirectOptions {
     private final boolean strictSnapshotDeletionPolicy;
     private final Duration snapshotReadyTimeout;
     private final int snapshotConcurrency;
+    private final Duration unfinishedBackupGrace;
 
     /**
      * What a backup that includes all disks does with a volume whose CSI driver has no usable
@@ -59,6 +60,7 @@ public final class DirectOptions {
         this.strictSnapshotDeletionPolicy = b.strictSnapshotDeletionPolicy;
         this.snapshotReadyTimeout = b.snapshotReadyTimeout;
         this.snapshotConcurrency = b.snapshotConcurrency;
+        this.unfinishedBackupGrace = b.unfinishedBackupGrace;
     }
 
     /** The defaults. */
@@ -177,6 +179,19 @@ public final class DirectOptions {
         return snapshotConcurrency;
     }
 
+    /**
+     * How old an unfinished backup (a folder {@code backups/<name>/} without a terminal
+     * {@code velero-backup.json}: being written, or left by a writer that crashed or was killed)
+     * must be before {@code deleteBackup} removes its leftovers, counted from its writer's claim on
+     * the name (without a claim, from its newest file). Before that, deleting it is refused with
+     * {@link io.kbackup.BackupInProgressException}, unless this engine itself ran it and it has
+     * ended. Make it longer than the longest backup can take: a writer still running after it loses
+     * its claim and ends {@code Failed} without a {@code velero-backup.json}. Default 24 hours.
+     */
+    public Duration unfinishedBackupGrace() {
+        return unfinishedBackupGrace;
+    }
+
     /** A builder holding these options. */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -196,6 +211,7 @@ public final class DirectOptions {
         b.strictSnapshotDeletionPolicy = strictSnapshotDeletionPolicy;
         b.snapshotReadyTimeout = snapshotReadyTimeout;
         b.snapshotConcurrency = snapshotConcurrency;
+        b.unfinishedBackupGrace = unfinishedBackupGrace;
         return b;
     }
 
@@ -214,14 +230,15 @@ public final class DirectOptions {
                 && clock.equals(other.clock) && storageProviders.equals(other.storageProviders)
                 && compressionLevel == other.compressionLevel && snapshotMissingClassPolicy == other.snapshotMissingClassPolicy
                 && strictSnapshotDeletionPolicy == other.strictSnapshotDeletionPolicy
-                && snapshotReadyTimeout.equals(other.snapshotReadyTimeout) && snapshotConcurrency == other.snapshotConcurrency;
+                && snapshotReadyTimeout.equals(other.snapshotReadyTimeout) && snapshotConcurrency == other.snapshotConcurrency
+                && unfinishedBackupGrace.equals(other.unfinishedBackupGrace);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(pageSize, listConcurrency, restoreConcurrency, maintenanceLabel, maxRetries, retryBaseDelay, maxEntryBytes,
                 maxArchiveBytes, crdEstablishTimeout, clock, storageProviders, compressionLevel, snapshotMissingClassPolicy,
-                strictSnapshotDeletionPolicy, snapshotReadyTimeout, snapshotConcurrency);
+                strictSnapshotDeletionPolicy, snapshotReadyTimeout, snapshotConcurrency, unfinishedBackupGrace);
     }
 
     @Override
@@ -232,7 +249,7 @@ public final class DirectOptions {
                 + maxArchiveBytes + ", crdEstablishTimeout=" + crdEstablishTimeout + ", clock=" + clock
                 + ", compressionLevel=" + compressionLevel + ", snapshotMissingClassPolicy=" + snapshotMissingClassPolicy
                 + ", strictSnapshotDeletionPolicy=" + strictSnapshotDeletionPolicy + ", snapshotReadyTimeout="
-                + snapshotReadyTimeout + ", snapshotConcurrency=" + snapshotConcurrency + "]";
+                + snapshotReadyTimeout + ", snapshotConcurrency=" + snapshotConcurrency + ", unfinishedBackupGrace=" + unfinishedBackupGrace + "]";
     }
 
     /** Builds {@link DirectOptions}. */
@@ -253,6 +270,7 @@ public final class DirectOptions {
         private boolean strictSnapshotDeletionPolicy;
         private Duration snapshotReadyTimeout = Duration.ofMinutes(10);
         private int snapshotConcurrency = 8;
+        private Duration unfinishedBackupGrace = Duration.ofHours(24);
 
         private Builder() {}
 
@@ -352,6 +370,12 @@ public final class DirectOptions {
             return this;
         }
 
+        /** See {@link DirectOptions#unfinishedBackupGrace()}. Not negative, not null. */
+        public Builder unfinishedBackupGrace(Duration d) {
+            this.unfinishedBackupGrace = Objects.requireNonNull(d, "unfinishedBackupGrace");
+            return this;
+        }
+
         /** Validates and builds. */
         public DirectOptions build() {
             if (pageSize < 1 || pageSize > 10_000) {
@@ -369,6 +393,9 @@ public final class DirectOptions {
             if (snapshotReadyTimeout.isZero() || snapshotReadyTimeout.isNegative() || snapshotConcurrency < 1) {
                 throw new InvalidPlanException("DirectOptions snapshotReadyTimeout must be positive (was " + snapshotReadyTimeout
                         + ") and snapshotConcurrency at least 1 (was " + snapshotConcurrency + ").");
+            }
+            if (unfinishedBackupGrace.isNegative()) {
+                throw new InvalidPlanException("DirectOptions unfinishedBackupGrace must not be negative, was " + unfinishedBackupGrace + ".");
             }
             return new DirectOptions(this);
         }

@@ -53,7 +53,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * types failed (each an error in the results); {@code Failed} when discovery, the storage or the
  * run itself failed, or on cancel (reason {@code cancelled}). A failed run aborts the tarball
  * upload and still writes {@code velero-backup.json} with phase {@code Failed}, so it never claims
- * to be complete.
+ * to be complete. A run that lost its {@link NameClaim} (its leftovers were reclaimed as stale and
+ * the name claimed again) ends {@code Failed} and writes nothing more, no {@code velero-backup.json}.
  */
 final class BackupJob implements Runnable {
     private static final Object DONE = new Object();
@@ -77,10 +78,13 @@ final class BackupJob implements Runnable {
     private final BlockingQueue<Object> queue;
     /** Include all disks: the CSI snapshots to take, or null. */
     private final CsiSnapshotBackup snapshots;
+    /** The run's hold on its name, checked before the tarball is committed and by {@link BackupMetadata}. */
+    private final NameClaim claim;
 
     BackupJob(EngineContext context, BackupPlan plan, String name, Instant start, StorageProvider storage,
-            TrackedOperation.Backup handle, CsiSnapshotBackup snapshots) {
+            TrackedOperation.Backup handle, CsiSnapshotBackup snapshots, NameClaim claim) {
         this.context = context;
+        this.claim = claim;
         this.client = context.client();
         this.snapshots = snapshots;
         this.plan = plan;
@@ -124,6 +128,7 @@ final class BackupJob implements Runnable {
             archive.finish();
             itemsBackedUp = archive.items();
             checkCancelled();
+            BackupMetadata.requireClaim(claim, name);
             tarWriter.commit();
             handle.addBytes(archive.bytes() - handle.progress().bytes());
             manifest = BackupManifest.of(name, archive, context.clock().instant());
@@ -155,7 +160,7 @@ final class BackupJob implements Runnable {
             BackupMetadata.Outcome outcome = new BackupMetadata.Outcome(phase, failure, manifest, handle.progress().itemsTotal(),
                     itemsBackedUp, snapshots != null ? snapshots.volumeInfo() : GzipJson.MAPPER.createArrayNode(),
                     snapshots != null ? snapshots.attempted() : 0, snapshots != null ? snapshots.completed() : 0);
-            BackupInfo info = new BackupMetadata(client, storage, plan, name, start, report, resourceList)
+            BackupInfo info = new BackupMetadata(client, storage, plan, name, start, report, resourceList, claim)
                     .write(outcome, context.clock().instant());
             handle.phase(info.phase());
             handle.complete(info);

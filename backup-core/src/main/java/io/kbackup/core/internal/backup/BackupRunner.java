@@ -1,16 +1,22 @@
 package io.kbackup.core.internal.backup;
 
 import io.kbackup.BackupHandle;
+import io.kbackup.BackupInProgressException;
 import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.TrackedOperation;
 import io.kbackup.core.internal.snapshot.CsiSnapshotBackup;
 import io.kbackup.core.internal.snapshot.SnapshotPreflight;
+import io.kbackup.core.internal.layout.BackupClaim;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.spi.StorageProvider;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +32,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class BackupRunner implements AutoCloseable {
     private final EngineContext context;
     private final ExecutorService pool;
+    private static final String HOST = hostName();
+
     private final Map<String, TrackedOperation.Backup> running = new ConcurrentHashMap<>();
+    /** Identifies this engine in the claims it writes. */
+    private final String engineId = UUID.randomUUID().toString();
+    /** Claim ids of the runs of this engine that have not ended. */
+    private final Set<String> runningClaims = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     public BackupRunner(EngineContext context) {
@@ -40,9 +52,11 @@ public final class BackupRunner implements AutoCloseable {
     }
 
     /**
-     * Validates the plan, checks that no backup of that name exists in the location, and starts.
+     * Validates the plan, claims the name in the location ({@link NameClaim}: exclusive across
+     * engines and processes) and starts.
      *
-     * @throws InvalidPlanException when the plan cannot run (nothing has been written then)
+     * @throws InvalidPlanException       when the plan cannot run or a backup of that name exists (nothing has been written then)
+     * @throws BackupInProgressException  when another writer holds the name (nothing has been written then)
      */
     public BackupHandle start(BackupPlan plan) {
         if (closed) {
@@ -62,20 +76,20 @@ public final class BackupRunner implements AutoCloseable {
             // A finished run may still be registered for a moment after its handle completed: it no
             // longer counts as running (the storage check below then says "already exists").
             if (running.compute(runKey, (k, v) -> v == null || v.completion().isDone() ? handle : v) != handle) {
-                throw new InvalidPlanException("A backup named '" + name + "' is already running in location '"
+                throw new BackupInProgressException(name, "A backup named '" + name + "' is already running in location '"
                         + plan.location().name() + "'; wait for it or use another name or prefix.");
             }
             registered = true;
-            if (!storage.list(layout.backupDir(name), null, null, 1).blobs().isEmpty()) {
-                throw new InvalidPlanException("A backup named '" + name + "' already exists in location '"
-                        + plan.location().name() + "'; choose another name or prefix, or delete that backup first.");
-            }
+            NameClaim claim = NameClaim.acquire(storage, layout,
+                    new BackupClaim(name, UUID.randomUUID().toString(), engineId, HOST, start), plan.location().name());
+            runningClaims.add(claim.claim().claimId());
             String key = runKey;
-            BackupJob job = new BackupJob(context, plan, name, start, storage, handle, snapshots);
+            BackupJob job = new BackupJob(context, plan, name, start, storage, handle, snapshots, claim);
             pool.execute(() -> {
                 try {
                     job.run();
                 } finally {
+                    runningClaims.remove(claim.claim().claimId());
                     running.remove(key, handle);
                     storage.close();
                 }
@@ -90,6 +104,23 @@ public final class BackupRunner implements AutoCloseable {
                 throw new IllegalStateException("This DirectEngine is closed; make a new one with KBackup.direct(client).", e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Whether the writer of {@code claim} is known to be gone: it is a run of this engine that has
+     * ended (without a {@code velero-backup.json}, or the caller would not ask). Claims of other
+     * engines are not known either way.
+     */
+    public boolean knownGone(BackupClaim claim) {
+        return claim.engineId().equals(engineId) && !runningClaims.contains(claim.claimId());
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 

@@ -11,6 +11,8 @@ public final class BucketLayout {
 
     /** Our integrity manifest, inside the backup's folder (Velero ignores extra files there). */
     public static final String MANIFEST_FILE = "kbackup-manifest.json";
+    /** The writer's claim on the backup name ({@link BackupClaim}), inside the backup's folder. */
+    public static final String CLAIM_FILE = "kbackup-claim.json";
 
     private final String root;
 
@@ -85,6 +87,11 @@ public final class BucketLayout {
     /** Our integrity manifest: SHA-256 and size of the tarball, item count. */
     public String manifest(String backup) {
         return backupDir(backup) + MANIFEST_FILE;
+    }
+
+    /** The claim on the name, written first (exclusively) by the backup that writes this folder. */
+    public String claim(String backup) {
+        return backupDir(backup) + CLAIM_FILE;
     }
 
     /** {@code <prefix>/restores/<name>/}. */
