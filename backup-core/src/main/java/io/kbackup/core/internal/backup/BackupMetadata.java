@@ -105,7 +105,9 @@ final class BackupMetadata {
 
     /** The info of a run that writes nothing more: Failed, with the reason, and no velero-backup.json. */
     private BackupInfo notWritten(Outcome o, Instant end, String reason) {
-        report.log.error("Backup failed: " + reason);
+        if (!reason.equals(o.failure())) {
+            report.log.error("Backup failed: " + reason);
+        }
         return BackupDocument.toInfo(BackupDocument.document(name, plan, start, status(o, BackupPhase.Failed, end, reason)));
     }
 
