@@ -143,9 +143,9 @@ public abstract class NameClaimContract {
         }
     }
 
-    /** Runs the tasks at once; each outcome is the task's result or the exception it threw. */
+    /** Runs the tasks at once, each on its own thread; each outcome is the task's result or the exception it threw. */
     @SafeVarargs
-    private static List<Object> race(Callable<Object>... tasks) throws Exception {
+    public static List<Object> race(Callable<Object>... tasks) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(tasks.length);
         try {
             CountDownLatch go = new CountDownLatch(1);

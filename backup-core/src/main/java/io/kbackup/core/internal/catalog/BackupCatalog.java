@@ -152,10 +152,7 @@ public final class BackupCatalog {
         checkName(name);
         BucketLayout layout = new BucketLayout(location);
         try (StorageProvider storage = providers.open(location)) {
-            List<BlobInfo> blobs;
-            try (Stream<BlobInfo> all = storage.listAll(layout.backupDir(name))) {
-                blobs = all.toList();
-            }
+            List<BlobInfo> blobs = blobsOf(storage, layout, name);
             Instant now = policy.clock().instant();
             if (blobs.isEmpty()) {
                 if (sweepUploads(storage, layout, name, now) > 0) {
@@ -205,10 +202,7 @@ public final class BackupCatalog {
         checkName(name);
         BucketLayout layout = new BucketLayout(location);
         try (StorageProvider storage = providers.open(location)) {
-            List<BlobInfo> blobs;
-            try (Stream<BlobInfo> all = storage.listAll(layout.backupDir(name))) {
-                blobs = all.toList();
-            }
+            List<BlobInfo> blobs = blobsOf(storage, layout, name);
             return blobs.isEmpty() ? Optional.empty() : unfinished(storage, layout, name, blobs);
         }
     }
@@ -240,6 +234,12 @@ public final class BackupCatalog {
         Instant newest = blobs.stream().map(BlobInfo::lastModified).filter(t -> t != null).max(Comparator.naturalOrder())
                 .orElse(Instant.EPOCH);
         return Optional.of(new Unfinished(name, state, claim, claim != null ? claim.claimedAt() : newest));
+    }
+
+    private static List<BlobInfo> blobsOf(StorageProvider storage, BucketLayout layout, String name) {
+        try (Stream<BlobInfo> all = storage.listAll(layout.backupDir(name))) {
+            return all.toList();
+        }
     }
 
     private static BackupClaim readClaim(StorageProvider storage, String key) {

@@ -17,27 +17,19 @@ import io.kbackup.core.KBackup;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.layout.BackupClaim;
-import io.kbackup.core.storage.LocalFolderStorageFactory;
-import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviderFactory;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
 import io.kbackup.testkit.cluster.TestCluster;
+import io.kbackup.testkit.engine.NameClaimContract;
 import io.kbackup.testkit.storage.FaultInjectingStorageProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -107,39 +99,12 @@ class BackupNameClaimIT {
     void twoEnginesRacingOnOneNameFromTwoThreadsGiveExactlyOneBackup() throws Exception {
         slowLists();
         try (DirectEngine a = engine(o -> {}); DirectEngine b = engine(o -> {})) {
-            List<Object> outcomes = race(List.of(() -> a.backup(plan("twice")).await(WAIT), () -> b.backup(plan("twice")).await(WAIT)));
+            List<Object> outcomes = NameClaimContract.race(() -> a.backup(plan("twice")).await(WAIT), () -> b.backup(plan("twice")).await(WAIT));
             assertThat(outcomes).filteredOn(o -> o instanceof BackupInfo i && i.phase() == BackupPhase.Completed).hasSize(1);
             assertThat(outcomes).filteredOn(o -> o instanceof BackupInProgressException || o instanceof InvalidPlanException).hasSize(1);
             BackupInfo listed = a.describeBackup(location, "twice");
             assertThat(listed.phase()).isEqualTo(BackupPhase.Completed);
             assertThat(classicPaths(archive(folder, "twice"))).hasSize((int) listed.itemsBackedUp());
-        }
-    }
-
-    /** Runs the tasks at once; each outcome is the task's result or the exception it threw. */
-    static List<Object> race(List<Callable<Object>> tasks) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<Object>> futures = new ArrayList<>();
-            for (Callable<Object> t : tasks) {
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    try {
-                        return t.call();
-                    } catch (RuntimeException e) {
-                        return e;
-                    }
-                }));
-            }
-            go.countDown();
-            List<Object> out = new ArrayList<>();
-            for (Future<Object> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
         }
     }
 
@@ -220,7 +185,7 @@ class BackupNameClaimIT {
 
     @Test
     void theEngineThatRanAnUnfinishedBackupMayDeleteItsLeftoversAtOnce() throws Exception {
-        StorageProviderFactory faulty = faultyLocal(p -> p.failCommits(k -> k.endsWith("/velero-backup.json")));
+        StorageProviderFactory faulty = DirectBackupRobustnessIT.faultyLocal(p -> p.failCommits(k -> k.endsWith("/velero-backup.json")));
         try (DirectEngine engine = engine(o -> o.storageProviders(StorageProviders.discover().with(faulty)));
                 DirectEngine other = engine(o -> {})) {
             BackupInfo info = engine.backup(plan("nodoc")).await(WAIT);
@@ -236,7 +201,7 @@ class BackupNameClaimIT {
     @Test
     void oneTransientFailureOfVeleroBackupJsonDoesNotDiscardACompleteBackup() throws Exception {
         List<FaultInjectingStorageProvider> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
-        StorageProviderFactory faulty = faultyLocal(p -> opened.add(p.failCommits(k -> k.endsWith("/velero-backup.json"), 1)));
+        StorageProviderFactory faulty = DirectBackupRobustnessIT.faultyLocal(p -> opened.add(p.failCommits(k -> k.endsWith("/velero-backup.json"), 1)));
         try (DirectEngine engine = engine(o -> o.storageProviders(StorageProviders.discover().with(faulty)))) {
             BackupInfo info = engine.backup(plan("flaky")).await(WAIT);
             assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
@@ -245,28 +210,5 @@ class BackupNameClaimIT {
             assertThat(opened.get(0).calls(FaultInjectingStorageProvider.Operation.COMMIT))
                     .as("the failed commit and the retry, besides the tarball and side files").isGreaterThanOrEqualTo(3);
         }
-    }
-
-    private static StorageProviderFactory faultyLocal(Consumer<FaultInjectingStorageProvider> faults) {
-        return new StorageProviderFactory() {
-            private final LocalFolderStorageFactory local = new LocalFolderStorageFactory();
-
-            @Override
-            public String id() {
-                return local.id();
-            }
-
-            @Override
-            public Set<String> configKeys() {
-                return local.configKeys();
-            }
-
-            @Override
-            public StorageProvider create(BackupLocation l) {
-                FaultInjectingStorageProvider p = FaultInjectingStorageProvider.wrap(local.create(l));
-                faults.accept(p);
-                return p;
-            }
-        };
     }
 }

@@ -212,7 +212,8 @@ class DirectBackupRobustnessIT {
         }
     }
 
-    private static StorageProviderFactory faultyLocal(Consumer<FaultInjectingStorageProvider> faults) {
+    /** The local folder provider wrapped in a {@link FaultInjectingStorageProvider} that {@code faults} configures. */
+    static StorageProviderFactory faultyLocal(Consumer<FaultInjectingStorageProvider> faults) {
         return new StorageProviderFactory() {
             private final LocalFolderStorageFactory local = new LocalFolderStorageFactory();
 
