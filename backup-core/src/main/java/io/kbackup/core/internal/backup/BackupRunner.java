@@ -72,6 +72,7 @@ public final class BackupRunner implements AutoCloseable {
         String runKey = plan.location().provider() + "|" + plan.location().bucket() + "|" + layout.backupDir(name);
         TrackedOperation.Backup handle = new TrackedOperation.Backup(name);
         boolean registered = false;
+        NameClaim claim = null;
         try {
             // A finished run may still be registered for a moment after its handle completed: it no
             // longer counts as running (the storage check below then says "already exists").
@@ -80,16 +81,17 @@ public final class BackupRunner implements AutoCloseable {
                         + plan.location().name() + "'; wait for it or use another name or prefix.");
             }
             registered = true;
-            NameClaim claim = NameClaim.acquire(storage, layout,
+            claim = NameClaim.acquire(storage, layout,
                     new BackupClaim(name, UUID.randomUUID().toString(), engineId, HOST, start), plan.location().name());
             runningClaims.add(claim.claim().claimId());
             String key = runKey;
+            NameClaim held = claim;
             BackupJob job = new BackupJob(context, plan, name, start, storage, handle, snapshots, claim);
             pool.execute(() -> {
                 try {
                     job.run();
                 } finally {
-                    runningClaims.remove(claim.claim().claimId());
+                    runningClaims.remove(held.claim().claimId());
                     running.remove(key, handle);
                     storage.close();
                 }
@@ -98,6 +100,14 @@ public final class BackupRunner implements AutoCloseable {
         } catch (RuntimeException e) {
             if (registered) {
                 running.remove(runKey, handle);
+            }
+            if (claim != null) {
+                runningClaims.remove(claim.claim().claimId());
+                try {
+                    claim.release();
+                } catch (RuntimeException ignored) {
+                    // the claim stays; this engine knows the run is gone, so its deleteBackup reclaims it
+                }
             }
             storage.close();
             if (e instanceof RejectedExecutionException) {

@@ -58,7 +58,7 @@ final class NameClaim {
         }
         // A folder that holds more than our claim: a backup written without one (by Velero, by an older version) or leftovers.
         if (storage.list(layout.backupDir(name), null, null, 2).blobs().size() > 1) {
-            storage.delete(held.key);
+            held.release();
             throw exists(name, locationName);
         }
         return held;
@@ -67,6 +67,13 @@ final class NameClaim {
     private static InvalidPlanException exists(String name, String locationName) {
         return new InvalidPlanException("A backup named '" + name + "' already exists in location '" + locationName
                 + "'; choose another name or prefix, or delete that backup first.");
+    }
+
+    /** Gives the name up (a run that never started): deletes the claim when it is still ours. */
+    void release() {
+        if (isOurs()) {
+            storage.delete(key);
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import io.kbackup.BackupLocation;
 import io.kbackup.BackupPhase;
 import io.kbackup.CorruptBackupException;
 import io.kbackup.InvalidPlanException;
+import io.kbackup.KBackupException;
 import io.kbackup.NotFoundException;
 import io.kbackup.core.internal.layout.BackupClaim;
 import io.kbackup.core.internal.layout.BackupDocument;
@@ -134,9 +135,9 @@ public final class BackupCatalog {
 
     /**
      * Deletes every object under {@code backups/<name>/}: {@code velero-backup.json} first (see the
-     * class comment), then the manifest, then the rest, then what interrupted uploads left
-     * ({@link StorageProvider#sweepIncompleteUploads}, under the folder and by the tarball's exact
-     * key), and the writer's claim last. Before that, with a cluster, the backup's CSI
+     * class comment), then the manifest, then the rest, then (of an unfinished backup) what
+     * interrupted uploads left ({@link StorageProvider#sweepIncompleteUploads}, under the folder and
+     * by the tarball's exact key), and the writer's claim last. Before that, with a cluster, the backup's CSI
      * VolumeSnapshots (and their data) in that cluster ({@code internal.snapshot.SnapshotCleanup});
      * if the cluster refuses, nothing in the bucket is deleted.
      *
@@ -184,7 +185,8 @@ public final class BackupCatalog {
             }
             boolean claimed = keys.remove(claim);
             storage.deleteAll(keys);
-            int swept = sweepUploads(storage, layout, name, now);
+            // a finished backup's writer completed or aborted its uploads; an unfinished one's may have been killed
+            int swept = unfinished != null ? sweepUploads(storage, layout, name, now) : 0;
             if (claimed) {
                 storage.delete(claim);
             }
@@ -250,10 +252,19 @@ public final class BackupCatalog {
         }
     }
 
-    /** Interrupted uploads of the backup: under its folder, and by the tarball's exact key (MinIO lists them only so). */
+    /**
+     * Interrupted uploads of the backup: under its folder, and by the tarball's exact key (MinIO
+     * lists them only so). A failure (a credential without the right to list uploads) is logged,
+     * not thrown: the backup's files matter more, and the store's lifecycle rules can abort uploads.
+     */
     private static int sweepUploads(StorageProvider storage, BucketLayout layout, String name, Instant before) {
-        return storage.sweepIncompleteUploads(layout.backupDir(name), before)
-                + storage.sweepIncompleteUploads(layout.tarball(name), before);
+        try {
+            return storage.sweepIncompleteUploads(layout.backupDir(name), before)
+                    + storage.sweepIncompleteUploads(layout.tarball(name), before);
+        } catch (KBackupException e) {
+            LOG.warn("Could not remove the unfinished uploads of backup {}: {}", name, e.getMessage());
+            return 0;
+        }
     }
 
     /**
