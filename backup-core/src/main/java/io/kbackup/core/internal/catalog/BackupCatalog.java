@@ -36,9 +36,11 @@ import org.slf4j.LoggerFactory;
  * <p>Deletion order: {@code velero-backup.json} first, then our manifest, then everything else
  * under {@code backups/<name>/}. So a deletion that stops part-way (crash, storage error) leaves
  * files that no listing shows, never a backup that is listed (and claims to be complete) while its
- * tarball is gone. Calling {@link #delete} again removes the leftovers. The writer's claim on the
- * name ({@code kbackup-claim.json}) goes last, so nobody can claim the name again while files of
- * the old backup remain. (Velero deletes in key
+ * tarball is gone. Calling {@link #delete} again removes the leftovers: a marker
+ * ({@code kbackup-deleting}, written first, deleted last) tells them from an unfinished backup
+ * (which is not deleted while it may still be written). The writer's claim on the name
+ * ({@code kbackup-claim.json}) goes just before the marker, so nobody can claim the name again
+ * while files of the old backup remain. (Velero deletes in key
  * order, which happens to put {@code velero-backup.json} near the end; we put it first on purpose.)
  */
 public final class BackupCatalog {
@@ -174,6 +176,10 @@ public final class BackupCatalog {
                 snapshots.deleteSnapshotsOf(name);
             }
             List<String> keys = new ArrayList<>(blobs.stream().map(BlobInfo::key).toList());
+            String deleting = layout.deleting(name);
+            if (!keys.remove(deleting)) {
+                storage.put(deleting, new byte[0]);
+            }
             String json = layout.backupJson(name);
             String manifest = layout.manifest(name);
             String claim = layout.claim(name);
@@ -190,6 +196,7 @@ public final class BackupCatalog {
             if (claimed) {
                 storage.delete(claim);
             }
+            storage.delete(deleting);
             LOG.info("Deleted {}backup {} ({} objects, {} unfinished uploads) from location {}", unfinished != null ? "unfinished " : "",
                     name, blobs.size(), swept, location.name());
         }
@@ -198,7 +205,7 @@ public final class BackupCatalog {
     /**
      * The folder {@code backups/<name>/} when it holds an unfinished backup; empty when it holds a
      * finished one (a terminal {@code velero-backup.json}, or one that cannot be read: no writer
-     * is behind that) or nothing.
+     * is behind that), the rest of a deletion that stopped part-way, or nothing.
      */
     public Optional<Unfinished> unfinished(BackupLocation location, String name) {
         checkName(name);
@@ -219,6 +226,9 @@ public final class BackupCatalog {
     }
 
     private Optional<Unfinished> unfinished(StorageProvider storage, BucketLayout layout, String name, List<BlobInfo> blobs) {
+        if (blobs.stream().anyMatch(b -> b.key().equals(layout.deleting(name)))) {
+            return Optional.empty(); // a deletion that stopped part-way: no writer behind it, delete it again
+        }
         String state;
         try {
             BackupPhase phase = BackupDocument.parse(name, storage.getBytes(layout.backupJson(name))).phase();

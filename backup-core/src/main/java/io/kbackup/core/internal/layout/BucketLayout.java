@@ -13,6 +13,8 @@ public final class BucketLayout {
     public static final String MANIFEST_FILE = "kbackup-manifest.json";
     /** The writer's claim on the backup name ({@link BackupClaim}), inside the backup's folder. */
     public static final String CLAIM_FILE = "kbackup-claim.json";
+    /** Marks a backup folder being deleted ({@link #deleting(String)}). */
+    public static final String DELETING_FILE = "kbackup-deleting";
 
     private final String root;
 
@@ -92,6 +94,11 @@ public final class BucketLayout {
     /** The claim on the name, written first (exclusively) by the backup that writes this folder. */
     public String claim(String backup) {
         return backupDir(backup) + CLAIM_FILE;
+    }
+
+    /** Marks a folder whose deletion has begun; written before {@code velero-backup.json} is deleted, deleted last. */
+    public String deleting(String backup) {
+        return backupDir(backup) + DELETING_FILE;
     }
 
     /** {@code <prefix>/restores/<name>/}. */
