@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Runs a kbackup benchmark in a JVM of its own, with the heap you choose.
 #
-#   examples/bench.sh [-Xmx<size>] backup  [--objects N] [--server in-process|separate] [--repeat R] [--no-kubectl] ...
-#   examples/bench.sh [-Xmx<size>] restore [--kind mixed|secrets] [--objects N] [--concurrency C] ...
+#   examples/bench.sh [-Xmx<size>] backup  [--cluster real|embedded] [--objects N] [--server in-process|separate] [--repeat R] [--no-kubectl] ...
+#   examples/bench.sh [-Xmx<size>] restore [--cluster real|embedded] [--kind mixed|secrets] [--objects N] [--concurrency C] ...
+#   examples/bench.sh [-Xmx<size>] group   [--members 100,1000] [--concurrency C] [--member-ms M]
+#   examples/bench.sh chart <figures.tsv>   (writes examples/benchmark-chart.png)
+#
+# --cluster real (the default when kube-apiserver and etcd are in ~/.cache/kbackup-test-servers/bin):
+# a RealCluster (etcd + kube-apiserver as child processes); embedded: the test kit's EmbeddedCluster.
 #
 # Examples:
 #   examples/bench.sh -Xmx1g backup --objects 10000
+#   examples/bench.sh -Xmx1g backup --cluster embedded --objects 10000
 #   examples/bench.sh -Xmx256m backup --objects 100000 --server separate
 #   examples/bench.sh -Xmx2g restore --objects 10000
 #   examples/bench.sh -Xmx3g restore --kind secrets --objects 31000
@@ -25,7 +31,9 @@ fi
 case "${1:-}" in
   backup) main=io.kbackup.examples.bench.BackupBenchmark ;;
   restore) main=io.kbackup.examples.bench.RestoreBenchmark ;;
-  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  chart) main=io.kbackup.examples.bench.Chart ;;
+  group) main=io.kbackup.examples.bench.GroupBenchmark ;;
+  *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 shift
 

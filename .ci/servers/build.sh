@@ -21,6 +21,8 @@ MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c   # last commit of the archived
 FAKE_GCS_VERSION=v1.56.1
 MOTO_VERSION=5.2.5
 VELERO_VERSION=v1.18.3       # also the require in velero/go.mod; the AWS plugin v1.14.3 in velero-plugin-for-aws/go.mod
+SNAPSHOTTER_VERSION=v8.6.0   # also the requires in csi-snapshotter/go.mod (its snapshot CRDs come from client/v8 at it)
+PROVISIONER_VERSION=v6.4.0   # also the require in csi-provisioner/go.mod
 
 log() { printf '== %s\n' "$*"; }
 
@@ -35,8 +37,11 @@ if [ "${1:-}" = "--optional" ]; then
   fi
 fi
 
-# key of a wrapper module: its folder name and a hash of go.mod + go.sum
-wrapper_key() { echo "$1-$(cat "$here/$1/go.mod" "$here/$1/go.sum" | sha256sum | cut -c1-12)"; }
+# key of a wrapper module: its folder name and a hash of go.mod + go.sum (+ its own .go files, if any)
+wrapper_key() {
+  local own=(); shopt -s nullglob; own=("$here/$1"/*.go); shopt -u nullglob
+  echo "$1-$(cat "$here/$1/go.mod" "$here/$1/go.sum" ${own[@]+"${own[@]}"} | sha256sum | cut -c1-12)"
+}
 
 # link <dir> <binary>...: make <cache>/bin/<binary> point at <dir>/<binary>
 link() {
@@ -78,6 +83,23 @@ go_install() {
   link "$dir" "$bin"
 }
 
+# snapshot_crds: the VolumeSnapshot CRDs of external-snapshotter's client module at the built version,
+# copied from the Go module cache into the csi-snapshotter cache folder, linked as <cache>/bin/snapshot-crds
+snapshot_crds() {
+  local dir="$cache/$(wrapper_key csi-snapshotter)"
+  if [ ! -f "$dir/snapshot-crds/.done" ]; then
+    local src
+    src="$(cd "$here/csi-snapshotter" && go mod download -json github.com/kubernetes-csi/external-snapshotter/client/v8 \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')/config/crd"
+    rm -rf "$dir/snapshot-crds"; mkdir -p "$dir/snapshot-crds"
+    cp "$src"/snapshot.storage.k8s.io_*.yaml "$dir/snapshot-crds/"
+    chmod u+w "$dir/snapshot-crds"/*.yaml
+    touch "$dir/snapshot-crds/.done"
+    log "csi: snapshot CRDs copied from $src"
+  fi
+  ln -sfn "$dir/snapshot-crds" "$cache/bin/snapshot-crds"
+}
+
 moto() {
   local dir="$cache/moto-$MOTO_VERSION"
   if [ -x "$dir/venv/bin/moto_server" ]; then log "moto: cached in $dir"; else
@@ -92,7 +114,7 @@ moto() {
 
 families=("$@")
 all=false
-[ ${#families[@]} -gt 0 ] || { families=(kube etcd minio fake-gcs moto velero velero-aws); all=true; }
+[ ${#families[@]} -gt 0 ] || { families=(kube etcd minio fake-gcs moto velero velero-aws csi); all=true; }
 for f in "${families[@]}"; do
   # one build per family at a time on this machine: a second run waits, then finds it cached
   # (two runs at once used to delete each other's half-built folders, e.g. moto's virtualenv)
@@ -112,7 +134,17 @@ for f in "${families[@]}"; do
     minio) go_install minio "github.com/minio/minio@$MINIO_VERSION" minio ;;
     fake-gcs) go_install fake-gcs-server "github.com/fsouza/fake-gcs-server@$FAKE_GCS_VERSION" fake-gcs-server ;;
     moto) moto ;;
-    *) echo "unknown server family: $f (kube etcd minio fake-gcs moto velero velero-aws)" >&2; exit 2 ;;
+    csi)
+      build_wrapper csi-snapshotter "-s -w -X main.version=$SNAPSHOTTER_VERSION" \
+            github.com/kubernetes-csi/external-snapshotter/v8/cmd/snapshot-controller \
+            github.com/kubernetes-csi/external-snapshotter/v8/cmd/csi-snapshotter
+      snapshot_crds
+      build_wrapper csi-provisioner "-s -w -X main.version=$PROVISIONER_VERSION" \
+            github.com/kubernetes-csi/external-provisioner/v6/cmd/csi-provisioner
+      # the CSI driver: our own small one with csi-driver-host-path's storage model (folders, tarballs),
+      # as the module proxy does not serve github.com/kubernetes-csi/csi-driver-host-path (403)
+      build_wrapper csi-hostpath "-s -w" kbackup.test/servers/csi-hostpath ;;
+    *) echo "unknown server family: $f (kube etcd minio fake-gcs moto velero velero-aws csi)" >&2; exit 2 ;;
   esac
   flock -u 9
 done

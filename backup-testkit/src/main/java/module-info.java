@@ -14,6 +14,7 @@ module io.kbackup.testkit {
     requires kubernetes.model.core;
     requires kubernetes.model.apiextensions;
     requires kubernetes.model.apps;
+    requires kubernetes.model.storageclass;
     requires kubernetes.server.mock;
     requires mockwebserver;
     requires io.fabric8.kubernetes.client.jdkhttp;

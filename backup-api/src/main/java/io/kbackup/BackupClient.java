@@ -1,6 +1,7 @@
 package io.kbackup;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Backs up and restores one Kubernetes cluster. The entry point of the SDK; get one from
@@ -66,7 +67,81 @@ public interface BackupClient extends AutoCloseable {
     /** What {@link #restore} would do, item by item; changes nothing. */
     RestorePreview preview(RestorePlan plan);
 
-    /** Releases what this client holds (thread pools; not the KubernetesClient it was given). */
+    /**
+     * The restores kept in the location ({@code restores/<name>/}), newest first, whoever ran them.
+     * A restore this SDK runs is listed from its start, phase {@code InProgress} with its progress,
+     * from any process that reads the location; one whose process stopped without finishing it is
+     * listed {@code Failed} once its record is stale. Restores run by Velero itself are listed once
+     * Velero stored their files (at their end), with the phase their results imply.
+     */
+    List<RestoreInfo> listRestores(BackupLocation location);
+
+    /**
+     * One restore's details, as {@link #listRestores} reads them (with its first errors and warnings).
+     *
+     * @throws NotFoundException when the location has nothing under {@code restores/<name>/}
+     */
+    RestoreInfo describeRestore(BackupLocation location, String restoreName);
+
+    /**
+     * Streams a backup's log ({@code backups/<name>/<name>-logs.gz}) to {@code line}, one call per
+     * line, on the calling thread; never holds the whole log.
+     *
+     * @throws NotFoundException when the backup has no log in the location (none, or still running)
+     */
+    void backupLog(BackupLocation location, String backupName, Consumer<String> line);
+
+    /**
+     * Streams a backup's errors and warnings ({@code <name>-results.gz}), errors first.
+     *
+     * @throws NotFoundException when the backup has no results file in the location
+     */
+    void backupResults(BackupLocation location, String backupName, Consumer<ResultMessage> message);
+
+    /**
+     * Streams what a backup holds ({@code <name>-resource-list.json.gz}), item by item.
+     *
+     * @throws NotFoundException when the backup has no resource list in the location
+     */
+    void backupResources(BackupLocation location, String backupName, Consumer<ResourceEntry> item);
+
+    /**
+     * Streams a restore's log ({@code restores/<name>/restore-<name>-logs.gz}).
+     *
+     * @throws NotFoundException when the restore has no log in the location (none, or still running)
+     */
+    void restoreLog(BackupLocation location, String restoreName, Consumer<String> line);
+
+    /**
+     * Streams a restore's errors and warnings ({@code restore-<name>-results.gz}), errors first.
+     *
+     * @throws NotFoundException when the restore has no results file in the location
+     */
+    void restoreResults(BackupLocation location, String restoreName, Consumer<ResultMessage> message);
+
+    /**
+     * Streams what a restore did to each item ({@code restore-<name>-resource-list.json.gz}), with
+     * the outcome Velero's word ({@code created}, {@code updated}, {@code skipped}, {@code failed}).
+     *
+     * @throws NotFoundException when the restore has no resource list in the location
+     */
+    void restoreResources(BackupLocation location, String restoreName, Consumer<ResourceEntry> item);
+
+    /**
+     * Tells {@code listener} of every backup and restore this client starts from now on (see
+     * {@link ClientListener}). Adding the same listener twice has no effect.
+     */
+    void addListener(ClientListener listener);
+
+    /** Stops telling {@code listener}; no effect when it was not added. */
+    void removeListener(ClientListener listener);
+
+    /**
+     * Releases what this client holds (thread pools; not the KubernetesClient it was given). What
+     * it does to running work depends on the engine: the DirectEngine cancels its running backups
+     * and restores (they end {@code Failed}, reason "cancelled"); the VeleroEngine stops watching
+     * and Velero goes on with the work.
+     */
     @Override
     void close();
 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -210,19 +209,13 @@ public final class BackupPlan {
     }
 
     /** Builds a {@link BackupPlan}; {@link #build()} validates. Not thread-safe. */
-    public static final class Builder {
+    public static final class Builder extends SelectionBuilder<Builder> {
         private String name;
         private String prefix;
         private BackupLocation location;
         private Schedule schedule = Schedule.never();
         private Duration expiry = DEFAULT_EXPIRY;
         private boolean includeAllDisks;
-        private ClusterWideMode clusterWideMode = ClusterWideMode.AUTO;
-        private Collection<String> includedNamespaces = List.of();
-        private Collection<String> excludedNamespaces = List.of();
-        private Map<String, String> labelSelector = new LinkedHashMap<>();
-        private Collection<String> includedResources = List.of();
-        private Collection<String> excludedResources = List.of();
         private Map<String, String> labels = new LinkedHashMap<>();
 
         private Builder() {}
@@ -260,52 +253,6 @@ public final class BackupPlan {
         /** Keep volume data too. Default false. */
         public Builder includeAllDisks(boolean includeAllDisks) {
             this.includeAllDisks = includeAllDisks;
-            return this;
-        }
-
-        /** Cluster-scoped resources: ALWAYS, AUTO (default), NEVER. */
-        public Builder clusterWideMode(ClusterWideMode mode) {
-            this.clusterWideMode = Objects.requireNonNull(mode, "clusterWideMode");
-            return this;
-        }
-
-        /** Namespaces to include; none (the default) means all. */
-        public Builder includedNamespaces(String... namespaces) {
-            return includedNamespaces(List.of(namespaces));
-        }
-
-        /** Namespaces to include; empty means all. */
-        public Builder includedNamespaces(Collection<String> namespaces) {
-            this.includedNamespaces = List.copyOf(namespaces);
-            return this;
-        }
-
-        /** Namespaces to leave out. */
-        public Builder excludedNamespaces(String... namespaces) {
-            return excludedNamespaces(List.of(namespaces));
-        }
-
-        /** Namespaces to leave out. */
-        public Builder excludedNamespaces(Collection<String> namespaces) {
-            this.excludedNamespaces = List.copyOf(namespaces);
-            return this;
-        }
-
-        /** Only objects with all these labels. */
-        public Builder labelSelector(Map<String, String> matchLabels) {
-            this.labelSelector = new LinkedHashMap<>(matchLabels);
-            return this;
-        }
-
-        /** Resources to include, as {@code plural} or {@code plural.group}; empty means all. */
-        public Builder includedResources(String... resources) {
-            this.includedResources = List.of(resources);
-            return this;
-        }
-
-        /** Resources to leave out, as {@code plural} or {@code plural.group}. */
-        public Builder excludedResources(String... resources) {
-            this.excludedResources = List.of(resources);
             return this;
         }
 

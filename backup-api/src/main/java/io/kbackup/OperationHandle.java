@@ -39,4 +39,14 @@ public interface OperationHandle<P, I> {
      * "cancelled"; nothing half-written is left that claims to be complete.
      */
     void cancel();
+
+    /**
+     * Tells {@code listener} what this operation does from now on (see {@link OperationListener}
+     * for threads and order). Added after the end, it is told {@code onEnd} at once, on the calling
+     * thread. Adding the same listener twice has no effect.
+     */
+    void addListener(OperationListener<? super P, ? super I> listener);
+
+    /** Stops telling {@code listener}; no effect when it was not added. */
+    void removeListener(OperationListener<? super P, ? super I> listener);
 }

@@ -20,6 +20,7 @@ public final class RestoreInfo {
     private final long itemsRestored;
     private final long created;
     private final long updated;
+    private final long unchanged;
     private final long skipped;
     private final long failed;
     private final List<String> errors;
@@ -37,6 +38,7 @@ public final class RestoreInfo {
         this.itemsRestored = b.itemsRestored;
         this.created = b.created;
         this.updated = b.updated;
+        this.unchanged = b.unchanged;
         this.skipped = b.skipped;
         this.failed = b.failed;
         this.errors = b.errors == null ? List.of() : List.copyOf(b.errors);
@@ -62,6 +64,7 @@ public final class RestoreInfo {
         b.itemsRestored = itemsRestored;
         b.created = created;
         b.updated = updated;
+        b.unchanged = unchanged;
         b.skipped = skipped;
         b.failed = failed;
         b.errors = errors;
@@ -96,12 +99,16 @@ public final class RestoreInfo {
         return completed;
     }
 
-    /** Items selected for restore. */
+    /**
+     * Items the restore considered: selected by the plan, including those a rule skips. The counts
+     * {@link #created()}, {@link #updated()}, {@link #unchanged()}, {@link #skipped()} and
+     * {@link #failed()} are disjoint and add up to it when the restore ran to its end.
+     */
     public long itemsTotal() {
         return itemsTotal;
     }
 
-    /** Items done (created, updated or found unchanged). */
+    /** Items done: {@link #created()} + {@link #updated()} + {@link #unchanged()}. */
     public long itemsRestored() {
         return itemsRestored;
     }
@@ -111,12 +118,21 @@ public final class RestoreInfo {
         return created;
     }
 
-    /** Items updated (policy UPDATE). */
+    /** Items that existed, differed and were patched to the backup's version (policy UPDATE; a ServiceAccount merged). */
     public long updated() {
         return updated;
     }
 
-    /** Items skipped (already there, or finished pods/jobs). */
+    /** Items that existed and already equalled the backup's version (after the restore's reset); left as they are. */
+    public long unchanged() {
+        return unchanged;
+    }
+
+    /**
+     * Items not applied: left out by a rule (finished pods, completed jobs, legacy service-account
+     * token Secrets, ...; the log names the rule per item), or existing and different and left as they
+     * are (policy NONE, or a patch the API server refused; each with a warning).
+     */
     public long skipped() {
         return skipped;
     }
@@ -157,7 +173,7 @@ public final class RestoreInfo {
         return Objects.equals(name, other.name) && Objects.equals(backupName, other.backupName) &&
                 Objects.equals(phase, other.phase) && Objects.equals(started, other.started) &&
                 Objects.equals(completed, other.completed) && itemsTotal == other.itemsTotal &&
-                itemsRestored == other.itemsRestored && created == other.created && updated == other.updated &&
+                itemsRestored == other.itemsRestored && created == other.created && updated == other.updated && unchanged == other.unchanged &&
                 skipped == other.skipped && failed == other.failed && Objects.equals(errors, other.errors) &&
                 Objects.equals(warnings, other.warnings) && Objects.equals(namespaceMapping, other.namespaceMapping) &&
                 Objects.equals(failureReason, other.failureReason);
@@ -165,7 +181,7 @@ public final class RestoreInfo {
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, backupName, phase, started, completed, itemsTotal, itemsRestored, created, updated,
+        return Objects.hash(name, backupName, phase, started, completed, itemsTotal, itemsRestored, created, updated, unchanged,
                 skipped, failed, errors, warnings, namespaceMapping, failureReason);
     }
 
@@ -173,7 +189,7 @@ public final class RestoreInfo {
     public String toString() {
         return "RestoreInfo[name=" + name + ", backupName=" + backupName + ", phase=" + phase + ", started=" + started
                 + ", completed=" + completed + ", itemsTotal=" + itemsTotal + ", itemsRestored=" + itemsRestored
-                + ", created=" + created + ", updated=" + updated + ", skipped=" + skipped + ", failed=" + failed
+                + ", created=" + created + ", updated=" + updated + ", unchanged=" + unchanged + ", skipped=" + skipped + ", failed=" + failed
                 + ", errors=" + errors + ", warnings=" + warnings + ", namespaceMapping=" + namespaceMapping
                 + ", failureReason=" + failureReason + "]";
     }
@@ -189,6 +205,7 @@ public final class RestoreInfo {
         private long itemsRestored;
         private long created;
         private long updated;
+        private long unchanged;
         private long skipped;
         private long failed;
         private List<String> errors = List.of();
@@ -249,6 +266,12 @@ public final class RestoreInfo {
         /** See {@link RestoreInfo#updated()}. */
         public Builder updated(long updated) {
             this.updated = updated;
+            return this;
+        }
+
+        /** See {@link RestoreInfo#unchanged()}. */
+        public Builder unchanged(long unchanged) {
+            this.unchanged = unchanged;
             return this;
         }
 

@@ -1,7 +1,6 @@
 package io.kbackup;
 
 import java.time.Instant;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,20 +207,14 @@ public final class RestorePlan {
     }
 
     /** Builds a {@link RestorePlan}; {@link #build()} validates. Not thread-safe. */
-    public static final class Builder {
+    public static final class Builder extends SelectionBuilder<Builder> {
         private BackupLocation location;
         private String backupName;
         private String restoreName;
-        private Collection<String> includedNamespaces = List.of();
-        private Collection<String> excludedNamespaces = List.of();
         private Map<String, String> namespaceMapping = new LinkedHashMap<>();
-        private ClusterWideMode clusterWideMode = ClusterWideMode.AUTO;
         private boolean restorePersistentVolumes = true;
         private boolean preserveNodePorts;
         private ExistingResourcePolicy existingResourcePolicy = ExistingResourcePolicy.NONE;
-        private Collection<String> includedResources = List.of();
-        private Collection<String> excludedResources = List.of();
-        private Map<String, String> labelSelector = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -243,37 +236,9 @@ public final class RestorePlan {
             return this;
         }
 
-        /** Namespaces to restore; none means all. */
-        public Builder includedNamespaces(String... namespaces) {
-            return includedNamespaces(List.of(namespaces));
-        }
-
-        /** Namespaces to restore; empty means all. */
-        public Builder includedNamespaces(Collection<String> namespaces) {
-            this.includedNamespaces = List.copyOf(namespaces);
-            return this;
-        }
-
-        /** Namespaces to leave out. */
-        public Builder excludedNamespaces(String... namespaces) {
-            return excludedNamespaces(List.of(namespaces));
-        }
-
-        /** Namespaces to leave out. */
-        public Builder excludedNamespaces(Collection<String> namespaces) {
-            this.excludedNamespaces = List.copyOf(namespaces);
-            return this;
-        }
-
         /** Backup namespace -> target namespace. */
         public Builder namespaceMapping(Map<String, String> mapping) {
             this.namespaceMapping = new LinkedHashMap<>(mapping);
-            return this;
-        }
-
-        /** Cluster-scoped resources: ALWAYS, AUTO (default), NEVER. */
-        public Builder clusterWideMode(ClusterWideMode mode) {
-            this.clusterWideMode = Objects.requireNonNull(mode, "clusterWideMode");
             return this;
         }
 
@@ -292,24 +257,6 @@ public final class RestorePlan {
         /** What to do with objects that already exist. Default NONE. */
         public Builder existingResourcePolicy(ExistingResourcePolicy policy) {
             this.existingResourcePolicy = Objects.requireNonNull(policy, "existingResourcePolicy");
-            return this;
-        }
-
-        /** Resources to restore, as {@code plural} or {@code plural.group}; empty means all. */
-        public Builder includedResources(String... resources) {
-            this.includedResources = List.of(resources);
-            return this;
-        }
-
-        /** Resources to leave out. */
-        public Builder excludedResources(String... resources) {
-            this.excludedResources = List.of(resources);
-            return this;
-        }
-
-        /** Only items with all these labels. */
-        public Builder labelSelector(Map<String, String> matchLabels) {
-            this.labelSelector = new LinkedHashMap<>(matchLabels);
             return this;
         }
 

@@ -48,6 +48,8 @@ public final class Schedule {
     /** The default anchor of {@link #everyTwoWeeks()}: Sunday, 1 January 2023. */
     public static final LocalDate DEFAULT_TWO_WEEK_ANCHOR = LocalDate.of(2023, 1, 1);
 
+    /** Where {@link #cron} starts looking for a first run, to refuse expressions that never run. */
+    private static final ZonedDateTime NEVER_RUNS_PROBE = ZonedDateTime.of(2024, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
     private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
     private final Kind kind;
@@ -102,6 +104,7 @@ public final class Schedule {
      * @param hour       0-23
      * @param minute     0-59
      * @throws InvalidPlanException naming the field out of range
+     * @throws ScheduleNeverRunsException when that day never comes (February 30th or 31st, April 31st, ...)
      */
     public static Schedule custom(Integer month, Integer dayOfMonth, int hour, int minute) {
         check("month", month, 1, 12);
@@ -110,6 +113,11 @@ public final class Schedule {
         check("minute", minute, 0, 59);
         String expr = minute + " " + hour + " " + (dayOfMonth == null ? "*" : dayOfMonth) + " "
                 + (month == null ? "*" : month) + " *";
+        if (month != null && dayOfMonth != null && dayOfMonth > java.time.Month.of(month).maxLength()) {
+            throw new ScheduleNeverRunsException(expr, "Schedule custom(" + month + ", " + dayOfMonth + ", " + hour + ", " + minute
+                    + ") never runs: " + java.time.Month.of(month) + " has at most " + java.time.Month.of(month).maxLength()
+                    + " days. Choose a day that exists, or leave the day null for every day.");
+        }
         return new Schedule(Kind.CUSTOM, expr, null, ZoneOffset.UTC);
     }
 
@@ -117,13 +125,18 @@ public final class Schedule {
      * Any five-field Unix cron expression: minute, hour, day of month, month, day of week.
      *
      * @throws InvalidPlanException when the expression is invalid, saying where
+     * @throws ScheduleNeverRunsException when it matches no date ({@code 0 0 30 2 *})
      */
     public static Schedule cron(String expression) {
         if (expression == null || expression.isBlank()) {
             throw new InvalidPlanException("Schedule cron expression is empty; give five fields, e.g. '0 2 * * *' (02:00 daily).");
         }
         String expr = expression.trim().replaceAll("\\s+", " ");
-        parse(expr);
+        // any date that exists comes within 8 years of any start (February 29th included)
+        if (ExecutionTime.forCron(parse(expr)).nextExecution(NEVER_RUNS_PROBE).isEmpty()) {
+            throw new ScheduleNeverRunsException(expr, "Schedule cron expression '" + expr + "' never runs: no date matches its"
+                    + " day of month and month (such as the 30th of February). Choose a day that exists in the month.");
+        }
         return new Schedule(Kind.CRON, expr, null, ZoneOffset.UTC);
     }
 

@@ -138,4 +138,22 @@ class ScheduleTest {
         ZonedDateTime last = two.lastRunAtOrBefore(utc("2026-11-21T10:00:00")).orElseThrow();
         assertThat(two.nextRunAfter(last.toInstant()).orElseThrow().toInstant()).isAfter(utc("2026-11-21T10:00:00"));
     }
+
+    @Test
+    void schedulesWhoseDaysNeverComeAreRefusedWhenBuilt() {
+        assertThatThrownBy(() -> Schedule.cron("0 0 30 2 *")).isInstanceOfSatisfying(ScheduleNeverRunsException.class,
+                e -> assertThat(e.cronExpression()).isEqualTo("0 0 30 2 *")).hasMessageContaining("never runs");
+        assertThatThrownBy(() -> Schedule.cron("0 0 31 4,6 *")).isInstanceOf(ScheduleNeverRunsException.class);
+        assertThatThrownBy(() -> Schedule.custom(2, 31, 0, 0)).isInstanceOf(ScheduleNeverRunsException.class)
+                .isInstanceOf(InvalidPlanException.class).hasMessageContaining("FEBRUARY has at most 29 days");
+        assertThatThrownBy(() -> Schedule.custom(4, 31, 0, 0)).isInstanceOf(ScheduleNeverRunsException.class);
+    }
+
+    @Test
+    void rareButRealDaysAreAccepted() {
+        assertThat(Schedule.cron("0 0 29 2 *").nextRunAfter(utc("2026-03-01T00:00:00")).orElseThrow().toLocalDate())
+                .isEqualTo(LocalDate.of(2028, 2, 29));
+        assertThat(Schedule.custom(2, 29, 0, 0).cronExpression()).contains("0 0 29 2 *");
+        assertThat(Schedule.cron("0 0 30 2 1").nextRunAfter(utc("2026-01-01T00:00:00"))).as("or with the weekday: Mondays").isPresent();
+    }
 }

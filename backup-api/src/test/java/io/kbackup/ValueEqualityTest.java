@@ -61,5 +61,6 @@ class ValueEqualityTest {
         assertThat(a.errors()).isEmpty();
         assertThat(a.namespaceMapping()).isEmpty();
         assertThat(a.toBuilder().failed(1).build()).isNotEqualTo(a);
+        assertThat(a.toBuilder().unchanged(1).build()).isNotEqualTo(a);
     }
 }

@@ -176,12 +176,8 @@ final class BackupCommands {
     static final class Logs extends Leaf.Named implements Callable<Integer> {
         @Override
         public Integer call() {
-            BackupLocation location = location();
-            root().client().describeBackup(location, name);
             var out = spec.commandLine().getOut();
-            try (BucketReader reader = new BucketReader(location)) {
-                reader.backupLog(name, out::println);
-            }
+            root().client().backupLog(location(), name, out::println);
             out.flush();
             return ExitCodes.OK;
         }

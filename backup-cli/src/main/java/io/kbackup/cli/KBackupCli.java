@@ -72,6 +72,33 @@ public final class KBackupCli {
     /** The output formats. */
     enum OutputFormat { table, json }
 
+    /**
+     * Loggers that print tokens, signed headers and Secret data when enabled (README, "Logging and
+     * secrets"): off unless the user set their level explicitly.
+     */
+    static final List<String> WIRE_LOGGERS = List.of("org.apache.http.wire", "org.apache.http.headers",
+            "org.apache.hc.client5.http.wire", "org.apache.hc.client5.http.headers", "software.amazon.awssdk.request",
+            "software.amazon.awssdk.http", "io.fabric8.kubernetes.client.http.HttpLoggingInterceptor",
+            "com.azure.core.http.policy.HttpLoggingPolicy", "okhttp3");
+    /** Held so the java.util.logging levels set on them are not lost to garbage collection. */
+    private static final List<java.util.logging.Logger> QUIET_JUL = new java.util.ArrayList<>();
+
+    private static synchronized void quietWireLogs() {
+        for (String name : WIRE_LOGGERS) {
+            String key = "org.slf4j.simpleLogger.log." + name;
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, "off");
+            }
+        }
+        if (QUIET_JUL.isEmpty()) {
+            for (String name : List.of("com.google.api.client.http", "jdk.httpclient")) {
+                java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+                logger.setLevel(java.util.logging.Level.INFO);
+                QUIET_JUL.add(logger);
+            }
+        }
+    }
+
     /** Runs the CLI and exits with its exit code. */
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
@@ -88,6 +115,7 @@ public final class KBackupCli {
         boolean verbose = List.of(args).contains("-v") || List.of(args).contains("--verbose");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        quietWireLogs();
         KBackupCli cli = new KBackupCli();
         cli.env = env;
         CommandLine cmd = commandLine(cli, out, err);

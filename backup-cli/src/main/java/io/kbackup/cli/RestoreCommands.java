@@ -20,9 +20,26 @@ import picocli.CommandLine.Parameters;
         subcommands = {RestoreCommands.Create.class, RestoreCommands.Get.class, RestoreCommands.Describe.class,
             RestoreCommands.Logs.class})
 final class RestoreCommands {
-    static final List<String> COLUMNS = List.of("name", "backup", "stored", "items", "outcomes", "errors", "warnings");
+    static final List<String> COLUMNS = List.of("name", "backup", "phase", "started", "completed", "items", "restored", "failed",
+            "errors", "warnings");
 
     private RestoreCommands() {
+    }
+
+    /** A table row of a restore. */
+    static Map<String, Object> row(RestoreInfo r) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("name", r.name());
+        row.put("backup", r.backupName());
+        row.put("phase", BackupCommands.phase(r.phase()));
+        row.put("started", r.started());
+        row.put("completed", r.completed());
+        row.put("items", r.itemsTotal());
+        row.put("restored", r.itemsRestored());
+        row.put("failed", r.failed());
+        row.put("errors", r.errors().size());
+        row.put("warnings", r.warnings().size());
+        return row;
     }
 
     /** Every field of a finished (or running) restore. */
@@ -38,6 +55,7 @@ final class RestoreCommands {
         d.put("itemsRestored", r.itemsRestored());
         d.put("created", r.created());
         d.put("updated", r.updated());
+        d.put("unchanged", r.unchanged());
         d.put("skipped", r.skipped());
         d.put("failed", r.failed());
         d.put("failureReason", r.failureReason());
@@ -131,26 +149,22 @@ final class RestoreCommands {
 
     /** {@code kbackup restore get}. */
     @Command(name = "get", mixinStandardHelpOptions = true,
-            description = "Lists the restores kept in the location (restores/<name>/), newest first.")
+            description = "Lists the restores kept in the location (restores/<name>/), running or ended, newest first.")
     static final class Get extends Leaf implements Callable<Integer> {
         @Override
         public Integer call() {
-            try (BucketReader reader = new BucketReader(location())) {
-                printer().table(reader.listRestores(), COLUMNS);
-            }
+            printer().table(root().client().listRestores(location()).stream().map(RestoreCommands::row).toList(), COLUMNS);
             return ExitCodes.OK;
         }
     }
 
     /** {@code kbackup restore describe}. */
     @Command(name = "describe", mixinStandardHelpOptions = true,
-            description = "Shows one restore: the backup it restored, item outcomes, errors and warnings.")
+            description = "Shows one restore: the backup it restored, its phase and progress, item outcomes, errors and warnings.")
     static final class Describe extends Leaf.Named implements Callable<Integer> {
         @Override
         public Integer call() {
-            try (BucketReader reader = new BucketReader(location())) {
-                printer().details(reader.describeRestore(name));
-            }
+            printer().details(details(root().client().describeRestore(location(), name)));
             return ExitCodes.OK;
         }
     }
@@ -161,9 +175,7 @@ final class RestoreCommands {
         @Override
         public Integer call() {
             var out = spec.commandLine().getOut();
-            try (BucketReader reader = new BucketReader(location())) {
-                reader.restoreLog(name, out::println);
-            }
+            root().client().restoreLog(location(), name, out::println);
             out.flush();
             return ExitCodes.OK;
         }

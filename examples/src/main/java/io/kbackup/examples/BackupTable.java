@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Renders backup details as a plain-text table: name, status, created, expires, namespaces, disks, cluster-scoped
@@ -20,10 +21,27 @@ public final class BackupTable {
     private BackupTable() {}
 
     /**
+     * What a backup holds, read from its resource list, for the DISKS and CLUSTER-SCOPED columns.
+     *
+     * @param clusterScoped cluster-scoped items in the backup
+     * @param claims        PersistentVolumeClaims in the backup (the volumes a backup with all disks snapshots)
+     */
+    public record Contents(long clusterScoped, long claims) {}
+
+    /**
      * The table of {@code backups}, header first, one line per backup, columns padded to their widest cell, each line
-     * ending with a newline.
+     * ending with a newline. DISKS says yes or no, CLUSTER-SCOPED the backup's cluster-wide mode.
      */
     public static String render(List<BackupInfo> backups) {
+        return render(backups, Map.of());
+    }
+
+    /**
+     * As {@link #render(List)}; for the backups {@code contents} knows, DISKS says how many of the backup's volumes
+     * were snapshotted ({@code partly, 1 of 2 volumes (1 skipped)}) and CLUSTER-SCOPED how many cluster-scoped items
+     * were included, with the mode ({@code 3 items (AUTO)}).
+     */
+    public static String render(List<BackupInfo> backups, Map<String, Contents> contents) {
         List<List<String>> rows = new ArrayList<>();
         rows.add(HEADER);
         for (BackupInfo b : backups) {
@@ -33,8 +51,8 @@ public final class BackupTable {
                     time(b.created()),
                     time(b.expires()),
                     b.namespacesForDisplay(),
-                    b.includesDisks() ? "yes" : "no",
-                    b.clusterWideMode() == null ? "-" : b.clusterWideMode().name(),
+                    disks(b, contents.get(b.name())),
+                    clusterScoped(b, contents.get(b.name())),
                     b.itemsBackedUp() + "/" + b.itemsTotal(),
                     Integer.toString(b.errors()),
                     Integer.toString(b.warnings())));
@@ -54,6 +72,28 @@ public final class BackupTable {
             out.append(line.toString().stripTrailing()).append('\n');
         }
         return out.toString();
+    }
+
+    private static String disks(BackupInfo b, Contents c) {
+        if (!b.includesDisks()) {
+            return "no";
+        }
+        if (c == null) {
+            return "yes";
+        }
+        long taken = b.volumeSnapshotsCompleted();
+        if (taken >= c.claims()) {
+            return "yes, " + taken + " volume" + (taken == 1 ? "" : "s");
+        }
+        return "partly, " + taken + " of " + c.claims() + " volumes (" + (c.claims() - taken) + " skipped)";
+    }
+
+    private static String clusterScoped(BackupInfo b, Contents c) {
+        String mode = b.clusterWideMode() == null ? "-" : b.clusterWideMode().name();
+        if (c == null) {
+            return mode;
+        }
+        return (c.clusterScoped() == 0 ? "none" : c.clusterScoped() + " item" + (c.clusterScoped() == 1 ? "" : "s")) + " (" + mode + ")";
     }
 
     private static String time(Instant t) {

@@ -9,6 +9,7 @@ import io.kbackup.KBackupException;
 import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePhase;
 import io.kbackup.RestorePlan;
+import io.kbackup.ResultMessage;
 import io.kbackup.core.KBackup;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
@@ -128,12 +129,23 @@ public final class Demo {
             if (backup.failure().isPresent()) {
                 out.println("   failure: " + backup.failure().get());
             }
+            List<ObjectRef> inBackup = new ArrayList<>();
+            engine.backupResources(location, backup.name(),
+                    e -> inBackup.add(new ObjectRef(e.apiVersion(), e.kind(), e.namespace(), e.name())));
+            explainCounts(seeded, inBackup);
             backups = new ArrayList<>(engine.listBackups(location));
             backups.sort(Comparator.comparing(BackupInfo::created, Comparator.nullsFirst(Comparator.naturalOrder())));
             out.println();
-            out.println(indent(BackupTable.render(backups)));
-            BackupResults.warnings(folder, backup.name()).stream().limit(10)
-                    .forEach(w -> out.println("   warning: " + w));
+            out.println(indent(BackupTable.render(backups, Map.of(backup.name(), new BackupTable.Contents(
+                    inBackup.stream().filter(ObjectRef::clusterScoped).count(),
+                    inBackup.stream().filter(r -> r.kind().equals("PersistentVolumeClaim")).count())))));
+            List<String> warnings = new ArrayList<>();
+            engine.backupResults(location, backup.name(), m -> {
+                if (m.severity() == ResultMessage.Severity.WARNING && warnings.size() < 10) {
+                    warnings.add(m.toString());
+                }
+            });
+            warnings.forEach(w -> out.println("   warning: " + w));
             out.println();
             if (backup.phase() != BackupPhase.Completed) {
                 out.println("FAILED: the backup ended " + backup.phase() + " with " + backup.errors() + " error(s).");
@@ -153,7 +165,7 @@ public final class Demo {
                 restore = targetEngine.restore(restorePlan).await(WAIT);
                 out.println(restore.phase() + " in " + seconds(t0));
                 out.println("   items " + restore.itemsRestored() + "/" + restore.itemsTotal() + " restored: created "
-                        + restore.created() + ", updated " + restore.updated() + ", skipped " + restore.skipped()
+                        + restore.created() + ", updated " + restore.updated() + ", unchanged " + restore.unchanged() + ", skipped " + restore.skipped()
                         + ", failed " + restore.failed() + "; " + restore.errors().size() + " error(s), "
                         + restore.warnings().size() + " warning(s)");
                 restore.errors().stream().limit(10).forEach(e -> out.println("   error: " + e));
@@ -180,6 +192,24 @@ public final class Demo {
             out.println();
             out.println("FAILED: " + e.getMessage());
             return new Outcome(1, backup, backups, restore, null);
+        }
+    }
+
+    /**
+     * Why the backup holds more items than were seeded: the cluster itself made or holds some (each namespace's
+     * default ServiceAccount and kube-root-ca.crt ConfigMap, the Namespace objects, the PersistentVolumes of claims,
+     * the CRDs of custom resources), and what was seeded but left out (items a backup never takes).
+     */
+    private void explainCounts(List<ObjectRef> seeded, List<ObjectRef> inBackup) {
+        java.util.Set<ObjectRef> seededSet = new java.util.HashSet<>(seeded);
+        List<ObjectRef> extra = inBackup.stream().filter(r -> !seededSet.contains(r)).toList();
+        java.util.Set<ObjectRef> backedUp = new java.util.HashSet<>(inBackup);
+        List<ObjectRef> leftOut = seeded.stream().filter(r -> !backedUp.contains(r)).toList();
+        out.println("   backed up " + inBackup.size() + " items: " + (seeded.size() - leftOut.size()) + " of the " + seeded.size()
+                + " seeded objects" + (extra.isEmpty() ? "" : " + " + extra.size() + " the cluster holds as well ("
+                + describe(extra) + ")"));
+        if (!leftOut.isEmpty()) {
+            out.println("   not in the backup: " + leftOut.stream().map(ObjectRef::toString).collect(Collectors.joining(", ")));
         }
     }
 

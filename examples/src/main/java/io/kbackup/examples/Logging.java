@@ -20,7 +20,9 @@ public final class Logging {
         if (!QUIETED.isEmpty()) {
             return;
         }
-        for (String name : List.of("io.fabric8.mockwebserver", "io.vertx", "io.netty", "okhttp3")) {
+        // the last two print request headers (tokens) and bodies (Secret data) at CONFIG/FINE: never below INFO
+        for (String name : List.of("io.fabric8.mockwebserver", "io.vertx", "io.netty", "okhttp3", "com.google.api.client.http",
+                "jdk.httpclient")) {
             Logger logger = Logger.getLogger(name);
             logger.setLevel(Level.WARNING);
             QUIETED.add(logger);

@@ -22,7 +22,8 @@ import java.util.TreeSet;
  *   <li>metadata {@code uid}, {@code resourceVersion}, {@code creationTimestamp}, {@code generation},
  *       {@code managedFields}, {@code ownerReferences}, {@code selfLink}, {@code generateName}, deletion fields;</li>
  *   <li>the whole {@code status};</li>
- *   <li>the labels a restore adds: {@code velero.io/backup-name}, {@code velero.io/restore-name}; the namespace
+ *   <li>the labels a restore adds: {@code velero.io/backup-name}, {@code velero.io/restore-name}, and a claim's
+ *       {@code velero.io/volume-snapshot-name} (label and annotation, as Velero's CSI plugin marks it); the namespace
  *       label {@code kubernetes.io/metadata.name} the API server maintains;</li>
  *   <li>Service {@code clusterIP}/{@code clusterIPs} (unless headless), {@code nodePort}s and
  *       {@code healthCheckNodePort};</li>
@@ -48,7 +49,8 @@ public final class RoundTripCheck {
     private static final Set<String> RESET_METADATA = Set.of("uid", "resourceVersion", "creationTimestamp", "generation",
             "managedFields", "ownerReferences", "selfLink", "generateName", "deletionTimestamp",
             "deletionGracePeriodSeconds");
-    private static final Set<String> ADDED_LABELS = Set.of("velero.io/backup-name", "velero.io/restore-name");
+    private static final Set<String> ADDED_LABELS = Set.of("velero.io/backup-name", "velero.io/restore-name",
+            "velero.io/volume-snapshot-name");
     private static final Set<String> BIND_ANNOTATIONS = Set.of("pv.kubernetes.io/bind-completed",
             "pv.kubernetes.io/bound-by-controller");
 
@@ -288,6 +290,8 @@ public final class RoundTripCheck {
             if (annotations != null) {
                 if (kind.equals("PersistentVolumeClaim")) {
                     annotations.remove("volume.kubernetes.io/selected-node");
+                    // the claim's snapshot, as Velero's CSI plugin marks a claim it restores from one
+                    annotations.remove("velero.io/volume-snapshot-name");
                 }
                 if (kind.equals("PersistentVolumeClaim") || kind.equals("PersistentVolume")) {
                     BIND_ANNOTATIONS.forEach(annotations::remove);

@@ -42,7 +42,7 @@ class ReadmeSnippetsIT {
     private static final String LOCATIONS = "Backup locations and credentials";
     private static final String ENGINES = "Two engines";
     private static final String SCHEDULER = "Scheduled backups, expiry and retention";
-    private static final String GROUP = "A group of clusters at once";
+    private static final String GROUP = "Workspaces: a group of clusters at once";
 
     @TempDir
     static Path folder;

@@ -7,24 +7,37 @@ import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
 import io.kbackup.BackupPlan;
 import io.kbackup.ClientClosedException;
+import io.kbackup.ClientListener;
+import io.kbackup.ResourceEntry;
+import io.kbackup.RestoreInfo;
+import io.kbackup.ResultMessage;
 import io.kbackup.RestoreHandle;
 import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
 import io.kbackup.core.internal.ApiBoundary;
+import io.kbackup.core.internal.ClientListeners;
+import io.kbackup.core.internal.OutcomeEvents;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.backup.BackupRunner;
 import io.kbackup.core.internal.catalog.BackupCatalog;
+import io.kbackup.core.internal.catalog.LocationReads;
+import io.kbackup.core.internal.catalog.RunRecords;
 import io.kbackup.core.internal.kube.KubeRetry;
 import io.kbackup.core.internal.layout.ArchiveReader;
 import io.kbackup.core.internal.restore.RestoreRunner;
 import io.kbackup.core.internal.snapshot.SnapshotCleanup;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The engine that talks to the API server itself: discovery, paged lists, filters, a
  * Velero-format archive streamed to storage; restore in Velero's order. Needs no Velero in the
- * cluster. Thread-safe; several backups and restores may run at once.
+ * cluster. Thread-safe; several backups and restores may run at once, each on a thread of the
+ * engine's own pools ({@code kbackup-backup-N}, {@code kbackup-list-<backup>-N},
+ * {@code kbackup-restore-N}; one {@code kbackup-records} timer refreshes their records).
+ * {@link #close()} stops running backups and restores: they end {@code Failed}, a backup never
+ * claiming to be complete, a restore leaving what it applied so far in the cluster.
  *
  * <pre>{@code
  * try (BackupClient kbackup = KBackup.direct(client)) {
@@ -36,6 +49,8 @@ public final class DirectEngine implements BackupClient {
     private final KubernetesClient client;
     private final DirectOptions options;
     private final BackupCatalog catalog;
+    private final LocationReads reads;
+    private final ClientListeners listeners = new ClientListeners();
     private final BackupRunner backups;
     private final RestoreRunner restores;
     private volatile boolean closed;
@@ -44,10 +59,15 @@ public final class DirectEngine implements BackupClient {
         this.client = Objects.requireNonNull(client, "client");
         this.options = Objects.requireNonNull(options, "options");
         EngineContext context = context(client, options);
-        this.backups = new BackupRunner(context);
+        RunRecords records = new RunRecords(options.progressInterval());
+        this.backups = new BackupRunner(context, listeners, records);
         this.catalog = new BackupCatalog(options.storageProviders(), new SnapshotCleanup(client, context.retry()),
                 new BackupCatalog.UnfinishedPolicy(options.unfinishedBackupGrace(), options.clock(), backups::knownGone));
-        this.restores = new RestoreRunner(context);
+        this.reads = new LocationReads(options.storageProviders(), options.clock());
+        this.restores = new RestoreRunner(context, listeners, records);
+        if (options.eventsNamespace() != null) {
+            listeners.add(new OutcomeEvents(client, options.eventsNamespace(), options.clock()));
+        }
     }
 
     /** What the internals get of the options. */
@@ -55,7 +75,8 @@ public final class DirectEngine implements BackupClient {
         return new EngineContext(client, o.storageProviders(), o.clock(), new KubeRetry(o.maxRetries(), o.retryBaseDelay()),
                 new EngineContext.Backup(o.pageSize(), o.listConcurrency(), o.compressionLevel(), o.maintenanceLabel()),
                 new EngineContext.Restore(o.restoreConcurrency(), o.crdEstablishTimeout(),
-                        new ArchiveReader.Limits(o.maxEntryBytes(), o.maxArchiveBytes())),
+                        new ArchiveReader.Limits(o.maxEntryBytes(), o.maxObjectBytes(), o.maxArchiveBytes(), o.maxArchiveExpansion()),
+                        o.requireManifest()),
                 new EngineContext.Snapshots(o.snapshotMissingClassPolicy() == DirectOptions.MissingSnapshotClassPolicy.SKIP,
                         o.strictSnapshotDeletionPolicy(), o.snapshotReadyTimeout(), o.snapshotConcurrency()));
     }
@@ -120,6 +141,63 @@ public final class DirectEngine implements BackupClient {
         });
     }
 
+    @Override
+    public List<RestoreInfo> listRestores(BackupLocation location) {
+        return reads.listRestores(location);
+    }
+
+    @Override
+    public RestoreInfo describeRestore(BackupLocation location, String restoreName) {
+        return reads.describeRestore(location, restoreName);
+    }
+
+    @Override
+    public void backupLog(BackupLocation location, String backupName, Consumer<String> line) {
+        reads.backupLog(location, backupName, line);
+    }
+
+    @Override
+    public void backupResults(BackupLocation location, String backupName, Consumer<ResultMessage> message) {
+        reads.backupResults(location, backupName, message);
+    }
+
+    @Override
+    public void backupResources(BackupLocation location, String backupName, Consumer<ResourceEntry> item) {
+        reads.backupResources(location, backupName, item);
+    }
+
+    @Override
+    public void restoreLog(BackupLocation location, String restoreName, Consumer<String> line) {
+        reads.restoreLog(location, restoreName, line);
+    }
+
+    @Override
+    public void restoreResults(BackupLocation location, String restoreName, Consumer<ResultMessage> message) {
+        reads.restoreResults(location, restoreName, message);
+    }
+
+    @Override
+    public void restoreResources(BackupLocation location, String restoreName, Consumer<ResourceEntry> item) {
+        reads.restoreResources(location, restoreName, item);
+    }
+
+    @Override
+    public void addListener(ClientListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeListener(ClientListener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Cancels running backups (they end {@code Failed}, reason "cancelled") and interrupts running
+     * restores (they end {@code Failed}; what they applied stays in the cluster); their handles
+     * complete and listeners hear {@code onEnd}. Waits up to 10 seconds for backup workers to stop,
+     * and stops the engine's threads. Does not close the KubernetesClient. Later calls that
+     * start work throw {@link ClientClosedException}; reading the location still works.
+     */
     @Override
     public void close() {
         closed = true;

@@ -1,6 +1,7 @@
 package io.kbackup.core.direct;
 
 import io.kbackup.InvalidPlanException;
+import io.kbackup.core.internal.layout.ArchiveReader;
 import io.kbackup.spi.StorageProviders;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,9 @@ public final class DirectOptions {
     private final Duration retryBaseDelay;
     private final long maxEntryBytes;
     private final long maxArchiveBytes;
+    private final long maxObjectBytes;
+    private final int maxArchiveExpansion;
+    private final boolean requireManifest;
     private final Duration crdEstablishTimeout;
     private final Clock clock;
     private final StorageProviders storageProviders;
@@ -31,6 +35,8 @@ public final class DirectOptions {
     private final Duration snapshotReadyTimeout;
     private final int snapshotConcurrency;
     private final Duration unfinishedBackupGrace;
+    private final Duration progressInterval;
+    private final String eventsNamespace;
 
     /**
      * What a backup that includes all disks does with a volume whose CSI driver has no usable
@@ -52,6 +58,9 @@ public final class DirectOptions {
         this.retryBaseDelay = b.retryBaseDelay;
         this.maxEntryBytes = b.maxEntryBytes;
         this.maxArchiveBytes = b.maxArchiveBytes;
+        this.maxObjectBytes = b.maxObjectBytes;
+        this.maxArchiveExpansion = b.maxArchiveExpansion;
+        this.requireManifest = b.requireManifest;
         this.crdEstablishTimeout = b.crdEstablishTimeout;
         this.clock = b.clock;
         this.storageProviders = b.storageProviders;
@@ -61,6 +70,8 @@ public final class DirectOptions {
         this.snapshotReadyTimeout = b.snapshotReadyTimeout;
         this.snapshotConcurrency = b.snapshotConcurrency;
         this.unfinishedBackupGrace = b.unfinishedBackupGrace;
+        this.progressInterval = b.progressInterval;
+        this.eventsNamespace = b.eventsNamespace;
     }
 
     /** The defaults. */
@@ -106,14 +117,55 @@ public final class DirectOptions {
         return retryBaseDelay;
     }
 
-    /** Largest archive entry a restore accepts. Default 64 MiB. */
+    /**
+     * Largest archive entry (one item's JSON as stored) a restore accepts; a larger one refuses the
+     * archive. Default 3 MiB: an object in etcd is at most about 1.5 MiB (etcd's default
+     * {@code --max-request-bytes}), and its JSON can be larger than the protobuf etcd holds (field
+     * names, and a Secret's bytes grow by a third as base64), so twice that leaves room for every
+     * object a cluster can hold (see {@link #maxObjectBytes()} for the object itself).
+     */
     public long maxEntryBytes() {
         return maxEntryBytes;
     }
 
-    /** Largest total uncompressed archive size a restore accepts. Default 64 GiB. */
+    /**
+     * Largest object a restore accepts, as etcd would store it: its compact JSON, with the base64
+     * values of a Secret's {@code data} and a ConfigMap's {@code binaryData} counted at their
+     * decoded size. A larger one refuses the archive: no API server could have served it. Default
+     * 1.5 MiB (1572864 bytes, etcd's default request limit); raise it for clusters whose etcd runs
+     * with a larger {@code --max-request-bytes}.
+     */
+    public long maxObjectBytes() {
+        return maxObjectBytes;
+    }
+
+    /**
+     * Largest total uncompressed archive size a restore accepts. Default 16 GiB. The spool a
+     * restore writes to {@code java.io.tmpdir} (each item's compact JSON) is never larger.
+     */
     public long maxArchiveBytes() {
         return maxArchiveBytes;
+    }
+
+    /**
+     * How many times its compressed size an archive may inflate to (beyond a 16 MiB allowance every
+     * archive has), checked as it is read. Default 50 (Kubernetes JSON in tar compresses 5 to 20
+     * times): a 2 MiB archive can make a restore inflate and spool at most 116 MiB, never
+     * gigabytes.
+     */
+    public int maxArchiveExpansion() {
+        return maxArchiveExpansion;
+    }
+
+    /**
+     * Whether a restore requires the backup's integrity manifest ({@code kbackup-manifest.json},
+     * with the archive's SHA-256 and size). Default {@code false}: backups Velero wrote have none,
+     * and restoring one warns that the archive could not be verified against a checksum. With
+     * {@code true} a backup without a manifest (for example one whose manifest was deleted) is
+     * refused with a {@code CorruptBackupException} before anything is read or applied.
+     */
+    public boolean requireManifest() {
+        return requireManifest;
     }
 
     /** How long a restore waits for restored CRDs to become Established. Default 60 s. */
@@ -192,6 +244,27 @@ public final class DirectOptions {
         return unfinishedBackupGrace;
     }
 
+    /**
+     * How often a running backup's or restore's record in the location
+     * ({@code backups/<name>/kbackup-progress.json}, {@code restores/<name>/kbackup-restore.json}) is
+     * refreshed with its progress, so that other processes list it with its progress; a record not
+     * refreshed for 10 minutes is read as abandoned ({@code Failed}). Default 15 seconds.
+     */
+    public Duration progressInterval() {
+        return progressInterval;
+    }
+
+    /**
+     * Where Kubernetes Events about outcomes go: when set, each backup and restore that ends
+     * creates one Event in this namespace ({@code involvedObject} a {@code velero.io/v1} Backup or
+     * Restore of that name, reason {@code BackupCompleted}, {@code BackupPartiallyFailed},
+     * {@code BackupFailed}, {@code RestoreCompleted}, ...; type {@code Warning} unless completed).
+     * Needs {@code create} on {@code events} in that namespace. Null (the default): no Events.
+     */
+    public String eventsNamespace() {
+        return eventsNamespace;
+    }
+
     /** A builder holding these options. */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -203,6 +276,9 @@ public final class DirectOptions {
         b.retryBaseDelay = retryBaseDelay;
         b.maxEntryBytes = maxEntryBytes;
         b.maxArchiveBytes = maxArchiveBytes;
+        b.maxObjectBytes = maxObjectBytes;
+        b.maxArchiveExpansion = maxArchiveExpansion;
+        b.requireManifest = requireManifest;
         b.crdEstablishTimeout = crdEstablishTimeout;
         b.clock = clock;
         b.storageProviders = storageProviders;
@@ -212,6 +288,8 @@ public final class DirectOptions {
         b.snapshotReadyTimeout = snapshotReadyTimeout;
         b.snapshotConcurrency = snapshotConcurrency;
         b.unfinishedBackupGrace = unfinishedBackupGrace;
+        b.progressInterval = progressInterval;
+        b.eventsNamespace = eventsNamespace;
         return b;
     }
 
@@ -226,19 +304,22 @@ public final class DirectOptions {
         return pageSize == other.pageSize && listConcurrency == other.listConcurrency && restoreConcurrency == other.restoreConcurrency
                 && maintenanceLabel.equals(other.maintenanceLabel) && maxRetries == other.maxRetries
                 && retryBaseDelay.equals(other.retryBaseDelay) && maxEntryBytes == other.maxEntryBytes
-                && maxArchiveBytes == other.maxArchiveBytes && crdEstablishTimeout.equals(other.crdEstablishTimeout)
+                && maxArchiveBytes == other.maxArchiveBytes && maxObjectBytes == other.maxObjectBytes
+                && maxArchiveExpansion == other.maxArchiveExpansion && requireManifest == other.requireManifest && crdEstablishTimeout.equals(other.crdEstablishTimeout)
                 && clock.equals(other.clock) && storageProviders.equals(other.storageProviders)
                 && compressionLevel == other.compressionLevel && snapshotMissingClassPolicy == other.snapshotMissingClassPolicy
                 && strictSnapshotDeletionPolicy == other.strictSnapshotDeletionPolicy
                 && snapshotReadyTimeout.equals(other.snapshotReadyTimeout) && snapshotConcurrency == other.snapshotConcurrency
-                && unfinishedBackupGrace.equals(other.unfinishedBackupGrace);
+                && unfinishedBackupGrace.equals(other.unfinishedBackupGrace)
+                && progressInterval.equals(other.progressInterval) && Objects.equals(eventsNamespace, other.eventsNamespace);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(pageSize, listConcurrency, restoreConcurrency, maintenanceLabel, maxRetries, retryBaseDelay, maxEntryBytes,
-                maxArchiveBytes, crdEstablishTimeout, clock, storageProviders, compressionLevel, snapshotMissingClassPolicy,
-                strictSnapshotDeletionPolicy, snapshotReadyTimeout, snapshotConcurrency, unfinishedBackupGrace);
+                maxArchiveBytes, maxObjectBytes, maxArchiveExpansion, requireManifest, crdEstablishTimeout, clock, storageProviders,
+                compressionLevel, snapshotMissingClassPolicy, strictSnapshotDeletionPolicy, snapshotReadyTimeout, snapshotConcurrency,
+                unfinishedBackupGrace, progressInterval, eventsNamespace);
     }
 
     @Override
@@ -246,10 +327,12 @@ public final class DirectOptions {
         return "DirectOptions[pageSize=" + pageSize + ", listConcurrency=" + listConcurrency + ", restoreConcurrency="
                 + restoreConcurrency + ", maintenanceLabel=" + maintenanceLabel + ", maxRetries=" + maxRetries
                 + ", retryBaseDelay=" + retryBaseDelay + ", maxEntryBytes=" + maxEntryBytes + ", maxArchiveBytes="
-                + maxArchiveBytes + ", crdEstablishTimeout=" + crdEstablishTimeout + ", clock=" + clock
+                + maxArchiveBytes + ", maxObjectBytes=" + maxObjectBytes + ", maxArchiveExpansion=" + maxArchiveExpansion
+                + ", requireManifest=" + requireManifest + ", crdEstablishTimeout=" + crdEstablishTimeout + ", clock=" + clock
                 + ", compressionLevel=" + compressionLevel + ", snapshotMissingClassPolicy=" + snapshotMissingClassPolicy
                 + ", strictSnapshotDeletionPolicy=" + strictSnapshotDeletionPolicy + ", snapshotReadyTimeout="
-                + snapshotReadyTimeout + ", snapshotConcurrency=" + snapshotConcurrency + ", unfinishedBackupGrace=" + unfinishedBackupGrace + "]";
+                + snapshotReadyTimeout + ", snapshotConcurrency=" + snapshotConcurrency + ", unfinishedBackupGrace=" + unfinishedBackupGrace
+                + ", progressInterval=" + progressInterval + ", eventsNamespace=" + eventsNamespace + "]";
     }
 
     /** Builds {@link DirectOptions}. */
@@ -260,8 +343,11 @@ public final class DirectOptions {
         private String maintenanceLabel = "kbackup.io/maintenance";
         private int maxRetries = 5;
         private Duration retryBaseDelay = Duration.ofMillis(200);
-        private long maxEntryBytes = 64L << 20;
-        private long maxArchiveBytes = 64L << 30;
+        private long maxEntryBytes = ArchiveReader.Limits.DEFAULT_MAX_ENTRY_BYTES;
+        private long maxArchiveBytes = ArchiveReader.Limits.DEFAULT_MAX_ARCHIVE_BYTES;
+        private long maxObjectBytes = ArchiveReader.Limits.DEFAULT_MAX_OBJECT_BYTES;
+        private int maxArchiveExpansion = ArchiveReader.Limits.DEFAULT_MAX_EXPANSION;
+        private boolean requireManifest;
         private Duration crdEstablishTimeout = Duration.ofSeconds(60);
         private Clock clock = Clock.systemUTC();
         private StorageProviders storageProviders = StorageProviders.discover();
@@ -271,6 +357,8 @@ public final class DirectOptions {
         private Duration snapshotReadyTimeout = Duration.ofMinutes(10);
         private int snapshotConcurrency = 8;
         private Duration unfinishedBackupGrace = Duration.ofHours(24);
+        private Duration progressInterval = Duration.ofSeconds(15);
+        private String eventsNamespace;
 
         private Builder() {}
 
@@ -319,6 +407,24 @@ public final class DirectOptions {
         /** The largest uncompressed archive a restore accepts; see {@link DirectOptions#maxArchiveBytes()}. */
         public Builder maxArchiveBytes(long n) {
             this.maxArchiveBytes = n;
+            return this;
+        }
+
+        /** The largest object a restore accepts, as etcd stores it; see {@link DirectOptions#maxObjectBytes()}. */
+        public Builder maxObjectBytes(long n) {
+            this.maxObjectBytes = n;
+            return this;
+        }
+
+        /** How many times its compressed size an archive may inflate to, at least 1; see {@link DirectOptions#maxArchiveExpansion()}. */
+        public Builder maxArchiveExpansion(int n) {
+            this.maxArchiveExpansion = n;
+            return this;
+        }
+
+        /** Whether restores require an integrity manifest; see {@link DirectOptions#requireManifest()}. */
+        public Builder requireManifest(boolean require) {
+            this.requireManifest = require;
             return this;
         }
 
@@ -376,6 +482,18 @@ public final class DirectOptions {
             return this;
         }
 
+        /** See {@link DirectOptions#progressInterval()}. Positive, at most 5 minutes. */
+        public Builder progressInterval(Duration d) {
+            this.progressInterval = Objects.requireNonNull(d, "progressInterval");
+            return this;
+        }
+
+        /** See {@link DirectOptions#eventsNamespace()}; null turns Events off. */
+        public Builder eventsNamespace(String namespace) {
+            this.eventsNamespace = namespace == null || namespace.isEmpty() ? null : namespace;
+            return this;
+        }
+
         /** Validates and builds. */
         public DirectOptions build() {
             if (pageSize < 1 || pageSize > 10_000) {
@@ -387,7 +505,7 @@ public final class DirectOptions {
             if (compressionLevel < 1 || compressionLevel > 9) {
                 throw new InvalidPlanException("DirectOptions compressionLevel must be 1..9, was " + compressionLevel + ".");
             }
-            if (maxRetries < 0 || maxEntryBytes < 1 || maxArchiveBytes < 1) {
+            if (maxRetries < 0 || maxEntryBytes < 1 || maxArchiveBytes < 1 || maxObjectBytes < 1 || maxArchiveExpansion < 1) {
                 throw new InvalidPlanException("DirectOptions maxRetries must be >= 0 and size limits positive.");
             }
             if (snapshotReadyTimeout.isZero() || snapshotReadyTimeout.isNegative() || snapshotConcurrency < 1) {
@@ -396,6 +514,10 @@ public final class DirectOptions {
             }
             if (unfinishedBackupGrace.isNegative()) {
                 throw new InvalidPlanException("DirectOptions unfinishedBackupGrace must not be negative, was " + unfinishedBackupGrace + ".");
+            }
+            if (progressInterval.isZero() || progressInterval.isNegative() || progressInterval.compareTo(Duration.ofMinutes(5)) > 0) {
+                throw new InvalidPlanException("DirectOptions progressInterval must be positive and at most 5 minutes (records older"
+                        + " than 10 minutes read as abandoned), was " + progressInterval + ".");
             }
             return new DirectOptions(this);
         }

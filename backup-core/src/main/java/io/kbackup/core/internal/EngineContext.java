@@ -41,8 +41,9 @@ public record EngineContext(KubernetesClient client, StorageProviders providers,
      * @param concurrency         items applied at once within a tier
      * @param crdEstablishTimeout how long restored CRDs are waited for
      * @param limits              sizes that make an archive refused
+     * @param requireManifest     whether a backup without an integrity manifest is refused
      */
-    public record Restore(int concurrency, Duration crdEstablishTimeout, ArchiveReader.Limits limits) {}
+    public record Restore(int concurrency, Duration crdEstablishTimeout, ArchiveReader.Limits limits, boolean requireManifest) {}
 
     /**
      * CSI snapshot settings of backups that include all disks.
@@ -59,7 +60,7 @@ public record EngineContext(KubernetesClient client, StorageProviders providers,
     /** {@code DirectOptions}' backup defaults. */
     public static final Backup DEFAULT_BACKUP = new Backup(500, 4, 1, "kbackup.io/maintenance");
     /** {@code DirectOptions}' restore defaults (the VeleroEngine's previews use them). */
-    public static final Restore DEFAULT_RESTORE = new Restore(16, Duration.ofSeconds(60), new ArchiveReader.Limits(64L << 20, 64L << 30));
+    public static final Restore DEFAULT_RESTORE = new Restore(16, Duration.ofSeconds(60), ArchiveReader.Limits.DEFAULTS, false);
     /** {@code DirectOptions}' snapshot defaults. */
     public static final Snapshots DEFAULT_SNAPSHOTS = new Snapshots(false, false, Duration.ofMinutes(10), 8);
 

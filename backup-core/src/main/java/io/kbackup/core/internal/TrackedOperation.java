@@ -3,6 +3,8 @@ package io.kbackup.core.internal;
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupPhase;
+import io.kbackup.KBackupException;
+import io.kbackup.OperationListener;
 import io.kbackup.OperationHandle;
 import io.kbackup.OperationTimeoutException;
 import io.kbackup.Progress;
@@ -10,19 +12,32 @@ import io.kbackup.RestoreHandle;
 import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePhase;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The shared implementation of {@link OperationHandle}: the worker updates phase and counters,
- * and completes it once; callers read, await and cancel. Thread-safe.
+ * and completes it once; callers read, await and cancel. Listeners are told of phase changes,
+ * progress (at most every {@link #PROGRESS_EVERY_NANOS}) and item errors as they happen, and of
+ * the end once; a listener's exception is logged, never passed on. Thread-safe.
  */
 public class TrackedOperation<P, I> implements OperationHandle<P, I> {
+    private static final Logger LOG = LoggerFactory.getLogger(TrackedOperation.class);
+    /** Progress is told to listeners at most this often (and once at the end). */
+    static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
+
     private final String name;
+    private final List<OperationListener<? super P, ? super I>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong lastProgress = new AtomicLong(System.nanoTime());
+    private final Object ending = new Object();
     private final AtomicReference<P> phase;
     private final AtomicLong itemsTotal = new AtomicLong();
     private final AtomicLong itemsDone = new AtomicLong();
@@ -47,7 +62,10 @@ public class TrackedOperation<P, I> implements OperationHandle<P, I> {
     }
 
     public void phase(P p) {
-        phase.set(p);
+        P before = phase.getAndSet(p);
+        if (!p.equals(before)) {
+            tell(l -> l.onPhase(name, p));
+        }
     }
 
     @Override
@@ -57,18 +75,39 @@ public class TrackedOperation<P, I> implements OperationHandle<P, I> {
 
     public void addTotal(long n) {
         itemsTotal.addAndGet(n);
+        progressed();
     }
 
     public void setTotal(long n) {
         itemsTotal.set(n);
+        progressed();
     }
 
     public void addDone(long n) {
         itemsDone.addAndGet(n);
+        progressed();
     }
 
     public void addBytes(long n) {
         bytes.addAndGet(n);
+        progressed();
+    }
+
+    /** One item (or resource type) failed: listeners hear of it ({@code namespace} null: cluster-scoped; "": the run). */
+    public void itemError(String namespace, String message) {
+        tell(l -> l.onItemError(name, namespace, message));
+    }
+
+    private void progressed() {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long last = lastProgress.get();
+        if (now - last >= PROGRESS_EVERY_NANOS && lastProgress.compareAndSet(last, now)) {
+            Progress p = progress();
+            tell(l -> l.onProgress(name, p));
+        }
     }
 
     @Override
@@ -100,12 +139,75 @@ public class TrackedOperation<P, I> implements OperationHandle<P, I> {
 
     /** Called by the worker when it ends. */
     public void complete(I info) {
-        completion.complete(info);
+        end(info, null);
     }
 
     /** Called by the worker on a failure it could not turn into a result. */
     public void completeExceptionally(Throwable t) {
-        completion.completeExceptionally(t);
+        end(null, t);
+    }
+
+    private void end(I info, Throwable t) {
+        synchronized (ending) {
+            if (completion.isDone()) {
+                return;
+            }
+            Progress p = progress();
+            tell(l -> l.onProgress(name, p));
+            KBackupException error = t == null ? null : asKBackup(t);
+            tell(l -> l.onEnd(name, info, error));
+            if (t == null) {
+                completion.complete(info);
+            } else {
+                completion.completeExceptionally(t);
+            }
+        }
+    }
+
+    @Override
+    public void addListener(OperationListener<? super P, ? super I> listener) {
+        java.util.Objects.requireNonNull(listener, "listener");
+        synchronized (ending) {
+            if (!completion.isDone()) {
+                if (!listeners.contains(listener)) {
+                    listeners.add(listener);
+                }
+                return;
+            }
+        }
+        I info = completion.isCompletedExceptionally() ? null : completion.getNow(null);
+        KBackupException error = info != null ? null : asKBackup(completion.handle((i, e) -> e).getNow(null));
+        call(listener, l -> l.onEnd(name, info, error));
+    }
+
+    @Override
+    public void removeListener(OperationListener<? super P, ? super I> listener) {
+        listeners.remove(listener);
+    }
+
+    private KBackupException asKBackup(Throwable t) {
+        Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (cause instanceof KBackupException k) {
+            return k;
+        }
+        RuntimeException translated = ApiBoundary.translate("'" + name + "'",
+                cause instanceof RuntimeException re ? re : new IllegalStateException(cause));
+        return translated instanceof KBackupException k ? k
+                : new io.kbackup.InternalErrorException("'" + name + "' failed unexpectedly inside kbackup: " + translated, translated);
+    }
+
+    private void tell(java.util.function.Consumer<OperationListener<? super P, ? super I>> event) {
+        for (OperationListener<? super P, ? super I> l : listeners) {
+            call(l, event);
+        }
+    }
+
+    private void call(OperationListener<? super P, ? super I> l, java.util.function.Consumer<OperationListener<? super P, ? super I>> event) {
+        try {
+            event.accept(l);
+        } catch (RuntimeException e) {
+            LOG.warn("A listener of '{}' failed (ignored): {}", name, e.toString());
+        }
     }
 
     /** Records the worker thread so that {@link #cancel()} can interrupt blocking I/O. */

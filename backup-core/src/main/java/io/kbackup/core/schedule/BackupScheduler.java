@@ -10,6 +10,7 @@ import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.internal.catalog.BackupCatalog;
 import io.kbackup.core.velero.VeleroEngine;
 import io.kbackup.spi.StorageProviders;
+import io.kbackup.core.fleet.ClusterGroup;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +85,7 @@ public final class BackupScheduler implements AutoCloseable {
     private final SchedulerEvents events;
     private final PlanRuns runs;
     private final LeaderSettings leaderSettings;
+    private final boolean hasClient;
 
     /** Serialises ticks and sweeps; held during their bucket I/O, unlike the monitor of {@code this}. */
     private final Object tickLock = new Object();
@@ -106,6 +108,7 @@ public final class BackupScheduler implements AutoCloseable {
                 b.unfinishedGrace);
         this.leaderSettings = b.leader;
         this.leading = b.leader == null;
+        this.hasClient = b.backups != null;
     }
 
     public static Builder builder() {
@@ -139,19 +142,51 @@ public final class BackupScheduler implements AutoCloseable {
      * @throws InvalidPlanException when the plan has no prefix or a plan with the same key exists
      */
     public String add(BackupPlan plan, RetentionPolicy retention) {
+        return add(plan, retention, null);
+    }
+
+    /** Adds a group plan with {@link RetentionPolicy#expiryOnly()}; see {@link #addGroup(ClusterGroup, BackupPlan, RetentionPolicy)}. */
+    public String addGroup(ClusterGroup group, BackupPlan plan) {
+        return addGroup(group, plan, RetentionPolicy.expiryOnly());
+    }
+
+    /**
+     * Adds a plan that runs on every member of a group ({@link ClusterGroup#backup(BackupPlan)}), each
+     * member's backups in its own folder of the plan's (shared) location. The semantics are those of
+     * a single plan, for the group as a whole: one leader starts the group run of a slot exactly once,
+     * also after restarts (the last start is read from the members' group-run records); a slot that
+     * comes while the group's previous run is still going waits for it. Expiry and the retention
+     * policy apply per member, to that member's own backups of the plan; records of members that
+     * were skipped go when their run expires. Members added to or removed from the group later are
+     * covered from the next run.
+     *
+     * @return the plan's key, {@code group:<group>/<location name>/<prefix>}
+     * @throws InvalidPlanException when the plan has no prefix or a plan with the same key exists
+     */
+    public String addGroup(ClusterGroup group, BackupPlan plan, RetentionPolicy retention) {
+        Objects.requireNonNull(group, "group");
+        return add(plan, retention, group);
+    }
+
+    private String add(BackupPlan plan, RetentionPolicy retention, ClusterGroup group) {
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(retention, "retention");
         String prefix = plan.prefix().orElseThrow(() -> new InvalidPlanException(
                 "A scheduled plan needs a prefix (backups are named <prefix>-<yyyyMMddHHmmss> and found by it); plan "
                         + plan.name().orElse("?") + " has a fixed name."));
-        String key = plan.location().name() + "/" + prefix;
+        if (group == null && !hasClient) {
+            throw new InvalidPlanException("This BackupScheduler was built without a backupClient: it runs group plans only"
+                    + " (addGroup); give BackupScheduler.builder().backupClient(...) to schedule single plans.");
+        }
+        String key = (group != null ? "group:" + group.name() + "/" : "") + plan.location().name() + "/" + prefix;
         PlanState e;
         synchronized (this) {
             if (entries.containsKey(key)) {
                 throw new InvalidPlanException("A plan with prefix '" + prefix + "' in location '" + plan.location().name()
-                        + "' is already scheduled; remove it first or use another prefix.");
+                        + "' is already scheduled" + (group != null ? " for group '" + group.name() + "'" : "")
+                        + "; remove it first or use another prefix.");
             }
-            e = new PlanState(key, prefix, plan, retention, clock.instant());
+            e = new PlanState(key, prefix, plan, retention, clock.instant(), group);
             entries.put(key, e);
         }
         runs.announceNext(e, clock.instant());
@@ -324,7 +359,7 @@ public final class BackupScheduler implements AutoCloseable {
 
         private Builder() {}
 
-        /** The engine that runs the backups (either engine). Required. */
+        /** The engine that runs single plans' backups (either engine). Required unless only group plans are added. */
         public Builder backupClient(BackupClient backups) {
             this.backups = Objects.requireNonNull(backups, "backupClient");
             return this;
@@ -401,9 +436,6 @@ public final class BackupScheduler implements AutoCloseable {
 
         /** Validates and builds. */
         public BackupScheduler build() {
-            if (backups == null) {
-                throw new InvalidPlanException("BackupScheduler: backupClient is required, e.g. KBackup.direct(client).");
-            }
             if (tick.isNegative() || tick.isZero() || sweepInterval.isNegative() || unfinishedGrace.isNegative()) {
                 throw new InvalidPlanException("BackupScheduler: tick must be positive, sweepInterval and unfinishedGrace not negative.");
             }

@@ -55,7 +55,8 @@ final class PlanRuns {
         }
         e.loaded = true; // before the read: becoming leader meanwhile clears it again
         try {
-            e.lastStart = e.history.lastStart(listing(listings, e.plan.location()));
+            e.lastStart = e.history.lastStart(e.group != null ? GroupPlans.runsAsBackups(e.group, e.plan.location())
+                    : listing(listings, e.plan.location()));
         } catch (RuntimeException ex) {
             e.loaded = false;
             throw ex;
@@ -88,7 +89,7 @@ final class PlanRuns {
         e.reportedSlot = null;
         BackupHandle handle;
         try {
-            handle = backups.backup(run);
+            handle = e.group != null ? new GroupBackupHandle(e.group.backup(run)) : backups.backup(run);
         } catch (KBackupException ex) {
             events.emit(SchedulerEvent.Type.FAILED, e.key, run.backupNameAt(now), now, "could not start: " + ex.getMessage());
             announceNext(e, now);
@@ -113,6 +114,10 @@ final class PlanRuns {
     void sweep(List<PlanState> plans, Instant now, Map<String, List<BackupInfo>> listings) {
         for (PlanState e : plans) {
             if (!stillAdded.test(e)) {
+                continue;
+            }
+            if (e.group != null) {
+                sweepGroup(e, now);
                 continue;
             }
             List<PlanBackup> mine;
@@ -149,7 +154,10 @@ final class PlanRuns {
     private void sweepLeftovers(PlanState e, List<BackupInfo> finished, String running, Instant now) {
         List<SweepDecision.Leftover> leftovers = new ArrayList<>();
         try {
-            Set<String> done = finished.stream().map(BackupInfo::name).collect(Collectors.toSet());
+            // finished: a terminal phase with an end (a running backup's record, even one read as
+            // abandoned, has no end; catalog.unfinished tells those apart by their folder)
+            Set<String> done = finished.stream().filter(b -> b.phase().isTerminal() && b.completed() != null)
+                    .map(BackupInfo::name).collect(Collectors.toSet());
             for (String name : catalog.folders(e.plan.location())) {
                 if (e.history.owns(name) && !done.contains(name) && !name.equals(running)) {
                     catalog.unfinished(e.plan.location(), name).ifPresent(u -> leftovers.add(new SweepDecision.Leftover(name, u.since())));
@@ -166,6 +174,46 @@ final class PlanRuns {
             } catch (KBackupException ex) {
                 events.emit(SchedulerEvent.Type.ERROR, e.key, d.backup(), now, "could not remove the leftovers: " + ex.getMessage());
             }
+        }
+    }
+
+    /** A group plan's sweep: the retention policy per member, on each current member's own backups. */
+    private void sweepGroup(PlanState e, Instant now) {
+        BackupHandle running = e.running();
+        for (String member : e.group.memberList()) {
+            BackupLocation own;
+            BackupClient client;
+            List<PlanBackup> mine;
+            try {
+                own = e.group.locationFor(member, e.plan.location());
+                client = e.group.client(member);
+                mine = e.history.of(client.listBackups(own));
+            } catch (KBackupException ex) {
+                events.emit(SchedulerEvent.Type.ERROR, e.key, null, now, "member " + member + ": could not list backups to sweep: "
+                        + ex.getMessage());
+                continue;
+            }
+            for (SweepDecision d : SweepDecision.decide(e.retention, mine, running != null ? running.name() : null, now)) {
+                if (d.action() == SweepDecision.Action.RETAIN) {
+                    events.emit(SchedulerEvent.Type.RETAINED, e.key, d.backup(), now, "member " + member + ": " + d.reason());
+                    continue;
+                }
+                events.emit(SchedulerEvent.Type.EXPIRED, e.key, d.backup(), now, "member " + member + ": " + d.reason());
+                try {
+                    client.deleteBackup(own, d.backup());
+                    events.emit(SchedulerEvent.Type.DELETED, e.key, d.backup(), clock.instant(),
+                            "member " + member + ": deleted with all its objects");
+                } catch (KBackupException ex) {
+                    events.emit(SchedulerEvent.Type.ERROR, e.key, d.backup(), now, "member " + member + ": could not delete: " + ex.getMessage());
+                }
+            }
+        }
+        try {
+            for (String run : e.group.sweepExpiredRecords(e.plan.location(), now)) {
+                events.emit(SchedulerEvent.Type.DELETED, e.key, run, clock.instant(), "expired records of members that did not run");
+            }
+        } catch (KBackupException ex) {
+            events.emit(SchedulerEvent.Type.ERROR, e.key, null, now, "could not sweep group records: " + ex.getMessage());
         }
     }
 

@@ -2,6 +2,7 @@ package io.kbackup.core.schedule;
 
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupPlan;
+import io.kbackup.core.fleet.ClusterGroup;
 import java.time.Instant;
 
 /**
@@ -16,6 +17,8 @@ final class PlanState {
     final RetentionPolicy retention;
     final Instant added;
     final PlanHistory history;
+    /** The group the plan runs on, or null for a plan of the scheduler's own client. */
+    final ClusterGroup group;
 
     /** The latest start of a run of the plan, from the bucket or this scheduler; null when none. */
     Instant lastStart;
@@ -27,6 +30,11 @@ final class PlanState {
     Instant reportedSlot;
 
     PlanState(String key, String prefix, BackupPlan plan, RetentionPolicy retention, Instant added) {
+        this(key, prefix, plan, retention, added, null);
+    }
+
+    PlanState(String key, String prefix, BackupPlan plan, RetentionPolicy retention, Instant added, ClusterGroup group) {
+        this.group = group;
         this.key = key;
         this.prefix = prefix;
         this.plan = plan;

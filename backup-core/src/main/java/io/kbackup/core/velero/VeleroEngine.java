@@ -8,6 +8,9 @@ import io.kbackup.BackupHandle;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
 import io.kbackup.BackupPlan;
+import io.kbackup.ClientListener;
+import io.kbackup.ResourceEntry;
+import io.kbackup.ResultMessage;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.KBackupException;
 import io.kbackup.NotFoundException;
@@ -17,9 +20,11 @@ import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
 import io.kbackup.core.internal.ApiBoundary;
+import io.kbackup.core.internal.ClientListeners;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.TrackedOperation;
 import io.kbackup.core.internal.catalog.BackupCatalog;
+import io.kbackup.core.internal.catalog.LocationReads;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.restore.RestoreRunner;
 import io.kbackup.core.internal.velero.LocationMapping;
@@ -36,6 +41,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -90,6 +96,8 @@ public final class VeleroEngine implements BackupClient {
     private final VeleroCluster cluster;
     private final OperationTracker tracker;
     private final BackupCatalog catalog;
+    private final LocationReads reads;
+    private final ClientListeners listeners = new ClientListeners();
     private final RestoreRunner previews;
     private final VeleroObjects.BackupSettings settings;
 
@@ -101,7 +109,8 @@ public final class VeleroEngine implements BackupClient {
         this.tracker = new OperationTracker(cluster, options.pickupTimeout());
         EngineContext context = new EngineContext(client, options.storageProviders(), options.clock(), EngineContext.DEFAULT_RETRY,
                 EngineContext.DEFAULT_BACKUP, EngineContext.DEFAULT_RESTORE, EngineContext.DEFAULT_SNAPSHOTS);
-        this.catalog = new BackupCatalog(options.storageProviders(), new SnapshotCleanup(client, context.retry()));
+        this.catalog = new BackupCatalog(options.storageProviders(), new SnapshotCleanup(client, context.retry()), options.clock());
+        this.reads = new LocationReads(options.storageProviders(), options.clock());
         this.previews = new RestoreRunner(context);
         this.settings = new VeleroObjects.BackupSettings(options.fileSystemBackup(), options.approximateEveryTwoWeeks());
     }
@@ -135,6 +144,7 @@ public final class VeleroEngine implements BackupClient {
         String uid = created.getMetadata().getUid();
         LOG.info("Velero backup '{}' requested (location {})", name, plan.location().name());
         TrackedOperation.Backup handle = new TrackedOperation.Backup(name);
+        listeners.backupStarted(handle, plan);
         tracker.trackBackup(handle, () -> uid);
         return handle;
     }
@@ -275,6 +285,7 @@ public final class VeleroEngine implements BackupClient {
         if (backup != null) {
             requireSameLocation(plan, backup);
             cluster.create(restore);
+            listeners.restoreStarted(handle, plan);
             tracker.trackRestore(handle, node -> restoreInfo(plan, node));
             return handle;
         }
@@ -287,6 +298,7 @@ public final class VeleroEngine implements BackupClient {
         }
         LOG.info("Backup '{}' is in the bucket but not yet in Velero; restore '{}' waits for Velero's backup sync",
                 plan.backupName(), name);
+        listeners.restoreStarted(handle, plan);
         cluster.watcher(VeleroKind.BACKUP).until(plan.backupName(), r -> true, false)
                 .orTimeout(options.syncTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((synced, error) -> {
@@ -317,6 +329,61 @@ public final class VeleroEngine implements BackupClient {
     public RestorePreview preview(RestorePlan plan) {
         Objects.requireNonNull(plan, "plan");
         return ApiBoundary.call("preview", () -> previews.preview(plan));
+    }
+
+    @Override
+    public List<RestoreInfo> listRestores(BackupLocation location) {
+        return reads.listRestores(location);
+    }
+
+    @Override
+    public RestoreInfo describeRestore(BackupLocation location, String restoreName) {
+        return reads.describeRestore(location, restoreName);
+    }
+
+    @Override
+    public void backupLog(BackupLocation location, String backupName, Consumer<String> line) {
+        reads.backupLog(location, backupName, line);
+    }
+
+    @Override
+    public void backupResults(BackupLocation location, String backupName, Consumer<ResultMessage> message) {
+        reads.backupResults(location, backupName, message);
+    }
+
+    @Override
+    public void backupResources(BackupLocation location, String backupName, Consumer<ResourceEntry> item) {
+        reads.backupResources(location, backupName, item);
+    }
+
+    @Override
+    public void restoreLog(BackupLocation location, String restoreName, Consumer<String> line) {
+        reads.restoreLog(location, restoreName, line);
+    }
+
+    @Override
+    public void restoreResults(BackupLocation location, String restoreName, Consumer<ResultMessage> message) {
+        reads.restoreResults(location, restoreName, message);
+    }
+
+    @Override
+    public void restoreResources(BackupLocation location, String restoreName, Consumer<ResourceEntry> item) {
+        reads.restoreResources(location, restoreName, item);
+    }
+
+    /**
+     * Listeners hear of the backups and restores this engine hands to Velero: phase changes and
+     * progress as Velero reports them through the watch, and the end; Velero does not report single
+     * item errors as they happen (they are in the results once it ends).
+     */
+    @Override
+    public void addListener(ClientListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeListener(ClientListener listener) {
+        listeners.remove(listener);
     }
 
     /**

@@ -180,4 +180,25 @@ class S3ErrorMappingTest {
                 "s3://gone/k", "k");
         assertThat(bucket).isInstanceOfSatisfying(NotFoundException.class, nf -> assertThat(nf.name()).isEqualTo("gone"));
     }
+
+    @Test
+    void noCredentialsInTheDefaultChainIsOneShortLineNotTheChainsDump() {
+        SdkClientException e;
+        try {
+            // the SDK's own message when no source of a chain has credentials: every provider with its reason
+            software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain.of(
+                    software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider.create(),
+                    software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider.create()).resolveCredentials();
+            throw new AssertionError("expected no credentials (are aws.accessKeyId/aws.secretAccessKey set?)");
+        } catch (SdkClientException thrown) {
+            e = thrown;
+        }
+        assertThat(e.getMessage()).contains("providers in the chain");
+
+        ValidationResult.Problem problem = S3Errors.problem(e, SETTINGS);
+
+        assertThat(problem.kind()).isEqualTo(Kind.BAD_CREDENTIALS);
+        assertThat(problem.message()).startsWith("No usable credentials: none of the default chain's sources had any")
+                .contains("AWS_ACCESS_KEY_ID").doesNotContain("AwsCredentialsProviderChain").hasSizeLessThan(400);
+    }
 }

@@ -2,7 +2,6 @@ package io.kbackup.testkit.cluster;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,18 +18,14 @@ import io.kbackup.testkit.cluster.internal.ClusterDispatcher;
 import io.kbackup.testkit.cluster.internal.ClusterStore;
 import io.kbackup.testkit.cluster.internal.ListPager;
 import io.kbackup.testkit.cluster.internal.ResourceType;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -125,9 +120,6 @@ public final class EmbeddedCluster implements TestCluster {
     MOCK_SERVER_LOG.setLevel(Level.WARNING); // it logs every request at INFO
   }
 
-  private static final List<String> DEFAULT_NAMESPACES =
-      List.of("default", "kube-node-lease", "kube-public", "kube-system");
-
   private final KubernetesMockServer server;
   private final ClusterStore store;
   private final ClusterDispatcher dispatcher;
@@ -158,19 +150,7 @@ public final class EmbeddedCluster implements TestCluster {
     address[0] = "127.0.0.1:" + server.getPort();
     this.url = "http://" + address[0];
     if (b.defaultNamespaces) {
-      List<HasMetadata> namespaces = new ArrayList<>();
-      for (String ns : DEFAULT_NAMESPACES) {
-        GenericKubernetesResource n = new GenericKubernetesResource();
-        n.setApiVersion("v1");
-        n.setKind("Namespace");
-        n.setMetadata(new ObjectMeta());
-        n.getMetadata().setName(ns);
-        n.getMetadata().setLabels(Map.of("kubernetes.io/metadata.name", ns));
-        n.setAdditionalProperty("spec", Map.of("finalizers", List.of("kubernetes")));
-        n.setAdditionalProperty("status", Map.of("phase", "Active"));
-        namespaces.add(n);
-      }
-      seed(namespaces.stream());
+      seed(EmbeddedClusterSeeding.defaultNamespaces().stream());
     }
   }
 
@@ -259,49 +239,7 @@ public final class EmbeddedCluster implements TestCluster {
   public long seed(Stream<? extends HasMetadata> objects) {
     Objects.requireNonNull(objects, "objects");
     long[] count = new long[1];
-    dispatcher.exclusively(() -> {
-      Map<String, ResourceType> types = new HashMap<>();
-      objects.forEach(o -> {
-        GenericKubernetesResource g = toGeneric(o);
-        String typeKey = g.getApiVersion() + "/" + g.getKind();
-        ResourceType type = types.computeIfAbsent(typeKey,
-            k -> discovery.findByKind(g.getApiVersion(), g.getKind()));
-        if (type == null) {
-          types.remove(typeKey);
-          throw new IllegalArgumentException("cannot seed " + g.getKind() + " '"
-              + g.getMetadata().getName() + "': no resource type serves apiVersion "
-              + g.getApiVersion() + " kind " + g.getKind()
-              + "; seed or create its CRD first, or add it with Builder.addResource");
-        }
-        ObjectMeta meta = g.getMetadata();
-        String storage = discovery.storageVersion(type.group(), type.plural());
-        String prefix = prefix(type);
-        if (storage != null && !storage.equals(type.version())) {
-          // a custom resource is stored once, at its CRD's storage version
-          g.setApiVersion(type.group() + "/" + storage);
-          prefix = "/apis/" + type.group() + "/" + storage;
-        }
-        String path;
-        if (type.namespaced()) {
-          if (meta.getNamespace() == null || meta.getNamespace().isEmpty()) {
-            meta.setNamespace("default");
-          }
-          path = prefix + "/namespaces/" + meta.getNamespace() + "/" + type.plural();
-        } else {
-          if (meta.getNamespace() != null && !meta.getNamespace().isEmpty()) {
-            throw new IllegalArgumentException("cannot seed " + g.getKind() + " '"
-                + meta.getName() + "': it is cluster-scoped but has namespace '"
-                + meta.getNamespace() + "'; remove metadata.namespace");
-          }
-          path = prefix + "/" + type.plural();
-        }
-        store.seed(path, g);
-        if ("CustomResourceDefinition".equals(g.getKind())) {
-          types.clear(); // new custom resource types become seedable
-        }
-        count[0]++;
-      });
-    });
+    dispatcher.exclusively(() -> count[0] = new EmbeddedClusterSeeding(store, discovery).seed(objects));
     return count[0];
   }
 
@@ -324,25 +262,6 @@ public final class EmbeddedCluster implements TestCluster {
             + " object: " + e.getMessage(), e);
       }
     }));
-  }
-
-  private static GenericKubernetesResource toGeneric(HasMetadata o) {
-    Objects.requireNonNull(o, "objects must not contain null");
-    GenericKubernetesResource g =
-        Serialization.jsonMapper().convertValue(o, GenericKubernetesResource.class);
-    if (g.getApiVersion() == null || g.getKind() == null || g.getMetadata() == null
-        || g.getMetadata().getName() == null || g.getMetadata().getName().isEmpty()) {
-      throw new IllegalArgumentException("cannot seed " + o.getClass().getSimpleName()
-          + ": apiVersion, kind and metadata.name are required (got apiVersion="
-          + g.getApiVersion() + ", kind=" + g.getKind() + ", name="
-          + (g.getMetadata() == null ? null : g.getMetadata().getName()) + ")");
-    }
-    return g;
-  }
-
-  private static String prefix(ResourceType type) {
-    return type.group().isEmpty() ? "/api/" + type.version()
-        : "/apis/" + type.group() + "/" + type.version();
   }
 
   private static void drainJournal(KubernetesMockServer server) {

@@ -1,46 +1,28 @@
 package io.kbackup.testkit.cluster;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kbackup.testkit.servers.ServerProcess;
 import io.kbackup.testkit.servers.TestServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A real Kubernetes control plane for tests: etcd, kube-apiserver and (by default)
@@ -92,11 +74,11 @@ public final class RealCluster implements TestCluster {
         try {
             this.root = Files.createTempDirectory("kbackup-real-cluster");
             Path pki = Files.createDirectories(root.resolve("pki"));
-            KeyPair sa = rsaKeyPair();
+            KeyPair sa = LocalTls.rsaKeyPair();
             Path saPub = pki.resolve("sa.pub");
             Path saKey = pki.resolve("sa.key");
-            Files.writeString(saPub, pem("PUBLIC KEY", sa.getPublic().getEncoded()));
-            Files.writeString(saKey, pem("PRIVATE KEY", sa.getPrivate().getEncoded()));
+            Files.writeString(saPub, LocalTls.pem("PUBLIC KEY", sa.getPublic().getEncoded()));
+            Files.writeString(saKey, LocalTls.pem("PRIVATE KEY", sa.getPrivate().getEncoded()));
             Path tokens = pki.resolve("tokens.csv");
             Files.writeString(tokens, token + ",admin,admin,\"system:masters\"\n");
 
@@ -147,9 +129,9 @@ public final class RealCluster implements TestCluster {
                     .args(apiArgs)
                     .start();
             processes.add(api);
-            HttpClient insecure = insecureHttpClient();
+            HttpClient insecure = LocalTls.insecureHttpClient();
             api.awaitCondition("answer /readyz", Duration.ofSeconds(90),
-                    () -> httpOk(insecure, url + "/readyz", token));
+                    () -> LocalTls.httpOk(insecure, url + "/readyz", token));
 
             this.adminKubeconfig = writeKubeconfig(root.resolve("admin.kubeconfig"));
             if (kcmBin != null) {
@@ -244,7 +226,7 @@ public final class RealCluster implements TestCluster {
 
     /** An SSL context that accepts this cluster's self-generated serving certificate (it trusts any). */
     public SSLContext sslContext() {
-        return trustAll();
+        return LocalTls.trustAll();
     }
 
     /** How long {@link #start()} took until the cluster was ready. */
@@ -287,109 +269,18 @@ public final class RealCluster implements TestCluster {
     @Override
     public long seed(Stream<? extends HasMetadata> objects) {
         Objects.requireNonNull(objects, "objects");
-        long[] count = new long[1];
         try (KubernetesClient c = client()) {
-            Set<String> namespacesReady = new HashSet<>(List.of("default"));
-            objects.forEach(o -> {
-                boolean terminating = o.getMetadata().getDeletionTimestamp() != null;
-                HasMetadata copy = forCreate(o);
-                String ns = copy.getMetadata().getNamespace();
-                if (ns != null && !ns.isEmpty() && namespacesReady.add(ns)) {
-                    awaitDefaultServiceAccount(c, ns);
-                }
-                HasMetadata created = c.resource(copy).create();
-                Object status = statusOf(o);
-                if (status != null && !"CustomResourceDefinition".equals(copy.getKind())) {
-                    created = updateStatus(c, created, status);
-                }
-                if (created instanceof CustomResourceDefinition || "CustomResourceDefinition".equals(copy.getKind())) {
-                    awaitEstablished(c, copy.getMetadata().getName());
-                }
-                if ("Namespace".equals(copy.getKind())) {
-                    namespacesReady.add(copy.getMetadata().getName());
-                    awaitDefaultServiceAccount(c, copy.getMetadata().getName());
-                }
-                if (terminating) {
-                    // the server sets deletionTimestamp itself: delete, and the finalizers hold it
-                    c.resource(created).delete();
-                }
-                count[0]++;
-            });
-        }
-        return count[0];
-    }
-
-    private static Object statusOf(HasMetadata o) {
-        Object status = Serialization.jsonMapper().convertValue(o, java.util.Map.class).get("status");
-        return status instanceof java.util.Map<?, ?> m && m.isEmpty() ? null : status;
-    }
-
-    /** Sets the status a fixture gives, by a merge patch of the status subresource where the type has one. */
-    private static HasMetadata updateStatus(KubernetesClient c, HasMetadata created, Object status) {
-        String patch = Serialization.asJson(java.util.Map.of("status", status));
-        try {
-            return c.resource(created).subresource("status").patch(
-                    new io.fabric8.kubernetes.client.dsl.base.PatchContext.Builder()
-                            .withPatchType(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE).build(), patch);
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) {
-                return created; // the type has no status subresource: the create kept the status
-            }
-            throw e;
+            return new RealClusterSeeding(c, controllerManagerRuns(), root).seed(objects);
         }
     }
 
-    private static HasMetadata forCreate(HasMetadata o) {
-        GenericKubernetesResource g = Serialization.jsonMapper().convertValue(o, GenericKubernetesResource.class);
-        ObjectMeta meta = g.getMetadata();
-        meta.setDeletionTimestamp(null);
-        meta.setDeletionGracePeriodSeconds(null);
-        meta.setResourceVersion(null);
-        meta.setUid(null);
-        meta.setCreationTimestamp(null);
-        meta.setGeneration(null);
-        meta.setManagedFields(null);
-        if (o instanceof GenericKubernetesResource) {
-            return g;
-        }
-        return Serialization.jsonMapper().convertValue(g, o.getClass());
-    }
-
-    private void awaitDefaultServiceAccount(KubernetesClient c, String namespace) {
-        if (!processes.stream().anyMatch(p -> p.name().equals("kube-controller-manager"))) {
-            return;
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (c.namespaces().withName(namespace).get() == null) {
-                    return; // created later in the stream; waited for then
-                }
-                if (c.serviceAccounts().inNamespace(namespace).withName("default").get() != null) {
-                    return;
-                }
-            } catch (KubernetesClientException retry) {
-                // the API server is busy; ask again
-            }
-            sleep(50);
-        }
-        throw new IllegalStateException("no default ServiceAccount in namespace " + namespace
-                + " after 30 s: is kube-controller-manager running? See " + root);
+    private boolean controllerManagerRuns() {
+        return processes.stream().anyMatch(p -> p.name().equals("kube-controller-manager"));
     }
 
     /** Waits until the CRD of that name is Established (its resources are served). */
     public void awaitEstablished(KubernetesClient c, String crdName) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            CustomResourceDefinition crd = c.apiextensions().v1().customResourceDefinitions().withName(crdName).get();
-            if (crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
-                    && crd.getStatus().getConditions().stream()
-                    .anyMatch(k -> "Established".equals(k.getType()) && "True".equals(k.getStatus()))) {
-                return;
-            }
-            sleep(50);
-        }
-        throw new IllegalStateException("CRD " + crdName + " not established within 30 s");
+        RealClusterSeeding.awaitEstablished(c, crdName);
     }
 
     /** Stops the controller-manager, the API server and etcd, and deletes their data. Idempotent. */
@@ -409,73 +300,6 @@ public final class RealCluster implements TestCluster {
     @Override
     public String toString() {
         return "RealCluster[" + url + "]";
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    private static boolean httpOk(HttpClient http, String url, String bearer) {
-        try {
-            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2));
-            if (bearer != null) {
-                req.header("Authorization", "Bearer " + bearer);
-            }
-            return http.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static HttpClient insecureHttpClient() {
-        return HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(Duration.ofSeconds(2)).build();
-    }
-
-    private static SSLContext trustAll() {
-        try {
-            SSLContext ssl = SSLContext.getInstance("TLS");
-            ssl.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, new SecureRandom());
-            return ssl;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("no TLS in this JVM", e);
-        }
-    }
-
-    private static KeyPair rsaKeyPair() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-            g.initialize(2048);
-            return g.generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no RSA in this JVM", e);
-        }
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
     }
 
     /**

@@ -119,6 +119,15 @@ public final class VeleroServer implements AutoCloseable {
      * @param prefix the location's prefix, or {@code null} for the bucket's root
      */
     public static VeleroServer start(RealCluster cluster, MinioServer minio, String bucket, String prefix) {
+        return start(cluster, minio, bucket, prefix, new String[0]);
+    }
+
+    /**
+     * As {@link #start(RealCluster, MinioServer, String, String)}, with more {@code velero server}
+     * flags, e.g. {@code --features=EnableCSI} for CSI snapshots (with {@code CsiServers} on the cluster).
+     */
+    public static VeleroServer start(RealCluster cluster, MinioServer minio, String bucket, String prefix,
+            String... serverArgs) {
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(minio, "minio");
         Objects.requireNonNull(bucket, "bucket");
@@ -174,6 +183,7 @@ public final class VeleroServer implements AutoCloseable {
                             "--backup-sync-period", BACKUP_SYNC_PERIOD.toSeconds() + "s",
                             "--store-validation-frequency", "5s",
                             "--log-level", "info")
+                    .args(serverArgs)
                     .env("AWS_SHARED_CREDENTIALS_FILE", credentials.toString())
                     .env("HOME", home.toString())
                     .env("VELERO_NAMESPACE", NAMESPACE)

@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -25,26 +24,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class EmbeddedClusterCrudIT {
-
-  private static EmbeddedCluster cluster;
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void start() {
-    cluster = EmbeddedCluster.start();
-    client = cluster.client();
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    cluster.close();
-  }
+class EmbeddedClusterCrudIT extends EmbeddedClusterITSupport {
 
   @Test
   void createSetsUidResourceVersionCreationTimestampAndGeneration() {

@@ -16,26 +16,9 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class EmbeddedClusterDiscoveryIT {
-
-  private static EmbeddedCluster cluster;
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void start() {
-    cluster = EmbeddedCluster.start();
-    client = cluster.client();
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    cluster.close();
-  }
+class EmbeddedClusterDiscoveryIT extends EmbeddedClusterITSupport {
 
   @Test
   void servesVersion() {

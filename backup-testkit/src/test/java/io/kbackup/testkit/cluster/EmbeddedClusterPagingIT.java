@@ -17,32 +17,21 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class EmbeddedClusterPagingIT {
+class EmbeddedClusterPagingIT extends EmbeddedClusterITSupport {
 
   private static final int COUNT = 1234;
-  private static EmbeddedCluster cluster;
-  private static KubernetesClient client;
 
   @BeforeAll
-  static void start() {
-    cluster = EmbeddedCluster.start();
-    client = cluster.client();
+  static void seed() {
     // 1,234 configmaps over 7 namespaces; every third one labelled tier=gold
     cluster.seed(IntStream.range(0, COUNT).mapToObj(i -> new ConfigMapBuilder()
         .withNewMetadata().withName(String.format("cm-%05d", i)).withNamespace("ns-" + (i % 7))
         .addToLabels("tier", i % 3 == 0 ? "gold" : "silver").endMetadata()
         .addToData("index", Integer.toString(i))
         .build()));
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    cluster.close();
   }
 
   @Test

@@ -5,7 +5,11 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.cluster.RealCluster;
+import io.kbackup.testkit.cluster.TestCluster;
+import io.kbackup.testkit.servers.TestServers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,20 +19,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An {@link EmbeddedCluster} for a benchmark, either in this JVM or in a child JVM started with
- * {@link ClusterServer} (so that the server's store does not count against this JVM's heap).
+ * The API server of a benchmark: an {@link EmbeddedCluster}, either in this JVM or in a child JVM started with
+ * {@link ClusterServer} (so that the server's store does not count against this JVM's heap), or a
+ * {@link RealCluster} (etcd and kube-apiserver as child processes, no controller-manager).
  */
 public final class BenchCluster implements AutoCloseable {
 
-    private final EmbeddedCluster inProcess;
+    private final TestCluster inProcess;
     private final Process child;
     private final String url;
     private final long seeded;
     private LatencyProxy proxy;
 
-    private BenchCluster(EmbeddedCluster inProcess, Process child, String url, long seeded) {
+    private BenchCluster(TestCluster inProcess, Process child, String url, long seeded) {
         this.inProcess = inProcess;
         this.child = child;
         this.url = url;
@@ -46,6 +55,76 @@ public final class BenchCluster implements AutoCloseable {
         EmbeddedCluster c = EmbeddedCluster.start();
         long n = c.seed(Workload.of(kind, objects, namespaces));
         return new BenchCluster(c, null, c.url(), n);
+    }
+
+    /** Whether the real API server's binaries are there (the default cluster of the benchmarks then). */
+    public static boolean realAvailable() {
+        return TestServers.available("kube-apiserver", "etcd");
+    }
+
+    /** An empty real cluster: etcd (quota 8 GiB) and kube-apiserver, no controller-manager. */
+    public static BenchCluster real() {
+        RealCluster c = RealCluster.builder().controllerManager(false).etcdQuotaBytes(8L << 30).start();
+        return new BenchCluster(c, null, c.url(), 0);
+    }
+
+    /**
+     * A real cluster filled with the given content through its API: the Namespaces first, then the items, created by
+     * 8 threads (RealCluster's own seed creates one object at a time).
+     */
+    public static BenchCluster real(Workload.Kind kind, int objects, int namespaces) {
+        BenchCluster b = real();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        AtomicLong created = new AtomicLong();
+        try (KubernetesClient c = b.client()) {
+            List<Future<?>> pending = new ArrayList<>();
+            boolean[] namespacesDone = {false};
+            Workload.of(kind, objects, namespaces).forEach(o -> {
+                if (!"Namespace".equals(o.getKind()) && !namespacesDone[0]) {
+                    awaitAll(pending); // namespaces before their contents
+                    namespacesDone[0] = true;
+                }
+                pending.add(pool.submit(() -> {
+                    c.resource(forCreate(o)).create();
+                    created.incrementAndGet();
+                }));
+                if (pending.size() >= 2000) {
+                    awaitAll(pending);
+                }
+            });
+            awaitAll(pending);
+        } catch (RuntimeException | Error e) {
+            b.close(); // never leave etcd and kube-apiserver running behind a failed seeding
+            throw e;
+        } finally {
+            pool.shutdownNow();
+        }
+        return new BenchCluster(b.inProcess, null, b.url, created.get());
+    }
+
+    private static HasMetadata forCreate(HasMetadata o) {
+        if (o instanceof io.fabric8.kubernetes.api.model.apps.Deployment d) {
+            d.setStatus(null); // the API server ignores a status on create
+        }
+        if (o instanceof io.fabric8.kubernetes.api.model.Service svc && svc.getSpec() != null) {
+            svc.getSpec().setClusterIP(null); // the generated addresses repeat beyond 10k objects: let the server allocate
+            svc.getSpec().setClusterIPs(null);
+        }
+        return o;
+    }
+
+    private static void awaitAll(List<Future<?>> futures) {
+        try {
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("seeding the real cluster failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while seeding", e);
+        }
+        futures.clear();
     }
 
     /**
@@ -93,7 +172,10 @@ public final class BenchCluster implements AutoCloseable {
 
     /** Where the server runs, for reports. */
     public String where() {
-        return child == null ? "in this JVM" : "in a separate JVM (pid " + child.pid() + ")";
+        if (inProcess != null && inProcess.real()) {
+            return "RealCluster (etcd + kube-apiserver " + url + ")";
+        }
+        return child == null ? "EmbeddedCluster in this JVM" : "EmbeddedCluster in a separate JVM (pid " + child.pid() + ")";
     }
 
     /** Objects seeded at start (excluding the cluster's default namespaces). */
@@ -107,6 +189,12 @@ public final class BenchCluster implements AutoCloseable {
 
     /** A new client of this cluster (JDK HTTP client, nothing read from ~/.kube); the caller closes it. */
     public KubernetesClient client() {
+        if (inProcess != null && inProcess.real()) {
+            if (proxy != null) {
+                throw new IllegalStateException("no latency proxy in front of a real cluster (TLS)");
+            }
+            return inProcess.client();
+        }
         Config config = new ConfigBuilder(Config.empty()).withMasterUrl(proxy != null ? proxy.url() : url)
                 .withNamespace("default")
                 .withRequestTimeout(120_000).build();
@@ -115,6 +203,9 @@ public final class BenchCluster implements AutoCloseable {
 
     /** Writes a kubeconfig for kubectl. */
     public Path writeKubeconfig(Path file) throws IOException {
+        if (inProcess != null && inProcess.real()) {
+            return inProcess.writeKubeconfig(file);
+        }
         String yaml = "apiVersion: v1\nkind: Config\nclusters:\n- name: bench\n  cluster:\n    server: " + url + "\n"
                 + "users:\n- name: bench\n  user: {}\ncontexts:\n- name: bench\n  context:\n    cluster: bench\n"
                 + "    user: bench\n    namespace: default\ncurrent-context: bench\n";

@@ -45,6 +45,9 @@ public final class RestoreBenchmark {
             "ServiceAccount", "Secret", "ConfigMap", "Pod", "ReplicaSet", "Endpoints", "Service");
     private static final Set<String> DEFAULT_NAMESPACES = Set.of("default", "kube-system", "kube-public", "kube-node-lease");
 
+    /** {@code --cluster real}: source and targets are RealClusters (etcd + kube-apiserver), no latency proxy. */
+    private static boolean real;
+
     private RestoreBenchmark() {}
 
     public static void main(String[] args) throws Exception {
@@ -52,7 +55,7 @@ public final class RestoreBenchmark {
         Args a;
         try {
             a = Args.parse(args, Set.of("--kind", "--objects", "--namespaces", "--concurrency", "--page-size", "--latency-ms",
-                    "--server", "--server-heap"),
+                    "--server", "--server-heap", "--cluster"),
                     Set.of());
         } catch (IllegalArgumentException e) {
             System.out.println(e.getMessage());
@@ -65,6 +68,11 @@ public final class RestoreBenchmark {
         int concurrency = a.getInt("--concurrency", DirectOptions.defaults().restoreConcurrency());
         double latency = Double.parseDouble(a.get("--latency-ms", "0"));
         String server = a.get("--server", "in-process");
+        real = a.get("--cluster", BenchCluster.realAvailable() ? "real" : "embedded").equals("real");
+        if (real && latency > 0) {
+            System.out.println("--latency-ms needs --cluster embedded (the real API server speaks TLS)");
+            System.exit(2);
+        }
         System.exit(run(kind, objects, namespaces, concurrency, a.getInt("--page-size", 500), latency,
                 server.equals("separate") ? a.get("--server-heap", "3g") : null));
     }
@@ -77,8 +85,9 @@ public final class RestoreBenchmark {
                 ? objects + " Secrets of 1-4 KiB in one namespace (Velero issue #6845)"
                 : objects + " objects in " + namespaces + " namespaces: 40% ConfigMaps and 30% Secrets of 1-4 KiB,"
                 + " 15% Deployments, 15% Services"));
-        System.out.println("  API servers: EmbeddedCluster " + (separateHeap == null ? "in this JVM"
-                : "each in a separate JVM (-Xmx" + separateHeap + ")") + " (source and each target); restore concurrency "
+        System.out.println("  API servers: " + (real ? "RealCluster (etcd + kube-apiserver, no controller-manager)"
+                : "EmbeddedCluster " + (separateHeap == null ? "in this JVM"
+                : "each in a separate JVM (-Xmx" + separateHeap + ")")) + " (source and each target); restore concurrency "
                 + concurrency + (latencyMs > 0 ? "; targets behind a proxy adding " + latencyMs + " ms each way ("
                 + (2 * latencyMs) + " ms per round trip)" : "; no added latency"));
         Path work = Files.createTempDirectory("kbackup-bench-");
@@ -87,7 +96,8 @@ public final class RestoreBenchmark {
         try {
             BackupInfo backup;
             List<GenericKubernetesResource> items = new ArrayList<>();
-            try (BenchCluster source = separateHeap == null ? BenchCluster.inProcess(kind, objects, namespaces)
+            try (BenchCluster source = real ? BenchCluster.real(kind, objects, namespaces)
+                         : separateHeap == null ? BenchCluster.inProcess(kind, objects, namespaces)
                          : BenchCluster.separate(kind, objects, namespaces, separateHeap);
                  KubernetesClient client = source.client();
                  DirectEngine engine = KBackup.direct(client, options)) {
@@ -134,7 +144,7 @@ public final class RestoreBenchmark {
                 report.row("kbackup restore", Report.seconds(restoreNanos), Report.seconds(cpu),
                         Long.toString(info.itemsRestored()),
                         Report.rate(info.itemsRestored(), restoreNanos), Long.toString(info.created()),
-                        Long.toString(info.skipped()), Long.toString(info.failed()), HeapMeter.mib(h.peakUsed()), h.gcCount() == 0 ? "-" : HeapMeter.mib(h.peakLive()),
+                        Long.toString(info.unchanged() + info.skipped()), Long.toString(info.failed()), HeapMeter.mib(h.peakUsed()), h.gcCount() == 0 ? "-" : HeapMeter.mib(h.peakLive()),
                         Report.load());
                 System.out.println("  done: kbackup restore in " + Report.seconds(restoreNanos));
             }
@@ -170,6 +180,9 @@ public final class RestoreBenchmark {
     }
 
     private static BenchCluster emptyCluster(String separateHeap) {
+        if (real) {
+            return BenchCluster.real();
+        }
         return separateHeap == null ? BenchCluster.inProcess() : BenchCluster.separate(Workload.Kind.MIXED, 0, 0, separateHeap);
     }
 

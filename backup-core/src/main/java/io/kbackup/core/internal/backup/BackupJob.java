@@ -14,12 +14,14 @@ import io.kbackup.core.internal.TrackedOperation;
 import io.kbackup.core.internal.kube.ApiResource;
 import io.kbackup.core.internal.kube.Discovery;
 import io.kbackup.core.internal.kube.KubeRetry;
+import io.kbackup.core.internal.kube.ListedItems;
 import io.kbackup.core.internal.kube.PagedLister;
 import io.kbackup.core.internal.layout.ArchiveOutput;
 import io.kbackup.core.internal.layout.BackupManifest;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.GzipJson;
 import io.kbackup.core.internal.layout.ResourceList;
+import io.kbackup.core.internal.layout.VeleroKeys;
 import io.kbackup.core.internal.snapshot.CsiSnapshotBackup;
 import io.kbackup.core.internal.snapshot.SnapshotApi;
 import io.kbackup.spi.BlobWriter;
@@ -29,7 +31,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -97,8 +101,20 @@ final class BackupJob implements Runnable {
         int pageSize = context.backup().pageSize();
         this.lister = new PagedLister(client, context.retry(), pageSize);
         this.report = new BackupReport(name, context.clock());
+        this.report.onError = handle::itemError;
         this.filters = new ItemFilters(client, context.retry(), plan, selection, related, report, context.backup().maintenanceLabel());
         this.queue = new ArrayBlockingQueue<>(Math.max(16, Math.min(pageSize, 512)));
+    }
+
+    /** Run after the backup's final documents are written and before its handle completes. */
+    private Runnable beforeEnd = () -> { };
+
+    /**
+     * What to do once the final documents are written, before the caller hears of the end (the
+     * runner removes the backup's progress record there, so none is left when {@code await} returns).
+     */
+    void beforeEnd(Runnable action) {
+        this.beforeEnd = action;
     }
 
     @Override
@@ -162,9 +178,11 @@ final class BackupJob implements Runnable {
                     snapshots != null ? snapshots.attempted() : 0, snapshots != null ? snapshots.completed() : 0);
             BackupInfo info = new BackupMetadata(client, storage, plan, name, start, report, resourceList, claim)
                     .write(outcome, context.clock().instant());
+            beforeEnd.run();
             handle.phase(info.phase());
             handle.complete(info);
         } catch (Throwable e) {
+            beforeEnd.run();
             handle.phase(BackupPhase.Failed);
             handle.completeExceptionally(e);
         }
@@ -293,6 +311,7 @@ final class BackupJob implements Runnable {
             }
             pvc.setApiVersion(pvcs.groupVersion());
             pvc.setKind(pvcs.kind());
+            markSnapshotted(pvcs, pvc);
             related.note(pvcs, pvc, true);
             handle.addTotal(1);
             write(new Item(pvcs, ns, name, client.getKubernetesSerialization().asJson(pvc).getBytes(StandardCharsets.UTF_8)), archive);
@@ -305,29 +324,27 @@ final class BackupJob implements Runnable {
         boolean accept(GenericKubernetesResource item);
     }
 
-    /** Runs on a lister thread: lists one resource (in one namespace or all), queues accepted items, then DONE. */
+    /**
+     * Runs on a lister thread: lists one resource (in one namespace or all), queues accepted items (the server's own
+     * bytes, see {@link ListedItems}), then DONE.
+     */
     private void listTask(ApiResource r, String namespace, String labelSelector, ItemFilter filter) {
         String where = r.groupResource() + (namespace != null ? " in namespace " + namespace : "");
         try {
             long[] accepted = {0};
-            long listed = lister.list(r, namespace, labelSelector, page -> {
-                for (GenericKubernetesResource item : page) {
-                    ObjectMeta meta = item.getMetadata();
-                    if (meta == null || meta.getName() == null || !filter.accept(item)) {
+            long listed = lister.listRaw(r, namespace, labelSelector, page -> {
+                for (ListedItems.Item item : page) {
+                    if (item.name() == null || !filter.accept(item.view())) {
                         continue;
                     }
-                    String ns = r.namespaced() ? meta.getNamespace() : null;
-                    byte[] json;
-                    try {
-                        json = client.getKubernetesSerialization().asJson(item).getBytes(StandardCharsets.UTF_8);
-                    } catch (RuntimeException e) {
-                        report.error(ns, "Could not serialize " + r.groupResource() + " " + qualified(ns, meta.getName()) + ": " + e.getMessage());
-                        continue;
+                    byte[] json = item.json();
+                    if (markSnapshotted(r, item.view())) { // a claim's view is parsed whole (ListedItems.needsWholeItem)
+                        json = client.getKubernetesSerialization().asJson(item.view()).getBytes(StandardCharsets.UTF_8);
                     }
-                    related.note(r, item, selection.labelSelector() != null);
+                    related.note(r, item.view(), selection.labelSelector() != null);
                     handle.addTotal(1);
                     accepted[0]++;
-                    queue.put(new Item(r, ns, meta.getName(), json));
+                    queue.put(new Item(r, item.namespace(), item.name(), json));
                 }
             });
             if (listed > 0) {
@@ -357,6 +374,30 @@ final class BackupJob implements Runnable {
         }
     }
 
+    /**
+     * Marks the archived copy of a claim with a ready snapshot as Velero's CSI plugin does (label and
+     * annotation {@code velero.io/volume-snapshot-name}, label {@code velero.io/backup-name}): Velero's
+     * restore finds the claim's VolumeSnapshot by that annotation. The live claim is not changed.
+     */
+    private boolean markSnapshotted(ApiResource r, GenericKubernetesResource item) {
+        if (snapshots == null || !r.group().isEmpty() || !r.plural().equals("persistentvolumeclaims")) {
+            return false;
+        }
+        ObjectMeta m = item.getMetadata();
+        String vs = snapshots.snapshotNameOf(m.getNamespace(), m.getName());
+        if (vs == null) {
+            return false;
+        }
+        Map<String, String> labels = m.getLabels() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(m.getLabels());
+        labels.put(VeleroKeys.VOLUME_SNAPSHOT_NAME, vs);
+        labels.put(VeleroKeys.BACKUP_NAME, SnapshotApi.labelValue(name));
+        m.setLabels(labels);
+        Map<String, String> annotations = m.getAnnotations() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(m.getAnnotations());
+        annotations.put(VeleroKeys.VOLUME_SNAPSHOT_NAME, vs);
+        m.setAnnotations(annotations);
+        return true;
+    }
+
     /** Writes the VolumeSnapshots and VolumeSnapshotContents this backup made into the tarball. */
     private void writeSnapshotItems(ArchiveOutput archive) throws IOException {
         if (snapshots == null) {
@@ -379,10 +420,6 @@ final class BackupJob implements Runnable {
         if (handle.cancelRequested() || Thread.currentThread().isInterrupted()) {
             throw new CancellationException("cancelled");
         }
-    }
-
-    private static String qualified(String ns, String name) {
-        return ns == null ? name : ns + "/" + name;
     }
 
     private static java.util.concurrent.ThreadFactory listerThreads(String backup) {

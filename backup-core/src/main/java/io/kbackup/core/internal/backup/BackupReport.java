@@ -13,6 +13,8 @@ import java.time.Clock;
 final class BackupReport implements CsiSnapshotBackup.Report {
     final OperationResults results = new OperationResults();
     final BackupLog log;
+    /** Told of each error (namespace, message): the handle's listeners. */
+    volatile java.util.function.BiConsumer<String, String> onError = (namespace, message) -> { };
 
     BackupReport(String backup, Clock clock) {
         this.log = new BackupLog(backup, clock);
@@ -39,6 +41,7 @@ final class BackupReport implements CsiSnapshotBackup.Report {
     public void error(String namespace, String message) {
         results.error(namespace, message);
         log.error(message);
+        onError.accept(namespace, message);
     }
 
     /** Why a run failed, in words. */

@@ -2,10 +2,14 @@ package io.kbackup.core.internal.backup;
 
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupInProgressException;
+import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
+import io.kbackup.core.internal.ClientListeners;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.TrackedOperation;
+import io.kbackup.core.internal.catalog.BackupProgress;
+import io.kbackup.core.internal.catalog.RunRecords;
 import io.kbackup.core.internal.snapshot.CsiSnapshotBackup;
 import io.kbackup.core.internal.snapshot.SnapshotPreflight;
 import io.kbackup.core.internal.layout.BackupClaim;
@@ -22,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,6 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BackupRunner implements AutoCloseable {
     private final EngineContext context;
+    private final ClientListeners listeners;
+    private final RunRecords records;
     private final ExecutorService pool;
     private static final String HOST = hostName();
 
@@ -42,7 +49,17 @@ public final class BackupRunner implements AutoCloseable {
     private volatile boolean closed;
 
     public BackupRunner(EngineContext context) {
+        this(context, new ClientListeners(), new RunRecords(RunRecords.DEFAULT_EVERY));
+    }
+
+    /**
+     * @param listeners told of each backup before it runs
+     * @param records   keeps each running backup's progress record fresh (closed with this runner)
+     */
+    public BackupRunner(EngineContext context, ClientListeners listeners, RunRecords records) {
         this.context = context;
+        this.listeners = listeners;
+        this.records = records;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "kbackup-backup-" + n.incrementAndGet());
@@ -66,7 +83,7 @@ public final class BackupRunner implements AutoCloseable {
         String name = plan.backupNameAt(start);
         // include all disks: the CSI snapshot pre-flight, which creates nothing
         CsiSnapshotBackup snapshots = plan.includeAllDisks()
-                ? SnapshotPreflight.check(context, name, new SnapshotScope(plan)) : null;
+                ? SnapshotPreflight.check(context, name, new SnapshotScope(plan, context)) : null;
         StorageProvider storage = context.providers().open(plan.location());
         BucketLayout layout = new BucketLayout(plan.location());
         String runKey = plan.location().provider() + "|" + plan.location().bucket() + "|" + layout.backupDir(name);
@@ -87,11 +104,19 @@ public final class BackupRunner implements AutoCloseable {
             String key = runKey;
             NameClaim held = claim;
             BackupJob job = new BackupJob(context, plan, name, start, storage, handle, snapshots, claim);
+            listeners.backupStarted(handle, plan);
             pool.execute(() -> {
+                // the progress record: other processes list the backup while it runs (its first one
+                // already says InProgress)
+                handle.phase(BackupPhase.InProgress);
+                RunRecords.Heartbeat progress = records.start(storage, layout.progress(name), () -> BackupProgress.record(name,
+                        plan, start, handle.phase(), handle.progress(), context.clock().instant()));
+                Runnable end = ended(held, progress);
+                job.beforeEnd(end);
                 try {
                     job.run();
                 } finally {
-                    runningClaims.remove(held.claim().claimId());
+                    end.run();
                     running.remove(key, handle);
                     storage.close();
                 }
@@ -115,6 +140,32 @@ public final class BackupRunner implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * What a run does once, when it ends (before its handle completes): its progress record goes,
+     * unless the run lost its claim (then the record may be the next writer's: it only stops
+     * refreshing it), and its claim no longer counts as running.
+     */
+    private Runnable ended(NameClaim held, RunRecords.Heartbeat progress) {
+        AtomicBoolean once = new AtomicBoolean();
+        return () -> {
+            if (!once.compareAndSet(false, true)) {
+                return;
+            }
+            boolean ours;
+            try {
+                ours = held.isOurs();
+            } catch (RuntimeException e) {
+                ours = false; // unknown: leave the record, it goes stale and reads Failed
+            }
+            if (ours) {
+                progress.remove();
+            } else {
+                progress.stop();
+            }
+            runningClaims.remove(held.claim().claimId());
+        };
     }
 
     /**
@@ -148,5 +199,6 @@ public final class BackupRunner implements AutoCloseable {
             pool.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        records.close();
     }
 }

@@ -11,6 +11,7 @@ import io.kbackup.NotFoundException;
 import io.kbackup.core.internal.layout.BackupClaim;
 import io.kbackup.core.internal.layout.BackupDocument;
 import io.kbackup.core.internal.layout.BucketLayout;
+import io.kbackup.core.internal.layout.EntryPath;
 import io.kbackup.core.internal.snapshot.SnapshotCleanup;
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.StorageProvider;
@@ -53,6 +54,8 @@ public final class BackupCatalog {
             .thenComparing(BackupInfo::name, Comparator.reverseOrder());
 
     private final StorageProviders providers;
+    /** Tells when a running backup's record is stale. */
+    private final Clock clock;
     /** Deletes a backup's CSI snapshots in the engine's cluster; null for a catalog without cluster. */
     private final SnapshotCleanup snapshots;
     private final UnfinishedPolicy policy;
@@ -61,6 +64,12 @@ public final class BackupCatalog {
         this.providers = providers;
         this.snapshots = snapshots;
         this.policy = policy;
+        this.clock = policy.clock();
+    }
+
+    /** With the default grace period and no writer known gone, on the given clock. */
+    public BackupCatalog(StorageProviders providers, SnapshotCleanup snapshots, Clock clock) {
+        this(providers, snapshots, new UnfinishedPolicy(UnfinishedPolicy.DEFAULT_GRACE, clock, c -> false));
     }
 
     /** As {@link #BackupCatalog(StorageProviders, SnapshotCleanup, UnfinishedPolicy)} with {@link UnfinishedPolicy#DEFAULT}. */
@@ -74,21 +83,32 @@ public final class BackupCatalog {
     }
 
     /**
-     * Every backup in the location with a readable {@code velero-backup.json}, newest first. Folders
-     * without one (being written, half-deleted) and unreadable documents are skipped (logged).
+     * Every backup in the location with a readable {@code velero-backup.json}, newest first, and
+     * every running backup with a readable {@code kbackup-progress.json} ({@link BackupProgress}).
+     * Other folders (half-deleted, being written by Velero) and unreadable documents are skipped (logged).
      */
     public List<BackupInfo> list(BackupLocation location) {
-        return list(providers, location);
+        return list(providers, location, clock.instant());
     }
 
     /** As {@link #list(BackupLocation)} with the given providers. */
     public static List<BackupInfo> list(StorageProviders providers, BackupLocation location) {
+        return list(providers, location, Instant.now());
+    }
+
+    private static List<BackupInfo> list(StorageProviders providers, BackupLocation location, Instant now) {
         BucketLayout layout = new BucketLayout(location);
         List<BackupInfo> out = new ArrayList<>();
         try (StorageProvider storage = providers.open(location)) {
             for (String prefix : storage.listPrefixes(layout.backupsPrefix(), "/")) {
                 String name = layout.backupNameOf(prefix + "x");
                 if (name == null) {
+                    continue;
+                }
+                if (!NAME.matcher(name).matches()) {
+                    // describe, delete and restore refuse such a name: list must not show what they cannot reach
+                    LOG.warn("Skipping backups/{}/: not a backup name (lower-case letters, digits, '-' and '.')",
+                            EntryPath.printable(name));
                     continue;
                 }
                 try {
@@ -100,7 +120,12 @@ public final class BackupCatalog {
                     }
                     out.add(info);
                 } catch (NotFoundException e) {
-                    LOG.debug("Skipping backups/{}/: no velero-backup.json (being written or deleted)", name);
+                    BackupInfo running = BackupProgress.read(storage, layout, name, now);
+                    if (running != null) {
+                        out.add(running);
+                    } else {
+                        LOG.debug("Skipping backups/{}/: no velero-backup.json (being written or deleted)", name);
+                    }
                 } catch (CorruptBackupException e) {
                     LOG.warn("Skipping backups/{}/: {}", name, e.getMessage());
                 }
@@ -111,7 +136,7 @@ public final class BackupCatalog {
     }
 
     /**
-     * One backup's details, from its {@code velero-backup.json}.
+     * One backup's details, from its {@code velero-backup.json} (or, while it runs, its progress record).
      *
      * @throws NotFoundException      when the location has no such backup
      * @throws CorruptBackupException when its {@code velero-backup.json} cannot be read or names another backup
@@ -124,6 +149,10 @@ public final class BackupCatalog {
             try {
                 bytes = storage.getBytes(layout.backupJson(name));
             } catch (NotFoundException e) {
+                BackupInfo running = BackupProgress.read(storage, layout, name, clock.instant());
+                if (running != null) {
+                    return running;
+                }
                 throw notFound(location, name);
             }
             BackupInfo info = BackupDocument.parse(name, bytes);
@@ -156,7 +185,7 @@ public final class BackupCatalog {
         BucketLayout layout = new BucketLayout(location);
         try (StorageProvider storage = providers.open(location)) {
             List<BlobInfo> blobs = blobsOf(storage, layout, name);
-            Instant now = policy.clock().instant();
+            Instant now = clock.instant();
             if (blobs.isEmpty()) {
                 if (sweepUploads(storage, layout, name, now) > 0) {
                     LOG.info("Removed the unfinished uploads of backup {} from location {}", name, location.name());
@@ -169,7 +198,8 @@ public final class BackupCatalog {
                 throw new BackupInProgressException(name, "Backup '" + name + "' in location '" + location.name()
                         + "' is not finished (" + unfinished.state() + ", since " + unfinished.since() + "): it may still be"
                         + " being written, so it was not deleted. Wait for it to finish; an unfinished backup's leftovers can be"
-                        + " deleted once they are older than " + policy.grace() + " (DirectOptions.unfinishedBackupGrace).");
+                        + " deleted once they are older than " + policy.grace() + " (DirectOptions.unfinishedBackupGrace) or its"
+                        + " progress record was not refreshed for " + RunRecords.STALE_AFTER.toMinutes() + " minutes.");
             }
             // the backup's CSI snapshots go first: if the cluster refuses, nothing in the bucket is deleted
             if (snapshots != null) {
@@ -229,6 +259,9 @@ public final class BackupCatalog {
         if (blobs.stream().anyMatch(b -> b.key().equals(layout.deleting(name)))) {
             return Optional.empty(); // a deletion that stopped part-way: no writer behind it, delete it again
         }
+        if (blobs.stream().allMatch(b -> b.key().equals(layout.groupRecord(name)))) {
+            return Optional.empty(); // the group record of a member that never ran: no backup is written there
+        }
         String state;
         try {
             BackupPhase phase = BackupDocument.parse(name, storage.getBytes(layout.backupJson(name))).phase();
@@ -245,7 +278,10 @@ public final class BackupCatalog {
                 ? readClaim(storage, layout.claim(name)) : null;
         Instant newest = blobs.stream().map(BlobInfo::lastModified).filter(t -> t != null).max(Comparator.naturalOrder())
                 .orElse(Instant.EPOCH);
-        return Optional.of(new Unfinished(name, state, claim, claim != null ? claim.claimedAt() : newest));
+        // a running backup's progress record proves its writer alive; not refreshed any more, it does not
+        Instant heartbeat = blobs.stream().anyMatch(b -> b.key().equals(layout.progress(name)))
+                ? BackupProgress.lastHeartbeat(storage, layout, name) : null;
+        return Optional.of(new Unfinished(name, state, claim, claim != null ? claim.claimedAt() : newest, heartbeat));
     }
 
     private static List<BlobInfo> blobsOf(StorageProvider storage, BucketLayout layout, String name) {
@@ -285,16 +321,20 @@ public final class BackupCatalog {
      * @param state what the folder lacks, for messages
      * @param claim the writer's claim, or null when there is none (written by Velero, by an older version, or unreadable)
      * @param since when the claim was made; without a claim, when the folder's newest blob was written
+     * @param heartbeat when its progress record ({@code kbackup-progress.json}) was last written, or null without one
      */
-    public record Unfinished(String name, String state, BackupClaim claim, Instant since) {
+    public record Unfinished(String name, String state, BackupClaim claim, Instant since, Instant heartbeat) {
 
         /**
          * Whether its leftovers may be deleted: its writer is known to be gone (a run of this engine
-         * that ended), or it is at least the grace period old. A writer still running after the
-         * grace period loses its claim and ends Failed without a {@code velero-backup.json}.
+         * that ended), its progress record was not refreshed for {@link RunRecords#STALE_AFTER}
+         * (listed as {@code Failed}: the process that ran it stopped), or it is at least the grace
+         * period old. A writer still running after that loses its claim and ends Failed without a
+         * {@code velero-backup.json}.
          */
         public boolean reclaimable(UnfinishedPolicy policy, Instant now) {
-            return (claim != null && policy.knownGone().test(claim)) || !since.plus(policy.grace()).isAfter(now);
+            return (claim != null && policy.knownGone().test(claim)) || !since.plus(policy.grace()).isAfter(now)
+                    || (heartbeat != null && heartbeat.plus(RunRecords.STALE_AFTER).isBefore(now));
         }
     }
 

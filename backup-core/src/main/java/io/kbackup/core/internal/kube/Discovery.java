@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -18,9 +19,22 @@ import java.util.function.Consumer;
 /**
  * Discovery of every resource type the server serves at its preferred version ({@code /api/v1},
  * then {@code /apis} and {@code /apis/<group>/<preferred version>}), custom resources included.
- * Subresources ({@code pods/log}) are left out. Thread-safe.
+ * Subresources ({@code pods/log}) are left out, and so is the second of two groups that serve the
+ * same objects ({@link #COHABITING}), as Velero's backup does. Thread-safe.
  */
 public final class Discovery {
+    /**
+     * Velero's cohabiting resources ({@code pkg/backup/backup.go}): the same objects served by two
+     * groups. Velero backs up whichever of the two it reaches first and skips the other, so an Event
+     * is archived once, under {@code events}, not again under {@code events.events.k8s.io}.
+     */
+    static final Map<String, Set<String>> COHABITING = Map.of(
+            "deployments", Set.of("extensions", "apps"),
+            "daemonsets", Set.of("extensions", "apps"),
+            "replicasets", Set.of("extensions", "apps"),
+            "networkpolicies", Set.of("extensions", "networking.k8s.io"),
+            "events", Set.of("", "events.k8s.io"));
+
     private final KubernetesClient client;
     private final KubeRetry retry;
 
@@ -37,6 +51,24 @@ public final class Discovery {
      * @throws KubernetesClientException when the core group or the group list cannot be read
      */
     public List<ApiResource> preferredResources(Consumer<String> groupProblem) {
+        return withoutCohabitants(servedResources(groupProblem));
+    }
+
+    /** The resources in order, each cohabiting pair ({@link #COHABITING}) reduced to the first of its two. */
+    static List<ApiResource> withoutCohabitants(List<ApiResource> resources) {
+        Set<String> seen = new HashSet<>();
+        List<ApiResource> out = new ArrayList<>(resources.size());
+        for (ApiResource r : resources) {
+            Set<String> groups = COHABITING.get(r.plural());
+            if (groups != null && groups.contains(r.group()) && !seen.add(r.plural())) {
+                continue;
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    private List<ApiResource> servedResources(Consumer<String> groupProblem) {
         List<ApiResource> out = new ArrayList<>();
         APIResourceList core = retry.call("discover /api/v1", () -> client.getApiResources("v1"));
         if (core == null) {

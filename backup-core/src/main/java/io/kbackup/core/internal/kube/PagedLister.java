@@ -6,8 +6,17 @@ import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +58,48 @@ public final class PagedLister {
      * @throws Exception what the consumer threw, or the last {@link io.fabric8.kubernetes.client.KubernetesClientException}
      */
     public long list(ApiResource resource, String namespace, String labelSelector, PageConsumer consumer) throws Exception {
+        return paged(resource, namespace, PagedLister::key, continueToken -> {
+            ListOptions options = new ListOptionsBuilder()
+                    .withLimit((long) pageSize)
+                    .withContinue(continueToken)
+                    .withLabelSelector(labelSelector)
+                    .build();
+            var op = client.genericKubernetesResources(resource.context());
+            GenericKubernetesResourceList page = !resource.namespaced() ? op.list(options)
+                    : namespace == null ? op.inAnyNamespace().list(options) : op.inNamespace(namespace).list(options);
+            if (page == null) {
+                return new Fetched<>(List.of(), null);
+            }
+            List<GenericKubernetesResource> items = page.getItems() == null ? List.of() : page.getItems();
+            for (GenericKubernetesResource item : items) {
+                if (item.getApiVersion() == null || item.getApiVersion().isEmpty()) {
+                    item.setApiVersion(resource.groupVersion());
+                }
+                if (item.getKind() == null || item.getKind().isEmpty()) {
+                    item.setKind(resource.kind());
+                }
+            }
+            return new Fetched<>(items, page.getMetadata() == null ? null : page.getMetadata().getContinue());
+        }, consumer::accept);
+    }
+
+    /** One page as fetched: its items and the continue token (null or empty on the last page). */
+    private record Fetched<I>(List<I> items, String continueToken) {}
+
+    /** Fetches the page after {@code continueToken} (null: the first); called under {@link KubeRetry}. */
+    @FunctionalInterface
+    private interface PageSource<I> {
+        Fetched<I> fetch(String continueToken);
+    }
+
+    @FunctionalInterface
+    private interface ItemsConsumer<I> {
+        void accept(List<I> items) throws Exception;
+    }
+
+    /** The paging loop of {@link #list} and {@link #listRaw}: retries, the 410 restart and its skip, the count. */
+    private <I> long paged(ApiResource resource, String namespace, java.util.function.Function<I, String> key,
+            PageSource<I> source, ItemsConsumer<I> consumer) throws Exception {
         String continueToken = null;
         long total = 0;
         int pages = 0;
@@ -56,21 +107,11 @@ public final class PagedLister {
         String lastKey = null;
         String skipUpTo = null;
         while (true) {
-            ListOptions options = new ListOptionsBuilder()
-                    .withLimit((long) pageSize)
-                    .withContinue(continueToken)
-                    .withLabelSelector(labelSelector)
-                    .build();
             String what = "list " + resource.groupResource() + (namespace != null ? " in " + namespace : "") + " page " + (++pages);
-            GenericKubernetesResourceList page;
+            String token = continueToken;
+            Fetched<I> page;
             try {
-                page = retry.call(what, () -> {
-                    var op = client.genericKubernetesResources(resource.context());
-                    if (!resource.namespaced()) {
-                        return op.list(options);
-                    }
-                    return namespace == null ? op.inAnyNamespace().list(options) : op.inNamespace(namespace).list(options);
-                });
+                page = retry.call(what, () -> source.fetch(token));
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 410 || continueToken == null || restarts >= MAX_RESTARTS) {
                     throw e;
@@ -81,42 +122,110 @@ public final class PagedLister {
                 skipUpTo = lastKey;
                 continue;
             }
-            if (page == null) {
-                return total;
-            }
-            List<GenericKubernetesResource> items = page.getItems();
-            if (items != null && skipUpTo != null) {
+            List<I> items = page.items();
+            if (skipUpTo != null) {
                 String limit = skipUpTo;
-                items = items.stream().filter(i -> key(i).compareTo(limit) > 0).toList();
+                items = items.stream().filter(i -> key.apply(i).compareTo(limit) > 0).toList();
             }
-            if (items != null && !items.isEmpty()) {
-                for (GenericKubernetesResource item : items) {
-                    if (item.getApiVersion() == null || item.getApiVersion().isEmpty()) {
-                        item.setApiVersion(resource.groupVersion());
-                    }
-                    if (item.getKind() == null || item.getKind().isEmpty()) {
-                        item.setKind(resource.kind());
-                    }
-                }
+            if (!items.isEmpty()) {
                 total += items.size();
-                lastKey = key(items.get(items.size() - 1));
+                lastKey = key.apply(items.get(items.size() - 1));
                 consumer.accept(items);
             }
-            continueToken = page.getMetadata() == null ? null : page.getMetadata().getContinue();
-            if (continueToken != null && continueToken.isEmpty()) {
-                continueToken = null;
-            }
-            if (continueToken == null) {
-                break;
+            continueToken = page.continueToken();
+            if (continueToken == null || continueToken.isEmpty()) {
+                return total;
             }
         }
-        return total;
+    }
+
+    /** Receives one page of items split from the server's bytes ({@link ListedItems}); throw to stop. */
+    @FunctionalInterface
+    public interface RawPageConsumer {
+        void accept(List<ListedItems.Item> items) throws Exception;
+    }
+
+    /**
+     * Lists every object of {@code resource} as {@link #list} does, but without deserialising the
+     * items: each page's response bytes are split by {@link ListedItems} and each item keeps the
+     * server's own JSON (with apiVersion and kind). Same paging, retries and 410 restart.
+     *
+     * @return the number of objects listed
+     */
+    public long listRaw(ApiResource resource, String namespace, String labelSelector, RawPageConsumer consumer) throws Exception {
+        HttpClient http = client.getHttpClient();
+        return paged(resource, namespace, i -> key(i.namespace(), i.name()), continueToken -> {
+            byte[] body = get(http, listUrl(resource, namespace, labelSelector, continueToken));
+            ListedItems.Page page;
+            try {
+                page = ListedItems.split(body, resource, json -> client.getKubernetesSerialization()
+                        .unmarshal(new java.io.ByteArrayInputStream(json), GenericKubernetesResource.class));
+            } catch (java.io.IOException e) {
+                throw new KubernetesClientException("the list response of " + resource.groupResource()
+                        + " is not valid JSON: " + e.getMessage(), e);
+            }
+            return new Fetched<>(page.items(), page.continueToken());
+        }, consumer::accept);
+    }
+
+    /** {@code <master>/api[s]/<group/version>[/namespaces/<ns>]/<plural>?limit=...&continue=...&labelSelector=...} */
+    private String listUrl(ApiResource r, String namespace, String labelSelector, String continueToken) {
+        String master = client.getMasterUrl().toString();
+        StringBuilder sb = new StringBuilder(master.endsWith("/") ? master : master + "/");
+        sb.append(r.group().isEmpty() ? "api/" + r.version() : "apis/" + r.group() + "/" + r.version());
+        if (r.namespaced() && namespace != null) {
+            sb.append("/namespaces/").append(encode(namespace));
+        }
+        sb.append('/').append(r.plural()).append("?limit=").append(pageSize);
+        if (continueToken != null) {
+            sb.append("&continue=").append(encode(continueToken));
+        }
+        if (labelSelector != null && !labelSelector.isEmpty()) {
+            sb.append("&labelSelector=").append(encode(labelSelector));
+        }
+        return sb.toString();
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** One GET through the client's HTTP client (its auth and TLS); a non-2xx answer as a KubernetesClientException. */
+    private byte[] get(HttpClient http, String url) {
+        HttpRequest request = http.newHttpRequestBuilder().uri(url).header("Accept", "application/json")
+                .timeout(Math.max(1, client.getConfiguration().getRequestTimeout()), TimeUnit.MILLISECONDS).build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.sendAsync(request, byte[].class).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw KubernetesClientException.launderThrowable(e);
+        } catch (ExecutionException e) {
+            throw KubernetesClientException.launderThrowable(e.getCause());
+        }
+        byte[] body = response.body();
+        if (response.isSuccessful()) {
+            return body == null ? new byte[] {'{', '}'} : body;
+        }
+        String text = body == null ? "" : new String(body, StandardCharsets.UTF_8);
+        Status status = null;
+        try {
+            status = client.getKubernetesSerialization().unmarshal(text, Status.class);
+        } catch (RuntimeException notAStatus) {
+            // the body is not a Status: the code says enough
+        }
+        if (status == null || status.getCode() == null) {
+            status = new StatusBuilder().withCode(response.code()).withMessage(text.isEmpty() ? "HTTP " + response.code() : text).build();
+        }
+        throw new KubernetesClientException(status);
+    }
+
+    private static String key(String namespace, String name) {
+        return (namespace == null ? "" : namespace) + "/" + (name == null ? "" : name);
     }
 
     /** The API server's (etcd's) order of list items: {@code namespace/name}. */
     static String key(GenericKubernetesResource item) {
-        String ns = item.getMetadata() == null || item.getMetadata().getNamespace() == null ? "" : item.getMetadata().getNamespace();
-        String name = item.getMetadata() == null || item.getMetadata().getName() == null ? "" : item.getMetadata().getName();
-        return ns + "/" + name;
+        return item.getMetadata() == null ? "/" : key(item.getMetadata().getNamespace(), item.getMetadata().getName());
     }
 }

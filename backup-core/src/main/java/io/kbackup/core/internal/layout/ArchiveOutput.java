@@ -9,13 +9,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 
 /**
- * A Velero backup tarball being streamed: tar entries, gzip, then a SHA-256 digest and byte count
- * of the compressed bytes on their way to {@code sink} (usually a storage
+ * A Velero backup tarball being streamed: tar entries, gzip (one member, deflated on several threads:
+ * {@link ParallelGzipOutputStream}), then a SHA-256 digest and byte count of the compressed bytes on their way to {@code sink} (usually a storage
  * {@link io.kbackup.spi.BlobWriter}). Starts with the {@code metadata/version} entry. Memory use is
- * one entry plus the deflater's buffers. Not thread-safe.
+ * one entry plus a few 128 KiB blocks being deflated. Not thread-safe.
  *
  * <pre>{@code
  * ArchiveOutput archive = new ArchiveOutput(blobWriter, start);
@@ -26,7 +25,7 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class ArchiveOutput {
     private final DigestingStream digesting;
-    private final GZIPOutputStream gzip;
+    private final ParallelGzipOutputStream gzip;
     private final TarArchiveWriter tar;
     private long items;
     private boolean finished;
@@ -44,11 +43,7 @@ public final class ArchiveOutput {
      */
     public ArchiveOutput(OutputStream sink, Instant mtime, int level) throws IOException {
         this.digesting = new DigestingStream(sink);
-        this.gzip = new GZIPOutputStream(digesting, 64 * 1024) {
-            {
-                def.setLevel(level);
-            }
-        };
+        this.gzip = new ParallelGzipOutputStream(digesting, level, ParallelGzipOutputStream.defaultThreads());
         this.tar = new TarArchiveWriter(gzip, mtime, 0755);
         tar.add(ArchivePaths.VERSION_ENTRY, (ArchivePaths.FORMAT_VERSION + "\n").getBytes(StandardCharsets.US_ASCII));
     }

@@ -20,7 +20,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.zip.ZipException;
@@ -36,17 +40,20 @@ import java.util.zip.ZipException;
  *       {@code resources/} with a safe relative name ({@link EntryPath});</li>
  *   <li>each entry within {@code maxEntryBytes}, the whole uncompressed tar within {@code maxArchiveBytes};</li>
  *   <li>every {@code resources/} entry one JSON object (strict: no trailing data, no duplicate keys);
- *       classic-path items carry {@code apiVersion}, {@code kind} and the name (and namespace) of their
- *       path, and appear once;</li>
+ *       classic-path items carry {@code apiVersion} (of the folder's API group), {@code kind} and the
+ *       name (and namespace) of their path, no namespace at a cluster-scoped path, and appear once;
+ *       each is at most {@code maxObjectBytes} as etcd would store it; a copy at the
+ *       {@code <version>-preferredversion} path equals the classic copy, and has one;</li>
+ *   <li>the uncompressed tar within {@code maxExpansion} times the compressed size (plus an allowance);</li>
  *   <li>{@code metadata/version} of format major version 1.</li>
  * </ul>
- * Each classic-path item is handed to an {@link ItemSink} with its exact bytes and parsed JSON;
- * copies at {@code <version>-preferredversion} paths are checked (parsed) but not handed on. Holds
- * one entry at a time.
+ * Each classic-path item is handed to an {@link ItemSink} as compact JSON and parsed; copies at
+ * version paths are checked but not handed on. Holds one entry at a time (and a digest per item
+ * whose other copy is still to come).
  */
 public final class ArchiveReader {
 
-    /** Receives each checked classic-path item, in archive order; the object is not to be kept. */
+    /** Receives each checked classic-path item (as compact JSON), in archive order; the object is not to be kept. */
     public interface ItemSink {
         void item(EntryPath path, byte[] json, ObjectNode object) throws IOException;
     }
@@ -54,8 +61,46 @@ public final class ArchiveReader {
     /** Expected SHA-256 (lower-case hex) and size of the compressed tarball, from the manifest. */
     public record Expected(String sha256, long size) {}
 
-    /** Limits that make an archive refused. */
-    public record Limits(long maxEntryBytes, long maxArchiveBytes) {}
+    /**
+     * Limits that make an archive refused, sized to Kubernetes (see {@code DirectOptions} for the
+     * reasons behind the defaults).
+     *
+     * @param maxEntryBytes   the largest entry (one item's JSON as stored)
+     * @param maxObjectBytes  the largest object as etcd would store it: its compact JSON, with the
+     *                        base64 values of a Secret's {@code data} and a ConfigMap's
+     *                        {@code binaryData} counted at their decoded size
+     * @param maxArchiveBytes the largest uncompressed tar
+     * @param maxExpansion    the uncompressed tar may be at most {@value #EXPANSION_ALLOWANCE} bytes
+     *                        plus this many times the compressed bytes read so far: a small
+     *                        archive can never make a restore inflate (and spool) much more
+     */
+    public record Limits(long maxEntryBytes, long maxObjectBytes, long maxArchiveBytes, int maxExpansion) {
+        /** Uncompressed bytes every archive may have regardless of its compressed size. */
+        public static final long EXPANSION_ALLOWANCE = 16L << 20;
+        /** Default largest entry: twice etcd's 1.5 MiB request limit (JSON is larger than protobuf, base64 larger than bytes). */
+        public static final long DEFAULT_MAX_ENTRY_BYTES = 3L << 20;
+        /** Default largest object: etcd's default {@code --max-request-bytes}, 1.5 MiB. */
+        public static final long DEFAULT_MAX_OBJECT_BYTES = 3L << 19;
+        /** Default largest uncompressed archive: 16 GiB. */
+        public static final long DEFAULT_MAX_ARCHIVE_BYTES = 16L << 30;
+        /** Default expansion: 50 uncompressed bytes per compressed byte (Kubernetes JSON in tar compresses 5 to 20 times). */
+        public static final int DEFAULT_MAX_EXPANSION = 50;
+        /** The defaults. */
+        public static final Limits DEFAULTS = new Limits(DEFAULT_MAX_ENTRY_BYTES, DEFAULT_MAX_OBJECT_BYTES, DEFAULT_MAX_ARCHIVE_BYTES,
+                DEFAULT_MAX_EXPANSION);
+
+        /** The given entry and archive limits, the default object limit and expansion. */
+        public Limits(long maxEntryBytes, long maxArchiveBytes) {
+            this(maxEntryBytes, DEFAULT_MAX_OBJECT_BYTES, maxArchiveBytes, DEFAULT_MAX_EXPANSION);
+        }
+
+        /** The most uncompressed bytes allowed after {@code compressed} compressed bytes. */
+        long uncompressedAllowed(long compressed) {
+            long byRatio = compressed > (Long.MAX_VALUE - EXPANSION_ALLOWANCE) / maxExpansion ? Long.MAX_VALUE
+                    : EXPANSION_ALLOWANCE + compressed * maxExpansion;
+            return Math.min(maxArchiveBytes, byRatio);
+        }
+    }
 
     /**
      * What the read found besides the items.
@@ -75,6 +120,9 @@ public final class ArchiveReader {
     private final Limits limits;
     private final ItemSink sink;
     private final Set<String> seen = new HashSet<>();
+    private final Set<String> preferredSeen = new HashSet<>();
+    /** Items whose other copy (classic or preferred-version) is still to come; Velero writes them one after the other. */
+    private final Map<String, Copy> unpaired = new HashMap<>();
     private String formatVersion;
 
     private ArchiveReader(String backupName, Limits limits, ItemSink sink) {
@@ -143,12 +191,13 @@ public final class ArchiveReader {
         } catch (ZipException e) {
             throw new ZipException("not gzip data (" + describe(e) + ")");
         }
-        LimitedStream tar = new LimitedStream(gzip, limits.maxArchiveBytes());
+        LimitedStream tar = new LimitedStream(gzip, limits, () -> hashing.count);
         TarArchiveReader reader = new TarArchiveReader(tar, Math.min(MAX_HEADER_BYTES, limits.maxEntryBytes()));
         TarArchiveReader.Header header;
         while ((header = reader.next()) != null) {
             accept(header, reader);
         }
+        checkPairs();
         // the rest of the gzip stream (tar record padding, gzip trailer): read it for the CRC check and the limit
         readPadding(tar);
     }
@@ -206,13 +255,104 @@ public final class ArchiveReader {
                     formatVersion = v;
                 }
             }
-            case VERSIONED -> checkJsonObject(entry, reader.content());
+            case VERSIONED -> versioned(path, header.name(), entry, header.size(), reader.content());
             case CLASSIC -> item(path, entry, header.size(), reader.content());
             default -> throw new IllegalStateException(path.kind().name());
         }
     }
 
     private void item(EntryPath path, String entry, long size, InputStream content) throws IOException {
+        ObjectNode object = readObject(entry, size, content);
+        String apiVersion = object.path("apiVersion").asText("");
+        String kind = object.path("kind").asText("");
+        if (apiVersion.isEmpty() || kind.isEmpty()) {
+            throw corrupt("item '" + entry + "' has no apiVersion or kind");
+        }
+        String folderGroup = path.groupResource().contains(".") ? path.groupResource().substring(path.groupResource().indexOf('.') + 1) : "";
+        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        if (!group.equals(folderGroup)) {
+            throw corrupt("item '" + entry + "' is a " + EntryPath.printable(apiVersion) + " " + EntryPath.printable(kind)
+                    + ", not of API group '" + folderGroup + "' as its folder " + EntryPath.printable(path.groupResource()) + " says");
+        }
+        JsonNode metadata = object.path("metadata");
+        if (!path.name().equals(metadata.path("name").asText(null))) {
+            throw corrupt("item '" + entry + "' is named '" + EntryPath.printable(metadata.path("name").asText(""))
+                    + "' inside, not as its path says");
+        }
+        String innerNs = metadata.path("namespace").asText("");
+        if (path.namespaced() && !innerNs.isEmpty() && !innerNs.equals(path.namespace())) {
+            throw corrupt("item '" + entry + "' says namespace '" + EntryPath.printable(innerNs) + "' inside, not as its path says");
+        }
+        if (!path.namespaced() && !innerNs.isEmpty()) {
+            throw corrupt("item '" + entry + "' is at a cluster-scoped path but says namespace '" + EntryPath.printable(innerNs)
+                    + "' inside");
+        }
+        byte[] compact = ArchiveJson.STRICT.writeValueAsBytes(object);
+        long stored = storedSize(compact.length, kind, object);
+        if (stored > limits.maxObjectBytes()) {
+            throw corrupt("item '" + entry + "' is about " + stored + " bytes as Kubernetes stores it, more than etcd's limit of "
+                    + limits.maxObjectBytes() + " bytes (DirectOptions.maxObjectBytes): no API server could have served it");
+        }
+        String key = key(path);
+        if (!seen.add(key)) {
+            throw corrupt("item '" + entry + "' is in the archive twice");
+        }
+        pair(key, entry, digest(compact), true);
+        sink.item(path, compact, object);
+    }
+
+    /**
+     * A copy at a {@code <version>-preferredversion} folder: Velero writes the very same JSON there
+     * as at the classic path (a restore with API group versions enabled reads this one), so the two
+     * must agree; other version folders hold the item converted to another version and are only
+     * checked to be JSON objects.
+     */
+    private void versioned(EntryPath path, String entryName, String entry, long size, InputStream content) throws IOException {
+        String version = entryName.split("/", -1)[2];
+        if (!version.endsWith(ArchivePaths.PREFERRED_SUFFIX)) {
+            checkJsonObject(entry, content);
+            return;
+        }
+        ObjectNode object = readObject(entry, size, content);
+        String apiVersion = object.path("apiVersion").asText("");
+        String expected = version.substring(0, version.length() - ArchivePaths.PREFERRED_SUFFIX.length());
+        if (!apiVersion.equals(expected) && !apiVersion.endsWith("/" + expected)) {
+            throw corrupt("item '" + entry + "' is of apiVersion '" + EntryPath.printable(apiVersion) + "', not of version '"
+                    + EntryPath.printable(expected) + "' as its folder says");
+        }
+        String key = key(path);
+        if (!preferredSeen.add(key)) {
+            throw corrupt("item '" + entry + "' is in the archive twice");
+        }
+        pair(key, entry, digest(ArchiveJson.STRICT.writeValueAsBytes(object)), false);
+    }
+
+    /** Matches an item's classic copy with its preferred-version copy, whichever comes first. */
+    private void pair(String key, String entry, byte[] digest, boolean classic) {
+        Copy other = unpaired.remove(key);
+        if (other == null) {
+            unpaired.put(key, new Copy(digest, classic, entry));
+        } else if (!MessageDigest.isEqual(other.digest(), digest)) {
+            throw corrupt("the copies of item '" + (classic ? entry : other.entry()) + "' at its classic path and at its"
+                    + " preferred-version path differ (Velero writes the same object to both; a restore would apply one or"
+                    + " the other depending on its settings)");
+        }
+    }
+
+    /** A copy seen once: its digest, whether it is the classic one, its entry name. */
+    private record Copy(byte[] digest, boolean classic, String entry) {}
+
+    /** After the last entry: a preferred-version copy without its classic copy is refused. */
+    private void checkPairs() {
+        for (Copy c : unpaired.values()) {
+            if (!c.classic()) {
+                throw corrupt("item '" + c.entry() + "' has a preferred-version copy but none at its classic path (Velero"
+                        + " writes both)");
+            }
+        }
+    }
+
+    private ObjectNode readObject(String entry, long size, InputStream content) throws IOException {
         byte[] bytes = content.readNBytes((int) size);
         if (bytes.length != size) {
             throw new EOFException("entry '" + entry + "' is truncated");
@@ -226,25 +366,37 @@ public final class ArchiveReader {
         if (!(node instanceof ObjectNode object)) {
             throw corrupt("entry '" + entry + "' is not a JSON object");
         }
-        String apiVersion = object.path("apiVersion").asText("");
-        String kind = object.path("kind").asText("");
-        if (apiVersion.isEmpty() || kind.isEmpty()) {
-            throw corrupt("item '" + entry + "' has no apiVersion or kind");
-        }
-        JsonNode metadata = object.path("metadata");
-        if (!path.name().equals(metadata.path("name").asText(null))) {
-            throw corrupt("item '" + entry + "' is named '" + EntryPath.printable(metadata.path("name").asText(""))
-                    + "' inside, not as its path says");
-        }
-        String innerNs = metadata.path("namespace").asText("");
-        if (path.namespaced() && !innerNs.isEmpty() && !innerNs.equals(path.namespace())) {
-            throw corrupt("item '" + entry + "' says namespace '" + EntryPath.printable(innerNs) + "' inside, not as its path says");
-        }
+        return object;
+    }
+
+    private static String key(EntryPath path) {
         String ns = path.namespace();
-        if (!seen.add(path.groupResource() + "\0" + (ns == null ? "" : ns) + "\0" + path.name())) {
-            throw corrupt("item '" + entry + "' is in the archive twice");
+        return path.groupResource() + "\0" + (ns == null ? "" : ns) + "\0" + path.name();
+    }
+
+    private static byte[] digest(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
-        sink.item(path, bytes, object);
+    }
+
+    /**
+     * About how many bytes etcd holds for the object: its compact JSON, less a quarter of the
+     * base64 text of a Secret's {@code data} and a ConfigMap's {@code binaryData} (stored as
+     * bytes). Built-in kinds are stored as protobuf, usually a little smaller than JSON; custom
+     * resources as JSON.
+     */
+    static long storedSize(long compactBytes, String kind, ObjectNode object) {
+        String field = kind.equals("Secret") ? "data" : kind.equals("ConfigMap") ? "binaryData" : null;
+        long base64 = 0;
+        if (field != null) {
+            for (JsonNode v : object.path(field)) {
+                base64 += v.isTextual() ? v.textValue().length() : 0;
+            }
+        }
+        return compactBytes - base64 / 4;
     }
 
     private void checkJsonObject(String entry, InputStream content) throws IOException {

@@ -7,12 +7,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /** The streams {@link ArchiveReader} reads through: hashing and counting, a size limit, and helpers. */
 final class ArchiveStreams {
     private ArchiveStreams() {}
 
-    /** The uncompressed tar is larger than maxArchiveBytes. */
+    /** The uncompressed tar is larger than maxArchiveBytes or the expansion limit. */
     static final class LimitException extends IOException {
         private static final long serialVersionUID = 1L;
 
@@ -119,14 +120,19 @@ final class ArchiveStreams {
         }
     }
 
-    /** Fails once more than {@code limit} bytes were read. */
+    /**
+     * Fails once more than {@code maxArchiveBytes} bytes were read, or more than the expansion
+     * limit allows for the compressed bytes read so far.
+     */
     static final class LimitedStream extends ReadingFilter {
-        private final long limit;
+        private final ArchiveReader.Limits limits;
+        private final LongSupplier compressed;
         private long count;
 
-        LimitedStream(InputStream in, long limit) {
+        LimitedStream(InputStream in, ArchiveReader.Limits limits, LongSupplier compressed) {
             super(in);
-            this.limit = limit;
+            this.limits = limits;
+            this.compressed = compressed;
         }
 
         @Override
@@ -149,9 +155,15 @@ final class ArchiveStreams {
 
         private void add(long n) throws LimitException {
             count += n;
-            if (count > limit) {
-                throw new LimitException("the uncompressed archive is larger than the limit of " + limit
+            if (count > limits.maxArchiveBytes()) {
+                throw new LimitException("the uncompressed archive is larger than the limit of " + limits.maxArchiveBytes()
                         + " bytes (DirectOptions.maxArchiveBytes)");
+            }
+            long read = compressed.getAsLong();
+            if (count > limits.uncompressedAllowed(read)) {
+                throw new LimitException("the archive inflates to more than " + limits.uncompressedAllowed(read) + " bytes from "
+                        + read + " compressed bytes, more than " + limits.maxExpansion() + " times its compressed size"
+                        + " (DirectOptions.maxArchiveExpansion)");
             }
         }
     }

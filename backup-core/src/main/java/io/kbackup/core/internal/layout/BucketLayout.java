@@ -16,6 +16,28 @@ public final class BucketLayout {
     /** Marks a backup folder being deleted ({@link #deleting(String)}). */
     public static final String DELETING_FILE = "kbackup-deleting";
 
+    /**
+     * A group member's record of its part in a group run (started, skipped and why, completed,
+     * failed), inside the member's {@code backups/<run>/} folder; present even when the member was
+     * skipped and has no backup of that run (Velero lists only folders with a
+     * {@code velero-backup.json}).
+     */
+    public static final String GROUP_RECORD_FILE = "kbackup-group-run.json";
+
+    /**
+     * Our record of a backup that is running, inside its folder: a Backup document (as
+     * {@code velero-backup.json}, phase {@code InProgress}) refreshed as the backup goes and
+     * removed when it ends. Velero's sync ignores it: it reads only {@code velero-backup.json}.
+     */
+    public static final String PROGRESS_FILE = "kbackup-progress.json";
+
+    /**
+     * Our record of a restore, inside {@code restores/<name>/}: written at its start, refreshed as
+     * it goes, and rewritten with the outcome at its end. Velero ignores it (it keeps no restore
+     * document in the bucket, and deletes the whole folder with the restore).
+     */
+    public static final String RESTORE_RECORD_FILE = "kbackup-restore.json";
+
     private final String root;
 
     public BucketLayout(BackupLocation location) {
@@ -101,6 +123,26 @@ public final class BucketLayout {
         return backupDir(backup) + DELETING_FILE;
     }
 
+    /** A group member's record of a group run; see {@link #GROUP_RECORD_FILE}. */
+    public String groupRecord(String backup) {
+        return backupDir(backup) + GROUP_RECORD_FILE;
+    }
+
+    /** Our record of a running backup ({@link #PROGRESS_FILE}). */
+    public String progress(String backup) {
+        return backupDir(backup) + PROGRESS_FILE;
+    }
+
+    /** Our record of a restore ({@link #RESTORE_RECORD_FILE}). */
+    public String restoreRecord(String restore) {
+        return restoreDir(restore) + RESTORE_RECORD_FILE;
+    }
+
+    /** The restore name of a key under {@link #restoresPrefix()}, or null. */
+    public String restoreNameOf(String key) {
+        return folderOf(restoresPrefix(), key);
+    }
+
     /** {@code <prefix>/restores/<name>/}. */
     public String restoreDir(String restore) {
         return restoresPrefix() + restore + "/";
@@ -128,10 +170,14 @@ public final class BucketLayout {
 
     /** The backup name of a key under {@link #backupsPrefix()}, or null. */
     public String backupNameOf(String key) {
-        if (!key.startsWith(backupsPrefix())) {
+        return folderOf(backupsPrefix(), key);
+    }
+
+    private static String folderOf(String prefix, String key) {
+        if (!key.startsWith(prefix)) {
             return null;
         }
-        String rest = key.substring(backupsPrefix().length());
+        String rest = key.substring(prefix.length());
         int slash = rest.indexOf('/');
         return slash <= 0 ? null : rest.substring(0, slash);
     }

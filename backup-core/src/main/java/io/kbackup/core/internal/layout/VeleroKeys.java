@@ -21,6 +21,8 @@ public final class VeleroKeys {
     /** Label {@code =true}: leave this object (and, on a Namespace, everything in it) out of backups. */
     public static final String EXCLUDE_FROM_BACKUP = "velero.io/exclude-from-backup";
     /** Label on a VolumeSnapshotClass ({@code =true}) or annotation on a claim (class name): the class to use. */
+    /** Label and annotation on an archived claim: the name of its VolumeSnapshot (Velero's CSI restore reads the annotation). */
+    public static final String VOLUME_SNAPSHOT_NAME = "velero.io/volume-snapshot-name";
     public static final String CSI_SNAPSHOT_CLASS = "velero.io/csi-volumesnapshot-class";
 
     /** Annotation on a backed-up VolumeSnapshot: the storage's snapshot handle. */

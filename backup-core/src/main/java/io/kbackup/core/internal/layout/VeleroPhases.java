@@ -25,6 +25,11 @@ public final class VeleroPhases {
         return backupExactly(text).orElse(BackupPhase.New);
     }
 
+    /** The name Velero writes for a phase ({@code status.phase}), for the documents we store. */
+    public static String name(Enum<?> phase) {
+        return phase.name();
+    }
+
     /** A restore phase; unknown names read as New. */
     public static RestorePhase restore(String text) {
         try {

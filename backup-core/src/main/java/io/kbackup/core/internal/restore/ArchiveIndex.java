@@ -23,7 +23,7 @@ import java.util.function.LongConsumer;
 /**
  * The first pass of a restore: the archive is read and checked once by {@link ArchiveReader}
  * (checksum, gzip and tar, entry names, limits, strict JSON, format version) before anything is
- * applied. The verified JSON of each classic-path item (the copy the restore applies) is appended
+ * applied. The verified JSON of each classic-path item (the copy the restore applies), compact, is appended
  * to a spool file on local disk and only a compact {@link IndexedItem} (names, offset, length)
  * stays in memory: applying re-reads the exact bytes that were checked, never the bucket again, so
  * the archive cannot change between the check and the apply, and memory stays bounded (roughly 150
@@ -41,12 +41,14 @@ final class ArchiveIndex implements AutoCloseable {
     private final Path spool;
     private final FileChannel channel;
     private final ArchiveReader.Summary summary;
+    private final boolean manifestChecked;
 
-    private ArchiveIndex(List<IndexedItem> items, Path spool, FileChannel channel, ArchiveReader.Summary summary) {
+    private ArchiveIndex(List<IndexedItem> items, Path spool, FileChannel channel, ArchiveReader.Summary summary, boolean manifestChecked) {
         this.items = items;
         this.spool = spool;
         this.channel = channel;
         this.summary = summary;
+        this.manifestChecked = manifestChecked;
     }
 
     /**
@@ -75,7 +77,7 @@ final class ArchiveIndex implements AutoCloseable {
         Spooler spooler = new Spooler(channel, observer);
         try {
             ArchiveReader.Summary summary = ArchiveReader.read(raw, backupName, limits, expected, spooler, bytesRead);
-            return new ArchiveIndex(Collections.unmodifiableList(spooler.items), spool, channel, summary);
+            return new ArchiveIndex(Collections.unmodifiableList(spooler.items), spool, channel, summary, expected != null);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new UncheckedIOException("could not write the restore spool file: " + e.getMessage(), e);
@@ -93,6 +95,16 @@ final class ArchiveIndex implements AutoCloseable {
     /** Content of {@code metadata/version} (trimmed), or null when the archive has none. */
     String formatVersion() {
         return summary.formatVersion();
+    }
+
+    /** Whether the archive was checked against an integrity manifest (false: the backup has none). */
+    boolean manifestChecked() {
+        return manifestChecked;
+    }
+
+    /** Bytes written to the spool file (the items' compact JSON). */
+    long spoolBytes() {
+        return items.isEmpty() ? 0 : items.get(items.size() - 1).offset + items.get(items.size() - 1).length;
     }
 
     /** SHA-256 of the compressed archive, lower-case hex. */

@@ -29,11 +29,27 @@ final class ClusterApplier {
     /** What applying one item did. */
     enum Result {
         CREATED,
+        /** It existed, differed and was patched to the backup's version (policy UPDATE, or a merged ServiceAccount). */
         UPDATED,
-        /** It existed and already matched the backup. */
-        EXISTS_SAME,
-        /** It existed, differed, and was left as is (policy NONE). */
-        EXISTS_DIFFERENT
+        /** It existed and equals the backup's version (under UPDATE its restore labels were set). */
+        UNCHANGED,
+        /** It existed, differed, and was left as is (policy NONE, or a ServiceAccount with nothing to merge). */
+        LEFT_DIFFERENT,
+        /** It existed and differed; the API server refused the patch, so only its restore labels were set (policy UPDATE). */
+        PATCH_REFUSED
+    }
+
+    /**
+     * The outcome of one item.
+     *
+     * @param result     what happened
+     * @param difference the first differing field path when it existed and differed, else null
+     * @param warn       whether the difference deserves a warning (false for a ServiceAccount Velero merges silently)
+     * @param refusal    the API server's refusal of the patch ({@link Result#PATCH_REFUSED}), else null
+     */
+    record Applied(Result result, String difference, boolean warn, String refusal) {
+        static final Applied CREATED = new Applied(Result.CREATED, null, false, null);
+        static final Applied UNCHANGED = new Applied(Result.UNCHANGED, null, false, null);
     }
 
     private static final ResourceDefinitionContext CRDS = new ResourceDefinitionContext.Builder()
@@ -49,19 +65,31 @@ final class ClusterApplier {
     }
 
     /**
-     * Creates the item; when it exists, leaves it (NONE) or patches it toward the backup (UPDATE).
+     * Creates the item; when it exists, does what Velero's {@code restoreItem} does with an existing
+     * object ({@link ExistingObject} says how it compares): equal, it is left (under UPDATE its
+     * restore labels are set, Velero's {@code updateBackupRestoreLabels}); different, NONE leaves it
+     * (the caller warns, naming the first differing field), UPDATE patches it with a JSON merge patch
+     * to the backup's version, removing what only the cluster has; when the API server refuses that
+     * patch, only the restore labels are set and the caller warns. A ServiceAccount is never
+     * replaced, whatever the policy: it gains the backup's secrets, image pull secrets, labels and
+     * annotations it lacks (Velero's {@code mergeServiceAccounts}).
      *
-     * @throws KubernetesClientException when the API server refuses (after retries)
+     * @throws KubernetesClientException when the API server refuses (after retries), or refuses
+     *                                   even the restore labels' patch
      */
-    Result apply(IndexedItem item, String namespace, String name, ObjectNode desired, ExistingResourcePolicy policy) {
+    Applied apply(IndexedItem item, String namespace, String name, ObjectNode desired, ExistingResourcePolicy policy) {
         GenericKubernetesResource body = toResource(desired);
         for (int attempt = 0; ; attempt++) {
             try {
                 retry.call("create " + item.describe(), () -> ops(item, namespace).resource(body).create());
-                return Result.CREATED;
+                return Applied.CREATED;
             } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
+                boolean portTaken = portTakenByItself(item, e);
+                if (e.getCode() != 409 && !portTaken) {
                     throw e;
+                }
+                if (portTaken && get(item, namespace, name) == null) {
+                    throw e; // the port is another Service's
                 }
             }
             ObjectNode live = get(item, namespace, name);
@@ -71,22 +99,72 @@ final class ClusterApplier {
                 }
                 throw new KubernetesClientException("the object exists and vanishes again; giving up");
             }
-            if (JsonSubset.covers(live, JsonSubset.withoutRestoreLabels(desired))) {
-                return Result.EXISTS_SAME;
-            }
-            if (policy == ExistingResourcePolicy.NONE) {
-                return Result.EXISTS_DIFFERENT;
-            }
-            String patch = RestoreJson.MAPPER.createObjectNode().toString();
-            try {
-                patch = RestoreJson.MAPPER.writeValueAsString(mergePatch(desired));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            String p = patch;
-            retry.call("patch " + item.describe(), () -> ops(item, namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), p));
-            return Result.UPDATED;
+            return existing(item, namespace, name, ExistingObject.reset(live), desired, policy);
         }
+    }
+
+    /**
+     * Velero's {@code isAlreadyExistsError}: a real API server answers the create of a Service that
+     * already exists with its node port (kept as explicit, or preserveNodePorts) by "provided port is
+     * already allocated" (422, or 500 for a health check node port) before it checks the name; every
+     * cause saying so, the Service is looked up as an existing one (when it is not there, the port
+     * belongs to another Service and the create's error stands).
+     */
+    private static boolean portTakenByItself(IndexedItem item, KubernetesClientException e) {
+        if (!item.groupResource.equals("services") || (e.getCode() != 422 && e.getCode() != 500) || e.getStatus() == null
+                || e.getStatus().getDetails() == null || e.getStatus().getDetails().getCauses() == null
+                || e.getStatus().getDetails().getCauses().isEmpty()) {
+            return false;
+        }
+        return e.getStatus().getDetails().getCauses().stream()
+                .allMatch(c -> c.getMessage() != null && c.getMessage().contains("provided port is already allocated"));
+    }
+
+    private Applied existing(IndexedItem item, String namespace, String name, ObjectNode resetLive, ObjectNode desired,
+            ExistingResourcePolicy policy) {
+        String difference = ExistingObject.firstDifference(ExistingObject.comparable(resetLive, desired), desired);
+        if (difference == null) {
+            if (policy == ExistingResourcePolicy.UPDATE) {
+                patch(item, namespace, name, ExistingObject.restoreLabelsPatch(resetLive, desired));
+            }
+            return Applied.UNCHANGED;
+        }
+        if (item.groupResource.equals(RestoreSelection.SERVICE_ACCOUNTS)) {
+            ObjectNode merged = ExistingObject.comparable(ExistingObject.mergeServiceAccount(resetLive, desired), desired);
+            if (ExistingObject.firstDifference(ExistingObject.comparable(resetLive, desired), merged) == null) {
+                return new Applied(Result.LEFT_DIFFERENT, difference, false, null);
+            }
+            return patchOrLabels(item, namespace, name, resetLive, merged, desired, difference,
+                    policy == ExistingResourcePolicy.UPDATE);
+        }
+        if (policy == ExistingResourcePolicy.NONE) {
+            return new Applied(Result.LEFT_DIFFERENT, difference, true, null);
+        }
+        return patchOrLabels(item, namespace, name, resetLive, desired, desired, difference, true);
+    }
+
+    private Applied patchOrLabels(IndexedItem item, String namespace, String name, ObjectNode resetLive, ObjectNode target,
+            ObjectNode desired, String difference, boolean labelsOnRefusal) {
+        try {
+            patch(item, namespace, name, ExistingObject.mergePatch(resetLive, target));
+            return new Applied(Result.UPDATED, difference, false, null);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() < 400 || e.getCode() >= 500) {
+                throw e;
+            }
+            if (labelsOnRefusal) {
+                patch(item, namespace, name, ExistingObject.restoreLabelsPatch(resetLive, desired));
+            }
+            return new Applied(Result.PATCH_REFUSED, difference, true, KubeRetry.describe(e));
+        }
+    }
+
+    private void patch(IndexedItem item, String namespace, String name, ObjectNode patch) {
+        if (patch.isEmpty()) {
+            return;
+        }
+        String p = patch.toString();
+        retry.call("patch " + item.describe(), () -> ops(item, namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), p));
     }
 
     /** The live object as JSON, or null when there is none. */
@@ -140,22 +218,6 @@ final class ClusterApplier {
             }
         }
         return false;
-    }
-
-    /** The merge patch that moves a live object toward the backup: all its content but server-owned metadata. */
-    static ObjectNode mergePatch(ObjectNode desired) {
-        ObjectNode patch = desired.deepCopy();
-        patch.remove("status");
-        JsonNode metadata = desired.get("metadata");
-        ObjectNode meta = patch.putObject("metadata");
-        if (metadata != null) {
-            for (String keep : new String[] {"labels", "annotations"}) {
-                if (metadata.has(keep)) {
-                    meta.set(keep, metadata.get(keep).deepCopy());
-                }
-            }
-        }
-        return patch;
     }
 
     static ResourceDefinitionContext context(IndexedItem item) {

@@ -15,7 +15,9 @@ final class IndexedItem {
     enum Outcome {
         CREATED(RestoreResourceList.Outcome.CREATED),
         UPDATED(RestoreResourceList.Outcome.UPDATED),
-        /** Already there (and left as is, or identical). */
+        /** Already there and equal to the backup's version (Velero lists it as skipped). */
+        UNCHANGED(RestoreResourceList.Outcome.SKIPPED),
+        /** Already there, different, and left as is. */
         SKIPPED(RestoreResourceList.Outcome.SKIPPED),
         /** A skip rule (finished pod, completed job, mirror pod). */
         SKIPPED_RULE(RestoreResourceList.Outcome.SKIPPED),

@@ -61,6 +61,7 @@ final class ItemTransforms {
     /** Transforms the item in place and returns it. */
     ObjectNode apply(IndexedItem item, ObjectNode obj) {
         ObjectNode metadata = RestoreJson.object(obj, "metadata");
+        JsonNode managedFields = metadata.path("managedFields");
         for (String f : RESET_METADATA) {
             metadata.remove(f);
         }
@@ -75,13 +76,17 @@ final class ItemTransforms {
         labels.put(VeleroKeys.RESTORE_NAME, restoreLabel);
         switch (item.groupResource) {
             case RestoreSelection.NAMESPACES -> metadata.put("name", target(item.name));
-            case "services" -> service(obj);
+            case "services" -> service(obj, metadata, managedFields);
+            case "secrets" -> secret(obj, metadata);
             case RestoreSelection.PODS -> pod(obj);
             case RestoreSelection.PVCS -> claim(obj, metadata);
             case RestoreSelection.PVS -> volume(obj, metadata);
             case "serviceaccounts" -> serviceAccount(obj, metadata);
             case "jobs.batch" -> job(obj, labels);
             case "rolebindings.rbac.authorization.k8s.io", RestoreSelection.CLUSTER_ROLE_BINDINGS -> bindingSubjects(obj);
+            case RestoreSelection.CRDS -> crdPreserveUnknownFields(obj);
+            case "mutatingwebhookconfigurations.admissionregistration.k8s.io",
+                    "validatingwebhookconfigurations.admissionregistration.k8s.io" -> webhookSideEffects(obj);
             default -> {
                 // no kind-specific change
             }
@@ -122,7 +127,19 @@ final class ItemTransforms {
         }
     }
 
-    private void service(ObjectNode obj) {
+    /** Annotation of {@code kubectl apply}: the object as the user last applied it. */
+    static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+    /**
+     * Service (Velero's service action): cluster IPs go unless headless. Unless preserveNodePorts,
+     * node ports go too, except those the user set explicitly, which Velero keeps: named in
+     * {@code kubectl.kubernetes.io/last-applied-configuration} (a named port by its name, an unnamed
+     * one by its value), or, without that annotation, owned in {@code managedFields}
+     * ({@code f:spec.f:ports.k:{"port":..,"protocol":..}.f:nodePort}, as server-side apply and
+     * creates that set it record). The health check node port of a LoadBalancer Service with
+     * {@code externalTrafficPolicy: Local} likewise. An ExternalName Service keeps its ports as they are.
+     */
+    private void service(ObjectNode obj, ObjectNode metadata, JsonNode managedFields) {
         ObjectNode spec = RestoreJson.objectOrNull(obj, "spec");
         if (spec == null) {
             return;
@@ -131,13 +148,111 @@ final class ItemTransforms {
             spec.remove("clusterIP");
             spec.remove("clusterIPs");
         }
-        if (!preserveNodePorts) {
+        if (preserveNodePorts) {
+            return;
+        }
+        JsonNode applied = lastApplied(metadata);
+        String type = RestoreJson.text(spec, "type");
+        if ("LoadBalancer".equals(type) && "Local".equals(RestoreJson.text(spec, "externalTrafficPolicy"))
+                && !(applied != null ? applied.path("spec").path("healthCheckNodePort").asInt(0) != 0
+                        : ownsField(managedFields, "f:healthCheckNodePort"))) {
             spec.remove("healthCheckNodePort");
-            for (JsonNode port : spec.path("ports")) {
-                if (port instanceof ObjectNode p) {
-                    p.remove("nodePort");
+        }
+        if ("ExternalName".equals(type)) {
+            return;
+        }
+        Set<String> explicitNames = new HashSet<>();
+        Set<Integer> explicitUnnamed = new HashSet<>();
+        Set<String> ownedKeys = new HashSet<>();
+        if (applied != null) {
+            for (JsonNode p : applied.path("spec").path("ports")) {
+                JsonNode np = p.get("nodePort");
+                int value = np == null ? 0 : np.isTextual() ? parsePort(np.asText()) : np.asInt(0);
+                if (value > 0) {
+                    if (p.has("name")) {
+                        explicitNames.add(p.path("name").asText());
+                    } else {
+                        explicitUnnamed.add(value);
+                    }
                 }
             }
+        } else {
+            for (JsonNode entry : managedFields) {
+                entry.path("fieldsV1").path("f:spec").path("f:ports").fields().forEachRemaining(e -> {
+                    if (e.getValue().has("f:nodePort")) {
+                        ownedKeys.add(e.getKey());
+                    }
+                });
+            }
+        }
+        for (JsonNode port : spec.path("ports")) {
+            if (!(port instanceof ObjectNode p)) {
+                continue;
+            }
+            String name = p.path("name").asText("");
+            boolean explicit;
+            if (applied != null) {
+                explicit = name.isEmpty() ? explicitUnnamed.contains(p.path("nodePort").asInt(0)) : explicitNames.contains(name);
+            } else {
+                explicit = ownedKeys.contains("k:{\"port\":" + p.path("port").asInt() + ",\"protocol\":\""
+                        + p.path("protocol").asText("TCP") + "\"}");
+            }
+            if (!explicit) {
+                p.remove("nodePort");
+            }
+        }
+    }
+
+    private static JsonNode lastApplied(ObjectNode metadata) {
+        String text = RestoreJson.text(RestoreJson.objectOrNull(metadata, "annotations"), LAST_APPLIED);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return RestoreJson.MAPPER.readTree(text);
+        } catch (java.io.IOException e) {
+            return RestoreJson.MAPPER.createObjectNode(); // unreadable: nothing in it is explicit
+        }
+    }
+
+    private static int parsePort(String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static boolean ownsField(JsonNode managedFields, String specField) {
+        for (JsonNode entry : managedFields) {
+            if (entry.path("fieldsV1").path("f:spec").has(specField)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The type of the Secrets holding a service account's token. */
+    static final String SERVICE_ACCOUNT_TOKEN = "kubernetes.io/service-account-token";
+
+    /**
+     * Secret (Velero's secret action): a service-account token Secret that is restored (not a
+     * legacy auto-generated one, which {@link RestoreSelection} skips) loses its
+     * {@code kubernetes.io/service-account.uid} annotation and its {@code token} and {@code ca.crt}
+     * data, which the token controller fills in anew for the restored account.
+     */
+    private void secret(ObjectNode obj, ObjectNode metadata) {
+        if (!SERVICE_ACCOUNT_TOKEN.equals(RestoreJson.text(obj, "type"))) {
+            return;
+        }
+        ObjectNode annotations = RestoreJson.objectOrNull(metadata, "annotations");
+        if (annotations != null) {
+            annotations.remove("kubernetes.io/service-account.uid");
+        }
+        ObjectNode data = RestoreJson.objectOrNull(obj, "data");
+        if (data != null) {
+            data.remove("token");
+            data.remove("ca.crt");
         }
     }
 
@@ -231,6 +346,47 @@ final class ItemTransforms {
             for (Iterator<JsonNode> it = ss.elements(); it.hasNext(); ) {
                 if (it.next().path("name").asText("").startsWith(prefix)) {
                     it.remove();
+                }
+            }
+        }
+    }
+
+    /**
+     * CustomResourceDefinition (Velero's CRD preserve-unknown-fields action): an
+     * {@code apiextensions.k8s.io/v1} CRD with {@code spec.preserveUnknownFields: true}, which v1
+     * refuses, gets false there and {@code x-kubernetes-preserve-unknown-fields: true} on the schema
+     * of every version that has one.
+     */
+    private static void crdPreserveUnknownFields(ObjectNode obj) {
+        ObjectNode spec = RestoreJson.objectOrNull(obj, "spec");
+        if (!"apiextensions.k8s.io/v1".equals(RestoreJson.text(obj, "apiVersion")) || spec == null
+                || !spec.path("preserveUnknownFields").asBoolean(false)) {
+            return;
+        }
+        spec.put("preserveUnknownFields", false);
+        for (JsonNode v : spec.path("versions")) {
+            ObjectNode schema = RestoreJson.objectOrNull(RestoreJson.objectOrNull(v, "schema"), "openAPIV3Schema");
+            if (schema != null) {
+                schema.put("x-kubernetes-preserve-unknown-fields", true);
+            }
+        }
+    }
+
+    /**
+     * Mutating/ValidatingWebhookConfiguration (Velero's admission webhook action): in
+     * {@code admissionregistration.k8s.io/v1}, a webhook whose {@code sideEffects} is not
+     * {@code None} or {@code NoneOnDryRun} (v1beta1's {@code Unknown}/{@code Some}, which v1
+     * refuses) gets {@code None}.
+     */
+    private static void webhookSideEffects(ObjectNode obj) {
+        if (!"admissionregistration.k8s.io/v1".equals(RestoreJson.text(obj, "apiVersion"))) {
+            return;
+        }
+        for (JsonNode w : obj.path("webhooks")) {
+            if (w instanceof ObjectNode webhook) {
+                String s = RestoreJson.text(webhook, "sideEffects");
+                if (!"None".equals(s) && !"NoneOnDryRun".equals(s)) {
+                    webhook.put("sideEffects", "None");
                 }
             }
         }

@@ -44,9 +44,10 @@ final class RestorePipeline implements AutoCloseable {
     static RestorePipeline build(EngineContext context, RestoreSource source, RestorePlan plan, String restoreName, LongConsumer bytes,
             Consumer<ArchiveIndex> checked) {
         RestoreSelection selection = new RestoreSelection(plan);
-        ArchiveIndex index = source.readArchive(context.restore().limits(), selection, bytes);
+        ArchiveIndex index = source.readArchive(context.restore().limits(), context.restore().requireManifest(), selection, bytes);
         try {
             checked.accept(index);
+            ScopeCheck.check(context.client(), context.retry(), plan.backupName(), index.items());
             SnapshotRestore snapshots = SnapshotRestore.load(context.client(), context.retry(), source.storage(), source.layout(),
                     plan.backupName(), restoreName, plan.restorePersistentVolumes());
             List<IndexedItem> synthetic = selection.decide(index.items(), item -> snapshotExclusion(snapshots, item));

@@ -80,19 +80,36 @@ final class RestorePreviewer {
                     "would be created (the cluster could not be asked whether it exists: " + KubeRetry.describe(e) + ")");
         }
         if (live == null) {
+            String dataSource = item.groupResource.equals(RestoreSelection.PVCS)
+                    ? pipeline.snapshots.describeDataSource(item.namespace, name, ns) : null; // include all disks
             return new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.CREATE,
-                    item.synthetic ? "namespace of restored items (the backup has no object for it)" : "not in the cluster");
+                    item.synthetic ? "namespace of restored items (the backup has no object for it)"
+                            : dataSource != null ? "not in the cluster; provisioned anew from its CSI snapshot: " + dataSource
+                            : "not in the cluster");
         }
-        boolean same = JsonSubset.covers(live, JsonSubset.withoutRestoreLabels(pipeline.desired(item)));
-        if (same) {
+        ObjectNode desired = pipeline.desired(item);
+        ObjectNode resetLive = ExistingObject.reset(live);
+        String difference = ExistingObject.firstDifference(ExistingObject.comparable(resetLive, desired), desired);
+        if (difference == null) {
             return new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.SKIP_EXISTS,
-                    "exists and already matches the backup");
+                    "exists and equals the backup's version (unchanged)");
+        }
+        if (item.groupResource.equals(RestoreSelection.SERVICE_ACCOUNTS)) {
+            ObjectNode merged = ExistingObject.comparable(ExistingObject.mergeServiceAccount(resetLive, desired), desired);
+            return ExistingObject.firstDifference(ExistingObject.comparable(resetLive, desired), merged) == null
+                    ? new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.SKIP_EXISTS,
+                            "exists and differs at " + difference + "; a ServiceAccount is merged, and it has all the backup adds")
+                    : new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.UPDATE,
+                            "exists and differs at " + difference + "; would gain the backup's secrets, labels and annotations it lacks"
+                                    + " (a ServiceAccount is merged whatever the policy)");
         }
         if (plan.existingResourcePolicy() == ExistingResourcePolicy.UPDATE) {
             return new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.UPDATE,
-                    "exists and differs from the backup; would be patched toward it (existingResourcePolicy UPDATE)");
+                    "exists and differs from the backup first at " + difference
+                            + "; would be patched to the backup's version (existingResourcePolicy UPDATE)");
         }
         return new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.SKIP_EXISTS,
-                "exists and differs from the backup; would be left as is, with a warning (existingResourcePolicy NONE)");
+                "exists and differs from the backup first at " + difference
+                        + "; would be left as is, with a warning (existingResourcePolicy NONE)");
     }
 }

@@ -37,6 +37,8 @@ final class RestoreReport implements AutoCloseable {
     private final Path logFile;
     private final BufferedWriter log;
     private final OperationResults results = new OperationResults();
+    /** Told of each error (namespace, message): the handle's listeners. */
+    volatile java.util.function.BiConsumer<String, String> onError = (namespace, message) -> { };
 
     RestoreReport(String restoreName, Clock clock) {
         this.restoreName = restoreName;
@@ -80,6 +82,7 @@ final class RestoreReport implements AutoCloseable {
         }
         line("error", message);
         LOG.warn("restore {} error: {}", restoreName, message);
+        onError.accept(namespace, message);
     }
 
     long errorCount() {

@@ -1,5 +1,6 @@
 package io.kbackup.core.internal.restore;
 
+import io.kbackup.BackupPhase;
 import io.kbackup.CorruptBackupException;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.KBackupException;
@@ -9,8 +10,11 @@ import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePhase;
 import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
+import io.kbackup.core.internal.ClientListeners;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.TrackedOperation;
+import io.kbackup.core.internal.catalog.RunRecords;
+import io.kbackup.core.internal.layout.RestoreRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -35,12 +39,24 @@ import java.util.concurrent.Executors;
  */
 public final class RestoreRunner implements AutoCloseable {
     private final EngineContext context;
+    private final ClientListeners listeners;
+    private final RunRecords records;
     private final ExecutorService workers;
     /** Names of restores running here, so that two started in the same second get different names. */
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
     public RestoreRunner(EngineContext context) {
+        this(context, new ClientListeners(), new RunRecords(RunRecords.DEFAULT_EVERY));
+    }
+
+    /**
+     * @param listeners told of each restore before it runs
+     * @param records   keeps each running restore's record ({@code kbackup-restore.json}) fresh (closed with this runner)
+     */
+    public RestoreRunner(EngineContext context, ClientListeners listeners, RunRecords records) {
         this.context = context;
+        this.listeners = listeners;
+        this.records = records;
         this.workers = Executors.newCachedThreadPool(RestorePipeline.daemon("kbackup-restore-"));
     }
 
@@ -57,11 +73,17 @@ public final class RestoreRunner implements AutoCloseable {
             String name = restoreName(source, plan, started);
             TrackedOperation.Restore handle = new TrackedOperation.Restore(name);
             try {
+                listeners.restoreStarted(handle, plan);
                 workers.execute(() -> {
                     handle.worker(Thread.currentThread());
+                    handle.phase(RestorePhase.InProgress); // before the first record, so that it says so
+                    // our record: other processes list the restore while it runs, and see its outcome after
+                    RunRecords.Heartbeat record = records.start(source.storage(), source.layout().restoreRecord(name),
+                            () -> new RestoreRecord(running(handle, plan, started), context.clock().instant()).toBytes());
                     try {
-                        run(source, plan, handle, started);
+                        run(source, plan, handle, started, record);
                     } finally {
+                        record.stop();
                         handle.worker(null);
                         Thread.interrupted();
                         source.close();
@@ -96,6 +118,14 @@ public final class RestoreRunner implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdownNow();
+        records.close();
+    }
+
+    /** What the record of a running restore says. */
+    private static RestoreInfo running(TrackedOperation.Restore handle, RestorePlan plan, Instant started) {
+        io.kbackup.Progress p = handle.progress();
+        return RestoreInfo.builder().name(handle.name()).backupName(plan.backupName()).phase(handle.phase()).started(started)
+                .itemsTotal(p.itemsTotal()).itemsRestored(p.itemsDone()).namespaceMapping(plan.namespaceMapping()).build();
     }
 
     /** A name no restore in the location has, reserved in {@link #running} until the restore ends. */
@@ -117,10 +147,12 @@ public final class RestoreRunner implements AutoCloseable {
         }
     }
 
-    private void run(RestoreSource source, RestorePlan plan, TrackedOperation.Restore handle, Instant started) {
+    private void run(RestoreSource source, RestorePlan plan, TrackedOperation.Restore handle, Instant started,
+            RunRecords.Heartbeat record) {
         String name = handle.name();
         TierApplier.Counters counters = new TierApplier.Counters();
         try (RestoreReport report = new RestoreReport(name, context.clock())) {
+            report.onError = handle::itemError;
             List<IndexedItem> applied = null;
             RestorePipeline pipeline = null;
             RestorePhase phase;
@@ -129,10 +161,9 @@ public final class RestoreRunner implements AutoCloseable {
             handle.phase(RestorePhase.InProgress);
             report.info("Starting restore " + name + " of backup " + plan.backupName() + " (" + plan + ")");
             try {
-                pipeline = RestorePipeline.build(context, source, plan, name, handle::addBytes, index -> report.info("Checked the archive: "
-                        + index.items().size() + " items, " + index.compressedBytes() + " bytes, SHA-256 " + index.sha256()
-                        + (index.formatVersion() != null ? ", format " + index.formatVersion() : "")));
+                pipeline = RestorePipeline.build(context, source, plan, name, handle::addBytes, index -> checked(source, report, index));
                 try (RestorePipeline p = pipeline) {
+                    BindingWarnings.report(plan, p, report);
                     applied = p.selected();
                     handle.setTotal(applied.size());
                     new TierApplier(plan, p, report, handle, counters, new ClusterApplier(context.client(), context.retry()),
@@ -168,10 +199,11 @@ public final class RestoreRunner implements AutoCloseable {
             report.store(source.storage(), source.layout(), applied, item -> targetKey(p, item));
             RestoreInfo info = RestoreInfo.builder().name(name).backupName(plan.backupName()).phase(phase).started(started)
                     .completed(context.clock().instant()).itemsTotal(handle.progress().itemsTotal())
-                    .itemsRestored(counters.created.get() + counters.updated.get() + counters.same.get()).created(counters.created.get())
-                    .updated(counters.updated.get()).skipped(counters.skipped.get()).failed(counters.failed.get())
+                    .itemsRestored(counters.created.get() + counters.updated.get() + counters.unchanged.get()).created(counters.created.get())
+                    .updated(counters.updated.get()).unchanged(counters.unchanged.get()).skipped(counters.skipped.get()).failed(counters.failed.get())
                     .errors(report.firstErrors()).warnings(report.firstWarnings()).namespaceMapping(plan.namespaceMapping())
                     .failureReason(failure).build();
+            record.finish(new RestoreRecord(info, context.clock().instant()).toBytes());
             handle.phase(phase);
             running.remove(name); // before completing: a caller that awaits may start the next one at once
             if (refusal != null) {
@@ -181,8 +213,29 @@ public final class RestoreRunner implements AutoCloseable {
             }
         } catch (RuntimeException | Error e) {
             running.remove(name);
+            record.finish(new RestoreRecord(running(handle, plan, started).toBuilder().phase(RestorePhase.Failed)
+                    .completed(context.clock().instant()).failureReason(String.valueOf(e.getMessage())).build(),
+                    context.clock().instant()).toBytes());
             handle.phase(RestorePhase.Failed);
             handle.completeExceptionally(e);
+        }
+    }
+
+    /** Reports the checked archive, and warns of what the backup cannot vouch for. */
+    private static void checked(RestoreSource source, RestoreReport report, ArchiveIndex index) {
+        report.info("Checked the archive: " + index.items().size() + " items, " + index.compressedBytes() + " bytes, SHA-256 "
+                + index.sha256() + (index.formatVersion() != null ? ", format " + index.formatVersion() : ""));
+        String backup = source.backupName();
+        if (!index.manifestChecked()) {
+            report.warning(null, "backup " + backup + " has no integrity manifest (Velero wrote it, or the manifest was deleted):"
+                    + " its archive was checked for format only, not against a checksum; set DirectOptions.requireManifest to refuse"
+                    + " such backups");
+        }
+        if (source.phase() == BackupPhase.PartiallyFailed) {
+            List<String> errors = source.backupErrors(5);
+            report.warning(null, "backup " + backup + " ended PartiallyFailed: it lacks what its errors name, and this restore"
+                    + " cannot bring that back" + (errors.isEmpty() ? " (its results file lists no errors)"
+                            : ": " + String.join("; ", errors)));
         }
     }
 

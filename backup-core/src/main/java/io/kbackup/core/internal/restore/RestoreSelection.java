@@ -42,11 +42,15 @@ final class RestoreSelection implements ArchiveIndex.Observer {
     static final String ENDPOINT_SLICES = "endpointslices.discovery.k8s.io";
     static final String ENDPOINT_SLICE_MANAGED_BY = "endpointslice.kubernetes.io/managed-by";
     static final String ENDPOINT_SLICE_CONTROLLER = "endpointslice-controller.k8s.io";
+    static final String API_SERVICES = "apiservices.apiregistration.k8s.io";
+    static final String AUTOMANAGED_API_SERVICE = "kube-aggregator.kubernetes.io/automanaged";
     static final String IP_ADDRESSES = "ipaddresses.networking.k8s.io";
     static final String SERVICE_CIDRS = "servicecidrs.networking.k8s.io";
 
     static final String NAMESPACES = "namespaces";
     static final String PODS = "pods";
+    static final String SECRETS = "secrets";
+    static final String SA_NAME_ANNOTATION = "kubernetes.io/service-account.name";
     static final String JOBS = "jobs.batch";
     static final String PVS = "persistentvolumes";
     static final String PVCS = "persistentvolumeclaims";
@@ -64,6 +68,11 @@ final class RestoreSelection implements ArchiveIndex.Observer {
     private final Map<String, String> podPriorityClass = new HashMap<>();
     private final Map<String, CrbFacts> crbs = new HashMap<>();
     private final Set<String> restoredPvs = new HashSet<>();
+
+    /** Service-account token Secrets seen, by key, with the account their annotation names (or ""). */
+    private final Map<IndexedItem, String> tokenSecrets = new HashMap<>();
+    /** ServiceAccounts in the backup, as {@code ns/name}. */
+    private final Set<String> serviceAccounts = new HashSet<>();
 
     private record PvFacts(boolean retain, String claimKey) {}
 
@@ -97,11 +106,23 @@ final class RestoreSelection implements ArchiveIndex.Observer {
                     item.skipRule = "an EndpointSlice of the endpointslice controller (it makes them anew for the restored Service)";
                 }
             }
+            case API_SERVICES -> {
+                if (metadata.path("labels").has(AUTOMANAGED_API_SERVICE)) {
+                    item.skipRule = "an APIService the API server registers itself (label " + AUTOMANAGED_API_SERVICE
+                            + "; as Velero's APIService action)";
+                }
+            }
             case IP_ADDRESSES, SERVICE_CIDRS -> item.skipRule = "an IP allocation of the source cluster's Service network"
                     + " (the target cluster allocates its own; restored, it would hold an address no Service uses)";
             case JOBS -> {
                 if (!status.path("completionTime").asText("").isEmpty()) {
                     item.skipRule = "the job has completed (status.completionTime is set)";
+                }
+            }
+            case SERVICE_ACCOUNTS -> serviceAccounts.add(item.key());
+            case SECRETS -> {
+                if (ItemTransforms.SERVICE_ACCOUNT_TOKEN.equals(object.path("type").asText())) {
+                    tokenSecrets.put(item, metadata.path("annotations").path(SA_NAME_ANNOTATION).asText(""));
                 }
             }
             case PVCS -> {
@@ -153,6 +174,7 @@ final class RestoreSelection implements ArchiveIndex.Observer {
      */
     List<IndexedItem> decide(List<IndexedItem> items, LaterExclusion later) {
         PlanNameCheck.refuseNamesMatchingNothing(plan, items);
+        tokenSecrets.forEach(this::legacyTokenRule);
         boolean partialAuto = plan.clusterWideMode() == ClusterWideMode.AUTO && !plan.coversAllNamespaces();
         int n = items.size();
         boolean[] selected = new boolean[n];
@@ -274,6 +296,33 @@ final class RestoreSelection implements ArchiveIndex.Observer {
             }
         }
         return synthetic;
+    }
+
+    /**
+     * Velero's secret action skips a service-account token Secret named {@code <account>-token-...}
+     * for an account of its namespace: the legacy token the controller made for the account (before
+     * Kubernetes 1.24), which it makes again. Velero asks the target cluster for the accounts; here
+     * they are those the backup holds in the namespace (restored before Secrets) and the one the
+     * Secret's {@code kubernetes.io/service-account.name} annotation names.
+     */
+    private void legacyTokenRule(IndexedItem secret, String annotatedAccount) {
+        if (!annotatedAccount.isEmpty() && secret.name.startsWith(annotatedAccount + "-token-")) {
+            secret.skipRule = legacyTokenReason(annotatedAccount);
+            return;
+        }
+        int dash = secret.name.indexOf("-token-");
+        while (dash > 0) {
+            String account = secret.name.substring(0, dash);
+            if (serviceAccounts.contains(secret.namespace + "/" + account)) {
+                secret.skipRule = legacyTokenReason(account);
+                return;
+            }
+            dash = secret.name.indexOf("-token-", dash + 1);
+        }
+    }
+
+    private static String legacyTokenReason(String account) {
+        return "the legacy token Secret of ServiceAccount " + account + " (the token controller makes a new one; as Velero's secret action)";
     }
 
     /** Whether the PV with this name (in the backup) is restored, so its claim keeps its volumeName. */

@@ -11,25 +11,29 @@ import io.kbackup.core.internal.layout.ArchiveReader;
 import io.kbackup.core.internal.layout.BackupManifest;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.EntryPath;
+import io.kbackup.core.internal.layout.GzipJson;
+import io.kbackup.core.internal.layout.OperationResults;
 import io.kbackup.core.internal.layout.VeleroPhases;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
  * The backup a restore reads, opened and checked: its {@code velero-backup.json} exists
  * ({@link NotFoundException}) and is in phase Completed or PartiallyFailed
  * ({@link InvalidPlanException}) and names this backup ({@link CorruptBackupException}); then its archive is read against its integrity manifest, when it
- * has one (Velero-written backups have none). Owns the open storage until {@link #close()}.
+ * has one (Velero-written backups have none; a restore that requires one refuses the backup). Owns the open storage until {@link #close()}.
  *
  * @param storage    the location's storage
  * @param layout     the location's layout
  * @param backupName the backup
+ * @param phase      the backup's phase (Completed or PartiallyFailed)
  */
-record RestoreSource(StorageProvider storage, BucketLayout layout, String backupName) implements AutoCloseable {
+record RestoreSource(StorageProvider storage, BucketLayout layout, String backupName, BackupPhase phase) implements AutoCloseable {
 
     /** Opens the plan's location and checks the backup. */
     static RestoreSource open(StorageProviders providers, RestorePlan plan) {
@@ -62,7 +66,7 @@ record RestoreSource(StorageProvider storage, BucketLayout layout, String backup
                         + "; only Completed or PartiallyFailed backups can be restored. Choose another backup"
                         + (phase.isTerminal() ? "." : ", or wait until this one has finished."));
             }
-            return new RestoreSource(storage, layout, backup);
+            return new RestoreSource(storage, layout, backup, phase);
         } catch (RuntimeException e) {
             storage.close();
             throw e;
@@ -74,9 +78,19 @@ record RestoreSource(StorageProvider storage, BucketLayout layout, String backup
         return !storage.list(layout.restoreDir(name), null, null, 1).blobs().isEmpty();
     }
 
-    /** Reads and checks the whole archive into a local index ({@link ArchiveIndex}). */
-    ArchiveIndex readArchive(ArchiveReader.Limits limits, ArchiveIndex.Observer observer, LongConsumer bytes) {
+    /**
+     * Reads and checks the whole archive into a local index ({@link ArchiveIndex}).
+     *
+     * @param requireManifest whether a backup without an integrity manifest is refused ({@link CorruptBackupException})
+     */
+    ArchiveIndex readArchive(ArchiveReader.Limits limits, boolean requireManifest, ArchiveIndex.Observer observer, LongConsumer bytes) {
         ArchiveReader.Expected expected = readManifest();
+        if (expected == null && requireManifest) {
+            throw new CorruptBackupException(backupName, "Backup '" + backupName + "' has no integrity manifest ("
+                    + layout.manifest(backupName) + "), and this engine requires one (DirectOptions.requireManifest): its archive"
+                    + " cannot be verified against a checksum. Nothing was restored. Restore a backup kbackup wrote, or turn the"
+                    + " requirement off to restore one Velero wrote.");
+        }
         String tarball = layout.tarball(backupName);
         if (!storage.exists(tarball)) {
             throw new CorruptBackupException(backupName, "Backup '" + backupName + "' has no archive (" + tarball
@@ -107,6 +121,18 @@ record RestoreSource(StorageProvider storage, BucketLayout layout, String backup
                     + " describes backup '" + manifest.backupName() + "' (" + manifest.tarballKey() + "), not this one. Nothing was restored.");
         }
         return new ArchiveReader.Expected(manifest.tarballSha256(), manifest.tarballSize());
+    }
+
+    /**
+     * What a PartiallyFailed backup lacks: the first errors of its results file, or an empty list
+     * when there is none or it cannot be read (the warning then says so without them).
+     */
+    List<String> backupErrors(int max) {
+        try (InputStream in = storage.get(layout.results(backupName))) {
+            return OperationResults.messages(GzipJson.readGzipJson(in), "errors", max);
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
     }
 
     @Override

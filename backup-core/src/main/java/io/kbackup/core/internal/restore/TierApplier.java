@@ -33,17 +33,22 @@ final class TierApplier {
         private static final long serialVersionUID = 1L;
     }
 
-    /** What happened to the items, counted. */
+    /**
+     * What happened to the items, counted: disjoint, each applied or rule-skipped item in exactly one
+     * count, so they add up to the items the restore considered.
+     */
     static final class Counters {
         final AtomicLong created = new AtomicLong();
         final AtomicLong updated = new AtomicLong();
-        final AtomicLong same = new AtomicLong();
+        /** Existed and equal to the backup's version. */
+        final AtomicLong unchanged = new AtomicLong();
+        /** Left out by a skip rule, or existed, differed and was left as is. */
         final AtomicLong skipped = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
 
         @Override
         public String toString() {
-            return "created " + created + ", updated " + updated + ", skipped " + skipped + " (unchanged " + same + "), failed " + failed;
+            return "created " + created + ", updated " + updated + ", unchanged " + unchanged + ", skipped " + skipped + ", failed " + failed;
         }
     }
 
@@ -138,8 +143,8 @@ final class TierApplier {
             if (item.groupResource.equals(RestoreSelection.PVCS)) {
                 pipeline.snapshots.prepareClaim(item.namespace, targetNs, desired); // include all disks: dataSource -> VolumeSnapshot
             }
-            ClusterApplier.Result r = cluster.apply(item, targetNs, pipeline.targetName(item), desired, plan.existingResourcePolicy());
-            switch (r) {
+            ClusterApplier.Applied r = cluster.apply(item, targetNs, pipeline.targetName(item), desired, plan.existingResourcePolicy());
+            switch (r.result()) {
                 case CREATED -> {
                     item.outcome = IndexedItem.Outcome.CREATED;
                     counters.created.incrementAndGet();
@@ -148,23 +153,33 @@ final class TierApplier {
                 case UPDATED -> {
                     item.outcome = IndexedItem.Outcome.UPDATED;
                     counters.updated.incrementAndGet();
-                    report.info("Updated " + where + " toward the backup (existingResourcePolicy UPDATE)");
+                    report.info("Updated " + where + " to the backup's version (it differed at " + r.difference() + ")"
+                            + (item.groupResource.equals(RestoreSelection.SERVICE_ACCOUNTS)
+                                    ? ": the backup's secrets, image pull secrets, labels and annotations it lacked were added"
+                                    : " (existingResourcePolicy UPDATE)"));
                 }
-                case EXISTS_SAME -> {
-                    item.outcome = IndexedItem.Outcome.SKIPPED;
-                    counters.skipped.incrementAndGet();
-                    counters.same.incrementAndGet();
+                case UNCHANGED -> {
+                    item.outcome = IndexedItem.Outcome.UNCHANGED;
+                    counters.unchanged.incrementAndGet();
                     report.detail(where + " already exists as in the backup");
                 }
-                case EXISTS_DIFFERENT -> {
+                case LEFT_DIFFERENT -> {
                     item.outcome = IndexedItem.Outcome.SKIPPED;
                     counters.skipped.incrementAndGet();
-                    if (!item.synthetic) {
+                    if (r.warn() && !item.synthetic) {
                         report.warning(targetNs, "could not restore " + where + ": it already exists in the cluster and differs"
-                                + " from the backup; left as it is (existingResourcePolicy NONE)");
+                                + " from the backup (first at " + r.difference() + "); left as it is (existingResourcePolicy NONE)");
+                    } else {
+                        report.detail(where + " already exists (differs at " + r.difference() + "); left as it is");
                     }
                 }
-                default -> throw new IllegalStateException(r.name());
+                case PATCH_REFUSED -> {
+                    item.outcome = IndexedItem.Outcome.SKIPPED;
+                    counters.skipped.incrementAndGet();
+                    report.warning(targetNs, "could not update " + where + " to the backup's version (it differs at " + r.difference()
+                            + "): the API server refused the patch: " + r.refusal() + "; only its restore labels were set");
+                }
+                default -> throw new IllegalStateException(r.result().name());
             }
         } catch (KubernetesClientException e) {
             fail(item, targetNs, where, e.getCode() == 404

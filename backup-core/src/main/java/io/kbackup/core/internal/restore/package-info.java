@@ -22,9 +22,13 @@
  *   <li>{@link io.kbackup.core.internal.restore.RestoreOrder} - Velero's restore priorities; one tier
  *       per group-resource, items within a tier in parallel.</li>
  *   <li>{@link io.kbackup.core.internal.restore.ItemTransforms} - metadata/status reset and the
- *       kind-specific changes (Service, Pod, PVC, PV, ServiceAccount, bindings), namespace mapping.</li>
+ *       kind-specific changes of Velero's restore item actions (Service, Pod, Job, PVC, PV, Secret,
+ *       ServiceAccount, bindings, CRD, webhooks), namespace mapping.</li>
+ *   <li>{@link io.kbackup.core.internal.restore.ExistingObject} - Velero's comparison of an existing
+ *       object (reset, then equality) and its merge patch to the backup's version.</li>
  *   <li>{@link io.kbackup.core.internal.restore.ClusterApplier} - create, and for existing objects
- *       leave (NONE, warning when different) or merge-patch (UPDATE); CRD readiness: condition
+ *       leave (equal, or NONE with a warning when different), merge-patch to the backup's version
+ *       (UPDATE), or merge a ServiceAccount; CRD readiness: condition
  *       Established, or, on servers that set no CRD conditions at all, served in discovery.</li>
  *   <li>{@link io.kbackup.core.internal.restore.RestoreReport} - {@code restores/<name>/} log,
  *       results and resource list in Velero's shapes.</li>

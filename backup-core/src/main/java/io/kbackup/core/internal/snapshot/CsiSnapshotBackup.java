@@ -95,6 +95,8 @@ public final class CsiSnapshotBackup {
     private final List<String[]> preflightWarnings;
     private final List<GenericKubernetesResource> items = new ArrayList<>();
     private final ArrayNode volumeInfo = GzipJson.MAPPER.createArrayNode();
+    /** {@code namespace/claim} -> name of its ready VolumeSnapshot. */
+    private final Map<String, String> readyByClaim = new HashMap<>();
     private int attempted;
     private int completed;
 
@@ -260,6 +262,7 @@ public final class CsiSnapshotBackup {
         vsc.setKind("VolumeSnapshotContent");
         items.add(vs);
         items.add(vsc);
+        readyByClaim.put(v.key(), p.name);
         volumeInfo.add(VolumeInfo.snapshot(claimInfo(v.namespace(), v.claim(), v.pvName(), v.pv()), p.started, clock.instant(),
                 new VolumeInfo.CsiSnapshot(v.driver(), v.cls().name(), p.name, vsc.getMetadata().getName(), handle, size)));
         report.info("VolumeSnapshot " + v.namespace() + "/" + p.name + " of claim " + v.claim() + " is ready (content "
@@ -286,6 +289,14 @@ public final class CsiSnapshotBackup {
     /** The VolumeSnapshots and VolumeSnapshotContents of the completed snapshots, for the tarball. */
     public List<GenericKubernetesResource> items() {
         return List.copyOf(items);
+    }
+
+    /**
+     * The name of the ready VolumeSnapshot of claim {@code namespace/claim}, or null when it has none
+     * (skipped, failed, not included). The backup marks the claim's archived copy with it, as Velero does.
+     */
+    public String snapshotNameOf(String namespace, String claim) {
+        return readyByClaim.get(namespace + "/" + claim);
     }
 
     /** One record per included claim (snapshotted, failed or skipped), as Velero's {@code volumeinfo} file holds them. */

@@ -115,6 +115,20 @@ public final class SnapshotRestore {
     }
 
     /**
+     * For a preview: the {@code spec.dataSource} this claim would get in {@code targetNamespace}, in
+     * words (the VolumeSnapshot, the recorded snapshot handle and driver), or null when the claim is
+     * not restored from a snapshot. Reads and creates nothing.
+     */
+    public String describeDataSource(String backupNamespace, String claim, String targetNamespace) {
+        Snapshot s = active ? byClaim.get(backupNamespace + "/" + claim) : null;
+        if (s == null) {
+            return null;
+        }
+        return "spec.dataSource VolumeSnapshot " + targetNamespace + "/" + s.snapshotName() + " (" + SnapshotApi.GROUP
+                + "), of snapshot handle " + s.handle() + " of driver " + s.driver();
+    }
+
+    /**
      * Prepares a claim about to be created: see the class comment. Does nothing for claims without a
      * snapshot, or when the claim already exists in the target (the restore then leaves it as it is).
      *

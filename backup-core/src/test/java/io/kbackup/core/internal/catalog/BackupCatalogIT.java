@@ -101,6 +101,26 @@ class BackupCatalogIT {
     }
 
     @Test
+    void listDescribeDeleteAndRestoreAgreeOnWhatABackupNameIs() throws Exception {
+        BackupLocation loc = location("");
+        veleroBackup(loc, "good", "Completed", "2026-11-19T02:00:00Z");
+        for (String bad : new String[] {"has space", "Upper", "under_score"}) {
+            Path dir = folder.resolve("backups").resolve(bad);
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("velero-backup.json"), VeleroFixture.backupJson(bad, "Completed", Instant.parse("2026-11-19T02:00:00Z")));
+        }
+        BackupCatalog catalog = new BackupCatalog(StorageProviders.discover());
+
+        assertThat(catalog.list(loc)).extracting(BackupInfo::name).containsExactly("good");
+        for (String bad : new String[] {"has space", "Upper", "under_score"}) {
+            assertThatThrownBy(() -> catalog.describe(loc, bad)).isInstanceOf(InvalidPlanException.class);
+            assertThatThrownBy(() -> catalog.delete(loc, bad)).isInstanceOf(InvalidPlanException.class);
+            assertThatThrownBy(() -> io.kbackup.RestorePlan.builder().location(loc).backupName(bad).build())
+                    .isInstanceOf(InvalidPlanException.class);
+        }
+    }
+
+    @Test
     void describeOfAMissingBackupIsNotFoundWithTheName() {
         BackupCatalog catalog = new BackupCatalog(StorageProviders.discover());
         assertThatThrownBy(() -> catalog.describe(location(""), "nope"))

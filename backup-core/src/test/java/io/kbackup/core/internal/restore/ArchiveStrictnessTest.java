@@ -123,4 +123,116 @@ class ArchiveStrictnessTest {
             }
         }
     }
+
+    @Test
+    void refusesClassicAndPreferredCopiesThatDiffer() {
+        String other = CM.replace("\"name\":\"cfg\"", "\"name\":\"cfg\",\"labels\":{\"x\":\"y\"}");
+        byte[] archive = TestArchive.velero().entry("resources/configmaps/namespaces/shop/cfg.json", CM)
+                .entry("resources/configmaps/v1-preferredversion/namespaces/shop/cfg.json", other).tarGz();
+        assertRefused(archive, "copies of item 'resources/configmaps/namespaces/shop/cfg.json'");
+        // the preferred copy first, as some writers order them
+        byte[] reversed = TestArchive.velero().entry("resources/configmaps/v1-preferredversion/namespaces/shop/cfg.json", other)
+                .entry("resources/configmaps/namespaces/shop/cfg.json", CM).tarGz();
+        assertRefused(reversed, "differ");
+    }
+
+    @Test
+    void acceptsCopiesThatDifferOnlyInWhitespace() {
+        byte[] archive = TestArchive.velero().entry("resources/configmaps/namespaces/shop/cfg.json", CM)
+                .entry("resources/configmaps/v1-preferredversion/namespaces/shop/cfg.json", CM.replace(",", ",\n  ")).tarGz();
+        assertThatCode(() -> index(archive).close()).doesNotThrowAnyException();
+    }
+
+    @Test
+    void refusesAPreferredCopyWithoutItsClassicCopy() {
+        byte[] archive = TestArchive.velero().item("configmaps", "shop", "cfg", CM)
+                .entry("resources/configmaps/v1-preferredversion/namespaces/shop/late.json", CM2).tarGz();
+        assertRefused(archive, "has a preferred-version copy but none at its classic path");
+    }
+
+    @Test
+    void refusesAPreferredCopyOfAnotherVersion() {
+        byte[] archive = TestArchive.velero().entry("resources/configmaps/namespaces/shop/cfg.json", CM)
+                .entry("resources/configmaps/v2-preferredversion/namespaces/shop/cfg.json", CM).tarGz();
+        assertRefused(archive, "not of version 'v2'");
+    }
+
+    @Test
+    void refusesANamespacedObjectAtAClusterScopedPath() {
+        String crb = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cfg\",\"namespace\":\"kube-system\"}}";
+        assertRefused(TestArchive.velero().item("configmaps", null, "cfg", crb).tarGz(),
+                "at a cluster-scoped path but says namespace 'kube-system'");
+    }
+
+    @Test
+    void refusesAnObjectOfAnotherApiGroupThanItsFolder() {
+        String crb = "{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"RoleBinding\",\"metadata\":{\"name\":\"cfg\",\"namespace\":\"shop\"}}";
+        assertRefused(TestArchive.velero().item("configmaps", "shop", "cfg", crb).tarGz(), "not of API group '' as its folder configmaps says");
+        assertRefused(TestArchive.velero().item("deployments.apps", "shop", "cfg", CM).tarGz(), "not of API group 'apps'");
+    }
+
+    @Test
+    void refusesAnObjectLargerThanEtcdCouldHold() {
+        String big = "x".repeat(1_700_000);
+        String ns = "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"shop\",\"annotations\":{\"a\":\"" + big + "\"}}}";
+        ArchiveReader.Limits defaults = ArchiveReader.Limits.DEFAULTS;
+        byte[] archive = TestArchive.velero().item("namespaces", null, "shop", ns).tarGz();
+        assertThatThrownBy(() -> ArchiveIndex.build(new ByteArrayInputStream(archive), "b1", defaults, null, spoolDir, (i, o) -> { }, n -> { }))
+                .isInstanceOf(CorruptBackupException.class).hasMessageContaining("more than etcd's limit of 1572864 bytes")
+                .hasMessageContaining("DirectOptions.maxObjectBytes");
+    }
+
+    @Test
+    void aSecretOfOneAndAHalfMebibytesIsNotRefusedForItsBase64() {
+        // 1.4 MiB of data is about 1.9 MB of base64 JSON: within the 3 MiB entry limit and, counted as bytes, within etcd's limit
+        String data = java.util.Base64.getEncoder().encodeToString(new byte[1_400_000]);
+        String secret = "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"s\",\"namespace\":\"shop\"},"
+                + "\"data\":{\"blob\":\"" + data + "\"}}";
+        byte[] archive = TestArchive.velero().item("secrets", "shop", "s", secret).tarGz();
+        assertThatCode(() -> ArchiveIndex.build(new ByteArrayInputStream(archive), "b1", ArchiveReader.Limits.DEFAULTS, null, spoolDir,
+                (i, o) -> { }, n -> { }).close()).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aSmallArchiveCannotMakeTheRestoreInflateGigabytes() throws Exception {
+        // 300 items of 1 MiB of blanks inside a string: about 300 MiB inflated from a few hundred KiB
+        String pad = " ".repeat(1 << 20);
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(compressed)) {
+            gz.write(TestArchive.velero().tarBytes(false));
+            for (int i = 0; i < 300; i++) {
+                String json = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c" + i
+                        + "\",\"namespace\":\"shop\"},\"data\":{\"pad\":\"" + pad + "\"}}";
+                gz.write(TestArchive.empty().entry("resources/configmaps/namespaces/shop/c" + i + ".json", json).tarBytes(false));
+            }
+            gz.write(new byte[1024]);
+        }
+        byte[] archive = compressed.toByteArray();
+        assertThat(archive.length).isLessThan(2 << 20);
+        long[] spoolMax = {0};
+        assertThatThrownBy(() -> ArchiveIndex.build(new ByteArrayInputStream(archive), "b1", ArchiveReader.Limits.DEFAULTS, null, spoolDir,
+                (i, o) -> spoolMax[0] = Math.max(spoolMax[0], spoolSize()), n -> { }))
+                .isInstanceOf(CorruptBackupException.class).hasMessageContaining("times its compressed size")
+                .hasMessageContaining("DirectOptions.maxArchiveExpansion");
+        assertThat(spoolMax[0]).isLessThanOrEqualTo(ArchiveReader.Limits.EXPANSION_ALLOWANCE + 50L * archive.length);
+    }
+
+    @Test
+    void theSpoolHoldsCompactJson() {
+        String pretty = "{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"ConfigMap\",\n    \"metadata\": {\"name\": \"cfg\", \"namespace\": \"shop\"}"
+                + " ".repeat(100_000) + "}";
+        try (ArchiveIndex index = index(TestArchive.velero().entry("resources/configmaps/namespaces/shop/cfg.json", pretty)
+                .entry("resources/configmaps/v1-preferredversion/namespaces/shop/cfg.json", pretty).tarGz())) {
+            assertThat(index.spoolBytes()).isEqualTo(CM.length());
+            assertThat(index.read(index.items().get(0)).toString()).isEqualTo(CM);
+        }
+    }
+
+    private long spoolSize() {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(spoolDir)) {
+            return files.mapToLong(f -> f.toFile().length()).sum();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

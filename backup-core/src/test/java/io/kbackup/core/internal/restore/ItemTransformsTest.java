@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class ItemTransformsTest {
 
     @Test
     void servicesLoseClusterIpsAndNodePortsUnlessHeadlessOrPreserved() {
-        String svc = "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"web\"},\"spec\":{\"type\":\"LoadBalancer\","
+        String svc = "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"web\"},\"spec\":{\"type\":\"LoadBalancer\",\"externalTrafficPolicy\":\"Local\","
                 + "\"clusterIP\":\"10.0.0.5\",\"clusterIPs\":[\"10.0.0.5\"],\"healthCheckNodePort\":31000,"
                 + "\"ports\":[{\"port\":80,\"nodePort\":30080}]}}";
         JsonNode spec = apply("services", "shop", "web", svc).path("spec");
@@ -140,5 +141,80 @@ class ItemTransformsTest {
         String v = ItemTransforms.validLabelValue(longName);
         assertThat(v).hasSize(63).startsWith("a".repeat(57)).matches("a{57}[0-9a-f]{6}");
         assertThat(ItemTransforms.validLabelValue("short")).isEqualTo("short");
+    }
+
+    private static String service(String annotations, String managedFields, String ports) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"web\"" + annotations + managedFields
+                + "},\"spec\":{\"type\":\"NodePort\",\"ports\":" + ports + "}}";
+    }
+
+    private JsonNode nodePorts(String json) {
+        JsonNode ports = apply("services", "shop", "web", json).path("spec").path("ports");
+        List<String> out = new java.util.ArrayList<>();
+        ports.forEach(p -> out.add(p.path("port").asText() + "=" + (p.has("nodePort") ? p.path("nodePort").asText() : "-")));
+        return RestoreJson.MAPPER.valueToTree(out);
+    }
+
+    @Test
+    void nodePortsTheUserSetInTheLastAppliedConfigurationAreKept() {
+        String applied = "{\\\"spec\\\":{\\\"ports\\\":[{\\\"name\\\":\\\"http\\\",\\\"port\\\":80,\\\"nodePort\\\":30080},"
+                + "{\\\"port\\\":81,\\\"nodePort\\\":\\\"30081\\\"},{\\\"name\\\":\\\"admin\\\",\\\"port\\\":82}]}}";
+        String json = service(",\"annotations\":{\"kubectl.kubernetes.io/last-applied-configuration\":\"" + applied + "\"}", "",
+                "[{\"name\":\"http\",\"port\":80,\"nodePort\":30080},{\"port\":81,\"nodePort\":30081},"
+                        + "{\"name\":\"admin\",\"port\":82,\"nodePort\":31999},{\"port\":83,\"nodePort\":31998}]");
+        assertThat(nodePorts(json)).extracting(JsonNode::asText).containsExactly("80=30080", "81=30081", "82=-", "83=-");
+    }
+
+    @Test
+    void withoutTheAnnotationNodePortsOwnedInManagedFieldsAreKept() {
+        String managed = ",\"managedFields\":[{\"manager\":\"kubectl\",\"operation\":\"Apply\",\"fieldsV1\":{\"f:spec\":{\"f:ports\":{"
+                + "\"k:{\\\"port\\\":80,\\\"protocol\\\":\\\"TCP\\\"}\":{\"f:nodePort\":{},\"f:port\":{}},"
+                + "\"k:{\\\"port\\\":81,\\\"protocol\\\":\\\"TCP\\\"}\":{\"f:port\":{}}}}}}]";
+        String json = service("", managed, "[{\"port\":80,\"protocol\":\"TCP\",\"nodePort\":30080},{\"port\":81,\"protocol\":\"TCP\",\"nodePort\":30081}]");
+        assertThat(nodePorts(json)).extracting(JsonNode::asText).containsExactly("80=30080", "81=-");
+        ObjectNode out = apply("services", "shop", "web", json);
+        assertThat(out.path("metadata").has("managedFields")).as("still reset").isFalse();
+    }
+
+    @Test
+    void healthCheckNodePortIsKeptOnlyWhenTheUserSetIt() {
+        String lb = "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"lb\"%s},\"spec\":{\"type\":\"LoadBalancer\","
+                + "\"externalTrafficPolicy\":\"Local\",\"healthCheckNodePort\":31000,\"ports\":[{\"port\":80}]}}";
+        assertThat(apply("services", "shop", "lb", lb.formatted("")).path("spec").has("healthCheckNodePort")).isFalse();
+        String applied = ",\"annotations\":{\"kubectl.kubernetes.io/last-applied-configuration\":\"{\\\"spec\\\":{\\\"healthCheckNodePort\\\":31000}}\"}";
+        assertThat(apply("services", "shop", "lb", lb.formatted(applied)).path("spec").path("healthCheckNodePort").asInt()).isEqualTo(31000);
+    }
+
+    @Test
+    void serviceAccountTokenSecretsLoseWhatTheTokenControllerReissues() {
+        ObjectNode out = apply("secrets", "shop", "robot-long-lived", "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{"
+                + "\"name\":\"robot-long-lived\",\"annotations\":{\"kubernetes.io/service-account.name\":\"robot\","
+                + "\"kubernetes.io/service-account.uid\":\"u-1\"}},\"type\":\"kubernetes.io/service-account-token\","
+                + "\"data\":{\"token\":\"dA==\",\"ca.crt\":\"Yw==\",\"namespace\":\"c2hvcA==\",\"extra\":\"eA==\"}}");
+        assertThat(out.path("metadata").path("annotations").fieldNames()).toIterable().containsExactly("kubernetes.io/service-account.name");
+        assertThat(out.path("data").fieldNames()).toIterable().containsExactly("namespace", "extra");
+
+        ObjectNode opaque = apply("secrets", "shop", "creds", "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"creds\"},"
+                + "\"type\":\"Opaque\",\"data\":{\"token\":\"dA==\"}}");
+        assertThat(opaque.path("data").has("token")).isTrue();
+    }
+
+    @Test
+    void v1CrdsWithPreserveUnknownFieldsGetItOnTheirSchemas() {
+        ObjectNode out = apply(RestoreSelection.CRDS, null, "widgets.example.com", "{\"apiVersion\":\"apiextensions.k8s.io/v1\","
+                + "\"kind\":\"CustomResourceDefinition\",\"metadata\":{\"name\":\"widgets.example.com\"},\"spec\":{\"preserveUnknownFields\":true,"
+                + "\"versions\":[{\"name\":\"v1\",\"schema\":{\"openAPIV3Schema\":{\"type\":\"object\"}}},{\"name\":\"v2\"}]}}");
+        assertThat(out.path("spec").path("preserveUnknownFields").asBoolean()).isFalse();
+        assertThat(out.path("spec").path("versions").get(0).path("schema").path("openAPIV3Schema")
+                .path("x-kubernetes-preserve-unknown-fields").asBoolean()).isTrue();
+        assertThat(out.path("spec").path("versions").get(1).has("schema")).isFalse();
+    }
+
+    @Test
+    void webhooksWithSideEffectsV1RefusesGetNone() {
+        ObjectNode out = apply("validatingwebhookconfigurations.admissionregistration.k8s.io", null, "hooks",
+                "{\"apiVersion\":\"admissionregistration.k8s.io/v1\",\"kind\":\"ValidatingWebhookConfiguration\",\"metadata\":{\"name\":\"hooks\"},"
+                        + "\"webhooks\":[{\"name\":\"a\",\"sideEffects\":\"Unknown\"},{\"name\":\"b\",\"sideEffects\":\"NoneOnDryRun\"},{\"name\":\"c\"}]}");
+        assertThat(out.path("webhooks")).extracting(w -> w.path("sideEffects").asText()).containsExactly("None", "NoneOnDryRun", "None");
     }
 }

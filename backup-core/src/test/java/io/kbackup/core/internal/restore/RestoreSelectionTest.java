@@ -194,4 +194,33 @@ class RestoreSelectionTest {
         assertThat(RestoreSelection.resourceMatches("deployments.extensions", deploy)).isFalse();
         assertThat(RestoreSelection.resourceMatches("pods", deploy)).isFalse();
     }
+
+    @Test
+    void legacyServiceAccountTokenSecretsAndSelfRegisteredApiServicesAreSkippedByRule() {
+        RestoreSelection s = new RestoreSelection(plan().build());
+        List<IndexedItem> items = new ArrayList<>();
+        String token = "\"type\":\"kubernetes.io/service-account-token\"";
+        // the Secret comes before its account in the archive (secrets < serviceaccounts)
+        add(items, s, "secrets", "shop", "robot-token-abcde", "v1", "Secret", "{\"metadata\":{\"name\":\"robot-token-abcde\"}," + token + "}");
+        add(items, s, "secrets", "shop", "default-token-xyz12", "v1", "Secret", "{\"metadata\":{\"name\":\"default-token-xyz12\","
+                + "\"annotations\":{\"kubernetes.io/service-account.name\":\"default\"}}," + token + "}");
+        add(items, s, "secrets", "shop", "robot-long-lived", "v1", "Secret", "{\"metadata\":{\"name\":\"robot-long-lived\","
+                + "\"annotations\":{\"kubernetes.io/service-account.name\":\"robot\"}}," + token + "}");
+        add(items, s, "secrets", "shop", "ghost-token-abcde", "v1", "Secret", "{\"metadata\":{\"name\":\"ghost-token-abcde\"}," + token + "}");
+        add(items, s, "secrets", "shop", "robot-token-plain", "v1", "Secret", "{\"metadata\":{\"name\":\"robot-token-plain\"},\"type\":\"Opaque\"}");
+        add(items, s, "serviceaccounts", "shop", "robot", "v1", "ServiceAccount", "{\"metadata\":{\"name\":\"robot\"}}");
+        add(items, s, "apiservices.apiregistration.k8s.io", null, "v1.apps", "apiregistration.k8s.io/v1", "APIService",
+                "{\"metadata\":{\"name\":\"v1.apps\",\"labels\":{\"kube-aggregator.kubernetes.io/automanaged\":\"onstart\"}}}");
+        add(items, s, "apiservices.apiregistration.k8s.io", null, "v1beta1.metrics.k8s.io", "apiregistration.k8s.io/v1", "APIService",
+                "{\"metadata\":{\"name\":\"v1beta1.metrics.k8s.io\"}}");
+        s.decide(items);
+
+        assertThat(items).filteredOn(i -> i.decision.verdict() == RestoreDecision.Verdict.SKIP_RULE).extracting(IndexedItem::describe)
+                .containsExactlyInAnyOrder("secrets shop/robot-token-abcde", "secrets shop/default-token-xyz12",
+                        "apiservices.apiregistration.k8s.io v1.apps");
+        assertThat(items.get(0).decision.reason()).contains("legacy token Secret of ServiceAccount robot");
+        assertThat(items).filteredOn(i -> i.decision.verdict() == RestoreDecision.Verdict.APPLY).extracting(IndexedItem::describe)
+                .contains("secrets shop/robot-long-lived", "secrets shop/ghost-token-abcde", "secrets shop/robot-token-plain",
+                        "apiservices.apiregistration.k8s.io v1beta1.metrics.k8s.io");
+    }
 }

@@ -1,5 +1,7 @@
 package io.kbackup.storage.azure.internal;
 
+import io.kbackup.spi.support.CauseChain;
+import io.kbackup.spi.support.SecretMask;
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobStorageException;
@@ -42,15 +44,7 @@ final class AzureErrors {
 
     /** Removes secrets and SAS signatures. */
     String scrub(String text) {
-        if (text == null) {
-            return "";
-        }
-        String out = text;
-        for (String s : secrets) {
-            if (!s.isEmpty()) {
-                out = out.replace(s, "****");
-            }
-        }
+        String out = SecretMask.mask(text, secrets);
         return SIG.matcher(out).replaceAll("$1****");
     }
 
@@ -63,7 +57,7 @@ final class AzureErrors {
         if (e instanceof KBackupException k) {
             return k;
         }
-        BlobStorageException bse = find(e, BlobStorageException.class);
+        BlobStorageException bse = CauseChain.find(e, BlobStorageException.class);
         if (bse != null) {
             int status = bse.getStatusCode();
             BlobErrorCode code = bse.getErrorCode();
@@ -88,25 +82,25 @@ final class AzureErrors {
             return new StorageException(msg + (retryable ? ". The service is busy or failing; try again later." : "."),
                     null, retryable);
         }
-        ClientAuthenticationException auth = find(e, ClientAuthenticationException.class);
+        ClientAuthenticationException auth = CauseChain.find(e, ClientAuthenticationException.class);
         if (auth != null) {
             return new StorageDeniedException("Azure Blob " + where + ": " + action + " failed: could not obtain a token: "
-                    + firstLine(scrub(auth.getMessage()))
+                    + CauseChain.firstLine(scrub(auth.getMessage()))
                     + ". Check the tenant, client id and secret, or that the managed/workload identity is set up.", null);
         }
         Throwable unreachable = unreachableCause(e);
         if (unreachable != null) {
             return new StorageUnreachableException("Azure Blob " + where + ": " + action + " failed: cannot reach the"
-                    + " service: " + unreachable.getClass().getSimpleName() + ": " + firstLine(scrub(unreachable.getMessage()))
+                    + " service: " + unreachable.getClass().getSimpleName() + ": " + CauseChain.firstLine(scrub(unreachable.getMessage()))
                     + ". Check the endpoint / storage account name, DNS, proxy and firewall.", null);
         }
-        IOException io = find(e, IOException.class);
+        IOException io = CauseChain.find(e, IOException.class);
         if (io != null) {
             return new StorageException("Azure Blob " + where + ": " + action + " failed: I/O error: "
-                    + firstLine(scrub(io.getMessage())) + ". Try again.", null, true);
+                    + CauseChain.firstLine(scrub(io.getMessage())) + ". Try again.", null, true);
         }
         return new StorageException("Azure Blob " + where + ": " + action + " failed: " + e.getClass().getSimpleName()
-                + ": " + firstLine(scrub(e.getMessage())), null, false);
+                + ": " + CauseChain.firstLine(scrub(e.getMessage())), null, false);
     }
 
     /** Status, error code and the service's own message, scrubbed. */
@@ -127,10 +121,10 @@ final class AzureErrors {
                 ? e.getServiceMessage() : e.getMessage() == null ? "" : e.getMessage();
         java.util.regex.Matcher m = XML_MESSAGE.matcher(text);
         if (m.find()) {
-            return firstLine(m.group(1)).strip();
+            return CauseChain.firstLine(m.group(1)).strip();
         }
         java.util.regex.Matcher status = STATUS_LINE.matcher(text);
-        return firstLine(status.find() ? status.group() : text).strip();
+        return CauseChain.firstLine(status.find() ? status.group() : text).strip();
     }
 
     /** A 401/403 that refuses the credentials themselves, rather than a permission. */
@@ -153,38 +147,9 @@ final class AzureErrors {
 
     /** The first cause that means "the service could not be reached", or {@code null}. */
     static Throwable unreachableCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnknownHostException
-                    || t instanceof NoRouteToHostException || t instanceof HttpConnectTimeoutException
-                    || t instanceof HttpTimeoutException || t instanceof SocketTimeoutException
-                    || t instanceof TimeoutException || t instanceof UnresolvedAddressException
-                    || t instanceof SSLException || t instanceof InterruptedIOException) {
-                return t;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return null;
-    }
-
-    static <T extends Throwable> T find(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return null;
-    }
-
-    static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        return CauseChain.first(e, ConnectException.class, UnknownHostException.class, NoRouteToHostException.class,
+                HttpConnectTimeoutException.class, HttpTimeoutException.class, SocketTimeoutException.class,
+                TimeoutException.class, UnresolvedAddressException.class, SSLException.class,
+                InterruptedIOException.class);
     }
 }

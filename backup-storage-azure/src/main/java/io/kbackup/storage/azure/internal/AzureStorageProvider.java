@@ -1,5 +1,6 @@
 package io.kbackup.storage.azure.internal;
 
+import io.kbackup.spi.support.CauseChain;
 import com.azure.core.credential.AzureSasCredential;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.exception.ClientAuthenticationException;
@@ -333,7 +334,7 @@ public final class AzureStorageProvider implements StorageProvider {
         } catch (ClientAuthenticationException e) {
             return ValidationResult.failed(ValidationResult.Kind.BAD_CREDENTIALS,
                     "Could not obtain an Azure AD token with the " + settings.credentials().kind() + " credentials: "
-                            + AzureErrors.firstLine(errors.scrub(e.getMessage())) + ".",
+                            + CauseChain.firstLine(errors.scrub(e.getMessage())) + ".",
                     fixCredentials());
         } catch (RuntimeException e) {
             Throwable cause = AzureErrors.unreachableCause(e);
@@ -341,7 +342,7 @@ public final class AzureStorageProvider implements StorageProvider {
                 return ValidationResult.failed(ValidationResult.Kind.UNREACHABLE,
                         "Cannot reach the Azure Blob endpoint " + settings.endpoint() + ": "
                                 + cause.getClass().getSimpleName() + ": "
-                                + AzureErrors.firstLine(errors.scrub(cause.getMessage())) + ".",
+                                + CauseChain.firstLine(errors.scrub(cause.getMessage())) + ".",
                         "Check the endpoint or storage account name, DNS, proxy and firewall; the service must answer"
                                 + " within " + VALIDATE_TIMEOUT.toSeconds() + " s.");
             }

@@ -1,5 +1,7 @@
 package io.kbackup.storage.gcs.internal;
 
+import io.kbackup.spi.support.CauseChain;
+import io.kbackup.spi.support.SecretMask;
 import com.google.cloud.BaseServiceException;
 import io.kbackup.KBackupException;
 import io.kbackup.NotFoundException;
@@ -38,15 +40,7 @@ public final class GcsErrors {
 
     /** Removes secrets and private keys. */
     public String scrub(String text) {
-        if (text == null) {
-            return "";
-        }
-        String out = text;
-        for (String s : secrets) {
-            if (!s.isEmpty()) {
-                out = out.replace(s, "****");
-            }
-        }
+        String out = SecretMask.mask(text, secrets);
         return PRIVATE_KEY.matcher(out).replaceAll("****");
     }
 
@@ -56,7 +50,7 @@ public final class GcsErrors {
             return k;
         }
         String prefix = "Google Cloud Storage " + where + ": " + action + " failed: ";
-        BaseServiceException se = find(e, BaseServiceException.class);
+        BaseServiceException se = CauseChain.find(e, BaseServiceException.class);
         if (se != null && se.getCode() > 0) {
             int code = se.getCode();
             String msg = prefix + describe(se);
@@ -90,7 +84,7 @@ public final class GcsErrors {
         if (se != null) {
             return new StorageException(prefix + firstLine(scrub(se.getMessage())), null, se.isRetryable());
         }
-        IOException io = find(e, IOException.class);
+        IOException io = CauseChain.find(e, IOException.class);
         if (io != null) {
             return new StorageException(prefix + "I/O error: " + firstLine(scrub(io.getMessage())) + ". Try again.",
                     null, true);
@@ -128,37 +122,11 @@ public final class GcsErrors {
 
     /** The first cause meaning "the service could not be reached", or {@code null}. */
     public static Throwable unreachableCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnknownHostException
-                    || t instanceof NoRouteToHostException || t instanceof SocketTimeoutException
-                    || t instanceof TimeoutException || t instanceof SSLException
-                    || t instanceof InterruptedIOException) {
-                return t;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return null;
-    }
-
-    static <T extends Throwable> T find(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return null;
+        return CauseChain.first(e, ConnectException.class, UnknownHostException.class, NoRouteToHostException.class,
+                SocketTimeoutException.class, TimeoutException.class, SSLException.class, InterruptedIOException.class);
     }
 
     static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).strip();
+        return CauseChain.firstLine(s).strip();
     }
 }

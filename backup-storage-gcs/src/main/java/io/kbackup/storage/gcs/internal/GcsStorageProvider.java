@@ -1,5 +1,6 @@
 package io.kbackup.storage.gcs.internal;
 
+import io.kbackup.spi.support.CauseChain;
 import com.google.api.gax.paging.Page;
 import com.google.cloud.ReadChannel;
 import com.google.cloud.storage.Blob;
@@ -94,8 +95,8 @@ public final class GcsStorageProvider implements StorageProvider {
 
     /** A provider for checked settings; builds its clients on first use. */
     public static GcsStorageProvider create(GcsSettings settings) {
-        return new GcsStorageProvider(settings.bucket(), new Lazy(settings::buildStorage),
-                new Lazy(settings::buildValidationStorage), true, settings.kmsKeyName(),
+        return new GcsStorageProvider(settings.bucket(), new LazyStorage(settings::buildStorage),
+                new LazyStorage(settings::buildValidationStorage), true, settings.kmsKeyName(),
                 new GcsErrors(settings.secrets(), "bucket '" + settings.bucket() + "'"),
                 "GcsStorageProvider[" + settings + "]");
     }
@@ -298,7 +299,7 @@ public final class GcsStorageProvider implements StorageProvider {
             validationStorage.get().list(bucket, Storage.BlobListOption.pageSize(1)).getValues().iterator().hasNext();
             return ValidationResult.ok();
         } catch (RuntimeException e) {
-            com.google.cloud.BaseServiceException se = find(e);
+            com.google.cloud.BaseServiceException se = CauseChain.find(e, com.google.cloud.BaseServiceException.class);
             if (se != null && se.getCode() == 404) {
                 return ValidationResult.failed(ValidationResult.Kind.BUCKET_MISSING,
                         where + " does not exist (" + errors.describe(se) + ").",
@@ -333,20 +334,11 @@ public final class GcsStorageProvider implements StorageProvider {
         }
     }
 
-    private static com.google.cloud.BaseServiceException find(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof com.google.cloud.BaseServiceException se) {
-                return se;
-            }
-        }
-        return null;
-    }
-
     @Override
     public void close() {
         if (owned) {
             for (Supplier<Storage> s : List.of(storage, validationStorage)) {
-                if (s instanceof Lazy lazy) {
+                if (s instanceof LazyStorage lazy) {
                     lazy.closeIfBuilt();
                 }
             }
@@ -369,34 +361,5 @@ public final class GcsStorageProvider implements StorageProvider {
     @Override
     public String toString() {
         return description;
-    }
-
-    /** Builds a client on first use; a failed build is retried on the next use. */
-    private static final class Lazy implements Supplier<Storage> {
-        private final Supplier<Storage> factory;
-        private Storage value;
-
-        Lazy(Supplier<Storage> factory) {
-            this.factory = factory;
-        }
-
-        @Override
-        public synchronized Storage get() {
-            if (value == null) {
-                value = factory.get();
-            }
-            return value;
-        }
-
-        synchronized void closeIfBuilt() {
-            if (value != null) {
-                try {
-                    value.close();
-                } catch (Exception ignored) {
-                    // closing releases connections only
-                }
-                value = null;
-            }
-        }
     }
 }

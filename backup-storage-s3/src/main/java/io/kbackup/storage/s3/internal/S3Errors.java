@@ -68,12 +68,28 @@ public final class S3Errors {
                     ? " For an S3-compatible service, set s3ForcePathStyle=true." : "");
         }
         if (e instanceof SdkClientException && rootMessage(e).contains("credentials")) {
-            return new ValidationResult.Problem(Kind.BAD_CREDENTIALS, "No usable credentials: " + rootMessage(e) + ".",
+            return new ValidationResult.Problem(Kind.BAD_CREDENTIALS, "No usable credentials: " + credentialsMessage(rootMessage(e)) + ".",
                     "Give the location static keys, a role to assume, a web identity token, or configure the default"
                             + " chain (environment, profile, instance or pod role).");
         }
         return new ValidationResult.Problem(Kind.OTHER, "Checking " + s.where() + " failed: " + rootMessage(e) + ".",
                 "Check the backup location's settings against the message.");
+    }
+
+    /** Sources of AWS's default credentials chain, in its order, as a user sets them up. */
+    static final String DEFAULT_CHAIN = "system properties aws.accessKeyId/aws.secretAccessKey, environment variables"
+            + " AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE), the profile files"
+            + " (~/.aws/credentials), a container or an instance role";
+
+    /**
+     * The SDK's message, short: when no source of the default chain had credentials, the SDK names
+     * every provider with its own reason (about 1.6 KB); one line says the same.
+     */
+    static String credentialsMessage(String message) {
+        if (message.contains("from any of the providers in the chain")) {
+            return "none of the default chain's sources had any (" + DEFAULT_CHAIN + ")";
+        }
+        return message.length() > 300 ? message.substring(0, 300) + "..." : message;
     }
 
     /** The protocol-level facts of the SDK's exception. */

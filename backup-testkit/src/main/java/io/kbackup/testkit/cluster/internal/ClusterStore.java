@@ -1,5 +1,8 @@
 package io.kbackup.testkit.cluster.internal;
 
+import static io.kbackup.testkit.cluster.internal.StatusResponses.failure;
+import static io.kbackup.testkit.cluster.internal.StatusResponses.invalidName;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
@@ -16,7 +19,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -293,7 +295,7 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
       resource.getAdditionalProperties().remove("status");
     }
     if (CRD_PLURAL.equals(rp.plural()) && CRD_GROUP.equals(rp.group())) {
-      resource.setAdditionalProperty("status", crdStatus(resource));
+      resource.setAdditionalProperty("status", CrdStatus.initial(resource));
     }
     if (dryRun) {
       return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(resource));
@@ -308,66 +310,6 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
    * The status the API server gives a CRD it accepts at once: names accepted, established, the
    * storage version recorded.
    */
-  private static Map<String, Object> crdStatus(GenericKubernetesResource crd) {
-    Object spec = crd.getAdditionalProperties().get("spec");
-    Map<?, ?> specMap = spec instanceof Map<?, ?> m ? m : Map.of();
-    Object names = specMap.get("names");
-    List<String> stored = new ArrayList<>();
-    if (specMap.get("versions") instanceof List<?> versions) {
-      for (Object v : versions) {
-        if (v instanceof Map<?, ?> vm && Boolean.TRUE.equals(vm.get("storage"))) {
-          stored.add(String.valueOf(vm.get("name")));
-        }
-      }
-    }
-    String now = now();
-    Map<String, Object> status = new LinkedHashMap<>();
-    status.put("acceptedNames", names instanceof Map<?, ?> ? names : Map.of());
-    status.put("conditions", List.of(
-        condition("NamesAccepted", "NoConflicts", "no conflicts found", now),
-        condition("Established", "InitialNamesAccepted", "the initial names have been accepted",
-            now)));
-    status.put("storedVersions", stored);
-    return status;
-  }
-
-  private static Map<String, Object> condition(String type, String reason, String message,
-      String now) {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("lastTransitionTime", now);
-    c.put("message", message);
-    c.put("reason", reason);
-    c.put("status", "True");
-    c.put("type", type);
-    return c;
-  }
-
-  private static MockResponse invalidName(String kind, String group, String name,
-      String problem) {
-    String detail = "Invalid value: \"" + name + "\": " + problem;
-    com.fasterxml.jackson.databind.node.ObjectNode s =
-        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-    s.put("kind", "Status");
-    s.put("apiVersion", "v1");
-    s.putObject("metadata");
-    s.put("status", "Failure");
-    s.put("message", kind + " \"" + name + "\" is invalid: metadata.name: " + detail);
-    s.put("reason", "Invalid");
-    com.fasterxml.jackson.databind.node.ObjectNode d = s.putObject("details");
-    d.put("name", name);
-    if (group != null && !group.isEmpty()) {
-      d.put("group", group);
-    }
-    d.put("kind", kind);
-    com.fasterxml.jackson.databind.node.ObjectNode cause = d.putArray("causes").addObject();
-    cause.put("reason", "FieldValueInvalid");
-    cause.put("message", detail);
-    cause.put("field", "metadata.name");
-    s.put("code", 422);
-    return new MockResponse().setResponseCode(422).setBody(s.toString())
-        .setHeader("Content-Type", "application/json");
-  }
-
   private static boolean isEmpty(String s) {
     return s == null || s.isEmpty();
   }
@@ -380,31 +322,6 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
       sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
     }
     return sb.toString();
-  }
-
-  /** A failure Status response. */
-  static MockResponse failure(int code, String reason, String message, String kind,
-      String name) {
-    com.fasterxml.jackson.databind.node.ObjectNode s =
-        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-    s.put("kind", "Status");
-    s.put("apiVersion", "v1");
-    s.putObject("metadata");
-    s.put("status", "Failure");
-    s.put("message", message);
-    s.put("reason", reason);
-    if (kind != null || name != null) {
-      com.fasterxml.jackson.databind.node.ObjectNode d = s.putObject("details");
-      if (name != null) {
-        d.put("name", name);
-      }
-      if (kind != null) {
-        d.put("kind", kind);
-      }
-    }
-    s.put("code", code);
-    return new MockResponse().setResponseCode(code).setBody(s.toString())
-        .setHeader("Content-Type", "application/json");
   }
 
   static String now() {

@@ -1,8 +1,25 @@
 package io.kbackup.testkit.cluster.internal;
 
+import static io.kbackup.testkit.cluster.internal.PatchLists.deduplicateScalars;
+import static io.kbackup.testkit.cluster.internal.PatchLists.deleteFromSlice;
+import static io.kbackup.testkit.cluster.internal.PatchLists.elementType;
+import static io.kbackup.testkit.cluster.internal.PatchLists.normalizeElementOrder;
+import static io.kbackup.testkit.cluster.internal.PatchLists.partition;
+import static io.kbackup.testkit.cluster.internal.PatchNodes.DELETE;
+import static io.kbackup.testkit.cluster.internal.PatchNodes.DIRECTIVE;
+import static io.kbackup.testkit.cluster.internal.PatchNodes.F;
+import static io.kbackup.testkit.cluster.internal.PatchNodes.array;
+import static io.kbackup.testkit.cluster.internal.PatchNodes.discardNulls;
+import static io.kbackup.testkit.cluster.internal.PatchNodes.dropDirectivesAndNulls;
+import static io.kbackup.testkit.cluster.internal.PatchNodes.fieldNames;
+import static io.kbackup.testkit.cluster.internal.PatchNodes.isEmpty;
+import static io.kbackup.testkit.cluster.internal.PatchNodes.list;
+import static io.kbackup.testkit.cluster.internal.PatchNodes.noMergeKey;
+import static io.kbackup.testkit.cluster.internal.PatchNodes.removeDirectives;
+import static io.kbackup.testkit.cluster.internal.PatchNodes.scalarEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -33,10 +50,7 @@ import java.util.Set;
  */
 public final class StrategicMergePatch {
 
-  private static final JsonNodeFactory F = JsonNodeFactory.instance;
-  private static final String DIRECTIVE = "$patch";
   private static final String REPLACE = "replace";
-  private static final String DELETE = "delete";
   private static final String MERGE = "merge";
   private static final String RETAIN_KEYS = "$retainKeys";
   private static final String RETAIN_KEYS_STRATEGY = "retainKeys";
@@ -320,181 +334,6 @@ public final class StrategicMergePatch {
         kind));
   }
 
-  /** Splits items into those present in {@code by} and the others (server-only). */
-  private static List<List<JsonNode>> partition(List<JsonNode> items, List<JsonNode> by,
-      String mergeKey, JsonNodeType kind) {
-    List<JsonNode> in = new ArrayList<>();
-    List<JsonNode> out = new ArrayList<>();
-    boolean maps = !isEmpty(mergeKey) && kind == JsonNodeType.OBJECT;
-    for (JsonNode v : items) {
-      boolean found = false;
-      if (maps) {
-        JsonNode value = v.get(mergeKey);
-        if (value == null) {
-          throw noMergeKey(v, mergeKey);
-        }
-        for (JsonNode b : by) {
-          if (!b.isObject()) {
-            throw PatchFailure.internal("value is not a map: " + b);
-          }
-          found |= b.has(mergeKey) && scalarEquals(b.get(mergeKey), value);
-        }
-      } else {
-        for (JsonNode b : by) {
-          found |= scalarEquals(b, v);
-        }
-      }
-      (found ? in : out).add(v);
-    }
-    return List.of(in, out);
-  }
-
-  private static List<JsonNode> normalizeElementOrder(List<JsonNode> patch,
-      List<JsonNode> serverOnly, List<JsonNode> patchOrder, List<JsonNode> serverOrder,
-      String mergeKey, JsonNodeType kind) {
-    List<JsonNode> p = normalizeSliceOrder(patch, patchOrder, mergeKey, kind);
-    List<JsonNode> s = normalizeSliceOrder(serverOnly, serverOrder, mergeKey, kind);
-    return mergeSortedSlice(s, p, serverOrder, mergeKey, kind);
-  }
-
-  private static List<JsonNode> normalizeSliceOrder(List<JsonNode> toSort,
-      List<JsonNode> order, String mergeKey, JsonNodeType kind) {
-    List<JsonNode> sorted = new ArrayList<>();
-    List<JsonNode> toDelete = new ArrayList<>();
-    if (kind == JsonNodeType.OBJECT) {
-      for (List<JsonNode> l : List.of(toSort, order)) {
-        for (JsonNode v : l) {
-          if (!v.isObject() || !v.has(mergeKey)) {
-            throw noMergeKey(v, mergeKey);
-          }
-        }
-      }
-      for (JsonNode v : toSort) {
-        (DELETE.equals(v.path(DIRECTIVE).asText(null)) ? toDelete : sorted).add(v);
-      }
-    } else {
-      sorted.addAll(toSort);
-    }
-    // sort.SliceStable's insertion sort, with the same (partial) order
-    for (int i = 1; i < sorted.size(); i++) {
-      for (int j = i; j > 0 && orderLess(sorted.get(j), sorted.get(j - 1), order, mergeKey,
-          kind); j--) {
-        JsonNode t = sorted.get(j);
-        sorted.set(j, sorted.get(j - 1));
-        sorted.set(j - 1, t);
-      }
-    }
-    sorted.addAll(toDelete);
-    return sorted;
-  }
-
-  private static boolean orderLess(JsonNode a, JsonNode b, List<JsonNode> order, String mergeKey,
-      JsonNodeType kind) {
-    int ia = index(order, a, mergeKey, kind);
-    if (ia >= 0) {
-      int ib = index(order, b, mergeKey, kind);
-      if (ib >= 0) {
-        return ia < ib;
-      }
-    }
-    return true;
-  }
-
-  private static List<JsonNode> mergeSortedSlice(List<JsonNode> left, List<JsonNode> right,
-      List<JsonNode> serverOrder, String mergeKey, JsonNodeType kind) {
-    int size = left.size() + right.size();
-    List<JsonNode> s = new ArrayList<>(size);
-    int i = 0;
-    int j = 0;
-    for (int k = 0; k < size; k++) {
-      if (i >= left.size() && j < right.size()) {
-        s.add(right.get(j++));
-      } else if (j >= right.size() && i < left.size()) {
-        s.add(left.get(i++));
-      } else {
-        int li = index(serverOrder, left.get(i), mergeKey, kind);
-        int ri = index(serverOrder, right.get(j), mergeKey, kind);
-        if (li >= 0 && ri >= 0 && li < ri) {
-          s.add(left.get(i++));
-        } else {
-          s.add(right.get(j++));
-        }
-      }
-    }
-    return s;
-  }
-
-  private static int index(List<JsonNode> list, JsonNode value, String mergeKey,
-      JsonNodeType kind) {
-    JsonNode wanted = keyOf(value, mergeKey, kind);
-    for (int i = 0; i < list.size(); i++) {
-      JsonNode have = keyOf(list.get(i), mergeKey, kind);
-      if (wanted == null ? have == null : have != null && scalarEquals(wanted, have)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static JsonNode keyOf(JsonNode item, String mergeKey, JsonNodeType kind) {
-    if (kind == JsonNodeType.OBJECT) {
-      return item.isObject() ? item.get(mergeKey) : null;
-    }
-    return item;
-  }
-
-  private static List<JsonNode> deleteFromSlice(List<JsonNode> current, List<JsonNode> remove) {
-    List<JsonNode> kept = new ArrayList<>();
-    for (JsonNode c : current) {
-      boolean found = false;
-      for (JsonNode r : remove) {
-        found |= scalarEquals(c, r);
-      }
-      if (!found) {
-        kept.add(c);
-      }
-    }
-    return kept;
-  }
-
-  /** apimachinery's deduplicateScalars, which moves the last element into each duplicate's place. */
-  private static List<JsonNode> deduplicateScalars(List<JsonNode> s) {
-    List<JsonNode> l = new ArrayList<>(s);
-    int length = l.size() - 1;
-    for (int i = 0; i < length; i++) {
-      for (int j = i + 1; j <= length; j++) {
-        if (scalarEquals(l.get(i), l.get(j))) {
-          l.set(j, l.get(length));
-          l.remove(length);
-          length--;
-          j--;
-        }
-      }
-    }
-    return l;
-  }
-
-  private static JsonNodeType elementType(List<JsonNode> a, List<JsonNode> b) {
-    JsonNodeType type = null;
-    for (List<JsonNode> l : List.of(a, b)) {
-      for (JsonNode v : l) {
-        JsonNodeType t = v.getNodeType();
-        if (type == null) {
-          if (t == JsonNodeType.ARRAY) {
-            throw PatchFailure.invalid("lists of lists are not supported");
-          }
-          type = t;
-        } else if (type != t) {
-          throw PatchFailure.internal("list element types are not identical: " + a + ", " + b);
-        }
-      }
-    }
-    if (type == null) {
-      throw PatchFailure.internal("no elements in any of the given slices");
-    }
-    return type;
-  }
-
   private static String strategyWithoutRetainKeys(PatchSchema.Field field) {
     if (field == null || field.strategy() == null) {
       return "";
@@ -512,103 +351,4 @@ public final class StrategicMergePatch {
     throw PatchFailure.internal("unexpected patch strategy: " + field.strategy());
   }
 
-  /** Removes directive maps ({@code $patch}) from a value; null when the value itself is one. */
-  private static JsonNode removeDirectives(JsonNode value) {
-    if (value.isObject()) {
-      if (value.has(DIRECTIVE)) {
-        return null;
-      }
-      ObjectNode o = (ObjectNode) value;
-      for (String k : fieldNames(o)) {
-        JsonNode v = removeDirectives(o.get(k));
-        if (v == null) {
-          o.remove(k);
-        } else {
-          o.set(k, v);
-        }
-      }
-      return o;
-    }
-    if (value.isArray()) {
-      ArrayNode out = F.arrayNode();
-      for (JsonNode v : value) {
-        JsonNode kept = removeDirectives(v);
-        if (kept != null) {
-          out.add(kept);
-        }
-      }
-      return out;
-    }
-    return value;
-  }
-
-  private static void discardNulls(JsonNode value) {
-    if (value.isObject()) {
-      ObjectNode o = (ObjectNode) value;
-      for (String k : fieldNames(o)) {
-        if (o.get(k).isNull()) {
-          o.remove(k);
-        } else {
-          discardNulls(o.get(k));
-        }
-      }
-    } else if (value.isArray()) {
-      value.forEach(StrategicMergePatch::discardNulls);
-    }
-  }
-
-  /** What decoding into the Go types leaves: no directive keys, no null fields. */
-  private static ObjectNode dropDirectivesAndNulls(ObjectNode object) {
-    for (String k : fieldNames(object)) {
-      JsonNode v = object.get(k);
-      if (v.isNull() || k.startsWith("$")) {
-        object.remove(k);
-      } else if (v.isObject()) {
-        dropDirectivesAndNulls((ObjectNode) v);
-      } else if (v.isArray()) {
-        v.forEach(e -> {
-          if (e.isObject()) {
-            dropDirectivesAndNulls((ObjectNode) e);
-          }
-        });
-      }
-    }
-    return object;
-  }
-
-  private static boolean scalarEquals(JsonNode a, JsonNode b) {
-    if (a.isNumber() && b.isNumber()) {
-      return a.decimalValue().compareTo(b.decimalValue()) == 0;
-    }
-    return a.equals(b);
-  }
-
-  private static PatchFailure noMergeKey(JsonNode map, String mergeKey) {
-    return PatchFailure.internal("map: " + map + " does not contain declared merge key: "
-        + mergeKey);
-  }
-
-  private static List<String> fieldNames(JsonNode object) {
-    List<String> names = new ArrayList<>();
-    object.fieldNames().forEachRemaining(names::add);
-    return names;
-  }
-
-  private static List<JsonNode> list(JsonNode array) {
-    List<JsonNode> l = new ArrayList<>();
-    if (array != null) {
-      array.forEach(l::add);
-    }
-    return l;
-  }
-
-  private static ArrayNode array(List<JsonNode> items) {
-    ArrayNode a = F.arrayNode();
-    items.forEach(a::add);
-    return a;
-  }
-
-  private static boolean isEmpty(String s) {
-    return s == null || s.isEmpty();
-  }
 }

@@ -1,0 +1,164 @@
+package io.kbackup.core.internal.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kbackup.BackupLocation;
+import io.kbackup.CorruptBackupException;
+import io.kbackup.RestoreHandle;
+import io.kbackup.RestoreInfo;
+import io.kbackup.RestorePhase;
+import io.kbackup.RestorePlan;
+import io.kbackup.core.KBackup;
+import io.kbackup.core.direct.DirectEngine;
+import io.kbackup.core.direct.DirectOptions;
+import io.kbackup.core.internal.layout.BucketLayout;
+import io.kbackup.core.internal.layout.GzipJson;
+import io.kbackup.spi.StorageProvider;
+import io.kbackup.spi.StorageProviders;
+import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.cluster.TestCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a restore cannot vouch for is said or refused: no integrity manifest (warned, or refused
+ * when required), a PartiallyFailed backup (warned with what it lacks), an item whose kind or scope
+ * disagrees with what the cluster serves at its path (refused before anything is applied), a
+ * binding for anonymous users (warned), a cluster binding a namespace-only restore brings along
+ * (said).
+ */
+class RestoreTrustIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String NS = "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"shop\"}}";
+    private static final String CM = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cfg\",\"namespace\":\"shop\"},"
+            + "\"data\":{\"a\":\"1\"}}";
+
+    @TempDir
+    Path bucket;
+
+    private TestCluster cluster;
+    private KubernetesClient k8s;
+    private BackupLocation location;
+
+    /** The cluster each test restores into; {@code RestoreTrustRealIT} uses a real kube-apiserver. */
+    TestCluster startCluster() {
+        return EmbeddedCluster.start();
+    }
+
+    @BeforeEach
+    void setUp() {
+        cluster = startCluster();
+        k8s = cluster.client();
+        location = BackupLocation.localFolder(bucket).build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        cluster.close();
+    }
+
+    private RestoreInfo restore(DirectOptions options, String backup) {
+        try (DirectEngine engine = KBackup.direct(k8s, options)) {
+            return engine.restore(RestorePlan.builder().location(location).backupName(backup).build()).await(WAIT);
+        }
+    }
+
+    @Test
+    void aBackupWithoutManifestRestoresWithAWarningOrIsRefusedWhenOneIsRequired() {
+        byte[] archive = TestArchive.velero().item("namespaces", null, "shop", NS).item("configmaps", "shop", "cfg", CM).tarGz();
+        BackupFixture.put(location, "signed", "Completed", archive, true);
+        BackupFixture.put(location, "unsigned", "Completed", archive, false);
+
+        RestoreInfo signed = restore(DirectOptions.defaults(), "signed");
+        assertThat(signed.phase()).isEqualTo(RestorePhase.Completed);
+        assertThat(signed.warnings()).noneMatch(w -> w.contains("integrity manifest"));
+        k8s.configMaps().inNamespace("shop").withName("cfg").delete();
+
+        RestoreInfo unsigned = restore(DirectOptions.defaults(), "unsigned");
+        assertThat(unsigned.phase()).isEqualTo(RestorePhase.Completed);
+        assertThat(unsigned.warnings()).anyMatch(w -> w.contains("backup unsigned has no integrity manifest")
+                && w.contains("DirectOptions.requireManifest"));
+        k8s.configMaps().inNamespace("shop").withName("cfg").delete();
+
+        try (DirectEngine engine = KBackup.direct(k8s, DirectOptions.builder().requireManifest(true).build())) {
+            RestoreHandle handle = engine.restore(RestorePlan.builder().location(location).backupName("unsigned").build());
+            assertThatThrownBy(() -> handle.await(WAIT)).isInstanceOf(CorruptBackupException.class)
+                    .hasMessageContaining("has no integrity manifest").hasMessageContaining("Nothing was restored");
+            assertThat(handle.phase()).isEqualTo(RestorePhase.FailedValidation);
+            assertThat(k8s.configMaps().inNamespace("shop").withName("cfg").get()).as("nothing applied").isNull();
+            assertThat(engine.restore(RestorePlan.builder().location(location).backupName("signed").restoreName("again").build())
+                    .await(WAIT).phase()).as("a backup with its manifest still restores").isEqualTo(RestorePhase.Completed);
+        }
+    }
+
+    @Test
+    void aPartiallyFailedBackupRestoresWithAWarningSayingWhatItLacks() {
+        byte[] archive = TestArchive.velero().item("namespaces", null, "shop", NS).item("configmaps", "shop", "cfg", CM).tarGz();
+        BackupFixture.put(location, "partial", "PartiallyFailed", archive, true);
+        try (StorageProvider storage = StorageProviders.discover().open(location)) {
+            var results = GzipJson.MAPPER.createObjectNode();
+            results.putObject("errors").putObject("namespaces").putArray("shop").add("could not list secrets: 500 Internal Server Error");
+            storage.put(new BucketLayout(location).results("partial"), GzipJson.gzipJson(results));
+        }
+
+        RestoreInfo info = restore(DirectOptions.defaults(), "partial");
+
+        assertThat(info.phase()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.warnings()).anyMatch(w -> w.contains("backup partial ended PartiallyFailed")
+                && w.contains("shop: could not list secrets"));
+        assertThat(k8s.configMaps().inNamespace("shop").withName("cfg").get()).isNotNull();
+    }
+
+    @Test
+    void anItemOfAnotherKindThanItsFolderIsRefusedBeforeAnythingIsApplied() {
+        String secretInConfigMaps = "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"cfg\",\"namespace\":\"shop\"},"
+                + "\"data\":{\"a\":\"MQ==\"}}";
+        BackupFixture.put(location, "b1", "Completed", TestArchive.velero().item("namespaces", null, "shop", NS)
+                .item("configmaps", "shop", "cfg", secretInConfigMaps).tarGz(), true);
+
+        assertThatThrownBy(() -> restore(DirectOptions.defaults(), "b1")).isInstanceOf(CorruptBackupException.class)
+                .hasMessageContaining("configmaps shop/cfg is a Secret, but configmaps in v1 are ConfigMap objects");
+        assertThat(k8s.namespaces().withName("shop").get()).as("nothing applied").isNull();
+    }
+
+    @Test
+    void aClusterScopedObjectAtANamespacedPathIsRefused() {
+        String nsInNamespace = "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"prod\",\"namespace\":\"shop\"}}";
+        BackupFixture.put(location, "b1", "Completed", TestArchive.velero().item("namespaces", null, "shop", NS)
+                .item("namespaces", "shop", "prod", nsInNamespace).tarGz(), true);
+
+        assertThatThrownBy(() -> restore(DirectOptions.defaults(), "b1")).isInstanceOf(CorruptBackupException.class)
+                .hasMessageContaining("is at a namespaced path, but Namespace is cluster-scoped");
+        assertThat(k8s.namespaces().withName("shop").get()).as("nothing applied").isNull();
+    }
+
+    @Test
+    void aBindingForAnonymousUsersIsRestoredOnlyWithAWarningAndANamespaceRestoreSaysWhatItBringsAlong() {
+        String sa = "{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\"app\",\"namespace\":\"shop\"}}";
+        String open = "{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"ClusterRoleBinding\",\"metadata\":{\"name\":\"open-admin\"},"
+                + "\"roleRef\":{\"apiGroup\":\"rbac.authorization.k8s.io\",\"kind\":\"ClusterRole\",\"name\":\"cluster-admin\"},"
+                + "\"subjects\":[{\"kind\":\"Group\",\"apiGroup\":\"rbac.authorization.k8s.io\",\"name\":\"system:unauthenticated\"},"
+                + "{\"kind\":\"ServiceAccount\",\"name\":\"app\",\"namespace\":\"shop\"}]}";
+        BackupFixture.put(location, "b1", "Completed", TestArchive.velero().item("namespaces", null, "shop", NS)
+                .item("serviceaccounts", "shop", "app", sa).item("clusterrolebindings.rbac.authorization.k8s.io", null, "open-admin", open)
+                .tarGz(), true);
+
+        RestoreInfo info;
+        try (DirectEngine engine = KBackup.direct(k8s, DirectOptions.defaults())) {
+            info = engine.restore(RestorePlan.builder().location(location).backupName("b1").includedNamespaces("shop").build()).await(WAIT);
+        }
+
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(k8s.rbac().clusterRoleBindings().withName("open-admin").get()).as("restored as the backup has it").isNotNull();
+        assertThat(info.warnings()).anyMatch(w -> w.contains("open-admin grants ClusterRole cluster-admin to Group system:unauthenticated")
+                && w.contains("anyone who can reach the API server"));
+        assertThat(info.warnings()).anyMatch(w -> w.contains("open-admin comes with this namespace-only restore")
+                && w.contains("ServiceAccount shop/app") && w.contains("in the whole cluster"));
+    }
+}

@@ -1,0 +1,136 @@
+package io.kbackup.storage.minio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kbackup.BackupHandle;
+import io.kbackup.BackupInfo;
+import io.kbackup.BackupLocation;
+import io.kbackup.BackupPhase;
+import io.kbackup.BackupPlan;
+import io.kbackup.Credentials;
+import io.kbackup.RestoreHandle;
+import io.kbackup.RestoreInfo;
+import io.kbackup.RestorePhase;
+import io.kbackup.RestorePlan;
+import io.kbackup.core.KBackup;
+import io.kbackup.core.direct.DirectEngine;
+import io.kbackup.core.direct.DirectOptions;
+import io.kbackup.spi.StorageProvider;
+import io.kbackup.spi.StorageProviderFactory;
+import io.kbackup.spi.StorageProviders;
+import io.kbackup.testkit.cluster.RealCluster;
+import io.kbackup.testkit.servers.MinioServer;
+import io.kbackup.testkit.servers.VeleroServer;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * While a DirectEngine backup and restore run, their records are in the bucket
+ * ({@code backups/<name>/kbackup-progress.json}, {@code restores/<name>/kbackup-restore.json}) and
+ * other processes list them; the real Velero server (v1.18 with the AWS plugin) syncing the same
+ * bucket neither picks the running backup up nor marks the location Unavailable, and syncs it once
+ * it has ended.
+ */
+class VeleroIgnoresRunningWorkRealVeleroIT {
+    private static final String BUCKET = "velero";
+    private static final String PREFIX = "running";
+    private static final Duration WAIT = Duration.ofMinutes(3);
+
+    @Test
+    void runningWorkIsListedByKbackupAndLeftAloneByVelerosSync() throws Exception {
+        try (MinioServer minio = MinioServer.start(); RealCluster cluster = RealCluster.start();
+                KubernetesClient k8s = cluster.client()) {
+            minio.createBucket(BUCKET);
+            BackupLocation location = BackupLocation.minio(minio.endpoint(), BUCKET).prefix(PREFIX)
+                    .credentials(Credentials.awsStatic(minio.rootUser(), minio.rootPassword())).build();
+            k8s.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("busy").endMetadata().build()).create();
+            k8s.configMaps().inNamespace("busy").resource(new ConfigMapBuilder().withNewMetadata().withName("settings").endMetadata()
+                    .addToData("k", "v").build()).create();
+
+            CountDownLatch gate = new CountDownLatch(1);
+            CountDownLatch reached = new CountDownLatch(2);
+            StorageProviderFactory gated = gatedMinio(gate, reached);
+            try (DirectEngine plain = KBackup.direct(k8s);
+                    DirectEngine held = KBackup.direct(k8s, DirectOptions.builder().progressInterval(Duration.ofSeconds(1))
+                            .storageProviders(StorageProviders.discover().with(gated)).build())) {
+                assertThat(plain.backup(BackupPlan.builder().name("kbackup-done").location(location).includedNamespaces("busy").build())
+                        .await(WAIT).phase()).isEqualTo(BackupPhase.Completed);
+                // held before their last files: the backup has no velero-backup.json yet, the restore only our record
+                BackupHandle backup = held.backup(BackupPlan.builder().name("kbackup-running").location(location)
+                        .includedNamespaces("busy").build());
+                RestoreHandle restore = held.restore(RestorePlan.builder().location(location).backupName("kbackup-done")
+                        .restoreName("kbackup-restoring").namespaceMapping(Map.of("busy", "busy-copy")).build());
+                assertThat(reached.await(60, TimeUnit.SECONDS)).isTrue();
+
+                assertThat(plain.describeBackup(location, "kbackup-running").phase()).isEqualTo(BackupPhase.InProgress);
+                assertThat(plain.describeRestore(location, "kbackup-restoring").phase()).isEqualTo(RestorePhase.InProgress);
+
+                try (VeleroServer velero = VeleroServer.start(cluster, minio, BUCKET, PREFIX)) {
+                    assertThat(VeleroServer.phase(velero.awaitBackup("kbackup-done", WAIT))).isEqualTo("Completed");
+                    Thread.sleep(VeleroServer.BACKUP_SYNC_PERIOD.multipliedBy(3).toMillis());
+                    assertThat(VeleroServer.phase(velero.location())).as("the location while our work runs; log %s", velero.log())
+                            .isEqualTo("Available");
+                    assertThat(velero.client().genericKubernetesResources(VeleroServer.BACKUP).inNamespace(VeleroServer.NAMESPACE)
+                            .withName("kbackup-running").get()).as("Velero does not sync a running backup").isNull();
+
+                    gate.countDown();
+                    BackupInfo ended = backup.await(WAIT);
+                    assertThat(ended.phase()).isEqualTo(BackupPhase.Completed);
+                    RestoreInfo restored = restore.await(WAIT);
+                    assertThat(restored.phase()).isEqualTo(RestorePhase.Completed);
+                    assertThat(VeleroServer.phase(velero.awaitBackup("kbackup-running", WAIT))).as("synced once it ended")
+                            .isEqualTo("Completed");
+                    assertThat(VeleroServer.phase(velero.location())).isEqualTo("Available");
+                }
+                assertThat(plain.listRestores(location)).extracting(RestoreInfo::name, RestoreInfo::phase)
+                        .contains(org.assertj.core.groups.Tuple.tuple("kbackup-restoring", RestorePhase.Completed));
+            } finally {
+                gate.countDown();
+            }
+        }
+    }
+
+    /** MinIO, except that the last files of the backup and restore wait at the gate. */
+    private static StorageProviderFactory gatedMinio(CountDownLatch gate, CountDownLatch reached) {
+        MinioStorageProviderFactory minio = new MinioStorageProviderFactory();
+        return new StorageProviderFactory() {
+            @Override
+            public String id() {
+                return minio.id();
+            }
+
+            @Override
+            public Set<String> configKeys() {
+                return minio.configKeys();
+            }
+
+            @Override
+            public StorageProvider create(BackupLocation location) {
+                StorageProvider real = minio.create(location);
+                return (StorageProvider) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {StorageProvider.class},
+                        (proxy, method, args) -> {
+                            if ((method.getName().equals("put") || method.getName().equals("openWriter"))
+                                    && (((String) args[0]).endsWith("/kbackup-running-logs.gz")
+                                    || ((String) args[0]).endsWith("/restore-kbackup-restoring-logs.gz"))) {
+                                reached.countDown();
+                                gate.await(120, TimeUnit.SECONDS);
+                            }
+                            try {
+                                return method.invoke(real, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+            }
+        };
+    }
+}
