@@ -325,6 +325,14 @@ final class BackupJob implements Runnable {
     }
 
     /**
+     * A list that failed: its items are unknown, so it counts as one item that is never backed up;
+     * the backup's progress never reads complete (done = total) when a whole list is missing.
+     */
+    private void unlisted() {
+        handle.addTotal(1);
+    }
+
+    /**
      * Runs on a lister thread: lists one resource (in one namespace or all), queues accepted items (the server's own
      * bytes, see {@link ListedItems}), then DONE.
      */
@@ -358,12 +366,14 @@ final class BackupJob implements Runnable {
                 report.warning(namespace, "Resource " + where + " disappeared during the backup (HTTP 404); skipped.");
             } else {
                 report.error(namespace, "Could not list " + where + ": " + KubeRetry.describe(e));
+                unlisted();
             }
         } catch (InterruptedException | CancellationException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             if (!Thread.currentThread().isInterrupted() && !handle.cancelRequested()) {
                 report.error(namespace, "Could not list " + where + ": " + e);
+                unlisted();
             }
         } finally {
             try {
