@@ -143,9 +143,9 @@ public final class BackupRunner implements AutoCloseable {
     }
 
     /**
-     * What a run does once, when it ends (before its handle completes): its progress record goes,
-     * unless the run lost its claim (then the record may be the next writer's: it only stops
-     * refreshing it), and its claim no longer counts as running.
+     * What a run does once, when it ends (before its handle completes): its progress record goes
+     * (when the run lost its claim, only if the record is still the one it wrote: the next writer
+     * of the name may have written its own), and its claim no longer counts as running.
      */
     private Runnable ended(NameClaim held, RunRecords.Heartbeat progress) {
         AtomicBoolean once = new AtomicBoolean();
@@ -157,12 +157,12 @@ public final class BackupRunner implements AutoCloseable {
             try {
                 ours = held.isOurs();
             } catch (RuntimeException e) {
-                ours = false; // unknown: leave the record, it goes stale and reads Failed
+                ours = false;
             }
             if (ours) {
                 progress.remove();
             } else {
-                progress.stop();
+                progress.removeIfOwn();
             }
             runningClaims.remove(held.claim().claimId());
         };

@@ -13,9 +13,12 @@ import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.NotFoundException;
+import io.kbackup.Progress;
 import io.kbackup.core.KBackup;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.direct.DirectOptions;
+import io.kbackup.core.internal.catalog.BackupCatalog;
+import io.kbackup.core.internal.catalog.BackupProgress;
 import io.kbackup.core.internal.layout.BackupClaim;
 import io.kbackup.spi.StorageProviderFactory;
 import io.kbackup.spi.StorageProviders;
@@ -140,6 +143,59 @@ class BackupNameClaimIT {
             assertThat(folder.resolve("backups/lost/lost.tar.gz")).doesNotExist();
             assertThat(Files.readAllBytes(claim)).isEqualTo(other.toBytes());
             assertThat(engine.listBackups(location)).isEmpty();
+        }
+    }
+
+    @Test
+    void aRunWhoseClaimIsTakenOverLeavesTheNextWritersProgressRecordAlone() throws Exception {
+        slowLists();
+        try (DirectEngine engine = engine(o -> o.progressInterval(Duration.ofMinutes(5)))) {
+            BackupHandle handle = engine.backup(plan("taken"));
+            // the next writer claimed the name and wrote its own progress record
+            Path dir = folder.resolve("backups/taken");
+            Files.write(dir.resolve("kbackup-claim.json"),
+                    new BackupClaim("taken", UUID.randomUUID().toString(), "another-engine", "elsewhere", Instant.now()).toBytes());
+            byte[] next = BackupProgress.record("taken", plan("taken"), Instant.now(), BackupPhase.InProgress,
+                    new Progress(9, 3, 0), Instant.now());
+            Files.write(dir.resolve("kbackup-progress.json"), next);
+
+            assertThat(handle.await(WAIT).phase()).isEqualTo(BackupPhase.Failed);
+            assertThat(Files.readAllBytes(dir.resolve("kbackup-progress.json"))).isEqualTo(next);
+            assertThat(engine.listBackups(location)).singleElement()
+                    .satisfies(b -> assertThat(b.phase()).isEqualTo(BackupPhase.InProgress))
+                    .satisfies(b -> assertThat(b.itemsTotal()).isEqualTo(9));
+        }
+    }
+
+    @Test
+    void anUnfinishedBackupWhoseProgressRecordWentStaleIsDeletableBeforeTheGracePeriod() throws Exception {
+        Path dir = Files.createDirectories(folder.resolve("backups/stopped"));
+        Instant start = Instant.now().minus(Duration.ofHours(1));
+        Files.write(dir.resolve("kbackup-claim.json"),
+                new BackupClaim("stopped", UUID.randomUUID().toString(), "gone-engine", "elsewhere", start).toBytes());
+        Files.write(dir.resolve("kbackup-progress.json"), BackupProgress.record("stopped", plan("stopped"), start,
+                BackupPhase.InProgress, new Progress(10, 4, 0), Instant.now().minus(Duration.ofMinutes(1))));
+        try (DirectEngine engine = engine(o -> {})) {
+            // a fresh record: its writer runs
+            assertThatThrownBy(() -> engine.deleteBackup(location, "stopped")).isInstanceOf(BackupInProgressException.class);
+            Files.write(dir.resolve("kbackup-progress.json"), BackupProgress.record("stopped", plan("stopped"), start,
+                    BackupPhase.InProgress, new Progress(10, 4, 0), Instant.now().minus(Duration.ofMinutes(20))));
+            // listed as Failed ("delete it and back up again"): and it can be deleted
+            assertThat(engine.listBackups(location)).singleElement()
+                    .satisfies(b -> assertThat(b.phase()).isEqualTo(BackupPhase.Failed));
+            engine.deleteBackup(location, "stopped");
+            assertThat(dir).doesNotExist();
+        }
+    }
+
+    @Test
+    void aFolderHoldingOnlyAGroupRecordIsNoUnfinishedBackup() throws Exception {
+        Path dir = Files.createDirectories(folder.resolve("backups/skipped"));
+        Files.writeString(dir.resolve("kbackup-group-run.json"), "{\"kind\":\"kbackup.io/GroupMemberRun\",\"phase\":\"SKIPPED\"}");
+        try (DirectEngine engine = engine(o -> {})) {
+            assertThat(new BackupCatalog(StorageProviders.discover()).unfinished(location, "skipped")).isEmpty();
+            engine.deleteBackup(location, "skipped");
+            assertThat(dir).doesNotExist();
         }
     }
 
