@@ -93,6 +93,14 @@ class BackupNameClaimIT {
         return BackupPlan.builder().name(name).location(location).includedNamespaces("bulk").build();
     }
 
+    /** The folder of {@code name} with a claim of a writer elsewhere, made at {@code at}. */
+    private Path claimedElsewhere(String name, Instant at) throws Exception {
+        Path dir = Files.createDirectories(folder.resolve("backups").resolve(name));
+        Files.write(dir.resolve("kbackup-claim.json"),
+                new BackupClaim(name, UUID.randomUUID().toString(), "gone-engine", "elsewhere", at).toBytes());
+        return dir;
+    }
+
     /** Slows the backup's lists down so that it is still running while the test acts. */
     private void slowLists() {
         proxy.delay(r -> r.startsWith("GET /api/v1/namespaces/bulk/configmaps?") && r.contains("continue="), 100);
@@ -169,10 +177,8 @@ class BackupNameClaimIT {
 
     @Test
     void anUnfinishedBackupWhoseProgressRecordWentStaleIsDeletableBeforeTheGracePeriod() throws Exception {
-        Path dir = Files.createDirectories(folder.resolve("backups/stopped"));
         Instant start = Instant.now().minus(Duration.ofHours(1));
-        Files.write(dir.resolve("kbackup-claim.json"),
-                new BackupClaim("stopped", UUID.randomUUID().toString(), "gone-engine", "elsewhere", start).toBytes());
+        Path dir = claimedElsewhere("stopped", start);
         Files.write(dir.resolve("kbackup-progress.json"), BackupProgress.record("stopped", plan("stopped"), start,
                 BackupPhase.InProgress, new Progress(10, 4, 0), Instant.now().minus(Duration.ofMinutes(1))));
         try (DirectEngine engine = engine(o -> {})) {
@@ -220,10 +226,8 @@ class BackupNameClaimIT {
 
     @Test
     void leftoversOfAnotherWriterAreDeletedOnlyOnceOlderThanTheGracePeriod() throws Exception {
-        Path dir = Files.createDirectories(folder.resolve("backups/crashed"));
         Instant claimedAt = Instant.now().minus(Duration.ofHours(2));
-        Files.write(dir.resolve("kbackup-claim.json"),
-                new BackupClaim("crashed", UUID.randomUUID().toString(), "gone-engine", "elsewhere", claimedAt).toBytes());
+        Path dir = claimedElsewhere("crashed", claimedAt);
         Files.write(dir.resolve("crashed-logs.gz"), new byte[] {1, 2, 3});
         try (DirectEngine strict = engine(o -> o.unfinishedBackupGrace(Duration.ofHours(3)));
                 DirectEngine lenient = engine(o -> o.unfinishedBackupGrace(Duration.ofHours(1)))) {
