@@ -159,8 +159,12 @@ class BackupNameClaimIT {
         slowLists();
         try (DirectEngine engine = engine(o -> o.progressInterval(Duration.ofMinutes(5)))) {
             BackupHandle handle = engine.backup(plan("taken"));
-            // the next writer claimed the name and wrote its own progress record
             Path dir = folder.resolve("backups/taken");
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!Files.exists(dir.resolve("kbackup-progress.json")) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(5); // the run's own first record
+            }
+            // the next writer claimed the name and wrote its own progress record
             Files.write(dir.resolve("kbackup-claim.json"),
                     new BackupClaim("taken", UUID.randomUUID().toString(), "another-engine", "elsewhere", Instant.now()).toBytes());
             byte[] next = BackupProgress.record("taken", plan("taken"), Instant.now(), BackupPhase.InProgress,
