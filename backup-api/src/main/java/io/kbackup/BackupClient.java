@@ -40,7 +40,10 @@ public interface BackupClient extends AutoCloseable {
      * Deletes a backup and every object it has in the location (and what it made elsewhere, such
      * as volume snapshots).
      *
-     * @throws NotFoundException when there is no such backup
+     * @throws NotFoundException     when there is no such backup
+     * @throws BackupLockedException when the backup's objects are under object lock
+     *                               ({@link BackupLocation#objectLock()}); nothing is deleted then, and
+     *                               the exception says until when
      */
     void deleteBackup(BackupLocation location, String backupName);
 

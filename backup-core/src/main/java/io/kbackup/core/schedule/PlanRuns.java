@@ -4,6 +4,7 @@ import io.kbackup.BackupClient;
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
+import io.kbackup.BackupLockedException;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.KBackupException;
@@ -126,6 +127,8 @@ final class PlanRuns {
                 try {
                     backups.deleteBackup(e.plan.location(), d.backup());
                     events.emit(SchedulerEvent.Type.DELETED, e.key, d.backup(), clock.instant(), "deleted with all its objects");
+                } catch (BackupLockedException ex) {
+                    locked(e, d.backup(), ex, now, "");
                 } catch (KBackupException ex) {
                     events.emit(SchedulerEvent.Type.ERROR, e.key, d.backup(), now, "could not delete: " + ex.getMessage());
                 }
@@ -160,6 +163,8 @@ final class PlanRuns {
                     client.deleteBackup(own, d.backup());
                     events.emit(SchedulerEvent.Type.DELETED, e.key, d.backup(), clock.instant(),
                             "member " + member + ": deleted with all its objects");
+                } catch (BackupLockedException ex) {
+                    locked(e, d.backup(), ex, now, "member " + member + ": ");
                 } catch (KBackupException ex) {
                     events.emit(SchedulerEvent.Type.ERROR, e.key, d.backup(), now, "member " + member + ": could not delete: " + ex.getMessage());
                 }
@@ -172,6 +177,12 @@ final class PlanRuns {
         } catch (KBackupException ex) {
             events.emit(SchedulerEvent.Type.ERROR, e.key, null, now, "could not sweep group records: " + ex.getMessage());
         }
+    }
+
+    /** A backup due for deletion is under object lock: kept, and tried again by each sweep until the lock ends. */
+    private void locked(PlanState e, String backup, BackupLockedException ex, Instant now, String member) {
+        events.emit(SchedulerEvent.Type.LOCKED, e.key, backup, now, member + "under object lock until " + ex.lockedUntil()
+                + "; kept, and deleted by the first sweep after that");
     }
 
     private List<BackupInfo> listing(Map<String, List<BackupInfo>> cache, BackupLocation location) {

@@ -87,7 +87,8 @@ public final class BackupRunner implements AutoCloseable {
                         + plan.location().name() + "'; choose another name or prefix, or delete that backup first.");
             }
             String key = runKey;
-            BackupJob job = new BackupJob(context, plan, name, start, storage, handle, snapshots);
+            BackupJob job = new BackupJob(context, plan, name, start, LockedWrites.of(storage, plan, start, context.clock()),
+                    handle, snapshots);
             listeners.backupStarted(handle, plan);
             pool.execute(() -> {
                 // the progress record: other processes list the backup while it runs (its first one

@@ -2,14 +2,17 @@ package io.kbackup.core.internal.catalog;
 
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
+import io.kbackup.BackupLockedException;
 import io.kbackup.CorruptBackupException;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.NotFoundException;
+import io.kbackup.ObjectLock;
 import io.kbackup.core.internal.layout.BackupDocument;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.EntryPath;
 import io.kbackup.core.internal.snapshot.SnapshotCleanup;
 import io.kbackup.spi.BlobInfo;
+import io.kbackup.spi.Retention;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import java.time.Clock;
@@ -151,7 +154,13 @@ public final class BackupCatalog {
      * CSI VolumeSnapshots (and their data) in that cluster ({@code internal.snapshot.SnapshotCleanup});
      * if the cluster refuses, nothing in the bucket is deleted.
      *
-     * @throws NotFoundException when there is nothing under {@code backups/<name>/}
+     * <p>Object lock: when any object of the backup is locked ({@link io.kbackup.ObjectLock}),
+     * nothing is deleted and {@link BackupLockedException} says until when. In a location that asks
+     * for object lock each object is purged with its older versions ({@link StorageProvider#purge}),
+     * as the lock-enabled bucket keeps them all.
+     *
+     * @throws NotFoundException      when there is nothing under {@code backups/<name>/}
+     * @throws BackupLockedException  when an object of the backup is locked now
      */
     public void delete(BackupLocation location, String name) {
         checkName(name);
@@ -164,6 +173,7 @@ public final class BackupCatalog {
             if (keys.isEmpty()) {
                 throw notFound(location, name);
             }
+            refuseIfLocked(storage, location, name, keys);
             // the backup's CSI snapshots go first: if the cluster refuses, nothing in the bucket is deleted
             if (snapshots != null) {
                 snapshots.deleteSnapshotsOf(name);
@@ -171,14 +181,64 @@ public final class BackupCatalog {
             int total = keys.size();
             String json = layout.backupJson(name);
             String manifest = layout.manifest(name);
+            boolean purge = location.objectLock() != ObjectLock.NONE;
             if (keys.remove(json)) {
-                storage.delete(json);
+                remove(storage, json, purge);
             }
             if (keys.remove(manifest)) {
-                storage.delete(manifest);
+                remove(storage, manifest, purge);
             }
-            storage.deleteAll(keys);
+            if (purge) {
+                keys.forEach(storage::purge);
+            } else {
+                storage.deleteAll(keys);
+            }
             LOG.info("Deleted backup {} ({} objects) from location {}", name, total, location.name());
+        }
+    }
+
+    /**
+     * Refuses, before anything is deleted, the deletion of a backup with an object that is locked
+     * now ({@link io.kbackup.ObjectLock}).
+     *
+     * A backup with no objects in the location passes.
+     *
+     * @throws BackupLockedException saying until when the backup is locked
+     */
+    public void refuseIfLocked(BackupLocation location, String name) {
+        checkName(name);
+        BucketLayout layout = new BucketLayout(location);
+        try (StorageProvider storage = providers.open(location)) {
+            List<String> keys;
+            try (Stream<BlobInfo> blobs = storage.listAll(layout.backupDir(name))) {
+                keys = blobs.map(BlobInfo::key).toList();
+            }
+            refuseIfLocked(storage, location, name, keys);
+        }
+    }
+
+    private void refuseIfLocked(StorageProvider storage, BackupLocation location, String name, List<String> keys) {
+        Instant now = clock.instant();
+        Retention latest = null;
+        for (String key : keys) {
+            Retention r = storage.retention(key).filter(x -> x.holdsAt(now)).orElse(null);
+            if (r != null && (latest == null || r.retainUntil().isAfter(latest.retainUntil()))) {
+                latest = r;
+            }
+        }
+        if (latest != null) {
+            throw new BackupLockedException(name, latest.retainUntil(), "Backup '" + name + "' in location '" + location.name()
+                    + "' is under object lock (" + latest.mode() + ") until " + latest.retainUntil() + ", its expiry: it cannot"
+                    + " be deleted before then, and nothing of it was deleted. Delete it after " + latest.retainUntil()
+                    + " (the scheduler's sweeps do so by themselves).");
+        }
+    }
+
+    private static void remove(StorageProvider storage, String key, boolean purge) {
+        if (purge) {
+            storage.purge(key);
+        } else {
+            storage.delete(key);
         }
     }
 
