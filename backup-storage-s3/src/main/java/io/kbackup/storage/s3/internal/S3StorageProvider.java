@@ -163,7 +163,7 @@ public final class S3StorageProvider implements StorageProvider {
                 String message = "Could not delete " + r.errors().size() + " of " + batch.size() + " versions of "
                         + path(key) + "; first: version " + first.versionId() + " (S3 said: " + first.code() + ": "
                         + first.message() + ").";
-                if ("AccessDenied".equals(first.code())) {
+                if ("AccessDenied".equals(first.code()) || "InvalidRequest".equals(first.code())) {
                     throw new io.kbackup.StorageDeniedException(message + " A version under object lock cannot be deleted"
                             + " before its retention ends; else grant s3:DeleteObjectVersion on the bucket.", null);
                 }
