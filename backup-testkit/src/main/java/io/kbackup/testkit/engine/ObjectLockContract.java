@@ -74,6 +74,15 @@ public abstract class ObjectLockContract {
         return 6 * 1024 * 1024;
     }
 
+    /**
+     * Whether the server keeps the lock asked for when a multipart upload starts. An emulator that
+     * drops it (moto 5.2.5 ignores the lock headers of CreateMultipartUpload) returns false: the
+     * large-blob checks are then left out, and the servers that have it (MinIO) cover them.
+     */
+    protected boolean locksMultipartUploads() {
+        return true;
+    }
+
     @BeforeAll
     void startCluster() {
         cluster = EmbeddedCluster.start();
@@ -165,7 +174,8 @@ public abstract class ObjectLockContract {
                 BlobInfo stored = w.commit();
                 assertThat(stored.size()).isEqualTo(big.length);
             }
-            for (String key : List.of(small, large)) {
+            List<String> lockedKeys = locksMultipartUploads() ? List.of(small, large) : List.of(small);
+            for (String key : lockedKeys) {
                 assertThat(storage.retention(key)).as(key).contains(retention);
             }
 
@@ -174,8 +184,10 @@ public abstract class ObjectLockContract {
             assertThat(storage.head(small)).isEmpty();
             assertThatThrownBy(() -> storage.purge(small)).isInstanceOf(StorageException.class)
                     .hasMessageContaining("object lock");
-            assertThatThrownBy(() -> storage.purge(large)).isInstanceOf(StorageException.class);
-            assertThat(storage.head(large)).isPresent();
+            if (locksMultipartUploads()) {
+                assertThatThrownBy(() -> storage.purge(large)).isInstanceOf(StorageException.class);
+                assertThat(storage.head(large)).isPresent();
+            }
 
             waitUntilPast(until);
             storage.purge(small);

@@ -13,7 +13,6 @@ import io.minio.UploadPartResponse;
 import io.minio.messages.Part;
 import io.minio.messages.RetentionMode;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +48,7 @@ final class MinioBlobWriter extends PartBufferedBlobWriter {
             PutObjectArgs.Builder args = PutObjectArgs.builder().bucket(settings.bucket()).region(settings.region())
                     .object(key).stream(new ByteArrayInputStream(data, 0, length), length, -1).contentType(CONTENT_TYPE);
             if (retention != null) {
-                args.retention(new io.minio.messages.Retention(mode(retention), retention.retainUntil().atZone(ZoneOffset.UTC)));
+                args.retention(new io.minio.messages.Retention(mode(retention), S3Keys.lockUntil(retention.retainUntil()).atZone(ZoneOffset.UTC)));
             }
             ObjectWriteResponse r = client.putObject(args.build()).get();
             return new BlobInfo(key, length, null, S3Keys.etag(r.etag()));
@@ -67,7 +66,7 @@ final class MinioBlobWriter extends PartBufferedBlobWriter {
                 if (retention != null) {
                     headers.put("x-amz-object-lock-mode", mode(retention).name());
                     headers.put("x-amz-object-lock-retain-until-date",
-                            retention.retainUntil().truncatedTo(ChronoUnit.MILLIS).toString());
+                            S3Keys.lockUntil(retention.retainUntil()).toString());
                 }
                 uploadId = client.createMultipartUploadAsync(settings.bucket(), settings.region(), key, headers, null)
                         .get().result().uploadId();

@@ -52,7 +52,7 @@ final class S3BlobWriter extends PartBufferedBlobWriter {
         try {
             PutObjectRequest.Builder req = putRequest(settings, key, length);
             if (retention != null) {
-                req.objectLockMode(lockMode(retention)).objectLockRetainUntilDate(retention.retainUntil());
+                req.objectLockMode(lockMode(retention)).objectLockRetainUntilDate(S3Keys.lockUntil(retention.retainUntil()));
             }
             PutObjectResponse r = s3.putObject(req.build(), body(data, length));
             return new BlobInfo(key, length, null, S3Keys.etag(r.eTag()));
@@ -87,7 +87,7 @@ final class S3BlobWriter extends PartBufferedBlobWriter {
                     req.checksumAlgorithm(settings.checksumAlgorithm());
                 }
                 if (retention != null) {
-                    req.objectLockMode(lockMode(retention)).objectLockRetainUntilDate(retention.retainUntil());
+                    req.objectLockMode(lockMode(retention)).objectLockRetainUntilDate(S3Keys.lockUntil(retention.retainUntil()));
                 }
                 uploadId = s3.createMultipartUpload(req.build()).uploadId();
             }
