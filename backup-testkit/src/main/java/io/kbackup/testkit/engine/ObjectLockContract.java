@@ -54,8 +54,12 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ObjectLockContract {
 
-    /** How long the backups of these tests are kept, and so locked. */
-    protected static final Duration EXPIRY = Duration.ofSeconds(10);
+    /**
+     * How long the backups of these tests are kept, and so locked: long enough for the backup to
+     * write its last object before then (a blob written after its backup's expiry is not locked),
+     * on a slow emulator too.
+     */
+    protected static final Duration EXPIRY = Duration.ofSeconds(20);
 
     private TestCluster cluster;
     private KubernetesClient client;
