@@ -4,6 +4,7 @@ import io.kbackup.BackupHandle;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
+import io.kbackup.ObjectLock;
 import io.kbackup.core.internal.ClientListeners;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.TrackedOperation;
@@ -82,6 +83,12 @@ public final class BackupRunner implements AutoCloseable {
                         + plan.location().name() + "'; wait for it or use another name or prefix.");
             }
             registered = true;
+            if (plan.location().objectLock() != ObjectLock.NONE && !storage.objectLockEnabled()) {
+                throw new InvalidPlanException("Location '" + plan.location().name() + "' asks for object lock "
+                        + plan.location().objectLock() + ", but bucket '" + plan.location().bucket() + "' of provider '"
+                        + plan.location().provider() + "' has no object lock enabled; nothing was written. Use a bucket"
+                        + " with object lock enabled, or set objectLock(NONE) on the location (validate() checks it).");
+            }
             if (!storage.list(layout.backupDir(name), null, null, 1).blobs().isEmpty()) {
                 throw new InvalidPlanException("A backup named '" + name + "' already exists in location '"
                         + plan.location().name() + "'; choose another name or prefix, or delete that backup first.");
