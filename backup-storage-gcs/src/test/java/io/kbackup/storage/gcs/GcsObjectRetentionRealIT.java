@@ -45,7 +45,7 @@ class GcsObjectRetentionRealIT {
     }
 
     @Test
-    void objectsAreWrittenWithTheirRetentionAndReadItBack() {
+    void objectsAreWrittenWithTheirRetentionAndReadItBack() throws Exception {
         Instant until = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
         try (StorageProvider storage = StorageProviders.discover().open(location())) {
             storage.put("retention/small.json", "{}".getBytes(), new Retention(ObjectLock.COMPLIANCE, until));
