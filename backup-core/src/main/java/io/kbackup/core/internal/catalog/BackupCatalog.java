@@ -166,10 +166,7 @@ public final class BackupCatalog {
         checkName(name);
         BucketLayout layout = new BucketLayout(location);
         try (StorageProvider storage = providers.open(location)) {
-            List<String> keys;
-            try (Stream<BlobInfo> blobs = storage.listAll(layout.backupDir(name))) {
-                keys = new ArrayList<>(blobs.map(BlobInfo::key).toList());
-            }
+            List<String> keys = keysOf(storage, layout, name);
             if (keys.isEmpty()) {
                 throw notFound(location, name);
             }
@@ -209,11 +206,14 @@ public final class BackupCatalog {
         checkName(name);
         BucketLayout layout = new BucketLayout(location);
         try (StorageProvider storage = providers.open(location)) {
-            List<String> keys;
-            try (Stream<BlobInfo> blobs = storage.listAll(layout.backupDir(name))) {
-                keys = blobs.map(BlobInfo::key).toList();
-            }
-            refuseIfLocked(storage, location, name, keys);
+            refuseIfLocked(storage, location, name, keysOf(storage, layout, name));
+        }
+    }
+
+    /** Every key under {@code backups/<name>/}, in a list the caller may change. */
+    private static List<String> keysOf(StorageProvider storage, BucketLayout layout, String name) {
+        try (Stream<BlobInfo> blobs = storage.listAll(layout.backupDir(name))) {
+            return new ArrayList<>(blobs.map(BlobInfo::key).toList());
         }
     }
 
