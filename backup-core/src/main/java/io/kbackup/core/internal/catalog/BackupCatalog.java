@@ -196,9 +196,7 @@ public final class BackupCatalog {
 
     /**
      * Refuses, before anything is deleted, the deletion of a backup with an object that is locked
-     * now ({@link io.kbackup.ObjectLock}).
-     *
-     * A backup with no objects in the location passes.
+     * now ({@link io.kbackup.ObjectLock}). A backup with no objects in the location passes.
      *
      * @throws BackupLockedException saying until when the backup is locked
      */
@@ -228,8 +226,8 @@ public final class BackupCatalog {
         }
         if (latest != null) {
             throw new BackupLockedException(name, latest.retainUntil(), "Backup '" + name + "' in location '" + location.name()
-                    + "' is under object lock (" + latest.mode() + ") until " + latest.retainUntil() + ", its expiry: it cannot"
-                    + " be deleted before then, and nothing of it was deleted. Delete it after " + latest.retainUntil()
+                    + "' is under object lock (" + latest.mode() + ") until " + latest.retainUntil() + ": it cannot be deleted"
+                    + " before then, and nothing of it was deleted. Delete it after " + latest.retainUntil()
                     + " (the scheduler's sweeps do so by themselves).");
         }
     }
