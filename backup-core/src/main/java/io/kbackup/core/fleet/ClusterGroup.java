@@ -12,6 +12,7 @@ import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePlan;
 import io.kbackup.Schedule;
 import io.kbackup.core.direct.DirectEngine;
+import io.kbackup.core.internal.catalog.BackupCatalog;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.StorageProvider;
@@ -353,11 +354,19 @@ public final class ClusterGroup implements AutoCloseable {
      * (which also deletes its volume snapshots), then whatever is left under {@code backups/<run>/} in
      * any member folder (records of skipped members, former members' backups). Returns the members
      * whose folder held something of the run.
+     *
+     * @throws io.kbackup.BackupLockedException when a member's backup of the run is under object
+     *                                          lock; nothing is deleted then
      */
     public Set<String> deleteBackup(BackupLocation shared, String backupName) {
         Map<String, Member> snapshot = snapshot();
         Set<String> deleted = new LinkedHashSet<>();
         try (StorageProvider storage = providers.open(shared)) {
+            // a member's backup under object lock refuses the whole run's deletion before any is deleted
+            BackupCatalog locks = new BackupCatalog(providers);
+            for (String folder : GroupRecords.memberFolders(storage, shared)) {
+                locks.refuseIfLocked(GroupRecords.memberLocation(shared, folder), backupName);
+            }
             for (String folder : GroupRecords.memberFolders(storage, shared)) {
                 BackupLocation own = GroupRecords.memberLocation(shared, folder);
                 BucketLayout layout = new BucketLayout(own);
