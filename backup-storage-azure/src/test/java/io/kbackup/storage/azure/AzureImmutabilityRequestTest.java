@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +44,8 @@ class AzureImmutabilityRequestTest {
     }
 
     private static final Instant UNTIL = Instant.parse("2030-01-02T03:04:05Z");
-    private static final String RFC1123 = DateTimeFormatter.RFC_1123_DATE_TIME.format(UNTIL.atOffset(ZoneOffset.UTC));
+    private static final String RFC1123 = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .format(UNTIL.atOffset(ZoneOffset.UTC));
 
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private HttpServer server;
@@ -71,7 +73,7 @@ class AzureImmutabilityRequestTest {
 
     private void answer(HttpExchange x) throws IOException {
         String q = x.getRequestURI().getRawQuery() == null ? "" : "?" + x.getRequestURI().getRawQuery();
-        requests.add(new Request(x.getRequestMethod(), x.getRequestURI().getRawPath() + q, Map.copyOf(x.getRequestHeaders())));
+        requests.add(new Request(x.getRequestMethod(), x.getRequestURI().getPath() + q, Map.copyOf(x.getRequestHeaders())));
         x.getRequestBody().readAllBytes();
         var h = x.getResponseHeaders();
         h.add("x-ms-request-id", "r1");
