@@ -52,6 +52,9 @@ public interface BackupClient extends AutoCloseable {
      *
      * @throws NotFoundException when there is no such backup
      * @throws BackupInProgressException when the backup is unfinished and not yet reclaimable
+     * @throws BackupLockedException     when the backup's objects are under object lock
+     *                                   ({@link BackupLocation#objectLock()}); nothing is deleted then, and
+     *                                   the exception says until when
      */
     void deleteBackup(BackupLocation location, String backupName);
 

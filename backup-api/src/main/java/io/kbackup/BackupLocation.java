@@ -45,6 +45,7 @@ public final class BackupLocation {
     private final String endpoint;
     private final Map<String, String> config;
     private final Credentials credentials;
+    private final ObjectLock objectLock;
 
     private BackupLocation(Builder b) {
         this.name = b.name;
@@ -55,6 +56,7 @@ public final class BackupLocation {
         this.endpoint = b.endpoint;
         this.config = Collections.unmodifiableMap(new LinkedHashMap<>(b.config));
         this.credentials = b.credentials;
+        this.objectLock = b.objectLock;
     }
 
     /** A builder with nothing set. */
@@ -140,6 +142,16 @@ public final class BackupLocation {
     }
 
     /**
+     * Whether every object of a backup written here is locked until the backup's expiry
+     * ({@link ObjectLock}); {@link ObjectLock#NONE} by default. Such a backup cannot be deleted
+     * before then: {@code deleteBackup} refuses with {@link BackupLockedException}, and the
+     * scheduler's sweeps keep it and delete it once its lock has ended.
+     */
+    public ObjectLock objectLock() {
+        return objectLock;
+    }
+
+    /**
      * Checks with the storage service that this location is usable, using the providers found on
      * the class path. Fast: one or two requests.
      *
@@ -152,11 +164,37 @@ public final class BackupLocation {
     /** As {@link #validate()}, with the given provider registry. */
     public ValidationResult validate(StorageProviders providers) {
         try (StorageProvider storage = providers.open(this)) {
-            return storage.validate();
+            ValidationResult result = storage.validate();
+            if (!result.isOk() || objectLock == ObjectLock.NONE) {
+                return result;
+            }
+            return objectLockProblem(storage);
         } catch (InvalidPlanException e) {
             return ValidationResult.failed(ValidationResult.Kind.INVALID_CONFIGURATION, e.getMessage(),
                     "Correct the backup location's settings.");
         }
+    }
+
+    /** Asks whether the bucket can hold what {@link #objectLock()} asks for. */
+    private ValidationResult objectLockProblem(StorageProvider storage) {
+        boolean enabled;
+        try {
+            enabled = storage.objectLockEnabled();
+        } catch (KBackupException e) {
+            return ValidationResult.failed(ValidationResult.Kind.OBJECT_LOCK_UNAVAILABLE, "Location '" + name
+                    + "' asks for object lock " + objectLock + ", but whether bucket '" + bucket + "' supports it could not be"
+                    + " read: " + e.getMessage(), "Grant the permission to read the bucket's object lock configuration"
+                    + " (S3: s3:GetBucketObjectLockConfiguration), or set objectLock(NONE).");
+        }
+        if (enabled) {
+            return ValidationResult.ok();
+        }
+        return ValidationResult.failed(ValidationResult.Kind.OBJECT_LOCK_UNAVAILABLE, "Location '" + name
+                + "' asks for object lock " + objectLock + ", but bucket '" + bucket + "' of provider '" + provider
+                + "' has no object lock enabled, so backups there could be deleted before their expiry.",
+                "Use a bucket with object lock enabled (S3 and MinIO: made with object lock; Azure: a container with"
+                        + " version-level immutability support; GCS: a bucket with object retention enabled), or set"
+                        + " objectLock(NONE).");
     }
 
     /** A builder holding this location's values. */
@@ -170,6 +208,7 @@ public final class BackupLocation {
         b.endpoint = endpoint;
         b.config.putAll(config);
         b.credentials = credentials;
+        b.objectLock = objectLock;
         return b;
     }
 
@@ -184,12 +223,12 @@ public final class BackupLocation {
         return name.equals(other.name) && provider.equals(other.provider) && bucket.equals(other.bucket)
                 && prefix.equals(other.prefix) && Objects.equals(region, other.region)
                 && Objects.equals(endpoint, other.endpoint) && config.equals(other.config)
-                && credentials.equals(other.credentials);
+                && credentials.equals(other.credentials) && objectLock == other.objectLock;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, provider, bucket, prefix, region, endpoint, config, credentials);
+        return Objects.hash(name, provider, bucket, prefix, region, endpoint, config, credentials, objectLock);
     }
 
     /** Never prints secrets: credentials show their kind only, config shows its keys only. */
@@ -200,6 +239,7 @@ public final class BackupLocation {
                 + (region != null ? ", region=" + region : "")
                 + (endpoint != null ? ", endpoint=" + masked(endpoint) : "")
                 + (config.isEmpty() ? "" : ", configKeys=" + config.keySet())
+                + (objectLock != ObjectLock.NONE ? ", objectLock=" + objectLock : "")
                 + ", credentials=" + credentials.kind() + "]";
     }
 
@@ -213,6 +253,7 @@ public final class BackupLocation {
         private String endpoint;
         private final Map<String, String> config = new LinkedHashMap<>();
         private Credentials credentials = Credentials.none();
+        private ObjectLock objectLock = ObjectLock.NONE;
 
         private Builder() {}
 
@@ -273,6 +314,15 @@ public final class BackupLocation {
         /** The credentials. Default {@link Credentials#none()} (provider defaults for cloud factories). */
         public Builder credentials(Credentials credentials) {
             this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /**
+         * Locks every object of each backup written here until the backup's expiry (see
+         * {@link ObjectLock}); the bucket must support it. Default {@link ObjectLock#NONE}.
+         */
+        public Builder objectLock(ObjectLock objectLock) {
+            this.objectLock = Objects.requireNonNull(objectLock, "objectLock");
             return this;
         }
 

@@ -22,6 +22,8 @@ public final class ValidationResult {
         UNREACHABLE,
         /** The location's own settings are wrong (missing field, bad endpoint URL, unknown key). */
         INVALID_CONFIGURATION,
+        /** The location asks for object lock and the bucket does not support it (or would not say). */
+        OBJECT_LOCK_UNAVAILABLE,
         /** Anything else the service said. */
         OTHER
     }

@@ -113,6 +113,54 @@ public interface StorageProvider extends AutoCloseable {
         return 0;
     }
 
+    // ---- object lock (immutable backups); the defaults are for stores without it ----
+
+    /**
+     * Opens a streaming upload as {@link #openWriter(String)} whose blob is stored under
+     * {@code retention}: it can be neither deleted nor overwritten before
+     * {@link Retention#retainUntil()} (S3 Object Lock, Azure version-level immutability, GCS object
+     * retention). With {@code retention} null this is {@link #openWriter(String)}.
+     *
+     * @throws StorageException (not retryable) from a provider without object lock: this default
+     */
+    default BlobWriter openWriter(String key, Retention retention) {
+        if (retention == null) {
+            return openWriter(key);
+        }
+        throw new StorageException("The '" + id() + "' storage provider cannot lock objects, so '" + key
+                + "' cannot be stored under retention. Use a location without object lock, or a provider that has it"
+                + " (s3, minio, azure, gcs).", null, false);
+    }
+
+    /**
+     * Whether the bucket can keep blobs under {@link Retention}: asks the service (S3: the bucket's
+     * object lock configuration says {@code Enabled}). {@code false} by default.
+     *
+     * @throws StorageException when the service could not be asked
+     */
+    default boolean objectLockEnabled() {
+        return false;
+    }
+
+    /**
+     * The lock on the blob under {@code key}, or empty when it has none (or none the caller may
+     * read, or there is no blob). Whether the lock still holds is the caller's to tell
+     * ({@link Retention#holdsAt}). The default, for stores without object lock, is empty.
+     */
+    default Optional<Retention> retention(String key) {
+        return Optional.empty();
+    }
+
+    /**
+     * Deletes the blob and, on a store that keeps versions (a bucket with object lock keeps them
+     * all), every older version of it and its delete markers too, so that nothing of it is left to
+     * pay for. A plain {@link #delete} there leaves the data as a non-current version. Fails (as the
+     * store refuses) while a version is locked. The default is {@link #delete}.
+     */
+    default void purge(String key) {
+        delete(key);
+    }
+
     /** Releases clients and connections. */
     @Override
     default void close() {}
@@ -131,8 +179,24 @@ public interface StorageProvider extends AutoCloseable {
      * again is harmless.
      */
     default BlobInfo put(String key, byte[] data) {
+        return put(key, data, null);
+    }
+
+    /**
+     * As {@link #put(String, byte[])}, the blob stored under {@code retention} when that is not null
+     * (see {@link #openWriter(String, Retention)}).
+     */
+    default BlobInfo put(String key, byte[] data, Retention retention) {
         for (int attempt = 1; ; attempt++) {
             try {
+                if (retention != null) {
+                    try (BlobWriter w = openWriter(key, retention)) {
+                        w.write(data);
+                        return w.commit();
+                    } catch (IOException e) {
+                        throw new StorageException("Could not store " + key + ": " + e.getMessage(), e, true);
+                    }
+                }
                 return put(key, new ByteArrayInputStream(data));
             } catch (StorageException e) {
                 if (!e.retryable() || attempt >= SMALL_PUT_ATTEMPTS) {

@@ -257,6 +257,9 @@ public final class ClusterGroup implements AutoCloseable {
      * (which also deletes its volume snapshots), then whatever is left under {@code backups/<run>/} in
      * any member folder (records of skipped members, former members' backups). Returns the members
      * whose folder held something of the run.
+     *
+     * @throws io.kbackup.BackupLockedException when a member's backup of the run is under object
+     *                                          lock; nothing is deleted then
      */
     public Set<String> deleteBackup(BackupLocation shared, String backupName) {
         Map<String, GroupMember> snapshot = snapshot();

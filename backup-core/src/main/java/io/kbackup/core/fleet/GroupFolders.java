@@ -3,6 +3,7 @@ package io.kbackup.core.fleet;
 import io.kbackup.BackupClient;
 import io.kbackup.BackupLocation;
 import io.kbackup.NotFoundException;
+import io.kbackup.core.internal.catalog.BackupCatalog;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.StorageProvider;
@@ -79,6 +80,11 @@ final class GroupFolders {
     Set<String> delete(BackupLocation shared, String backupName, Function<String, BackupClient> client) {
         Set<String> deleted = new LinkedHashSet<>();
         try (StorageProvider storage = providers.open(shared)) {
+            // a member's backup under object lock refuses the whole run's deletion before any is deleted
+            BackupCatalog locks = new BackupCatalog(providers);
+            for (String folder : GroupRecords.memberFolders(storage, shared)) {
+                locks.refuseIfLocked(GroupRecords.memberLocation(shared, folder), backupName);
+            }
             for (String folder : GroupRecords.memberFolders(storage, shared)) {
                 BackupLocation own = GroupRecords.memberLocation(shared, folder);
                 BucketLayout layout = new BucketLayout(own);

@@ -4,6 +4,7 @@ import io.kbackup.BackupClient;
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
+import io.kbackup.BackupLockedException;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.KBackupException;
@@ -203,6 +204,10 @@ final class PlanRuns {
             try {
                 client.deleteBackup(location, d.backup());
                 events.emit(SchedulerEvent.Type.DELETED, e.key, d.backup(), clock.instant(), who + "deleted with all its objects");
+            } catch (BackupLockedException ex) {
+                // kept; each sweep tries again, and the first after the lock's end deletes it
+                events.emit(SchedulerEvent.Type.LOCKED, e.key, d.backup(), now, who + "under object lock until "
+                        + ex.lockedUntil() + "; kept, and deleted by the first sweep after that");
             } catch (KBackupException ex) {
                 events.emit(SchedulerEvent.Type.ERROR, e.key, d.backup(), now, who + "could not delete: " + ex.getMessage());
             }

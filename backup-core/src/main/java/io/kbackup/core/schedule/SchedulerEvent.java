@@ -33,6 +33,11 @@ public record SchedulerEvent(Type type, String plan, String backup, Instant time
         DELETED,
         /** A backup that would be deleted was kept by the retention policy. */
         RETAINED,
+        /**
+         * A backup due for deletion is under object lock ({@link io.kbackup.ObjectLock}): it is kept,
+         * and a later sweep deletes it once the lock has ended ({@code message} says when).
+         */
+        LOCKED,
         /** This replica became the leader and runs schedules and sweeps. */
         LEADER_ACQUIRED,
         /** This replica stopped being the leader. */

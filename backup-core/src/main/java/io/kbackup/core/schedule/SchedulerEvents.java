@@ -24,7 +24,7 @@ final class SchedulerEvents {
 
     void emit(SchedulerEvent.Type type, String plan, String backup, Instant time, String message) {
         SchedulerEvent event = new SchedulerEvent(type, plan, backup, time, message);
-        if (type == SchedulerEvent.Type.FAILED || type == SchedulerEvent.Type.ERROR) {
+        if (type == SchedulerEvent.Type.FAILED || type == SchedulerEvent.Type.ERROR || type == SchedulerEvent.Type.LOCKED) {
             LOG.warn("{}", event);
         } else {
             LOG.info("{}", event);

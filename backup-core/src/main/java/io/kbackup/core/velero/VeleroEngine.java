@@ -7,6 +7,7 @@ import io.kbackup.BackupHandle;
 import io.kbackup.BackupInProgressException;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
+import io.kbackup.BackupLockedException;
 import io.kbackup.BackupPlan;
 import io.kbackup.ClientListener;
 import io.kbackup.InvalidPlanException;
@@ -199,6 +200,8 @@ public final class VeleroEngine extends BucketReadingEngine {
      * bucket directly, as the DirectEngine does.
      *
      * @throws NotFoundException           when neither Velero nor the bucket has the backup
+     * @throws BackupLockedException       when the backup's objects are under object lock (checked
+     *                                     before Velero is asked, so nothing is deleted)
      * @throws KBackupException            with Velero's errors when it could not delete it
      * @throws OperationTimeoutException   when Velero did not process the request in time
      */
@@ -217,6 +220,8 @@ public final class VeleroEngine extends BucketReadingEngine {
             catalog.delete(location, backupName);
             return;
         }
+        // Velero would delete a locked backup's objects only in appearance (delete markers on S3): refuse first
+        catalog.refuseIfLocked(location, backupName);
         String name = VeleroObjects.labelValue(backupName + "-") + HexFormat.of().formatHex(randomBytes());
         cluster.create(VeleroObjects.deleteRequest(backupName, backup.getMetadata().getUid(), name, options.namespace()));
         GenericKubernetesResource processed;

@@ -1,5 +1,7 @@
 package io.kbackup.storage.s3protocol;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /** Keys, paths and ETags as the S3 protocol has them. */
@@ -37,5 +39,14 @@ public final class S3Keys {
         int space = rest.indexOf(' ');
         int end = slash < 0 ? space : space < 0 ? slash : Math.min(slash, space);
         return end < 0 ? rest : rest.substring(0, end);
+    }
+
+    /**
+     * The retain-until date to send for an object lock: whole seconds (S3 keeps no more, and some
+     * servers refuse a fraction), rounded up so that the lock never ends before the time asked for.
+     */
+    public static Instant lockUntil(Instant until) {
+        Instant seconds = until.truncatedTo(ChronoUnit.SECONDS);
+        return seconds.equals(until) ? until : seconds.plusSeconds(1);
     }
 }

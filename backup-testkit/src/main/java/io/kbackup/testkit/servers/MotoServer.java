@@ -104,6 +104,12 @@ public final class MotoServer implements AutoCloseable {
         return this;
     }
 
+    /** Creates an S3 bucket with object lock enabled (and so versioning); one that already exists is fine. */
+    public MotoServer createBucketWithObjectLock(String bucket) {
+        S3Calls.createBucket(endpoint(), REGION, ACCESS_KEY, SECRET_KEY, bucket, true);
+        return this;
+    }
+
     /** Forgets every bucket, role session and other state ({@code POST /moto-api/reset}). */
     public void reset() {
         S3Calls.Answer a = Http.send("POST", endpoint() + "/moto-api/reset", null, null);

@@ -5,6 +5,7 @@ import io.kbackup.ValidationResult;
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.ListPage;
+import io.kbackup.spi.Retention;
 import io.kbackup.spi.StorageProvider;
 import java.io.IOException;
 import java.io.InputStream;
@@ -179,6 +180,12 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
 
     @Override
     public BlobWriter openWriter(String key) {
+        return openWriter(key, null);
+    }
+
+    /** Subject to the write and commit faults for {@code key}, as {@link #openWriter(String)}. */
+    @Override
+    public BlobWriter openWriter(String key, Retention retention) {
         count(Operation.OPEN_WRITER);
         long limit = -1;
         for (Rule r : rules) {
@@ -186,7 +193,26 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
                 limit = limit < 0 ? r.bytes : Math.min(limit, r.bytes);
             }
         }
-        return new FaultyWriter(key, delegate.openWriter(key), limit);
+        return new FaultyWriter(key, retention == null ? delegate.openWriter(key) : delegate.openWriter(key, retention), limit);
+    }
+
+    @Override
+    public boolean objectLockEnabled() {
+        return delegate.objectLockEnabled();
+    }
+
+    /** Neither counted nor subject to faults. */
+    @Override
+    public Optional<Retention> retention(String key) {
+        return delegate.retention(key);
+    }
+
+    /** Subject to the delete faults for {@code key}. */
+    @Override
+    public void purge(String key) {
+        count(Operation.DELETE);
+        check(Kind.DELETE, key, "purge");
+        delegate.purge(key);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.kbackup.BackupInProgressException;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
+import io.kbackup.ObjectLock;
 import io.kbackup.core.internal.ClientListeners;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.TrackedOperation;
@@ -98,12 +99,19 @@ public final class BackupRunner implements AutoCloseable {
                         + plan.location().name() + "'; wait for it or use another name or prefix.");
             }
             registered = true;
+            if (plan.location().objectLock() != ObjectLock.NONE && !storage.objectLockEnabled()) {
+                throw new InvalidPlanException("Location '" + plan.location().name() + "' asks for object lock "
+                        + plan.location().objectLock() + ", but bucket '" + plan.location().bucket() + "' of provider '"
+                        + plan.location().provider() + "' has no object lock enabled; nothing was written. Use a bucket"
+                        + " with object lock enabled, or set objectLock(NONE) on the location (validate() checks it).");
+            }
             claim = NameClaim.acquire(storage, layout,
                     new BackupClaim(name, UUID.randomUUID().toString(), engineId, HOST, start), plan.location().name());
             runningClaims.add(claim.claim().claimId());
             String key = runKey;
             NameClaim held = claim;
-            BackupJob job = new BackupJob(context, plan, name, start, storage, handle, snapshots, claim);
+            BackupJob job = new BackupJob(context, plan, name, start, LockedWrites.of(storage, plan, start, context.clock()),
+                    handle, snapshots, claim);
             listeners.backupStarted(handle, plan);
             pool.execute(() -> {
                 // the progress record: other processes list the backup while it runs (its first one

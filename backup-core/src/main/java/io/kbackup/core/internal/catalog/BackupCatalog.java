@@ -4,16 +4,19 @@ import io.kbackup.BackupInProgressException;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
 import io.kbackup.BackupPhase;
+import io.kbackup.BackupLockedException;
 import io.kbackup.CorruptBackupException;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.KBackupException;
 import io.kbackup.NotFoundException;
 import io.kbackup.core.internal.layout.BackupClaim;
+import io.kbackup.ObjectLock;
 import io.kbackup.core.internal.layout.BackupDocument;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.EntryPath;
 import io.kbackup.core.internal.snapshot.SnapshotCleanup;
 import io.kbackup.spi.BlobInfo;
+import io.kbackup.spi.Retention;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import java.time.Clock;
@@ -177,8 +180,14 @@ public final class BackupCatalog {
      * known to be gone, or it is older than the grace period; otherwise the delete is refused, so a
      * delete never races a backup being written.
      *
+     * <p>Object lock: when any object of the backup is locked ({@link io.kbackup.ObjectLock}),
+     * nothing is deleted and {@link BackupLockedException} says until when. In a location that asks
+     * for object lock each object is purged with its older versions ({@link StorageProvider#purge}),
+     * as the lock-enabled bucket keeps them all.
+     *
      * @throws NotFoundException         when there is nothing under {@code backups/<name>/}
      * @throws BackupInProgressException when the backup is unfinished and not yet reclaimable
+     * @throws BackupLockedException     when an object of the backup is locked now
      */
     public void delete(BackupLocation location, String name) {
         checkName(name);
@@ -201,6 +210,7 @@ public final class BackupCatalog {
                         + " deleted once they are older than " + policy.grace() + " (DirectOptions.unfinishedBackupGrace) or its"
                         + " progress record was not refreshed for " + RunRecords.STALE_AFTER.toMinutes() + " minutes.");
             }
+            refuseIfLocked(storage, location, name, blobs.stream().map(BlobInfo::key).toList());
             // the backup's CSI snapshots go first: if the cluster refuses, nothing in the bucket is deleted
             if (snapshots != null) {
                 snapshots.deleteSnapshotsOf(name);
@@ -213,20 +223,25 @@ public final class BackupCatalog {
             String json = layout.backupJson(name);
             String manifest = layout.manifest(name);
             String claim = layout.claim(name);
+            boolean purge = location.objectLock() != ObjectLock.NONE;
             if (keys.remove(json)) {
-                storage.delete(json);
+                remove(storage, json, purge);
             }
             if (keys.remove(manifest)) {
-                storage.delete(manifest);
+                remove(storage, manifest, purge);
             }
             boolean claimed = keys.remove(claim);
-            storage.deleteAll(keys);
+            if (purge) {
+                keys.forEach(storage::purge);
+            } else {
+                storage.deleteAll(keys);
+            }
             // a finished backup's writer completed or aborted its uploads; an unfinished one's may have been killed
             int swept = unfinished != null ? sweepUploads(storage, layout, name, now) : 0;
             if (claimed) {
-                storage.delete(claim);
+                remove(storage, claim, purge);
             }
-            storage.delete(deleting);
+            remove(storage, deleting, purge);
             LOG.info("Deleted {}backup {} ({} objects, {} unfinished uploads) from location {}", unfinished != null ? "unfinished " : "",
                     name, blobs.size(), swept, location.name());
         }
@@ -352,6 +367,57 @@ public final class BackupCatalog {
 
         /** The default grace, the system clock, no writer known gone. */
         public static final UnfinishedPolicy DEFAULT = new UnfinishedPolicy(DEFAULT_GRACE, Clock.systemUTC(), c -> false);
+    }
+
+    /**
+     * Refuses, before anything is deleted, the deletion of a backup with an object that is locked
+     * now ({@link io.kbackup.ObjectLock}). A backup with no objects in the location passes.
+     *
+     * @throws BackupLockedException saying until when the backup is locked
+     */
+    public void refuseIfLocked(BackupLocation location, String name) {
+        checkName(name);
+        BucketLayout layout = new BucketLayout(location);
+        try (StorageProvider storage = providers.open(location)) {
+            refuseIfLocked(storage, location, name, blobsOf(storage, layout, name).stream().map(BlobInfo::key).toList());
+        }
+    }
+
+    private void refuseIfLocked(StorageProvider storage, BackupLocation location, String name, List<String> keys) {
+        if (location.objectLock() == ObjectLock.NONE && !lockable(storage)) {
+            return; // a bucket without object lock holds no locked object: no request per object
+        }
+        Instant now = clock.instant();
+        Retention latest = null;
+        for (String key : keys) {
+            Retention r = storage.retention(key).filter(x -> x.holdsAt(now)).orElse(null);
+            if (r != null && (latest == null || r.retainUntil().isAfter(latest.retainUntil()))) {
+                latest = r;
+            }
+        }
+        if (latest != null) {
+            throw new BackupLockedException(name, latest.retainUntil(), "Backup '" + name + "' in location '" + location.name()
+                    + "' is under object lock (" + latest.mode() + ") until " + latest.retainUntil() + ": it cannot be deleted"
+                    + " before then, and nothing of it was deleted. Delete it after " + latest.retainUntil()
+                    + " (the scheduler's sweeps do so by themselves).");
+        }
+    }
+
+    /** Whether the bucket may hold locked objects; when it cannot tell, it may. */
+    private static boolean lockable(StorageProvider storage) {
+        try {
+            return storage.objectLockEnabled();
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    private static void remove(StorageProvider storage, String key, boolean purge) {
+        if (purge) {
+            storage.purge(key);
+        } else {
+            storage.delete(key);
+        }
     }
 
     private static void checkName(String name) {

@@ -3,6 +3,7 @@ package io.kbackup.storage.azure.internal;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
+import com.azure.storage.blob.models.BlobImmutabilityPolicy;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
@@ -40,13 +41,16 @@ final class AzureBlobWriter extends PartBufferedBlobWriter {
     private final int blockSize;
     private final String writerId = UUID.randomUUID().toString().replace("-", "");
     private final List<String> blockIds = new ArrayList<>();
+    /** The version-level immutability policy to store the blob under, or null. */
+    private final BlobImmutabilityPolicy policy;
 
-    AzureBlobWriter(BlockBlobClient blob, String key, int blockSize, AzureErrors errors) {
+    AzureBlobWriter(BlockBlobClient blob, String key, int blockSize, AzureErrors errors, BlobImmutabilityPolicy policy) {
         super("blob '" + key + "'", blockSize);
         this.blob = blob;
         this.key = key;
         this.errors = errors;
         this.blockSize = blockSize;
+        this.policy = policy;
     }
 
     @Override
@@ -70,7 +74,7 @@ final class AzureBlobWriter extends PartBufferedBlobWriter {
     protected BlobInfo putWhole(byte[] data, int length) {
         try {
             Response<BlockBlobItem> r = blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(content(data, length))
-                    .setContentMd5(md5(data, length)), null, Context.NONE);
+                    .setContentMd5(md5(data, length)).setImmutabilityPolicy(policy), null, Context.NONE);
             return info(r, length);
         } catch (RuntimeException e) {
             throw errors.map(e, "committing blob '" + key + "'", key);
@@ -80,7 +84,8 @@ final class AzureBlobWriter extends PartBufferedBlobWriter {
     @Override
     protected BlobInfo completeParts(long totalBytes, int parts) {
         try {
-            return info(blob.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(blockIds), null, Context.NONE),
+            return info(blob.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(blockIds)
+                    .setImmutabilityPolicy(policy), null, Context.NONE),
                     totalBytes);
         } catch (BlobStorageException e) {
             if (e.getErrorCode() != null && e.getErrorCode().toString().equals("InvalidBlockList")) {

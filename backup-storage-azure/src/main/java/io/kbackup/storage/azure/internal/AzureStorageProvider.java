@@ -1,5 +1,10 @@
 package io.kbackup.storage.azure.internal;
 
+import java.time.ZoneOffset;
+import io.kbackup.spi.Retention;
+import io.kbackup.ObjectLock;
+import com.azure.storage.blob.models.BlobImmutabilityPolicyMode;
+import com.azure.storage.blob.models.BlobImmutabilityPolicy;
 import io.kbackup.spi.support.CauseChain;
 import com.azure.core.credential.AzureSasCredential;
 import com.azure.core.credential.TokenCredential;
@@ -160,8 +165,55 @@ public final class AzureStorageProvider implements StorageProvider {
 
     @Override
     public BlobWriter openWriter(String key) {
+        return openWriter(key, null);
+    }
+
+    /**
+     * The blob is created with a version-level immutability policy ({@code Unlocked} for governance,
+     * {@code Locked} for compliance) expiring at the retain-until time, on Put Blob or Put Block
+     * List; the container must have version-level immutability support.
+     */
+    @Override
+    public BlobWriter openWriter(String key, Retention retention) {
+        BlobImmutabilityPolicy policy = retention == null ? null : new BlobImmutabilityPolicy()
+                .setExpiryTime(retention.retainUntil().atOffset(ZoneOffset.UTC))
+                .setPolicyMode(retention.mode() == ObjectLock.COMPLIANCE ? BlobImmutabilityPolicyMode.LOCKED
+                        : BlobImmutabilityPolicyMode.UNLOCKED);
         return new AzureBlobWriter(container.getBlobClient(checkKey(key)).getBlockBlobClient(), key,
-                settings.blockSize(), errors);
+                settings.blockSize(), errors, policy);
+    }
+
+    /** The container's {@code x-ms-immutable-storage-with-versioning-enabled} property. */
+    @Override
+    public boolean objectLockEnabled() {
+        try {
+            return Boolean.TRUE.equals(container.getProperties().isImmutableStorageWithVersioningEnabled());
+        } catch (RuntimeException e) {
+            throw errors.map(e, "reading the properties of the container", null);
+        }
+    }
+
+    /** The blob's immutability policy (expiry and mode); none, or {@code Mutable}, is no lock. */
+    @Override
+    public Optional<Retention> retention(String key) {
+        BlobProperties p;
+        try {
+            p = container.getBlobClient(checkKey(key)).getProperties();
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404 && !"ContainerNotFound".equals(String.valueOf(e.getErrorCode()))) {
+                return Optional.empty();
+            }
+            throw errors.map(e, "reading the properties of blob '" + key + "'", key);
+        } catch (RuntimeException e) {
+            throw errors.map(e, "reading the properties of blob '" + key + "'", key);
+        }
+        BlobImmutabilityPolicy policy = p.getImmutabilityPolicy();
+        if (policy == null || policy.getExpiryTime() == null || policy.getPolicyMode() == null
+                || policy.getPolicyMode() == BlobImmutabilityPolicyMode.MUTABLE) {
+            return Optional.empty();
+        }
+        return Optional.of(new Retention(policy.getPolicyMode() == BlobImmutabilityPolicyMode.LOCKED ? ObjectLock.COMPLIANCE
+                : ObjectLock.GOVERNANCE, policy.getExpiryTime().toInstant()));
     }
 
     @Override

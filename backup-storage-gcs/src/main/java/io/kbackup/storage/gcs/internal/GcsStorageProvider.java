@@ -16,12 +16,15 @@ import io.kbackup.ValidationResult;
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.ListPage;
+import io.kbackup.spi.Retention;
 import io.kbackup.spi.StorageProvider;
+import io.kbackup.ObjectLock;
 import io.kbackup.storage.gcs.GcsStorageProviderFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -116,10 +119,53 @@ public final class GcsStorageProvider implements StorageProvider {
 
     @Override
     public BlobWriter openWriter(String key) {
-        com.google.cloud.storage.BlobInfo target = com.google.cloud.storage.BlobInfo.newBuilder(bucket, checkKey(key)).build();
+        return openWriter(key, null);
+    }
+
+    /**
+     * The object is created with a GCS object retention ({@code Unlocked} for governance,
+     * {@code Locked} for compliance) until the retain-until time; the bucket must have object
+     * retention enabled.
+     */
+    @Override
+    public BlobWriter openWriter(String key, Retention retention) {
+        com.google.cloud.storage.BlobInfo.Builder b = com.google.cloud.storage.BlobInfo.newBuilder(bucket, checkKey(key));
+        if (retention != null) {
+            b.setRetention(com.google.cloud.storage.BlobInfo.Retention.newBuilder()
+                    .setMode(retention.mode() == ObjectLock.COMPLIANCE ? com.google.cloud.storage.BlobInfo.Retention.Mode.LOCKED
+                            : com.google.cloud.storage.BlobInfo.Retention.Mode.UNLOCKED)
+                    .setRetainUntilTime(retention.retainUntil().atOffset(ZoneOffset.UTC)).build());
+        }
+        com.google.cloud.storage.BlobInfo target = b.build();
         Storage.BlobWriteOption[] wo = kmsKeyName == null ? new Storage.BlobWriteOption[0]
                 : new Storage.BlobWriteOption[] {Storage.BlobWriteOption.kmsKeyName(kmsKeyName)};
         return new GcsBlobWriter(storage(), target, wo, targetOptions(), errors);
+    }
+
+    /** The bucket's {@code objectRetention.mode} is {@code Enabled}. */
+    @Override
+    public boolean objectLockEnabled() {
+        try {
+            com.google.cloud.storage.Bucket b = storage().get(bucket);
+            if (b == null) {
+                throw new NotFoundException(bucket, "Google Cloud Storage bucket '" + bucket + "' does not exist.");
+            }
+            return b.getObjectRetention() != null
+                    && b.getObjectRetention().getMode() == com.google.cloud.storage.BucketInfo.ObjectRetention.Mode.ENABLED;
+        } catch (KBackupException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw errors.map(e, "reading the object retention setting of bucket '" + bucket + "'", null);
+        }
+    }
+
+    /** The object's {@code retention} (mode and retainUntilTime). */
+    @Override
+    public Optional<Retention> retention(String key) {
+        return blob(key).map(com.google.cloud.storage.BlobInfo::getRetention)
+                .filter(r -> r.getRetainUntilTime() != null && r.getMode() != null)
+                .map(r -> new Retention(r.getMode() == com.google.cloud.storage.BlobInfo.Retention.Mode.LOCKED
+                        ? ObjectLock.COMPLIANCE : ObjectLock.GOVERNANCE, r.getRetainUntilTime().toInstant()));
     }
 
     /** A create with {@code ifGenerationMatch=0}: GCS answers 412 when the object exists. Tested on fake-gcs-server. */

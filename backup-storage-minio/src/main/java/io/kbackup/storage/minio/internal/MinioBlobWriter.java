@@ -2,13 +2,17 @@ package io.kbackup.storage.minio.internal;
 
 import com.google.common.collect.HashMultimap;
 import com.google.common.collect.Multimap;
+import io.kbackup.ObjectLock;
 import io.kbackup.spi.BlobInfo;
+import io.kbackup.spi.Retention;
 import io.kbackup.spi.support.PartBufferedBlobWriter;
 import io.kbackup.storage.s3protocol.S3Keys;
 import io.minio.ObjectWriteResponse;
 import io.minio.PutObjectArgs;
 import io.minio.UploadPartResponse;
 import io.minio.messages.Part;
+import io.minio.messages.RetentionMode;
+import java.time.ZoneOffset;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,22 +29,28 @@ final class MinioBlobWriter extends PartBufferedBlobWriter {
     private final KbMinioClient client;
     private final MinioSettings settings;
     private final String key;
+    /** The lock to store the blob under, or null. */
+    private final Retention retention;
     private String uploadId;
     private final List<Part> parts = new ArrayList<>();
 
-    MinioBlobWriter(KbMinioClient client, MinioSettings settings, String key) {
+    MinioBlobWriter(KbMinioClient client, MinioSettings settings, String key, Retention retention) {
         super(S3Keys.path(settings.bucket(), key), settings.partSize());
         this.client = client;
         this.settings = settings;
         this.key = key;
+        this.retention = retention;
     }
 
     @Override
     protected BlobInfo putWhole(byte[] data, int length) {
         try {
-            ObjectWriteResponse r = client.putObject(PutObjectArgs.builder().bucket(settings.bucket()).region(settings.region())
-                    .object(key).stream(new ByteArrayInputStream(data, 0, length), length, -1)
-                    .contentType(CONTENT_TYPE).build()).get();
+            PutObjectArgs.Builder args = PutObjectArgs.builder().bucket(settings.bucket()).region(settings.region())
+                    .object(key).stream(new ByteArrayInputStream(data, 0, length), length, -1).contentType(CONTENT_TYPE);
+            if (retention != null) {
+                args.retention(new io.minio.messages.Retention(mode(retention), S3Keys.lockUntil(retention.retainUntil()).atZone(ZoneOffset.UTC)));
+            }
+            ObjectWriteResponse r = client.putObject(args.build()).get();
             return new BlobInfo(key, length, null, S3Keys.etag(r.etag()));
         } catch (Exception e) {
             throw MinioErrors.map(e, "store", target(), null);
@@ -53,6 +63,11 @@ final class MinioBlobWriter extends PartBufferedBlobWriter {
             if (uploadId == null) {
                 Multimap<String, String> headers = HashMultimap.create();
                 headers.put("Content-Type", CONTENT_TYPE);
+                if (retention != null) {
+                    headers.put("x-amz-object-lock-mode", mode(retention).name());
+                    headers.put("x-amz-object-lock-retain-until-date",
+                            S3Keys.lockUntil(retention.retainUntil()).toString());
+                }
                 uploadId = client.createMultipartUploadAsync(settings.bucket(), settings.region(), key, headers, null)
                         .get().result().uploadId();
             }
@@ -85,6 +100,11 @@ final class MinioBlobWriter extends PartBufferedBlobWriter {
             throw MinioErrors.map(e, "abort the upload to", target() + " (upload id " + id
                     + "; a lifecycle rule for incomplete multipart uploads removes such leftovers)", null);
         }
+    }
+
+    /** MinIO's lock mode for a retention. */
+    static RetentionMode mode(Retention retention) {
+        return retention.mode() == ObjectLock.COMPLIANCE ? RetentionMode.COMPLIANCE : RetentionMode.GOVERNANCE;
     }
 
     private String target() {

@@ -8,11 +8,15 @@ import io.kbackup.ValidationResult;
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.ListPage;
+import io.kbackup.spi.Retention;
 import io.kbackup.spi.StorageProvider;
+import io.kbackup.ObjectLock;
 import io.kbackup.storage.s3protocol.S3ErrorTable;
 import io.kbackup.storage.s3protocol.S3Keys;
 import io.kbackup.storage.s3protocol.S3UploadListing;
 import io.minio.GetObjectArgs;
+import io.minio.GetObjectLockConfigurationArgs;
+import io.minio.ListObjectsArgs;
 import io.minio.PutObjectArgs;
 import io.minio.ListObjectsV2Response;
 import io.minio.RemoveObjectArgs;
@@ -26,6 +30,7 @@ import io.minio.messages.DeleteObject;
 import io.minio.messages.Item;
 import io.minio.messages.ListBucketResultV2;
 import io.minio.messages.Prefix;
+import io.minio.messages.RetentionMode;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.time.Duration;
@@ -76,7 +81,94 @@ public final class MinioStorageProvider implements StorageProvider {
 
     @Override
     public BlobWriter openWriter(String key) {
-        return new MinioBlobWriter(client, settings, checkKey(key));
+        return new MinioBlobWriter(client, settings, checkKey(key), null);
+    }
+
+    /** The blob is written with S3 Object Lock headers (mode and retain-until date), on PutObject or the multipart upload's start. */
+    @Override
+    public BlobWriter openWriter(String key, Retention retention) {
+        return new MinioBlobWriter(client, settings, checkKey(key), retention);
+    }
+
+    /** GetObjectLockConfiguration: a bucket made without object lock answers ObjectLockConfigurationNotFoundError. */
+    @Override
+    public boolean objectLockEnabled() {
+        try {
+            client.getObjectLockConfiguration(GetObjectLockConfigurationArgs.builder().bucket(settings.bucket())
+                    .region(settings.region()).build()).get();
+            return true;
+        } catch (Exception e) {
+            Throwable t = MinioErrors.unwrap(e);
+            if (t instanceof ErrorResponseException er && "ObjectLockConfigurationNotFoundError".equals(MinioErrors.code(er))) {
+                return false;
+            }
+            throw MinioErrors.map(e, "read the object lock configuration of", "s3://" + settings.bucket(), null);
+        }
+    }
+
+    /** StatObject's lock headers. */
+    @Override
+    public Optional<Retention> retention(String key) {
+        checkKey(key);
+        try {
+            StatObjectResponse r = client.statObject(StatObjectArgs.builder().bucket(settings.bucket())
+                    .region(settings.region()).object(key).build()).get();
+            if (r.retentionMode() == null || r.retentionRetainUntilDate() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new Retention(r.retentionMode() == RetentionMode.COMPLIANCE ? ObjectLock.COMPLIANCE
+                    : ObjectLock.GOVERNANCE, r.retentionRetainUntilDate().toInstant()));
+        } catch (Exception e) {
+            Throwable t = MinioErrors.unwrap(e);
+            if (t instanceof ErrorResponseException er && !"NoSuchBucket".equals(MinioErrors.code(er))
+                    && (MinioErrors.status(er) == 404 || "NoSuchKey".equals(MinioErrors.code(er)))) {
+                return Optional.empty();
+            }
+            throw MinioErrors.map(e, "read the retention of", path(key), null);
+        }
+    }
+
+    /**
+     * Lists the versions under the key, then deletes every version and delete marker of exactly
+     * that key by version id. A version still locked is refused by the server (AccessDenied).
+     */
+    @Override
+    public void purge(String key) {
+        checkKey(key);
+        List<DeleteObject> versions = new ArrayList<>();
+        try {
+            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(settings.bucket())
+                    .region(settings.region()).prefix(key).recursive(true).includeVersions(true).build())) {
+                Item item = result.get();
+                if (key.equals(item.objectName())) {
+                    versions.add(new DeleteObject(key, item.versionId()));
+                }
+            }
+        } catch (Exception e) {
+            throw MinioErrors.map(e, "list the versions of", path(key), null);
+        }
+        List<DeleteError> failed = new ArrayList<>();
+        for (int from = 0; from < versions.size(); from += DELETE_BATCH) {
+            try {
+                for (Result<DeleteError> result : client.removeObjects(RemoveObjectsArgs.builder().bucket(settings.bucket())
+                        .region(settings.region()).objects(versions.subList(from, Math.min(versions.size(), from + DELETE_BATCH)))
+                        .build())) {
+                    failed.add(result.get());
+                }
+            } catch (Exception e) {
+                throw MinioErrors.map(e, "delete the versions of", path(key), null);
+            }
+        }
+        if (!failed.isEmpty()) {
+            DeleteError first = failed.get(0);
+            String message = "Could not delete " + failed.size() + " of " + versions.size() + " versions of " + path(key)
+                    + " (MinIO said: " + first.code() + ": " + first.message() + ").";
+            if ("AccessDenied".equals(first.code()) || "InvalidRequest".equals(first.code())) {
+                throw new StorageDeniedException(message + " A version under object lock cannot be deleted before its"
+                        + " retention ends; else grant s3:DeleteObjectVersion on the bucket.", null);
+            }
+            throw new StorageException(message, null, failed.stream().allMatch(err -> S3ErrorTable.RETRYABLE_CODES.contains(err.code())));
+        }
     }
 
     @Override

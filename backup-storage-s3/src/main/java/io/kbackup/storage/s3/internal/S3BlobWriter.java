@@ -1,6 +1,8 @@
 package io.kbackup.storage.s3.internal;
 
+import io.kbackup.ObjectLock;
 import io.kbackup.spi.BlobInfo;
+import io.kbackup.spi.Retention;
 import io.kbackup.spi.support.PartBufferedBlobWriter;
 import io.kbackup.storage.s3protocol.S3Keys;
 import java.io.ByteArrayInputStream;
@@ -14,6 +16,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
@@ -31,20 +34,27 @@ final class S3BlobWriter extends PartBufferedBlobWriter {
     private final S3Client s3;
     private final S3Settings settings;
     private final String key;
+    /** The lock to store the blob under, or null. */
+    private final Retention retention;
     private String uploadId;
     private final List<CompletedPart> parts = new ArrayList<>();
 
-    S3BlobWriter(S3Client s3, S3Settings settings, String key) {
+    S3BlobWriter(S3Client s3, S3Settings settings, String key, Retention retention) {
         super(S3Keys.path(settings.bucket(), key), settings.partSize());
         this.s3 = s3;
         this.settings = settings;
         this.key = key;
+        this.retention = retention;
     }
 
     @Override
     protected BlobInfo putWhole(byte[] data, int length) {
         try {
-            PutObjectResponse r = s3.putObject(putRequest(settings, key, length).build(), body(data, length));
+            PutObjectRequest.Builder req = putRequest(settings, key, length);
+            if (retention != null) {
+                req.objectLockMode(lockMode(retention)).objectLockRetainUntilDate(S3Keys.lockUntil(retention.retainUntil()));
+            }
+            PutObjectResponse r = s3.putObject(req.build(), body(data, length));
             return new BlobInfo(key, length, null, S3Keys.etag(r.eTag()));
         } catch (SdkException e) {
             throw S3Errors.map(e, "store", target(), null);
@@ -75,6 +85,9 @@ final class S3BlobWriter extends PartBufferedBlobWriter {
                 }
                 if (settings.checksumAlgorithm() != null) {
                     req.checksumAlgorithm(settings.checksumAlgorithm());
+                }
+                if (retention != null) {
+                    req.objectLockMode(lockMode(retention)).objectLockRetainUntilDate(S3Keys.lockUntil(retention.retainUntil()));
                 }
                 uploadId = s3.createMultipartUpload(req.build()).uploadId();
             }
@@ -115,6 +128,11 @@ final class S3BlobWriter extends PartBufferedBlobWriter {
             throw S3Errors.map(e, "abort the upload to", target() + " (upload id " + id
                     + "; a bucket lifecycle rule for incomplete multipart uploads removes such leftovers)", null);
         }
+    }
+
+    /** S3's lock mode for a retention. */
+    static ObjectLockMode lockMode(Retention retention) {
+        return retention.mode() == ObjectLock.COMPLIANCE ? ObjectLockMode.COMPLIANCE : ObjectLockMode.GOVERNANCE;
     }
 
     /** The buffered bytes, without copying; a fresh stream per attempt so that retries resend them. */

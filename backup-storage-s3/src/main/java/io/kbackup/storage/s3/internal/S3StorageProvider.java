@@ -10,7 +10,9 @@ import io.kbackup.ValidationResult;
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.ListPage;
+import io.kbackup.spi.Retention;
 import io.kbackup.spi.StorageProvider;
+import io.kbackup.ObjectLock;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +30,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectLockConfigurationResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
@@ -74,7 +80,98 @@ public final class S3StorageProvider implements StorageProvider {
 
     @Override
     public BlobWriter openWriter(String key) {
-        return new S3BlobWriter(s3, settings, checkKey(key));
+        return new S3BlobWriter(s3, settings, checkKey(key), null);
+    }
+
+    /** The blob is written with S3 Object Lock headers (mode and retain-until date), on PutObject or CreateMultipartUpload. */
+    @Override
+    public BlobWriter openWriter(String key, Retention retention) {
+        return new S3BlobWriter(s3, settings, checkKey(key), retention);
+    }
+
+    /** GetObjectLockConfiguration: {@code ObjectLockEnabled=Enabled}; a bucket without one answers 404. */
+    @Override
+    public boolean objectLockEnabled() {
+        try {
+            GetObjectLockConfigurationResponse r = s3.getObjectLockConfiguration(b -> b.bucket(settings.bucket()));
+            return r.objectLockConfiguration() != null
+                    && r.objectLockConfiguration().objectLockEnabled() == ObjectLockEnabled.ENABLED;
+        } catch (AwsServiceException e) {
+            if ("ObjectLockConfigurationNotFoundError".equals(S3Errors.code(e))
+                    || (e.statusCode() == 404 && !"NoSuchBucket".equals(S3Errors.code(e)))) {
+                return false;
+            }
+            throw S3Errors.map(e, "read the object lock configuration of", "s3://" + settings.bucket(), null);
+        } catch (SdkException e) {
+            throw S3Errors.map(e, "read the object lock configuration of", "s3://" + settings.bucket(), null);
+        }
+    }
+
+    /** HeadObject's lock headers (present when the credentials may read them, s3:GetObjectRetention). */
+    @Override
+    public Optional<Retention> retention(String key) {
+        checkKey(key);
+        try {
+            HeadObjectResponse r = s3.headObject(b -> b.bucket(settings.bucket()).key(key));
+            if (r.objectLockRetainUntilDate() == null || r.objectLockMode() == null
+                    || r.objectLockMode() == ObjectLockMode.UNKNOWN_TO_SDK_VERSION) {
+                return Optional.empty();
+            }
+            return Optional.of(new Retention(r.objectLockMode() == ObjectLockMode.COMPLIANCE ? ObjectLock.COMPLIANCE
+                    : ObjectLock.GOVERNANCE, r.objectLockRetainUntilDate()));
+        } catch (AwsServiceException e) {
+            if (e.statusCode() == 404 && !"NoSuchBucket".equals(S3Errors.code(e))) {
+                return Optional.empty();
+            }
+            throw S3Errors.map(e, "read the retention of", path(key), null);
+        } catch (SdkException e) {
+            throw S3Errors.map(e, "read the retention of", path(key), null);
+        }
+    }
+
+    /**
+     * ListObjectVersions under the key, then DeleteObjects of every version and delete marker of
+     * exactly that key (by version id). A version still locked is refused by S3 (AccessDenied).
+     */
+    @Override
+    public void purge(String key) {
+        checkKey(key);
+        List<ObjectIdentifier> versions = new ArrayList<>();
+        try {
+            for (ListObjectVersionsResponse page : s3.listObjectVersionsPaginator(b -> b.bucket(settings.bucket()).prefix(key))) {
+                page.versions().stream().filter(v -> key.equals(v.key()))
+                        .forEach(v -> versions.add(ObjectIdentifier.builder().key(key).versionId(v.versionId()).build()));
+                page.deleteMarkers().stream().filter(m -> key.equals(m.key()))
+                        .forEach(m -> versions.add(ObjectIdentifier.builder().key(key).versionId(m.versionId()).build()));
+            }
+        } catch (SdkException e) {
+            throw S3Errors.map(e, "list the versions of", path(key), null);
+        }
+        if (versions.isEmpty()) {
+            return;
+        }
+        for (int from = 0; from < versions.size(); from += DELETE_BATCH) {
+            List<ObjectIdentifier> batch = versions.subList(from, Math.min(versions.size(), from + DELETE_BATCH));
+            DeleteObjectsResponse r;
+            try {
+                r = s3.deleteObjects(b -> b.bucket(settings.bucket()).delete(Delete.builder().objects(batch).quiet(true).build()));
+            } catch (SdkException e) {
+                throw S3Errors.map(e, "delete the versions of", path(key), null);
+            }
+            if (!r.errors().isEmpty()) {
+                S3Error first = r.errors().get(0);
+                String message = "Could not delete " + r.errors().size() + " of " + batch.size() + " versions of "
+                        + path(key) + "; first: version " + first.versionId() + " (S3 said: " + first.code() + ": "
+                        + first.message() + ").";
+                if ("AccessDenied".equals(first.code()) || "InvalidRequest".equals(first.code())) {
+                    throw new io.kbackup.StorageDeniedException(message + " A version under object lock cannot be deleted"
+                            + " before its retention ends; else grant s3:DeleteObjectVersion on the bucket.", null);
+                }
+                throw new io.kbackup.StorageException(message, null,
+                        r.errors().stream().allMatch(err -> S3ErrorTable.RETRYABLE_CODES.contains(err.code())));
+            }
+        }
+        LOG.debug("purged {} versions of {}", versions.size(), path(key));
     }
 
     @Override
