@@ -149,7 +149,7 @@ final class TierApplier {
                 case CREATED -> {
                     item.outcome = IndexedItem.Outcome.CREATED;
                     counters.created.incrementAndGet();
-                    report.detail("Restored " + where);
+                    report.detail("Restored " + where + (item.additional != null ? " (" + item.additional + ")" : ""));
                     if (prepared.status() != null) {
                         restoreStatus(item, targetNs, where, prepared.status());
                     }
