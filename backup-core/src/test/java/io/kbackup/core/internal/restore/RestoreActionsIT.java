@@ -9,6 +9,7 @@ import io.kbackup.BackupLocation;
 import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePhase;
 import io.kbackup.RestorePlan;
+import io.kbackup.RestorePreview;
 import io.kbackup.core.KBackup;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.direct.DirectOptions;
@@ -270,6 +271,13 @@ class RestoreActionsIT {
         BackupFixture.put(location, "b2", "Completed", TestArchive.velero().item("namespaces", null, "other", NS.replace("shop", "other"))
                 .item("persistentvolumeclaims", "other", "data", claim("data", null, "node-a", null).replace("\"shop\"", "\"other\""))
                 .tarGz(), true);
+        try (DirectEngine engine = KBackup.direct(k8s, DirectOptions.defaults())) {
+            assertThat(engine.preview(RestorePlan.builder().location(location).backupName("b2")
+                    .storageClassMapping(Map.of("standard", "platinum")).build()).items())
+                    .filteredOn(i -> i.groupResource().equals("persistentvolumeclaims")).singleElement()
+                    .satisfies(i -> assertThat(i.action()).isEqualTo(RestorePreview.Action.FAIL))
+                    .satisfies(i -> assertThat(i.reason()).contains("'standard' maps to 'platinum'"));
+        }
         RestoreInfo missing = restore(RestorePlan.builder().backupName("b2").storageClassMapping(Map.of("standard", "platinum")));
         assertThat(missing.phase()).isEqualTo(RestorePhase.PartiallyFailed);
         assertThat(missing.failed()).isEqualTo(1);
