@@ -26,9 +26,11 @@ import java.util.TreeSet;
  * each item. Under {@link ClusterWideMode#AUTO} with a namespace filter, cluster-scoped items come
  * back only when an included item needs them: the PV of an included PVC (or whose claimRef names
  * one), the CRD of included custom resources, ClusterRoleBindings with an included ServiceAccount
- * as subject and the ClusterRoles they reference, the PriorityClass of an included pod. Those
- * pulled-in items pass the resource filter but not the label selector (as Velero's additional
- * items). Namespaces are not "cluster resources" here (as in Velero): the Namespace of every
+ * as subject and the ClusterRoles they reference, the PriorityClass of an included pod, the
+ * IngressClass of an included Ingress. Those pulled-in items pass the resource filter but not the
+ * label selector (as Velero's additional items); and Velero's additional items come back past the
+ * label selector in any mode: the claims a selected pod's volumes name, their PVs, the pod's
+ * PriorityClass and an Ingress's IngressClass. Namespaces are not "cluster resources" here (as in Velero): the Namespace of every
  * restored item is restored (from the backup's object when it has one, else a bare one), whatever
  * the mode, selector or resource filter.
  */
@@ -277,7 +279,6 @@ final class RestoreSelection implements ArchiveIndex.Observer {
                     if (ic != null) {
                         neededIngressClasses.add(ic);
                     }
-                    neededCrds.add(item.groupResource);
                 }
                 default -> {
                     if (item.groupResource.indexOf('.') > 0) {
