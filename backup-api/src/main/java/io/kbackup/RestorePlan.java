@@ -24,9 +24,25 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Defaults: everything in the backup, {@link ClusterWideMode#AUTO}, PVs restored, node ports not
- * preserved, {@link ExistingResourcePolicy#NONE}.
+ * preserved, {@link ExistingResourcePolicy#NONE}, no status restored, and the storage class, image
+ * and node mappings of Velero's plugin ConfigMaps in namespace {@code velero} of the target cluster
+ * (see {@link #pluginConfigNamespace()}).
+ *
+ * <p><b>Velero's ConfigMap-driven restore item actions.</b> Velero changes items on restore as
+ * ConfigMaps in its namespace say, each labelled {@code velero.io/plugin-config} and
+ * {@code <action>: RestoreItemAction}: {@code velero.io/change-storage-class} (data: old storage
+ * class -> new one), {@code velero.io/change-image-name} (data values: {@code "<old part>,<new part>"})
+ * and {@code velero.io/change-pvc-node-selector} (data: old node -> new node). A DirectEngine restore
+ * reads the same ConfigMaps from the target cluster, in {@link #pluginConfigNamespace()}, so a
+ * cluster set up for Velero restores the same way; {@link Builder#storageClassMapping},
+ * {@link Builder#imageNameMapping} and {@link Builder#nodeMapping} give mappings in the plan
+ * instead, and win over a ConfigMap's entry for the same key. The VeleroEngine's Velero reads only
+ * its ConfigMaps: a plan with these mappings is refused there.
  */
 public final class RestorePlan {
+
+    /** Velero's namespace, where its plugin ConfigMaps are read by default. */
+    public static final String DEFAULT_PLUGIN_CONFIG_NAMESPACE = "velero";
 
     private final BackupLocation location;
     private final String backupName;
@@ -41,6 +57,13 @@ public final class RestorePlan {
     private final List<String> includedResources;
     private final List<String> excludedResources;
     private final Map<String, String> labelSelector;
+    private final boolean restoreStatus;
+    private final List<String> statusIncludedResources;
+    private final List<String> statusExcludedResources;
+    private final Map<String, String> storageClassMapping;
+    private final Map<String, String> imageNameMapping;
+    private final Map<String, String> nodeMapping;
+    private final String pluginConfigNamespace;
 
     private RestorePlan(Builder b) {
         this.location = b.location;
@@ -58,6 +81,26 @@ public final class RestorePlan {
         this.includedResources = Checks.resources("includedResources", b.includedResources);
         this.excludedResources = Checks.resources("excludedResources", b.excludedResources);
         this.labelSelector = Checks.labels("labelSelector", b.labelSelector);
+        this.restoreStatus = b.restoreStatus;
+        this.statusIncludedResources = Checks.resources("restoreStatus includedResources", b.statusIncludedResources);
+        this.statusExcludedResources = Checks.resources("restoreStatus excludedResources", b.statusExcludedResources);
+        this.storageClassMapping = mapping("storageClassMapping", b.storageClassMapping);
+        this.imageNameMapping = mapping("imageNameMapping", b.imageNameMapping);
+        this.nodeMapping = mapping("nodeMapping", b.nodeMapping);
+        if (b.pluginConfigNamespace != null) {
+            Checks.namespaces("pluginConfigNamespace", List.of(b.pluginConfigNamespace));
+        }
+        this.pluginConfigNamespace = b.pluginConfigNamespace;
+    }
+
+    private static Map<String, String> mapping(String field, Map<String, String> mapping) {
+        for (Map.Entry<String, String> e : mapping.entrySet()) {
+            if (e.getKey() == null || e.getKey().isBlank() || e.getValue() == null || e.getValue().isBlank()) {
+                throw new InvalidPlanException("RestorePlan " + field + " maps '" + e.getKey() + "' to '" + e.getValue()
+                        + "'; both sides must be non-blank.");
+            }
+        }
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mapping));
     }
 
     /** A builder with the defaults. */
@@ -150,6 +193,69 @@ public final class RestorePlan {
         return labelSelector;
     }
 
+    /**
+     * Whether the backed-up {@code status} of some items is restored (Velero's
+     * {@code spec.restoreStatus} set). Default false: every item is created without its status, as
+     * Velero does. When true, an item is created without its status and then given the backed-up
+     * status through its {@code /status} subresource, when its resource is in
+     * {@link #restoreStatusIncludedResources()} (empty: all) and not in
+     * {@link #restoreStatusExcludedResources()}. Whatever these say, an item annotated
+     * {@code velero.io/restore-status: "true"} gets its status, and one annotated {@code "false"}
+     * does not. Objects that already exist keep theirs.
+     */
+    public boolean restoreStatus() {
+        return restoreStatus;
+    }
+
+    /** Resources whose status is restored when {@link #restoreStatus()}; empty means all. */
+    public List<String> restoreStatusIncludedResources() {
+        return statusIncludedResources;
+    }
+
+    /** Resources whose status is not restored. */
+    public List<String> restoreStatusExcludedResources() {
+        return statusExcludedResources;
+    }
+
+    /**
+     * Storage class -> storage class, for {@code spec.storageClassName} of PersistentVolumes and
+     * PersistentVolumeClaims and of a StatefulSet's {@code volumeClaimTemplates} (Velero's
+     * change-storage-class action). The new class must exist in the target cluster, else the item
+     * fails. Added to (and winning over) the ConfigMap labelled {@code velero.io/change-storage-class}.
+     */
+    public Map<String, String> storageClassMapping() {
+        return storageClassMapping;
+    }
+
+    /**
+     * Old image part -> new image part, for the {@code image} of containers and init containers of
+     * Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs and
+     * CronJobs (Velero's change-image-name action): the first entry whose old part the image
+     * contains replaces every occurrence of it, e.g. {@code "registry-a:5000" -> "registry-b:5000"}.
+     * Tried in order before the rows ({@code "<old>,<new>"}) of the ConfigMap labelled
+     * {@code velero.io/change-image-name}.
+     */
+    public Map<String, String> imageNameMapping() {
+        return imageNameMapping;
+    }
+
+    /**
+     * Node -> node, for a claim's {@code volume.kubernetes.io/selected-node} annotation (Velero's
+     * PVC action with the ConfigMap labelled {@code velero.io/change-pvc-node-selector}): a mapped
+     * node is set; an unmapped one stays when the target cluster has that node and goes otherwise.
+     */
+    public Map<String, String> nodeMapping() {
+        return nodeMapping;
+    }
+
+    /**
+     * The namespace of the target cluster whose Velero plugin ConfigMaps a DirectEngine restore
+     * reads (see the class description); empty when none is read. Default {@code velero}.
+     */
+    public Optional<String> pluginConfigNamespace() {
+        return Optional.ofNullable(pluginConfigNamespace);
+    }
+
     /** A builder holding this plan's values. */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -166,6 +272,13 @@ public final class RestorePlan {
         b.includedResources = includedResources;
         b.excludedResources = excludedResources;
         b.labelSelector = new LinkedHashMap<>(labelSelector);
+        b.restoreStatus = restoreStatus;
+        b.statusIncludedResources = statusIncludedResources;
+        b.statusExcludedResources = statusExcludedResources;
+        b.storageClassMapping = new LinkedHashMap<>(storageClassMapping);
+        b.imageNameMapping = new LinkedHashMap<>(imageNameMapping);
+        b.nodeMapping = new LinkedHashMap<>(nodeMapping);
+        b.pluginConfigNamespace = pluginConfigNamespace;
         return b;
     }
 
@@ -183,14 +296,19 @@ public final class RestorePlan {
                 && namespaceMapping.equals(other.namespaceMapping) && clusterWideMode == other.clusterWideMode
                 && restorePersistentVolumes == other.restorePersistentVolumes && preserveNodePorts == other.preserveNodePorts
                 && existingResourcePolicy == other.existingResourcePolicy && includedResources.equals(other.includedResources)
-                && excludedResources.equals(other.excludedResources) && labelSelector.equals(other.labelSelector);
+                && excludedResources.equals(other.excludedResources) && labelSelector.equals(other.labelSelector)
+                && restoreStatus == other.restoreStatus && statusIncludedResources.equals(other.statusIncludedResources)
+                && statusExcludedResources.equals(other.statusExcludedResources) && storageClassMapping.equals(other.storageClassMapping)
+                && imageNameMapping.equals(other.imageNameMapping) && nodeMapping.equals(other.nodeMapping)
+                && Objects.equals(pluginConfigNamespace, other.pluginConfigNamespace);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(location, backupName, restoreName, includedNamespaces, excludedNamespaces, namespaceMapping,
                 clusterWideMode, restorePersistentVolumes, preserveNodePorts, existingResourcePolicy, includedResources,
-                excludedResources, labelSelector);
+                excludedResources, labelSelector, restoreStatus, statusIncludedResources, statusExcludedResources, storageClassMapping,
+                imageNameMapping, nodeMapping, pluginConfigNamespace);
     }
 
     /** Never prints a secret: the location shows its name only. */
@@ -203,7 +321,12 @@ public final class RestorePlan {
                 + ", preserveNodePorts=" + preserveNodePorts + ", existingResourcePolicy=" + existingResourcePolicy
                 + (includedResources.isEmpty() ? "" : ", includedResources=" + includedResources)
                 + (excludedResources.isEmpty() ? "" : ", excludedResources=" + excludedResources)
-                + (labelSelector.isEmpty() ? "" : ", labelSelector=" + labelSelector) + "]";
+                + (labelSelector.isEmpty() ? "" : ", labelSelector=" + labelSelector)
+                + (restoreStatus ? ", restoreStatus=[included=" + statusIncludedResources + ", excluded=" + statusExcludedResources + "]" : "")
+                + (storageClassMapping.isEmpty() ? "" : ", storageClassMapping=" + storageClassMapping)
+                + (imageNameMapping.isEmpty() ? "" : ", imageNameMapping=" + imageNameMapping)
+                + (nodeMapping.isEmpty() ? "" : ", nodeMapping=" + nodeMapping)
+                + (DEFAULT_PLUGIN_CONFIG_NAMESPACE.equals(pluginConfigNamespace) ? "" : ", pluginConfigNamespace=" + pluginConfigNamespace) + "]";
     }
 
     /** Builds a {@link RestorePlan}; {@link #build()} validates. Not thread-safe. */
@@ -215,8 +338,54 @@ public final class RestorePlan {
         private boolean restorePersistentVolumes = true;
         private boolean preserveNodePorts;
         private ExistingResourcePolicy existingResourcePolicy = ExistingResourcePolicy.NONE;
+        private boolean restoreStatus;
+        private List<String> statusIncludedResources = List.of();
+        private List<String> statusExcludedResources = List.of();
+        private Map<String, String> storageClassMapping = new LinkedHashMap<>();
+        private Map<String, String> imageNameMapping = new LinkedHashMap<>();
+        private Map<String, String> nodeMapping = new LinkedHashMap<>();
+        private String pluginConfigNamespace = DEFAULT_PLUGIN_CONFIG_NAMESPACE;
 
         private Builder() {}
+
+        /**
+         * Restores the backed-up status of these resources (Velero's {@code spec.restoreStatus}); see
+         * {@link RestorePlan#restoreStatus()}. Resources as in {@code includedResources}; an empty
+         * {@code includedResources} means all.
+         */
+        public Builder restoreStatus(List<String> includedResources, List<String> excludedResources) {
+            this.restoreStatus = true;
+            this.statusIncludedResources = List.copyOf(includedResources);
+            this.statusExcludedResources = List.copyOf(excludedResources);
+            return this;
+        }
+
+        /** Storage class -> storage class; see {@link RestorePlan#storageClassMapping()}. */
+        public Builder storageClassMapping(Map<String, String> mapping) {
+            this.storageClassMapping = new LinkedHashMap<>(mapping);
+            return this;
+        }
+
+        /** Old image part -> new image part, tried in the map's order; see {@link RestorePlan#imageNameMapping()}. */
+        public Builder imageNameMapping(Map<String, String> mapping) {
+            this.imageNameMapping = new LinkedHashMap<>(mapping);
+            return this;
+        }
+
+        /** Node -> node for claims' selected-node annotation; see {@link RestorePlan#nodeMapping()}. */
+        public Builder nodeMapping(Map<String, String> mapping) {
+            this.nodeMapping = new LinkedHashMap<>(mapping);
+            return this;
+        }
+
+        /**
+         * Where the DirectEngine reads Velero's plugin ConfigMaps; null to read none. Default
+         * {@code velero}. See {@link RestorePlan#pluginConfigNamespace()}.
+         */
+        public Builder pluginConfigNamespace(String namespace) {
+            this.pluginConfigNamespace = namespace;
+            return this;
+        }
 
         /** Where the backup is. Required. */
         public Builder location(BackupLocation location) {

@@ -21,7 +21,9 @@ public record RestorePreview(String backupName, List<Item> items) {
         /** It exists and would be patched toward the backup (policy UPDATE). */
         UPDATE,
         /** A filter, the never-restored list or a skip rule leaves it out. */
-        EXCLUDED
+        EXCLUDED,
+        /** Restoring it would fail, as the reason says (e.g. a storage class mapping to a class the cluster lacks). */
+        FAIL
     }
 
     /**

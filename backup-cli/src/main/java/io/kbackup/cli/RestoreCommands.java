@@ -65,6 +65,19 @@ final class RestoreCommands {
         return d;
     }
 
+    /** {@code OLD<sep>NEW} entries as an ordered map; a malformed one is a usage error naming the option. */
+    static Map<String, String> pairs(String option, List<String> entries, char separator, String form) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String m : entries) {
+            int at = m.indexOf(separator);
+            if (at <= 0 || at == m.length() - 1) {
+                throw new CliException(option + " '" + m + "' is not " + form + ".", ExitCodes.USAGE);
+            }
+            out.put(m.substring(0, at), m.substring(at + 1));
+        }
+        return out;
+    }
+
     /** {@code kbackup restore create}. */
     @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Restores a backup into the cluster and (by default) waits until the restore ends. "
@@ -91,6 +104,26 @@ final class RestoreCommands {
         @Option(names = "--preserve-nodeports", description = "Keep the Services' node ports.")
         boolean preserveNodePorts;
 
+        @Option(names = "--status-include-resources", split = ",", paramLabel = "RESOURCE",
+                description = "Restore the backed-up status of these resources ('*' for all), as Velero's restoreStatus.")
+        List<String> statusIncluded = List.of();
+
+        @Option(names = "--status-exclude-resources", split = ",", paramLabel = "RESOURCE",
+                description = "Do not restore the status of these resources (with --status-include-resources).")
+        List<String> statusExcluded = List.of();
+
+        @Option(names = "--storage-class-mappings", split = ",", paramLabel = "OLD:NEW",
+                description = "Change storage class OLD to NEW (PVs, PVCs, StatefulSet claim templates), over Velero's ConfigMap.")
+        List<String> storageClassMappings = List.of();
+
+        @Option(names = "--image-name-mappings", split = ",", paramLabel = "OLD=NEW",
+                description = "Replace image part OLD by NEW in containers' images (first matching entry), over Velero's ConfigMap.")
+        List<String> imageNameMappings = List.of();
+
+        @Option(names = "--node-mappings", split = ",", paramLabel = "OLD:NEW",
+                description = "Change a claim's selected node OLD to NEW, over Velero's ConfigMap.")
+        List<String> nodeMappings = List.of();
+
         @Option(names = "--dry-run", description = "Show what the restore would do, item by item; change nothing.")
         boolean dryRun;
 
@@ -100,21 +133,19 @@ final class RestoreCommands {
         @Override
         public Integer call() {
             BackupLocation location = location();
-            Map<String, String> mapping = new LinkedHashMap<>();
-            for (String m : namespaceMappings) {
-                int colon = m.indexOf(':');
-                if (colon <= 0 || colon == m.length() - 1) {
-                    throw new CliException("--namespace-mappings '" + m + "' is not SRC:DST, e.g. shop:shop-restored.",
-                            ExitCodes.USAGE);
-                }
-                mapping.put(m.substring(0, colon), m.substring(colon + 1));
-            }
+            Map<String, String> mapping = pairs("--namespace-mappings", namespaceMappings, ':', "SRC:DST, e.g. shop:shop-restored");
             RestorePlan.Builder plan = RestorePlan.builder().location(location).backupName(backup)
                     .includedNamespaces(selection.includedNamespaces).excludedNamespaces(selection.excludedNamespaces)
                     .includedResources(selection.includedResources()).excludedResources(selection.excludedResources())
                     .namespaceMapping(mapping).clusterWideMode(selection.clusterWide)
                     .existingResourcePolicy(existingResourcePolicy)
-                    .restorePersistentVolumes(restoreVolumes).preserveNodePorts(preserveNodePorts);
+                    .restorePersistentVolumes(restoreVolumes).preserveNodePorts(preserveNodePorts)
+                    .storageClassMapping(pairs("--storage-class-mappings", storageClassMappings, ':', "OLD:NEW, e.g. standard:fast"))
+                    .imageNameMapping(pairs("--image-name-mappings", imageNameMappings, '=', "OLD=NEW, e.g. registry-a:5000=registry-b:5000"))
+                    .nodeMapping(pairs("--node-mappings", nodeMappings, ':', "OLD:NEW, e.g. node-a:node-b"));
+            if (!statusIncluded.isEmpty() || !statusExcluded.isEmpty()) {
+                plan.restoreStatus(statusIncluded, statusExcluded);
+            }
             if (!selection.selector.isEmpty()) {
                 plan.labelSelector(selection.selector);
             }

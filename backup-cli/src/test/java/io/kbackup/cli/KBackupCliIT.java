@@ -170,6 +170,13 @@ class KBackupCliIT {
         assertThat(kb("backup", "get", "--no-such-option=value").err()).doesNotContain("value");
         Run mapping = kb("restore", "create", "--from-backup", "shop-1", "--namespace-mappings", "nothere:x");
         assertThat(mapping.code()).as(mapping.all()).isEqualTo(ExitCodes.INVALID);
+        Run badStorageClass = kb("restore", "create", "--from-backup", "shop-1", "--storage-class-mappings", "standard");
+        assertThat(badStorageClass.code()).as(badStorageClass.all()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badStorageClass.err()).contains("--storage-class-mappings 'standard' is not OLD:NEW");
+        Run actions = kb("restore", "create", "--from-backup", "shop-1", "--dry-run", "--storage-class-mappings", "standard:fast",
+                "--image-name-mappings", "registry-a:5000=registry-b:5000", "--node-mappings", "node-a:node-b",
+                "--status-include-resources", "configmaps", "--namespace-mappings", "shop:shop-dry");
+        assertThat(actions.code()).as(actions.all()).isEqualTo(0);
         assertThat(kb("backup", "create", "Bad_Name").code()).isEqualTo(ExitCodes.INVALID);
         Run noLocation = run(Map.of(), "backup", "get");
         assertThat(noLocation.code()).isEqualTo(ExitCodes.USAGE);

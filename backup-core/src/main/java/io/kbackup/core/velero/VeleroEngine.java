@@ -267,6 +267,7 @@ public final class VeleroEngine extends BucketReadingEngine {
 
     private RestoreHandle restore0(RestorePlan plan) {
         Objects.requireNonNull(plan, "plan");
+        VeleroObjects.refuseUnsupported(plan, options.namespace());
         LocationMapping.map(plan.location(), options.namespace());
         cluster.requireInstalled();
         cluster.ensureLocation(plan.location(), options.locationValidationTimeout());

@@ -167,6 +167,23 @@ final class ClusterApplier {
         retry.call("patch " + item.describe(), () -> ops(item, namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), p));
     }
 
+    /**
+     * Writes {@code status} into the live object through its {@code /status} subresource (a PUT
+     * with the live resourceVersion, as Velero's {@code UpdateStatus} after the create).
+     *
+     * @throws KubernetesClientException when the API server refuses (e.g. 404: the kind has no status subresource)
+     * @throws IllegalStateException     when the object is gone
+     */
+    void replaceStatus(IndexedItem item, String namespace, String name, JsonNode status) {
+        ObjectNode live = get(item, namespace, name);
+        if (live == null) {
+            throw new IllegalStateException("it was deleted right after its create");
+        }
+        live.set("status", status);
+        GenericKubernetesResource body = toResource(live);
+        retry.call("update status of " + item.describe(), () -> ops(item, namespace).resource(body).updateStatus());
+    }
+
     /** The live object as JSON, or null when there is none. */
     ObjectNode get(IndexedItem item, String namespace, String name) {
         GenericKubernetesResource live = retry.call("get " + item.describe(), () -> ops(item, namespace).withName(name).get());

@@ -44,6 +44,8 @@ final class IndexedItem {
     boolean labelsMatch = true;
     /** Fact: why a skip rule leaves the item out (finished pod, ...), or null. */
     String skipRule;
+    /** Why the item comes back although the label selector leaves it out (Velero's additional items), or null. */
+    String additional;
     /** Whether the item was created by the restore for other items' sake (a Namespace not in the backup). */
     boolean synthetic;
     /** What the restore does with the item; null until decided. */

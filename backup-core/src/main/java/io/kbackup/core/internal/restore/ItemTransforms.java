@@ -26,6 +26,12 @@ final class ItemTransforms {
     static final String BIND_COMPLETED = "pv.kubernetes.io/bind-completed";
     static final String BOUND_BY_CONTROLLER = "pv.kubernetes.io/bound-by-controller";
     static final String SELECTED_NODE = "volume.kubernetes.io/selected-node";
+    /** Annotations Velero's PVC action removes besides the bind annotations: the provisioner's, Velero's CSI and data mover marks. */
+    static final List<String> CLAIM_ANNOTATIONS_REMOVED = List.of("volume.kubernetes.io/storage-provisioner",
+            "volume.beta.kubernetes.io/storage-provisioner", VeleroKeys.VOLUME_SNAPSHOT_NAME, "velero.io/data-upload-name");
+    /** Workloads whose containers' images Velero's change-image-name action rewrites (group-resources). */
+    static final Set<String> IMAGE_RESOURCES = Set.of(RestoreSelection.PODS, "deployments.apps", "statefulsets.apps", "daemonsets.apps",
+            "replicasets.apps", "replicationcontrollers", RestoreSelection.JOBS, "cronjobs.batch");
 
     /** Metadata fields reset on every item. */
     static final String[] RESET_METADATA = {"generateName", "selfLink", "uid", "resourceVersion", "generation",
@@ -36,6 +42,7 @@ final class ItemTransforms {
     private final Map<String, String> namespaceMapping;
     private final boolean preserveNodePorts;
     private final Predicate<String> pvRestored;
+    private final RestoreActionConfig actions;
 
     /**
      * @param backupName        the backup restored from (label value, shortened as Velero does)
@@ -43,9 +50,11 @@ final class ItemTransforms {
      * @param namespaceMapping  backup namespace -> target namespace
      * @param preserveNodePorts whether Service node ports are kept
      * @param pvRestored        whether the PV of that name is restored with the claim (then the claim keeps its volumeName)
+     * @param actions           the storage class, image and node mappings (Velero's ConfigMap-driven actions)
      */
     ItemTransforms(String backupName, String restoreName, Map<String, String> namespaceMapping, boolean preserveNodePorts,
-            Predicate<String> pvRestored) {
+            Predicate<String> pvRestored, RestoreActionConfig actions) {
+        this.actions = actions;
         this.backupLabel = validLabelValue(backupName);
         this.restoreLabel = validLabelValue(restoreName);
         this.namespaceMapping = Map.copyOf(namespaceMapping);
@@ -79,8 +88,19 @@ final class ItemTransforms {
             case "services" -> service(obj, metadata, managedFields);
             case "secrets" -> secret(obj, metadata);
             case RestoreSelection.PODS -> pod(obj);
-            case RestoreSelection.PVCS -> claim(obj, metadata);
-            case RestoreSelection.PVS -> volume(obj, metadata);
+            case RestoreSelection.PVCS -> {
+                claim(obj, metadata);
+                storageClass(RestoreJson.objectOrNull(obj, "spec"));
+            }
+            case RestoreSelection.PVS -> {
+                volume(obj, metadata);
+                storageClass(RestoreJson.objectOrNull(obj, "spec"));
+            }
+            case "statefulsets.apps" -> {
+                for (JsonNode template : obj.path("spec").path("volumeClaimTemplates")) {
+                    storageClass(RestoreJson.objectOrNull(template, "spec"));
+                }
+            }
             case "serviceaccounts" -> serviceAccount(obj, metadata);
             case "jobs.batch" -> job(obj, labels);
             case "rolebindings.rbac.authorization.k8s.io", RestoreSelection.CLUSTER_ROLE_BINDINGS -> bindingSubjects(obj);
@@ -91,7 +111,41 @@ final class ItemTransforms {
                 // no kind-specific change
             }
         }
+        if (IMAGE_RESOURCES.contains(item.groupResource)) {
+            images(item.groupResource, obj);
+        }
         return obj;
+    }
+
+    /** Velero's change-storage-class action on a spec with {@code storageClassName}. */
+    private void storageClass(ObjectNode spec) {
+        String target = actions.storageClass(RestoreJson.text(spec, "storageClassName"));
+        if (target != null) {
+            spec.put("storageClassName", target);
+        }
+    }
+
+    /**
+     * Velero's change-image-name action: the images of containers and init containers of the pod
+     * spec ({@code spec} of a Pod, {@code spec.jobTemplate.spec.template.spec} of a CronJob,
+     * {@code spec.template.spec} of the others).
+     */
+    private void images(String groupResource, ObjectNode obj) {
+        JsonNode podSpec = switch (groupResource) {
+            case RestoreSelection.PODS -> obj.path("spec");
+            case "cronjobs.batch" -> obj.path("spec").path("jobTemplate").path("spec").path("template").path("spec");
+            default -> obj.path("spec").path("template").path("spec");
+        };
+        for (String field : new String[] {"containers", "initContainers"}) {
+            for (JsonNode c : podSpec.path(field)) {
+                if (c instanceof ObjectNode container) {
+                    String image = actions.image(RestoreJson.text(container, "image"));
+                    if (image != null) {
+                        container.put("image", image);
+                    }
+                }
+            }
+        }
     }
 
     /** The labels by which a Job selects its pods, holding the old Job's uid. */
@@ -300,16 +354,25 @@ final class ItemTransforms {
     }
 
     /**
-     * PVC: the selected-node annotation always goes; the bind annotations go (the claim binds anew,
-     * its uid changed); volumeName stays only when its PV is restored with it, else the claim is
-     * re-provisioned.
+     * PVC (Velero's PVC action): the selected-node annotation becomes its mapped node
+     * ({@code velero.io/change-pvc-node-selector}), stays when the target cluster has that node, and
+     * goes otherwise; the bind annotations go (the claim binds anew, its uid changed), and so do the
+     * provisioner's and Velero's CSI and data mover marks; volumeName stays only when its PV is
+     * restored with it, else the claim is re-provisioned.
      */
     private void claim(ObjectNode obj, ObjectNode metadata) {
         ObjectNode annotations = RestoreJson.objectOrNull(metadata, "annotations");
         if (annotations != null) {
-            annotations.remove(SELECTED_NODE);
+            String node = RestoreJson.text(annotations, SELECTED_NODE);
+            String target = node == null ? null : actions.selectedNode(node);
+            if (target == null) {
+                annotations.remove(SELECTED_NODE);
+            } else {
+                annotations.put(SELECTED_NODE, target);
+            }
             annotations.remove(BIND_COMPLETED);
             annotations.remove(BOUND_BY_CONTROLLER);
+            CLAIM_ANNOTATIONS_REMOVED.forEach(annotations::remove);
         }
         ObjectNode spec = RestoreJson.objectOrNull(obj, "spec");
         if (spec != null) {

@@ -1,5 +1,6 @@
 package io.kbackup.core.internal.restore;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kbackup.RestorePlan;
 import io.kbackup.core.internal.EngineContext;
@@ -26,8 +27,11 @@ final class RestorePipeline implements AutoCloseable {
     final SnapshotRestore snapshots;
     final ItemTransforms transforms;
     private final List<IndexedItem> synthetic;
+    private final RestorePlan plan;
 
-    private RestorePipeline(ArchiveIndex index, SnapshotRestore snapshots, ItemTransforms transforms, List<IndexedItem> synthetic) {
+    private RestorePipeline(RestorePlan plan, ArchiveIndex index, SnapshotRestore snapshots, ItemTransforms transforms,
+            List<IndexedItem> synthetic) {
+        this.plan = plan;
         this.index = index;
         this.snapshots = snapshots;
         this.transforms = transforms;
@@ -52,8 +56,9 @@ final class RestorePipeline implements AutoCloseable {
                     plan.backupName(), restoreName, plan.restorePersistentVolumes());
             List<IndexedItem> synthetic = selection.decide(index.items(), item -> snapshotExclusion(snapshots, item));
             ItemTransforms transforms = new ItemTransforms(plan.backupName(), restoreName, plan.namespaceMapping(),
-                    plan.preserveNodePorts(), pv -> selection.pvRestored(pv) && !snapshots.pvFromSnapshot(pv));
-            return new RestorePipeline(index, snapshots, transforms, synthetic);
+                    plan.preserveNodePorts(), pv -> selection.pvRestored(pv) && !snapshots.pvFromSnapshot(pv),
+                    RestoreActionConfig.load(context.client(), context.retry(), plan));
+            return new RestorePipeline(plan, index, snapshots, transforms, synthetic);
         } catch (RuntimeException e) {
             index.close();
             throw e;
@@ -112,7 +117,51 @@ final class RestorePipeline implements AutoCloseable {
 
     /** The object to apply for the item: its backed-up JSON (or a bare Namespace) transformed. */
     ObjectNode desired(IndexedItem item) {
-        return transforms.apply(item, item.synthetic ? bareNamespace(item.name) : index.read(item));
+        return prepare(item).object();
+    }
+
+    /**
+     * What to apply for an item.
+     *
+     * @param object the object to create (or compare with the live one)
+     * @param status the backed-up status to write through the status subresource once the object is created, or null
+     */
+    record Prepared(ObjectNode object, JsonNode status) {}
+
+    /** The object to apply for the item, and the status to restore after its create (Velero's restoreStatus). */
+    Prepared prepare(IndexedItem item) {
+        if (item.synthetic) {
+            return new Prepared(transforms.apply(item, bareNamespace(item.name)), null);
+        }
+        ObjectNode backedUp = index.read(item);
+        JsonNode status = statusToRestore(item, backedUp);
+        return new Prepared(transforms.apply(item, backedUp), status);
+    }
+
+    /** Annotation by which one object asks for its status to be restored ({@code "true"}) or not ({@code "false"}). */
+    static final String RESTORE_STATUS_ANNOTATION = "velero.io/restore-status";
+
+    /**
+     * The backed-up status when it is to be restored: the object's {@value #RESTORE_STATUS_ANNOTATION}
+     * annotation decides when it says {@code true} or {@code false}; otherwise the plan's
+     * {@code restoreStatus} resources do (as Velero's restore). An empty or missing status is none.
+     */
+    private JsonNode statusToRestore(IndexedItem item, ObjectNode backedUp) {
+        JsonNode status = backedUp.get("status");
+        if (!(status instanceof ObjectNode) || status.isEmpty()) {
+            return null;
+        }
+        String asked = backedUp.path("metadata").path("annotations").path(RESTORE_STATUS_ANNOTATION).asText("");
+        boolean restore;
+        if (asked.equals("true") || asked.equals("false")) {
+            restore = asked.equals("true");
+        } else {
+            restore = plan.restoreStatus()
+                    && plan.restoreStatusExcludedResources().stream().noneMatch(p -> RestoreSelection.resourceMatches(p, item))
+                    && (plan.restoreStatusIncludedResources().isEmpty()
+                            || plan.restoreStatusIncludedResources().stream().anyMatch(p -> RestoreSelection.resourceMatches(p, item)));
+        }
+        return restore ? status.deepCopy() : null;
     }
 
     private static ObjectNode bareNamespace(String name) {

@@ -72,6 +72,12 @@ final class RestorePreviewer {
     private RestorePreview.Item previewOne(IndexedItem item) {
         String ns = pipeline.targetNamespace(item);
         String name = pipeline.targetName(item);
+        ObjectNode desired;
+        try {
+            desired = pipeline.desired(item);
+        } catch (IllegalStateException e) { // a restore item action refuses it (ItemTransforms)
+            return new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.FAIL, "would fail: " + e.getMessage());
+        }
         ObjectNode live;
         try {
             live = cluster.get(item, ns, name);
@@ -87,7 +93,6 @@ final class RestorePreviewer {
                             : dataSource != null ? "not in the cluster; provisioned anew from its CSI snapshot: " + dataSource
                             : "not in the cluster");
         }
-        ObjectNode desired = pipeline.desired(item);
         ObjectNode resetLive = ExistingObject.reset(live);
         String difference = ExistingObject.firstDifference(ExistingObject.comparable(resetLive, desired), desired);
         if (difference == null) {

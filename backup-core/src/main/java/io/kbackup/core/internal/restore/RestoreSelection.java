@@ -26,9 +26,11 @@ import java.util.TreeSet;
  * each item. Under {@link ClusterWideMode#AUTO} with a namespace filter, cluster-scoped items come
  * back only when an included item needs them: the PV of an included PVC (or whose claimRef names
  * one), the CRD of included custom resources, ClusterRoleBindings with an included ServiceAccount
- * as subject and the ClusterRoles they reference, the PriorityClass of an included pod. Those
- * pulled-in items pass the resource filter but not the label selector (as Velero's additional
- * items). Namespaces are not "cluster resources" here (as in Velero): the Namespace of every
+ * as subject and the ClusterRoles they reference, the PriorityClass of an included pod, the
+ * IngressClass of an included Ingress. Those pulled-in items pass the resource filter but not the
+ * label selector (as Velero's additional items); and Velero's additional items come back past the
+ * label selector in any mode: the claims a selected pod's volumes name, their PVs, the pod's
+ * PriorityClass and an Ingress's IngressClass. Namespaces are not "cluster resources" here (as in Velero): the Namespace of every
  * restored item is restored (from the backup's object when it has one, else a bare one), whatever
  * the mode, selector or resource filter.
  */
@@ -59,6 +61,8 @@ final class RestoreSelection implements ArchiveIndex.Observer {
     static final String CLUSTER_ROLES = "clusterroles.rbac.authorization.k8s.io";
     static final String CLUSTER_ROLE_BINDINGS = "clusterrolebindings.rbac.authorization.k8s.io";
     static final String PRIORITY_CLASSES = "priorityclasses.scheduling.k8s.io";
+    static final String INGRESSES = "ingresses.networking.k8s.io";
+    static final String INGRESS_CLASSES = "ingressclasses.networking.k8s.io";
 
     static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
 
@@ -66,6 +70,10 @@ final class RestoreSelection implements ArchiveIndex.Observer {
     private final Map<String, String> pvcVolume = new HashMap<>();
     private final Map<String, PvFacts> pvs = new HashMap<>();
     private final Map<String, String> podPriorityClass = new HashMap<>();
+    /** Pod key -> the claims its volumes name (Velero's AddPVCFromPodAction). */
+    private final Map<String, List<String>> podClaims = new HashMap<>();
+    /** Ingress key -> its ingressClassName (Velero's AddIngressClassFromIngAction). */
+    private final Map<String, String> ingressClass = new HashMap<>();
     private final Map<String, CrbFacts> crbs = new HashMap<>();
     private final Set<String> restoredPvs = new HashSet<>();
 
@@ -99,6 +107,22 @@ final class RestoreSelection implements ArchiveIndex.Observer {
                 String pc = spec.path("priorityClassName").asText("");
                 if (!pc.isEmpty()) {
                     podPriorityClass.put(item.key(), pc);
+                }
+                List<String> claims = new ArrayList<>();
+                for (JsonNode v : spec.path("volumes")) {
+                    String claim = v.path("persistentVolumeClaim").path("claimName").asText("");
+                    if (!claim.isEmpty()) {
+                        claims.add(item.namespace + "/" + claim);
+                    }
+                }
+                if (!claims.isEmpty()) {
+                    podClaims.put(item.key(), List.copyOf(claims));
+                }
+            }
+            case INGRESSES -> {
+                String ic = spec.path("ingressClassName").asText("");
+                if (!ic.isEmpty()) {
+                    ingressClass.put(item.key(), ic);
                 }
             }
             case ENDPOINT_SLICES -> {
@@ -180,6 +204,8 @@ final class RestoreSelection implements ArchiveIndex.Observer {
         boolean[] selected = new boolean[n];
         String[] excludedBecause = new String[n];
         List<Integer> pending = new ArrayList<>();
+        // left out by the label selector alone: Velero's restore item actions still add them as additional items
+        List<Integer> unlabelled = new ArrayList<>();
         Map<String, Integer> namespaceItems = new HashMap<>();
         for (int at = 0; at < n; at++) {
             IndexedItem item = items.get(at);
@@ -195,9 +221,28 @@ final class RestoreSelection implements ArchiveIndex.Observer {
             } else {
                 excludedBecause[at] = reason;
                 selected[at] = reason == null;
+                if (reason == LABELS_DIFFER) {
+                    unlabelled.add(at);
+                }
             }
             if (item.groupResource.equals(NAMESPACES)) {
                 namespaceItems.put(item.name, at);
+            }
+        }
+        // Velero's additional items of selected pods: their claims (AddPVCFromPodAction), whatever the label selector says
+        Set<String> podClaimKeys = new HashSet<>();
+        for (int at = 0; at < n; at++) {
+            IndexedItem item = items.get(at);
+            if (selected[at] && item.skipRule == null && item.groupResource.equals(PODS)) {
+                podClaimKeys.addAll(podClaims.getOrDefault(item.key(), List.of()));
+            }
+        }
+        for (int at : unlabelled) {
+            IndexedItem item = items.get(at);
+            if (item.groupResource.equals(PVCS) && podClaimKeys.contains(item.key())) {
+                selected[at] = true;
+                excludedBecause[at] = null;
+                item.additional = "a claim of a restored pod (Velero's AddPVCFromPodAction)";
             }
         }
         // what the selected namespaced items need
@@ -207,6 +252,7 @@ final class RestoreSelection implements ArchiveIndex.Observer {
         Set<String> neededCrds = new HashSet<>();
         Set<String> selectedSas = new HashSet<>();
         Set<String> neededPriorityClasses = new HashSet<>();
+        Set<String> neededIngressClasses = new HashSet<>();
         for (int at = 0; at < n; at++) {
             IndexedItem item = items.get(at);
             if (!selected[at] || item.skipRule != null || item.namespace == null) {
@@ -226,6 +272,12 @@ final class RestoreSelection implements ArchiveIndex.Observer {
                     String pc = podPriorityClass.get(item.key());
                     if (pc != null) {
                         neededPriorityClasses.add(pc);
+                    }
+                }
+                case INGRESSES -> {
+                    String ic = ingressClass.get(item.key());
+                    if (ic != null) {
+                        neededIngressClasses.add(ic);
                     }
                 }
                 default -> {
@@ -254,12 +306,31 @@ final class RestoreSelection implements ArchiveIndex.Observer {
                     case CLUSTER_ROLE_BINDINGS -> neededCrbs.contains(item.name);
                     case CLUSTER_ROLES -> neededClusterRoles.contains(item.name);
                     case PRIORITY_CLASSES -> neededPriorityClasses.contains(item.name);
+                    case INGRESS_CLASSES -> neededIngressClasses.contains(item.name);
                     default -> false;
                 };
                 if (needed) {
                     selected[at] = true;
                     excludedBecause[at] = null;
                 }
+            }
+        }
+        // Velero's additional items the label selector left out: a claim's PV, a pod's PriorityClass, an Ingress's IngressClass
+        for (int at : unlabelled) {
+            IndexedItem item = items.get(at);
+            String why = switch (item.groupResource) {
+                case PVS -> neededPvs.contains(item.name) || selectedPvcs.contains(pvs.get(item.name).claimKey())
+                        ? "the volume of a restored claim (Velero's PVC action)" : null;
+                case PRIORITY_CLASSES -> neededPriorityClasses.contains(item.name) ? "the PriorityClass of a restored pod (Velero's pod action)"
+                        : null;
+                case INGRESS_CLASSES -> neededIngressClasses.contains(item.name)
+                        ? "the IngressClass of a restored Ingress (Velero's AddIngressClassFromIngAction)" : null;
+                default -> null;
+            };
+            if (why != null && !selected[at]) {
+                selected[at] = true;
+                excludedBecause[at] = null;
+                item.additional = why;
             }
         }
         for (int at = 0; at < n; at++) {
@@ -337,6 +408,10 @@ final class RestoreSelection implements ArchiveIndex.Observer {
     @SuppressWarnings("StringOperationCanBeSimplified")
     private static final String PENDING = new String("pending");
 
+    /** Why an item the label selector alone leaves out is excluded; compared by identity (see {@link #PENDING}). */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String LABELS_DIFFER = new String("labels do not match the label selector");
+
     /** Null when selected, {@link #PENDING} when a cluster-scoped item depends on what else is selected, else why not. */
     private String baseReason(IndexedItem item) {
         if (NEVER_RESTORED.contains(item.groupResource)) {
@@ -349,13 +424,13 @@ final class RestoreSelection implements ArchiveIndex.Observer {
             if (!namespaceIncluded(item.namespace)) {
                 return "namespace '" + item.namespace + "' is not selected (includedNamespaces/excludedNamespaces)";
             }
-            return item.labelsMatch ? null : "labels do not match the label selector";
+            return item.labelsMatch ? null : LABELS_DIFFER;
         }
         if (item.groupResource.equals(NAMESPACES)) {
             if (!namespaceIncluded(item.name)) {
                 return "namespace '" + item.name + "' is not selected (includedNamespaces/excludedNamespaces)";
             }
-            return item.labelsMatch ? null : "labels do not match the label selector";
+            return item.labelsMatch ? null : LABELS_DIFFER;
         }
         if (item.groupResource.equals(PVS)) {
             if (!plan.restorePersistentVolumes()) {
@@ -371,10 +446,10 @@ final class RestoreSelection implements ArchiveIndex.Observer {
             case NEVER:
                 return "cluster-scoped, and clusterWideMode is NEVER";
             case ALWAYS:
-                return item.labelsMatch ? null : "labels do not match the label selector";
+                return item.labelsMatch ? null : LABELS_DIFFER;
             default:
                 if (plan.coversAllNamespaces()) {
-                    return item.labelsMatch ? null : "labels do not match the label selector";
+                    return item.labelsMatch ? null : LABELS_DIFFER;
                 }
                 return PENDING;
         }

@@ -139,7 +139,8 @@ final class TierApplier {
         String targetNs = pipeline.targetNamespace(item);
         String where = pipeline.where(item);
         try {
-            ObjectNode desired = pipeline.desired(item);
+            RestorePipeline.Prepared prepared = pipeline.prepare(item);
+            ObjectNode desired = prepared.object();
             if (item.groupResource.equals(RestoreSelection.PVCS)) {
                 pipeline.snapshots.prepareClaim(item.namespace, targetNs, desired); // include all disks: dataSource -> VolumeSnapshot
             }
@@ -148,7 +149,10 @@ final class TierApplier {
                 case CREATED -> {
                     item.outcome = IndexedItem.Outcome.CREATED;
                     counters.created.incrementAndGet();
-                    report.detail("Restored " + where);
+                    report.detail("Restored " + where + (item.additional != null ? " (" + item.additional + ")" : ""));
+                    if (prepared.status() != null) {
+                        restoreStatus(item, targetNs, where, prepared.status());
+                    }
                 }
                 case UPDATED -> {
                     item.outcome = IndexedItem.Outcome.UPDATED;
@@ -192,6 +196,18 @@ final class TierApplier {
             fail(item, targetNs, where, e.getMessage() == null ? e.toString() : e.getMessage());
         } finally {
             handle.addDone(1);
+        }
+    }
+
+    /** Velero's restoreStatus: the backed-up status through the status subresource; a refusal is a warning, as in Velero. */
+    private void restoreStatus(IndexedItem item, String targetNs, String where, com.fasterxml.jackson.databind.JsonNode status) {
+        try {
+            cluster.replaceStatus(item, targetNs, pipeline.targetName(item), status);
+            report.detail("Restored the status of " + where);
+        } catch (KubernetesClientException e) {
+            report.warning(targetNs, "could not restore the status of " + where + ": " + KubeRetry.describe(e));
+        } catch (RuntimeException e) {
+            report.warning(targetNs, "could not restore the status of " + where + ": " + e.getMessage());
         }
     }
 

@@ -117,6 +117,26 @@ public final class VeleroObjects {
         return utc ? cron : "CRON_TZ=" + schedule.zone().getId() + " " + cron;
     }
 
+    /**
+     * Refuses what a Velero {@code Restore} cannot carry: the plan's storage class, image and node
+     * mappings (Velero reads them only from its plugin ConfigMaps).
+     *
+     * @throws InvalidPlanException naming the mapping and the ConfigMap to use instead
+     */
+    public static void refuseUnsupported(RestorePlan plan, String veleroNamespace) {
+        refuseMapping(!plan.storageClassMapping().isEmpty(), "storageClassMapping", "velero.io/change-storage-class", veleroNamespace);
+        refuseMapping(!plan.imageNameMapping().isEmpty(), "imageNameMapping", "velero.io/change-image-name", veleroNamespace);
+        refuseMapping(!plan.nodeMapping().isEmpty(), "nodeMapping", "velero.io/change-pvc-node-selector", veleroNamespace);
+    }
+
+    private static void refuseMapping(boolean given, String field, String label, String veleroNamespace) {
+        if (given) {
+            throw new InvalidPlanException("RestorePlan " + field + " is not supported by the VeleroEngine: Velero reads it only from a"
+                    + " ConfigMap in namespace '" + veleroNamespace + "' labelled velero.io/plugin-config and " + label
+                    + "=RestoreItemAction. Create that ConfigMap, or restore with the DirectEngine.");
+        }
+    }
+
     /** A {@code Restore} named {@code name} of {@code plan}'s backup. */
     public static GenericKubernetesResource restore(RestorePlan plan, String name, String namespace) {
         Map<String, Object> spec = new LinkedHashMap<>();
@@ -138,6 +158,12 @@ public final class VeleroObjects {
         spec.put("restorePVs", plan.restorePersistentVolumes());
         spec.put("preserveNodePorts", plan.preserveNodePorts());
         spec.put("existingResourcePolicy", VeleroValues.existingResourcePolicy(plan.existingResourcePolicy()));
+        if (plan.restoreStatus()) {
+            Map<String, Object> status = new LinkedHashMap<>();
+            putList(status, "includedResources", plan.restoreStatusIncludedResources());
+            putList(status, "excludedResources", plan.restoreStatusExcludedResources());
+            spec.put("restoreStatus", status);
+        }
         return new GenericKubernetesResourceBuilder()
                 .withApiVersion(VeleroKind.API_VERSION).withKind(VeleroKind.RESTORE.kind())
                 .withNewMetadata().withName(name).withNamespace(namespace)

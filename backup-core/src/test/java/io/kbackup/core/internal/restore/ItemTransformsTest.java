@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class ItemTransformsTest {
     private final ItemTransforms transforms = new ItemTransforms("nightly", "nightly-restore", Map.of("shop", "shop-copy"), false,
-            Set.of("pv-kept")::contains);
+            Set.of("pv-kept")::contains, RestoreActionConfig.NONE);
 
     private static ObjectNode json(String s) {
         try {
@@ -54,7 +54,7 @@ class ItemTransformsTest {
         assertThat(spec.path("ports").get(0).has("nodePort")).isFalse();
         assertThat(spec.path("ports").get(0).path("port").asInt()).isEqualTo(80);
 
-        ItemTransforms preserving = new ItemTransforms("b", "r", Map.of(), true, n -> false);
+        ItemTransforms preserving = new ItemTransforms("b", "r", Map.of(), true, n -> false, RestoreActionConfig.NONE);
         JsonNode kept = apply(preserving, "services", "shop", "web", svc).path("spec");
         assertThat(kept.path("ports").get(0).path("nodePort").asInt()).isEqualTo(30080);
         assertThat(kept.path("healthCheckNodePort").asInt()).isEqualTo(31000);

@@ -156,6 +156,29 @@ class VeleroObjectsTest {
     }
 
     @Test
+    void restoreCarriesRestoreStatusAndRefusesMappingsVeleroReadsOnlyFromItsConfigMaps() {
+        RestorePlan plan = RestorePlan.builder().location(location).backupName("b")
+                .restoreStatus(java.util.List.of("widgets.example.com"), java.util.List.of("pods")).build();
+
+        GenericKubernetesResource restore = VeleroObjects.restore(plan, "r1", "velero");
+
+        RESTORES.assertValid(restore);
+        JsonNode status = VeleroStatus.tree(restore).path("spec").path("restoreStatus");
+        assertThat(status.path("includedResources")).extracting(JsonNode::asText).containsExactly("widgets.example.com");
+        assertThat(status.path("excludedResources")).extracting(JsonNode::asText).containsExactly("pods");
+        assertThat(VeleroStatus.tree(VeleroObjects.restore(plan.toBuilder().restoreStatus(java.util.List.of(), java.util.List.of()).build(),
+                "r2", "velero")).path("spec").path("restoreStatus").isObject()).as("all resources: an empty restoreStatus").isTrue();
+        VeleroObjects.refuseUnsupported(plan, "velero");
+        assertThatThrownBy(() -> VeleroObjects.refuseUnsupported(plan.toBuilder().storageClassMapping(Map.of("a", "b")).build(), "velero"))
+                .isInstanceOf(InvalidPlanException.class).hasMessageContaining("storageClassMapping")
+                .hasMessageContaining("velero.io/change-storage-class=RestoreItemAction");
+        assertThatThrownBy(() -> VeleroObjects.refuseUnsupported(plan.toBuilder().imageNameMapping(Map.of("a", "b")).build(), "velero"))
+                .isInstanceOf(InvalidPlanException.class).hasMessageContaining("velero.io/change-image-name");
+        assertThatThrownBy(() -> VeleroObjects.refuseUnsupported(plan.toBuilder().nodeMapping(Map.of("a", "b")).build(), "velero"))
+                .isInstanceOf(InvalidPlanException.class).hasMessageContaining("velero.io/change-pvc-node-selector");
+    }
+
+    @Test
     void restoreDefaultsAreVelerosDefaults() {
         RestorePlan plan = RestorePlan.builder().location(location).backupName("b").build();
 
@@ -167,6 +190,7 @@ class VeleroObjectsTest {
         assertThat(spec.path("restorePVs").asBoolean()).isTrue();
         assertThat(spec.has("includeClusterResources")).isFalse();
         assertThat(spec.has("namespaceMapping")).isFalse();
+        assertThat(spec.has("restoreStatus")).as("nil: no status restored").isFalse();
     }
 
     @Test
