@@ -47,7 +47,7 @@ public final class BackupTable {
         for (BackupInfo b : backups) {
             rows.add(List.of(
                     b.name(),
-                    b.phase() == null ? "-" : b.phase().name(),
+                    b.phase() == null ? "-" : b.veleroPhase(),
                     time(b.created()),
                     time(b.expires()),
                     b.namespacesForDisplay(),

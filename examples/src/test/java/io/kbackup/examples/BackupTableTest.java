@@ -22,8 +22,8 @@ class BackupTableTest {
     @Test
     void rendersOneAlignedRowPerBackupUnderTheHeader() {
         String table = BackupTable.render(List.of(
-                backup("demo-20261121081500", BackupPhase.Completed, List.of(), true, 2),
-                backup("nightly-20261120230000", BackupPhase.PartiallyFailed, List.of("shop", "payments"), false, 0)));
+                backup("demo-20261121081500", BackupPhase.COMPLETED, List.of(), true, 2),
+                backup("nightly-20261120230000", BackupPhase.PARTIALLY_FAILED, List.of("shop", "payments"), false, 0)));
 
         List<String> lines = table.lines().toList();
         assertThat(lines).hasSize(3);

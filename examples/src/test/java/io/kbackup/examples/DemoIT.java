@@ -27,7 +27,7 @@ class DemoIT {
         String printed = buffer.toString(StandardCharsets.UTF_8);
 
         assertThat(outcome.exitCode()).as(printed).isZero();
-        assertThat(outcome.backup().phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(outcome.backup().phase()).isEqualTo(BackupPhase.COMPLETED);
         assertThat(outcome.backup().name()).startsWith("demo-");
         assertThat(outcome.backup().includesDisks()).isTrue();
         assertThat(outcome.backup().volumeSnapshotsCompleted()).isEqualTo(1);
@@ -40,7 +40,7 @@ class DemoIT {
                 + " +(\\d+)/\\1 +0 ");
         // the host-path volume has no snapshot: DISKS says so; the counts say why the backup holds more than was seeded
         assertThat(printed).containsPattern("backed up (\\d+) items: \\d+ of the \\d+ seeded objects \\+ \\d+ the cluster holds as well \\(");
-        assertThat(outcome.restore().phase()).isEqualTo(RestorePhase.Completed);
+        assertThat(outcome.restore().phase()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(outcome.check().passed()).as(printed).isTrue();
         assertThat(outcome.check().matched()).extracting(ObjectRef::toString)
                 .contains("Deployment shop/frontend", "Secret payments/api-tls", "PersistentVolume pv-shop-db",

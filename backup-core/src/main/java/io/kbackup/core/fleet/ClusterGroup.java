@@ -283,8 +283,8 @@ public final class ClusterGroup implements AutoCloseable {
             @Override
             public MemberOutcome finished(String member, Instant started, RestoreInfo r, Instant at) {
                 MemberPhase phase = switch (r.phase()) {
-                    case Completed -> MemberPhase.COMPLETED;
-                    case PartiallyFailed -> MemberPhase.PARTIALLY_FAILED;
+                    case COMPLETED -> MemberPhase.COMPLETED;
+                    case PARTIALLY_FAILED -> MemberPhase.PARTIALLY_FAILED;
                     default -> r.phase().isTerminal() ? MemberPhase.FAILED : MemberPhase.STARTED;
                 };
                 return new MemberOutcome(member, phase, null, r.failureReason(), started, r.completed() != null ? r.completed() : at,

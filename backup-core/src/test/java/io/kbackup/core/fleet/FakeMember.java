@@ -66,7 +66,7 @@ final class FakeMember implements BackupClient {
             }
             running.decrementAndGet();
             done.complete(BackupInfo.builder().name(name).phase(phase).started(start).completed(Instant.now())
-                    .itemsTotal(items).itemsBackedUp(phase == BackupPhase.Completed ? items : 0).build());
+                    .itemsTotal(items).itemsBackedUp(phase == BackupPhase.COMPLETED ? items : 0).build());
         }
 
         @Override
@@ -76,7 +76,7 @@ final class FakeMember implements BackupClient {
 
         @Override
         public BackupPhase phase() {
-            return done.isDone() ? done.join().phase() : BackupPhase.InProgress;
+            return done.isDone() ? done.join().phase() : BackupPhase.IN_PROGRESS;
         }
 
         @Override
@@ -96,7 +96,7 @@ final class FakeMember implements BackupClient {
 
         @Override
         public void cancel() {
-            finish(BackupPhase.Failed);
+            finish(BackupPhase.FAILED);
         }
 
         private final EndListeners<BackupPhase, BackupInfo> listeners = new EndListeners<>("a member backup", done);
@@ -119,7 +119,7 @@ final class FakeMember implements BackupClient {
         handles.add(h);
         peak.accumulateAndGet(running.incrementAndGet(), Math::max);
         if (delay != null) {
-            timer.schedule(() -> h.finish(BackupPhase.Completed), delay.toMillis(), TimeUnit.MILLISECONDS);
+            timer.schedule(() -> h.finish(BackupPhase.COMPLETED), delay.toMillis(), TimeUnit.MILLISECONDS);
         }
         return h;
     }

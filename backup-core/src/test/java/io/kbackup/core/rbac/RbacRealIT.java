@@ -22,10 +22,12 @@ import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.kbackup.BackupClient;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
+import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.ClusterForbiddenException;
 import io.kbackup.ClusterRefusedException;
 import io.kbackup.RestoreInfo;
+import io.kbackup.RestorePhase;
 import io.kbackup.RestorePlan;
 import io.kbackup.core.KBackup;
 import io.kbackup.core.internal.kube.KubeRetry;
@@ -141,8 +143,8 @@ class RbacRealIT {
                     .isEqualTo(403);
             BackupInfo info = kbackup.backup(BackupPlan.builder().name("shop-rbac").location(location)
                     .includedNamespaces("shop").build()).await(WAIT);
-            assertThat(info.phase().name()).as("errors: " + resultsOf("backups/shop-rbac/shop-rbac-results.gz"))
-                    .isEqualToIgnoringCase("Completed");
+            assertThat(info.phase()).as("errors: " + resultsOf("backups/shop-rbac/shop-rbac-results.gz"))
+                    .isEqualTo(BackupPhase.COMPLETED);
             assertThat(info.errors()).isZero();
             assertThat(info.itemsBackedUp()).isGreaterThanOrEqualTo(8);
         }
@@ -150,7 +152,7 @@ class RbacRealIT {
             RestoreInfo info = kbackup.restore(RestorePlan.builder().location(location).backupName("shop-rbac")
                     .restoreName("shop-rbac-restored").namespaceMapping(Map.of("shop", "shop-restored")).build()).await(WAIT);
             assertThat(info.errors()).isEmpty();
-            assertThat(info.phase().name()).isEqualToIgnoringCase("Completed");
+            assertThat(info.phase()).isEqualTo(RestorePhase.COMPLETED);
         }
         assertThat(admin.configMaps().inNamespace("shop-restored").withName("settings").get().getData()).containsEntry("colour", "blue");
         assertThat(admin.secrets().inNamespace("shop-restored").withName("db").get()).isNotNull();
@@ -170,7 +172,7 @@ class RbacRealIT {
         try (KubernetesClient backupSa = as("backup"); BackupClient kbackup = KBackup.direct(backupSa)) {
             RestoreInfo info = kbackup.restore(RestorePlan.builder().location(location).backupName("shop-admin")
                     .namespaceMapping(Map.of("shop", "shop-denied")).build()).await(WAIT);
-            assertThat(info.phase().name()).isNotEqualToIgnoringCase("Completed");
+            assertThat(info.phase()).isNotEqualTo(RestorePhase.COMPLETED);
             assertThat(info.failed()).isPositive();
             assertThat(String.join("\n", info.errors()))
                     .contains("forbidden to create namespaces")
@@ -185,8 +187,8 @@ class RbacRealIT {
         try (KubernetesClient nobody = as("nobody"); BackupClient kbackup = KBackup.direct(nobody)) {
             BackupInfo info = kbackup.backup(BackupPlan.builder().name("shop-nobody").location(location)
                     .includedNamespaces("shop").build()).await(WAIT);
-            assertThat(info.phase().name()).isNotEqualToIgnoringCase("Completed");
-            String results = info.phase().name().equalsIgnoreCase("Failed") ? info.failureReason()
+            assertThat(info.phase()).isNotEqualTo(BackupPhase.COMPLETED);
+            String results = info.phase() == BackupPhase.FAILED ? info.failureReason()
                     : resultsOf("backups/shop-nobody/shop-nobody-results.gz");
             assertThat(results).contains("forbidden to list configmaps in namespace shop")
                     .contains("forbidden to list deployments.apps in namespace shop");

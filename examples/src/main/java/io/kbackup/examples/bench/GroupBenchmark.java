@@ -133,7 +133,7 @@ public final class GroupBenchmark {
         public BackupHandle backup(BackupPlan plan) {
             String name = plan.backupNameAt(Instant.now());
             CompletableFuture<BackupInfo> done = new CompletableFuture<>();
-            timer.schedule(() -> done.complete(BackupInfo.builder().name(name).phase(BackupPhase.Completed).itemsTotal(10)
+            timer.schedule(() -> done.complete(BackupInfo.builder().name(name).phase(BackupPhase.COMPLETED).itemsTotal(10)
                     .itemsBackedUp(10).build()), ms, TimeUnit.MILLISECONDS);
             return new BackupHandle() {
                 @Override
@@ -143,7 +143,7 @@ public final class GroupBenchmark {
 
                 @Override
                 public BackupPhase phase() {
-                    return done.isDone() ? BackupPhase.Completed : BackupPhase.InProgress;
+                    return done.isDone() ? BackupPhase.COMPLETED : BackupPhase.IN_PROGRESS;
                 }
 
                 @Override
