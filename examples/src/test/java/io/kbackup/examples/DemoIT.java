@@ -36,7 +36,7 @@ class DemoIT {
         assertThat(printed).containsPattern("NAME +STATUS +CREATED \\(UTC\\) +EXPIRES \\(UTC\\) +NAMESPACES +DISKS"
                 + " +CLUSTER-SCOPED +ITEMS +ERRORS +WARNINGS");
         assertThat(printed).containsPattern(outcome.backup().name() + " +Completed +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +"
-                + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +all +partly, 1 of 2 volumes \\(1 skipped\\) +\\d+ items \\(AUTO\\)"
+                + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +all +partly, 1 of 2 volumes \\(1 skipped\\) +\\d+ items"
                 + " +(\\d+)/\\1 +0 ");
         // the host-path volume has no snapshot: DISKS says so; the counts say why the backup holds more than was seeded
         assertThat(printed).containsPattern("backed up (\\d+) items: \\d+ of the \\d+ seeded objects \\+ \\d+ the cluster holds as well \\(");
