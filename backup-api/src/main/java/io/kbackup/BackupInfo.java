@@ -17,6 +17,7 @@ import java.util.Optional;
 public final class BackupInfo {
     private final String name;
     private final BackupPhase phase;
+    private final String veleroPhase;
     private final String location;
     private final Instant created;
     private final Instant started;
@@ -39,6 +40,7 @@ public final class BackupInfo {
     private BackupInfo(Builder b) {
         this.name = b.name;
         this.phase = b.phase;
+        this.veleroPhase = b.veleroPhase;
         this.location = b.location;
         this.created = b.created;
         this.started = b.started;
@@ -69,6 +71,7 @@ public final class BackupInfo {
         Builder b = new Builder();
         b.name = name;
         b.phase = phase;
+        b.veleroPhase = veleroPhase;
         b.location = location;
         b.created = created;
         b.started = started;
@@ -95,9 +98,17 @@ public final class BackupInfo {
         return name;
     }
 
-    /** Velero's phase. */
+    /** The phase; {@link BackupPhase#UNKNOWN} for a phase this version does not know (see {@link #veleroPhase()}). */
     public BackupPhase phase() {
         return phase;
+    }
+
+    /**
+     * The phase as Velero names it ({@code PartiallyFailed}): {@code phase().veleroName()}, or for
+     * {@link BackupPhase#UNKNOWN} the name that was read ({@code status.phase}); null when the phase is.
+     */
+    public String veleroPhase() {
+        return phase == BackupPhase.UNKNOWN && veleroPhase != null ? veleroPhase : phase == null ? null : phase.veleroName();
     }
 
     /** The backup location's name ({@code spec.storageLocation}). */
@@ -214,7 +225,7 @@ public final class BackupInfo {
         if (!(o instanceof BackupInfo other)) {
             return false;
         }
-        return Objects.equals(name, other.name) && Objects.equals(phase, other.phase) &&
+        return Objects.equals(name, other.name) && Objects.equals(phase, other.phase) && Objects.equals(veleroPhase(), other.veleroPhase()) &&
                 Objects.equals(location, other.location) && Objects.equals(created, other.created) &&
                 Objects.equals(started, other.started) && Objects.equals(completed, other.completed) &&
                 Objects.equals(expires, other.expires) && Objects.equals(includedNamespaces, other.includedNamespaces) &&
@@ -228,14 +239,14 @@ public final class BackupInfo {
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, phase, location, created, started, completed, expires, includedNamespaces,
+        return Objects.hash(name, veleroPhase(), phase, location, created, started, completed, expires, includedNamespaces,
                 excludedNamespaces, includesDisks, clusterWideMode, itemsTotal, itemsBackedUp, volumeSnapshotsAttempted,
                 volumeSnapshotsCompleted, errors, warnings, failureReason, scheduleName, labels);
     }
 
     @Override
     public String toString() {
-        return "BackupInfo[name=" + name + ", phase=" + phase + ", location=" + location + ", created=" + created
+        return "BackupInfo[name=" + name + ", phase=" + veleroPhase() + ", location=" + location + ", created=" + created
                 + ", started=" + started + ", completed=" + completed + ", expires=" + expires
                 + ", includedNamespaces=" + includedNamespaces + ", excludedNamespaces=" + excludedNamespaces
                 + ", includesDisks=" + includesDisks + ", clusterWideMode=" + clusterWideMode
@@ -250,6 +261,7 @@ public final class BackupInfo {
     public static final class Builder {
         private String name;
         private BackupPhase phase;
+        private String veleroPhase;
         private String location;
         private Instant created;
         private Instant started;
@@ -280,6 +292,17 @@ public final class BackupInfo {
         /** See {@link BackupInfo#phase()}. */
         public Builder phase(BackupPhase phase) {
             this.phase = phase;
+            this.veleroPhase = null;
+            return this;
+        }
+
+        /**
+         * Sets the phase from Velero's name for it ({@link BackupPhase#fromVelero(String)}), keeping a
+         * name this version does not know as {@link BackupInfo#veleroPhase()}.
+         */
+        public Builder veleroPhase(String veleroPhase) {
+            this.phase = BackupPhase.fromVelero(veleroPhase);
+            this.veleroPhase = this.phase == BackupPhase.UNKNOWN ? veleroPhase : null;
             return this;
         }
 

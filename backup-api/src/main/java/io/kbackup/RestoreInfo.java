@@ -14,6 +14,7 @@ public final class RestoreInfo {
     private final String name;
     private final String backupName;
     private final RestorePhase phase;
+    private final String veleroPhase;
     private final Instant started;
     private final Instant completed;
     private final long itemsTotal;
@@ -32,6 +33,7 @@ public final class RestoreInfo {
         this.name = b.name;
         this.backupName = b.backupName;
         this.phase = b.phase;
+        this.veleroPhase = b.veleroPhase;
         this.started = b.started;
         this.completed = b.completed;
         this.itemsTotal = b.itemsTotal;
@@ -58,6 +60,7 @@ public final class RestoreInfo {
         b.name = name;
         b.backupName = backupName;
         b.phase = phase;
+        b.veleroPhase = veleroPhase;
         b.started = started;
         b.completed = completed;
         b.itemsTotal = itemsTotal;
@@ -84,9 +87,17 @@ public final class RestoreInfo {
         return backupName;
     }
 
-    /** Velero's phase. */
+    /** The phase; {@link RestorePhase#UNKNOWN} for a phase this version does not know (see {@link #veleroPhase()}). */
     public RestorePhase phase() {
         return phase;
+    }
+
+    /**
+     * The phase as Velero names it ({@code PartiallyFailed}): {@code phase().veleroName()}, or for
+     * {@link RestorePhase#UNKNOWN} the name that was read ({@code status.phase}); null when the phase is.
+     */
+    public String veleroPhase() {
+        return phase == RestorePhase.UNKNOWN && veleroPhase != null ? veleroPhase : phase == null ? null : phase.veleroName();
     }
 
     /** When it started; may be null. */
@@ -171,7 +182,8 @@ public final class RestoreInfo {
             return false;
         }
         return Objects.equals(name, other.name) && Objects.equals(backupName, other.backupName) &&
-                Objects.equals(phase, other.phase) && Objects.equals(started, other.started) &&
+                Objects.equals(phase, other.phase) && Objects.equals(veleroPhase(), other.veleroPhase()) &&
+                Objects.equals(started, other.started) &&
                 Objects.equals(completed, other.completed) && itemsTotal == other.itemsTotal &&
                 itemsRestored == other.itemsRestored && created == other.created && updated == other.updated && unchanged == other.unchanged &&
                 skipped == other.skipped && failed == other.failed && Objects.equals(errors, other.errors) &&
@@ -181,13 +193,13 @@ public final class RestoreInfo {
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, backupName, phase, started, completed, itemsTotal, itemsRestored, created, updated, unchanged,
-                skipped, failed, errors, warnings, namespaceMapping, failureReason);
+        return Objects.hash(name, veleroPhase(), backupName, phase, started, completed, itemsTotal, itemsRestored, created, updated,
+                unchanged, skipped, failed, errors, warnings, namespaceMapping, failureReason);
     }
 
     @Override
     public String toString() {
-        return "RestoreInfo[name=" + name + ", backupName=" + backupName + ", phase=" + phase + ", started=" + started
+        return "RestoreInfo[name=" + name + ", backupName=" + backupName + ", phase=" + veleroPhase() + ", started=" + started
                 + ", completed=" + completed + ", itemsTotal=" + itemsTotal + ", itemsRestored=" + itemsRestored
                 + ", created=" + created + ", updated=" + updated + ", unchanged=" + unchanged + ", skipped=" + skipped + ", failed=" + failed
                 + ", errors=" + errors + ", warnings=" + warnings + ", namespaceMapping=" + namespaceMapping
@@ -199,6 +211,7 @@ public final class RestoreInfo {
         private String name;
         private String backupName;
         private RestorePhase phase;
+        private String veleroPhase;
         private Instant started;
         private Instant completed;
         private long itemsTotal;
@@ -230,6 +243,17 @@ public final class RestoreInfo {
         /** See {@link RestoreInfo#phase()}. */
         public Builder phase(RestorePhase phase) {
             this.phase = phase;
+            this.veleroPhase = null;
+            return this;
+        }
+
+        /**
+         * Sets the phase from Velero's name for it ({@link RestorePhase#fromVelero(String)}), keeping a
+         * name this version does not know as {@link RestoreInfo#veleroPhase()}.
+         */
+        public Builder veleroPhase(String veleroPhase) {
+            this.phase = RestorePhase.fromVelero(veleroPhase);
+            this.veleroPhase = this.phase == RestorePhase.UNKNOWN ? veleroPhase : null;
             return this;
         }
 

@@ -44,7 +44,7 @@ class ValueEqualityTest {
     @Test
     void backupInfoIsAValueWithABuilder() {
         Instant t = Instant.parse("2026-11-21T02:00:00Z");
-        BackupInfo a = BackupInfo.builder().name("b1").phase(BackupPhase.Completed).created(t).includedNamespaces(List.of("shop"))
+        BackupInfo a = BackupInfo.builder().name("b1").phase(BackupPhase.COMPLETED).created(t).includedNamespaces(List.of("shop"))
                 .clusterWideMode(ClusterWideMode.AUTO).itemsBackedUp(3).build();
         assertThat(a).isEqualTo(a.toBuilder().build()).hasSameHashCodeAs(a.toBuilder().build());
         assertThat(a.toBuilder().failureReason("x").build()).isNotEqualTo(a);
@@ -56,7 +56,7 @@ class ValueEqualityTest {
 
     @Test
     void restoreInfoIsAValueWithABuilder() {
-        RestoreInfo a = RestoreInfo.builder().name("r1").backupName("b1").phase(RestorePhase.Completed).created(2).build();
+        RestoreInfo a = RestoreInfo.builder().name("r1").backupName("b1").phase(RestorePhase.COMPLETED).created(2).build();
         assertThat(a).isEqualTo(a.toBuilder().build()).hasSameHashCodeAs(a.toBuilder().build());
         assertThat(a.errors()).isEmpty();
         assertThat(a.namespaceMapping()).isEmpty();

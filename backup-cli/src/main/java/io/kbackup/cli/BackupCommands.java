@@ -4,11 +4,11 @@ import io.kbackup.BackupClient;
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
+import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,7 +30,7 @@ final class BackupCommands {
     static Map<String, Object> row(BackupInfo b) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("name", b.name());
-        row.put("phase", phase(b.phase()));
+        row.put("phase", b.veleroPhase());
         row.put("created", b.created() != null ? b.created() : b.started());
         row.put("expires", b.expires());
         row.put("namespaces", b.namespacesForDisplay());
@@ -44,7 +44,7 @@ final class BackupCommands {
     static Map<String, Object> details(BackupInfo b) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("name", b.name());
-        d.put("phase", phase(b.phase()));
+        d.put("phase", b.veleroPhase());
         d.put("location", b.location());
         d.put("created", b.created());
         d.put("started", b.started());
@@ -64,29 +64,6 @@ final class BackupCommands {
         d.put("scheduleName", b.scheduleName());
         d.put("labels", b.labels());
         return d;
-    }
-
-    /** Whether a phase is Velero's {@code Completed} (whatever the Java spelling of the constant). */
-    static boolean completed(Enum<?> phase) {
-        return phase.name().equalsIgnoreCase("completed");
-    }
-
-    /**
-     * A phase as Velero spells it ({@code PartiallyFailed}), whether the Java constant is spelled
-     * so or in upper case ({@code PARTIALLY_FAILED}).
-     */
-    static String phase(Enum<?> phase) {
-        String name = phase.name();
-        if (!name.equals(name.toUpperCase(Locale.ROOT))) {
-            return name;
-        }
-        StringBuilder out = new StringBuilder();
-        for (String word : name.split("_")) {
-            if (!word.isEmpty()) {
-                out.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
-            }
-        }
-        return out.toString();
     }
 
     /** {@code kbackup backup create}. */
@@ -136,13 +113,13 @@ final class BackupCommands {
             if (!selection.wait) {
                 Map<String, Object> started = new LinkedHashMap<>();
                 started.put("name", handle.name());
-                started.put("phase", phase(handle.phase()));
+                started.put("phase", handle.phase().veleroName());
                 printer().details(started);
                 return ExitCodes.OK;
             }
             BackupInfo info = handle.await(selection.timeout);
             printer().details(details(info));
-            return completed(info.phase()) ? ExitCodes.OK : ExitCodes.FAILED;
+            return info.phase() == BackupPhase.COMPLETED ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 

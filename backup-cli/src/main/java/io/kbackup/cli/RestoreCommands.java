@@ -5,6 +5,7 @@ import io.kbackup.BackupLocation;
 import io.kbackup.ExistingResourcePolicy;
 import io.kbackup.RestoreHandle;
 import io.kbackup.RestoreInfo;
+import io.kbackup.RestorePhase;
 import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
 import java.util.LinkedHashMap;
@@ -32,7 +33,7 @@ final class RestoreCommands {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("name", r.name());
         row.put("backup", r.backupName());
-        row.put("phase", BackupCommands.phase(r.phase()));
+        row.put("phase", r.veleroPhase());
         row.put("started", r.started());
         row.put("completed", r.completed());
         row.put("items", r.itemsTotal());
@@ -48,7 +49,7 @@ final class RestoreCommands {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("name", r.name());
         d.put("backup", r.backupName());
-        d.put("phase", BackupCommands.phase(r.phase()));
+        d.put("phase", r.veleroPhase());
         d.put("started", r.started());
         d.put("completed", r.completed());
         d.put("namespaceMapping", r.namespaceMapping());
@@ -169,13 +170,13 @@ final class RestoreCommands {
             if (!selection.wait) {
                 Map<String, Object> started = new LinkedHashMap<>();
                 started.put("name", handle.name());
-                started.put("phase", BackupCommands.phase(handle.phase()));
+                started.put("phase", handle.phase().veleroName());
                 printer().details(started);
                 return ExitCodes.OK;
             }
             RestoreInfo info = handle.await(selection.timeout);
             printer().details(details(info));
-            return BackupCommands.completed(info.phase()) ? ExitCodes.OK : ExitCodes.FAILED;
+            return info.phase() == RestorePhase.COMPLETED ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 

@@ -3,6 +3,10 @@ package io.kbackup.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kbackup.BackupInfo;
+import io.kbackup.BackupPhase;
+import io.kbackup.RestoreInfo;
+import io.kbackup.RestorePhase;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -13,10 +17,6 @@ import org.junit.jupiter.api.Test;
 
 /** Tables, JSON, Velero's phase spelling and masking of what is printed. */
 class PrinterTest {
-    enum Upper { PARTIALLY_FAILED, COMPLETED }
-
-    enum Velero { PartiallyFailed }
-
     private static Map<String, Object> row(String name, Object created) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("name", name);
@@ -45,10 +45,18 @@ class PrinterTest {
 
     @Test
     void phasesAreSpelledAsVeleroDoes() {
-        assertThat(BackupCommands.phase(Upper.PARTIALLY_FAILED)).isEqualTo("PartiallyFailed");
-        assertThat(BackupCommands.phase(Velero.PartiallyFailed)).isEqualTo("PartiallyFailed");
-        assertThat(BackupCommands.completed(Upper.COMPLETED)).isTrue();
-        assertThat(BackupCommands.completed(Upper.PARTIALLY_FAILED)).isFalse();
+        BackupInfo b = BackupInfo.builder().name("b").phase(BackupPhase.PARTIALLY_FAILED).build();
+        assertThat(BackupCommands.row(b).get("phase")).isEqualTo("PartiallyFailed");
+        assertThat(BackupCommands.details(b).get("phase")).isEqualTo("PartiallyFailed");
+        RestoreInfo r = RestoreInfo.builder().name("r").phase(RestorePhase.FINALIZING_PARTIALLY_FAILED).build();
+        assertThat(RestoreCommands.row(r).get("phase")).isEqualTo("FinalizingPartiallyFailed");
+    }
+
+    @Test
+    void aPhaseThisVersionDoesNotKnowIsShownAsRead() {
+        BackupInfo b = BackupInfo.builder().name("b").veleroPhase("Paused").build();
+        assertThat(b.phase()).isEqualTo(BackupPhase.UNKNOWN);
+        assertThat(BackupCommands.row(b).get("phase")).isEqualTo("Paused");
     }
 
     @Test

@@ -107,12 +107,12 @@ public final class KBackupMetrics implements ClientListener {
                 gauge("kbackup.backup.running", "", "Backups running now").decrementAndGet();
                 Timer.builder("velero.backup.duration").description("Time taken to complete backup, in seconds")
                         .tags(Tags.of(SCHEDULE_TAG, schedule)).register(registry).record(Duration.ofNanos(System.nanoTime() - start));
-                BackupPhase phase = info != null ? info.phase() : BackupPhase.Failed;
+                BackupPhase phase = info != null ? info.phase() : BackupPhase.FAILED;
                 switch (phase) {
-                    case Completed -> counter("velero.backup.success", schedule, "Total number of successful backups").increment();
-                    case PartiallyFailed -> counter("velero.backup.partial.failure", schedule,
+                    case COMPLETED -> counter("velero.backup.success", schedule, "Total number of successful backups").increment();
+                    case PARTIALLY_FAILED -> counter("velero.backup.partial.failure", schedule,
                             "Total number of partially failed backups").increment();
-                    case FailedValidation -> counter("velero.backup.validation.failure", schedule,
+                    case FAILED_VALIDATION -> counter("velero.backup.validation.failure", schedule,
                             "Total number of validation failed backups").increment();
                     default -> counter("velero.backup.failure", schedule, "Total number of failed backups").increment();
                 }
@@ -128,7 +128,7 @@ public final class KBackupMetrics implements ClientListener {
                 if (info.warnings() > 0) {
                     counter("velero.backup.warning", schedule, "Total number of warned backups").increment();
                 }
-                if (phase == BackupPhase.Completed) {
+                if (phase == BackupPhase.COMPLETED) {
                     java.time.Instant at = info.completed() != null ? info.completed() : java.time.Instant.now();
                     gauge("velero.backup.last.successful.timestamp", schedule, "Last time a backup ran successfully, Unix timestamp in seconds")
                             .set(at.getEpochSecond());
@@ -150,12 +150,12 @@ public final class KBackupMetrics implements ClientListener {
                 Timer.builder("kbackup.restore.duration").description("Time taken to complete restore, in seconds")
                         .tags(Tags.of(SCHEDULE_TAG, schedule)).register(registry).record(Duration.ofNanos(System.nanoTime() - start));
                 RestorePhase phase = info != null ? info.phase()
-                        : error instanceof CorruptBackupException ? RestorePhase.FailedValidation : RestorePhase.Failed;
+                        : error instanceof CorruptBackupException ? RestorePhase.FAILED_VALIDATION : RestorePhase.FAILED;
                 switch (phase) {
-                    case Completed -> counter("velero.restore.success", schedule, "Total number of successful restores").increment();
-                    case PartiallyFailed -> counter("velero.restore.partial.failure", schedule,
+                    case COMPLETED -> counter("velero.restore.success", schedule, "Total number of successful restores").increment();
+                    case PARTIALLY_FAILED -> counter("velero.restore.partial.failure", schedule,
                             "Total number of partially failed restores").increment();
-                    case FailedValidation -> counter("velero.restore.validation.failed", schedule,
+                    case FAILED_VALIDATION -> counter("velero.restore.validation.failed", schedule,
                             "Total number of failed restores failing validations").increment();
                     default -> counter("velero.restore.failed", schedule, "Total number of failed restores").increment();
                 }

@@ -30,7 +30,9 @@ public final class BackupTable {
 
     /**
      * The table of {@code backups}, header first, one line per backup, columns padded to their widest cell, each line
-     * ending with a newline. DISKS says yes or no, CLUSTER-SCOPED the backup's cluster-wide mode.
+     * ending with a newline. Without the backups' resource lists, DISKS says how many volume snapshots completed
+     * ({@code 1 of 2 snapshots}; a volume that was not snapshotted at all is not counted, so it never says yes) and
+     * CLUSTER-SCOPED what the cluster-wide mode includes ({@code all}, {@code none}, {@code as needed}).
      */
     public static String render(List<BackupInfo> backups) {
         return render(backups, Map.of());
@@ -38,8 +40,8 @@ public final class BackupTable {
 
     /**
      * As {@link #render(List)}; for the backups {@code contents} knows, DISKS says how many of the backup's volumes
-     * were snapshotted ({@code partly, 1 of 2 volumes (1 skipped)}) and CLUSTER-SCOPED how many cluster-scoped items
-     * were included, with the mode ({@code 3 items (AUTO)}).
+     * were snapshotted ({@code yes, 2 volumes} or {@code partly, 1 of 2 volumes (1 skipped)}) and CLUSTER-SCOPED how
+     * many cluster-scoped items were included ({@code 3 items}, {@code none}).
      */
     public static String render(List<BackupInfo> backups, Map<String, Contents> contents) {
         List<List<String>> rows = new ArrayList<>();
@@ -47,7 +49,7 @@ public final class BackupTable {
         for (BackupInfo b : backups) {
             rows.add(List.of(
                     b.name(),
-                    b.phase() == null ? "-" : b.phase().name(),
+                    b.phase() == null ? "-" : b.veleroPhase(),
                     time(b.created()),
                     time(b.expires()),
                     b.namespacesForDisplay(),
@@ -78,10 +80,13 @@ public final class BackupTable {
         if (!b.includesDisks()) {
             return "no";
         }
-        if (c == null) {
-            return "yes";
-        }
         long taken = b.volumeSnapshotsCompleted();
+        if (c == null) {
+            return taken + " of " + b.volumeSnapshotsAttempted() + " snapshot" + (b.volumeSnapshotsAttempted() == 1 ? "" : "s");
+        }
+        if (c.claims() == 0) {
+            return "yes, no volumes";
+        }
         if (taken >= c.claims()) {
             return "yes, " + taken + " volume" + (taken == 1 ? "" : "s");
         }
@@ -89,11 +94,17 @@ public final class BackupTable {
     }
 
     private static String clusterScoped(BackupInfo b, Contents c) {
-        String mode = b.clusterWideMode() == null ? "-" : b.clusterWideMode().name();
-        if (c == null) {
-            return mode;
+        if (c != null) {
+            return c.clusterScoped() == 0 ? "none" : c.clusterScoped() + " item" + (c.clusterScoped() == 1 ? "" : "s");
         }
-        return (c.clusterScoped() == 0 ? "none" : c.clusterScoped() + " item" + (c.clusterScoped() == 1 ? "" : "s")) + " (" + mode + ")";
+        if (b.clusterWideMode() == null) {
+            return "-";
+        }
+        return switch (b.clusterWideMode()) {
+            case ALWAYS -> "all";
+            case NEVER -> "none";
+            case AUTO -> "as needed";
+        };
     }
 
     private static String time(Instant t) {

@@ -124,7 +124,7 @@ public final class Demo {
             try (StandInSnapshotController snapshots = new StandInSnapshotController(source)) {
                 backup = engine.backup(plan).await(WAIT);
             }
-            out.println(backup.phase() + " in " + seconds(t0) + " (" + backup.name() + ", volume snapshots "
+            out.println(backup.veleroPhase() + " in " + seconds(t0) + " (" + backup.name() + ", volume snapshots "
                     + backup.volumeSnapshotsCompleted() + "/" + backup.volumeSnapshotsAttempted() + ")");
             if (backup.failure().isPresent()) {
                 out.println("   failure: " + backup.failure().get());
@@ -147,8 +147,8 @@ public final class Demo {
             });
             warnings.forEach(w -> out.println("   warning: " + w));
             out.println();
-            if (backup.phase() != BackupPhase.Completed) {
-                out.println("FAILED: the backup ended " + backup.phase() + " with " + backup.errors() + " error(s).");
+            if (backup.phase() != BackupPhase.COMPLETED) {
+                out.println("FAILED: the backup ended " + backup.veleroPhase() + " with " + backup.errors() + " error(s).");
                 return new Outcome(1, backup, backups, null, null);
             }
 
@@ -163,7 +163,7 @@ public final class Demo {
                 out.flush();
                 t0 = System.nanoTime();
                 restore = targetEngine.restore(restorePlan).await(WAIT);
-                out.println(restore.phase() + " in " + seconds(t0));
+                out.println(restore.veleroPhase() + " in " + seconds(t0));
                 out.println("   items " + restore.itemsRestored() + "/" + restore.itemsTotal() + " restored: created "
                         + restore.created() + ", updated " + restore.updated() + ", unchanged " + restore.unchanged() + ", skipped " + restore.skipped()
                         + ", failed " + restore.failed() + "; " + restore.errors().size() + " error(s), "
@@ -181,10 +181,10 @@ public final class Demo {
                         + reason + ")"));
                 check.missing().forEach(m -> out.println("   MISSING: " + m));
                 check.mismatches().forEach(m -> out.println("   DIFFERS: " + m));
-                boolean ok = restore.phase() == RestorePhase.Completed && check.passed();
+                boolean ok = restore.phase() == RestorePhase.COMPLETED && check.passed();
                 out.println();
                 out.println(ok ? "OK: backup, restore and round-trip check passed."
-                        : "FAILED: " + (restore.phase() != RestorePhase.Completed ? "the restore ended " + restore.phase()
+                        : "FAILED: " + (restore.phase() != RestorePhase.COMPLETED ? "the restore ended " + restore.veleroPhase()
                         + ". " : "") + (check.passed() ? "" : "the restored objects differ from their source."));
                 return new Outcome(ok ? 0 : 1, backup, backups, restore, check);
             }

@@ -27,7 +27,7 @@ class DemoIT {
         String printed = buffer.toString(StandardCharsets.UTF_8);
 
         assertThat(outcome.exitCode()).as(printed).isZero();
-        assertThat(outcome.backup().phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(outcome.backup().phase()).isEqualTo(BackupPhase.COMPLETED);
         assertThat(outcome.backup().name()).startsWith("demo-");
         assertThat(outcome.backup().includesDisks()).isTrue();
         assertThat(outcome.backup().volumeSnapshotsCompleted()).isEqualTo(1);
@@ -36,11 +36,11 @@ class DemoIT {
         assertThat(printed).containsPattern("NAME +STATUS +CREATED \\(UTC\\) +EXPIRES \\(UTC\\) +NAMESPACES +DISKS"
                 + " +CLUSTER-SCOPED +ITEMS +ERRORS +WARNINGS");
         assertThat(printed).containsPattern(outcome.backup().name() + " +Completed +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +"
-                + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +all +partly, 1 of 2 volumes \\(1 skipped\\) +\\d+ items \\(AUTO\\)"
+                + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +all +partly, 1 of 2 volumes \\(1 skipped\\) +\\d+ items"
                 + " +(\\d+)/\\1 +0 ");
         // the host-path volume has no snapshot: DISKS says so; the counts say why the backup holds more than was seeded
         assertThat(printed).containsPattern("backed up (\\d+) items: \\d+ of the \\d+ seeded objects \\+ \\d+ the cluster holds as well \\(");
-        assertThat(outcome.restore().phase()).isEqualTo(RestorePhase.Completed);
+        assertThat(outcome.restore().phase()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(outcome.check().passed()).as(printed).isTrue();
         assertThat(outcome.check().matched()).extracting(ObjectRef::toString)
                 .contains("Deployment shop/frontend", "Secret payments/api-tls", "PersistentVolume pv-shop-db",

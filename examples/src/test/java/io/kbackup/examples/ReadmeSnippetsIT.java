@@ -142,7 +142,7 @@ class ReadmeSnippetsIT {
                 try (BackupClient direct = KBackup.direct(k8s)) {
                     for (String member : List.of("eu-1", "us-1")) {
                         assertThat(direct.listBackups(BackupLocation.localFolder(folder).prefix(member).build()))
-                                .extracting(BackupInfo::phase).containsExactly(BackupPhase.Completed);
+                                .extracting(BackupInfo::phase).containsExactly(BackupPhase.COMPLETED);
                     }
                 }
             }
@@ -161,7 +161,7 @@ class ReadmeSnippetsIT {
         assertThat(run.declared().get("check")).isInstanceOf(ValidationResult.class);
         try (BackupClient direct = KBackup.direct(k8s)) {
             assertThat(direct.listBackups(location)).filteredOn(b -> b.name().startsWith("nightly-"))
-                    .extracting(BackupInfo::phase).containsExactly(BackupPhase.Completed);
+                    .extracting(BackupInfo::phase).containsExactly(BackupPhase.COMPLETED);
         }
         assertThat(k8s.configMaps().inNamespace("shop-restored").withName("settings").get()).isNotNull();
     }

@@ -212,9 +212,9 @@ final class GroupRecords {
     /** A member's outcome from its backup's details. */
     static MemberOutcome fromBackup(String member, Instant started, BackupInfo b, Instant at) {
         MemberPhase phase = switch (b.phase()) {
-            case Completed -> MemberPhase.COMPLETED;
-            case PartiallyFailed -> MemberPhase.PARTIALLY_FAILED;
-            case Failed, FailedValidation -> MemberPhase.FAILED;
+            case COMPLETED -> MemberPhase.COMPLETED;
+            case PARTIALLY_FAILED -> MemberPhase.PARTIALLY_FAILED;
+            case FAILED, FAILED_VALIDATION -> MemberPhase.FAILED;
             default -> MemberPhase.STARTED;
         };
         return new MemberOutcome(member, phase, null, b.failureReason(), started != null ? started : b.started(),
@@ -225,8 +225,8 @@ final class GroupRecords {
     /** A member restore's outcome, as a group run reports it. */
     static MemberOutcome fromRestore(String member, Instant started, RestoreInfo r, Instant at) {
         MemberPhase phase = switch (r.phase()) {
-            case Completed -> MemberPhase.COMPLETED;
-            case PartiallyFailed -> MemberPhase.PARTIALLY_FAILED;
+            case COMPLETED -> MemberPhase.COMPLETED;
+            case PARTIALLY_FAILED -> MemberPhase.PARTIALLY_FAILED;
             default -> r.phase().isTerminal() ? MemberPhase.FAILED : MemberPhase.STARTED;
         };
         return new MemberOutcome(member, phase, null, r.failureReason(), started, r.completed() != null ? r.completed() : at,

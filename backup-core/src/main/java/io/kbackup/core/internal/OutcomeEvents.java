@@ -49,10 +49,10 @@ public final class OutcomeEvents implements ClientListener {
         handle.addListener(new OperationListener<BackupPhase, BackupInfo>() {
             @Override
             public void onEnd(String operation, BackupInfo info, KBackupException error) {
-                BackupPhase phase = info != null ? info.phase() : BackupPhase.Failed;
+                BackupPhase phase = info != null ? info.phase() : BackupPhase.FAILED;
                 String detail = info != null ? info.itemsBackedUp() + " items, " + info.errors() + " errors, " + info.warnings()
                         + " warnings" + (info.failureReason() != null ? "; " + info.failureReason() : "") : error.getMessage();
-                emit("Backup", operation, VeleroPhases.name(phase), phase == BackupPhase.Completed,
+                emit("Backup", operation, VeleroPhases.name(phase), phase == BackupPhase.COMPLETED,
                         "Backup " + operation + " ended " + VeleroPhases.name(phase) + ": " + detail);
             }
         });
@@ -64,11 +64,11 @@ public final class OutcomeEvents implements ClientListener {
             @Override
             public void onEnd(String operation, RestoreInfo info, KBackupException error) {
                 RestorePhase phase = info != null ? info.phase() : error instanceof io.kbackup.CorruptBackupException
-                        ? RestorePhase.FailedValidation : RestorePhase.Failed;
+                        ? RestorePhase.FAILED_VALIDATION : RestorePhase.FAILED;
                 String detail = info != null ? info.itemsRestored() + " of " + info.itemsTotal() + " items restored, "
                         + info.failed() + " failed" + (info.failureReason() != null ? "; " + info.failureReason() : "")
                         : error.getMessage();
-                emit("Restore", operation, VeleroPhases.name(phase), phase == RestorePhase.Completed,
+                emit("Restore", operation, VeleroPhases.name(phase), phase == RestorePhase.COMPLETED,
                         "Restore " + operation + " of backup " + plan.backupName() + " ended " + VeleroPhases.name(phase) + ": " + detail);
             }
         });

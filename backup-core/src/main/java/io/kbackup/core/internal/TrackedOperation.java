@@ -232,14 +232,14 @@ public class TrackedOperation<P, I> implements OperationHandle<P, I> {
     /** A backup's handle. */
     public static final class Backup extends TrackedOperation<BackupPhase, BackupInfo> implements BackupHandle {
         public Backup(String name) {
-            super(name, BackupPhase.New);
+            super(name, BackupPhase.NEW);
         }
     }
 
     /** A restore's handle. */
     public static final class Restore extends TrackedOperation<RestorePhase, RestoreInfo> implements RestoreHandle {
         public Restore(String name) {
-            super(name, RestorePhase.New);
+            super(name, RestorePhase.NEW);
         }
     }
 }

@@ -24,10 +24,10 @@ final class GroupPlans {
 
     static BackupPhase phaseOf(GroupPhase phase) {
         return switch (phase) {
-            case IN_PROGRESS -> BackupPhase.InProgress;
-            case COMPLETED -> BackupPhase.Completed;
-            case PARTIALLY_FAILED -> BackupPhase.PartiallyFailed;
-            case FAILED -> BackupPhase.Failed;
+            case IN_PROGRESS -> BackupPhase.IN_PROGRESS;
+            case COMPLETED -> BackupPhase.COMPLETED;
+            case PARTIALLY_FAILED -> BackupPhase.PARTIALLY_FAILED;
+            case FAILED -> BackupPhase.FAILED;
         };
     }
 }

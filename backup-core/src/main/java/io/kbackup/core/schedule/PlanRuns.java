@@ -72,7 +72,7 @@ final class PlanRuns {
             case REPORT_OVERLAP -> {
                 e.reportedSlot = due.slot().toInstant();
                 events.emit(SchedulerEvent.Type.SKIPPED_OVERLAP, e.key, running.name(), now,
-                        "run due at " + due.slot() + " waits: " + running.name() + " is still " + running.phase());
+                        "run due at " + due.slot() + " waits: " + running.name() + " is still " + running.phase().veleroName());
             }
             case START -> {
                 if (stillAdded.test(e)) {
@@ -102,10 +102,10 @@ final class PlanRuns {
             Instant end = clock.instant();
             if (err != null) {
                 events.emit(SchedulerEvent.Type.FAILED, e.key, handle.name(), end, "failed: " + err.getMessage());
-            } else if (info.phase() == BackupPhase.Completed) {
+            } else if (info.phase() == BackupPhase.COMPLETED) {
                 events.emit(SchedulerEvent.Type.COMPLETED, e.key, info.name(), end, info.itemsBackedUp() + " items");
             } else {
-                events.emit(SchedulerEvent.Type.FAILED, e.key, info.name(), end, "ended " + info.phase()
+                events.emit(SchedulerEvent.Type.FAILED, e.key, info.name(), end, "ended " + info.veleroPhase()
                         + (info.failureReason() != null ? ": " + info.failureReason() : "") + ", " + info.errors() + " errors");
             }
         });

@@ -69,7 +69,7 @@ record SweepDecision(String backup, Action action, String reason) {
      */
     static List<SweepDecision> decide(RetentionPolicy policy, List<PlanBackup> newestFirst, String running, Instant now) {
         String keep = !policy.keepsNewestGood() ? null : newestFirst.stream()
-                .filter(b -> b.phase() == BackupPhase.Completed).map(PlanBackup::name).findFirst().orElse(null);
+                .filter(b -> b.phase() == BackupPhase.COMPLETED).map(PlanBackup::name).findFirst().orElse(null);
         List<SweepDecision> out = new ArrayList<>();
         int finishedSeen = 0;
         for (PlanBackup b : newestFirst) {

@@ -55,7 +55,7 @@ class DirectEngineBoundaryTest {
         location = BackupLocation.localFolder(folder).build();
         try (DirectEngine engine = KBackup.direct(client)) {
             assertThat(engine.backup(BackupPlan.builder().name("b1").location(location).includedNamespaces("shop").build())
-                    .await(WAIT).phase()).isEqualTo(BackupPhase.Completed);
+                    .await(WAIT).phase()).isEqualTo(BackupPhase.COMPLETED);
         }
     }
 

@@ -86,8 +86,8 @@ class EngineListenersIT {
             engine.removeListener(listener);
             engine.backup(BackupPlan.builder().name("unheard").location(location).includedNamespaces("app").build()).await(WAIT);
 
-            assertThat(heard).containsExactly("backup started heard New", "backup phase InProgress", "backup phase Completed",
-                    "backup end Completed " + b.itemsBackedUp(), "restore started heard", "restore end Completed");
+            assertThat(heard).containsExactly("backup started heard NEW", "backup phase IN_PROGRESS", "backup phase COMPLETED",
+                    "backup end COMPLETED " + b.itemsBackedUp(), "restore started heard", "restore end COMPLETED");
         }
     }
 

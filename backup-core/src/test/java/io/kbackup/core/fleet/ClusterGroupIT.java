@@ -61,7 +61,7 @@ class ClusterGroupIT extends TwoEmbeddedClusters {
             assertThat(done).containsOnlyKeys("eu-1", "us-1");
             assertThat(done.values()).allSatisfy(b -> {
                 assertThat(b.name()).isEqualTo(run.name()).startsWith("nightly-");
-                assertThat(b.phase()).isEqualTo(BackupPhase.Completed);
+                assertThat(b.phase()).isEqualTo(BackupPhase.COMPLETED);
             });
             // each member's backup is a Velero root of its own
             assertThat(Files.exists(folder.resolve("fleet/eu-1/backups/" + run.name() + "/velero-backup.json"))).isTrue();
@@ -87,7 +87,7 @@ class ClusterGroupIT extends TwoEmbeddedClusters {
             Map<String, RestoreInfo> results = restored.awaitAll(Duration.ofSeconds(60));
             assertThat(restored.refused()).isEmpty();
             assertThat(results.values()).allSatisfy(r -> {
-                assertThat(r.phase()).isEqualTo(RestorePhase.Completed);
+                assertThat(r.phase()).isEqualTo(RestorePhase.COMPLETED);
                 assertThat(r.created()).isGreaterThanOrEqualTo(1);
             });
             assertThat(euClient.configMaps().inNamespace("eu-shop").withName("cm-1").get().getData()).containsEntry("k", "eu-shop1");

@@ -209,8 +209,8 @@ class ClusterGroupTest {
             assertThat(later.members().get("c").itemsDone()).isEqualTo(7);
             assertThat(later.members().get("d").phase()).isEqualTo(MemberPhase.STARTED);
         }
-        c.finishAll(BackupPhase.Completed);
-        d.finishAll(BackupPhase.Completed);
+        c.finishAll(BackupPhase.COMPLETED);
+        d.finishAll(BackupPhase.COMPLETED);
     }
 
     @Test

@@ -47,16 +47,16 @@ class TrackedOperationTest {
         op.addListener(r);
         op.addListener(r);
 
-        op.phase(BackupPhase.InProgress);
-        op.phase(BackupPhase.InProgress);
+        op.phase(BackupPhase.IN_PROGRESS);
+        op.phase(BackupPhase.IN_PROGRESS);
         op.addTotal(2);
         op.addDone(2);
         op.itemError("shop", "could not list pods");
-        op.complete(BackupInfo.builder().name("b1").phase(BackupPhase.PartiallyFailed).build());
-        op.complete(BackupInfo.builder().name("b1").phase(BackupPhase.Completed).build());
+        op.complete(BackupInfo.builder().name("b1").phase(BackupPhase.PARTIALLY_FAILED).build());
+        op.complete(BackupInfo.builder().name("b1").phase(BackupPhase.COMPLETED).build());
 
-        assertThat(r.calls).containsExactly("phase InProgress", "error shop could not list pods", "progress 2/2",
-                "end b1 PartiallyFailed");
+        assertThat(r.calls).containsExactly("phase IN_PROGRESS", "error shop could not list pods", "progress 2/2",
+                "end b1 PARTIALLY_FAILED");
     }
 
     @Test
@@ -95,11 +95,11 @@ class TrackedOperationTest {
         });
         Recorder r = new Recorder();
         op.addListener(r);
-        op.phase(BackupPhase.InProgress);
-        op.complete(BackupInfo.builder().name("b1").phase(BackupPhase.Completed).build());
+        op.phase(BackupPhase.IN_PROGRESS);
+        op.complete(BackupInfo.builder().name("b1").phase(BackupPhase.COMPLETED).build());
 
-        assertThat(op.completion()).isCompletedWithValueMatching(i -> i.phase() == BackupPhase.Completed);
-        assertThat(r.calls).contains("phase InProgress", "end b1 Completed");
+        assertThat(op.completion()).isCompletedWithValueMatching(i -> i.phase() == BackupPhase.COMPLETED);
+        assertThat(r.calls).contains("phase IN_PROGRESS", "end b1 COMPLETED");
     }
 
     @Test
@@ -108,7 +108,7 @@ class TrackedOperationTest {
         Recorder r = new Recorder();
         op.addListener(r);
         op.removeListener(r);
-        op.phase(BackupPhase.InProgress);
+        op.phase(BackupPhase.IN_PROGRESS);
         assertThat(r.calls).isEmpty();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -22,14 +23,20 @@ import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.kbackup.BackupClient;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
+import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.ClusterForbiddenException;
 import io.kbackup.ClusterRefusedException;
 import io.kbackup.RestoreInfo;
+import io.kbackup.RestorePhase;
 import io.kbackup.RestorePlan;
 import io.kbackup.core.KBackup;
+import io.kbackup.core.direct.DirectOptions;
+import io.kbackup.core.internal.layout.VeleroKeys;
 import io.kbackup.core.internal.kube.KubeRetry;
 import io.kbackup.testkit.cluster.RealCluster;
+import io.kbackup.testkit.servers.CsiHostPathDriver;
+import io.kbackup.testkit.servers.CsiServers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,8 +55,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The ClusterRoles kbackup ships ({@code META-INF/kbackup/rbac/}) on a real kube-apiserver, used
  * through service-account tokens that are bound to exactly those roles (never the admin): a backup
  * works with the read-only role, a restore (with a Role and RoleBinding that grant more than the
- * restore role has) works with the restore role, and a missing permission is an error that names
- * the verb and the resource.
+ * restore role has) works with the restore role, a backup that includes all disks works with the
+ * backup and CSI roles (on the real snapshot-controller and a CSI driver, started for that test),
+ * and a missing permission is an error that names the verb and the resource.
  */
 class RbacRealIT {
     private static final String NS = "kbackup-system";
@@ -60,6 +68,8 @@ class RbacRealIT {
     static RealCluster cluster;
     static KubernetesClient admin;
     static BackupLocation location;
+    static CsiHostPathDriver driver;
+    static CsiServers csi;
 
     @BeforeAll
     static void start() throws IOException {
@@ -67,18 +77,20 @@ class RbacRealIT {
         admin = cluster.client();
         location = BackupLocation.localFolder(folder).build();
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-        for (String role : List.of("kbackup-backup", "kbackup-restore")) {
+        for (String role : List.of("kbackup-backup", "kbackup-restore", "kbackup-csi-snapshots")) {
             try (InputStream yaml = RbacRealIT.class.getResourceAsStream("/META-INF/kbackup/rbac/" + role + ".yaml")) {
                 assertThat(yaml).as(role + ".yaml ships in backup-core").isNotNull();
                 admin.load(yaml).create();
             }
         }
-        for (String sa : List.of("backup", "restore", "nobody")) {
+        for (String sa : List.of("backup", "restore", "nobody", "disks")) {
             admin.serviceAccounts().inNamespace(NS).resource(new ServiceAccountBuilder().withNewMetadata().withName(sa)
                     .endMetadata().build()).create();
         }
         bind("backup", "kbackup-backup");
         bind("restore", "kbackup-restore");
+        bind("disks", "kbackup-backup");
+        bind("disks", "kbackup-csi-snapshots");
         seedShop();
     }
 
@@ -114,11 +126,17 @@ class RbacRealIT {
 
     @AfterAll
     static void stop() {
+        if (csi != null) {
+            csi.close();
+        }
         if (admin != null) {
             admin.close();
         }
         if (cluster != null) {
             cluster.close();
+        }
+        if (driver != null) {
+            driver.close();
         }
     }
 
@@ -141,8 +159,8 @@ class RbacRealIT {
                     .isEqualTo(403);
             BackupInfo info = kbackup.backup(BackupPlan.builder().name("shop-rbac").location(location)
                     .includedNamespaces("shop").build()).await(WAIT);
-            assertThat(info.phase().name()).as("errors: " + resultsOf("backups/shop-rbac/shop-rbac-results.gz"))
-                    .isEqualToIgnoringCase("Completed");
+            assertThat(info.phase()).as("errors: " + resultsOf("backups/shop-rbac/shop-rbac-results.gz"))
+                    .isEqualTo(BackupPhase.COMPLETED);
             assertThat(info.errors()).isZero();
             assertThat(info.itemsBackedUp()).isGreaterThanOrEqualTo(8);
         }
@@ -150,7 +168,7 @@ class RbacRealIT {
             RestoreInfo info = kbackup.restore(RestorePlan.builder().location(location).backupName("shop-rbac")
                     .restoreName("shop-rbac-restored").namespaceMapping(Map.of("shop", "shop-restored")).build()).await(WAIT);
             assertThat(info.errors()).isEmpty();
-            assertThat(info.phase().name()).isEqualToIgnoringCase("Completed");
+            assertThat(info.phase()).isEqualTo(RestorePhase.COMPLETED);
         }
         assertThat(admin.configMaps().inNamespace("shop-restored").withName("settings").get().getData()).containsEntry("colour", "blue");
         assertThat(admin.secrets().inNamespace("shop-restored").withName("db").get()).isNotNull();
@@ -170,7 +188,7 @@ class RbacRealIT {
         try (KubernetesClient backupSa = as("backup"); BackupClient kbackup = KBackup.direct(backupSa)) {
             RestoreInfo info = kbackup.restore(RestorePlan.builder().location(location).backupName("shop-admin")
                     .namespaceMapping(Map.of("shop", "shop-denied")).build()).await(WAIT);
-            assertThat(info.phase().name()).isNotEqualToIgnoringCase("Completed");
+            assertThat(info.phase()).isNotEqualTo(RestorePhase.COMPLETED);
             assertThat(info.failed()).isPositive();
             assertThat(String.join("\n", info.errors()))
                     .contains("forbidden to create namespaces")
@@ -185,11 +203,79 @@ class RbacRealIT {
         try (KubernetesClient nobody = as("nobody"); BackupClient kbackup = KBackup.direct(nobody)) {
             BackupInfo info = kbackup.backup(BackupPlan.builder().name("shop-nobody").location(location)
                     .includedNamespaces("shop").build()).await(WAIT);
-            assertThat(info.phase().name()).isNotEqualToIgnoringCase("Completed");
-            String results = info.phase().name().equalsIgnoreCase("Failed") ? info.failureReason()
+            assertThat(info.phase()).isNotEqualTo(BackupPhase.COMPLETED);
+            String results = info.phase() == BackupPhase.FAILED ? info.failureReason()
                     : resultsOf("backups/shop-nobody/shop-nobody-results.gz");
             assertThat(results).contains("forbidden to list configmaps in namespace shop")
                     .contains("forbidden to list deployments.apps in namespace shop");
+        }
+    }
+
+    /**
+     * Include all disks: with only the backup role the VolumeSnapshot is refused (the error names the
+     * verb and resource); with the CSI role next to it the snapshot is cut, the restore role
+     * restores the claim from it, and deleting the backup (CSI role) removes the snapshot and its
+     * content.
+     */
+    @Test
+    void aBackupWithAllDisksNeedsTheCsiRoleAndItsDeletionRemovesTheSnapshots() throws Exception {
+        driver = CsiHostPathDriver.start();
+        csi = CsiServers.start(cluster, driver);
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("disks").endMetadata().build()).create();
+        csi.createClaim("disks", "data", "1Gi", Map.of(), Map.of());
+        Map<String, String> written = CsiHostPathDriver.writeSample(csi.volumeFolder("disks", "data"), 7);
+        DirectOptions options = DirectOptions.builder().snapshotReadyTimeout(WAIT).build();
+
+        try (KubernetesClient backupSa = as("backup"); BackupClient kbackup = KBackup.direct(backupSa, options)) {
+            BackupInfo info = kbackup.backup(BackupPlan.builder().name("disks-denied").location(location)
+                    .includedNamespaces("disks").includeAllDisks(true).build()).await(WAIT);
+            assertThat(info.phase()).isEqualTo(BackupPhase.PARTIALLY_FAILED);
+            assertThat(info.volumeSnapshotsCompleted()).isZero();
+            assertThat(resultsOf("backups/disks-denied/disks-denied-results.gz"))
+                    .contains("forbidden to create volumesnapshots.snapshot.storage.k8s.io in namespace disks");
+        }
+        String content;
+        try (KubernetesClient disksSa = as("disks"); BackupClient kbackup = KBackup.direct(disksSa, options)) {
+            BackupInfo info = kbackup.backup(BackupPlan.builder().name("disks-rbac").location(location)
+                    .includedNamespaces("disks").includeAllDisks(true).build()).await(WAIT);
+            assertThat(info.phase()).as("errors: " + resultsOf("backups/disks-rbac/disks-rbac-results.gz"))
+                    .isEqualTo(BackupPhase.COMPLETED);
+            assertThat(info.volumeSnapshotsCompleted()).isEqualTo(1);
+            List<GenericKubernetesResource> snapshots = snapshotsOf("disks-rbac");
+            assertThat(snapshots).hasSize(1);
+            content = (String) snapshots.get(0).get("status", "boundVolumeSnapshotContentName");
+            assertThat(admin.genericKubernetesResources(CsiServers.VOLUME_SNAPSHOT_CONTENTS).withName(content).get()).isNotNull();
+        }
+
+        admin.persistentVolumeClaims().inNamespace("disks").withName("data").delete();
+        awaitTrue("claim disks/data gone", () -> admin.persistentVolumeClaims().inNamespace("disks").withName("data").get() == null);
+        try (KubernetesClient restoreSa = as("restore"); BackupClient kbackup = KBackup.direct(restoreSa, options)) {
+            RestoreInfo info = kbackup.restore(RestorePlan.builder().location(location).backupName("disks-rbac").build())
+                    .await(WAIT);
+            assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.COMPLETED);
+        }
+        csi.awaitBound("disks", "data", WAIT);
+        assertThat(CsiHostPathDriver.digests(csi.volumeFolder("disks", "data"))).isEqualTo(written);
+
+        try (KubernetesClient disksSa = as("disks"); BackupClient kbackup = KBackup.direct(disksSa, options)) {
+            kbackup.deleteBackup(location, "disks-rbac");
+        }
+        awaitTrue("VolumeSnapshot and content " + content + " of disks-rbac deleted", () -> snapshotsOf("disks-rbac").isEmpty()
+                && admin.genericKubernetesResources(CsiServers.VOLUME_SNAPSHOT_CONTENTS).withName(content).get() == null);
+    }
+
+    private static List<GenericKubernetesResource> snapshotsOf(String backup) {
+        return admin.genericKubernetesResources(CsiServers.VOLUME_SNAPSHOTS).inAnyNamespace()
+                .withLabel(VeleroKeys.BACKUP_NAME, backup).list().getItems();
+    }
+
+    private static void awaitTrue(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + WAIT + ": " + what + (csi != null ? "\n" + csi.tails(30) : ""));
+            }
+            Thread.sleep(200);
         }
     }
 

@@ -149,7 +149,7 @@ class BackupSchedulerIT {
             awaitIdle("weekly", 1);
             BackupInfo b = backups("weekly").get(0);
             assertThat(b.name()).isEqualTo("weekly-20261122000007");
-            assertThat(b.phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(b.phase()).isEqualTo(BackupPhase.COMPLETED);
             assertThat(b.scheduleName()).isEqualTo("weekly");
 
             clock.advance(Duration.ofHours(3));

@@ -24,7 +24,7 @@ class SweepDecisionTest {
     @Test
     void finishedBackupsPastTheirExpiryAreDeletedAndOthersNotNamed() {
         List<SweepDecision> d = SweepDecision.decide(RetentionPolicy.expiryOnly(), List.of(
-                backup(3, BackupPhase.Completed, FUTURE), backup(2, BackupPhase.Failed, PAST), backup(1, BackupPhase.Completed, PAST)),
+                backup(3, BackupPhase.COMPLETED, FUTURE), backup(2, BackupPhase.FAILED, PAST), backup(1, BackupPhase.COMPLETED, PAST)),
                 null, NOW);
         assertThat(d).extracting(SweepDecision::backup).containsExactly("p-20261121020000", "p-20261121010000");
         assertThat(d).allSatisfy(x -> assertThat(x.reason()).startsWith("expired at "));
@@ -33,19 +33,19 @@ class SweepDecisionTest {
     @Test
     void aBackupInProgressIsNeverDeletedEvenPastItsExpiry() {
         assertThat(SweepDecision.decide(RetentionPolicy.expiryOnly().keepLast(1),
-                List.of(backup(2, BackupPhase.InProgress, PAST), backup(1, BackupPhase.New, PAST)), null, NOW)).isEmpty();
+                List.of(backup(2, BackupPhase.IN_PROGRESS, PAST), backup(1, BackupPhase.NEW, PAST)), null, NOW)).isEmpty();
     }
 
     @Test
     void thePlansRunStillGoingIsNeverDeletedWhateverItsRecordSays() {
         assertThat(SweepDecision.decide(RetentionPolicy.expiryOnly(),
-                List.of(backup(1, BackupPhase.Completed, PAST)), "p-20261121010000", NOW)).isEmpty();
+                List.of(backup(1, BackupPhase.COMPLETED, PAST)), "p-20261121010000", NOW)).isEmpty();
     }
 
     @Test
     void keepNewestGoodRetainsTheNewestCompletedBackupPastItsExpiry() {
         List<SweepDecision> d = SweepDecision.decide(RetentionPolicy.expiryOnly().keepNewestGood(true), List.of(
-                backup(3, BackupPhase.Failed, PAST), backup(2, BackupPhase.Completed, PAST), backup(1, BackupPhase.Completed, PAST)),
+                backup(3, BackupPhase.FAILED, PAST), backup(2, BackupPhase.COMPLETED, PAST), backup(1, BackupPhase.COMPLETED, PAST)),
                 null, NOW);
         assertThat(deleted(d)).containsExactly("p-20261121030000", "p-20261121010000");
         assertThat(d).filteredOn(x -> x.action() == SweepDecision.Action.RETAIN).singleElement()
@@ -58,8 +58,8 @@ class SweepDecisionTest {
     @Test
     void keepLastDeletesFinishedBackupsBeyondTheNewestNBeforeTheyExpire() {
         List<SweepDecision> d = SweepDecision.decide(RetentionPolicy.expiryOnly().keepLast(2), List.of(
-                backup(4, BackupPhase.InProgress, FUTURE), backup(3, BackupPhase.Completed, FUTURE),
-                backup(2, BackupPhase.Failed, FUTURE), backup(1, BackupPhase.Completed, FUTURE)), null, NOW);
+                backup(4, BackupPhase.IN_PROGRESS, FUTURE), backup(3, BackupPhase.COMPLETED, FUTURE),
+                backup(2, BackupPhase.FAILED, FUTURE), backup(1, BackupPhase.COMPLETED, FUTURE)), null, NOW);
         assertThat(deleted(d)).containsExactly("p-20261121010000");
         assertThat(d.get(0).reason()).isEqualTo("beyond the newest 2");
     }
@@ -67,7 +67,7 @@ class SweepDecisionTest {
     @Test
     void keepNewestGoodWinsOverKeepLast() {
         List<SweepDecision> d = SweepDecision.decide(RetentionPolicy.expiryOnly().keepLast(1).keepNewestGood(true), List.of(
-                backup(2, BackupPhase.Failed, FUTURE), backup(1, BackupPhase.Completed, FUTURE)), null, NOW);
+                backup(2, BackupPhase.FAILED, FUTURE), backup(1, BackupPhase.COMPLETED, FUTURE)), null, NOW);
         assertThat(d).singleElement().satisfies(x -> {
             assertThat(x.backup()).isEqualTo("p-20261121010000");
             assertThat(x.action()).isEqualTo(SweepDecision.Action.RETAIN);

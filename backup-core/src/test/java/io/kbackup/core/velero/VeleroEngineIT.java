@@ -122,8 +122,8 @@ class VeleroEngineIT {
         BackupHandle handle = velero.backup(plan);
         BackupInfo info = handle.await(WAIT);
 
-        assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
-        assertThat(handle.phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(info.phase()).isEqualTo(BackupPhase.COMPLETED);
+        assertThat(handle.phase()).isEqualTo(BackupPhase.COMPLETED);
         assertThat(info.name()).startsWith("nightly-").hasSize("nightly-".length() + 14);
         assertThat(info.location()).isEqualTo("primary");
         assertThat(info.includedNamespaces()).containsExactly("shop");
@@ -142,7 +142,7 @@ class VeleroEngineIT {
         assertThat(viaVelero).extracting(BackupInfo::name).containsExactly(info.name());
         assertThat(viaDirect).extracting(BackupInfo::name).containsExactly(info.name());
         BackupInfo described = direct().describeBackup(location, info.name());
-        assertThat(described.phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(described.phase()).isEqualTo(BackupPhase.COMPLETED);
         assertThat(described.labels()).containsEntry("kbackup.io/plan", "nightly");
         assertThat(described.expires()).isEqualTo(info.expires());
     }
@@ -272,8 +272,8 @@ class VeleroEngineIT {
         BackupHandle handle = velero.backup(BackupPlan.builder().prefix("bad").location(location).build());
         BackupInfo info = handle.await(WAIT);
 
-        assertThat(info.phase()).isEqualTo(BackupPhase.FailedValidation);
-        assertThat(handle.phase()).isEqualTo(BackupPhase.FailedValidation);
+        assertThat(info.phase()).isEqualTo(BackupPhase.FAILED_VALIDATION);
+        assertThat(handle.phase()).isEqualTo(BackupPhase.FAILED_VALIDATION);
         assertThat(info.failureReason()).contains("excludes list cannot contain an item in the includes list: shop");
         CrdSchemaValidator.velero("Backup").assertValid(get(VeleroKind.BACKUP, info.name()));
     }
@@ -304,7 +304,7 @@ class VeleroEngineIT {
         BackupLocation fixed = location.toBuilder().credentials(Credentials.awsStatic("AKIAEXAMPLE", "right-key")).build();
         BackupInfo info = velero.backup(plan.toBuilder().location(fixed).build()).await(WAIT);
 
-        assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(info.phase()).isEqualTo(BackupPhase.COMPLETED);
     }
 
     @Test
@@ -327,7 +327,7 @@ class VeleroEngineIT {
         handle.cancel();
         BackupInfo info = handle.await(WAIT);
 
-        assertThat(info.phase()).isEqualTo(BackupPhase.Failed);
+        assertThat(info.phase()).isEqualTo(BackupPhase.FAILED);
         assertThat(info.failureReason()).contains("cancelled");
         assertThat(get(VeleroKind.BACKUP, handle.name())).isNull();
     }

@@ -92,13 +92,13 @@ class VeleroInteropIT {
     void aBackupTakenThroughVeleroIsRestoredByTheDirectEngine() {
         BackupInfo backup = velero.backup(BackupPlan.builder().prefix("vel").location(location).includedNamespaces(appNs).build())
                 .await(WAIT);
-        assertThat(backup.phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(backup.phase()).isEqualTo(BackupPhase.COMPLETED);
 
         String target = appNs + "-direct";
         RestoreInfo restored = direct.restore(RestorePlan.builder().location(location).backupName(backup.name())
                 .namespaceMapping(Map.of(appNs, target)).build()).await(WAIT);
 
-        assertThat(restored.phase()).isEqualTo(RestorePhase.Completed);
+        assertThat(restored.phase()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(configMap(target)).isNotNull();
         assertThat(configMap(target).getData()).containsEntry("color", "blue");
         assertThat(configMap(target).getMetadata().getLabels()).containsEntry("velero.io/backup-name", backup.name());
@@ -108,7 +108,7 @@ class VeleroInteropIT {
     void aDirectEngineBackupIsRestoredThroughAVeleroRestore() {
         BackupInfo backup = direct.backup(BackupPlan.builder().name("direct-" + appNs).location(location)
                 .includedNamespaces(appNs).build()).await(WAIT);
-        assertThat(backup.phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(backup.phase()).isEqualTo(BackupPhase.COMPLETED);
         assertThat(client.genericKubernetesResources(VeleroKind.BACKUP.context()).inNamespace(veleroNs).withName(backup.name()).get())
                 .as("Velero does not know it yet").isNull();
 
@@ -117,7 +117,7 @@ class VeleroInteropIT {
                 .restoreName("r-" + appNs).namespaceMapping(Map.of(appNs, target)).build());
         RestoreInfo restored = handle.await(WAIT);
 
-        assertThat(restored.phase()).isEqualTo(RestorePhase.Completed);
+        assertThat(restored.phase()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(restored.name()).isEqualTo("r-" + appNs);
         assertThat(restored.backupName()).isEqualTo(backup.name());
         assertThat(restored.namespaceMapping()).containsEntry(appNs, target);
@@ -160,8 +160,8 @@ class VeleroInteropIT {
         RestoreHandle handle = velero.restore(RestorePlan.builder().location(location).backupName(backup.name()).build());
         RestoreInfo info = handle.await(WAIT);
 
-        assertThat(info.phase()).isEqualTo(RestorePhase.FailedValidation);
-        assertThat(handle.phase()).isEqualTo(RestorePhase.FailedValidation);
+        assertThat(info.phase()).isEqualTo(RestorePhase.FAILED_VALIDATION);
+        assertThat(handle.phase()).isEqualTo(RestorePhase.FAILED_VALIDATION);
         assertThat(info.failureReason()).contains("excludes list cannot contain an item in the includes list");
         assertThat(info.errors()).anySatisfy(e -> assertThat(e).contains("excludes list cannot contain"));
     }

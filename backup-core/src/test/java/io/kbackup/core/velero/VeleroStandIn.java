@@ -285,7 +285,7 @@ final class VeleroStandIn implements AutoCloseable {
         try {
             BackupInfo info = direct.backup(plan.build()).await(Duration.ofMinutes(1));
             Map<String, Object> st = new LinkedHashMap<>();
-            st.put("phase", info.phase().name());
+            st.put("phase", info.phase().veleroName());
             st.put("version", 1);
             st.put("formatVersion", "1.1.0");
             st.put("startTimestamp", start.toString());
@@ -335,7 +335,7 @@ final class VeleroStandIn implements AutoCloseable {
         try {
             RestoreInfo info = direct.restore(plan.build()).await(Duration.ofMinutes(1));
             Map<String, Object> st = new LinkedHashMap<>();
-            st.put("phase", info.phase().name());
+            st.put("phase", info.phase().veleroName());
             st.put("startTimestamp", start.toString());
             st.put("completionTimestamp", now());
             st.put("progress", Map.of("totalItems", info.itemsTotal(), "itemsRestored", info.itemsRestored()));

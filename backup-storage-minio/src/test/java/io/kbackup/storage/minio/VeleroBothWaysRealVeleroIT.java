@@ -63,7 +63,7 @@ class VeleroBothWaysRealVeleroIT extends TwoClustersOneBucket {
         try (DirectEngine direct = KBackup.direct(b)) {
             assertThat(direct.listBackups(location)).extracting(BackupInfo::name).contains("velero-shop");
             BackupInfo info = direct.describeBackup(location, "velero-shop");
-            assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(info.phase()).isEqualTo(BackupPhase.COMPLETED);
             assertThat(info.itemsBackedUp()).isEqualTo(veleroItems);
             assertThat(info.itemsTotal()).isEqualTo(((Number) progress.get("totalItems")).longValue());
             assertThat(info.includedNamespaces()).containsExactly("shop");
@@ -71,7 +71,7 @@ class VeleroBothWaysRealVeleroIT extends TwoClustersOneBucket {
 
             RestoreInfo restored = direct.restore(RestorePlan.builder().location(location).backupName("velero-shop")
                     .restoreName("kbackup-from-velero").build()).await(WAIT);
-            assertThat(restored.phase()).as("%s", restored).isEqualTo(RestorePhase.Completed);
+            assertThat(restored.phase()).as("%s", restored).isEqualTo(RestorePhase.COMPLETED);
         }
         assertSameObjects(objects, a, b);
     }
@@ -84,7 +84,7 @@ class VeleroBothWaysRealVeleroIT extends TwoClustersOneBucket {
         try (DirectEngine direct = KBackup.direct(a)) {
             BackupInfo ours = direct.backup(BackupPlan.builder().name("kbackup-store").location(location)
                     .includedNamespaces("store").build()).await(WAIT);
-            assertThat(ours.phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(ours.phase()).isEqualTo(BackupPhase.COMPLETED);
         }
 
         // one Velero server at a time: controller-runtime's metrics listener is fixed at :8080
@@ -118,7 +118,7 @@ class VeleroBothWaysRealVeleroIT extends TwoClustersOneBucket {
         }
         try (DirectEngine direct = KBackup.direct(a)) {
             assertThat(direct.backup(BackupPlan.builder().name("kbackup-mall").location(location)
-                    .includedNamespaces("mall").build()).await(WAIT).phase()).isEqualTo(BackupPhase.Completed);
+                    .includedNamespaces("mall").build()).await(WAIT).phase()).isEqualTo(BackupPhase.COMPLETED);
         }
         try (StorageProvider bucket = StorageProviders.discover().open(location)) {
             // kbackup's own manifest is the one extra file (Velero ignores extra files in a backup's folder)

@@ -70,7 +70,7 @@ class VeleroCsiBothWaysRealCsiIT extends TwoClustersOneBucket {
         // the same namespace backed up by kbackup: the same files in the backup folder (ours has its manifest more)
         try (DirectEngine direct = KBackup.direct(a)) {
             assertThat(direct.backup(BackupPlan.builder().name("kbackup-csi-vshop").location(location).includedNamespaces("vshop")
-                    .includeAllDisks(true).build()).await(WAIT).phase()).isEqualTo(BackupPhase.Completed);
+                    .includeAllDisks(true).build()).await(WAIT).phase()).isEqualTo(BackupPhase.COMPLETED);
         }
         try (StorageProvider bucket = StorageProviders.discover().open(location)) {
             java.util.SortedSet<String> expected = files(bucket, "velero-csi-shop");
@@ -83,7 +83,7 @@ class VeleroCsiBothWaysRealCsiIT extends TwoClustersOneBucket {
             assertThat(info.volumeSnapshotsCompleted()).isEqualTo(1);
             RestoreInfo restored = direct.restore(RestorePlan.builder().location(location).backupName("velero-csi-shop")
                     .restoreName("kbackup-from-velero-csi").build()).await(WAIT);
-            assertThat(restored.phase()).as("%s", restored).isEqualTo(RestorePhase.Completed);
+            assertThat(restored.phase()).as("%s", restored).isEqualTo(RestorePhase.COMPLETED);
         }
         csiB.awaitBound("vshop", "data", WAIT);
         assertThat(b.persistentVolumeClaims().inNamespace("vshop").withName("data").get().getSpec().getDataSource().getKind())
@@ -100,7 +100,7 @@ class VeleroCsiBothWaysRealCsiIT extends TwoClustersOneBucket {
         try (DirectEngine direct = KBackup.direct(a)) {
             BackupInfo ours = direct.backup(BackupPlan.builder().name("kbackup-csi-shop").location(location)
                     .includedNamespaces("kshop").includeAllDisks(true).build()).await(WAIT);
-            assertThat(ours.phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(ours.phase()).isEqualTo(BackupPhase.COMPLETED);
             assertThat(ours.volumeSnapshotsCompleted()).isEqualTo(1);
         }
 

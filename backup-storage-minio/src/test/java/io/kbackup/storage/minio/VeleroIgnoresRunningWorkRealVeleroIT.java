@@ -60,7 +60,7 @@ class VeleroIgnoresRunningWorkRealVeleroIT {
                     DirectEngine held = KBackup.direct(k8s, DirectOptions.builder().progressInterval(Duration.ofSeconds(1))
                             .storageProviders(StorageProviders.discover().with(gated)).build())) {
                 assertThat(plain.backup(BackupPlan.builder().name("kbackup-done").location(location).includedNamespaces("busy").build())
-                        .await(WAIT).phase()).isEqualTo(BackupPhase.Completed);
+                        .await(WAIT).phase()).isEqualTo(BackupPhase.COMPLETED);
                 // held before their last files: the backup has no velero-backup.json yet, the restore only our record
                 BackupHandle backup = held.backup(BackupPlan.builder().name("kbackup-running").location(location)
                         .includedNamespaces("busy").build());
@@ -68,8 +68,8 @@ class VeleroIgnoresRunningWorkRealVeleroIT {
                         .restoreName("kbackup-restoring").namespaceMapping(Map.of("busy", "busy-copy")).build());
                 assertThat(reached.await(60, TimeUnit.SECONDS)).isTrue();
 
-                assertThat(plain.describeBackup(location, "kbackup-running").phase()).isEqualTo(BackupPhase.InProgress);
-                assertThat(plain.describeRestore(location, "kbackup-restoring").phase()).isEqualTo(RestorePhase.InProgress);
+                assertThat(plain.describeBackup(location, "kbackup-running").phase()).isEqualTo(BackupPhase.IN_PROGRESS);
+                assertThat(plain.describeRestore(location, "kbackup-restoring").phase()).isEqualTo(RestorePhase.IN_PROGRESS);
 
                 try (VeleroServer velero = VeleroServer.start(cluster, minio, BUCKET, PREFIX)) {
                     assertThat(VeleroServer.phase(velero.awaitBackup("kbackup-done", WAIT))).isEqualTo("Completed");
@@ -81,15 +81,15 @@ class VeleroIgnoresRunningWorkRealVeleroIT {
 
                     gate.countDown();
                     BackupInfo ended = backup.await(WAIT);
-                    assertThat(ended.phase()).isEqualTo(BackupPhase.Completed);
+                    assertThat(ended.phase()).isEqualTo(BackupPhase.COMPLETED);
                     RestoreInfo restored = restore.await(WAIT);
-                    assertThat(restored.phase()).isEqualTo(RestorePhase.Completed);
+                    assertThat(restored.phase()).isEqualTo(RestorePhase.COMPLETED);
                     assertThat(VeleroServer.phase(velero.awaitBackup("kbackup-running", WAIT))).as("synced once it ended")
                             .isEqualTo("Completed");
                     assertThat(VeleroServer.phase(velero.location())).isEqualTo("Available");
                 }
                 assertThat(plain.listRestores(location)).extracting(RestoreInfo::name, RestoreInfo::phase)
-                        .contains(org.assertj.core.groups.Tuple.tuple("kbackup-restoring", RestorePhase.Completed));
+                        .contains(org.assertj.core.groups.Tuple.tuple("kbackup-restoring", RestorePhase.COMPLETED));
             } finally {
                 gate.countDown();
             }

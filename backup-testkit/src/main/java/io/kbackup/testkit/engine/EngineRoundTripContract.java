@@ -78,7 +78,7 @@ public abstract class EngineRoundTripContract {
     private BackupInfo backUp(BackupClient engine, BackupLocation location) {
         BackupInfo info = engine.backup(BackupPlan.builder().prefix("rt").location(location).includedNamespaces("shop").build())
                 .await(Duration.ofSeconds(60));
-        assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(info.phase()).isEqualTo(BackupPhase.COMPLETED);
         assertThat(info.itemsBackedUp()).isGreaterThanOrEqualTo(22); // 20 config maps, a secret, the namespace
         return info;
     }
@@ -121,11 +121,11 @@ public abstract class EngineRoundTripContract {
         try (BackupClient backups = engine(sourceClient); BackupClient restores = engine(targetClient)) {
             BackupInfo info = backUp(backups, location);
             assertThat(restores.listBackups(location)).extracting(BackupInfo::name).containsExactly(info.name());
-            assertThat(restores.describeBackup(location, info.name()).phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(restores.describeBackup(location, info.name()).phase()).isEqualTo(BackupPhase.COMPLETED);
 
             RestoreInfo restored = restores.restore(RestorePlan.builder().location(location).backupName(info.name())
                     .namespaceMapping(Map.of("shop", "shop-copy")).build()).await(Duration.ofSeconds(60));
-            assertThat(restored.phase()).isEqualTo(RestorePhase.Completed);
+            assertThat(restored.phase()).isEqualTo(RestorePhase.COMPLETED);
             for (int i = 0; i < 20; i++) {
                 ConfigMap cm = targetClient.configMaps().inNamespace("shop-copy").withName("cm-" + i).get();
                 assertThat(cm).as("cm-" + i).isNotNull();

@@ -72,7 +72,7 @@ public final class MemberDouble implements BackupClient {
             }
             running.decrementAndGet();
             done.complete(BackupInfo.builder().name(name).phase(phase).started(start).completed(Instant.now())
-                    .itemsTotal(items).itemsBackedUp(phase == BackupPhase.Completed ? items : 0).build());
+                    .itemsTotal(items).itemsBackedUp(phase == BackupPhase.COMPLETED ? items : 0).build());
         }
 
         @Override
@@ -82,7 +82,7 @@ public final class MemberDouble implements BackupClient {
 
         @Override
         public BackupPhase phase() {
-            return done.isDone() ? done.join().phase() : BackupPhase.InProgress;
+            return done.isDone() ? done.join().phase() : BackupPhase.IN_PROGRESS;
         }
 
         @Override
@@ -102,7 +102,7 @@ public final class MemberDouble implements BackupClient {
 
         @Override
         public void cancel() {
-            finish(BackupPhase.Failed);
+            finish(BackupPhase.FAILED);
         }
 
         private final List<OperationListener<? super BackupPhase, ? super BackupInfo>> listeners = new CopyOnWriteArrayList<>();
@@ -133,7 +133,7 @@ public final class MemberDouble implements BackupClient {
         handles.add(h);
         peak.accumulateAndGet(running.incrementAndGet(), Math::max);
         if (delay != null) {
-            timer.schedule(() -> h.finish(BackupPhase.Completed), delay.toMillis(), TimeUnit.MILLISECONDS);
+            timer.schedule(() -> h.finish(BackupPhase.COMPLETED), delay.toMillis(), TimeUnit.MILLISECONDS);
         }
         return h;
     }

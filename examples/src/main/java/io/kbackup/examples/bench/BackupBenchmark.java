@@ -107,9 +107,9 @@ public final class BackupBenchmark {
                     bestBackup = bestBackup == null || took.wall() < bestBackup.wall() ? took : bestBackup;
                     backupWalls.add(took.wall());
                 }
-                if (info[0].phase() != BackupPhase.Completed) {
+                if (info[0].phase() != BackupPhase.COMPLETED) {
                     backupOk = false;
-                    notes.add("backup " + info[0].name() + " ended " + info[0].phase() + " (" + info[0].errors()
+                    notes.add("backup " + info[0].name() + " ended " + info[0].veleroPhase() + " (" + info[0].errors()
                             + " errors" + info[0].failure().map(f -> ": " + f).orElse("") + ")");
                 }
                 notes.add("backup " + info[0].name() + ": " + info[0].itemsBackedUp() + " items, "

@@ -104,9 +104,9 @@ public final class RestoreBenchmark {
                 long t0 = System.nanoTime();
                 backup = engine.backup(BackupPlan.builder().name("restore-bench").location(location).build())
                         .await(Duration.ofHours(1));
-                System.out.println("  backup of the source: " + backup.phase() + ", " + backup.itemsBackedUp()
+                System.out.println("  backup of the source: " + backup.veleroPhase() + ", " + backup.itemsBackedUp()
                         + " items in " + Report.seconds(System.nanoTime() - t0));
-                if (backup.phase() != BackupPhase.Completed) {
+                if (backup.phase() != BackupPhase.COMPLETED) {
                     System.out.println("FAILED: the backup did not complete: " + backup.failure().orElse(""));
                     return 1;
                 }
@@ -166,14 +166,14 @@ public final class RestoreBenchmark {
             System.out.print(report.render("  "));
             System.out.println();
             double speedup = (double) serialNanos / restoreNanos;
-            System.out.println("  kbackup restore: " + info.phase() + ", " + info.errors().size() + " errors, "
+            System.out.println("  kbackup restore: " + info.veleroPhase() + ", " + info.errors().size() + " errors, "
                     + info.warnings().size() + " warnings");
             info.errors().stream().limit(5).forEach(e -> System.out.println("    error: " + e));
             System.out.println("  speed-up over one at a time: " + Report.ratio(speedup) + " -> target >= 5x "
                     + (speedup >= 5 ? "MET" : "MISSED"));
             System.out.println("  (the serial loop's objects were prepared in memory before timing; the restore reads"
                     + " and unpacks the backup from the local folder inside its time)");
-            return info.phase() == RestorePhase.Completed && serial.failed == 0 ? 0 : 1;
+            return info.phase() == RestorePhase.COMPLETED && serial.failed == 0 ? 0 : 1;
         } finally {
             Report.deleteTree(work);
         }

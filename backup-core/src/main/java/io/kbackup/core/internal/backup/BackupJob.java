@@ -128,7 +128,7 @@ final class BackupJob implements Runnable {
         long itemsBackedUp = 0;
         try {
             checkCancelled();
-            handle.phase(BackupPhase.InProgress);
+            handle.phase(BackupPhase.IN_PROGRESS);
             report.info("Starting backup " + name + " to location " + plan.location().name() + ": " + plan);
             List<ApiResource> resources = new Discovery(client, context.retry()).preferredResources(report::veleroWarning);
             if (snapshots != null) {
@@ -148,9 +148,9 @@ final class BackupJob implements Runnable {
             tarWriter.commit();
             handle.addBytes(archive.bytes() - handle.progress().bytes());
             manifest = BackupManifest.of(name, archive, context.clock().instant());
-            phase = report.results.errorCount() > 0 ? BackupPhase.PartiallyFailed : BackupPhase.Completed;
+            phase = report.results.errorCount() > 0 ? BackupPhase.PARTIALLY_FAILED : BackupPhase.COMPLETED;
         } catch (Throwable e) {
-            phase = BackupPhase.Failed;
+            phase = BackupPhase.FAILED;
             failure = handle.cancelRequested() ? "cancelled" : BackupReport.failureReason(e);
             report.log.error("Backup failed: " + failure);
             if (!handle.cancelRequested() && !(e instanceof KBackupException || e instanceof IOException
@@ -183,7 +183,7 @@ final class BackupJob implements Runnable {
             handle.complete(info);
         } catch (Throwable e) {
             beforeEnd.run();
-            handle.phase(BackupPhase.Failed);
+            handle.phase(BackupPhase.FAILED);
             handle.completeExceptionally(e);
         }
     }

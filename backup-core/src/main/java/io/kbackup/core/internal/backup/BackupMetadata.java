@@ -69,7 +69,7 @@ final class BackupMetadata {
     BackupInfo write(Outcome o, Instant end) {
         BackupPhase phase = o.phase();
         String failure = o.failure();
-        report.info("Backup " + name + " ended: phase " + phase + ", " + o.items() + " items, "
+        report.info("Backup " + name + " ended: phase " + phase.veleroName() + ", " + o.items() + " items, "
                 + report.results.errorCount() + " errors, " + report.results.warningCount() + " warnings"
                 + (failure != null ? ", failure: " + failure : ""));
         String lost = lostClaim(claim, name);
@@ -82,8 +82,8 @@ final class BackupMetadata {
                 put(layout.manifest(name), o.manifest().toBytes());
             }
         } catch (RuntimeException e) {
-            if (phase != BackupPhase.Failed) {
-                phase = BackupPhase.Failed;
+            if (phase != BackupPhase.FAILED) {
+                phase = BackupPhase.FAILED;
                 failure = "could not write the backup's metadata files: " + BackupReport.failureReason(e);
             }
         }
@@ -97,7 +97,7 @@ final class BackupMetadata {
             put(layout.backupJson(name), BackupDocument.toBytes(doc));
         } catch (RuntimeException e) {
             // Nothing is listed without velero-backup.json: the backup is invisible, and the handle says why.
-            doc = BackupDocument.document(name, plan, start, status(o, BackupPhase.Failed, end,
+            doc = BackupDocument.document(name, plan, start, status(o, BackupPhase.FAILED, end,
                     "could not write velero-backup.json: " + BackupReport.failureReason(e)));
         }
         return BackupDocument.toInfo(doc);

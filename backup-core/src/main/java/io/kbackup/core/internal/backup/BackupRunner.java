@@ -116,7 +116,7 @@ public final class BackupRunner implements AutoCloseable {
             pool.execute(() -> {
                 // the progress record: other processes list the backup while it runs (its first one
                 // already says InProgress)
-                handle.phase(BackupPhase.InProgress);
+                handle.phase(BackupPhase.IN_PROGRESS);
                 RunRecords.Heartbeat progress = records.start(storage, layout.progress(name), () -> BackupProgress.record(name,
                         plan, start, handle.phase(), handle.progress(), context.clock().instant()));
                 Runnable end = ended(held, progress);

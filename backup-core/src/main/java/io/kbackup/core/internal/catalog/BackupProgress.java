@@ -61,7 +61,7 @@ public final class BackupProgress {
             }
             Instant heartbeat = heartbeat(doc, info);
             if (!info.phase().isTerminal() && heartbeat != null && heartbeat.plus(RunRecords.STALE_AFTER).isBefore(now)) {
-                return info.toBuilder().phase(BackupPhase.Failed).failureReason("the process that ran this backup stopped"
+                return info.toBuilder().phase(BackupPhase.FAILED).failureReason("the process that ran this backup stopped"
                         + " without finishing it (its progress record was last written at " + heartbeat + "); delete it and back up again")
                         .build();
             }

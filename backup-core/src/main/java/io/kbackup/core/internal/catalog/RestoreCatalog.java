@@ -114,7 +114,7 @@ public final class RestoreCatalog {
         RestoreInfo info = record.info();
         Instant beat = record.heartbeat();
         if (!info.phase().isTerminal() && beat != null && beat.plus(RunRecords.STALE_AFTER).isBefore(clock.instant())) {
-            return info.toBuilder().phase(RestorePhase.Failed).failureReason("the process that ran this restore stopped without"
+            return info.toBuilder().phase(RestorePhase.FAILED).failureReason("the process that ran this restore stopped without"
                     + " finishing it (its record was last written at " + beat + "); items restored before that stay in the cluster")
                     .build();
         }
@@ -172,7 +172,7 @@ public final class RestoreCatalog {
                 }
             }
         });
-        RestorePhase phase = errorCount[0] > 0 || counts[3] > 0 ? RestorePhase.PartiallyFailed : RestorePhase.Completed;
+        RestorePhase phase = errorCount[0] > 0 || counts[3] > 0 ? RestorePhase.PARTIALLY_FAILED : RestorePhase.COMPLETED;
         return RestoreInfo.builder().name(name).backupName(backup[0]).phase(phase).completed(last)
                 .itemsTotal(counts[4]).itemsRestored(counts[0] + counts[1]).created(counts[0]).updated(counts[1]).skipped(counts[2])
                 .failed(counts[3]).errors(errors).warnings(warnings).build();

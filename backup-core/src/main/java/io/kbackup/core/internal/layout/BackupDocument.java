@@ -143,7 +143,7 @@ public final class BackupDocument {
         ObjectNode st = GzipJson.MAPPER.createObjectNode();
         st.put("version", STATUS_VERSION);
         st.put("formatVersion", ArchivePaths.FORMAT_VERSION);
-        st.put("phase", s.phase().name());
+        st.put("phase", VeleroPhases.name(s.phase()));
         if (s.expiration() != null) {
             st.put("expiration", timestamp(s.expiration()));
         }
@@ -259,7 +259,7 @@ public final class BackupDocument {
                 || nativeAttempted + csiAttempted > 0;
         return BackupInfo.builder()
                 .name(meta.path("name").asText())
-                .phase(VeleroPhases.backup(status.path("phase").asText(null)))
+                .veleroPhase(status.path("phase").asText(null))
                 .location(spec.path("storageLocation").asText(null))
                 .created(time(meta.get("creationTimestamp")))
                 .started(time(status.get("startTimestamp")))

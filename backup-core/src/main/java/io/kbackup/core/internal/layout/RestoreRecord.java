@@ -29,7 +29,7 @@ public record RestoreRecord(RestoreInfo info, Instant heartbeat) {
         n.put("kind", KIND);
         n.put("name", info.name());
         n.put("backupName", info.backupName());
-        n.put("phase", VeleroPhases.name(info.phase()));
+        n.put("phase", info.veleroPhase());
         time(n, "started", info.started());
         time(n, "completed", info.completed());
         time(n, "heartbeat", heartbeat);
@@ -67,7 +67,7 @@ public record RestoreRecord(RestoreInfo info, Instant heartbeat) {
         Map<String, String> mapping = new LinkedHashMap<>();
         n.path("namespaceMapping").properties().forEach(e -> mapping.put(e.getKey(), e.getValue().asText()));
         RestoreInfo info = RestoreInfo.builder().name(n.path("name").asText()).backupName(text(n, "backupName"))
-                .phase(VeleroPhases.restore(text(n, "phase"))).started(at(text(n, "started")))
+                .veleroPhase(text(n, "phase")).started(at(text(n, "started")))
                 .completed(at(text(n, "completed"))).itemsTotal(n.path("itemsTotal").asLong())
                 .itemsRestored(n.path("itemsRestored").asLong()).created(n.path("created").asLong()).updated(n.path("updated").asLong())
                 .skipped(n.path("skipped").asLong()).failed(n.path("failed").asLong()).errors(strings(n.path("errors")))

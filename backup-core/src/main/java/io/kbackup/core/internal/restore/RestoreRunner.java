@@ -76,7 +76,7 @@ public final class RestoreRunner implements AutoCloseable {
                 listeners.restoreStarted(handle, plan);
                 workers.execute(() -> {
                     handle.worker(Thread.currentThread());
-                    handle.phase(RestorePhase.InProgress); // before the first record, so that it says so
+                    handle.phase(RestorePhase.IN_PROGRESS); // before the first record, so that it says so
                     // our record: other processes list the restore while it runs, and see its outcome after
                     RunRecords.Heartbeat record = records.start(source.storage(), source.layout().restoreRecord(name),
                             () -> new RestoreRecord(running(handle, plan, started), context.clock().instant()).toBytes());
@@ -158,7 +158,7 @@ public final class RestoreRunner implements AutoCloseable {
             RestorePhase phase;
             String failure = null;
             KBackupException refusal = null;
-            handle.phase(RestorePhase.InProgress);
+            handle.phase(RestorePhase.IN_PROGRESS);
             report.info("Starting restore " + name + " of backup " + plan.backupName() + " (" + plan + ")");
             try {
                 pipeline = RestorePipeline.build(context, source, plan, name, handle::addBytes, index -> checked(source, report, index));
@@ -170,22 +170,22 @@ public final class RestoreRunner implements AutoCloseable {
                             context.restore().concurrency(), context.restore().crdEstablishTimeout()).apply(applied);
                 }
                 if (handle.cancelRequested()) {
-                    phase = RestorePhase.Failed;
+                    phase = RestorePhase.FAILED;
                     failure = "cancelled";
                 } else {
-                    phase = report.errorCount() > 0 ? RestorePhase.PartiallyFailed : RestorePhase.Completed;
+                    phase = report.errorCount() > 0 ? RestorePhase.PARTIALLY_FAILED : RestorePhase.COMPLETED;
                 }
             } catch (CorruptBackupException | InvalidPlanException e) {
-                phase = RestorePhase.FailedValidation;
+                phase = RestorePhase.FAILED_VALIDATION;
                 failure = e.getMessage();
                 refusal = e;
                 report.error("", e.getMessage());
             } catch (TierApplier.CancelledException | CancellationException e) {
-                phase = RestorePhase.Failed;
+                phase = RestorePhase.FAILED;
                 failure = "cancelled";
                 report.error("", "The restore was cancelled; items restored before that stay in the cluster.");
             } catch (RuntimeException e) {
-                phase = RestorePhase.Failed;
+                phase = RestorePhase.FAILED;
                 if (handle.cancelRequested()) {
                     failure = "cancelled";
                     report.error("", "The restore was cancelled; items restored before that stay in the cluster.");
@@ -194,7 +194,7 @@ public final class RestoreRunner implements AutoCloseable {
                     report.error("", "The restore failed: " + failure);
                 }
             }
-            report.info("Restore ended in phase " + phase + ": " + counters);
+            report.info("Restore ended in phase " + phase.veleroName() + ": " + counters);
             RestorePipeline p = pipeline;
             report.store(source.storage(), source.layout(), applied, item -> targetKey(p, item));
             RestoreInfo info = RestoreInfo.builder().name(name).backupName(plan.backupName()).phase(phase).started(started)
@@ -213,10 +213,10 @@ public final class RestoreRunner implements AutoCloseable {
             }
         } catch (RuntimeException | Error e) {
             running.remove(name);
-            record.finish(new RestoreRecord(running(handle, plan, started).toBuilder().phase(RestorePhase.Failed)
+            record.finish(new RestoreRecord(running(handle, plan, started).toBuilder().phase(RestorePhase.FAILED)
                     .completed(context.clock().instant()).failureReason(String.valueOf(e.getMessage())).build(),
                     context.clock().instant()).toBytes());
-            handle.phase(RestorePhase.Failed);
+            handle.phase(RestorePhase.FAILED);
             handle.completeExceptionally(e);
         }
     }
@@ -231,7 +231,7 @@ public final class RestoreRunner implements AutoCloseable {
                     + " its archive was checked for format only, not against a checksum; set DirectOptions.requireManifest to refuse"
                     + " such backups");
         }
-        if (source.phase() == BackupPhase.PartiallyFailed) {
+        if (source.phase() == BackupPhase.PARTIALLY_FAILED) {
             List<String> errors = source.backupErrors(5);
             report.warning(null, "backup " + backup + " ended PartiallyFailed: it lacks what its errors name, and this restore"
                     + " cannot bring that back" + (errors.isEmpty() ? " (its results file lists no errors)"

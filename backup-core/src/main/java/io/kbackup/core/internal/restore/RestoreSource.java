@@ -59,10 +59,13 @@ record RestoreSource(StorageProvider storage, BucketLayout layout, String backup
                         + EntryPath.printable(docName) + "' (the folder was copied or renamed), as listing says. Nothing was restored.");
             }
             String phaseText = doc.path("status").path("phase").asText("");
-            BackupPhase phase = VeleroPhases.backupExactly(phaseText).orElseThrow(() -> new InvalidPlanException("Backup '" + backup
-                    + "' has an unknown phase '" + phaseText + "'; only Completed or PartiallyFailed backups can be restored."));
+            BackupPhase phase = VeleroPhases.backup(phaseText);
+            if (phase == BackupPhase.UNKNOWN) {
+                throw new InvalidPlanException("Backup '" + backup + "' has an unknown phase '" + EntryPath.printable(phaseText)
+                        + "'; only Completed or PartiallyFailed backups can be restored.");
+            }
             if (!phase.isRestorable()) {
-                throw new InvalidPlanException("Backup '" + backup + "' is in phase " + phase
+                throw new InvalidPlanException("Backup '" + backup + "' is in phase " + phase.veleroName()
                         + "; only Completed or PartiallyFailed backups can be restored. Choose another backup"
                         + (phase.isTerminal() ? "." : ", or wait until this one has finished."));
             }

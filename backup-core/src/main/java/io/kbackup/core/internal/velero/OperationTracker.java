@@ -75,7 +75,7 @@ public final class OperationTracker {
             }
         });
         start(handle, end, reg, deleteWhenDone::get, "backup", VeleroStatus::backupInfo, () -> {
-            if (handle.phase() == BackupPhase.New && cluster.delete(VeleroKind.BACKUP, name)) {
+            if (notStarted(handle.phase()) && cluster.delete(VeleroKind.BACKUP, name)) {
                 return failedBackup(name, last.get(), "cancelled before Velero started it; the Backup object was deleted");
             }
             deleteWhenDone.set(true);
@@ -114,7 +114,7 @@ public final class OperationTracker {
             }
         });
         start(handle, end, reg, () -> false, "restore", details, () -> {
-            if (handle.phase() == RestorePhase.New && cluster.delete(VeleroKind.RESTORE, name)) {
+            if (handle.phase() == RestorePhase.NEW && cluster.delete(VeleroKind.RESTORE, name)) {
                 RestoreInfo info = details.apply(VeleroStatus.tree(java.util.Map.of("metadata", java.util.Map.of("name", name))));
                 return withRestoreFailure(info, "cancelled before Velero started it; the Restore object was deleted");
             }
@@ -203,9 +203,14 @@ public final class OperationTracker {
         active.clear();
     }
 
+    /** Whether Velero has not started the backup yet: New, or waiting in its queue (Queued, ReadyToStart). */
+    private static boolean notStarted(BackupPhase p) {
+        return p == BackupPhase.NEW || p == BackupPhase.QUEUED || p == BackupPhase.READY_TO_START;
+    }
+
     private static boolean isNew(TrackedOperation<?, ?> handle) {
         Object p = handle.phase();
-        return p == BackupPhase.New || p == RestorePhase.New;
+        return p == BackupPhase.NEW || p == RestorePhase.NEW;
     }
 
     private static void progress(TrackedOperation<?, ?> handle, JsonNode progress, String doneField, AtomicLong done) {
@@ -232,14 +237,14 @@ public final class OperationTracker {
 
     private static BackupInfo failedBackup(String name, JsonNode last, String reason) {
         if (last == null) {
-            return BackupInfo.builder().name(name).phase(BackupPhase.Failed).failureReason(reason).build();
+            return BackupInfo.builder().name(name).phase(BackupPhase.FAILED).failureReason(reason).build();
         }
         BackupInfo info = VeleroStatus.backupInfo(last);
-        return info.toBuilder().phase(BackupPhase.Failed).failureReason(reason).build();
+        return info.toBuilder().phase(BackupPhase.FAILED).failureReason(reason).build();
     }
 
     private static RestoreInfo withRestoreFailure(RestoreInfo info, String reason) {
-        return info.toBuilder().phase(RestorePhase.Failed).failureReason(reason).build();
+        return info.toBuilder().phase(RestorePhase.FAILED).failureReason(reason).build();
     }
 
     /** The object was deleted before it ended. */

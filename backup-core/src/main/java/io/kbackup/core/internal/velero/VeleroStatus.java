@@ -28,15 +28,12 @@ public final class VeleroStatus {
         return resource instanceof JsonNode n ? n : SERIALIZATION.convertValue(resource, JsonNode.class);
     }
 
-    /**
-     * A Backup's phase. Velero phases the SDK has no constant for ({@code Queued},
-     * {@code ReadyToStart}: waiting for a worker) count as {@link BackupPhase#New}.
-     */
+    /** A Backup's phase; names the SDK does not know are {@link BackupPhase#UNKNOWN}. */
     public static BackupPhase backupPhase(JsonNode backup) {
         return VeleroPhases.backup(text(backup.path("status").path("phase")));
     }
 
-    /** A Restore's phase; unknown names count as {@link RestorePhase#New}. */
+    /** A Restore's phase; names the SDK does not know are {@link RestorePhase#UNKNOWN}. */
     public static RestorePhase restorePhase(JsonNode restore) {
         return VeleroPhases.restore(text(restore.path("status").path("phase")));
     }
@@ -83,13 +80,13 @@ public final class VeleroStatus {
         if (warnings.isEmpty() && warningCount > 0) {
             warnings.add(warningCount + " warning(s): see the restore's results in the bucket");
         }
-        if (phase == RestorePhase.FailedValidation) {
+        if (phase == RestorePhase.FAILED_VALIDATION) {
             errors.addAll(validationErrors(restore));
         }
         long total = status.path("progress").path("totalItems").asLong(0);
         long restored = status.path("progress").path("itemsRestored").asLong(0);
         return RestoreInfo.builder().name(text(restore.path("metadata").path("name"))).backupName(text(spec.path("backupName")))
-                .phase(phase).started(instant(status.path("startTimestamp"))).completed(instant(status.path("completionTimestamp")))
+                .veleroPhase(text(status.path("phase"))).started(instant(status.path("startTimestamp"))).completed(instant(status.path("completionTimestamp")))
                 .itemsTotal(total).itemsRestored(restored).created(results.created()).updated(results.updated())
                 .skipped(results.skipped()).failed(results.failed()).errors(errors).warnings(warnings).namespaceMapping(mapping)
                 .failureReason(failureReason(restore)).build();

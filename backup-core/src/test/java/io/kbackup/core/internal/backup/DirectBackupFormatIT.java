@@ -93,7 +93,7 @@ class DirectBackupFormatIT {
     void writesVeleroBucketLayoutWithNothingElseAtTheTop() throws Exception {
         BackupInfo info = engine.backup(BackupPlan.builder().name("b1").location(location).build()).await(Duration.ofSeconds(30));
 
-        assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(info.phase()).isEqualTo(BackupPhase.COMPLETED);
         try (Stream<Path> top = Files.list(folder)) {
             assertThat(top.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList()).containsExactly("backups");
         }

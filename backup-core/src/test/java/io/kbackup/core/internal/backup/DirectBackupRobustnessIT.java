@@ -94,7 +94,7 @@ class DirectBackupRobustnessIT {
         try (DirectEngine engine = engine(o -> o.pageSize(7))) {
             BackupInfo info = engine.backup(BackupPlan.builder().name("paged").location(location).includedNamespaces("bulk")
                     .build()).await(WAIT);
-            assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(info.phase()).isEqualTo(BackupPhase.COMPLETED);
             assertThat(classicPaths(archive(folder, "paged"))).filteredOn(p -> p.startsWith("resources/configmaps/namespaces/bulk/cm-"))
                     .hasSize(100);
         }
@@ -115,7 +115,7 @@ class DirectBackupRobustnessIT {
             BackupInfo info = engine.backup(BackupPlan.builder().name("expired").location(location).includedNamespaces("bulk")
                     .build()).await(WAIT);
 
-            assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(info.phase()).isEqualTo(BackupPhase.COMPLETED);
             assertThat(info.itemsBackedUp()).isEqualTo(101);
             List<String> names = io.kbackup.core.internal.layout.TarArchiveWriterTestAccess.gnuList(folder.resolve("backups/expired/expired.tar.gz"));
             assertThat(names).doesNotHaveDuplicates().hasSize(2 * 101 + 1);
@@ -132,7 +132,7 @@ class DirectBackupRobustnessIT {
         try (DirectEngine engine = engine(o -> o.pageSize(40).maxRetries(3))) {
             BackupInfo info = engine.backup(BackupPlan.builder().name("flaky").location(location).includedNamespaces("bulk")
                     .build()).await(WAIT);
-            assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(info.phase()).isEqualTo(BackupPhase.COMPLETED);
             assertThat(info.errors()).isZero();
             assertThat(classicPaths(archive(folder, "flaky"))).filteredOn(p -> p.startsWith("resources/configmaps/namespaces/bulk/cm-"))
                     .hasSize(100);
@@ -147,14 +147,14 @@ class DirectBackupRobustnessIT {
         try (DirectEngine engine = engine(o -> {})) {
             BackupInfo info = engine.backup(BackupPlan.builder().name("partial").location(location).includedNamespaces("bulk")
                     .build()).await(WAIT);
-            assertThat(info.phase()).isEqualTo(BackupPhase.PartiallyFailed);
+            assertThat(info.phase()).isEqualTo(BackupPhase.PARTIALLY_FAILED);
             assertThat(info.errors()).isEqualTo(1);
             assertThat(info.itemsBackedUp()).as("the failed list's items are missing: progress is not complete")
                     .isLessThan(info.itemsTotal());
             JsonNode results = GzipJson.readGzipJson(Files.newInputStream(folder.resolve("backups/partial/partial-results.gz")));
             assertThat(results.path("errors").path("namespaces").path("bulk").get(0).asText())
                     .contains("Could not list secrets in namespace bulk", "403");
-            assertThat(engine.describeBackup(location, "partial").phase()).isEqualTo(BackupPhase.PartiallyFailed);
+            assertThat(engine.describeBackup(location, "partial").phase()).isEqualTo(BackupPhase.PARTIALLY_FAILED);
         }
     }
 
@@ -174,8 +174,8 @@ class DirectBackupRobustnessIT {
             BackupHandle handle = engine.backup(BackupPlan.builder().name("broken").location(location).includedNamespaces("big").build());
             BackupInfo info = handle.await(WAIT);
 
-            assertThat(info.phase()).isEqualTo(BackupPhase.Failed);
-            assertThat(handle.phase()).isEqualTo(BackupPhase.Failed);
+            assertThat(info.phase()).isEqualTo(BackupPhase.FAILED);
+            assertThat(handle.phase()).isEqualTo(BackupPhase.FAILED);
             assertThat(info.failureReason()).contains("writing to the backup location failed").contains(FaultInjectingStorageProvider.MARKER);
             assertThat(folder.resolve("backups/broken/broken.tar.gz")).doesNotExist();
             assertThat(folder.resolve("backups/broken/kbackup-manifest.json")).doesNotExist();
@@ -183,7 +183,7 @@ class DirectBackupRobustnessIT {
             assertThat(doc.path("status").path("phase").asText()).isEqualTo("Failed");
             assertThat(doc.path("status").path("failureReason").asText()).contains(FaultInjectingStorageProvider.MARKER);
             assertThat(CrdSchema.load("velero.io_backups.yaml").problems(doc)).isEmpty();
-            assertThat(engine.listBackups(location)).extracting(BackupInfo::phase).containsExactly(BackupPhase.Failed);
+            assertThat(engine.listBackups(location)).extracting(BackupInfo::phase).containsExactly(BackupPhase.FAILED);
             assertThat(opened.get(0).bytesWritten()).as("part of the archive was written").isGreaterThanOrEqualTo(20_000);
         }
     }
@@ -194,7 +194,7 @@ class DirectBackupRobustnessIT {
         try (DirectEngine engine = engine(o -> o.storageProviders(StorageProviders.discover().with(faulty)))) {
             BackupInfo info = engine.backup(BackupPlan.builder().name("nodoc").location(location).includedNamespaces("bulk")
                     .build()).await(WAIT);
-            assertThat(info.phase()).isEqualTo(BackupPhase.Failed);
+            assertThat(info.phase()).isEqualTo(BackupPhase.FAILED);
             assertThat(info.failureReason()).startsWith("could not write velero-backup.json");
             assertThat(engine.listBackups(location)).isEmpty();
         }
@@ -206,9 +206,9 @@ class DirectBackupRobustnessIT {
         try (DirectEngine engine = engine(o -> o.storageProviders(StorageProviders.discover().with(faulty)))) {
             BackupInfo info = engine.backup(BackupPlan.builder().name("noresults").location(location).includedNamespaces("bulk")
                     .build()).await(WAIT);
-            assertThat(info.phase()).isEqualTo(BackupPhase.Failed);
+            assertThat(info.phase()).isEqualTo(BackupPhase.FAILED);
             assertThat(info.failureReason()).startsWith("could not write the backup's metadata files");
-            assertThat(engine.describeBackup(location, "noresults").phase()).isEqualTo(BackupPhase.Failed);
+            assertThat(engine.describeBackup(location, "noresults").phase()).isEqualTo(BackupPhase.FAILED);
             assertThat(folder.resolve("backups/noresults/kbackup-manifest.json")).doesNotExist();
         }
     }
@@ -231,14 +231,14 @@ class DirectBackupRobustnessIT {
             while (handle.progress().itemsDone() < 5 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertThat(handle.phase()).isEqualTo(BackupPhase.InProgress);
+            assertThat(handle.phase()).isEqualTo(BackupPhase.IN_PROGRESS);
             handle.cancel();
             BackupInfo info = handle.await(WAIT);
 
-            assertThat(info.phase()).isEqualTo(BackupPhase.Failed);
+            assertThat(info.phase()).isEqualTo(BackupPhase.FAILED);
             assertThat(info.failureReason()).isEqualTo("cancelled");
             assertThat(folder.resolve("backups/stopped/stopped.tar.gz")).doesNotExist();
-            assertThat(engine.describeBackup(location, "stopped").phase()).isEqualTo(BackupPhase.Failed);
+            assertThat(engine.describeBackup(location, "stopped").phase()).isEqualTo(BackupPhase.FAILED);
             assertThat(engine.describeBackup(location, "stopped").failureReason()).isEqualTo("cancelled");
         }
         assertThat(Files.list(folder.resolve("backups/stopped")).map(p -> p.getFileName().toString()))
@@ -250,9 +250,9 @@ class DirectBackupRobustnessIT {
         proxy.fail(r -> true, 503, Integer.MAX_VALUE);
         try (DirectEngine engine = engine(o -> o.maxRetries(1))) {
             BackupInfo info = engine.backup(BackupPlan.builder().name("down").location(location).build()).await(WAIT);
-            assertThat(info.phase()).isEqualTo(BackupPhase.Failed);
+            assertThat(info.phase()).isEqualTo(BackupPhase.FAILED);
             assertThat(info.failureReason()).contains("Kubernetes API", "503");
-            assertThat(engine.describeBackup(location, "down").phase()).isEqualTo(BackupPhase.Failed);
+            assertThat(engine.describeBackup(location, "down").phase()).isEqualTo(BackupPhase.FAILED);
         }
     }
 

@@ -61,7 +61,7 @@ class DirectBackupRobustnessRealIT extends DirectBackupRobustnessIT {
             BackupInfo info = engine.backup(BackupPlan.builder().name("expired").location(location).includedNamespaces("expiring")
                     .build()).await(Duration.ofSeconds(120));
 
-            assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(info.phase()).isEqualTo(BackupPhase.COMPLETED);
             List<String> names = io.kbackup.core.internal.layout.TarArchiveWriterTestAccess.gnuList(folder.resolve("backups/expired/expired.tar.gz"));
             assertThat(names).doesNotHaveDuplicates();
             assertThat(names.stream().filter(n -> n.startsWith("resources/configmaps/namespaces/expiring/cm-"))).hasSize(100);

@@ -113,7 +113,7 @@ class DirectBackupSelectionIT {
     @Test
     void autoWithAllNamespacesTakesEveryClusterScopedObjectButNodesInMaintenance() throws Exception {
         Run run = backup(b -> b);
-        assertThat(run.info.phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(run.info.phase()).isEqualTo(BackupPhase.COMPLETED);
         assertThat(run.paths).contains(
                 c("persistentvolumes", "pv-data"), c("persistentvolumes", "pv-other"), c("persistentvolumes", "pv-unbound"),
                 c("clusterroles.rbac.authorization.k8s.io", "unrelated"), c("storageclasses.storage.k8s.io", "fast"),
@@ -233,7 +233,7 @@ class DirectBackupSelectionIT {
         Run run = backup(b -> b.includedNamespaces("shop", "other", "missing"));
         assertThat(namespacedIn(run)).containsOnly("shop", "other");
         assertThat(namespaces(run)).containsExactlyInAnyOrder("shop", "other");
-        assertThat(run.info.phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(run.info.phase()).isEqualTo(BackupPhase.COMPLETED);
         assertThat(run.info.warnings()).as("the namespace that matched nothing is said").isEqualTo(1);
         assertThat(run.results).contains("includedNamespaces names 'missing', which does not exist in the cluster");
     }
@@ -241,7 +241,7 @@ class DirectBackupSelectionIT {
     @Test
     void anIncludedResourceNoServedTypeMatchesIsSaid() throws Exception {
         Run run = backup(b -> b.includedNamespaces("shop").includedResources("configmaps", "deploymentz"));
-        assertThat(run.info.phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(run.info.phase()).isEqualTo(BackupPhase.COMPLETED);
         assertThat(run.info.warnings()).isEqualTo(1);
         assertThat(run.results).contains("includedResources names 'deploymentz', which matches no resource the cluster serves");
         assertThat(run.paths).contains(n("configmaps", "shop", "settings"));
@@ -274,7 +274,7 @@ class DirectBackupSelectionIT {
         String name = "sel-" + (++runs);
         BackupInfo info = engine.backup(plan.apply(BackupPlan.builder().name(name).location(location)).build())
                 .await(Duration.ofSeconds(60));
-        assertThat(info.phase()).isIn(BackupPhase.Completed);
+        assertThat(info.phase()).isIn(BackupPhase.COMPLETED);
         TreeSet<String> paths = classicPaths(archive(folder, name));
         assertThat(info.itemsBackedUp()).isEqualTo(paths.size());
         String results;

@@ -58,9 +58,9 @@ class BackupCatalogIT {
         BackupCatalog catalog = new BackupCatalog(StorageProviders.discover());
 
         assertThat(catalog.list(loc)).extracting(BackupInfo::name, BackupInfo::phase).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("velero-nightly-20261120020000", BackupPhase.PartiallyFailed),
-                org.assertj.core.groups.Tuple.tuple("adhoc", BackupPhase.Failed),
-                org.assertj.core.groups.Tuple.tuple("velero-nightly-20261119020000", BackupPhase.Completed));
+                org.assertj.core.groups.Tuple.tuple("velero-nightly-20261120020000", BackupPhase.PARTIALLY_FAILED),
+                org.assertj.core.groups.Tuple.tuple("adhoc", BackupPhase.FAILED),
+                org.assertj.core.groups.Tuple.tuple("velero-nightly-20261119020000", BackupPhase.COMPLETED));
         BackupInfo info = catalog.describe(loc, "velero-nightly-20261120020000");
         assertThat(info.scheduleName()).isEqualTo("velero-nightly");
         assertThat(info.itemsBackedUp()).isEqualTo(810);

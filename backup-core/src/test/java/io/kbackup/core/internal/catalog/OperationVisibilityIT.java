@@ -81,18 +81,18 @@ class OperationVisibilityIT {
 
             BackupInfo seen = eventually(() -> reader.listBackups(location()).stream()
                     .filter(b -> b.name().equals("running") && b.itemsBackedUp() >= 2).findFirst().orElse(null));
-            assertThat(seen.phase()).isEqualTo(BackupPhase.InProgress);
+            assertThat(seen.phase()).isEqualTo(BackupPhase.IN_PROGRESS);
             assertThat(seen.started()).isNotNull();
             assertThat(seen.completed()).isNull();
             assertThat(seen.includedNamespaces()).containsExactly("shop");
-            assertThat(reader.describeBackup(location(), "running").phase()).isEqualTo(BackupPhase.InProgress);
+            assertThat(reader.describeBackup(location(), "running").phase()).isEqualTo(BackupPhase.IN_PROGRESS);
             // what Velero's sync reads is not there while it runs: Velero neither lists it nor minds the folder
             assertThat(folder.resolve("backups/running/velero-backup.json")).doesNotExist();
             assertThat(folder.resolve("backups/running/" + BucketLayout.PROGRESS_FILE)).exists();
 
             gate.gate.countDown();
-            assertThat(handle.await(WAIT).phase()).isEqualTo(BackupPhase.Completed);
-            assertThat(reader.describeBackup(location(), "running").phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(handle.await(WAIT).phase()).isEqualTo(BackupPhase.COMPLETED);
+            assertThat(reader.describeBackup(location(), "running").phase()).isEqualTo(BackupPhase.COMPLETED);
             assertThat(folder.resolve("backups/running/" + BucketLayout.PROGRESS_FILE)).doesNotExist();
         }
     }
@@ -102,11 +102,11 @@ class OperationVisibilityIT {
         Instant longAgo = Instant.now().minus(Duration.ofHours(1));
         Path dir = Files.createDirectories(folder.resolve("backups/orphan"));
         Files.write(dir.resolve(BucketLayout.PROGRESS_FILE), BackupProgress.record("orphan",
-                BackupPlan.builder().name("orphan").location(location()).build(), longAgo, BackupPhase.InProgress,
+                BackupPlan.builder().name("orphan").location(location()).build(), longAgo, BackupPhase.IN_PROGRESS,
                 new Progress(10, 4, 100), longAgo.plusSeconds(30)));
         try (DirectEngine engine = engine(client, null)) {
             BackupInfo orphan = engine.describeBackup(location(), "orphan");
-            assertThat(orphan.phase()).isEqualTo(BackupPhase.Failed);
+            assertThat(orphan.phase()).isEqualTo(BackupPhase.FAILED);
             assertThat(orphan.failureReason()).contains("stopped without finishing");
             assertThat(orphan.itemsBackedUp()).isEqualTo(4);
         }
@@ -122,14 +122,14 @@ class OperationVisibilityIT {
             assertThat(gate.reached.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             RestoreInfo running = eventually(() -> reader.listRestores(location()).stream()
                     .filter(r -> r.name().equals("back")).findFirst().orElse(null));
-            assertThat(running.phase()).isEqualTo(RestorePhase.InProgress);
+            assertThat(running.phase()).isEqualTo(RestorePhase.IN_PROGRESS);
             assertThat(running.backupName()).isEqualTo("src");
             assertThat(running.namespaceMapping()).containsEntry("shop", "shop-copy");
             gate.gate.countDown();
-            assertThat(handle.await(WAIT).phase()).isEqualTo(RestorePhase.Completed);
+            assertThat(handle.await(WAIT).phase()).isEqualTo(RestorePhase.COMPLETED);
 
             RestoreInfo done = reader.describeRestore(location(), "back");
-            assertThat(done.phase()).isEqualTo(RestorePhase.Completed);
+            assertThat(done.phase()).isEqualTo(RestorePhase.COMPLETED);
             assertThat(done.created()).isGreaterThanOrEqualTo(2);
             assertThat(done.completed()).isNotNull();
             assertThat(reader.listRestores(location())).extracting(RestoreInfo::name).containsExactly("back");
@@ -169,7 +169,7 @@ class OperationVisibilityIT {
                 "{\"v1/ConfigMap\":[\"shop/bad(failed)\",\"shop/good(created)\"],\"v1/Namespace\":[\"shop(skipped)\"]}")));
         try (DirectEngine engine = engine(client, null)) {
             RestoreInfo info = engine.describeRestore(location(), "nightly-restore");
-            assertThat(info.phase()).isEqualTo(RestorePhase.PartiallyFailed);
+            assertThat(info.phase()).isEqualTo(RestorePhase.PARTIALLY_FAILED);
             assertThat(info.backupName()).isEqualTo("nightly-20261120");
             assertThat(info.itemsTotal()).isEqualTo(3);
             assertThat(List.of(info.created(), info.failed(), info.skipped())).containsExactly(1L, 1L, 1L);

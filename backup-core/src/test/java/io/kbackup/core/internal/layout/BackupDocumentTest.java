@@ -77,7 +77,7 @@ class BackupDocumentTest {
     @Test
     void documentIsAValidBackupWithLabelsAndStatus() {
         BackupPlan p = plan().labels(Map.of("team", "shop")).includedNamespaces("shop").build();
-        ObjectNode doc = BackupDocument.document("b1", p, START, new BackupDocument.Status(BackupPhase.Completed, START,
+        ObjectNode doc = BackupDocument.document("b1", p, START, new BackupDocument.Status(BackupPhase.COMPLETED, START,
                 START.plusSeconds(30), START.plus(p.expiry()), 12, 12, 0, 1, null, 0, 0));
         assertThat(BACKUP_CRD.problems(doc)).isEmpty();
         assertThat(doc.path("apiVersion").asText()).isEqualTo("velero.io/v1");
@@ -101,11 +101,11 @@ class BackupDocumentTest {
 
     @Test
     void failedDocumentCarriesTheReasonAndIsValid() {
-        ObjectNode doc = BackupDocument.document("b1", plan().build(), START, new BackupDocument.Status(BackupPhase.Failed, START,
+        ObjectNode doc = BackupDocument.document("b1", plan().build(), START, new BackupDocument.Status(BackupPhase.FAILED, START,
                 START.plusSeconds(3), START.plusSeconds(10), 40, 17, 0, 0, "writing to the backup location failed: disk full", 0, 0));
         assertThat(BACKUP_CRD.problems(doc)).isEmpty();
         BackupInfo info = BackupDocument.toInfo(doc);
-        assertThat(info.phase()).isEqualTo(BackupPhase.Failed);
+        assertThat(info.phase()).isEqualTo(BackupPhase.FAILED);
         assertThat(info.failureReason()).isEqualTo("writing to the backup location failed: disk full");
         assertThat(info.itemsBackedUp()).isEqualTo(17);
     }
@@ -114,11 +114,11 @@ class BackupDocumentTest {
     void ourDocumentReadsBackAsThePlanDescribesIt() {
         BackupPlan p = plan().includedNamespaces("shop").excludedNamespaces("shop-tmp").clusterWideMode(ClusterWideMode.NEVER)
                 .labels(Map.of(VeleroKeys.SCHEDULE_NAME, "nightly")).build();
-        ObjectNode doc = BackupDocument.document("b1", p, START, new BackupDocument.Status(BackupPhase.PartiallyFailed, START,
+        ObjectNode doc = BackupDocument.document("b1", p, START, new BackupDocument.Status(BackupPhase.PARTIALLY_FAILED, START,
                 START.plusSeconds(30), START.plus(p.expiry()), 5, 4, 1, 2, null, 0, 0));
         BackupInfo info = BackupDocument.parse("b1", BackupDocument.toBytes(doc));
         assertThat(info.name()).isEqualTo("b1");
-        assertThat(info.phase()).isEqualTo(BackupPhase.PartiallyFailed);
+        assertThat(info.phase()).isEqualTo(BackupPhase.PARTIALLY_FAILED);
         assertThat(info.location()).isEqualTo("primary");
         assertThat(info.created()).isEqualTo(Instant.parse("2026-11-21T02:00:00Z"));
         assertThat(info.started()).isEqualTo(Instant.parse("2026-11-21T02:00:00Z"));
@@ -141,7 +141,7 @@ class BackupDocumentTest {
         String json = VeleroFixture.backupJson("velero-nightly-20261120020000", "PartiallyFailed", Instant.parse("2026-11-20T02:00:00Z"));
         BackupInfo info = BackupDocument.parse("velero-nightly-20261120020000", json.getBytes(StandardCharsets.UTF_8));
         assertThat(info.name()).isEqualTo("velero-nightly-20261120020000");
-        assertThat(info.phase()).isEqualTo(BackupPhase.PartiallyFailed);
+        assertThat(info.phase()).isEqualTo(BackupPhase.PARTIALLY_FAILED);
         assertThat(info.location()).isEqualTo("default");
         assertThat(info.started()).isEqualTo(Instant.parse("2026-11-20T02:00:00Z"));
         assertThat(info.completed()).isEqualTo(Instant.parse("2026-11-20T02:03:12Z"));
@@ -176,11 +176,22 @@ class BackupDocumentTest {
     }
 
     @Test
-    void phasesVeleroHasAndWeDoNotReadAsNew() {
-        assertThat(VeleroPhases.backup("Queued")).isEqualTo(BackupPhase.New);
-        assertThat(VeleroPhases.backup("ReadyToStart")).isEqualTo(BackupPhase.New);
-        assertThat(VeleroPhases.backup(null)).isEqualTo(BackupPhase.New);
-        assertThat(VeleroPhases.backup("WaitingForPluginOperations")).isEqualTo(BackupPhase.WaitingForPluginOperations);
+    void phasesAreReadByVelerosNamesAndUnknownOnesAreKeptAsRead() throws Exception {
+        assertThat(VeleroPhases.backup("Queued")).isEqualTo(BackupPhase.QUEUED);
+        assertThat(VeleroPhases.backup("ReadyToStart")).isEqualTo(BackupPhase.READY_TO_START);
+        assertThat(VeleroPhases.backup(null)).isEqualTo(BackupPhase.NEW);
+        assertThat(VeleroPhases.backup("WaitingForPluginOperations")).isEqualTo(BackupPhase.WAITING_FOR_PLUGIN_OPERATIONS);
+        assertThat(VeleroPhases.backup("COMPLETED")).as("only Velero's spelling").isEqualTo(BackupPhase.UNKNOWN);
+
+        ObjectNode doc = (ObjectNode) GzipJson.MAPPER.readTree(VeleroFixture.backupJson("v1", "Completed", START));
+        assertThat(BackupDocument.toInfo(doc).phase()).isEqualTo(BackupPhase.COMPLETED);
+        ((ObjectNode) doc.get("status")).put("phase", "Paused");
+        BackupInfo info = BackupDocument.toInfo(doc);
+        assertThat(info.phase()).isEqualTo(BackupPhase.UNKNOWN);
+        assertThat(info.phase().isTerminal()).isFalse();
+        assertThat(info.veleroPhase()).isEqualTo("Paused");
+        assertThat(BackupDocument.status(new BackupDocument.Status(BackupPhase.PARTIALLY_FAILED, null, null, null, 0, 0, 0, 0, null, 0, 0))
+                .path("phase").asText()).isEqualTo("PartiallyFailed");
     }
 
     @Test

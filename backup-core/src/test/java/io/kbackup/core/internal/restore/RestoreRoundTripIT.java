@@ -125,7 +125,7 @@ class RestoreRoundTripIT {
         try (DirectEngine a = KBackup.direct(clusterA.client())) {
             backup = a.backup(BackupPlan.builder().name("b1").location(location).build()).await(WAIT);
         }
-        assertThat(backup.phase()).as("backup errors %s", backup.errors()).isEqualTo(BackupPhase.Completed);
+        assertThat(backup.phase()).as("backup errors %s", backup.errors()).isEqualTo(BackupPhase.COMPLETED);
     }
 
     @AfterAll
@@ -162,7 +162,7 @@ class RestoreRoundTripIT {
         Set<String> madeByB = objectsIn(b); // a real cluster's own: kube-root-ca.crt, default ServiceAccounts, ...
         RestoreInfo info = restore(plan().build());
 
-        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(info.failed()).isZero();
         assertThat(info.errors()).isEmpty();
         int compared = 0;
@@ -201,7 +201,7 @@ class RestoreRoundTripIT {
     void legacyTokenSecretsAreSkippedAndOthersComeBackForTheTokenControllerToFill() {
         RestoreInfo info = restore(plan().includedNamespaces("shop").build());
 
-        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(b.secrets().inNamespace("shop").withName("robot-token-abcde").get()).as("legacy token: skipped").isNull();
         var longLived = b.secrets().inNamespace("shop").withName("robot-long-lived").get();
         assertThat(longLived).isNotNull();
@@ -269,7 +269,7 @@ class RestoreRoundTripIT {
     void restoresIntoMappedNamespaces() {
         RestoreInfo info = restore(plan().includedNamespaces("shop").namespaceMapping(Map.of("shop", "shop-copy")).build());
 
-        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(info.namespaceMapping()).containsEntry("shop", "shop-copy");
         assertThat(b.namespaces().withName("shop").get()).isNull();
         assertThat(b.namespaces().withName("shop-copy").get().getMetadata().getLabels()).containsEntry("team", "a");
@@ -294,7 +294,7 @@ class RestoreRoundTripIT {
         RestoreHandle handle = engineB.restore(typo);
         assertThatThrownBy(() -> handle.await(WAIT)).isInstanceOf(io.kbackup.InvalidPlanException.class)
                 .hasMessageContaining("nothing was changed");
-        assertThat(handle.phase()).isEqualTo(RestorePhase.FailedValidation);
+        assertThat(handle.phase()).isEqualTo(RestorePhase.FAILED_VALIDATION);
         assertThatThrownBy(() -> engineB.preview(plan().includedNamespaces("ghost").includedResources("deploymentz").build()))
                 .isInstanceOf(io.kbackup.InvalidPlanException.class)
                 .hasMessageContaining("includedNamespaces names 'ghost'").hasMessageContaining("includedResources names 'deploymentz'");
@@ -309,7 +309,7 @@ class RestoreRoundTripIT {
     void autoModeWithSelectedNamespacesBringsBackOnlyTheClusterItemsTheyNeed() {
         RestoreInfo info = restore(plan().includedNamespaces("shop").build());
 
-        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(b.persistentVolumes().withName("pv-shop").get()).isNotNull();
         assertThat(b.apiextensions().v1().customResourceDefinitions().withName("widgets.example.com").get()).isNotNull();
         assertThat(b.rbac().clusterRoleBindings().withName("robot-binding").get()).isNotNull();
@@ -361,8 +361,8 @@ class RestoreRoundTripIT {
         Set<String> objects = objectsIn(b);
         RestoreInfo second = restore(plan().build());
 
-        assertThat(first.phase()).isEqualTo(RestorePhase.Completed);
-        assertThat(second.phase()).as("errors %s", second.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(first.phase()).isEqualTo(RestorePhase.COMPLETED);
+        assertThat(second.phase()).as("errors %s", second.errors()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(second.name()).isNotEqualTo(first.name());
         assertThat(second.created()).isEqualTo(missing);
         assertThat(second.failed()).isZero();
@@ -390,7 +390,7 @@ class RestoreRoundTripIT {
         seedChangedConfigMap();
         RestoreInfo info = restore(plan().includedNamespaces("shop").build());
 
-        assertThat(info.phase()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(b.configMaps().inNamespace("shop").withName("cfg").get().getData()).containsEntry("color", "red");
         assertThat(info.warnings()).anySatisfy(w -> assertThat(w).contains("configmaps shop/cfg").contains("differs")
                 .contains("first at data."));
@@ -417,7 +417,7 @@ class RestoreRoundTripIT {
                 .addToAnnotations("note", "local").endMetadata().addToData("local", "x").build());
         RestoreInfo info = restore(plan().includedNamespaces("shop").existingResourcePolicy(ExistingResourcePolicy.UPDATE).build());
 
-        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.COMPLETED);
         var cm = b.configMaps().inNamespace("shop").withName("cfg").get();
         assertThat(cm.getData()).containsExactly(Map.entry("color", "blue"));
         assertThat(cm.getMetadata().getLabels()).doesNotContainKey("extra").containsEntry("velero.io/restore-name", info.name());
@@ -436,7 +436,7 @@ class RestoreRoundTripIT {
         RestorePreview preview = engineB.preview(plan().includedNamespaces("shop").existingResourcePolicy(ExistingResourcePolicy.UPDATE).build());
         RestoreInfo info = restore(plan().includedNamespaces("shop").existingResourcePolicy(ExistingResourcePolicy.UPDATE).build());
 
-        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.COMPLETED);
         var cm = b.configMaps().inNamespace("shop").withName("cfg").get();
         assertThat(cm.getData()).as("the key only the cluster had is removed").containsExactly(Map.entry("color", "blue"));
         // cfg; on a real cluster also its own kube-root-ca.crt, which differs from cluster A's (see the closing note of issue 11)
@@ -456,7 +456,7 @@ class RestoreRoundTripIT {
 
         RestoreInfo info = restore(plan().includedNamespaces("shop").existingResourcePolicy(ExistingResourcePolicy.UPDATE).build());
 
-        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.COMPLETED);
         var containers = b.apps().deployments().inNamespace("shop").withName("web").get().getSpec().getTemplate().getSpec().getContainers();
         assertThat(containers).extracting(c -> c.getName() + "=" + c.getImage()).containsExactly("app=nginx");
     }
@@ -479,7 +479,7 @@ class RestoreRoundTripIT {
                         .withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("order", recorder)).build();
                 DirectEngine engine = KBackup.direct(recorded, DirectOptions.builder().crdEstablishTimeout(Duration.ofSeconds(5))
                         .restoreConcurrency(4).build())) {
-            assertThat(engine.restore(plan().build()).await(WAIT).phase()).isEqualTo(RestorePhase.Completed);
+            assertThat(engine.restore(plan().build()).await(WAIT).phase()).isEqualTo(RestorePhase.COMPLETED);
         }
         List<String> tiers = new ArrayList<>();
         for (String gr : posts) {
@@ -566,7 +566,7 @@ class RestoreRoundTripIT {
         try {
             RestoreHandle handle = small.restore(RestorePlan.builder().location(location).backupName(name).build());
             assertThatThrownBy(() -> handle.await(WAIT)).isInstanceOf(CorruptBackupException.class).hasMessageContaining(message);
-            assertThat(handle.phase()).isEqualTo(RestorePhase.FailedValidation);
+            assertThat(handle.phase()).isEqualTo(RestorePhase.FAILED_VALIDATION);
         } finally {
             small.close();
         }

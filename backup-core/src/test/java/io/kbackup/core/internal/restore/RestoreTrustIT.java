@@ -76,12 +76,12 @@ class RestoreTrustIT {
         BackupFixture.put(location, "unsigned", "Completed", archive, false);
 
         RestoreInfo signed = restore(DirectOptions.defaults(), "signed");
-        assertThat(signed.phase()).isEqualTo(RestorePhase.Completed);
+        assertThat(signed.phase()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(signed.warnings()).noneMatch(w -> w.contains("integrity manifest"));
         k8s.configMaps().inNamespace("shop").withName("cfg").delete();
 
         RestoreInfo unsigned = restore(DirectOptions.defaults(), "unsigned");
-        assertThat(unsigned.phase()).isEqualTo(RestorePhase.Completed);
+        assertThat(unsigned.phase()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(unsigned.warnings()).anyMatch(w -> w.contains("backup unsigned has no integrity manifest")
                 && w.contains("DirectOptions.requireManifest"));
         k8s.configMaps().inNamespace("shop").withName("cfg").delete();
@@ -90,10 +90,10 @@ class RestoreTrustIT {
             RestoreHandle handle = engine.restore(RestorePlan.builder().location(location).backupName("unsigned").build());
             assertThatThrownBy(() -> handle.await(WAIT)).isInstanceOf(CorruptBackupException.class)
                     .hasMessageContaining("has no integrity manifest").hasMessageContaining("Nothing was restored");
-            assertThat(handle.phase()).isEqualTo(RestorePhase.FailedValidation);
+            assertThat(handle.phase()).isEqualTo(RestorePhase.FAILED_VALIDATION);
             assertThat(k8s.configMaps().inNamespace("shop").withName("cfg").get()).as("nothing applied").isNull();
             assertThat(engine.restore(RestorePlan.builder().location(location).backupName("signed").restoreName("again").build())
-                    .await(WAIT).phase()).as("a backup with its manifest still restores").isEqualTo(RestorePhase.Completed);
+                    .await(WAIT).phase()).as("a backup with its manifest still restores").isEqualTo(RestorePhase.COMPLETED);
         }
     }
 
@@ -109,7 +109,7 @@ class RestoreTrustIT {
 
         RestoreInfo info = restore(DirectOptions.defaults(), "partial");
 
-        assertThat(info.phase()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(info.warnings()).anyMatch(w -> w.contains("backup partial ended PartiallyFailed")
                 && w.contains("shop: could not list secrets"));
         assertThat(k8s.configMaps().inNamespace("shop").withName("cfg").get()).isNotNull();
@@ -154,7 +154,7 @@ class RestoreTrustIT {
             info = engine.restore(RestorePlan.builder().location(location).backupName("b1").includedNamespaces("shop").build()).await(WAIT);
         }
 
-        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(k8s.rbac().clusterRoleBindings().withName("open-admin").get()).as("restored as the backup has it").isNotNull();
         assertThat(info.warnings()).anyMatch(w -> w.contains("open-admin grants ClusterRole cluster-admin to Group system:unauthenticated")
                 && w.contains("anyone who can reach the API server"));

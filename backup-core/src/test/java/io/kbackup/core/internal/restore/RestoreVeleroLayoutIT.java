@@ -130,7 +130,7 @@ class RestoreVeleroLayoutIT {
 
         RestoreInfo info = engine.restore(plan().restoreName("r1").build()).await(WAIT);
 
-        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(info.name()).isEqualTo("r1");
         assertThat(info.created()).isEqualTo(10); // ns, cm, 2 svc, pod, job, crd, widget, pvc, deployment
         assertThat(info.skipped()).isEqualTo(2); // finished pod, completed job
@@ -207,7 +207,7 @@ class RestoreVeleroLayoutIT {
 
         RestoreInfo info = engine.restore(RestorePlan.builder().location(location).backupName(name).build()).await(WAIT);
 
-        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(info.name()).startsWith(name + "-");
         assertThat(k8s.configMaps().inNamespace("shop").withName("settings").get().getData()).containsEntry("a", "b");
         assertThat(k8s.namespaces().withName("shop").get()).as("made for the restored items").isNotNull();
@@ -222,7 +222,7 @@ class RestoreVeleroLayoutIT {
         BackupFixture.put(location, "b1", "Failed", veleroArchive(), false);
         assertThatThrownBy(() -> engine.preview(plan().build())).isInstanceOf(InvalidPlanException.class).hasMessageContaining("phase Failed");
         BackupFixture.put(location, "b1", "PartiallyFailed", veleroArchive(), false);
-        assertThat(engine.restore(plan().build()).await(WAIT).phase()).isEqualTo(RestorePhase.Completed);
+        assertThat(engine.restore(plan().build()).await(WAIT).phase()).isEqualTo(RestorePhase.COMPLETED);
     }
 
     @Test
@@ -236,7 +236,7 @@ class RestoreVeleroLayoutIT {
         }
         var handle = engine.restore(plan().restoreName("bad").build());
         assertThatThrownBy(() -> handle.await(WAIT)).isInstanceOf(CorruptBackupException.class).hasMessageContaining("integrity manifest");
-        assertThat(handle.phase()).isEqualTo(RestorePhase.FailedValidation);
+        assertThat(handle.phase()).isEqualTo(RestorePhase.FAILED_VALIDATION);
         assertThat(k8s.namespaces().withName("shop").get()).isNull();
         assertThat(k8s.configMaps().inAnyNamespace().withLabel("velero.io/restore-name").list().getItems()).isEmpty();
         assertThatThrownBy(() -> engine.preview(plan().build())).isInstanceOf(CorruptBackupException.class);
@@ -340,7 +340,7 @@ class RestoreVeleroLayoutIT {
             var handle = parallel.restore(plan().build());
             RestoreInfo info = handle.await(WAIT);
 
-            assertThat(info.phase()).isEqualTo(RestorePhase.Completed);
+            assertThat(info.phase()).isEqualTo(RestorePhase.COMPLETED);
             assertThat(info.created()).isEqualTo(49);
             assertThat(handle.progress().itemsDone()).isEqualTo(handle.progress().itemsTotal()).isEqualTo(49);
             assertThat(handle.progress().bytes()).isPositive();
@@ -365,7 +365,7 @@ class RestoreVeleroLayoutIT {
             handle.cancel();
             RestoreInfo info = handle.await(WAIT);
 
-            assertThat(info.phase()).isEqualTo(RestorePhase.Failed);
+            assertThat(info.phase()).isEqualTo(RestorePhase.FAILED);
             assertThat(info.failureReason()).isEqualTo("cancelled");
             assertThat(info.created()).isLessThan(201);
         }

@@ -111,7 +111,7 @@ class DirectSnapshotBackupIT {
     @Test
     void snapshotsEveryCsiVolumeWithTheClassVeleroWouldChooseAndRecordsThem() throws Exception {
         Run run = backup(engine(UnaryOperator.identity()), b -> b.includedNamespaces("app", "maint"));
-        assertThat(run.info.phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(run.info.phase()).isEqualTo(BackupPhase.COMPLETED);
         assertThat(run.info.volumeSnapshotsAttempted()).isEqualTo(4);
         assertThat(run.info.volumeSnapshotsCompleted()).isEqualTo(4);
         assertThat(run.doc.path("status").path("csiVolumeSnapshotsAttempted").asInt()).isEqualTo(4);
@@ -181,7 +181,7 @@ class DirectSnapshotBackupIT {
     void aDriverWithoutClassIsSkippedWithAWarningUnderTheSkipPolicy() throws Exception {
         Run run = backup(engine(o -> o.snapshotMissingClassPolicy(DirectOptions.MissingSnapshotClassPolicy.SKIP)),
                 b -> b.includedNamespaces("noclass"));
-        assertThat(run.info.phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(run.info.phase()).isEqualTo(BackupPhase.COMPLETED);
         assertThat(run.info.volumeSnapshotsAttempted()).isZero();
         assertThat(run.results).contains("Volume noclass/orphan", "no VolumeSnapshotClass exists for driver 'c.csi.example.com'");
         assertThat(records(run).get("noclass/orphan").path("skipped").asBoolean()).isTrue();
@@ -190,7 +190,7 @@ class DirectSnapshotBackupIT {
     @Test
     void aClassThatDeletesItsSnapshotsIsAWarningOrInStrictModeARefusal() throws Exception {
         Run run = backup(engine(UnaryOperator.identity()), b -> b.includedNamespaces("delpol"));
-        assertThat(run.info.phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(run.info.phase()).isEqualTo(BackupPhase.COMPLETED);
         assertThat(run.info.volumeSnapshotsCompleted()).isEqualTo(1);
         assertThat(run.results).contains("d-only", "deletionPolicy 'Delete'");
 
@@ -204,7 +204,7 @@ class DirectSnapshotBackupIT {
     @Test
     void aFailedSnapshotMakesTheBackupPartiallyFailedNamingTheVolume() throws Exception {
         Run run = backup(engine(UnaryOperator.identity()), b -> b.includedNamespaces("broken"));
-        assertThat(run.info.phase()).isEqualTo(BackupPhase.PartiallyFailed);
+        assertThat(run.info.phase()).isEqualTo(BackupPhase.PARTIALLY_FAILED);
         assertThat(run.info.volumeSnapshotsAttempted()).isEqualTo(2);
         assertThat(run.info.volumeSnapshotsCompleted()).isEqualTo(1);
         assertThat(run.info.errors()).isEqualTo(1);
@@ -220,7 +220,7 @@ class DirectSnapshotBackupIT {
         long t0 = System.nanoTime();
         Run run = backup(engine(o -> o.snapshotReadyTimeout(Duration.ofMillis(400))), b -> b.includedNamespaces("slow"));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
-        assertThat(run.info.phase()).isEqualTo(BackupPhase.PartiallyFailed);
+        assertThat(run.info.phase()).isEqualTo(BackupPhase.PARTIALLY_FAILED);
         assertThat(run.results).contains("Volume slow/stuck", "was not ready within PT0.4S");
         assertThat(records(run).get("slow/stuck").path("result").asText()).isEqualTo("failed");
     }
@@ -237,7 +237,7 @@ class DirectSnapshotBackupIT {
         assertThat(snapshotsOf(name)).hasSize(1);
         handle.cancel();
         BackupInfo info = handle.await(Duration.ofSeconds(20));
-        assertThat(info.phase()).isEqualTo(BackupPhase.Failed);
+        assertThat(info.phase()).isEqualTo(BackupPhase.FAILED);
         assertThat(info.failureReason()).isEqualTo("cancelled");
     }
 

@@ -74,7 +74,7 @@ class DirectSnapshotRestoreIT {
         targetEngine = KBackup.direct(targetClient);
         BackupInfo info = sourceEngine.backup(BackupPlan.builder().name(BACKUP).location(location).includeAllDisks(true)
                 .includedNamespaces("app").build()).await(Duration.ofSeconds(60));
-        assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(info.phase()).isEqualTo(BackupPhase.COMPLETED);
         assertThat(info.volumeSnapshotsCompleted()).isEqualTo(1);
         List<GenericKubernetesResource> snapshots = SnapshotApi.snapshots(sourceClient).inNamespace("app").list().getItems();
         assertThat(snapshots).hasSize(1);
@@ -101,7 +101,7 @@ class DirectSnapshotRestoreIT {
         RestoreInfo info = sourceEngine.restore(RestorePlan.builder().location(location).backupName(BACKUP).includedNamespaces("app")
                 .build()).await(Duration.ofSeconds(60));
 
-        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.COMPLETED);
         PersistentVolumeClaim pvc = sourceClient.persistentVolumeClaims().inNamespace("app").withName("data").get();
         assertThat(pvc.getSpec().getVolumeName()).isNull();
         assertThat(pvc.getSpec().getDataSource().getApiGroup()).isEqualTo("snapshot.storage.k8s.io");
@@ -116,7 +116,7 @@ class DirectSnapshotRestoreIT {
         RestoreInfo info = targetEngine.restore(RestorePlan.builder().location(location).backupName(BACKUP)
                 .namespaceMapping(Map.of("app", "copy")).build()).await(Duration.ofSeconds(60));
 
-        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.COMPLETED);
         PersistentVolumeClaim pvc = targetClient.persistentVolumeClaims().inNamespace("copy").withName("data").get();
         assertThat(pvc.getSpec().getVolumeName()).isNull();
         assertThat(pvc.getSpec().getDataSource().getName()).isEqualTo(snapshotName);

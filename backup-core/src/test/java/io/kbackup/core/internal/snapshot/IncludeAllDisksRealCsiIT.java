@@ -111,7 +111,7 @@ class IncludeAllDisksRealCsiIT {
 
         Run run = backup(engine(UnaryOperator.identity()), b -> b.includedNamespaces("shop"));
 
-        assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.Completed);
+        assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.COMPLETED);
         assertThat(run.info.volumeSnapshotsAttempted()).isEqualTo(1);
         assertThat(run.info.volumeSnapshotsCompleted()).isEqualTo(1);
         List<GenericKubernetesResource> snapshots = snapshotsOf(run.name);
@@ -160,7 +160,7 @@ class IncludeAllDisksRealCsiIT {
         RestoreInfo restored = engine(UnaryOperator.identity()).restore(RestorePlan.builder().location(location).backupName(run.name)
                 .includedNamespaces("shop").build()).await(WAIT);
 
-        assertThat(restored.phase()).as("errors %s", restored.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(restored.phase()).as("errors %s", restored.errors()).isEqualTo(RestorePhase.COMPLETED);
         PersistentVolumeClaim claim = csi.awaitBound("shop", "data", WAIT);
         assertThat(claim.getSpec().getDataSource().getKind()).isEqualTo("VolumeSnapshot");
         assertThat(claim.getSpec().getDataSource().getName()).isEqualTo(vs.getMetadata().getName());
@@ -175,7 +175,7 @@ class IncludeAllDisksRealCsiIT {
         csi.createClaim("orders", "ledger", "2Gi", Map.of(), Map.of());
         Map<String, String> written = CsiHostPathDriver.writeSample(csi.volumeFolder("orders", "ledger"), 23);
         Run run = backup(engine(UnaryOperator.identity()), b -> b.includedNamespaces("orders"));
-        assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.Completed);
+        assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.COMPLETED);
         String handle = records(run).get("orders/ledger").path("csiSnapshotInfo").path("snapshotHandle").asText();
         String snapshotName = snapshotsOf(run.name).get(0).getMetadata().getName();
 
@@ -202,7 +202,7 @@ class IncludeAllDisksRealCsiIT {
 
         RestoreInfo restored = otherEngine.restore(plan).await(WAIT);
 
-        assertThat(restored.phase()).as("errors %s", restored.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(restored.phase()).as("errors %s", restored.errors()).isEqualTo(RestorePhase.COMPLETED);
         otherCsi.awaitBound("orders-copy", "ledger", WAIT);
         GenericKubernetesResource vs = otherClient.genericKubernetesResources(CsiServers.VOLUME_SNAPSHOTS).inNamespace("orders-copy")
                 .withName(snapshotName).get();
@@ -228,7 +228,7 @@ class IncludeAllDisksRealCsiIT {
 
         Run run = backup(engine(UnaryOperator.identity()), b -> b.includedNamespaces("labelled").labelSelector(Map.of("app", "web")));
 
-        assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.Completed);
+        assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.COMPLETED);
         assertThat(run.archive).containsKey("resources/pods/namespaces/labelled/web.json")
                 .containsKey("resources/persistentvolumeclaims/namespaces/labelled/web-data.json")
                 .doesNotContainKey("resources/persistentvolumeclaims/namespaces/labelled/unused.json");
@@ -268,7 +268,7 @@ class IncludeAllDisksRealCsiIT {
 
             Run run = backup(engine(o -> o.snapshotMissingClassPolicy(DirectOptions.MissingSnapshotClassPolicy.SKIP)),
                     b -> b.includedNamespaces("noclass"));
-            assertThat(run.info.phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(run.info.phase()).isEqualTo(BackupPhase.COMPLETED);
             assertThat(run.info.volumeSnapshotsAttempted()).isZero();
             assertThat(run.results).contains("Volume noclass/orphan", "NOT backed up", "no VolumeSnapshotClass exists for driver '"
                     + DRIVER + "'");
@@ -292,7 +292,7 @@ class IncludeAllDisksRealCsiIT {
         assertThat(snapshotsOf(strictPlan.name().orElseThrow())).isEmpty();
 
         Run run = backup(engine(UnaryOperator.identity()), b -> b.includedNamespaces("delpol"));
-        assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.Completed);
+        assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.COMPLETED);
         assertThat(run.info.warnings()).isPositive();
         assertThat(run.results).contains(CsiServers.DELETE_CLASS, "deletionPolicy 'Delete'");
         assertThat(run.info.volumeSnapshotsCompleted()).isEqualTo(1);
@@ -311,7 +311,7 @@ class IncludeAllDisksRealCsiIT {
 
         Run run = backup(engine(UnaryOperator.identity()), b -> b.includedNamespaces("broken"));
 
-        assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.PartiallyFailed);
+        assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.PARTIALLY_FAILED);
         assertThat(run.info.volumeSnapshotsAttempted()).isEqualTo(2);
         assertThat(run.info.volumeSnapshotsCompleted()).isEqualTo(1);
         assertThat(run.info.errors()).isEqualTo(1);
@@ -337,7 +337,7 @@ class IncludeAllDisksRealCsiIT {
         } finally {
             csi.startSnapshotter();
         }
-        assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.PartiallyFailed);
+        assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.PARTIALLY_FAILED);
         assertThat(run.results).contains("Volume slow/stuck", "was not ready within PT5S");
         assertThat(records(run).get("slow/stuck").path("result").asText()).isEqualTo("failed");
         assertThat(run.info.volumeSnapshotsCompleted()).isZero();
@@ -351,7 +351,7 @@ class IncludeAllDisksRealCsiIT {
         DirectEngine engine = engine(UnaryOperator.identity());
         Run keep = backup(engine, b -> b.includedNamespaces("gone"));
         Run gone = backup(engine, b -> b.includedNamespaces("gone"));
-        assertThat(gone.info.phase()).as(gone.results).isEqualTo(BackupPhase.Completed);
+        assertThat(gone.info.phase()).as(gone.results).isEqualTo(BackupPhase.COMPLETED);
         String contentName = (String) snapshotsOf(gone.name).get(0).get("status", "boundVolumeSnapshotContentName");
         String handle = (String) content(contentName).get("status", "snapshotHandle");
         String keptHandle = records(keep).get("gone/g").path("csiSnapshotInfo").path("snapshotHandle").asText();
@@ -377,7 +377,7 @@ class IncludeAllDisksRealCsiIT {
                 .format(java.time.Instant.now());
         BackupInfo info = engine.backup(BackupPlan.builder().name(name).location(location).includeAllDisks(true)
                 .includedNamespaces("expiring").expiry(Duration.ofMinutes(5)).build()).await(WAIT);
-        assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
+        assertThat(info.phase()).isEqualTo(BackupPhase.COMPLETED);
         String contentName = (String) snapshotsOf(name).get(0).get("status", "boundVolumeSnapshotContentName");
         String handle = (String) content(contentName).get("status", "snapshotHandle");
 

@@ -384,6 +384,14 @@ public final class AzureStorageProvider implements StorageProvider {
                     "Azure Blob " + where + " answered " + detail + ".",
                     "Check the location's settings against the service's message; retry if the service was busy.");
         } catch (ClientAuthenticationException e) {
+            if (settings.credentials() instanceof Credentials.None) {
+                return ValidationResult.failed(ValidationResult.Kind.BAD_CREDENTIALS,
+                        "No usable Azure credentials for " + where + ": the location gives none, and none of Azure's"
+                                + " default sources had any (AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, workload"
+                                + " identity, managed identity, az login).",
+                        "Give the location an account key, a SAS token or a service principal, or set up one of those"
+                                + " sources.");
+            }
             return ValidationResult.failed(ValidationResult.Kind.BAD_CREDENTIALS,
                     "Could not obtain an Azure AD token with the " + settings.credentials().kind() + " credentials: "
                             + CauseChain.firstLine(errors.scrub(e.getMessage())) + ".",

@@ -11,6 +11,7 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import io.kbackup.BackupLocation;
 import io.kbackup.Credentials;
+import io.kbackup.spi.support.CauseChain;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.StorageDeniedException;
 import io.kbackup.storage.gcs.GcsConfig;
@@ -112,6 +113,9 @@ public record GcsSettings(String bucket, String project, String endpoint, String
         return s;
     }
 
+    /** How the message of missing application default credentials starts. */
+    static final String NO_CREDENTIALS = "No usable Google credentials: application default credentials were asked for, but ";
+
     /**
      * The Google credentials. Application default credentials are looked up here, not earlier.
      *
@@ -139,10 +143,12 @@ public record GcsSettings(String bucket, String project, String endpoint, String
             }
             return GoogleCredentials.getApplicationDefault();
         } catch (IOException | RuntimeException e) {
-            throw new StorageDeniedException("Google Cloud Storage bucket '" + bucket + "': application default"
-                    + " credentials could not be loaded: " + new GcsErrors(secrets(), "").scrub(e.getMessage())
-                    + ". Set GOOGLE_APPLICATION_CREDENTIALS or config " + GcsConfig.CREDENTIALS_FILE
-                    + ", use GKE workload identity, or pass Credentials.gcsServiceAccountJson.", null);
+            String why = credentialsFile == null && e.getMessage() != null && e.getMessage().contains("credentials were not found")
+                    ? "none of their sources had any (GOOGLE_APPLICATION_CREDENTIALS, gcloud auth application-default login,"
+                            + " the GCE/GKE metadata server)"
+                    : "they could not be loaded: " + CauseChain.firstLine(new GcsErrors(secrets(), "").scrub(e.getMessage()));
+            throw new StorageDeniedException(NO_CREDENTIALS + why + ". Set GOOGLE_APPLICATION_CREDENTIALS or config "
+                    + GcsConfig.CREDENTIALS_FILE + ", use GKE workload identity, or pass Credentials.gcsServiceAccountJson.", null);
         }
     }
 

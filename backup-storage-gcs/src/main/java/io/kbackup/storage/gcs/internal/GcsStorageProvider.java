@@ -351,6 +351,11 @@ public final class GcsStorageProvider implements StorageProvider {
                         where + " does not exist (" + errors.describe(se) + ").",
                         "Create it (gcloud storage buckets create gs://" + bucket + ") or correct the location's bucket.");
             }
+            if (e instanceof io.kbackup.StorageDeniedException denied && denied.getMessage().startsWith(GcsSettings.NO_CREDENTIALS)) {
+                return ValidationResult.failed(ValidationResult.Kind.BAD_CREDENTIALS, where + ": " + denied.getMessage(),
+                        "Give the location a service-account key (Credentials.gcsServiceAccountJson) or set up one of"
+                                + " those sources.");
+            }
             if ((se != null && se.getCode() == 401) || GcsErrors.isAuthFailure(e)
                     || e instanceof io.kbackup.StorageDeniedException) {
                 String detail = se != null && se.getCode() > 0 ? errors.describe(se)

@@ -1,5 +1,6 @@
 package io.kbackup.storage.minio.internal;
 
+import io.kbackup.Credentials;
 import io.kbackup.KBackupException;
 import io.kbackup.StorageException;
 import io.kbackup.ValidationResult;
@@ -34,6 +35,9 @@ public final class MinioErrors {
                     + " s3:ListMultipartUploadParts on the bucket in the user's MinIO policy.",
             "bucket name of the backup location (mc mb creates one)",
             "Set the server's region, and check the endpoint URL and s3ForcePathStyle.");
+
+    /** The MinIO client's message when its credentials provider found no keys. */
+    private static final String NO_KEYS = "AccessKey must not be null";
 
     private static final Pattern RESPONSE_CODE = Pattern.compile("Response code: (\\d{3})");
 
@@ -79,7 +83,19 @@ public final class MinioErrors {
         Throwable e = unwrap(failure);
         S3ServiceAnswer a = answer(e);
         if (a != null) {
-            return S3ErrorTable.problem(a, s.where(), s.bucket(), FLAVOUR);
+            ValidationResult.Problem p = S3ErrorTable.problem(a, s.where(), s.bucket(), FLAVOUR);
+            if (p.kind() == Kind.ACCESS_DENIED && s.credentials() instanceof Credentials.None) {
+                return new ValidationResult.Problem(Kind.ACCESS_DENIED, "The request was anonymous (the location gives no"
+                        + " credentials). " + p.message(), "Give the location credentials (Credentials.awsStatic), or allow"
+                        + " anonymous access to the bucket.");
+            }
+            return p;
+        }
+        if (s.credentials() instanceof Credentials.AwsDefaultChain && String.valueOf(S3ErrorTable.rootMessage(e)).contains(NO_KEYS)) {
+            return new ValidationResult.Problem(Kind.BAD_CREDENTIALS, "No usable credentials for " + s.where() + ": none of"
+                    + " the default chain's sources had any (environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
+                    + " or MINIO_ACCESS_KEY/MINIO_SECRET_KEY, the profile file ~/.aws/credentials).",
+                    "Give the location static keys (Credentials.awsStatic) or set up one of those sources.");
         }
         if (S3ErrorTable.unreachableCause(e)) {
             return S3ErrorTable.unreachableProblem(s.where(), e, "");
