@@ -119,7 +119,7 @@ class MinioKilledBackupRealIT {
                 DirectEngine reclaiming = KBackup.direct(cluster.client(), DirectOptions.builder().unfinishedBackupGrace(Duration.ZERO).build())) {
             // listed once, by its progress record, as running (10 minutes pass before it reads Failed), never Completed
             assertThat(patient.listBackups(location)).singleElement()
-                    .satisfies(b -> assertThat(b.phase()).isEqualTo(BackupPhase.InProgress));
+                    .satisfies(b -> assertThat(b.phase()).isEqualTo(BackupPhase.IN_PROGRESS));
             assertThatThrownBy(() -> patient.deleteBackup(location, "killed")).isInstanceOf(BackupInProgressException.class)
                     .hasMessageContaining("no velero-backup.json");
             assertThat(MINIO.get().multipartUploads(BUCKET, tarball)).hasSize(1);

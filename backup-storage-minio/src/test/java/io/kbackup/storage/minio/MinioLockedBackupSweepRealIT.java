@@ -54,7 +54,7 @@ class MinioLockedBackupSweepRealIT {
             BackupInfo older = engine.backup(plan).await(Duration.ofSeconds(60));
             Thread.sleep(1100); // backup names have whole seconds
             BackupInfo newer = engine.backup(plan).await(Duration.ofSeconds(60));
-            assertThat(List.of(older.phase(), newer.phase())).containsOnly(BackupPhase.Completed);
+            assertThat(List.of(older.phase(), newer.phase())).containsOnly(BackupPhase.COMPLETED);
             scheduler.add(plan, RetentionPolicy.expiryOnly().keepLast(1));
 
             scheduler.sweepNow();

@@ -91,12 +91,12 @@ public abstract class NameClaimContract {
                 List<Object> outcomes = race(() -> a.backup(plan(location, name)).await(WAIT),
                         () -> b.backup(plan(location, name)).await(WAIT));
                 assertThat(outcomes).as("round %d: %s", round, outcomes)
-                        .filteredOn(o -> o instanceof BackupInfo i && i.phase() == BackupPhase.Completed).hasSize(1);
+                        .filteredOn(o -> o instanceof BackupInfo i && i.phase() == BackupPhase.COMPLETED).hasSize(1);
                 assertThat(outcomes).as("round %d: %s", round, outcomes).filteredOn(o -> o instanceof BackupInProgressException
-                        || o instanceof InvalidPlanException || o instanceof BackupInfo i && i.phase() == BackupPhase.Failed).hasSize(1);
+                        || o instanceof InvalidPlanException || o instanceof BackupInfo i && i.phase() == BackupPhase.FAILED).hasSize(1);
             }
             assertThat(a.listBackups(location)).extracting(BackupInfo::name).containsExactlyInAnyOrder("twice-0", "twice-1", "twice-2");
-            assertThat(a.listBackups(location)).extracting(BackupInfo::phase).containsOnly(BackupPhase.Completed);
+            assertThat(a.listBackups(location)).extracting(BackupInfo::phase).containsOnly(BackupPhase.COMPLETED);
             restoresWhole(b, location, "twice-1", "race-copy");
         }
     }
@@ -116,18 +116,18 @@ public abstract class NameClaimContract {
                 if (deleted instanceof BackupInProgressException refused) {
                     // refused while it was being written: the backup completes whole
                     assertThat(refused.name()).isEqualTo(name);
-                    assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
-                    assertThat(writer.describeBackup(location, name).phase()).isEqualTo(BackupPhase.Completed);
+                    assertThat(info.phase()).isEqualTo(BackupPhase.COMPLETED);
+                    assertThat(writer.describeBackup(location, name).phase()).isEqualTo(BackupPhase.COMPLETED);
                 } else {
                     // the backup had finished (or the delete took it after it finished): then it is gone entirely
                     assertThat(deleted).as("round %d", round).isEqualTo("deleted");
-                    assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
+                    assertThat(info.phase()).isEqualTo(BackupPhase.COMPLETED);
                     org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.describeBackup(location, name))
                             .isInstanceOf(NotFoundException.class);
                 }
             }
             for (BackupInfo listed : writer.listBackups(location)) {
-                assertThat(listed.phase()).isEqualTo(BackupPhase.Completed);
+                assertThat(listed.phase()).isEqualTo(BackupPhase.COMPLETED);
                 restoresWhole(deleter, location, listed.name(), "race-" + listed.name());
             }
         }
@@ -136,7 +136,7 @@ public abstract class NameClaimContract {
     private void restoresWhole(BackupClient engine, BackupLocation location, String backup, String targetNamespace) {
         RestoreInfo restored = engine.restore(RestorePlan.builder().location(location).backupName(backup)
                 .namespaceMapping(Map.of("race", targetNamespace)).build()).await(WAIT);
-        assertThat(restored.phase()).isEqualTo(RestorePhase.Completed);
+        assertThat(restored.phase()).isEqualTo(RestorePhase.COMPLETED);
         for (int i = 0; i < CONFIG_MAPS; i++) {
             assertThat(client.configMaps().inNamespace(targetNamespace).withName("cm-" + i).get().getData())
                     .containsEntry("payload", Integer.toString(i).repeat(1000));

@@ -131,7 +131,7 @@ public abstract class ObjectLockContract {
         try (BackupClient engine = engine(client); StorageProvider storage = StorageProviders.discover().open(location)) {
             BackupInfo info = engine.backup(BackupPlan.builder().prefix("lk").location(location).includedNamespaces("vault")
                     .expiry(EXPIRY).build()).await(Duration.ofSeconds(60));
-            assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(info.phase()).isEqualTo(BackupPhase.COMPLETED);
             String dir = location.keyPrefix() + "backups/" + info.name() + "/";
             List<String> keys = keys(storage, dir);
             assertThat(keys).contains(dir + "velero-backup.json", dir + info.name() + ".tar.gz")

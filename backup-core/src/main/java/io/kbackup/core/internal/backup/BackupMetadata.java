@@ -108,7 +108,7 @@ final class BackupMetadata {
         if (!reason.equals(o.failure())) {
             report.log.error("Backup failed: " + reason);
         }
-        return BackupDocument.toInfo(BackupDocument.document(name, plan, start, status(o, BackupPhase.Failed, end, reason)));
+        return BackupDocument.toInfo(BackupDocument.document(name, plan, start, status(o, BackupPhase.FAILED, end, reason)));
     }
 
     /**

@@ -111,10 +111,10 @@ class BackupNameClaimIT {
         slowLists();
         try (DirectEngine a = engine(o -> {}); DirectEngine b = engine(o -> {})) {
             List<Object> outcomes = NameClaimContract.race(() -> a.backup(plan("twice")).await(WAIT), () -> b.backup(plan("twice")).await(WAIT));
-            assertThat(outcomes).filteredOn(o -> o instanceof BackupInfo i && i.phase() == BackupPhase.Completed).hasSize(1);
+            assertThat(outcomes).filteredOn(o -> o instanceof BackupInfo i && i.phase() == BackupPhase.COMPLETED).hasSize(1);
             assertThat(outcomes).filteredOn(o -> o instanceof BackupInProgressException || o instanceof InvalidPlanException).hasSize(1);
             BackupInfo listed = a.describeBackup(location, "twice");
-            assertThat(listed.phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(listed.phase()).isEqualTo(BackupPhase.COMPLETED);
             assertThat(classicPaths(archive(folder, "twice"))).hasSize((int) listed.itemsBackedUp());
         }
     }
@@ -128,7 +128,7 @@ class BackupNameClaimIT {
             assertThatThrownBy(() -> b.backup(plan("held"))).isInstanceOf(BackupInProgressException.class)
                     .hasMessageContaining("'held'").hasMessageContaining("held by another backup being written");
             assertThat(Files.readAllBytes(folder.resolve("backups/held/kbackup-claim.json"))).isEqualTo(claim);
-            assertThat(first.await(WAIT).phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(first.await(WAIT).phase()).isEqualTo(BackupPhase.COMPLETED);
             assertThatThrownBy(() -> b.backup(plan("held"))).isInstanceOf(InvalidPlanException.class)
                     .hasMessageContaining("'held' already exists");
         }
@@ -145,7 +145,7 @@ class BackupNameClaimIT {
             Files.write(claim, other.toBytes());
             BackupInfo info = handle.await(WAIT);
 
-            assertThat(info.phase()).isEqualTo(BackupPhase.Failed);
+            assertThat(info.phase()).isEqualTo(BackupPhase.FAILED);
             assertThat(info.failureReason()).contains("no longer this backup's").contains("no velero-backup.json");
             assertThat(folder.resolve("backups/lost/velero-backup.json")).doesNotExist();
             assertThat(folder.resolve("backups/lost/lost.tar.gz")).doesNotExist();
@@ -167,14 +167,14 @@ class BackupNameClaimIT {
             // the next writer claimed the name and wrote its own progress record
             Files.write(dir.resolve("kbackup-claim.json"),
                     new BackupClaim("taken", UUID.randomUUID().toString(), "another-engine", "elsewhere", Instant.now()).toBytes());
-            byte[] next = BackupProgress.record("taken", plan("taken"), Instant.now(), BackupPhase.InProgress,
+            byte[] next = BackupProgress.record("taken", plan("taken"), Instant.now(), BackupPhase.IN_PROGRESS,
                     new Progress(9, 3, 0), Instant.now());
             Files.write(dir.resolve("kbackup-progress.json"), next);
 
-            assertThat(handle.await(WAIT).phase()).isEqualTo(BackupPhase.Failed);
+            assertThat(handle.await(WAIT).phase()).isEqualTo(BackupPhase.FAILED);
             assertThat(Files.readAllBytes(dir.resolve("kbackup-progress.json"))).isEqualTo(next);
             assertThat(engine.listBackups(location)).singleElement()
-                    .satisfies(b -> assertThat(b.phase()).isEqualTo(BackupPhase.InProgress))
+                    .satisfies(b -> assertThat(b.phase()).isEqualTo(BackupPhase.IN_PROGRESS))
                     .satisfies(b -> assertThat(b.itemsTotal()).isEqualTo(9));
         }
     }
@@ -184,15 +184,15 @@ class BackupNameClaimIT {
         Instant start = Instant.now().minus(Duration.ofHours(1));
         Path dir = claimedElsewhere("stopped", start);
         Files.write(dir.resolve("kbackup-progress.json"), BackupProgress.record("stopped", plan("stopped"), start,
-                BackupPhase.InProgress, new Progress(10, 4, 0), Instant.now().minus(Duration.ofMinutes(1))));
+                BackupPhase.IN_PROGRESS, new Progress(10, 4, 0), Instant.now().minus(Duration.ofMinutes(1))));
         try (DirectEngine engine = engine(o -> {})) {
             // a fresh record: its writer runs
             assertThatThrownBy(() -> engine.deleteBackup(location, "stopped")).isInstanceOf(BackupInProgressException.class);
             Files.write(dir.resolve("kbackup-progress.json"), BackupProgress.record("stopped", plan("stopped"), start,
-                    BackupPhase.InProgress, new Progress(10, 4, 0), Instant.now().minus(Duration.ofMinutes(20))));
+                    BackupPhase.IN_PROGRESS, new Progress(10, 4, 0), Instant.now().minus(Duration.ofMinutes(20))));
             // listed as Failed ("delete it and back up again"): and it can be deleted
             assertThat(engine.listBackups(location)).singleElement()
-                    .satisfies(b -> assertThat(b.phase()).isEqualTo(BackupPhase.Failed));
+                    .satisfies(b -> assertThat(b.phase()).isEqualTo(BackupPhase.FAILED));
             engine.deleteBackup(location, "stopped");
             assertThat(dir).doesNotExist();
         }
@@ -219,7 +219,7 @@ class BackupNameClaimIT {
             // the writer's own engine refuses too: the run is still going
             assertThatThrownBy(() -> writer.deleteBackup(location, "racing")).isInstanceOf(BackupInProgressException.class);
             BackupInfo info = handle.await(WAIT);
-            assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(info.phase()).isEqualTo(BackupPhase.COMPLETED);
             assertThat(classicPaths(archive(folder, "racing"))).hasSize((int) info.itemsBackedUp());
 
             deleter.deleteBackup(location, "racing");
@@ -243,7 +243,7 @@ class BackupNameClaimIT {
             lenient.deleteBackup(location, "crashed");
             assertThat(dir).doesNotExist();
             // the name is free again
-            assertThat(lenient.backup(plan("crashed")).await(WAIT).phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(lenient.backup(plan("crashed")).await(WAIT).phase()).isEqualTo(BackupPhase.COMPLETED);
         }
     }
 
@@ -253,7 +253,7 @@ class BackupNameClaimIT {
         try (DirectEngine engine = engine(o -> o.storageProviders(StorageProviders.discover().with(faulty)));
                 DirectEngine other = engine(o -> {})) {
             BackupInfo info = engine.backup(plan("nodoc")).await(WAIT);
-            assertThat(info.phase()).isEqualTo(BackupPhase.Failed);
+            assertThat(info.phase()).isEqualTo(BackupPhase.FAILED);
             assertThat(folder.resolve("backups/nodoc/nodoc.tar.gz")).exists();
 
             assertThatThrownBy(() -> other.deleteBackup(location, "nodoc")).isInstanceOf(BackupInProgressException.class);
@@ -268,8 +268,8 @@ class BackupNameClaimIT {
         StorageProviderFactory faulty = DirectBackupRobustnessIT.faultyLocal(p -> opened.add(p.failCommits(k -> k.endsWith("/velero-backup.json"), 1)));
         try (DirectEngine engine = engine(o -> o.storageProviders(StorageProviders.discover().with(faulty)))) {
             BackupInfo info = engine.backup(plan("flaky")).await(WAIT);
-            assertThat(info.phase()).isEqualTo(BackupPhase.Completed);
-            assertThat(engine.describeBackup(location, "flaky").phase()).isEqualTo(BackupPhase.Completed);
+            assertThat(info.phase()).isEqualTo(BackupPhase.COMPLETED);
+            assertThat(engine.describeBackup(location, "flaky").phase()).isEqualTo(BackupPhase.COMPLETED);
             assertThat(classicPaths(archive(folder, "flaky"))).hasSize((int) info.itemsBackedUp());
             assertThat(opened.get(0).calls(FaultInjectingStorageProvider.Operation.COMMIT))
                     .as("the failed commit and the retry, besides the tarball and side files").isGreaterThanOrEqualTo(3);

@@ -112,7 +112,7 @@ class RestoreActionsIT {
 
         RestoreInfo info = restore(RestorePlan.builder().backupName("b1").restoreStatus(List.of("widgets.example.com"), List.of()));
 
-        assertThat(info.phase()).as("errors %s, warnings %s", info.errors(), info.warnings()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).as("errors %s, warnings %s", info.errors(), info.warnings()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(info.warnings()).as("no status refused").noneMatch(w -> w.contains("status"));
         JsonNode listed = get("example.com/v1", "Widget", "shop", "listed");
         assertThat(listed.path("status").path("phase").asText()).as("a listed resource gets its backed-up status").isEqualTo("Ready");
@@ -136,7 +136,7 @@ class RestoreActionsIT {
 
         RestoreInfo info = restore(RestorePlan.builder().backupName("b1"));
 
-        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(get("example.com/v1", "Widget", "shop", "plain").path("status").path("phase").isMissingNode()).isTrue();
         assertThat(get("example.com/v1", "Widget", "shop", "asked").path("status").path("phase").asText()).isEqualTo("Ready");
     }
@@ -214,7 +214,7 @@ class RestoreActionsIT {
 
         RestoreInfo info = restore(RestorePlan.builder().backupName("b1"));
 
-        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(get("v1", "PersistentVolume", null, "pv-data").path("spec").path("storageClassName").asText()).isEqualTo("fast");
         JsonNode data = get("v1", "PersistentVolumeClaim", "shop", "data");
         assertThat(data.path("spec").path("storageClassName").asText()).isEqualTo("fast");
@@ -259,7 +259,7 @@ class RestoreActionsIT {
                 .imageNameMapping(ordered("registry-a:5000/web", "mirror:7000/web", "registry-a:5000", "registry-c:8000"))
                 .nodeMapping(Map.of("node-gone", "node-new")));
 
-        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(get("v1", "PersistentVolumeClaim", "shop", "data").path("spec").path("storageClassName").asText()).isEqualTo("gold");
         assertThat(get("v1", "PersistentVolumeClaim", "shop", "gone").path("metadata").path("annotations")
                 .path("volume.kubernetes.io/selected-node").asText()).isEqualTo("node-new");
@@ -279,7 +279,7 @@ class RestoreActionsIT {
                     .satisfies(i -> assertThat(i.reason()).contains("'standard' maps to 'platinum'"));
         }
         RestoreInfo missing = restore(RestorePlan.builder().backupName("b2").storageClassMapping(Map.of("standard", "platinum")));
-        assertThat(missing.phase()).isEqualTo(RestorePhase.PartiallyFailed);
+        assertThat(missing.phase()).isEqualTo(RestorePhase.PARTIALLY_FAILED);
         assertThat(missing.failed()).isEqualTo(1);
         assertThat(missing.errors()).anyMatch(e -> e.contains("other/data") && e.contains("'standard' maps to 'platinum'")
                 && e.contains("does not have"));
@@ -311,7 +311,7 @@ class RestoreActionsIT {
 
         RestoreInfo info = restore(RestorePlan.builder().backupName("b1").labelSelector(Map.of("app", "web")));
 
-        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(get("v1", "Pod", "shop", "web")).isNotNull();
         assertThat(get("v1", "PersistentVolumeClaim", "shop", "data")).as("the pod's claim (AddPVCFromPodAction)").isNotNull();
         assertThat(get("v1", "PersistentVolume", null, "pv-data")).as("the claim's volume").isNotNull();
@@ -335,7 +335,7 @@ class RestoreActionsIT {
 
         RestoreInfo info = restore(RestorePlan.builder().backupName("b1").includedNamespaces("shop"));
 
-        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.Completed);
+        assertThat(info.phase()).as("errors %s", info.errors()).isEqualTo(RestorePhase.COMPLETED);
         assertThat(get("networking.k8s.io/v1", "IngressClass", null, "edge")).isNotNull();
         assertThat(get("networking.k8s.io/v1", "IngressClass", null, "unused")).isNull();
     }
