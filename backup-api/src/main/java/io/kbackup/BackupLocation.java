@@ -45,6 +45,7 @@ public final class BackupLocation {
     private final String endpoint;
     private final Map<String, String> config;
     private final Credentials credentials;
+    private final Encryption encryption;
 
     private BackupLocation(Builder b) {
         this.name = b.name;
@@ -55,6 +56,7 @@ public final class BackupLocation {
         this.endpoint = b.endpoint;
         this.config = Collections.unmodifiableMap(new LinkedHashMap<>(b.config));
         this.credentials = b.credentials;
+        this.encryption = b.encryption;
     }
 
     /** A builder with nothing set. */
@@ -140,6 +142,14 @@ public final class BackupLocation {
     }
 
     /**
+     * The client-side encryption of the backups the DirectEngine writes here, if set (see
+     * {@link Encryption}). Reading needs no setting: each backup's manifest says how it was encrypted.
+     */
+    public Optional<Encryption> encryption() {
+        return Optional.ofNullable(encryption);
+    }
+
+    /**
      * Checks with the storage service that this location is usable, using the providers found on
      * the class path. Fast: one or two requests.
      *
@@ -170,6 +180,7 @@ public final class BackupLocation {
         b.endpoint = endpoint;
         b.config.putAll(config);
         b.credentials = credentials;
+        b.encryption = encryption;
         return b;
     }
 
@@ -184,12 +195,12 @@ public final class BackupLocation {
         return name.equals(other.name) && provider.equals(other.provider) && bucket.equals(other.bucket)
                 && prefix.equals(other.prefix) && Objects.equals(region, other.region)
                 && Objects.equals(endpoint, other.endpoint) && config.equals(other.config)
-                && credentials.equals(other.credentials);
+                && credentials.equals(other.credentials) && Objects.equals(encryption, other.encryption);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, provider, bucket, prefix, region, endpoint, config, credentials);
+        return Objects.hash(name, provider, bucket, prefix, region, endpoint, config, credentials, encryption);
     }
 
     /** Never prints secrets: credentials show their kind only, config shows its keys only. */
@@ -200,7 +211,7 @@ public final class BackupLocation {
                 + (region != null ? ", region=" + region : "")
                 + (endpoint != null ? ", endpoint=" + masked(endpoint) : "")
                 + (config.isEmpty() ? "" : ", configKeys=" + config.keySet())
-                + ", credentials=" + credentials.kind() + "]";
+                + ", credentials=" + credentials.kind() + (encryption != null ? ", " + encryption : "") + "]";
     }
 
     /** Builds a {@link BackupLocation}; {@link #build()} validates every field. Not thread-safe. */
@@ -213,6 +224,7 @@ public final class BackupLocation {
         private String endpoint;
         private final Map<String, String> config = new LinkedHashMap<>();
         private Credentials credentials = Credentials.none();
+        private Encryption encryption;
 
         private Builder() {}
 
@@ -273,6 +285,16 @@ public final class BackupLocation {
         /** The credentials. Default {@link Credentials#none()} (provider defaults for cloud factories). */
         public Builder credentials(Credentials credentials) {
             this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /**
+         * Encrypts the backups written here on the client (opt-in; see {@link Encryption}, and its
+         * Velero-compatibility cost: Velero lists such backups but cannot restore them). {@code null}
+         * to write plain backups (the default).
+         */
+        public Builder encryption(Encryption encryption) {
+            this.encryption = encryption;
             return this;
         }
 

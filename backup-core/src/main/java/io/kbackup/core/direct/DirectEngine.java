@@ -8,7 +8,10 @@ import io.kbackup.BackupLocation;
 import io.kbackup.BackupPlan;
 import io.kbackup.ClientClosedException;
 import io.kbackup.ClientListener;
+import io.kbackup.KBackupException;
 import io.kbackup.ResourceEntry;
+import io.kbackup.RestorePhase;
+import io.kbackup.VerifyReport;
 import io.kbackup.RestoreInfo;
 import io.kbackup.ResultMessage;
 import io.kbackup.RestoreHandle;
@@ -25,7 +28,11 @@ import io.kbackup.core.internal.catalog.RunRecords;
 import io.kbackup.core.internal.kube.KubeRetry;
 import io.kbackup.core.internal.layout.ArchiveReader;
 import io.kbackup.core.internal.restore.RestoreRunner;
+import io.kbackup.core.internal.restore.BackupVerifier;
+import io.kbackup.core.internal.restore.RestoreDrill;
 import io.kbackup.core.internal.snapshot.SnapshotCleanup;
+import io.kbackup.core.internal.trust.Trust;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -53,14 +60,18 @@ public final class DirectEngine implements BackupClient {
     private final ClientListeners listeners = new ClientListeners();
     private final BackupRunner backups;
     private final RestoreRunner restores;
+    private final EngineContext context;
+    private final BackupVerifier verifier;
     private volatile boolean closed;
 
     public DirectEngine(KubernetesClient client, DirectOptions options) {
         this.client = Objects.requireNonNull(client, "client");
         this.options = Objects.requireNonNull(options, "options");
         EngineContext context = context(client, options);
+        this.context = context;
+        this.verifier = new BackupVerifier(options.storageProviders(), context.trust(), context.restore().limits());
         this.catalog = new BackupCatalog(options.storageProviders(), new SnapshotCleanup(client, context.retry()), options.clock());
-        this.reads = new LocationReads(options.storageProviders(), options.clock());
+        this.reads = new LocationReads(options.storageProviders(), options.clock(), context.trust());
         RunRecords records = new RunRecords(options.progressInterval());
         this.backups = new BackupRunner(context, listeners, records);
         this.restores = new RestoreRunner(context, listeners, records);
@@ -77,7 +88,8 @@ public final class DirectEngine implements BackupClient {
                         new ArchiveReader.Limits(o.maxEntryBytes(), o.maxObjectBytes(), o.maxArchiveBytes(), o.maxArchiveExpansion()),
                         o.requireManifest()),
                 new EngineContext.Snapshots(o.snapshotMissingClassPolicy() == DirectOptions.MissingSnapshotClassPolicy.SKIP,
-                        o.strictSnapshotDeletionPolicy(), o.snapshotReadyTimeout(), o.snapshotConcurrency()));
+                        o.strictSnapshotDeletionPolicy(), o.snapshotReadyTimeout(), o.snapshotConcurrency()),
+                new Trust(o.keyProviders(), o.signingKey(), o.verificationKeys(), o.requireSignature()));
     }
 
     /** The cluster this engine works on. */
@@ -137,6 +149,59 @@ public final class DirectEngine implements BackupClient {
         return ApiBoundary.call("preview", () -> {
             requireOpen();
             return restores.preview(plan);
+        });
+    }
+
+    /**
+     * Checks a backup without a cluster, with this engine's key providers, verification keys and
+     * archive limits; see {@link BackupClient#verify}.
+     */
+    @Override
+    public VerifyReport verify(BackupLocation location, String backupName) {
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(backupName, "backupName");
+        return ApiBoundary.call("verify", () -> verifier.verify(location, backupName));
+    }
+
+    /**
+     * A restore drill: {@link #verify} the backup, then, when it passed, restore it whole into
+     * {@code drillCluster} (a throwaway cluster: an embedded test cluster or a scratch real one,
+     * never this engine's own) with this engine's options, and compare every restored item with
+     * the backup's, field by field (fields the target adds, such as defaults and allocated IPs, are
+     * allowed). The restore's own record is written to the location as any restore's. Problems of
+     * the restore or the comparison are in the report.
+     *
+     * <pre>{@code
+     * VerifyReport drill = engine.drill(location, "nightly-20261121020000", scratchClient, Duration.ofMinutes(10));
+     * if (!drill.ok()) alert(drill.problems());
+     * }</pre>
+     *
+     * @param timeout how long the restore may take
+     */
+    public VerifyReport drill(BackupLocation location, String backupName, KubernetesClient drillCluster, Duration timeout) {
+        Objects.requireNonNull(drillCluster, "drillCluster");
+        Objects.requireNonNull(timeout, "timeout");
+        VerifyReport verified = verify(location, backupName);
+        if (!verified.ok()) {
+            return verified;
+        }
+        return ApiBoundary.call("drill", () -> {
+            requireOpen();
+            try (DirectEngine target = new DirectEngine(drillCluster, options)) {
+                RestorePlan plan = RestorePlan.builder().location(location).backupName(backupName).build();
+                VerifyReport.Builder report = verified.toBuilder();
+                RestoreInfo restored;
+                try {
+                    restored = target.restore(plan).await(timeout);
+                } catch (KBackupException e) {
+                    return report.problem("drill: the restore failed: " + e.getMessage()).drilled(0).build();
+                }
+                if (restored.phase() != RestorePhase.Completed) {
+                    report.problem("drill: the restore ended " + restored.phase() + (restored.failureReason() != null
+                            ? ": " + restored.failureReason() : "") + (restored.errors().isEmpty() ? "" : "; errors: " + restored.errors()));
+                }
+                return RestoreDrill.compare(target.context, plan, restored.name(), report).build();
+            }
         });
     }
 

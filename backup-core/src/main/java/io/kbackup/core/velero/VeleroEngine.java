@@ -10,6 +10,8 @@ import io.kbackup.BackupLocation;
 import io.kbackup.BackupPlan;
 import io.kbackup.ClientListener;
 import io.kbackup.ResourceEntry;
+import io.kbackup.VerifyReport;
+import io.kbackup.core.internal.restore.BackupVerifier;
 import io.kbackup.ResultMessage;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.KBackupException;
@@ -329,6 +331,18 @@ public final class VeleroEngine implements BackupClient {
     public RestorePreview preview(RestorePlan plan) {
         Objects.requireNonNull(plan, "plan");
         return ApiBoundary.call("preview", () -> previews.preview(plan));
+    }
+
+    /**
+     * Checks a backup without a cluster (see {@link BackupClient#verify}), with the key providers on
+     * the class path and no verification keys: a signed manifest is reported {@code UNVERIFIED}.
+     */
+    @Override
+    public VerifyReport verify(BackupLocation location, String backupName) {
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(backupName, "backupName");
+        return ApiBoundary.call("verify", () -> new BackupVerifier(options.storageProviders(),
+                io.kbackup.core.internal.trust.Trust.defaults(), io.kbackup.core.internal.layout.ArchiveReader.Limits.DEFAULTS).verify(location, backupName));
     }
 
     @Override

@@ -145,6 +145,11 @@ final class FakeMember implements BackupClient {
     }
 
     @Override
+    public io.kbackup.VerifyReport verify(BackupLocation location, String backupName) {
+        throw new NotFoundException(backupName, "none");
+    }
+
+    @Override
     public RestoreHandle restore(RestorePlan plan) {
         throw new NotFoundException(plan.backupName(), "no backups in a test double");
     }

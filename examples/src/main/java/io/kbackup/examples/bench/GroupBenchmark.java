@@ -190,6 +190,11 @@ public final class GroupBenchmark {
         }
 
         @Override
+        public io.kbackup.VerifyReport verify(BackupLocation location, String backupName) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public RestoreHandle restore(RestorePlan plan) {
             throw new UnsupportedOperationException();
         }

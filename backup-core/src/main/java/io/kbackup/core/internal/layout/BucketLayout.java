@@ -12,6 +12,9 @@ public final class BucketLayout {
     /** Our integrity manifest, inside the backup's folder (Velero ignores extra files there). */
     public static final String MANIFEST_FILE = "kbackup-manifest.json";
 
+    /** The signature of {@link #MANIFEST_FILE}, beside it, when the host signs manifests. */
+    public static final String MANIFEST_SIGNATURE_FILE = "kbackup-manifest.sig";
+
     /**
      * A group member's record of its part in a group run (started, skipped and why, completed,
      * failed), inside the member's {@code backups/<run>/} folder; present even when the member was
@@ -107,6 +110,11 @@ public final class BucketLayout {
     /** Our integrity manifest: SHA-256 and size of the tarball, item count. */
     public String manifest(String backup) {
         return backupDir(backup) + MANIFEST_FILE;
+    }
+
+    /** The manifest's signature ({@link #MANIFEST_SIGNATURE_FILE}). */
+    public String manifestSignature(String backup) {
+        return backupDir(backup) + MANIFEST_SIGNATURE_FILE;
     }
 
     /** A group member's record of a group run; see {@link #GROUP_RECORD_FILE}. */
