@@ -97,7 +97,7 @@ public final class BackupScheduler implements AutoCloseable {
         this.tick = b.tick;
         this.sweepInterval = b.sweepInterval;
         this.events = new SchedulerEvents(b.listeners);
-        this.runs = new PlanRuns(b.backups, b.clock, events, this::stillAdded);
+        this.runs = new PlanRuns(b.backups, b.clock, events, this::stillAdded, b.drill);
         this.leaderSettings = b.leader;
         this.leading = b.leader == null;
         this.hasClient = b.backups != null;
@@ -328,6 +328,7 @@ public final class BackupScheduler implements AutoCloseable {
         private Duration tick = Duration.ofSeconds(15);
         private Duration sweepInterval = Duration.ofMinutes(1);
         private final List<SchedulerListener> listeners = new ArrayList<>();
+        private java.util.function.BiFunction<io.kbackup.BackupLocation, String, io.kbackup.VerifyReport> drill;
         private LeaderSettings leader;
         private Duration leaseDuration = Duration.ofSeconds(15);
         private Duration renewDeadline = Duration.ofSeconds(10);
@@ -356,6 +357,18 @@ public final class BackupScheduler implements AutoCloseable {
         /** How often expired backups are swept. Default 1 min. */
         public Builder sweepInterval(Duration interval) {
             this.sweepInterval = Objects.requireNonNull(interval, "sweepInterval");
+            return this;
+        }
+
+        /**
+         * A drill (or verify) run after each scheduled backup that completes, on a thread of its own,
+         * reported as a {@link SchedulerEvent.Type#DRILL_PASSED} or {@link SchedulerEvent.Type#DRILL_FAILED}
+         * event. For example {@code (location, name) -> engine.verify(location, name)}, or a restore
+         * drill into a scratch cluster: {@code (location, name) -> engine.drill(location, name, scratch, Duration.ofMinutes(10))}.
+         * Not for group plans. Default: none.
+         */
+        public Builder drillAfterEachBackup(java.util.function.BiFunction<io.kbackup.BackupLocation, String, io.kbackup.VerifyReport> drill) {
+            this.drill = drill;
             return this;
         }
 
