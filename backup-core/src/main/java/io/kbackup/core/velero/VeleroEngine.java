@@ -42,6 +42,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
@@ -275,6 +276,13 @@ public final class VeleroEngine implements BackupClient {
         return ApiBoundary.call("restore", () -> restore0(plan));
     }
 
+    /** Velero cannot decrypt a backup kbackup encrypted on the client. */
+    private static InvalidPlanException encryptedForVelero(String backup) {
+        return new InvalidPlanException("Backup '" + backup + "' was encrypted on the client by kbackup (label "
+                + io.kbackup.Encryption.LABEL + "): Velero lists it but cannot restore it. Restore it with the DirectEngine"
+                + " (KBackup.direct) and its key provider.");
+    }
+
     private RestoreHandle restore0(RestorePlan plan) {
         Objects.requireNonNull(plan, "plan");
         LocationMapping.map(plan.location(), options.namespace());
@@ -286,14 +294,20 @@ public final class VeleroEngine implements BackupClient {
         GenericKubernetesResource backup = cluster.get(VeleroKind.BACKUP, plan.backupName());
         if (backup != null) {
             requireSameLocation(plan, backup);
+            Map<String, String> backupLabels = backup.getMetadata().getLabels();
+            if (backupLabels != null && backupLabels.containsKey(io.kbackup.Encryption.LABEL)) {
+                throw encryptedForVelero(plan.backupName());
+            }
             cluster.create(restore);
             listeners.restoreStarted(handle, plan);
             tracker.trackRestore(handle, node -> restoreInfo(plan, node));
             return handle;
         }
         try {
-            catalog.describe(plan.location(), plan.backupName());
-        } catch (NotFoundException e) {
+            if (catalog.describe(plan.location(), plan.backupName()).encrypted()) {
+                throw encryptedForVelero(plan.backupName());
+            }
+        } catch (NotFoundException | InvalidPlanException e) {
             throw e;
         } catch (RuntimeException e) {
             LOG.debug("Could not check the bucket for backup '{}' ({}); waiting for Velero's sync", plan.backupName(), e.toString());
