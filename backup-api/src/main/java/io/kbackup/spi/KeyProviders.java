@@ -94,6 +94,17 @@ public final class KeyProviders {
         return ids;
     }
 
+    /** Equal when both discover through the same class loader and hold the same explicit providers. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof KeyProviders other && classLoader.equals(other.classLoader) && explicit.equals(other.explicit);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(classLoader, explicit);
+    }
+
     @Override
     public String toString() {
         return "KeyProviders[explicit=" + explicit.keySet() + "]";
