@@ -155,7 +155,7 @@ public final class StaticKeyProvider implements KeyProvider {
         }
 
         public StaticKeyProvider build() {
-            return new StaticKeyProvider(Map.copyOf(keys));
+            return new StaticKeyProvider(java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(keys)));
         }
     }
 }
