@@ -11,6 +11,10 @@ public final class BucketLayout {
 
     /** Our integrity manifest, inside the backup's folder (Velero ignores extra files there). */
     public static final String MANIFEST_FILE = "kbackup-manifest.json";
+    /** The writer's claim on the backup name ({@link BackupClaim}), inside the backup's folder. */
+    public static final String CLAIM_FILE = "kbackup-claim.json";
+    /** Marks a backup folder being deleted ({@link #deleting(String)}). */
+    public static final String DELETING_FILE = "kbackup-deleting";
 
     /** The signature of {@link #MANIFEST_FILE}, beside it, when the host signs manifests. */
     public static final String MANIFEST_SIGNATURE_FILE = "kbackup-manifest.sig";
@@ -115,6 +119,16 @@ public final class BucketLayout {
     /** The manifest's signature ({@link #MANIFEST_SIGNATURE_FILE}). */
     public String manifestSignature(String backup) {
         return backupDir(backup) + MANIFEST_SIGNATURE_FILE;
+    }
+
+    /** The claim on the name, written first (exclusively) by the backup that writes this folder. */
+    public String claim(String backup) {
+        return backupDir(backup) + CLAIM_FILE;
+    }
+
+    /** Marks a folder whose deletion has begun; written before {@code velero-backup.json} is deleted, deleted last. */
+    public String deleting(String backup) {
+        return backupDir(backup) + DELETING_FILE;
     }
 
     /** A group member's record of a group run; see {@link #GROUP_RECORD_FILE}. */
