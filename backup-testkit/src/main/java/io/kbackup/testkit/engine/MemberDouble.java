@@ -164,11 +164,6 @@ public final class MemberDouble implements BackupClient {
     }
 
     @Override
-    public io.kbackup.VerifyReport verify(BackupLocation location, String backupName) {
-        throw new NotFoundException(backupName, "none");
-    }
-
-    @Override
     public RestoreHandle restore(RestorePlan plan) {
         throw new NotFoundException(plan.backupName(), "no backups in a member double");
     }
