@@ -11,4 +11,5 @@ module io.kbackup.api {
     exports io.kbackup.spi.support;
 
     uses io.kbackup.spi.StorageProviderFactory;
+    uses io.kbackup.spi.KeyProvider;
 }

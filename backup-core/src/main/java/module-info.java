@@ -12,13 +12,16 @@ module io.kbackup.core {
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    requires com.google.crypto.tink;
 
     exports io.kbackup.core;
     exports io.kbackup.core.direct;
     exports io.kbackup.core.fleet;
+    exports io.kbackup.core.keys;
     exports io.kbackup.core.schedule;
     exports io.kbackup.core.storage;
     exports io.kbackup.core.velero;
 
     provides io.kbackup.spi.StorageProviderFactory with io.kbackup.core.storage.LocalFolderStorageFactory;
+    provides io.kbackup.spi.KeyProvider with io.kbackup.core.keys.StaticKeyProvider;
 }

@@ -71,6 +71,19 @@ public interface BackupClient extends AutoCloseable {
     RestorePreview preview(RestorePlan plan);
 
     /**
+     * Checks one backup without a cluster: its integrity manifest and signature (against the
+     * engine's verification keys), that it decrypts (an encrypted backup, with the engine's key
+     * providers), that every item of its archive parses and passes the restore's checks, and that
+     * the item count and the resource list agree with the archive. Reads the whole archive once,
+     * streamed; changes nothing.
+     *
+     * @return the report; problems found in the backup are in it, not thrown
+     * @throws NotFoundException    when the backup is not in the location
+     * @throws StorageException     when the location cannot be read
+     */
+    VerifyReport verify(BackupLocation location, String backupName);
+
+    /**
      * The restores kept in the location ({@code restores/<name>/}), newest first, whoever ran them.
      * A restore this SDK runs is listed from its start, phase {@code InProgress} with its progress,
      * from any process that reads the location; one whose process stopped without finishing it is

@@ -206,6 +206,22 @@ public final class BackupInfo {
         return expires != null && !expires.isAfter(now);
     }
 
+    /**
+     * The client-side encryption algorithm ({@link Encryption#ALGORITHM}) of a backup kbackup
+     * encrypted, read from its {@value Encryption#LABEL} label; empty for a plain backup.
+     */
+    public Optional<String> encryption() {
+        return Optional.ofNullable(labels.get(Encryption.LABEL));
+    }
+
+    /**
+     * Whether kbackup encrypted this backup on the client ({@link Encryption}): Velero lists it,
+     * but only kbackup (with the key) restores it.
+     */
+    public boolean encrypted() {
+        return labels.containsKey(Encryption.LABEL);
+    }
+
     /** The failure reason, if any. */
     public Optional<String> failure() {
         return Optional.ofNullable(failureReason);
@@ -254,7 +270,7 @@ public final class BackupInfo {
                 + ", volumeSnapshotsAttempted=" + volumeSnapshotsAttempted
                 + ", volumeSnapshotsCompleted=" + volumeSnapshotsCompleted + ", errors=" + errors
                 + ", warnings=" + warnings + ", failureReason=" + failureReason + ", scheduleName=" + scheduleName
-                + ", labels=" + labels + "]";
+                + ", labels=" + labels + (encrypted() ? ", encrypted (only kbackup restores it)" : "") + "]";
     }
 
     /** Builds a {@link BackupInfo}. Not thread-safe. */

@@ -46,6 +46,7 @@ public final class BackupLocation {
     private final Map<String, String> config;
     private final Credentials credentials;
     private final ObjectLock objectLock;
+    private final Encryption encryption;
 
     private BackupLocation(Builder b) {
         this.name = b.name;
@@ -57,6 +58,7 @@ public final class BackupLocation {
         this.config = Collections.unmodifiableMap(new LinkedHashMap<>(b.config));
         this.credentials = b.credentials;
         this.objectLock = b.objectLock;
+        this.encryption = b.encryption;
     }
 
     /** A builder with nothing set. */
@@ -152,6 +154,14 @@ public final class BackupLocation {
     }
 
     /**
+     * The client-side encryption of the backups the DirectEngine writes here, if set (see
+     * {@link Encryption}). Reading needs no setting: each backup's manifest says how it was encrypted.
+     */
+    public Optional<Encryption> encryption() {
+        return Optional.ofNullable(encryption);
+    }
+
+    /**
      * Checks with the storage service that this location is usable, using the providers found on
      * the class path. Fast: one or two requests.
      *
@@ -209,6 +219,7 @@ public final class BackupLocation {
         b.config.putAll(config);
         b.credentials = credentials;
         b.objectLock = objectLock;
+        b.encryption = encryption;
         return b;
     }
 
@@ -223,12 +234,13 @@ public final class BackupLocation {
         return name.equals(other.name) && provider.equals(other.provider) && bucket.equals(other.bucket)
                 && prefix.equals(other.prefix) && Objects.equals(region, other.region)
                 && Objects.equals(endpoint, other.endpoint) && config.equals(other.config)
-                && credentials.equals(other.credentials) && objectLock == other.objectLock;
+                && credentials.equals(other.credentials) && objectLock == other.objectLock
+                && Objects.equals(encryption, other.encryption);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, provider, bucket, prefix, region, endpoint, config, credentials, objectLock);
+        return Objects.hash(name, provider, bucket, prefix, region, endpoint, config, credentials, objectLock, encryption);
     }
 
     /** Never prints secrets: credentials show their kind only, config shows its keys only. */
@@ -240,7 +252,7 @@ public final class BackupLocation {
                 + (endpoint != null ? ", endpoint=" + masked(endpoint) : "")
                 + (config.isEmpty() ? "" : ", configKeys=" + config.keySet())
                 + (objectLock != ObjectLock.NONE ? ", objectLock=" + objectLock : "")
-                + ", credentials=" + credentials.kind() + "]";
+                + ", credentials=" + credentials.kind() + (encryption != null ? ", " + encryption : "") + "]";
     }
 
     /** Builds a {@link BackupLocation}; {@link #build()} validates every field. Not thread-safe. */
@@ -254,6 +266,7 @@ public final class BackupLocation {
         private final Map<String, String> config = new LinkedHashMap<>();
         private Credentials credentials = Credentials.none();
         private ObjectLock objectLock = ObjectLock.NONE;
+        private Encryption encryption;
 
         private Builder() {}
 
@@ -323,6 +336,16 @@ public final class BackupLocation {
          */
         public Builder objectLock(ObjectLock objectLock) {
             this.objectLock = Objects.requireNonNull(objectLock, "objectLock");
+            return this;
+        }
+
+        /**
+         * Encrypts the backups written here on the client (opt-in; see {@link Encryption}, and its
+         * Velero-compatibility cost: Velero lists such backups but cannot restore them). {@code null}
+         * to write plain backups (the default).
+         */
+        public Builder encryption(Encryption encryption) {
+            this.encryption = encryption;
             return this;
         }
 

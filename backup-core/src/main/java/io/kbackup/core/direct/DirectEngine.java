@@ -5,6 +5,10 @@ import io.kbackup.BackupHandle;
 import io.kbackup.BackupLocation;
 import io.kbackup.BackupPlan;
 import io.kbackup.ClientClosedException;
+import io.kbackup.KBackupException;
+import io.kbackup.RestoreInfo;
+import io.kbackup.RestorePhase;
+import io.kbackup.VerifyReport;
 import io.kbackup.RestoreHandle;
 import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
@@ -18,7 +22,10 @@ import io.kbackup.core.internal.catalog.RunRecords;
 import io.kbackup.core.internal.kube.KubeRetry;
 import io.kbackup.core.internal.layout.ArchiveReader;
 import io.kbackup.core.internal.restore.RestoreRunner;
+import io.kbackup.core.internal.trust.Trust;
+import io.kbackup.core.internal.restore.RestoreDrill;
 import io.kbackup.core.internal.snapshot.SnapshotCleanup;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -42,6 +49,7 @@ public final class DirectEngine extends BucketReadingEngine {
     private final DirectOptions options;
     private final BackupRunner backups;
     private final RestoreRunner restores;
+    private final EngineContext context;
     private volatile boolean closed;
 
     public DirectEngine(KubernetesClient client, DirectOptions options) {
@@ -52,9 +60,10 @@ public final class DirectEngine extends BucketReadingEngine {
         // the catalog asks the runner (built below, it needs the listeners) which claims' runs ended here
         super(new BackupCatalog(options.storageProviders(), new SnapshotCleanup(client, context.retry()),
                         new BackupCatalog.UnfinishedPolicy(options.unfinishedBackupGrace(), options.clock(), c -> runner.get().knownGone(c))),
-                options.storageProviders(), options.clock());
+                options.storageProviders(), options.clock(), context.trust(), context.restore().limits());
         this.client = client;
         this.options = options;
+        this.context = context;
         RunRecords records = new RunRecords(options.progressInterval());
         this.backups = new BackupRunner(context, listeners, records);
         runner.set(backups);
@@ -74,7 +83,8 @@ public final class DirectEngine extends BucketReadingEngine {
                         new ArchiveReader.Limits(o.maxEntryBytes(), o.maxObjectBytes(), o.maxArchiveBytes(), o.maxArchiveExpansion()),
                         o.requireManifest()),
                 new EngineContext.Snapshots(o.snapshotMissingClassPolicy() == DirectOptions.MissingSnapshotClassPolicy.SKIP,
-                        o.strictSnapshotDeletionPolicy(), o.snapshotReadyTimeout(), o.snapshotConcurrency()));
+                        o.strictSnapshotDeletionPolicy(), o.snapshotReadyTimeout(), o.snapshotConcurrency()),
+                new Trust(o.keyProviders(), o.signingKey(), o.verificationKeys(), o.requireSignature()));
     }
 
     /** The cluster this engine works on. */
@@ -121,6 +131,48 @@ public final class DirectEngine extends BucketReadingEngine {
         return ApiBoundary.call("preview", () -> {
             requireOpen();
             return restores.preview(plan);
+        });
+    }
+
+    /**
+     * A restore drill: {@link #verify} the backup, then, when it passed, restore it whole into
+     * {@code drillCluster} (a throwaway cluster: an embedded test cluster or a scratch real one,
+     * never this engine's own) with this engine's options, and compare every restored item with
+     * the backup's, field by field (fields the target adds, such as defaults and allocated IPs, are
+     * allowed). The restore's own record is written to the location as any restore's. Problems of
+     * the restore or the comparison are in the report.
+     *
+     * <pre>{@code
+     * VerifyReport drill = engine.drill(location, "nightly-20261121020000", scratchClient, Duration.ofMinutes(10));
+     * if (!drill.ok()) alert(drill.problems());
+     * }</pre>
+     *
+     * @param timeout how long the restore may take
+     */
+    public VerifyReport drill(BackupLocation location, String backupName, KubernetesClient drillCluster, Duration timeout) {
+        Objects.requireNonNull(drillCluster, "drillCluster");
+        Objects.requireNonNull(timeout, "timeout");
+        VerifyReport verified = verify(location, backupName);
+        if (!verified.ok()) {
+            return verified;
+        }
+        return ApiBoundary.call("drill", () -> {
+            requireOpen();
+            try (DirectEngine target = new DirectEngine(drillCluster, options)) {
+                RestorePlan plan = RestorePlan.builder().location(location).backupName(backupName).build();
+                VerifyReport.Builder report = verified.toBuilder();
+                RestoreInfo restored;
+                try {
+                    restored = target.restore(plan).await(timeout);
+                } catch (KBackupException e) {
+                    return report.problem("drill: the restore failed: " + e.getMessage()).drilled(0).build();
+                }
+                if (restored.phase() != RestorePhase.COMPLETED) {
+                    report.problem("drill: the restore ended " + restored.phase() + (restored.failureReason() != null
+                            ? ": " + restored.failureReason() : "") + (restored.errors().isEmpty() ? "" : "; errors: " + restored.errors()));
+                }
+                return RestoreDrill.compare(target.context, plan, restored.name(), report).build();
+            }
         });
     }
 

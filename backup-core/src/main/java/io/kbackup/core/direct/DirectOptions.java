@@ -1,11 +1,15 @@
 package io.kbackup.core.direct;
 
 import io.kbackup.InvalidPlanException;
+import io.kbackup.ManifestKey;
+import io.kbackup.spi.KeyProviders;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.catalog.BackupCatalog;
 import io.kbackup.spi.StorageProviders;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -30,6 +34,10 @@ public final class DirectOptions {
     private final Duration crdEstablishTimeout;
     private final Clock clock;
     private final StorageProviders storageProviders;
+    private final KeyProviders keyProviders;
+    private final ManifestKey signingKey;
+    private final List<ManifestKey> verificationKeys;
+    private final boolean requireSignature;
     private final int compressionLevel;
     private final MissingSnapshotClassPolicy snapshotMissingClassPolicy;
     private final boolean strictSnapshotDeletionPolicy;
@@ -65,6 +73,10 @@ public final class DirectOptions {
         this.crdEstablishTimeout = b.crdEstablishTimeout;
         this.clock = b.clock;
         this.storageProviders = b.storageProviders;
+        this.keyProviders = b.keyProviders;
+        this.signingKey = b.signingKey;
+        this.verificationKeys = List.copyOf(b.verificationKeys);
+        this.requireSignature = b.requireSignature;
         this.compressionLevel = b.compressionLevel;
         this.snapshotMissingClassPolicy = b.snapshotMissingClassPolicy;
         this.strictSnapshotDeletionPolicy = b.strictSnapshotDeletionPolicy;
@@ -185,6 +197,42 @@ public final class DirectOptions {
     }
 
     /**
+     * Where the data keys of encrypted backups are wrapped and unwrapped ({@link io.kbackup.Encryption}
+     * on a location turns encryption on). Default: the providers on the class path
+     * ({@code static} from backup-core, {@code aws-kms} from backup-storage-s3); pass configured ones
+     * with {@code KeyProviders.discover().with(provider)}.
+     */
+    public KeyProviders keyProviders() {
+        return keyProviders;
+    }
+
+    /**
+     * The key that signs the manifest of every backup this engine writes ({@code kbackup-manifest.sig}),
+     * or null (the default: manifests are not signed). It also verifies.
+     */
+    public ManifestKey signingKey() {
+        return signingKey;
+    }
+
+    /**
+     * The keys that verify manifest signatures on restore and {@code verify}, besides the signing
+     * key (old keys after a rotation; public keys of other signers). Default: none. With any key
+     * configured, a restore of a backup signed by an unknown key or with a bad signature is refused,
+     * and one of an unsigned backup warns.
+     */
+    public List<ManifestKey> verificationKeys() {
+        return verificationKeys;
+    }
+
+    /**
+     * Whether a restore refuses a backup whose manifest is unsigned or missing (Velero-written
+     * backups have none). Default {@code false}: such a backup restores with a warning.
+     */
+    public boolean requireSignature() {
+        return requireSignature;
+    }
+
+    /**
      * The gzip level of the backup tarball, 1 (fastest) to 9 (smallest). Default 1: deflate is the
      * largest single cost of a backup (Velero's layout holds every item twice); on config-map and
      * secret-like JSON level 1 compresses 1.5 to 1.9 times faster than gzip's default 6 for an
@@ -283,6 +331,10 @@ public final class DirectOptions {
         b.crdEstablishTimeout = crdEstablishTimeout;
         b.clock = clock;
         b.storageProviders = storageProviders;
+        b.keyProviders = keyProviders;
+        b.signingKey = signingKey;
+        b.verificationKeys = new ArrayList<>(verificationKeys);
+        b.requireSignature = requireSignature;
         b.compressionLevel = compressionLevel;
         b.snapshotMissingClassPolicy = snapshotMissingClassPolicy;
         b.strictSnapshotDeletionPolicy = strictSnapshotDeletionPolicy;
@@ -308,6 +360,8 @@ public final class DirectOptions {
                 && maxArchiveBytes == other.maxArchiveBytes && maxObjectBytes == other.maxObjectBytes
                 && maxArchiveExpansion == other.maxArchiveExpansion && requireManifest == other.requireManifest && crdEstablishTimeout.equals(other.crdEstablishTimeout)
                 && clock.equals(other.clock) && storageProviders.equals(other.storageProviders)
+                && keyProviders.equals(other.keyProviders) && Objects.equals(signingKey, other.signingKey)
+                && verificationKeys.equals(other.verificationKeys) && requireSignature == other.requireSignature
                 && compressionLevel == other.compressionLevel && snapshotMissingClassPolicy == other.snapshotMissingClassPolicy
                 && strictSnapshotDeletionPolicy == other.strictSnapshotDeletionPolicy
                 && snapshotReadyTimeout.equals(other.snapshotReadyTimeout) && snapshotConcurrency == other.snapshotConcurrency
@@ -320,7 +374,7 @@ public final class DirectOptions {
         return Objects.hash(pageSize, listConcurrency, restoreConcurrency, maintenanceLabel, maxRetries, retryBaseDelay, maxEntryBytes,
                 maxArchiveBytes, maxObjectBytes, maxArchiveExpansion, requireManifest, crdEstablishTimeout, clock, storageProviders,
                 compressionLevel, snapshotMissingClassPolicy, strictSnapshotDeletionPolicy, snapshotReadyTimeout, snapshotConcurrency,
-                unfinishedBackupGrace, progressInterval, eventsNamespace);
+                unfinishedBackupGrace, progressInterval, eventsNamespace, keyProviders, signingKey, verificationKeys, requireSignature);
     }
 
     @Override
@@ -333,7 +387,8 @@ public final class DirectOptions {
                 + ", compressionLevel=" + compressionLevel + ", snapshotMissingClassPolicy=" + snapshotMissingClassPolicy
                 + ", strictSnapshotDeletionPolicy=" + strictSnapshotDeletionPolicy + ", snapshotReadyTimeout="
                 + snapshotReadyTimeout + ", snapshotConcurrency=" + snapshotConcurrency + ", unfinishedBackupGrace=" + unfinishedBackupGrace
-                + ", progressInterval=" + progressInterval + ", eventsNamespace=" + eventsNamespace + "]";
+                + ", progressInterval=" + progressInterval + ", eventsNamespace=" + eventsNamespace + ", keyProviders=" + keyProviders
+                + ", signingKey=" + signingKey + ", verificationKeys=" + verificationKeys + ", requireSignature=" + requireSignature + "]";
     }
 
     /** Builds {@link DirectOptions}. */
@@ -353,6 +408,10 @@ public final class DirectOptions {
         private Duration crdEstablishTimeout = EngineContext.DEFAULT_RESTORE.crdEstablishTimeout();
         private Clock clock = Clock.systemUTC();
         private StorageProviders storageProviders = StorageProviders.discover();
+        private KeyProviders keyProviders = KeyProviders.discover();
+        private ManifestKey signingKey;
+        private List<ManifestKey> verificationKeys = new ArrayList<>();
+        private boolean requireSignature;
         private int compressionLevel = EngineContext.DEFAULT_BACKUP.compressionLevel();
         private MissingSnapshotClassPolicy snapshotMissingClassPolicy = EngineContext.DEFAULT_SNAPSHOTS.skipVolumesWithoutClass()
                 ? MissingSnapshotClassPolicy.SKIP : MissingSnapshotClassPolicy.FAIL;
@@ -446,6 +505,34 @@ public final class DirectOptions {
         /** The tarball's gzip level, 1 to 9; see {@link DirectOptions#compressionLevel()}. */
         public Builder compressionLevel(int level) {
             this.compressionLevel = level;
+            return this;
+        }
+
+        /** Where key providers come from; see {@link DirectOptions#keyProviders()}. */
+        public Builder keyProviders(KeyProviders providers) {
+            this.keyProviders = Objects.requireNonNull(providers, "keyProviders");
+            return this;
+        }
+
+        /** The key that signs new manifests; see {@link DirectOptions#signingKey()}. {@code null}: none. */
+        public Builder signingKey(ManifestKey key) {
+            if (key != null && !key.canSign()) {
+                throw new io.kbackup.InvalidPlanException("DirectOptions.signingKey: " + key + " cannot sign; pass it as a"
+                        + " verificationKey, or give the key pair.");
+            }
+            this.signingKey = key;
+            return this;
+        }
+
+        /** Replaces the verification keys; see {@link DirectOptions#verificationKeys()}. */
+        public Builder verificationKeys(ManifestKey... keys) {
+            this.verificationKeys = new ArrayList<>(List.of(keys));
+            return this;
+        }
+
+        /** Whether unsigned backups are refused; see {@link DirectOptions#requireSignature()}. */
+        public Builder requireSignature(boolean require) {
+            this.requireSignature = require;
             return this;
         }
 

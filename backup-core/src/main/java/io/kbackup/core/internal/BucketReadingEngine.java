@@ -7,9 +7,13 @@ import io.kbackup.ClientListener;
 import io.kbackup.ResourceEntry;
 import io.kbackup.RestoreInfo;
 import io.kbackup.ResultMessage;
+import io.kbackup.VerifyReport;
 import io.kbackup.core.internal.catalog.BackupCatalog;
 import io.kbackup.core.internal.catalog.LocationReads;
+import io.kbackup.core.internal.layout.ArchiveReader;
+import io.kbackup.core.internal.restore.BackupVerifier;
 import io.kbackup.core.internal.snapshot.SnapshotCleanup;
+import io.kbackup.core.internal.trust.Trust;
 import io.kbackup.spi.StorageProviders;
 import java.time.Clock;
 import java.util.List;
@@ -27,6 +31,7 @@ public abstract class BucketReadingEngine implements BackupClient {
     /** The engine's listeners. */
     protected final ClientListeners listeners = new ClientListeners();
     private final LocationReads reads;
+    private final BackupVerifier verifier;
 
     protected BucketReadingEngine(StorageProviders providers, SnapshotCleanup snapshots, Clock clock) {
         this(new BackupCatalog(providers, snapshots, clock), providers, clock);
@@ -34,8 +39,29 @@ public abstract class BucketReadingEngine implements BackupClient {
 
     /** With a catalog of the engine's own (its policy for unfinished backups). */
     protected BucketReadingEngine(BackupCatalog catalog, StorageProviders providers, Clock clock) {
+        this(catalog, providers, clock, Trust.defaults(), ArchiveReader.Limits.DEFAULTS);
+    }
+
+    /**
+     * With a catalog of the engine's own, and the trust settings (key providers, verification keys)
+     * and archive limits its reads and {@link #verify} use.
+     */
+    protected BucketReadingEngine(BackupCatalog catalog, StorageProviders providers, Clock clock, Trust trust, ArchiveReader.Limits limits) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
-        this.reads = new LocationReads(providers, clock);
+        this.reads = new LocationReads(providers, clock, trust);
+        this.verifier = new BackupVerifier(providers, trust, limits);
+    }
+
+    /**
+     * Checks a backup without a cluster (see {@link BackupClient#verify}), with the engine's key
+     * providers, verification keys (none: a signed manifest is reported {@code UNVERIFIED}) and
+     * archive limits.
+     */
+    @Override
+    public VerifyReport verify(BackupLocation location, String backupName) {
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(backupName, "backupName");
+        return ApiBoundary.call("verify", () -> verifier.verify(location, backupName));
     }
 
     /** The backups in the location, read from the bucket. */

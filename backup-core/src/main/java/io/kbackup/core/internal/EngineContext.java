@@ -21,9 +21,16 @@ import java.util.Objects;
  * @param backup    how backups list and write
  * @param restore   how restores read and apply
  * @param snapshots how backups that include all disks take CSI snapshots
+ * @param trust     key providers, manifest signing and verification
  */
 public record EngineContext(KubernetesClient client, StorageProviders providers, Clock clock, KubeRetry retry, Backup backup,
-        Restore restore, Snapshots snapshots) {
+        Restore restore, Snapshots snapshots, io.kbackup.core.internal.trust.Trust trust) {
+
+    /** With {@link io.kbackup.core.internal.trust.Trust#defaults()}. */
+    public EngineContext(KubernetesClient client, StorageProviders providers, Clock clock, KubeRetry retry, Backup backup,
+            Restore restore, Snapshots snapshots) {
+        this(client, providers, clock, retry, backup, restore, snapshots, io.kbackup.core.internal.trust.Trust.defaults());
+    }
 
     /**
      * Backup settings.
@@ -73,5 +80,6 @@ public record EngineContext(KubernetesClient client, StorageProviders providers,
         Objects.requireNonNull(backup, "backup");
         Objects.requireNonNull(restore, "restore");
         Objects.requireNonNull(snapshots, "snapshots");
+        Objects.requireNonNull(trust, "trust");
     }
 }

@@ -105,7 +105,7 @@ public final class BackupScheduler implements AutoCloseable {
         this.sweepInterval = b.sweepInterval;
         this.events = new SchedulerEvents(b.listeners);
         this.runs = new PlanRuns(b.backups, b.clock, events, this::stillAdded, new BackupCatalog(storageProviders(b)),
-                b.unfinishedGrace);
+                b.unfinishedGrace, b.drill);
         this.leaderSettings = b.leader;
         this.leading = b.leader == null;
         this.hasClient = b.backups != null;
@@ -350,6 +350,7 @@ public final class BackupScheduler implements AutoCloseable {
         private Duration tick = Duration.ofSeconds(15);
         private Duration sweepInterval = Duration.ofMinutes(1);
         private final List<SchedulerListener> listeners = new ArrayList<>();
+        private java.util.function.BiFunction<io.kbackup.BackupLocation, String, io.kbackup.VerifyReport> drill;
         private LeaderSettings leader;
         private Duration leaseDuration = Duration.ofSeconds(15);
         private Duration renewDeadline = Duration.ofSeconds(10);
@@ -401,6 +402,18 @@ public final class BackupScheduler implements AutoCloseable {
          */
         public Builder storageProviders(StorageProviders providers) {
             this.storageProviders = Objects.requireNonNull(providers, "storageProviders");
+            return this;
+        }
+
+        /**
+         * A drill (or verify) run after each scheduled backup that completes, on a thread of its own,
+         * reported as a {@link SchedulerEvent.Type#DRILL_PASSED} or {@link SchedulerEvent.Type#DRILL_FAILED}
+         * event. For example {@code (location, name) -> engine.verify(location, name)}, or a restore
+         * drill into a scratch cluster: {@code (location, name) -> engine.drill(location, name, scratch, Duration.ofMinutes(10))}.
+         * Not for group plans. Default: none.
+         */
+        public Builder drillAfterEachBackup(java.util.function.BiFunction<io.kbackup.BackupLocation, String, io.kbackup.VerifyReport> drill) {
+            this.drill = drill;
             return this;
         }
 

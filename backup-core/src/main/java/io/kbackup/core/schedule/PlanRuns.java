@@ -35,12 +35,14 @@ final class PlanRuns {
     private final Clock clock;
     private final SchedulerEvents events;
     private final Predicate<PlanState> stillAdded;
+    private final java.util.function.BiFunction<io.kbackup.BackupLocation, String, io.kbackup.VerifyReport> drill;
     /** Reads the folders of unfinished backups (which {@link BackupClient#listBackups} does not show). */
     private final BackupCatalog catalog;
     private final Duration unfinishedGrace;
 
     PlanRuns(BackupClient backups, Clock clock, SchedulerEvents events, Predicate<PlanState> stillAdded, BackupCatalog catalog,
-            Duration unfinishedGrace) {
+            Duration unfinishedGrace, java.util.function.BiFunction<io.kbackup.BackupLocation, String, io.kbackup.VerifyReport> drill) {
+        this.drill = drill;
         this.backups = backups;
         this.catalog = catalog;
         this.unfinishedGrace = unfinishedGrace;
@@ -104,12 +106,32 @@ final class PlanRuns {
                 events.emit(SchedulerEvent.Type.FAILED, e.key, handle.name(), end, "failed: " + err.getMessage());
             } else if (info.phase() == BackupPhase.COMPLETED) {
                 events.emit(SchedulerEvent.Type.COMPLETED, e.key, info.name(), end, info.itemsBackedUp() + " items");
+                if (drill != null && e.group == null) {
+                    drill(e, info.name());
+                }
             } else {
                 events.emit(SchedulerEvent.Type.FAILED, e.key, info.name(), end, "ended " + info.veleroPhase()
                         + (info.failureReason() != null ? ": " + info.failureReason() : "") + ", " + info.errors() + " errors");
             }
         });
         announceNext(e, now);
+    }
+
+    /** Runs the drill of a completed backup on a thread of its own (it may take minutes) and reports it as an event. */
+    private void drill(PlanState e, String backup) {
+        Thread t = new Thread(() -> {
+            try {
+                io.kbackup.VerifyReport report = drill.apply(e.plan.location(), backup);
+                events.emit(report.ok() ? SchedulerEvent.Type.DRILL_PASSED : SchedulerEvent.Type.DRILL_FAILED, e.key, backup, clock.instant(),
+                        (report.drilled() ? "drill compared " + report.itemsCompared() + " items" : "verified " + report.items() + " items")
+                                + (report.ok() ? "" : "; problems: " + report.problems()) + (report.warnings().isEmpty() ? ""
+                                        : "; warnings: " + report.warnings()));
+            } catch (RuntimeException ex) {
+                events.emit(SchedulerEvent.Type.DRILL_FAILED, e.key, backup, clock.instant(), "the drill could not run: " + ex.getMessage());
+            }
+        }, "kbackup-drill-" + backup);
+        t.setDaemon(true);
+        t.start();
     }
 
     void sweep(List<PlanState> plans, Instant now, Map<String, List<BackupInfo>> listings) {

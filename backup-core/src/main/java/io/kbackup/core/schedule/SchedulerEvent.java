@@ -42,6 +42,10 @@ public record SchedulerEvent(Type type, String plan, String backup, Instant time
         LEADER_ACQUIRED,
         /** This replica stopped being the leader. */
         LEADER_LOST,
+        /** The drill (or verify) run after a completed scheduled backup found it sound; {@code message} says what was checked. */
+        DRILL_PASSED,
+        /** The drill (or verify) run after a completed scheduled backup found problems, or could not run; {@code message} names them. */
+        DRILL_FAILED,
         /** The scheduler itself hit an error (for example the location was unreachable); it retries next tick. */
         ERROR
     }

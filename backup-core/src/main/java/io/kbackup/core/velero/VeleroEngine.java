@@ -38,6 +38,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -265,6 +266,13 @@ public final class VeleroEngine extends BucketReadingEngine {
         return ApiBoundary.call("restore", () -> restore0(plan));
     }
 
+    /** Velero cannot decrypt a backup kbackup encrypted on the client. */
+    private static InvalidPlanException encryptedForVelero(String backup) {
+        return new InvalidPlanException("Backup '" + backup + "' was encrypted on the client by kbackup (label "
+                + io.kbackup.Encryption.LABEL + "): Velero lists it but cannot restore it. Restore it with the DirectEngine"
+                + " (KBackup.direct) and its key provider.");
+    }
+
     private RestoreHandle restore0(RestorePlan plan) {
         Objects.requireNonNull(plan, "plan");
         VeleroObjects.refuseUnsupported(plan, options.namespace());
@@ -277,14 +285,20 @@ public final class VeleroEngine extends BucketReadingEngine {
         GenericKubernetesResource backup = cluster.get(VeleroKind.BACKUP, plan.backupName());
         if (backup != null) {
             requireSameLocation(plan, backup);
+            Map<String, String> backupLabels = backup.getMetadata().getLabels();
+            if (backupLabels != null && backupLabels.containsKey(io.kbackup.Encryption.LABEL)) {
+                throw encryptedForVelero(plan.backupName());
+            }
             cluster.create(restore);
             listeners.restoreStarted(handle, plan);
             tracker.trackRestore(handle, node -> restoreInfo(plan, node));
             return handle;
         }
         try {
-            catalog.describe(plan.location(), plan.backupName());
-        } catch (NotFoundException e) {
+            if (catalog.describe(plan.location(), plan.backupName()).encrypted()) {
+                throw encryptedForVelero(plan.backupName());
+            }
+        } catch (NotFoundException | InvalidPlanException e) {
             throw e;
         } catch (RuntimeException e) {
             LOG.debug("Could not check the bucket for backup '{}' ({}); waiting for Velero's sync", plan.backupName(), e.toString());

@@ -168,6 +168,27 @@ class BackupSchedulerIT {
     }
 
     @Test
+    void aDrillRunsAfterEachScheduledBackupAndIsReportedAsAnEvent() throws Exception {
+        try (EmbeddedCluster scratch = EmbeddedCluster.start();
+                BackupScheduler s = BackupScheduler.builder().backupClient(engine).clock(clock).listener(events::add)
+                        .drillAfterEachBackup((where, name) -> engine.drill(where, name, scratch.client(), Duration.ofSeconds(60))).build()) {
+            s.add(plan("drilled", Schedule.weeklyOnSunday()));
+            clock.set(Instant.parse("2026-11-22T00:00:07Z"));
+            s.runOnce();
+            awaitIdle("drilled", 1);
+            await(() -> count(SchedulerEvent.Type.DRILL_PASSED) + count(SchedulerEvent.Type.DRILL_FAILED) == 1, "no drill event: " + events);
+            SchedulerEvent drill;
+            synchronized (events) {
+                drill = events.stream().filter(e -> e.type() == SchedulerEvent.Type.DRILL_PASSED).findFirst().orElseThrow(
+                        () -> new AssertionError("the drill did not pass: " + events));
+            }
+            assertThat(drill.backup()).isEqualTo("drilled-20261122000007");
+            assertThat(drill.message()).startsWith("drill compared ").doesNotContain("problems");
+            assertThat(scratch.client().configMaps().inNamespace("shop").list().getItems()).hasSize(5);
+        }
+    }
+
+    @Test
     void everyPresetRunsExactlyOnceAtItsNextSlot() {
         Map<String, Schedule> presets = Map.of(
                 "weekly", Schedule.weeklyOnSunday(),

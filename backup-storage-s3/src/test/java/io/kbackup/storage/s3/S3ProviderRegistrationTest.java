@@ -117,4 +117,10 @@ class S3ProviderRegistrationTest {
                     assertThat(e.getMessage()).doesNotContain("secret-sas");
                 });
     }
+
+    @Test
+    void theAwsKmsKeyProviderIsRegisteredForServiceLoader() {
+        org.assertj.core.api.Assertions.assertThat(io.kbackup.spi.KeyProviders.discover().provider(AwsKmsKeyProvider.ID, "k"))
+                .isInstanceOf(AwsKmsKeyProvider.class);
+    }
 }

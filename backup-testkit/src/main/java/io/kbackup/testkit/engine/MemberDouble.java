@@ -159,6 +159,11 @@ public final class MemberDouble implements BackupClient {
     }
 
     @Override
+    public io.kbackup.VerifyReport verify(BackupLocation location, String backupName) {
+        throw new NotFoundException(backupName, "none");
+    }
+
+    @Override
     public RestoreHandle restore(RestorePlan plan) {
         throw new NotFoundException(plan.backupName(), "no backups in a member double");
     }

@@ -24,6 +24,7 @@ import io.kbackup.core.internal.layout.ResourceList;
 import io.kbackup.core.internal.layout.VeleroKeys;
 import io.kbackup.core.internal.snapshot.CsiSnapshotBackup;
 import io.kbackup.core.internal.snapshot.SnapshotApi;
+import io.kbackup.core.internal.trust.Trust;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.StorageProvider;
 import java.io.IOException;
@@ -124,6 +125,7 @@ final class BackupJob implements Runnable {
         String failure = null;
         BlobWriter tarWriter = null;
         BackupManifest manifest = null;
+        Trust.Sealing sealing = null;
         ExecutorService listers = null;
         long itemsBackedUp = 0;
         try {
@@ -135,8 +137,14 @@ final class BackupJob implements Runnable {
                 snapshots.take(report, handle::cancelRequested);
             }
             checkCancelled();
+            sealing = context.trust().seal(plan.location(), name);
+            if (sealing != null) {
+                report.info("Encrypting the backup (" + sealing.encrypted() + "): only kbackup restores it");
+            }
             tarWriter = storage.openWriter(layout.tarball(name));
-            ArchiveOutput archive = new ArchiveOutput(tarWriter, start, context.backup().compressionLevel());
+            Trust.Sealing seal = sealing;
+            ArchiveOutput archive = new ArchiveOutput(tarWriter, start, context.backup().compressionLevel(),
+                    seal == null ? null : stored -> seal.cipher().encrypting(stored, name + ".tar.gz"));
             listers = Executors.newFixedThreadPool(context.backup().listConcurrency(), listerThreads(name));
             collect(resources, archive, listers);
             writeSnapshotItems(archive);
@@ -176,7 +184,7 @@ final class BackupJob implements Runnable {
             BackupMetadata.Outcome outcome = new BackupMetadata.Outcome(phase, failure, manifest, handle.progress().itemsTotal(),
                     itemsBackedUp, snapshots != null ? snapshots.volumeInfo() : GzipJson.MAPPER.createArrayNode(),
                     snapshots != null ? snapshots.attempted() : 0, snapshots != null ? snapshots.completed() : 0);
-            BackupInfo info = new BackupMetadata(client, storage, plan, name, start, report, resourceList, claim)
+            BackupInfo info = new BackupMetadata(client, storage, plan, name, start, report, resourceList, claim, context.trust(), sealing)
                     .write(outcome, context.clock().instant());
             beforeEnd.run();
             handle.phase(info.phase());

@@ -13,7 +13,14 @@ import io.kbackup.core.internal.layout.BackupManifest;
 import io.kbackup.core.internal.layout.BackupSideFiles;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.ResourceList;
+import io.kbackup.Encryption;
+import io.kbackup.core.internal.layout.ArchivePaths;
+import io.kbackup.core.internal.layout.ManifestSignature;
+import io.kbackup.core.internal.trust.SealedBackup;
+import io.kbackup.core.internal.trust.Trust;
 import io.kbackup.spi.StorageProvider;
+import java.util.Map;
+import java.util.TreeMap;
 import java.time.Instant;
 
 /**
@@ -51,10 +58,18 @@ final class BackupMetadata {
     private final BackupReport report;
     private final ResourceList resourceList;
     private final NameClaim claim;
+    private final Trust trust;
+    private final Trust.Sealing sealing;
 
+    /**
+     * @param trust   signs the manifest
+     * @param sealing the backup's encryption, or null for a plain backup
+     */
     BackupMetadata(KubernetesClient client, StorageProvider storage, BackupPlan plan, String name, Instant start, BackupReport report,
-            ResourceList resourceList, NameClaim claim) {
+            ResourceList resourceList, NameClaim claim, Trust trust, Trust.Sealing sealing) {
         this.claim = claim;
+        this.trust = trust;
+        this.sealing = sealing;
         this.client = client;
         this.storage = storage;
         this.layout = new BucketLayout(plan.location());
@@ -77,9 +92,24 @@ final class BackupMetadata {
             return notWritten(o, end, lost);
         }
         try {
-            BackupSideFiles.of(layout, name, report.log.bytes(), report.results, resourceList, o.volumeInfo()).forEach(this::put);
-            if (o.manifest() != null && phase.isRestorable()) {
-                put(layout.manifest(name), o.manifest().toBytes());
+            Map<String, BackupManifest.FileDigest> digests = new TreeMap<>();
+            BackupSideFiles.of(layout, name, report.log.bytes(), report.results, resourceList, o.volumeInfo()).forEach((key, bytes) -> {
+                String file = SealedBackup.fileName(key);
+                byte[] stored = sealing == null ? bytes : sealing.cipher().encrypt(bytes, file);
+                put(key, stored);
+                digests.put(file, BackupManifest.FileDigest.of(stored));
+            });
+            BackupManifest manifest = o.manifest() != null && phase.isRestorable() ? o.manifest()
+                    // an encrypted backup always has a manifest: it holds the wrapped key of the side files
+                    : sealing != null ? new BackupManifest(BackupManifest.VERSION, name, ArchivePaths.FORMAT_VERSION, name + ".tar.gz", 0,
+                            BackupManifest.FileDigest.of(new byte[0]).sha256(), 0, 0, end) : null;
+            if (manifest != null) {
+                byte[] bytes = manifest.with(digests, sealing == null ? null : sealing.encrypted()).toBytes();
+                put(layout.manifest(name), bytes);
+                ManifestSignature signature = trust.sign(bytes);
+                if (signature != null) {
+                    put(layout.manifestSignature(name), signature.toBytes());
+                }
             }
         } catch (RuntimeException e) {
             if (phase != BackupPhase.FAILED) {
@@ -92,6 +122,9 @@ final class BackupMetadata {
         lost = lostClaim(claim, name);
         if (lost != null) {
             return notWritten(o, end, lost);
+        }
+        if (sealing != null) {
+            markEncrypted(doc);
         }
         try {
             put(layout.backupJson(name), BackupDocument.toBytes(doc));
@@ -138,6 +171,21 @@ final class BackupMetadata {
         return new BackupDocument.Status(phase, start, end, start.plus(plan.expiry()), o.itemsTotal(), o.items(),
                 report.results.errorCount(), report.results.warningCount(), failure, o.attempted(), o.completed());
     }
+
+    /**
+     * Labels an encrypted backup's document ({@link Encryption#LABEL}) and says in an annotation
+     * that only kbackup restores it: Velero syncs both onto its Backup resource.
+     */
+    private static void markEncrypted(ObjectNode doc) {
+        ObjectNode meta = (ObjectNode) doc.path("metadata");
+        ObjectNode labels = meta.path("labels") instanceof ObjectNode l ? l : meta.putObject("labels");
+        labels.put(Encryption.LABEL, Encryption.ALGORITHM);
+        ObjectNode annotations = meta.path("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
+        annotations.put(ENCRYPTION_NOTE, "encrypted on the client by kbackup: only kbackup, with the key, restores it");
+    }
+
+    /** The annotation on an encrypted backup's document that explains it. */
+    static final String ENCRYPTION_NOTE = "kbackup.io/encryption-note";
 
     /** The cluster's version as Velero records it on a backup, or null when the API server does not say. */
     private VersionInfo sourceClusterVersion() {

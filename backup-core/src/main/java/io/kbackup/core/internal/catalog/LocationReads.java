@@ -21,8 +21,13 @@ public final class LocationReads {
     private final OperationFiles files;
 
     public LocationReads(StorageProviders providers, Clock clock) {
+        this(providers, clock, io.kbackup.core.internal.trust.Trust.defaults());
+    }
+
+    /** @param trust decrypts the files of encrypted backups */
+    public LocationReads(StorageProviders providers, Clock clock, io.kbackup.core.internal.trust.Trust trust) {
         this.restores = new RestoreCatalog(providers, clock);
-        this.files = new OperationFiles(providers);
+        this.files = new OperationFiles(providers, trust);
     }
 
     public List<RestoreInfo> listRestores(BackupLocation location) {

@@ -11,6 +11,8 @@ import io.kbackup.ResultMessage;
 import io.kbackup.StorageException;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.GzipJson;
+import io.kbackup.core.internal.trust.SealedBackup;
+import io.kbackup.core.internal.trust.Trust;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import java.io.BufferedReader;
@@ -33,9 +35,16 @@ public final class OperationFiles {
     static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
 
     private final StorageProviders providers;
+    private final Trust trust;
 
     public OperationFiles(StorageProviders providers) {
+        this(providers, Trust.defaults());
+    }
+
+    /** @param trust decrypts the files of encrypted backups */
+    public OperationFiles(StorageProviders providers, Trust trust) {
         this.providers = providers;
+        this.trust = trust;
     }
 
     public void backupLog(BackupLocation location, String backup, Consumer<String> line) {
@@ -86,14 +95,34 @@ public final class OperationFiles {
                 throw new NotFoundException(name, "The " + what + " '" + name + "' has no " + file + " in location '" + location.name()
                         + "' (no " + key + "): there is no such " + what + ", it is still running, or it ended before writing one.");
             }
-            try (InputStream in = new GZIPInputStream(storage.get(key), 64 * 1024)) {
+            InputStream stored = storage.get(key);
+            if (what.equals("backup") && storage.exists(new BucketLayout(location).manifest(name))) {
+                try {
+                    stored = SealedBackup.read(storage, new BucketLayout(location), name, false, trust).plain(stored, key);
+                } catch (RuntimeException e) {
+                    closeQuietly(stored);
+                    throw e;
+                }
+            }
+            try (InputStream in = new GZIPInputStream(stored, 64 * 1024)) {
                 body.read(in);
             } catch (com.fasterxml.jackson.core.JsonProcessingException | java.util.zip.ZipException e) {
                 throw new CorruptBackupException(name, "The " + file + " of " + what + " '" + name + "' (" + key
                         + ") is damaged: " + e.getMessage() + ".", e);
             } catch (IOException e) {
+                if (e instanceof SealedBackup.DecryptFailedException) {
+                    throw new CorruptBackupException(name, "The " + file + " of " + what + " '" + name + "': " + e.getMessage() + ".", e);
+                }
                 throw new StorageException("Could not read " + key + " from location '" + location.name() + "': " + e.getMessage(), e, true);
             }
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // nothing to do
         }
     }
 

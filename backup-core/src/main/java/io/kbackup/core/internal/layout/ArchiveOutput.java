@@ -24,7 +24,16 @@ import java.util.zip.Deflater;
  * }</pre>
  */
 public final class ArchiveOutput {
+
+    /** Turns the gzip stream into the stored bytes: encrypts an encrypted backup's tarball. */
+    @FunctionalInterface
+    public interface Encrypting {
+        /** A stream into {@code stored} whose {@code close()} ends the encryption and does not close {@code stored}. */
+        OutputStream open(OutputStream stored) throws IOException;
+    }
+
     private final DigestingStream digesting;
+    private final OutputStream encrypted;
     private final ParallelGzipOutputStream gzip;
     private final TarArchiveWriter tar;
     private long items;
@@ -42,8 +51,18 @@ public final class ArchiveOutput {
      * @param level gzip level, 1 (fastest) to 9 (smallest); readers do not care which
      */
     public ArchiveOutput(OutputStream sink, Instant mtime, int level) throws IOException {
+        this(sink, mtime, level, null);
+    }
+
+    /**
+     * As {@link #ArchiveOutput(OutputStream, Instant, int)}, the gzip stream encrypted by
+     * {@code encrypting} (null: plain) on its way to the sink; the digest and byte count are of the
+     * stored (encrypted) bytes.
+     */
+    public ArchiveOutput(OutputStream sink, Instant mtime, int level, Encrypting encrypting) throws IOException {
         this.digesting = new DigestingStream(sink);
-        this.gzip = new ParallelGzipOutputStream(digesting, level, ParallelGzipOutputStream.defaultThreads());
+        this.encrypted = encrypting == null ? null : encrypting.open(digesting);
+        this.gzip = new ParallelGzipOutputStream(encrypted != null ? encrypted : digesting, level, ParallelGzipOutputStream.defaultThreads());
         this.tar = new TarArchiveWriter(gzip, mtime, 0755);
         tar.add(ArchivePaths.VERSION_ENTRY, (ArchivePaths.FORMAT_VERSION + "\n").getBytes(StandardCharsets.US_ASCII));
     }
@@ -61,6 +80,9 @@ public final class ArchiveOutput {
             tar.finish();
             gzip.finish();
             gzip.flush();
+            if (encrypted != null) {
+                encrypted.close(); // the last segment
+            }
             sha256 = HexFormat.of().formatHex(digesting.digest.digest());
             finished = true;
         }

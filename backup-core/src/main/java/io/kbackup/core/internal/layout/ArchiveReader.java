@@ -58,6 +58,12 @@ public final class ArchiveReader {
         void item(EntryPath path, byte[] json, ObjectNode object) throws IOException;
     }
 
+    /** Turns the stored bytes into the gzip stream: decrypts an encrypted backup's tarball. */
+    @FunctionalInterface
+    public interface Decryption {
+        InputStream open(InputStream stored) throws IOException;
+    }
+
     /** Expected SHA-256 (lower-case hex) and size of the compressed tarball, from the manifest. */
     public record Expected(String sha256, long size) {}
 
@@ -119,6 +125,7 @@ public final class ArchiveReader {
     private final String backupName;
     private final Limits limits;
     private final ItemSink sink;
+    private Decryption decryption;
     private final Set<String> seen = new HashSet<>();
     private final Set<String> preferredSeen = new HashSet<>();
     /** Items whose other copy (classic or preferred-version) is still to come; Velero writes them one after the other. */
@@ -145,12 +152,23 @@ public final class ArchiveReader {
      */
     public static Summary read(InputStream raw, String backupName, Limits limits, Expected expected, ItemSink sink,
             LongConsumer bytesRead) throws IOException {
+        return read(raw, backupName, limits, expected, null, sink, bytesRead);
+    }
+
+    /**
+     * As {@link #read(InputStream, String, Limits, Expected, ItemSink, LongConsumer)}, the stored
+     * bytes (which the checksum covers) first decrypted by {@code decryption} (null: plain).
+     */
+    public static Summary read(InputStream raw, String backupName, Limits limits, Expected expected, Decryption decryption,
+            ItemSink sink, LongConsumer bytesRead) throws IOException {
         HashingStream hashing = new HashingStream(raw, bytesRead);
         ArchiveReader reader = new ArchiveReader(backupName, limits, sink);
+        reader.decryption = decryption;
         try {
             try {
                 reader.read(hashing);
-            } catch (CorruptBackupException | TarArchiveReader.TarFormatException | EOFException | ZipException | LimitException e) {
+            } catch (CorruptBackupException | TarArchiveReader.TarFormatException | EOFException | ZipException | LimitException
+                    | ArchiveStreams.DecryptException e) {
                 // with a manifest, a damaged blob is first of all a checksum mismatch: say so
                 if (expected != null) {
                     hashing.drain(expected.size() + 1);
@@ -185,9 +203,19 @@ public final class ArchiveReader {
     }
 
     private void read(HashingStream hashing) throws IOException {
+        InputStream stored = hashing;
+        if (decryption != null) {
+            try {
+                stored = new ArchiveStreams.Decrypted(decryption.open(hashing));
+            } catch (ArchiveStreams.SourceException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new ArchiveStreams.DecryptException(e);
+            }
+        }
         InputStream gzip;
         try {
-            gzip = new SingleGzipMember(hashing);
+            gzip = new SingleGzipMember(stored);
         } catch (ZipException e) {
             throw new ZipException("not gzip data (" + describe(e) + ")");
         }

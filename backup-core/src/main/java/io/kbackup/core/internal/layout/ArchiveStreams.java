@@ -31,6 +31,45 @@ final class ArchiveStreams {
         }
     }
 
+    /** The stored blob does not decrypt: a segment failed authentication (changed, reordered, truncated, another key). */
+    static final class DecryptException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        DecryptException(IOException cause) {
+            super("it does not decrypt (" + (cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName())
+                    + "): it was changed, truncated or reordered, or encrypted with another key", cause);
+        }
+    }
+
+    /** Tells a decrypting stream's authentication failures ({@link DecryptException}) from the storage's. */
+    static final class Decrypted extends ReadingFilter {
+        Decrypted(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (SourceException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new DecryptException(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            try {
+                return in.read(buf, off, len);
+            } catch (SourceException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new DecryptException(e);
+            }
+        }
+    }
+
     /** A filter whose skip reads (and so counts) the bytes it skips. */
     abstract static class ReadingFilter extends FilterInputStream {
         ReadingFilter(InputStream in) {

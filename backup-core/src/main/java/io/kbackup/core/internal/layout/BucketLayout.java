@@ -16,6 +16,9 @@ public final class BucketLayout {
     /** Marks a backup folder being deleted ({@link #deleting(String)}). */
     public static final String DELETING_FILE = "kbackup-deleting";
 
+    /** The signature of {@link #MANIFEST_FILE}, beside it, when the host signs manifests. */
+    public static final String MANIFEST_SIGNATURE_FILE = "kbackup-manifest.sig";
+
     /**
      * A group member's record of its part in a group run (started, skipped and why, completed,
      * failed), inside the member's {@code backups/<run>/} folder; present even when the member was
@@ -111,6 +114,11 @@ public final class BucketLayout {
     /** Our integrity manifest: SHA-256 and size of the tarball, item count. */
     public String manifest(String backup) {
         return backupDir(backup) + MANIFEST_FILE;
+    }
+
+    /** The manifest's signature ({@link #MANIFEST_SIGNATURE_FILE}). */
+    public String manifestSignature(String backup) {
+        return backupDir(backup) + MANIFEST_SIGNATURE_FILE;
     }
 
     /** The claim on the name, written first (exclusively) by the backup that writes this folder. */

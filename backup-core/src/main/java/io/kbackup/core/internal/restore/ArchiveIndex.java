@@ -51,12 +51,19 @@ final class ArchiveIndex implements AutoCloseable {
         this.manifestChecked = manifestChecked;
     }
 
+    /** As the full {@code build}, for a plain (not encrypted) archive. */
+    static ArchiveIndex build(InputStream raw, String backupName, ArchiveReader.Limits limits, ArchiveReader.Expected expected,
+            Path spoolDir, Observer observer, LongConsumer bytesRead) {
+        return build(raw, backupName, limits, expected, null, spoolDir, observer, bytesRead);
+    }
+
     /**
      * Reads and checks the whole archive.
      *
      * @param raw        the compressed tarball as stored (closed by the caller)
      * @param backupName for messages and the exception
      * @param expected   the manifest's checksum and size, or null when the backup has no manifest
+     * @param decryption decrypts an encrypted backup's stored bytes, or null
      * @param spoolDir   where the spool file goes
      * @param observer   called for every classic-path item
      * @param bytesRead  told of every compressed byte read (progress)
@@ -65,7 +72,7 @@ final class ArchiveIndex implements AutoCloseable {
      * @throws UncheckedIOException   when the local disk fails (not the archive's fault)
      */
     static ArchiveIndex build(InputStream raw, String backupName, ArchiveReader.Limits limits, ArchiveReader.Expected expected,
-            Path spoolDir, Observer observer, LongConsumer bytesRead) {
+            ArchiveReader.Decryption decryption, Path spoolDir, Observer observer, LongConsumer bytesRead) {
         Path spool;
         FileChannel channel;
         try {
@@ -76,7 +83,7 @@ final class ArchiveIndex implements AutoCloseable {
         }
         Spooler spooler = new Spooler(channel, observer);
         try {
-            ArchiveReader.Summary summary = ArchiveReader.read(raw, backupName, limits, expected, spooler, bytesRead);
+            ArchiveReader.Summary summary = ArchiveReader.read(raw, backupName, limits, expected, decryption, spooler, bytesRead);
             return new ArchiveIndex(Collections.unmodifiableList(spooler.items), spool, channel, summary, expected != null);
         } catch (IOException e) {
             closeQuietly(channel);

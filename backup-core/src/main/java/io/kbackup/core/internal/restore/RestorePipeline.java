@@ -53,7 +53,7 @@ final class RestorePipeline implements AutoCloseable {
             checked.accept(index);
             ScopeCheck.check(context.client(), context.retry(), plan.backupName(), index.items());
             SnapshotRestore snapshots = SnapshotRestore.load(context.client(), context.retry(), source.storage(), source.layout(),
-                    plan.backupName(), restoreName, plan.restorePersistentVolumes());
+                    plan.backupName(), restoreName, plan.restorePersistentVolumes(), source.sealed()::plain);
             List<IndexedItem> synthetic = selection.decide(index.items(), item -> snapshotExclusion(snapshots, item));
             ItemTransforms transforms = new ItemTransforms(plan.backupName(), restoreName, plan.namespaceMapping(),
                     plan.preserveNodePorts(), pv -> selection.pvRestored(pv) && !snapshots.pvFromSnapshot(pv),

@@ -67,7 +67,7 @@ public final class RestoreRunner implements AutoCloseable {
      * @throws InvalidPlanException when the backup is not restorable (phase) or the restore name is taken
      */
     public RestoreHandle start(RestorePlan plan) {
-        RestoreSource source = RestoreSource.open(context.providers(), plan);
+        RestoreSource source = RestoreSource.open(context.providers(), plan, context.trust());
         try {
             Instant started = context.clock().instant();
             String name = restoreName(source, plan, started);
@@ -107,7 +107,7 @@ public final class RestoreRunner implements AutoCloseable {
      * up in the cluster. Changes nothing.
      */
     public RestorePreview preview(RestorePlan plan) {
-        try (RestoreSource source = RestoreSource.open(context.providers(), plan);
+        try (RestoreSource source = RestoreSource.open(context.providers(), plan, context.trust());
                 RestorePipeline pipeline = RestorePipeline.build(context, source, plan, plan.restoreNameAt(context.clock().instant()),
                         n -> { }, index -> { })) {
             return new RestorePreviewer(plan, pipeline, new ClusterApplier(context.client(), context.retry()),
@@ -230,6 +230,10 @@ public final class RestoreRunner implements AutoCloseable {
             report.warning(null, "backup " + backup + " has no integrity manifest (Velero wrote it, or the manifest was deleted):"
                     + " its archive was checked for format only, not against a checksum; set DirectOptions.requireManifest to refuse"
                     + " such backups");
+        }
+        source.sealed().warnings().forEach(w -> report.warning(null, w));
+        if (source.sealed().encrypted()) {
+            report.info("The backup is encrypted (" + source.sealed().manifest().encryption() + "); it decrypted and authenticated");
         }
         if (source.phase() == BackupPhase.PARTIALLY_FAILED) {
             List<String> errors = source.backupErrors(5);

@@ -8,12 +8,13 @@ import io.kbackup.NotFoundException;
 import io.kbackup.RestorePlan;
 import io.kbackup.StorageException;
 import io.kbackup.core.internal.layout.ArchiveReader;
-import io.kbackup.core.internal.layout.BackupManifest;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.EntryPath;
 import io.kbackup.core.internal.layout.GzipJson;
 import io.kbackup.core.internal.layout.OperationResults;
 import io.kbackup.core.internal.layout.VeleroPhases;
+import io.kbackup.core.internal.trust.SealedBackup;
+import io.kbackup.core.internal.trust.Trust;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import java.io.IOException;
@@ -32,11 +33,23 @@ import java.util.function.LongConsumer;
  * @param layout     the location's layout
  * @param backupName the backup
  * @param phase      the backup's phase (Completed or PartiallyFailed)
+ * @param sealed     what its manifest vouches for (signature, encryption), checked when opened
  */
-record RestoreSource(StorageProvider storage, BucketLayout layout, String backupName, BackupPhase phase) implements AutoCloseable {
+record RestoreSource(StorageProvider storage, BucketLayout layout, String backupName, BackupPhase phase, SealedBackup sealed)
+        implements AutoCloseable {
 
-    /** Opens the plan's location and checks the backup. */
+    /** Opens the plan's location and checks the backup, with the default trust settings. */
     static RestoreSource open(StorageProviders providers, RestorePlan plan) {
+        return open(providers, plan, Trust.defaults());
+    }
+
+    /**
+     * Opens the plan's location and checks the backup: its document, then its manifest, signature
+     * and (for an encrypted backup) data key.
+     *
+     * @throws io.kbackup.KeyUnavailableException when an encrypted backup's key is not available
+     */
+    static RestoreSource open(StorageProviders providers, RestorePlan plan, Trust trust) {
         StorageProvider storage = providers.open(plan.location());
         try {
             BucketLayout layout = new BucketLayout(plan.location());
@@ -69,7 +82,8 @@ record RestoreSource(StorageProvider storage, BucketLayout layout, String backup
                         + "; only Completed or PartiallyFailed backups can be restored. Choose another backup"
                         + (phase.isTerminal() ? "." : ", or wait until this one has finished."));
             }
-            return new RestoreSource(storage, layout, backup, phase);
+            boolean labelledEncrypted = doc.path("metadata").path("labels").has(io.kbackup.Encryption.LABEL);
+            return new RestoreSource(storage, layout, backup, phase, SealedBackup.read(storage, layout, backup, labelledEncrypted, trust));
         } catch (RuntimeException e) {
             storage.close();
             throw e;
@@ -87,7 +101,7 @@ record RestoreSource(StorageProvider storage, BucketLayout layout, String backup
      * @param requireManifest whether a backup without an integrity manifest is refused ({@link CorruptBackupException})
      */
     ArchiveIndex readArchive(ArchiveReader.Limits limits, boolean requireManifest, ArchiveIndex.Observer observer, LongConsumer bytes) {
-        ArchiveReader.Expected expected = readManifest();
+        ArchiveReader.Expected expected = sealed.expected();
         if (expected == null && requireManifest) {
             throw new CorruptBackupException(backupName, "Backup '" + backupName + "' has no integrity manifest ("
                     + layout.manifest(backupName) + "), and this engine requires one (DirectOptions.requireManifest): its archive"
@@ -100,30 +114,11 @@ record RestoreSource(StorageProvider storage, BucketLayout layout, String backup
                     + "); it cannot be restored. Nothing was restored.");
         }
         try (InputStream in = storage.get(tarball)) {
-            return ArchiveIndex.build(in, backupName, limits, expected, Path.of(System.getProperty("java.io.tmpdir")), observer, bytes);
+            return ArchiveIndex.build(in, backupName, limits, expected, sealed.encrypted() ? stored -> sealed.plain(stored, tarball) : null,
+                    Path.of(System.getProperty("java.io.tmpdir")), observer, bytes);
         } catch (IOException e) {
             throw new StorageException("Could not close the archive stream of backup '" + backupName + "': " + e.getMessage(), e, true);
         }
-    }
-
-    /** The manifest's expected checksum and size, or null when the backup has no manifest (Velero wrote it). */
-    private ArchiveReader.Expected readManifest() {
-        String key = layout.manifest(backupName);
-        if (!storage.exists(key)) {
-            return null;
-        }
-        BackupManifest manifest;
-        try {
-            manifest = BackupManifest.parse(backupName, storage.getBytes(key));
-        } catch (CorruptBackupException e) {
-            throw new CorruptBackupException(backupName, "Backup '" + backupName + "': its integrity manifest " + key + " is unusable: "
-                    + e.getMessage() + " Nothing was restored.", e);
-        }
-        if (!manifest.backupName().equals(backupName) || !manifest.tarballKey().equals(backupName + ".tar.gz")) {
-            throw new CorruptBackupException(backupName, "Backup '" + backupName + "': its integrity manifest " + key
-                    + " describes backup '" + manifest.backupName() + "' (" + manifest.tarballKey() + "), not this one. Nothing was restored.");
-        }
-        return new ArchiveReader.Expected(manifest.tarballSha256(), manifest.tarballSize());
     }
 
     /**
@@ -131,7 +126,8 @@ record RestoreSource(StorageProvider storage, BucketLayout layout, String backup
      * when there is none or it cannot be read (the warning then says so without them).
      */
     List<String> backupErrors(int max) {
-        try (InputStream in = storage.get(layout.results(backupName))) {
+        String key = layout.results(backupName);
+        try (InputStream in = sealed.plain(storage.get(key), key)) {
             return OperationResults.messages(GzipJson.readGzipJson(in), "errors", max);
         } catch (IOException | RuntimeException e) {
             return List.of();

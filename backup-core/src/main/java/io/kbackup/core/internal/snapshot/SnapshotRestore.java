@@ -68,15 +68,17 @@ public final class SnapshotRestore {
      * Reads the backup's {@code <name>-volumeinfo.json.gz} (absent or {@code null}: no snapshots).
      *
      * @param restorePersistentVolumes the plan's choice; when false, claims get new empty volumes as before
+     * @param plain                    the stored file's content as written (decrypts an encrypted backup's)
      * @throws CorruptBackupException when the file is there but unreadable
      */
     public static SnapshotRestore load(KubernetesClient client, KubeRetry retry, StorageProvider storage, BucketLayout layout,
-            String backup, String restoreName, boolean restorePersistentVolumes) {
+            String backup, String restoreName, boolean restorePersistentVolumes,
+            java.util.function.BiFunction<InputStream, String, InputStream> plain) {
         Map<String, Snapshot> byClaim = new LinkedHashMap<>();
         String key = layout.volumeInfo(backup);
         if (storage.exists(key)) {
             JsonNode records;
-            try (InputStream in = storage.get(key)) {
+            try (InputStream in = plain.apply(storage.get(key), key)) {
                 records = GzipJson.readGzipJson(in);
             } catch (IOException e) {
                 throw new CorruptBackupException(backup, "Backup '" + backup + "': " + key + " is not gzipped JSON (" + e.getMessage()
