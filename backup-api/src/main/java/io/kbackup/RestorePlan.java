@@ -41,6 +41,7 @@ public final class RestorePlan {
     private final List<String> includedResources;
     private final List<String> excludedResources;
     private final Map<String, String> labelSelector;
+    private final PrunePolicy prunePolicy;
 
     private RestorePlan(Builder b) {
         this.location = b.location;
@@ -58,6 +59,7 @@ public final class RestorePlan {
         this.includedResources = Checks.resources("includedResources", b.includedResources);
         this.excludedResources = Checks.resources("excludedResources", b.excludedResources);
         this.labelSelector = Checks.labels("labelSelector", b.labelSelector);
+        this.prunePolicy = b.prunePolicy;
     }
 
     /** A builder with the defaults. */
@@ -150,6 +152,16 @@ public final class RestorePlan {
         return labelSelector;
     }
 
+    /** Whether the restore also deletes what the backup lacks (a reset, see {@link PrunePolicy}). Default {@link PrunePolicy#NONE}. */
+    public PrunePolicy prunePolicy() {
+        return prunePolicy;
+    }
+
+    /** Whether this plan is a reset: {@link PrunePolicy#PRUNE}. */
+    public boolean prunes() {
+        return prunePolicy == PrunePolicy.PRUNE;
+    }
+
     /** A builder holding this plan's values. */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -166,6 +178,7 @@ public final class RestorePlan {
         b.includedResources = includedResources;
         b.excludedResources = excludedResources;
         b.labelSelector = new LinkedHashMap<>(labelSelector);
+        b.prunePolicy = prunePolicy;
         return b;
     }
 
@@ -183,14 +196,15 @@ public final class RestorePlan {
                 && namespaceMapping.equals(other.namespaceMapping) && clusterWideMode == other.clusterWideMode
                 && restorePersistentVolumes == other.restorePersistentVolumes && preserveNodePorts == other.preserveNodePorts
                 && existingResourcePolicy == other.existingResourcePolicy && includedResources.equals(other.includedResources)
-                && excludedResources.equals(other.excludedResources) && labelSelector.equals(other.labelSelector);
+                && excludedResources.equals(other.excludedResources) && labelSelector.equals(other.labelSelector)
+                && prunePolicy == other.prunePolicy;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(location, backupName, restoreName, includedNamespaces, excludedNamespaces, namespaceMapping,
                 clusterWideMode, restorePersistentVolumes, preserveNodePorts, existingResourcePolicy, includedResources,
-                excludedResources, labelSelector);
+                excludedResources, labelSelector, prunePolicy);
     }
 
     /** Never prints a secret: the location shows its name only. */
@@ -203,7 +217,8 @@ public final class RestorePlan {
                 + ", preserveNodePorts=" + preserveNodePorts + ", existingResourcePolicy=" + existingResourcePolicy
                 + (includedResources.isEmpty() ? "" : ", includedResources=" + includedResources)
                 + (excludedResources.isEmpty() ? "" : ", excludedResources=" + excludedResources)
-                + (labelSelector.isEmpty() ? "" : ", labelSelector=" + labelSelector) + "]";
+                + (labelSelector.isEmpty() ? "" : ", labelSelector=" + labelSelector)
+                + (prunePolicy == PrunePolicy.NONE ? "" : ", prunePolicy=" + prunePolicy) + "]";
     }
 
     /** Builds a {@link RestorePlan}; {@link #build()} validates. Not thread-safe. */
@@ -215,6 +230,7 @@ public final class RestorePlan {
         private boolean restorePersistentVolumes = true;
         private boolean preserveNodePorts;
         private ExistingResourcePolicy existingResourcePolicy = ExistingResourcePolicy.NONE;
+        private PrunePolicy prunePolicy = PrunePolicy.NONE;
 
         private Builder() {}
 
@@ -260,6 +276,22 @@ public final class RestorePlan {
             return this;
         }
 
+        /** Whether the restore also deletes what the backup lacks (see {@link PrunePolicy}). Default NONE. */
+        public Builder prune(PrunePolicy policy) {
+            this.prunePolicy = Objects.requireNonNull(policy, "prunePolicy");
+            return this;
+        }
+
+        /**
+         * A reset: puts the selection back to the backup exactly, acting only on what differs
+         * (created objects deleted, changed ones reverted, deleted ones recreated). Sets
+         * {@link ExistingResourcePolicy#UPDATE} and {@link PrunePolicy#PRUNE}; what is pruned and
+         * what is never touched is in {@link PrunePolicy}.
+         */
+        public Builder reset() {
+            return existingResourcePolicy(ExistingResourcePolicy.UPDATE).prune(PrunePolicy.PRUNE);
+        }
+
         /**
          * Validates and builds.
          *
@@ -285,6 +317,18 @@ public final class RestorePlan {
             }
             RestorePlan plan = new RestorePlan(this);
             Checks.disjoint("includedNamespaces", plan.includedNamespaces, "excludedNamespaces", plan.excludedNamespaces);
+            if (plan.prunes()) {
+                if (plan.coversAllNamespaces() && plan.labelSelector.isEmpty()) {
+                    throw new InvalidPlanException("RestorePlan prune (reset) needs includedNamespaces or a labelSelector: pruning"
+                            + " every namespace would delete whatever the backup lacks in the whole cluster. Name the namespaces"
+                            + " to reset.");
+                }
+                if (plan.clusterWideMode == ClusterWideMode.ALWAYS && plan.labelSelector.isEmpty()) {
+                    throw new InvalidPlanException("RestorePlan prune (reset) with clusterWideMode ALWAYS needs a labelSelector:"
+                            + " without one it would delete every cluster-scoped object the backup lacks (the cluster's own"
+                            + " roles, CRDs, webhooks). Add a labelSelector, or use clusterWideMode AUTO or NEVER.");
+                }
+            }
             return plan;
         }
     }

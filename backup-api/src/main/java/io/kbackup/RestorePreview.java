@@ -8,7 +8,9 @@ import java.util.stream.Collectors;
  * What a restore would do, item by item, without doing it (a dry run).
  *
  * @param backupName the backup previewed
- * @param items      one entry per item in the backup
+ * @param items      one entry per item in the backup; for a reset ({@link PrunePolicy#PRUNE}) also one per live
+ *                   object of the selection the backup lacks ({@link Action#DELETE}, or {@link Action#EXCLUDED} when
+ *                   a reset never touches it)
  */
 public record RestorePreview(String backupName, List<Item> items) {
 
@@ -20,8 +22,10 @@ public record RestorePreview(String backupName, List<Item> items) {
         SKIP_EXISTS,
         /** It exists and would be patched toward the backup (policy UPDATE). */
         UPDATE,
-        /** A filter, the never-restored list or a skip rule leaves it out. */
-        EXCLUDED
+        /** A filter, the never-restored list or a skip rule leaves it out (or a reset never touches it). */
+        EXCLUDED,
+        /** It is in the cluster, not in the backup, and a reset would delete it ({@link PrunePolicy#PRUNE}). */
+        DELETE
     }
 
     /**

@@ -36,6 +36,8 @@ final class ItemTransforms {
     private final Map<String, String> namespaceMapping;
     private final boolean preserveNodePorts;
     private final Predicate<String> pvRestored;
+    /** Whether the restore labels are set (not by a reset: its objects equal the backed-up ones). */
+    private final boolean restoreLabels;
 
     /**
      * @param backupName        the backup restored from (label value, shortened as Velero does)
@@ -46,6 +48,13 @@ final class ItemTransforms {
      */
     ItemTransforms(String backupName, String restoreName, Map<String, String> namespaceMapping, boolean preserveNodePorts,
             Predicate<String> pvRestored) {
+        this(backupName, restoreName, namespaceMapping, preserveNodePorts, pvRestored, true);
+    }
+
+    /** @param restoreLabels whether items get the {@code velero.io/backup-name}/{@code restore-name} labels (false for a reset) */
+    ItemTransforms(String backupName, String restoreName, Map<String, String> namespaceMapping, boolean preserveNodePorts,
+            Predicate<String> pvRestored, boolean restoreLabels) {
+        this.restoreLabels = restoreLabels;
         this.backupLabel = validLabelValue(backupName);
         this.restoreLabel = validLabelValue(restoreName);
         this.namespaceMapping = Map.copyOf(namespaceMapping);
@@ -71,9 +80,11 @@ final class ItemTransforms {
         } else {
             metadata.remove("namespace");
         }
-        ObjectNode labels = RestoreJson.object(metadata, "labels");
-        labels.put(VeleroKeys.BACKUP_NAME, backupLabel);
-        labels.put(VeleroKeys.RESTORE_NAME, restoreLabel);
+        ObjectNode labels = restoreLabels ? RestoreJson.object(metadata, "labels") : RestoreJson.objectOrNull(metadata, "labels");
+        if (restoreLabels) {
+            labels.put(VeleroKeys.BACKUP_NAME, backupLabel);
+            labels.put(VeleroKeys.RESTORE_NAME, restoreLabel);
+        }
         switch (item.groupResource) {
             case RestoreSelection.NAMESPACES -> metadata.put("name", target(item.name));
             case "services" -> service(obj, metadata, managedFields);
@@ -108,7 +119,9 @@ final class ItemTransforms {
         if (spec == null || spec.path("manualSelector").asBoolean(false)) {
             return;
         }
-        JOB_CONTROLLER_UID_LABELS.forEach(labels::remove);
+        if (labels != null) {
+            JOB_CONTROLLER_UID_LABELS.forEach(labels::remove);
+        }
         ObjectNode selector = RestoreJson.objectOrNull(spec, "selector");
         ObjectNode matchLabels = RestoreJson.objectOrNull(selector, "matchLabels");
         if (matchLabels != null) {

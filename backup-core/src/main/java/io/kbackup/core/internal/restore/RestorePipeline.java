@@ -50,9 +50,12 @@ final class RestorePipeline implements AutoCloseable {
             ScopeCheck.check(context.client(), context.retry(), plan.backupName(), index.items());
             SnapshotRestore snapshots = SnapshotRestore.load(context.client(), context.retry(), source.storage(), source.layout(),
                     plan.backupName(), restoreName, plan.restorePersistentVolumes());
-            List<IndexedItem> synthetic = selection.decide(index.items(), item -> snapshotExclusion(snapshots, item));
+            List<IndexedItem> synthetic = selection.decide(index.items(), item -> {
+                String why = snapshotExclusion(snapshots, item);
+                return why == null && plan.prunes() && item.neverTouched != null ? "a reset never touches it: " + item.neverTouched : why;
+            });
             ItemTransforms transforms = new ItemTransforms(plan.backupName(), restoreName, plan.namespaceMapping(),
-                    plan.preserveNodePorts(), pv -> selection.pvRestored(pv) && !snapshots.pvFromSnapshot(pv));
+                    plan.preserveNodePorts(), pv -> selection.pvRestored(pv) && !snapshots.pvFromSnapshot(pv), !plan.prunes());
             return new RestorePipeline(index, snapshots, transforms, synthetic);
         } catch (RuntimeException e) {
             index.close();
@@ -113,6 +116,23 @@ final class RestorePipeline implements AutoCloseable {
     /** The object to apply for the item: its backed-up JSON (or a bare Namespace) transformed. */
     ObjectNode desired(IndexedItem item) {
         return transforms.apply(item, item.synthetic ? bareNamespace(item.name) : index.read(item));
+    }
+
+    /**
+     * The backed-up object as a reset compares a live one with it: reset as a live object is
+     * ({@link ExistingObject#reset}) and in its target namespace; for a bare namespace, the bare one.
+     */
+    ObjectNode snapshot(IndexedItem item) {
+        if (item.synthetic) {
+            return bareNamespace(item.name);
+        }
+        ObjectNode obj = ExistingObject.reset(index.read(item));
+        if (item.namespace != null) {
+            RestoreJson.object(obj, "metadata").put("namespace", targetNamespace(item));
+        } else if (item.groupResource.equals(RestoreSelection.NAMESPACES)) {
+            RestoreJson.object(obj, "metadata").put("name", targetName(item));
+        }
+        return obj;
     }
 
     private static ObjectNode bareNamespace(String name) {
