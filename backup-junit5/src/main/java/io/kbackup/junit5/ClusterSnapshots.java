@@ -112,6 +112,7 @@ final class ClusterSnapshots implements AutoCloseable {
         if (!selection.namespaces().isEmpty() && present.isEmpty()) {
             return new Snapshot(null, present, absent);
         }
+        long start = System.nanoTime();
         String name = "snapshot-" + taken.incrementAndGet();
         BackupInfo info = kbackup.backup(BackupPlan.builder().name(name).location(location).includedNamespaces(present)
                 .labelSelector(selection.labels()).clusterWideMode(selection.mode())
@@ -120,7 +121,7 @@ final class ClusterSnapshots implements AutoCloseable {
             throw new IllegalStateException("@ClusterSnapshot could not snapshot " + describe() + ": the backup ended "
                     + info.phase() + " " + info.errors() + (info.failureReason() == null ? "" : " (" + info.failureReason() + ")"));
         }
-        LOG.debug("Snapshot {} of {}: {} items", name, describe(), info.itemsBackedUp());
+        LOG.info("Snapshot {} of {}: {} items in {} ms", name, describe(), info.itemsBackedUp(), (System.nanoTime() - start) / 1_000_000);
         return new Snapshot(name, present, absent);
     }
 
@@ -136,7 +137,8 @@ final class ClusterSnapshots implements AutoCloseable {
      * @return what could not be put back (empty when the cluster matches the snapshot)
      */
     List<String> reset(Snapshot snapshot) {
-        long deadline = System.nanoTime() + selection.settle().toNanos();
+        long start = System.nanoTime();
+        long deadline = start + selection.settle().toNanos();
         List<String> errors = new ArrayList<>();
         awaitGone(snapshot.present(), deadline); // a namespace the test deleted comes back once it is gone
         RestorePlan plan = snapshot.backupName() == null ? null : plan(snapshot);
@@ -146,7 +148,9 @@ final class ClusterSnapshots implements AutoCloseable {
         for (String ns : snapshot.absent()) {
             client.namespaces().withName(ns).delete();
         }
+        long reset = System.nanoTime();
         List<String> left = leftovers(plan, snapshot);
+        LOG.info("Reset {} in {} ms, checked in {} ms", describe(), (reset - start) / 1_000_000, (System.nanoTime() - reset) / 1_000_000);
         boolean again = plan != null;
         long pause = 50;
         while (!left.isEmpty() && System.nanoTime() < deadline) {
