@@ -43,8 +43,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  *
- * Test classes on different namespaces may run in parallel; two classes must not snapshot the same
- * namespace at the same time.
+ * Test classes on different namespaces may run in parallel (JUnit's
+ * {@code junit.jupiter.execution.parallel.mode.classes.default=concurrent}); two classes must not
+ * snapshot the same namespace at the same time, and the tests of one class run one at a time (the
+ * harness fails a test that starts while another of its class runs).
  */
 @Documented
 @Inherited

@@ -68,6 +68,8 @@ public final class ClusterSnapshotExtension
         final AutoCloseable owned;
         ClusterSnapshots.Snapshot before;
         ClusterSnapshots.Snapshot beforeEach;
+        /** Set while a test of the class runs: a class snapshot cannot serve two tests at once. */
+        final java.util.concurrent.atomic.AtomicBoolean inTest = new java.util.concurrent.atomic.AtomicBoolean();
 
         State(ClusterSnapshots snapshots, TestCluster cluster, AutoCloseable owned) {
             this.snapshots = snapshots;
@@ -122,8 +124,15 @@ public final class ClusterSnapshotExtension
             return;
         }
         State state = classStateOf(context);
-        if (state != null && state.before != null && eachTest(context) && state.beforeEach == null) {
-            state.beforeEach = state.snapshots.take(); // after @BeforeAll: their fixtures stay for every test
+        if (state != null && state.before != null && eachTest(context)) {
+            if (!state.inTest.compareAndSet(false, true)) {
+                throw new ExtensionConfigurationException("@ClusterSnapshot on class " + context.getRequiredTestClass().getName()
+                        + ": its tests run at the same time, and each would reset the other's changes. Run the class's tests one"
+                        + " at a time (no @Execution(CONCURRENT) on it); separate classes on separate namespaces may run in parallel.");
+            }
+            if (state.beforeEach == null) {
+                state.beforeEach = state.snapshots.take(); // after @BeforeAll: their fixtures stay for every test
+            }
         }
     }
 
@@ -136,7 +145,11 @@ public final class ClusterSnapshotExtension
         }
         State state = classStateOf(context);
         if (state != null && state.beforeEach != null) {
-            check(state.snapshots.reset(state.beforeEach), "test " + context.getDisplayName());
+            try {
+                check(state.snapshots.reset(state.beforeEach), "test " + context.getDisplayName());
+            } finally {
+                state.inTest.set(false);
+            }
         }
     }
 

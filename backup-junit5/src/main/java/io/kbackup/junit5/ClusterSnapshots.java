@@ -170,7 +170,7 @@ final class ClusterSnapshots implements AutoCloseable {
     private RestorePlan plan(Snapshot snapshot) {
         return RestorePlan.builder().location(location).backupName(snapshot.backupName()).includedNamespaces(snapshot.present())
                 .labelSelector(selection.labels()).clusterWideMode(selection.mode()).excludedResources(exclusions())
-                .restoreName(snapshot.backupName() + "-reset-" + taken.incrementAndGet()).reset().build();
+                .reset().build();
     }
 
     /** Runs the reset; the errors it reported. */
