@@ -144,9 +144,11 @@ public final class ClusterSnapshotExtension
             return;
         }
         State state = classStateOf(context);
-        if (state != null && state.beforeEach != null) {
+        if (state != null) {
             try {
-                check(state.snapshots.reset(state.beforeEach), "test " + context.getDisplayName());
+                if (state.beforeEach != null) {
+                    check(state.snapshots.reset(state.beforeEach), "test " + context.getDisplayName());
+                }
             } finally {
                 state.inTest.set(false);
             }

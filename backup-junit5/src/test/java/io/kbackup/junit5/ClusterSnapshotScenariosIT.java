@@ -44,8 +44,12 @@ class ClusterSnapshotScenariosIT {
     }
 
     static Map<String, Map<String, String>> contents(String ns) {
+        return contents(shared, ns);
+    }
+
+    static Map<String, Map<String, String>> contents(KubernetesClient client, String ns) {
         Map<String, Map<String, String>> out = new TreeMap<>();
-        shared.configMaps().inNamespace(ns).list().getItems()
+        client.configMaps().inNamespace(ns).list().getItems()
                 .forEach(c -> out.put(c.getMetadata().getName(), c.getData() == null ? Map.of() : c.getData()));
         return out;
     }
@@ -53,7 +57,7 @@ class ClusterSnapshotScenariosIT {
     @ClusterSnapshot(namespaces = "fails")
     static class FailingTest {
         @SnapshotClient
-        static KubernetesClient client = shared;
+        static KubernetesClient client;
 
         @Test
         void changesThenFails() {
@@ -67,6 +71,7 @@ class ClusterSnapshotScenariosIT {
     @Test
     void aFailingTestStillGetsItsNamespacePutBack() {
         Map<String, Map<String, String>> before = contents("fails");
+        FailingTest.client = shared;
         List<Scenarios.Outcome> outcomes = Scenarios.run(Map.of(), FailingTest.class);
         assertThat(outcomes).filteredOn(Scenarios.Outcome::test).singleElement().satisfies(o -> {
             assertThat(o.failed()).isTrue();
@@ -82,7 +87,7 @@ class ClusterSnapshotScenariosIT {
 
     abstract static class ParallelBase {
         @SnapshotClient
-        static KubernetesClient client = shared;
+        static KubernetesClient client;
 
         abstract String ns();
 
@@ -90,7 +95,7 @@ class ClusterSnapshotScenariosIT {
         void changesItsNamespace() throws InterruptedException {
             maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
-                boolean clean = contents(ns()).equals(Map.of("base", Map.of("k", "v")));
+                boolean clean = contents(client, ns()).equals(Map.of("base", Map.of("k", "v")));
                 cleanAtStart.merge(ns(), clean, Boolean::logicalAnd);
                 client.configMaps().inNamespace(ns()).resource(new ConfigMapBuilder().withNewMetadata().withName("tmp-" + ns())
                         .endMetadata().build()).create();
@@ -120,6 +125,14 @@ class ClusterSnapshotScenariosIT {
 
     @Test
     void parallelClassesOnSeparateNamespacesDoNotInterfere() {
+        runParallel(shared);
+    }
+
+    /** Runs {@link ParallelA} and {@link ParallelB} at once on {@code client}'s cluster (namespaces par-a and par-b, each with a ConfigMap base k=v). */
+    static void runParallel(KubernetesClient client) {
+        ParallelBase.client = client;
+        cleanAtStart.clear();
+        maxRunning.set(0);
         List<Scenarios.Outcome> outcomes = Scenarios.run(Map.of("junit.jupiter.execution.parallel.enabled", "true",
                 "junit.jupiter.execution.parallel.mode.default", "same_thread",
                 "junit.jupiter.execution.parallel.mode.classes.default", "concurrent",
@@ -129,8 +142,8 @@ class ClusterSnapshotScenariosIT {
         assertThat(outcomes).filteredOn(Scenarios.Outcome::test).hasSize(8);
         assertThat(cleanAtStart).containsExactlyInAnyOrderEntriesOf(Map.of("par-a", true, "par-b", true));
         assertThat(maxRunning.get()).as("the two classes ran at the same time").isEqualTo(2);
-        assertThat(contents("par-a")).isEqualTo(Map.of("base", Map.of("k", "v")));
-        assertThat(contents("par-b")).isEqualTo(Map.of("base", Map.of("k", "v")));
+        assertThat(contents(client, "par-a")).isEqualTo(Map.of("base", Map.of("k", "v")));
+        assertThat(contents(client, "par-b")).isEqualTo(Map.of("base", Map.of("k", "v")));
     }
 
     @ClusterSnapshot(namespaces = "nowhere")
