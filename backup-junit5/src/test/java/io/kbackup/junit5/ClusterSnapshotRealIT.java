@@ -97,8 +97,9 @@ class ClusterSnapshotRealIT {
         assertThat(web.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("nginx:1.27");
         // the reset neither deleted the rollout's ReplicaSet nor touched the first: the controller takes them back
         assertThat(replicaSets(client)).extracting(r -> r.getMetadata().getUid()).contains(firstReplicaSet).hasSize(2);
-        await(() -> replicaSets(client).stream().allMatch(r -> r.getMetadata().getUid().equals(firstReplicaSet)
-                ? r.getSpec().getReplicas() == 2 : r.getSpec().getReplicas() == 0));
+        // the controller makes the first ReplicaSet (the reverted template's) the Deployment's current one again: revision 3
+        await(() -> replicaSets(client).stream().anyMatch(r -> r.getMetadata().getUid().equals(firstReplicaSet)
+                && "3".equals(r.getMetadata().getAnnotations().get("deployment.kubernetes.io/revision"))));
     }
 
     @Test

@@ -198,14 +198,25 @@ final class ExistingObject {
      * A copy of {@code obj} without the fields the restore lets the target cluster fill in: those
      * the backed-up object ({@code snapshot}) has and the object the restore applies
      * ({@code desired}, transformed) lacks, at any depth (a Service's cluster IPs and allocated node
-     * ports, a pod's node, a claim's volume). A reset compares and patches only the rest, so that an
-     * object it recreated equals the snapshot.
+     * ports, a pod's node, a claim's volume), and the annotations controllers keep on the objects
+     * they act for ({@link #CONTROLLER_ANNOTATIONS}: a Deployment's revision, a claim's binding). A
+     * reset compares and patches only the rest, so that an object it recreated equals the snapshot
+     * and a reverted Deployment's controller does not undo the reset.
      */
     static ObjectNode withoutFilledIn(ObjectNode obj, ObjectNode snapshot, ObjectNode desired) {
         ObjectNode copy = obj.deepCopy();
         strip(copy, snapshot, desired);
+        ObjectNode annotations = RestoreJson.objectOrNull(RestoreJson.objectOrNull(copy, "metadata"), "annotations");
+        if (annotations != null) {
+            CONTROLLER_ANNOTATIONS.forEach(annotations::remove);
+        }
         return copy;
     }
+
+    /** Annotations the cluster's controllers set on objects they act for, which a reset neither compares nor reverts. */
+    static final java.util.List<String> CONTROLLER_ANNOTATIONS = java.util.List.of("deployment.kubernetes.io/revision",
+            ItemTransforms.BIND_COMPLETED, ItemTransforms.BOUND_BY_CONTROLLER, ItemTransforms.SELECTED_NODE,
+            "volume.beta.kubernetes.io/storage-provisioner", "volume.kubernetes.io/storage-provisioner");
 
     private static void strip(JsonNode obj, JsonNode snapshot, JsonNode desired) {
         if (obj instanceof ObjectNode o && snapshot instanceof ObjectNode s) {
