@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -64,15 +62,19 @@ final class LiveState {
      *
      * @param problem told of what could not be listed (a group not served, a list refused); those objects are not pruned
      */
-    static LiveState list(KubernetesClient client, KubeRetry retry, int pageSize, RestorePlan plan, Consumer<String> problem) {
+    static LiveState list(KubernetesClient client, KubeRetry retry, int pageSize, int concurrency, RestorePlan plan,
+            Consumer<String> problem) {
         List<ApiResource> types = new Discovery(client, retry).preferredResources(
                 p -> problem.accept(p.replace("are not backed up", "are not pruned")));
         PagedLister lister = new PagedLister(client, retry, pageSize);
         String selector = plan.labelSelector().isEmpty() ? null
                 : plan.labelSelector().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
         Collection<String> namespaces = targetNamespaces(plan);
-        Map<String, Live> live = new HashMap<>();
-        Set<String> listed = new HashSet<>();
+        Map<String, Live> live = new java.util.concurrent.ConcurrentHashMap<>();
+        Set<String> listed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, concurrency),
+                RestorePipeline.daemon("kbackup-reset-list-"));
+        List<java.util.concurrent.Future<?>> lists = new ArrayList<>();
         for (ApiResource type : types) {
             if (!type.verbs().containsAll(Set.of("list", "delete")) || !PruneRules.listable(type.groupResource())
                     || !resourceSelected(plan, type) || (!type.namespaced() && plan.clusterWideMode() != ClusterWideMode.ALWAYS)) {
@@ -85,31 +87,49 @@ final class LiveState {
                 where.addAll(namespaces);
             }
             for (String ns : where) {
-                try {
-                    lister.listRaw(type, type.namespaced() ? ns : null, selector, page -> {
-                        for (ListedItems.Item item : page) {
-                            if (item.namespace() != null && namespaces == null && !namespaceSelected(plan, item.namespace())) {
-                                continue;
-                            }
-                            JsonNode obj = RestoreJson.MAPPER.readTree(item.json());
-                            JsonNode meta = obj.path("metadata");
-                            Live l = new Live(type, item.namespace(), item.name(), meta.path("uid").asText(""),
-                                    meta.path("resourceVersion").asText(""), PruneRules.neverTouched(type.groupResource(), obj));
-                            live.put(key(type.groupResource(), item.namespace(), item.name()), l);
-                        }
-                    });
-                    listed.add(type.groupResource());
-                } catch (KubernetesClientException e) {
-                    problem.accept("could not list " + type.groupResource() + (ns == null ? "" : " in " + ns) + " ("
-                            + KubeRetry.describe(e) + "); its objects the backup lacks are not pruned");
-                } catch (IOException e) {
-                    problem.accept("could not read the list of " + type.groupResource() + ": " + e.getMessage());
-                } catch (Exception e) {
-                    throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
-                }
+                lists.add(pool.submit(() -> listOne(lister, type, ns, namespaces, selector, plan, live, listed, problem)));
             }
         }
+        try {
+            for (java.util.concurrent.Future<?> f : lists) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing the cluster for a reset", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
         return new LiveState(live, listed);
+    }
+
+    /** Lists one type in one namespace (null: all, or cluster-scoped) into {@code live}. */
+    private static void listOne(PagedLister lister, ApiResource type, String ns, Collection<String> namespaces, String selector,
+            RestorePlan plan, Map<String, Live> live, Set<String> listed, Consumer<String> problem) {
+        try {
+            lister.listRaw(type, type.namespaced() ? ns : null, selector, page -> {
+                for (ListedItems.Item item : page) {
+                    if (item.namespace() != null && namespaces == null && !namespaceSelected(plan, item.namespace())) {
+                        continue;
+                    }
+                    JsonNode obj = RestoreJson.MAPPER.readTree(item.json());
+                    JsonNode meta = obj.path("metadata");
+                    Live l = new Live(type, item.namespace(), item.name(), meta.path("uid").asText(""),
+                            meta.path("resourceVersion").asText(""), PruneRules.neverTouched(type.groupResource(), obj));
+                    live.put(key(type.groupResource(), item.namespace(), item.name()), l);
+                }
+            });
+            listed.add(type.groupResource());
+        } catch (KubernetesClientException e) {
+            problem.accept("could not list " + type.groupResource() + (ns == null ? "" : " in " + ns) + " ("
+                    + KubeRetry.describe(e) + "); its objects the backup lacks are not pruned");
+        } catch (IOException e) {
+            problem.accept("could not read the list of " + type.groupResource() + ": " + e.getMessage());
+        } catch (Exception e) {
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+        }
     }
 
     /** The target namespaces to list, or null for all (then filtered by {@link #namespaceSelected}). */

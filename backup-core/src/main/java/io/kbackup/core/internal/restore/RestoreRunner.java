@@ -110,8 +110,8 @@ public final class RestoreRunner implements AutoCloseable {
         try (RestoreSource source = RestoreSource.open(context.providers(), plan);
                 RestorePipeline pipeline = RestorePipeline.build(context, source, plan, plan.restoreNameAt(context.clock().instant()),
                         n -> { }, index -> { })) {
-            LiveState live = plan.prunes() ? LiveState.list(context.client(), context.retry(), context.backup().pageSize(), plan, p -> { })
-                    : null;
+            LiveState live = plan.prunes() ? LiveState.list(context.client(), context.retry(), context.backup().pageSize(),
+                    context.backup().listConcurrency(), plan, p -> { }) : null;
             return new RestorePreviewer(plan, pipeline, new ClusterApplier(context.client(), context.retry()),
                     context.restore().concurrency(), live).preview();
         }
@@ -170,7 +170,8 @@ public final class RestoreRunner implements AutoCloseable {
                     handle.setTotal(applied.size());
                     LiveState live = null;
                     if (plan.prunes()) {
-                        live = LiveState.list(context.client(), context.retry(), context.backup().pageSize(), plan,
+                        live = LiveState.list(context.client(), context.retry(), context.backup().pageSize(),
+                                context.backup().listConcurrency(), plan,
                                 problem -> report.warning(null, problem));
                         report.info("Reset: listed the selection in the cluster; only what differs from the backup is applied,"
                                 + " and what the backup lacks is deleted");
