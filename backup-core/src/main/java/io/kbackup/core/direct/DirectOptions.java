@@ -1,7 +1,7 @@
 package io.kbackup.core.direct;
 
 import io.kbackup.InvalidPlanException;
-import io.kbackup.core.internal.layout.ArchiveReader;
+import io.kbackup.core.internal.EngineContext;
 import io.kbackup.spi.StorageProviders;
 import java.time.Clock;
 import java.time.Duration;
@@ -320,25 +320,27 @@ public final class DirectOptions {
 
     /** Builds {@link DirectOptions}. */
     public static final class Builder {
-        private int pageSize = 500;
-        private int listConcurrency = 4;
-        private int restoreConcurrency = 16;
-        private String maintenanceLabel = "kbackup.io/maintenance";
-        private int maxRetries = 5;
-        private Duration retryBaseDelay = Duration.ofMillis(200);
-        private long maxEntryBytes = ArchiveReader.Limits.DEFAULT_MAX_ENTRY_BYTES;
-        private long maxArchiveBytes = ArchiveReader.Limits.DEFAULT_MAX_ARCHIVE_BYTES;
-        private long maxObjectBytes = ArchiveReader.Limits.DEFAULT_MAX_OBJECT_BYTES;
-        private int maxArchiveExpansion = ArchiveReader.Limits.DEFAULT_MAX_EXPANSION;
-        private boolean requireManifest;
-        private Duration crdEstablishTimeout = Duration.ofSeconds(60);
+        // the defaults are the internals' own (EngineContext), which the VeleroEngine uses as well
+        private int pageSize = EngineContext.DEFAULT_BACKUP.pageSize();
+        private int listConcurrency = EngineContext.DEFAULT_BACKUP.listConcurrency();
+        private int restoreConcurrency = EngineContext.DEFAULT_RESTORE.concurrency();
+        private String maintenanceLabel = EngineContext.DEFAULT_BACKUP.maintenanceLabel();
+        private int maxRetries = EngineContext.DEFAULT_RETRY.maxRetries();
+        private Duration retryBaseDelay = EngineContext.DEFAULT_RETRY.baseDelay();
+        private long maxEntryBytes = EngineContext.DEFAULT_RESTORE.limits().maxEntryBytes();
+        private long maxArchiveBytes = EngineContext.DEFAULT_RESTORE.limits().maxArchiveBytes();
+        private long maxObjectBytes = EngineContext.DEFAULT_RESTORE.limits().maxObjectBytes();
+        private int maxArchiveExpansion = EngineContext.DEFAULT_RESTORE.limits().maxExpansion();
+        private boolean requireManifest = EngineContext.DEFAULT_RESTORE.requireManifest();
+        private Duration crdEstablishTimeout = EngineContext.DEFAULT_RESTORE.crdEstablishTimeout();
         private Clock clock = Clock.systemUTC();
         private StorageProviders storageProviders = StorageProviders.discover();
-        private int compressionLevel = java.util.zip.Deflater.BEST_SPEED;
-        private MissingSnapshotClassPolicy snapshotMissingClassPolicy = MissingSnapshotClassPolicy.FAIL;
-        private boolean strictSnapshotDeletionPolicy;
-        private Duration snapshotReadyTimeout = Duration.ofMinutes(10);
-        private int snapshotConcurrency = 8;
+        private int compressionLevel = EngineContext.DEFAULT_BACKUP.compressionLevel();
+        private MissingSnapshotClassPolicy snapshotMissingClassPolicy = EngineContext.DEFAULT_SNAPSHOTS.skipVolumesWithoutClass()
+                ? MissingSnapshotClassPolicy.SKIP : MissingSnapshotClassPolicy.FAIL;
+        private boolean strictSnapshotDeletionPolicy = EngineContext.DEFAULT_SNAPSHOTS.strictDeletionPolicy();
+        private Duration snapshotReadyTimeout = EngineContext.DEFAULT_SNAPSHOTS.readyTimeout();
+        private int snapshotConcurrency = EngineContext.DEFAULT_SNAPSHOTS.concurrency();
         private Duration progressInterval = Duration.ofSeconds(15);
         private String eventsNamespace;
 

@@ -116,27 +116,13 @@ final class PlanRuns {
                 events.emit(SchedulerEvent.Type.ERROR, e.key, null, now, "could not list backups to sweep: " + ex.getMessage());
                 continue;
             }
-            BackupHandle running = e.running();
-            for (SweepDecision d : SweepDecision.decide(e.retention, mine, running != null ? running.name() : null, now)) {
-                if (d.action() == SweepDecision.Action.RETAIN) {
-                    events.emit(SchedulerEvent.Type.RETAINED, e.key, d.backup(), now, d.reason());
-                    continue;
-                }
-                events.emit(SchedulerEvent.Type.EXPIRED, e.key, d.backup(), now, d.reason());
-                try {
-                    backups.deleteBackup(e.plan.location(), d.backup());
-                    events.emit(SchedulerEvent.Type.DELETED, e.key, d.backup(), clock.instant(), "deleted with all its objects");
-                } catch (KBackupException ex) {
-                    events.emit(SchedulerEvent.Type.ERROR, e.key, d.backup(), now, "could not delete: " + ex.getMessage());
-                }
-            }
+            applySweep(e, backups, e.plan.location(), mine, "", now);
             listings.remove(locationKey(e.plan.location()));
         }
     }
 
     /** A group plan's sweep: the retention policy per member, on each current member's own backups. */
     private void sweepGroup(PlanState e, Instant now) {
-        BackupHandle running = e.running();
         for (String member : e.group.memberList()) {
             BackupLocation own;
             BackupClient client;
@@ -150,20 +136,7 @@ final class PlanRuns {
                         + ex.getMessage());
                 continue;
             }
-            for (SweepDecision d : SweepDecision.decide(e.retention, mine, running != null ? running.name() : null, now)) {
-                if (d.action() == SweepDecision.Action.RETAIN) {
-                    events.emit(SchedulerEvent.Type.RETAINED, e.key, d.backup(), now, "member " + member + ": " + d.reason());
-                    continue;
-                }
-                events.emit(SchedulerEvent.Type.EXPIRED, e.key, d.backup(), now, "member " + member + ": " + d.reason());
-                try {
-                    client.deleteBackup(own, d.backup());
-                    events.emit(SchedulerEvent.Type.DELETED, e.key, d.backup(), clock.instant(),
-                            "member " + member + ": deleted with all its objects");
-                } catch (KBackupException ex) {
-                    events.emit(SchedulerEvent.Type.ERROR, e.key, d.backup(), now, "member " + member + ": could not delete: " + ex.getMessage());
-                }
-            }
+            applySweep(e, client, own, mine, "member " + member + ": ", now);
         }
         try {
             for (String run : e.group.sweepExpiredRecords(e.plan.location(), now)) {
@@ -171,6 +144,24 @@ final class PlanRuns {
             }
         } catch (KBackupException ex) {
             events.emit(SchedulerEvent.Type.ERROR, e.key, null, now, "could not sweep group records: " + ex.getMessage());
+        }
+    }
+
+    /** Applies the retention policy to {@code mine} in {@code location} of {@code client}; {@code who} starts each event's text. */
+    private void applySweep(PlanState e, BackupClient client, BackupLocation location, List<PlanBackup> mine, String who, Instant now) {
+        BackupHandle running = e.running();
+        for (SweepDecision d : SweepDecision.decide(e.retention, mine, running != null ? running.name() : null, now)) {
+            if (d.action() == SweepDecision.Action.RETAIN) {
+                events.emit(SchedulerEvent.Type.RETAINED, e.key, d.backup(), now, who + d.reason());
+                continue;
+            }
+            events.emit(SchedulerEvent.Type.EXPIRED, e.key, d.backup(), now, who + d.reason());
+            try {
+                client.deleteBackup(location, d.backup());
+                events.emit(SchedulerEvent.Type.DELETED, e.key, d.backup(), clock.instant(), who + "deleted with all its objects");
+            } catch (KBackupException ex) {
+                events.emit(SchedulerEvent.Type.ERROR, e.key, d.backup(), now, who + "could not delete: " + ex.getMessage());
+            }
         }
     }
 

@@ -3,14 +3,11 @@ package io.kbackup.core.velero;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kbackup.BackupClient;
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
 import io.kbackup.BackupPlan;
 import io.kbackup.ClientListener;
-import io.kbackup.ResourceEntry;
-import io.kbackup.ResultMessage;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.KBackupException;
 import io.kbackup.NotFoundException;
@@ -20,11 +17,9 @@ import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
 import io.kbackup.core.internal.ApiBoundary;
-import io.kbackup.core.internal.ClientListeners;
+import io.kbackup.core.internal.BucketReadingEngine;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.TrackedOperation;
-import io.kbackup.core.internal.catalog.BackupCatalog;
-import io.kbackup.core.internal.catalog.LocationReads;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.restore.RestoreRunner;
 import io.kbackup.core.internal.velero.LocationMapping;
@@ -41,7 +36,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -88,31 +82,36 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. {@link #close()} stops its watches; it does not close the client, and work
  * already handed to Velero goes on.
  */
-public final class VeleroEngine implements BackupClient {
+public final class VeleroEngine extends BucketReadingEngine {
     private static final Logger LOG = LoggerFactory.getLogger(VeleroEngine.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final VeleroOptions options;
     private final VeleroCluster cluster;
     private final OperationTracker tracker;
-    private final BackupCatalog catalog;
-    private final LocationReads reads;
-    private final ClientListeners listeners = new ClientListeners();
     private final RestoreRunner previews;
     private final VeleroObjects.BackupSettings settings;
 
     /** An engine for the cluster of {@code client}, with Velero in {@code options.namespace()}. */
     public VeleroEngine(KubernetesClient client, VeleroOptions options) {
-        Objects.requireNonNull(client, "client");
-        this.options = Objects.requireNonNull(options, "options");
+        this(client, options, context(client, options));
+    }
+
+    private VeleroEngine(KubernetesClient client, VeleroOptions options, EngineContext context) {
+        super(options.storageProviders(), new SnapshotCleanup(client, context.retry()), options.clock());
+        this.options = options;
         this.cluster = new VeleroCluster(client, options.namespace());
         this.tracker = new OperationTracker(cluster, options.pickupTimeout());
-        EngineContext context = new EngineContext(client, options.storageProviders(), options.clock(), EngineContext.DEFAULT_RETRY,
-                EngineContext.DEFAULT_BACKUP, EngineContext.DEFAULT_RESTORE, EngineContext.DEFAULT_SNAPSHOTS);
-        this.catalog = new BackupCatalog(options.storageProviders(), new SnapshotCleanup(client, context.retry()), options.clock());
-        this.reads = new LocationReads(options.storageProviders(), options.clock());
         this.previews = new RestoreRunner(context);
         this.settings = new VeleroObjects.BackupSettings(options.fileSystemBackup(), options.approximateEveryTwoWeeks());
+    }
+
+    /** What the bucket reads and the preview get: the SDK's defaults, Velero does the work. */
+    private static EngineContext context(KubernetesClient client, VeleroOptions options) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(options, "options");
+        return new EngineContext(client, options.storageProviders(), options.clock(), EngineContext.DEFAULT_RETRY,
+                EngineContext.DEFAULT_BACKUP, EngineContext.DEFAULT_RESTORE, EngineContext.DEFAULT_SNAPSHOTS);
     }
 
     /** The options it was built with. */
@@ -187,21 +186,6 @@ public final class VeleroEngine implements BackupClient {
         Objects.requireNonNull(name, "name");
         cluster.requireInstalled();
         return cluster.delete(VeleroKind.SCHEDULE, name);
-    }
-
-    /** Every backup in the location, newest first, read from the bucket (works without the cluster). */
-    @Override
-    public List<BackupInfo> listBackups(BackupLocation location) {
-        Objects.requireNonNull(location, "location");
-        return ApiBoundary.call("listBackups", () -> catalog.list(location));
-    }
-
-    /** One backup's details, read from the bucket. */
-    @Override
-    public BackupInfo describeBackup(BackupLocation location, String backupName) {
-        Objects.requireNonNull(location, "location");
-        Objects.requireNonNull(backupName, "backupName");
-        return ApiBoundary.call("describeBackup", () -> catalog.describe(location, backupName));
     }
 
     /**
@@ -335,46 +319,6 @@ public final class VeleroEngine implements BackupClient {
         return ApiBoundary.call("preview", () -> previews.preview(plan));
     }
 
-    @Override
-    public List<RestoreInfo> listRestores(BackupLocation location) {
-        return reads.listRestores(location);
-    }
-
-    @Override
-    public RestoreInfo describeRestore(BackupLocation location, String restoreName) {
-        return reads.describeRestore(location, restoreName);
-    }
-
-    @Override
-    public void backupLog(BackupLocation location, String backupName, Consumer<String> line) {
-        reads.backupLog(location, backupName, line);
-    }
-
-    @Override
-    public void backupResults(BackupLocation location, String backupName, Consumer<ResultMessage> message) {
-        reads.backupResults(location, backupName, message);
-    }
-
-    @Override
-    public void backupResources(BackupLocation location, String backupName, Consumer<ResourceEntry> item) {
-        reads.backupResources(location, backupName, item);
-    }
-
-    @Override
-    public void restoreLog(BackupLocation location, String restoreName, Consumer<String> line) {
-        reads.restoreLog(location, restoreName, line);
-    }
-
-    @Override
-    public void restoreResults(BackupLocation location, String restoreName, Consumer<ResultMessage> message) {
-        reads.restoreResults(location, restoreName, message);
-    }
-
-    @Override
-    public void restoreResources(BackupLocation location, String restoreName, Consumer<ResourceEntry> item) {
-        reads.restoreResources(location, restoreName, item);
-    }
-
     /**
      * Listeners hear of the backups and restores this engine hands to Velero: phase changes and
      * progress as Velero reports them through the watch, and the end; Velero does not report single
@@ -382,12 +326,7 @@ public final class VeleroEngine implements BackupClient {
      */
     @Override
     public void addListener(ClientListener listener) {
-        listeners.add(listener);
-    }
-
-    @Override
-    public void removeListener(ClientListener listener) {
-        listeners.remove(listener);
+        super.addListener(listener);
     }
 
     /**

@@ -24,7 +24,7 @@ import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.velero.VeleroKind;
 import io.kbackup.core.internal.velero.VeleroStatus;
 import io.kbackup.spi.StorageProviders;
-import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.cluster.EmbeddedClusterExtension;
 import io.kbackup.testkit.velero.CrdSchemaValidator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,11 +34,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,10 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Velero server (it carries the work out with the DirectEngine into the same bucket). Each test
  * uses its own Velero namespace and bucket.
  */
+@ExtendWith(EmbeddedClusterExtension.class)
 class VeleroEngineIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final AtomicInteger SEQ = new AtomicInteger();
-    private static EmbeddedCluster cluster;
     private static KubernetesClient client;
 
     private final StorageProviders providers = SharedBucket.providers();
@@ -58,19 +58,12 @@ class VeleroEngineIT {
     private BackupLocation location;
 
     @BeforeAll
-    static void startCluster() {
-        cluster = EmbeddedCluster.start();
-        client = cluster.client();
+    static void startCluster(KubernetesClient shared) {
+        client = shared;
         VeleroStandIn.installCrds(client);
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
         client.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName("web-config")
                 .addToLabels("app", "web").endMetadata().addToData("color", "blue").build()).create();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        client.close();
-        cluster.close();
     }
 
     @BeforeEach

@@ -95,11 +95,10 @@ public final class BackupRunner implements AutoCloseable {
                 handle.phase(BackupPhase.InProgress);
                 RunRecords.Heartbeat progress = records.start(storage, layout.progress(name), () -> BackupProgress.record(name,
                         plan, start, handle.phase(), handle.progress(), context.clock().instant()));
-                job.beforeEnd(progress::remove);
+                job.beforeEnd(progress::remove); // the job runs it on every end, before its handle completes
                 try {
                     job.run();
                 } finally {
-                    progress.remove();
                     running.remove(key, handle);
                     storage.close();
                 }
