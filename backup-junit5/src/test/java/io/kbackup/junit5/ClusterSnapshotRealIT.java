@@ -109,8 +109,8 @@ class ClusterSnapshotRealIT {
         client.configMaps().inNamespace("fails").resource(new ConfigMapBuilder().withNewMetadata().withName("base").endMetadata()
                 .addToData("k", "v").build()).create();
         Map<String, Map<String, String>> before = ClusterSnapshotScenariosIT.contents(client, "fails");
-        ClusterSnapshotScenariosIT.FailingTest.client = client;
-        List<Scenarios.Outcome> failing = Scenarios.run(Map.of(), ClusterSnapshotScenariosIT.FailingTest.class);
+        ClusterSnapshotScenariosIT.FailingScenario.client = client;
+        List<Scenarios.Outcome> failing = Scenarios.run(Map.of(), ClusterSnapshotScenariosIT.FailingScenario.class);
         assertThat(failing).filteredOn(Scenarios.Outcome::test).singleElement()
                 .satisfies(o -> assertThat(o.message()).contains("the test's own failure").doesNotContain("ClusterNotResetException"));
         assertThat(ClusterSnapshotScenariosIT.contents(client, "fails")).isEqualTo(before);

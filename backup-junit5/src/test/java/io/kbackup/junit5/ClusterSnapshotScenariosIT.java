@@ -56,7 +56,7 @@ class ClusterSnapshotScenariosIT {
     }
 
     @ClusterSnapshot(namespaces = "fails")
-    static class FailingTest {
+    static class FailingScenario {
         @SnapshotClient
         static KubernetesClient client;
 
@@ -70,10 +70,10 @@ class ClusterSnapshotScenariosIT {
     }
 
     @Test
-    void aFailingTestStillGetsItsNamespacePutBack() {
+    void aFailingScenarioStillGetsItsNamespacePutBack() {
         Map<String, Map<String, String>> before = contents("fails");
-        FailingTest.client = shared;
-        List<Scenarios.Outcome> outcomes = Scenarios.run(Map.of(), FailingTest.class);
+        FailingScenario.client = shared;
+        List<Scenarios.Outcome> outcomes = Scenarios.run(Map.of(), FailingScenario.class);
         assertThat(outcomes).filteredOn(Scenarios.Outcome::test).singleElement().satisfies(o -> {
             assertThat(o.failed()).isTrue();
             assertThat(o.message()).contains("the test's own failure").doesNotContain("ClusterNotResetException");
