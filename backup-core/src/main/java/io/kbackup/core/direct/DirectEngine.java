@@ -13,12 +13,14 @@ import io.kbackup.core.internal.BucketReadingEngine;
 import io.kbackup.core.internal.OutcomeEvents;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.backup.BackupRunner;
+import io.kbackup.core.internal.catalog.BackupCatalog;
 import io.kbackup.core.internal.catalog.RunRecords;
 import io.kbackup.core.internal.kube.KubeRetry;
 import io.kbackup.core.internal.layout.ArchiveReader;
 import io.kbackup.core.internal.restore.RestoreRunner;
 import io.kbackup.core.internal.snapshot.SnapshotCleanup;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The engine that talks to the API server itself: discovery, paged lists, filters, a
@@ -43,15 +45,19 @@ public final class DirectEngine extends BucketReadingEngine {
     private volatile boolean closed;
 
     public DirectEngine(KubernetesClient client, DirectOptions options) {
-        this(client, options, context(client, options));
+        this(client, options, context(client, options), new AtomicReference<>());
     }
 
-    private DirectEngine(KubernetesClient client, DirectOptions options, EngineContext context) {
-        super(options.storageProviders(), new SnapshotCleanup(client, context.retry()), options.clock());
+    private DirectEngine(KubernetesClient client, DirectOptions options, EngineContext context, AtomicReference<BackupRunner> runner) {
+        // the catalog asks the runner (built below, it needs the listeners) which claims' runs ended here
+        super(new BackupCatalog(options.storageProviders(), new SnapshotCleanup(client, context.retry()),
+                        new BackupCatalog.UnfinishedPolicy(options.unfinishedBackupGrace(), options.clock(), c -> runner.get().knownGone(c))),
+                options.storageProviders(), options.clock());
         this.client = client;
         this.options = options;
         RunRecords records = new RunRecords(options.progressInterval());
         this.backups = new BackupRunner(context, listeners, records);
+        runner.set(backups);
         this.restores = new RestoreRunner(context, listeners, records);
         if (options.eventsNamespace() != null) {
             listeners.add(new OutcomeEvents(client, options.eventsNamespace(), options.clock()));

@@ -29,7 +29,12 @@ public abstract class BucketReadingEngine implements BackupClient {
     private final LocationReads reads;
 
     protected BucketReadingEngine(StorageProviders providers, SnapshotCleanup snapshots, Clock clock) {
-        this.catalog = new BackupCatalog(providers, snapshots, clock);
+        this(new BackupCatalog(providers, snapshots, clock), providers, clock);
+    }
+
+    /** With a catalog of the engine's own (its policy for unfinished backups). */
+    protected BucketReadingEngine(BackupCatalog catalog, StorageProviders providers, Clock clock) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.reads = new LocationReads(providers, clock);
     }
 

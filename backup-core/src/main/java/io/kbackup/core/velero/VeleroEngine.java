@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupHandle;
+import io.kbackup.BackupInProgressException;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
 import io.kbackup.BackupPlan;
@@ -18,6 +19,7 @@ import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
 import io.kbackup.core.internal.ApiBoundary;
 import io.kbackup.core.internal.BucketReadingEngine;
+import io.kbackup.core.internal.catalog.BackupCatalog;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.TrackedOperation;
 import io.kbackup.core.internal.layout.BucketLayout;
@@ -36,6 +38,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -340,15 +343,31 @@ public final class VeleroEngine extends BucketReadingEngine {
         previews.close();
     }
 
-    /** A backup of that name in the bucket (taken by the DirectEngine or elsewhere) would be overwritten by Velero. */
+    /**
+     * Refuses a name the bucket already has: a finished backup, or one being written (a DirectEngine
+     * run's claim or progress record, or leftovers not yet reclaimed). Velero's server writes the
+     * backup itself, without a claim, when the backup ends; this check before the Backup is created
+     * is all kbackup can do, so a DirectEngine starting the same name while Velero still runs is
+     * not stopped by it (its claim check sees nothing yet): give the two engines different prefixes.
+     */
     private void requireNotInBucket(BackupLocation location, String name) {
+        Optional<BackupCatalog.Unfinished> unfinished;
         try {
-            catalog.describe(location, name);
+            unfinished = catalog.unfinished(location, name);
+            if (unfinished.isEmpty()) {
+                catalog.describe(location, name);
+            }
         } catch (NotFoundException e) {
             return;
         } catch (RuntimeException e) {
             LOG.debug("Could not check the bucket for a backup named '{}' ({}); Velero will", name, e.toString());
             return;
+        }
+        if (unfinished.isPresent()) {
+            throw new BackupInProgressException(name, "The backup name '" + name + "' in location '" + location.name()
+                    + "' is held by a backup being written (" + unfinished.get().state() + ", since " + unfinished.get().since()
+                    + "); no Velero Backup was created. Wait for it to finish or use another name; deleteBackup removes the"
+                    + " leftovers of one whose writer is gone.");
         }
         throw new InvalidPlanException("A backup named '" + name + "' already exists in location '" + location.name()
                 + "'; choose another name or prefix, or delete that backup first.");

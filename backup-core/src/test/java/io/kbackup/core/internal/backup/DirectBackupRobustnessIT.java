@@ -149,6 +149,8 @@ class DirectBackupRobustnessIT {
                     .build()).await(WAIT);
             assertThat(info.phase()).isEqualTo(BackupPhase.PartiallyFailed);
             assertThat(info.errors()).isEqualTo(1);
+            assertThat(info.itemsBackedUp()).as("the failed list's items are missing: progress is not complete")
+                    .isLessThan(info.itemsTotal());
             JsonNode results = GzipJson.readGzipJson(Files.newInputStream(folder.resolve("backups/partial/partial-results.gz")));
             assertThat(results.path("errors").path("namespaces").path("bulk").get(0).asText())
                     .contains("Could not list secrets in namespace bulk", "403");
@@ -211,7 +213,8 @@ class DirectBackupRobustnessIT {
         }
     }
 
-    private static StorageProviderFactory faultyLocal(Consumer<FaultInjectingStorageProvider> faults) {
+    /** The local folder provider wrapped in a {@link FaultInjectingStorageProvider} that {@code faults} configures. */
+    static StorageProviderFactory faultyLocal(Consumer<FaultInjectingStorageProvider> faults) {
         return WrappedStorageFactory.of(new LocalFolderStorageFactory(), p -> {
             FaultInjectingStorageProvider faulty = FaultInjectingStorageProvider.wrap(p);
             faults.accept(faulty);
