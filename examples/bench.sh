@@ -4,6 +4,7 @@
 #   examples/bench.sh [-Xmx<size>] backup  [--cluster real|embedded] [--objects N] [--server in-process|separate] [--repeat R] [--no-kubectl] ...
 #   examples/bench.sh [-Xmx<size>] restore [--cluster real|embedded] [--kind mixed|secrets] [--objects N] [--concurrency C] ...
 #   examples/bench.sh [-Xmx<size>] group   [--members 100,1000] [--concurrency C] [--member-ms M]
+#   examples/bench.sh [-Xmx<size>] reset   [--cluster real|embedded] [--objects 500] [--repeat 3]
 #   examples/bench.sh chart <figures.tsv>   (writes examples/benchmark-chart.png)
 #
 # --cluster real (the default when kube-apiserver and etcd are in ~/.cache/kbackup-test-servers/bin):
@@ -33,7 +34,8 @@ case "${1:-}" in
   restore) main=io.kbackup.examples.bench.RestoreBenchmark ;;
   chart) main=io.kbackup.examples.bench.Chart ;;
   group) main=io.kbackup.examples.bench.GroupBenchmark ;;
-  *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  reset) main=io.kbackup.examples.bench.ResetBenchmark ;;
+  *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 shift
 

@@ -64,6 +64,7 @@ public final class RestorePlan {
     private final Map<String, String> imageNameMapping;
     private final Map<String, String> nodeMapping;
     private final String pluginConfigNamespace;
+    private final PrunePolicy prunePolicy;
 
     private RestorePlan(Builder b) {
         this.location = b.location;
@@ -91,6 +92,7 @@ public final class RestorePlan {
             Checks.namespaces("pluginConfigNamespace", List.of(b.pluginConfigNamespace));
         }
         this.pluginConfigNamespace = b.pluginConfigNamespace;
+        this.prunePolicy = b.prunePolicy;
     }
 
     private static Map<String, String> mapping(String field, Map<String, String> mapping) {
@@ -256,6 +258,16 @@ public final class RestorePlan {
         return Optional.ofNullable(pluginConfigNamespace);
     }
 
+    /** Whether the restore also deletes what the backup lacks (a reset, see {@link PrunePolicy}). Default {@link PrunePolicy#NONE}. */
+    public PrunePolicy prunePolicy() {
+        return prunePolicy;
+    }
+
+    /** Whether this plan is a reset: {@link PrunePolicy#PRUNE}. */
+    public boolean prunes() {
+        return prunePolicy == PrunePolicy.PRUNE;
+    }
+
     /** A builder holding this plan's values. */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -279,6 +291,7 @@ public final class RestorePlan {
         b.imageNameMapping = new LinkedHashMap<>(imageNameMapping);
         b.nodeMapping = new LinkedHashMap<>(nodeMapping);
         b.pluginConfigNamespace = pluginConfigNamespace;
+        b.prunePolicy = prunePolicy;
         return b;
     }
 
@@ -300,7 +313,8 @@ public final class RestorePlan {
                 && restoreStatus == other.restoreStatus && statusIncludedResources.equals(other.statusIncludedResources)
                 && statusExcludedResources.equals(other.statusExcludedResources) && storageClassMapping.equals(other.storageClassMapping)
                 && imageNameMapping.equals(other.imageNameMapping) && nodeMapping.equals(other.nodeMapping)
-                && Objects.equals(pluginConfigNamespace, other.pluginConfigNamespace);
+                && Objects.equals(pluginConfigNamespace, other.pluginConfigNamespace)
+                && prunePolicy == other.prunePolicy;
     }
 
     @Override
@@ -308,7 +322,7 @@ public final class RestorePlan {
         return Objects.hash(location, backupName, restoreName, includedNamespaces, excludedNamespaces, namespaceMapping,
                 clusterWideMode, restorePersistentVolumes, preserveNodePorts, existingResourcePolicy, includedResources,
                 excludedResources, labelSelector, restoreStatus, statusIncludedResources, statusExcludedResources, storageClassMapping,
-                imageNameMapping, nodeMapping, pluginConfigNamespace);
+                imageNameMapping, nodeMapping, pluginConfigNamespace, prunePolicy);
     }
 
     /** Never prints a secret: the location shows its name only. */
@@ -326,7 +340,8 @@ public final class RestorePlan {
                 + (storageClassMapping.isEmpty() ? "" : ", storageClassMapping=" + storageClassMapping)
                 + (imageNameMapping.isEmpty() ? "" : ", imageNameMapping=" + imageNameMapping)
                 + (nodeMapping.isEmpty() ? "" : ", nodeMapping=" + nodeMapping)
-                + (DEFAULT_PLUGIN_CONFIG_NAMESPACE.equals(pluginConfigNamespace) ? "" : ", pluginConfigNamespace=" + pluginConfigNamespace) + "]";
+                + (DEFAULT_PLUGIN_CONFIG_NAMESPACE.equals(pluginConfigNamespace) ? "" : ", pluginConfigNamespace=" + pluginConfigNamespace)
+                + (prunePolicy == PrunePolicy.NONE ? "" : ", prunePolicy=" + prunePolicy) + "]";
     }
 
     /** Builds a {@link RestorePlan}; {@link #build()} validates. Not thread-safe. */
@@ -345,6 +360,7 @@ public final class RestorePlan {
         private Map<String, String> imageNameMapping = new LinkedHashMap<>();
         private Map<String, String> nodeMapping = new LinkedHashMap<>();
         private String pluginConfigNamespace = DEFAULT_PLUGIN_CONFIG_NAMESPACE;
+        private PrunePolicy prunePolicy = PrunePolicy.NONE;
 
         private Builder() {}
 
@@ -429,6 +445,22 @@ public final class RestorePlan {
             return this;
         }
 
+        /** Whether the restore also deletes what the backup lacks (see {@link PrunePolicy}). Default NONE. */
+        public Builder prune(PrunePolicy policy) {
+            this.prunePolicy = Objects.requireNonNull(policy, "prunePolicy");
+            return this;
+        }
+
+        /**
+         * A reset: puts the selection back to the backup exactly, acting only on what differs
+         * (created objects deleted, changed ones reverted, deleted ones recreated). Sets
+         * {@link ExistingResourcePolicy#UPDATE} and {@link PrunePolicy#PRUNE}; what is pruned and
+         * what is never touched is in {@link PrunePolicy}.
+         */
+        public Builder reset() {
+            return existingResourcePolicy(ExistingResourcePolicy.UPDATE).prune(PrunePolicy.PRUNE);
+        }
+
         /**
          * Validates and builds.
          *
@@ -454,6 +486,18 @@ public final class RestorePlan {
             }
             RestorePlan plan = new RestorePlan(this);
             Checks.disjoint("includedNamespaces", plan.includedNamespaces, "excludedNamespaces", plan.excludedNamespaces);
+            if (plan.prunes()) {
+                if (plan.coversAllNamespaces() && plan.labelSelector.isEmpty()) {
+                    throw new InvalidPlanException("RestorePlan prune (reset) needs includedNamespaces or a labelSelector: pruning"
+                            + " every namespace would delete whatever the backup lacks in the whole cluster. Name the namespaces"
+                            + " to reset.");
+                }
+                if (plan.clusterWideMode == ClusterWideMode.ALWAYS && plan.labelSelector.isEmpty()) {
+                    throw new InvalidPlanException("RestorePlan prune (reset) with clusterWideMode ALWAYS needs a labelSelector:"
+                            + " without one it would delete every cluster-scoped object the backup lacks (the cluster's own"
+                            + " roles, CRDs, webhooks). Add a labelSelector, or use clusterWideMode AUTO or NEVER.");
+                }
+            }
             return plan;
         }
     }

@@ -8,7 +8,9 @@ import java.util.stream.Collectors;
  * What a restore would do, item by item, without doing it (a dry run).
  *
  * @param backupName the backup previewed
- * @param items      one entry per item in the backup
+ * @param items      one entry per item in the backup; for a reset ({@link PrunePolicy#PRUNE}) also one per live
+ *                   object of the selection the backup lacks ({@link Action#DELETE}, or {@link Action#EXCLUDED} when
+ *                   a reset never touches it)
  */
 public record RestorePreview(String backupName, List<Item> items) {
 
@@ -20,10 +22,12 @@ public record RestorePreview(String backupName, List<Item> items) {
         SKIP_EXISTS,
         /** It exists and would be patched toward the backup (policy UPDATE). */
         UPDATE,
-        /** A filter, the never-restored list or a skip rule leaves it out. */
+        /** A filter, the never-restored list or a skip rule leaves it out (or a reset never touches it). */
         EXCLUDED,
         /** Restoring it would fail, as the reason says (e.g. a storage class mapping to a class the cluster lacks). */
-        FAIL
+        FAIL,
+        /** It is in the cluster, not in the backup, and a reset would delete it ({@link PrunePolicy#PRUNE}). */
+        DELETE
     }
 
     /**

@@ -41,9 +41,9 @@ import javax.tools.ToolProvider;
  */
 public final class ReadmeSnippets {
 
-    /** Optional modules the README's blocks use (the metrics section), on the class path the blocks compile against. */
+    /** Optional modules the README's blocks use (the metrics section, the test harness), on the class path the blocks compile against. */
     static final List<Class<?>> OPTIONAL_MODULES = List.of(io.kbackup.micrometer.KBackupMetrics.class,
-            io.micrometer.core.instrument.simple.SimpleMeterRegistry.class);
+            io.micrometer.core.instrument.simple.SimpleMeterRegistry.class, io.kbackup.junit5.ClusterSnapshot.class);
 
     /** Names whose top-level declaration in a block is replaced by the fixture's value. */
     static final Set<String> STAND_INS = Set.of("k8s", "location");
@@ -52,7 +52,7 @@ public final class ReadmeSnippets {
             "io.kbackup.*", "io.kbackup.core.*", "io.kbackup.core.direct.*", "io.kbackup.core.velero.*",
             "io.kbackup.core.schedule.*", "io.kbackup.core.fleet.*", "io.fabric8.kubernetes.client.*",
             "io.kbackup.micrometer.*", "io.micrometer.core.instrument.*", "io.micrometer.core.instrument.simple.*",
-            "java.nio.file.*", "java.time.*", "java.util.*");
+            "io.kbackup.junit5.*", "org.junit.jupiter.api.*", "java.nio.file.*", "java.time.*", "java.util.*");
 
     /** A {@code ```java} block of the README: the section it stands in, its first line (1-based) and its text. */
     record Snippet(String section, int firstLine, String code) {

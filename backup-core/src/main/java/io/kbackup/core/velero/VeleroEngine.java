@@ -276,6 +276,10 @@ public final class VeleroEngine extends BucketReadingEngine {
     private RestoreHandle restore0(RestorePlan plan) {
         Objects.requireNonNull(plan, "plan");
         VeleroObjects.refuseUnsupported(plan, options.namespace());
+        if (plan.prunes()) {
+            throw new io.kbackup.InvalidPlanException("RestorePlan prune (reset) is not supported by the VeleroEngine: Velero"
+                    + " restores never delete. Run the reset with the DirectEngine (KBackup.direct) on the same location.");
+        }
         LocationMapping.map(plan.location(), options.namespace());
         cluster.requireInstalled();
         cluster.ensureLocation(plan.location(), options.locationValidationTimeout());

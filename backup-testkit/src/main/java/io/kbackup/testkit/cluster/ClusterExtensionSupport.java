@@ -59,6 +59,15 @@ abstract class ClusterExtensionSupport<C extends TestCluster> implements BeforeA
         + type.getName());
   }
 
+  /**
+   * The shared client of the cluster the extension {@code extension} started for the test class of
+   * {@code context} (or an enclosing class), if it has started one; for other extensions.
+   */
+  static java.util.Optional<KubernetesClient> sharedClient(Class<?> extension, ExtensionContext context) {
+    Resources r = context.getStore(ExtensionContext.Namespace.create(extension)).get(KEY, Resources.class);
+    return java.util.Optional.ofNullable(r).map(res -> res.client);
+  }
+
   private Resources resources(ExtensionContext context) {
     ExtensionContext classContext = context;
     while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {

@@ -38,4 +38,14 @@ public final class RealClusterExtension extends ClusterExtensionSupport<RealClus
   public RealClusterExtension(Supplier<RealCluster> starter) {
     super(RealCluster.class, starter);
   }
+
+  /**
+   * The shared client of the cluster this extension started for the test class of {@code context}
+   * (or an enclosing class), for other extensions such as kbackup's {@code @ClusterSnapshot}; empty
+   * when it has started none (it starts one before all tests of a class it is registered on).
+   */
+  public static java.util.Optional<io.fabric8.kubernetes.client.KubernetesClient> sharedClient(
+      org.junit.jupiter.api.extension.ExtensionContext context) {
+    return ClusterExtensionSupport.sharedClient(RealClusterExtension.class, context);
+  }
 }

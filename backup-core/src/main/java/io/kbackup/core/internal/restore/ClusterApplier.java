@@ -78,11 +78,49 @@ final class ClusterApplier {
      *                                   even the restore labels' patch
      */
     Applied apply(IndexedItem item, String namespace, String name, ObjectNode desired, ExistingResourcePolicy policy) {
+        ObjectNode resetLive = createOrGet(item, namespace, name, desired);
+        return resetLive == null ? Applied.CREATED : existing(item, namespace, name, resetLive, desired, policy);
+    }
+
+    /**
+     * A reset's apply ({@link io.kbackup.PrunePolicy#PRUNE}): creates the item when the cluster lacks
+     * it; when it exists, compares it with the backed-up object itself ({@code snapshot}, reset as
+     * a live object is), leaving out the fields the restore lets the cluster fill in
+     * ({@link ExistingObject#withoutFilledIn}); different, UPDATE patches it back to the snapshot,
+     * NONE leaves it. No restore labels, no ServiceAccount merge: the object becomes the backed-up one.
+     */
+    Applied reset(IndexedItem item, String namespace, String name, ObjectNode desired, ObjectNode snapshot, ExistingResourcePolicy policy) {
+        ObjectNode resetLive = createOrGet(item, namespace, name, desired);
+        if (resetLive == null) {
+            return Applied.CREATED;
+        }
+        ObjectNode live = ExistingObject.withoutFilledIn(resetLive, snapshot, desired);
+        ObjectNode want = ExistingObject.withoutFilledIn(snapshot, snapshot, desired);
+        String difference = ExistingObject.firstDifference(live, want);
+        if (difference == null) {
+            return Applied.UNCHANGED;
+        }
+        if (policy == ExistingResourcePolicy.NONE) {
+            return new Applied(Result.LEFT_DIFFERENT, difference, true, null);
+        }
+        try {
+            patch(item, namespace, name, ExistingObject.mergePatch(live, want));
+            return new Applied(Result.UPDATED, difference, false, null);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() < 400 || e.getCode() >= 500) {
+                throw e;
+            }
+            return new Applied(Result.PATCH_REFUSED, difference, true, KubeRetry.describe(e));
+        }
+    }
+
+    /** Creates the item; null when created, else the existing object reset ({@link ExistingObject#reset}). */
+    private ObjectNode createOrGet(IndexedItem item, String namespace, String name, ObjectNode desired) {
         GenericKubernetesResource body = toResource(desired);
         for (int attempt = 0; ; attempt++) {
             try {
                 retry.call("create " + item.describe(), () -> ops(item, namespace).resource(body).create());
-                return Applied.CREATED;
+                return null;
             } catch (KubernetesClientException e) {
                 boolean portTaken = portTakenByItself(item, e);
                 if (e.getCode() != 409 && !portTaken) {
@@ -99,8 +137,21 @@ final class ClusterApplier {
                 }
                 throw new KubernetesClientException("the object exists and vanishes again; giving up");
             }
-            return existing(item, namespace, name, ExistingObject.reset(live), desired, policy);
+            return ExistingObject.reset(live);
         }
+    }
+
+    /**
+     * Deletes a live object a reset prunes (background propagation: what it owns goes with it).
+     *
+     * @return false when it was already gone
+     */
+    boolean delete(ResourceDefinitionContext type, String namespace, String name) {
+        var op = client.genericKubernetesResources(type);
+        Resource<GenericKubernetesResource> r = namespace == null ? op.withName(name) : op.inNamespace(namespace).withName(name);
+        var deleted = retry.call("delete " + type.getPlural() + " " + (namespace == null ? name : namespace + "/" + name),
+                () -> r.withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete());
+        return deleted != null && !deleted.isEmpty();
     }
 
     /**

@@ -194,6 +194,49 @@ final class ExistingObject {
         return merged;
     }
 
+    /**
+     * A copy of {@code obj} without the fields the restore lets the target cluster fill in: those
+     * the backed-up object ({@code snapshot}) has and the object the restore applies
+     * ({@code desired}, transformed) lacks, at any depth (a Service's cluster IPs and allocated node
+     * ports, a pod's node, a claim's volume), and the annotations controllers keep on the objects
+     * they act for ({@link #CONTROLLER_ANNOTATIONS}: a Deployment's revision, a claim's binding). A
+     * reset compares and patches only the rest, so that an object it recreated equals the snapshot
+     * and a reverted Deployment's controller does not undo the reset.
+     */
+    static ObjectNode withoutFilledIn(ObjectNode obj, ObjectNode snapshot, ObjectNode desired) {
+        ObjectNode copy = obj.deepCopy();
+        strip(copy, snapshot, desired);
+        ObjectNode annotations = RestoreJson.objectOrNull(RestoreJson.objectOrNull(copy, "metadata"), "annotations");
+        if (annotations != null) {
+            CONTROLLER_ANNOTATIONS.forEach(annotations::remove);
+        }
+        return copy;
+    }
+
+    /** Annotations the cluster's controllers set on objects they act for, which a reset neither compares nor reverts. */
+    static final java.util.List<String> CONTROLLER_ANNOTATIONS = java.util.List.of("deployment.kubernetes.io/revision",
+            ItemTransforms.BIND_COMPLETED, ItemTransforms.BOUND_BY_CONTROLLER, ItemTransforms.SELECTED_NODE,
+            "volume.beta.kubernetes.io/storage-provisioner", "volume.kubernetes.io/storage-provisioner");
+
+    private static void strip(JsonNode obj, JsonNode snapshot, JsonNode desired) {
+        if (obj instanceof ObjectNode o && snapshot instanceof ObjectNode s) {
+            for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                JsonNode want = desired == null ? null : desired.get(key);
+                if (absent(want) && !absent(s.get(key))) {
+                    o.remove(key);
+                } else {
+                    strip(o.get(key), s.get(key), want);
+                }
+            }
+        } else if (obj instanceof ArrayNode a && snapshot instanceof ArrayNode s && desired instanceof ArrayNode d
+                && a.size() == s.size() && s.size() == d.size()) {
+            for (int i = 0; i < a.size(); i++) {
+                strip(a.get(i), s.get(i), d.get(i));
+            }
+        }
+    }
+
     /** A merge patch setting only the restore labels (Velero's {@code updateBackupRestoreLabels}), or empty when they are set. */
     static ObjectNode restoreLabelsPatch(ObjectNode resetLive, ObjectNode desired) {
         ObjectNode want = RestoreJson.objectOrNull(RestoreJson.objectOrNull(desired, "metadata"), "labels");

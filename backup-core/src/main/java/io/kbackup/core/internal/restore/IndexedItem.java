@@ -46,6 +46,11 @@ final class IndexedItem {
     String skipRule;
     /** Why the item comes back although the label selector leaves it out (Velero's additional items), or null. */
     String additional;
+    /** Fact: the object's uid and resourceVersion when it was backed up (a reset skips a live object that still has both); may be empty. */
+    String uid = "";
+    String resourceVersion = "";
+    /** Fact: why a reset never touches the item ({@link PruneRules#neverTouched}), or null. */
+    String neverTouched;
     /** Whether the item was created by the restore for other items' sake (a Namespace not in the backup). */
     boolean synthetic;
     /** What the restore does with the item; null until decided. */

@@ -43,6 +43,8 @@ final class ItemTransforms {
     private final boolean preserveNodePorts;
     private final Predicate<String> pvRestored;
     private final RestoreActionConfig actions;
+    /** Whether the restore labels are set (not by a reset: its objects equal the backed-up ones). */
+    private final boolean restoreLabels;
 
     /**
      * @param backupName        the backup restored from (label value, shortened as Velero does)
@@ -54,7 +56,14 @@ final class ItemTransforms {
      */
     ItemTransforms(String backupName, String restoreName, Map<String, String> namespaceMapping, boolean preserveNodePorts,
             Predicate<String> pvRestored, RestoreActionConfig actions) {
+        this(backupName, restoreName, namespaceMapping, preserveNodePorts, pvRestored, actions, true);
+    }
+
+    /** @param restoreLabels whether items get the {@code velero.io/backup-name}/{@code restore-name} labels (false for a reset) */
+    ItemTransforms(String backupName, String restoreName, Map<String, String> namespaceMapping, boolean preserveNodePorts,
+            Predicate<String> pvRestored, RestoreActionConfig actions, boolean restoreLabels) {
         this.actions = actions;
+        this.restoreLabels = restoreLabels;
         this.backupLabel = validLabelValue(backupName);
         this.restoreLabel = validLabelValue(restoreName);
         this.namespaceMapping = Map.copyOf(namespaceMapping);
@@ -80,9 +89,11 @@ final class ItemTransforms {
         } else {
             metadata.remove("namespace");
         }
-        ObjectNode labels = RestoreJson.object(metadata, "labels");
-        labels.put(VeleroKeys.BACKUP_NAME, backupLabel);
-        labels.put(VeleroKeys.RESTORE_NAME, restoreLabel);
+        ObjectNode labels = restoreLabels ? RestoreJson.object(metadata, "labels") : RestoreJson.objectOrNull(metadata, "labels");
+        if (restoreLabels) {
+            labels.put(VeleroKeys.BACKUP_NAME, backupLabel);
+            labels.put(VeleroKeys.RESTORE_NAME, restoreLabel);
+        }
         switch (item.groupResource) {
             case RestoreSelection.NAMESPACES -> metadata.put("name", target(item.name));
             case "services" -> service(obj, metadata, managedFields);
@@ -162,7 +173,9 @@ final class ItemTransforms {
         if (spec == null || spec.path("manualSelector").asBoolean(false)) {
             return;
         }
-        JOB_CONTROLLER_UID_LABELS.forEach(labels::remove);
+        if (labels != null) {
+            JOB_CONTROLLER_UID_LABELS.forEach(labels::remove);
+        }
         ObjectNode selector = RestoreJson.objectOrNull(spec, "selector");
         ObjectNode matchLabels = RestoreJson.objectOrNull(selector, "matchLabels");
         if (matchLabels != null) {

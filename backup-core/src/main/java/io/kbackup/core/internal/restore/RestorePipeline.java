@@ -54,10 +54,13 @@ final class RestorePipeline implements AutoCloseable {
             ScopeCheck.check(context.client(), context.retry(), plan.backupName(), index.items());
             SnapshotRestore snapshots = SnapshotRestore.load(context.client(), context.retry(), source.storage(), source.layout(),
                     plan.backupName(), restoreName, plan.restorePersistentVolumes(), source.sealed()::plain);
-            List<IndexedItem> synthetic = selection.decide(index.items(), item -> snapshotExclusion(snapshots, item));
+            List<IndexedItem> synthetic = selection.decide(index.items(), item -> {
+                String why = snapshotExclusion(snapshots, item);
+                return why == null && plan.prunes() && item.neverTouched != null ? "a reset never touches it: " + item.neverTouched : why;
+            });
             ItemTransforms transforms = new ItemTransforms(plan.backupName(), restoreName, plan.namespaceMapping(),
                     plan.preserveNodePorts(), pv -> selection.pvRestored(pv) && !snapshots.pvFromSnapshot(pv),
-                    RestoreActionConfig.load(context.client(), context.retry(), plan));
+                    RestoreActionConfig.load(context.client(), context.retry(), plan), !plan.prunes());
             return new RestorePipeline(plan, index, snapshots, transforms, synthetic);
         } catch (RuntimeException e) {
             index.close();
@@ -162,6 +165,23 @@ final class RestorePipeline implements AutoCloseable {
                             || plan.restoreStatusIncludedResources().stream().anyMatch(p -> RestoreSelection.resourceMatches(p, item)));
         }
         return restore ? status.deepCopy() : null;
+    }
+
+    /**
+     * The backed-up object as a reset compares a live one with it: reset as a live object is
+     * ({@link ExistingObject#reset}) and in its target namespace; for a bare namespace, the bare one.
+     */
+    ObjectNode snapshot(IndexedItem item) {
+        if (item.synthetic) {
+            return bareNamespace(item.name);
+        }
+        ObjectNode obj = ExistingObject.reset(index.read(item));
+        if (item.namespace != null) {
+            RestoreJson.object(obj, "metadata").put("namespace", targetNamespace(item));
+        } else if (item.groupResource.equals(RestoreSelection.NAMESPACES)) {
+            RestoreJson.object(obj, "metadata").put("name", targetName(item));
+        }
+        return obj;
     }
 
     private static ObjectNode bareNamespace(String name) {

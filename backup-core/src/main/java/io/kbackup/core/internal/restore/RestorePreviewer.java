@@ -23,8 +23,11 @@ final class RestorePreviewer {
     private final RestorePipeline pipeline;
     private final ClusterApplier cluster;
     private final int concurrency;
+    /** What a reset listed in the cluster; null when the plan does not prune. */
+    private final LiveState live;
 
-    RestorePreviewer(RestorePlan plan, RestorePipeline pipeline, ClusterApplier cluster, int concurrency) {
+    RestorePreviewer(RestorePlan plan, RestorePipeline pipeline, ClusterApplier cluster, int concurrency, LiveState live) {
+        this.live = live;
         this.plan = plan;
         this.pipeline = pipeline;
         this.cluster = cluster;
@@ -66,10 +69,56 @@ final class RestorePreviewer {
             items.add(new RestorePreview.Item(i.groupResource, pipeline.targetNamespace(i), pipeline.targetName(i),
                     RestorePreview.Action.EXCLUDED, i.decision.reason()));
         }
+        if (live != null) {
+            List<LiveState.Live> prune = new ArrayList<>();
+            List<LiveState.Live> kept = new ArrayList<>();
+            live.notInBackup(LiveState.backupKeys(pipeline), prune, kept);
+            for (LiveState.Live l : prune) {
+                items.add(new RestorePreview.Item(l.resource().groupResource(), l.namespace(), l.name(), RestorePreview.Action.DELETE,
+                        "in the cluster, not in the backup: a reset deletes it (prunePolicy PRUNE)"));
+            }
+            for (LiveState.Live l : kept) {
+                items.add(new RestorePreview.Item(l.resource().groupResource(), l.namespace(), l.name(), RestorePreview.Action.EXCLUDED,
+                        "in the cluster, not in the backup, and left: a reset never touches it: " + l.neverTouched()));
+            }
+        }
         return new RestorePreview(plan.backupName(), items);
     }
 
     private RestorePreview.Item previewOne(IndexedItem item) {
+        return live != null ? previewReset(item) : previewRestore(item);
+    }
+
+    /** A reset's item: unchanged by uid and resourceVersion, else compared with the backed-up object as {@link ClusterApplier#reset} does. */
+    private RestorePreview.Item previewReset(IndexedItem item) {
+        String ns = pipeline.targetNamespace(item);
+        String name = pipeline.targetName(item);
+        if (live.unchanged(item, ns, name)) {
+            return new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.SKIP_EXISTS,
+                    "unchanged since the backup (same uid and resourceVersion)");
+        }
+        ObjectNode existing = live.listed(item.groupResource) && live.get(item.groupResource, ns, name) == null ? null
+                : cluster.get(item, ns, name);
+        if (existing == null) {
+            return new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.CREATE,
+                    "not in the cluster: a reset creates it again");
+        }
+        ObjectNode desired = pipeline.desired(item);
+        ObjectNode snapshot = pipeline.snapshot(item);
+        String difference = ExistingObject.firstDifference(ExistingObject.withoutFilledIn(ExistingObject.reset(existing), snapshot, desired),
+                ExistingObject.withoutFilledIn(snapshot, snapshot, desired));
+        if (difference == null) {
+            return new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.SKIP_EXISTS,
+                    "exists and equals the backup's version (unchanged)");
+        }
+        return plan.existingResourcePolicy() == ExistingResourcePolicy.UPDATE
+                ? new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.UPDATE,
+                        "differs from the backup first at " + difference + ": a reset patches it back to the backup's version")
+                : new RestorePreview.Item(item.groupResource, ns, name, RestorePreview.Action.SKIP_EXISTS,
+                        "differs from the backup first at " + difference + "; would be left as is (existingResourcePolicy NONE)");
+    }
+
+    private RestorePreview.Item previewRestore(IndexedItem item) {
         String ns = pipeline.targetNamespace(item);
         String name = pipeline.targetName(item);
         ObjectNode desired;

@@ -110,8 +110,10 @@ public final class RestoreRunner implements AutoCloseable {
         try (RestoreSource source = RestoreSource.open(context.providers(), plan, context.trust());
                 RestorePipeline pipeline = RestorePipeline.build(context, source, plan, plan.restoreNameAt(context.clock().instant()),
                         n -> { }, index -> { })) {
+            LiveState live = plan.prunes() ? LiveState.list(context.client(), context.retry(), context.backup().pageSize(),
+                    context.backup().listConcurrency(), plan, p -> { }) : null;
             return new RestorePreviewer(plan, pipeline, new ClusterApplier(context.client(), context.retry()),
-                    context.restore().concurrency()).preview();
+                    context.restore().concurrency(), live).preview();
         }
     }
 
@@ -166,8 +168,16 @@ public final class RestoreRunner implements AutoCloseable {
                     BindingWarnings.report(plan, p, report);
                     applied = p.selected();
                     handle.setTotal(applied.size());
+                    LiveState live = null;
+                    if (plan.prunes()) {
+                        live = LiveState.list(context.client(), context.retry(), context.backup().pageSize(),
+                                context.backup().listConcurrency(), plan,
+                                problem -> report.warning(null, problem));
+                        report.info("Reset: listed the selection in the cluster; only what differs from the backup is applied,"
+                                + " and what the backup lacks is deleted");
+                    }
                     new TierApplier(plan, p, report, handle, counters, new ClusterApplier(context.client(), context.retry()),
-                            context.restore().concurrency(), context.restore().crdEstablishTimeout()).apply(applied);
+                            context.restore().concurrency(), context.restore().crdEstablishTimeout(), live).apply(applied);
                 }
                 if (handle.cancelRequested()) {
                     phase = RestorePhase.FAILED;

@@ -94,6 +94,11 @@ final class RestoreSelection implements ArchiveIndex.Observer {
     public void observe(IndexedItem item, ObjectNode object) {
         JsonNode metadata = object.path("metadata");
         item.labelsMatch = labelsMatch(metadata.path("labels"));
+        if (plan.prunes()) {
+            item.uid = metadata.path("uid").asText("");
+            item.resourceVersion = metadata.path("resourceVersion").asText("");
+            item.neverTouched = PruneRules.neverTouched(item.groupResource, object);
+        }
         JsonNode spec = object.path("spec");
         JsonNode status = object.path("status");
         switch (item.groupResource) {

@@ -45,10 +45,15 @@ final class TierApplier {
         /** Left out by a skip rule, or existed, differed and was left as is. */
         final AtomicLong skipped = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
+        /** Live objects a reset deleted (not items of the backup, so outside the other counts). */
+        final AtomicLong deleted = new AtomicLong();
+        /** Live objects a reset should have deleted and could not. */
+        final AtomicLong deleteFailed = new AtomicLong();
 
         @Override
         public String toString() {
-            return "created " + created + ", updated " + updated + ", unchanged " + unchanged + ", skipped " + skipped + ", failed " + failed;
+            return "created " + created + ", updated " + updated + ", unchanged " + unchanged + ", skipped " + skipped + ", failed " + failed
+                    + (deleted.get() + deleteFailed.get() > 0 ? ", deleted " + deleted + ", not deleted " + deleteFailed : "");
         }
     }
 
@@ -60,9 +65,15 @@ final class TierApplier {
     private final ClusterApplier cluster;
     private final int concurrency;
     private final Duration crdEstablishTimeout;
+    /** What a reset found in the cluster; null when the plan does not prune. */
+    private final LiveState live;
 
+    /**
+     * @param live what a reset ({@link io.kbackup.PrunePolicy#PRUNE}) listed in the cluster, or null for a plain restore
+     */
     TierApplier(RestorePlan plan, RestorePipeline pipeline, RestoreReport report, TrackedOperation.Restore handle, Counters counters,
-            ClusterApplier cluster, int concurrency, Duration crdEstablishTimeout) {
+            ClusterApplier cluster, int concurrency, Duration crdEstablishTimeout, LiveState live) {
+        this.live = live;
         this.plan = plan;
         this.pipeline = pipeline;
         this.report = report;
@@ -96,6 +107,9 @@ final class TierApplier {
                 if (tier.groupResource().equals(RestoreSelection.CRDS)) {
                     awaitCrds(tier.items());
                 }
+            }
+            if (live != null) {
+                prune(pool);
             }
         } finally {
             pool.shutdownNow();
@@ -135,16 +149,62 @@ final class TierApplier {
         }
     }
 
+    /** A reset's prune: deletes the live objects of the selection the backup lacks, in parallel. */
+    private void prune(ExecutorService pool) {
+        List<LiveState.Live> prune = new ArrayList<>();
+        List<LiveState.Live> kept = new ArrayList<>();
+        live.notInBackup(LiveState.backupKeys(pipeline), prune, kept);
+        report.info("Pruning " + prune.size() + " objects the backup does not have (" + kept.size() + " more left: a reset never touches them)");
+        for (LiveState.Live l : kept) {
+            report.detail("Left " + l.describe() + " (not in the backup): " + l.neverTouched());
+        }
+        List<Future<?>> running = new ArrayList<>();
+        for (LiveState.Live l : prune) {
+            running.add(pool.submit(() -> {
+                try {
+                    if (cluster.delete(l.resource().context(), l.namespace(), l.name())) {
+                        counters.deleted.incrementAndGet();
+                        report.info("Deleted " + l.describe() + " (not in the backup)");
+                    } else {
+                        report.detail(l.describe() + " was already gone");
+                    }
+                } catch (KubernetesClientException e) {
+                    counters.deleteFailed.incrementAndGet();
+                    report.error(l.namespace(), "could not delete " + l.describe() + " (not in the backup): " + KubeRetry.describe(e));
+                }
+            }));
+        }
+        try {
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancelledException();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
+        }
+    }
+
     private void applyOne(IndexedItem item) {
         String targetNs = pipeline.targetNamespace(item);
         String where = pipeline.where(item);
         try {
+            if (live != null && live.unchanged(item, targetNs, pipeline.targetName(item))) {
+                item.outcome = IndexedItem.Outcome.UNCHANGED;
+                counters.unchanged.incrementAndGet();
+                report.detail(where + " is unchanged since the backup (same uid and resourceVersion)");
+                return;
+            }
             RestorePipeline.Prepared prepared = pipeline.prepare(item);
             ObjectNode desired = prepared.object();
             if (item.groupResource.equals(RestoreSelection.PVCS)) {
                 pipeline.snapshots.prepareClaim(item.namespace, targetNs, desired); // include all disks: dataSource -> VolumeSnapshot
             }
-            ClusterApplier.Applied r = cluster.apply(item, targetNs, pipeline.targetName(item), desired, plan.existingResourcePolicy());
+            ClusterApplier.Applied r = live != null
+                    ? cluster.reset(item, targetNs, pipeline.targetName(item), desired, pipeline.snapshot(item), plan.existingResourcePolicy())
+                    : cluster.apply(item, targetNs, pipeline.targetName(item), desired, plan.existingResourcePolicy());
             switch (r.result()) {
                 case CREATED -> {
                     item.outcome = IndexedItem.Outcome.CREATED;
@@ -158,7 +218,7 @@ final class TierApplier {
                     item.outcome = IndexedItem.Outcome.UPDATED;
                     counters.updated.incrementAndGet();
                     report.info("Updated " + where + " to the backup's version (it differed at " + r.difference() + ")"
-                            + (item.groupResource.equals(RestoreSelection.SERVICE_ACCOUNTS)
+                            + (live != null ? " (reset)" : item.groupResource.equals(RestoreSelection.SERVICE_ACCOUNTS)
                                     ? ": the backup's secrets, image pull secrets, labels and annotations it lacked were added"
                                     : " (existingResourcePolicy UPDATE)"));
                 }
@@ -180,8 +240,13 @@ final class TierApplier {
                 case PATCH_REFUSED -> {
                     item.outcome = IndexedItem.Outcome.SKIPPED;
                     counters.skipped.incrementAndGet();
-                    report.warning(targetNs, "could not update " + where + " to the backup's version (it differs at " + r.difference()
-                            + "): the API server refused the patch: " + r.refusal() + "; only its restore labels were set");
+                    String message = "could not update " + where + " to the backup's version (it differs at " + r.difference()
+                            + "): the API server refused the patch: " + r.refusal();
+                    if (live != null) {
+                        report.error(targetNs, message + "; a reset leaves it as it is");
+                    } else {
+                        report.warning(targetNs, message + "; only its restore labels were set");
+                    }
                 }
                 default -> throw new IllegalStateException(r.result().name());
             }
