@@ -4,6 +4,7 @@
 #   examples/bench.sh [-Xmx<size>] backup  [--cluster real|embedded] [--objects N] [--server in-process|separate] [--repeat R] [--no-kubectl] ...
 #   examples/bench.sh [-Xmx<size>] restore [--cluster real|embedded] [--kind mixed|secrets] [--objects N] [--concurrency C] ...
 #   examples/bench.sh [-Xmx<size>] group   [--members 100,1000] [--concurrency C] [--member-ms M]
+#   examples/bench.sh [-Xmx<size>] velero  [--objects 10000] [--namespaces 50] [--secrets 31000]  (against the real Velero)
 #   examples/bench.sh chart <figures.tsv>   (writes examples/benchmark-chart.png)
 #
 # --cluster real (the default when kube-apiserver and etcd are in ~/.cache/kbackup-test-servers/bin):
@@ -33,6 +34,7 @@ case "${1:-}" in
   restore) main=io.kbackup.examples.bench.RestoreBenchmark ;;
   chart) main=io.kbackup.examples.bench.Chart ;;
   group) main=io.kbackup.examples.bench.GroupBenchmark ;;
+  velero) main=io.kbackup.examples.bench.VeleroBenchmark ;;
   *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 shift

@@ -303,6 +303,11 @@ public final class VeleroServer implements AutoCloseable {
         return client;
     }
 
+    /** The server process's id (its plugins run as its child processes). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** The server's log (standard output and error). */
     public Path log() {
         return process.log();

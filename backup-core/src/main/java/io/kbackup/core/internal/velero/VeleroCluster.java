@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.kbackup.BackupLocation;
 import io.kbackup.ClusterRefusedException;
@@ -194,7 +196,10 @@ public final class VeleroCluster implements AutoCloseable {
                 existing = createOrUpdateSpec(mapped.storageLocation());
                 updated = true;
             } else if (updated) {
+                // only the Secret changed: Velero revalidates a location on a spec change at once, otherwise only
+                // every validation frequency (1 minute by default); ask for it now
                 validatedBefore = lastValidation(existing);
+                requestValidation(name);
             }
         }
         GenericKubernetesResource current = existing;
@@ -206,7 +211,8 @@ public final class VeleroCluster implements AutoCloseable {
             if (!validationTimeout.isZero()) {
                 try {
                     current = watcher(VeleroKind.BACKUP_STORAGE_LOCATION)
-                            .until(name, r -> phase(r) != null && (isNew || !Objects.equals(lastValidation(r), before)), false)
+                            .until(name, r -> phase(r) != null && (isNew || (lastValidation(r) != null
+                                    && !Objects.equals(lastValidation(r), before))), false)
                             .get(validationTimeout.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
                     LOG.info("Velero has not validated BackupStorageLocation '{}' within {}; going ahead", name, validationTimeout);
@@ -224,6 +230,21 @@ public final class VeleroCluster implements AutoCloseable {
                     + "' (" + target(want) + ") Unavailable" + (message == null ? "" : ": " + message)
                     + ". Check the bucket, prefix, endpoint and credentials; Velero validates the location again every"
                     + " minute (spec.validationFrequency).");
+        }
+    }
+
+    /**
+     * Clears the location's {@code status.lastValidationTime} (its CRD has no status subresource), which
+     * Velero takes as "never validated": its next periodic look (every 10 s) validates it whatever the
+     * validation frequency. When the API server refuses, Velero validates at its own pace.
+     */
+    private void requestValidation(String name) {
+        try {
+            ops(VeleroKind.BACKUP_STORAGE_LOCATION).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"status\":{\"lastValidationTime\":null}}");
+        } catch (KubernetesClientException e) {
+            LOG.info("Could not ask Velero to validate BackupStorageLocation '{}' again now (HTTP {}); it does so within its"
+                    + " validation frequency", name, e.getCode());
         }
     }
 
