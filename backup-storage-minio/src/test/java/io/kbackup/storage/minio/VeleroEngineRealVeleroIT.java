@@ -20,6 +20,7 @@ import io.kbackup.RestorePhase;
 import io.kbackup.RestorePlan;
 import io.kbackup.Schedule;
 import io.kbackup.core.KBackup;
+import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.velero.VeleroEngine;
 import io.kbackup.core.velero.VeleroLocationUnavailableException;
 import io.kbackup.core.velero.VeleroOptions;
@@ -163,6 +164,23 @@ class VeleroEngineRealVeleroIT {
                 .containsEntry("color", "blue");
         assertThat(engine.listRestores(location)).extracting(RestoreInfo::name)
                 .contains("engine-mapped", "engine-policy-none", "engine-policy-update");
+    }
+
+    @Test
+    void aDirectEngineBackupIsRestoredByVeleroOnceItsBackupSyncBringsItIn() {
+        try (DirectEngine direct = KBackup.direct(client)) {
+            assertThat(direct.backup(BackupPlan.builder().name("direct-shop").location(location).includedNamespaces(NS)
+                    .build()).await(WAIT).phase()).isEqualTo(BackupPhase.Completed);
+        }
+        // Velero knows it only once its backup sync (every 3 s here) has read it from the bucket: the engine waits
+
+        RestoreInfo restored = engine.restore(RestorePlan.builder().location(location).backupName("direct-shop")
+                .restoreName("engine-from-direct").namespaceMapping(Map.of(NS, "shop-from-direct")).build()).await(WAIT);
+
+        assertThat(restored.phase()).as("%s; log %s", restored, velero.log()).isEqualTo(RestorePhase.Completed);
+        assertThat(VeleroServer.phase(velero(VeleroServer.BACKUP, "direct-shop"))).isEqualTo("Completed");
+        assertThat(client.configMaps().inNamespace("shop-from-direct").withName("web-config").get().getData())
+                .containsEntry("color", "blue");
     }
 
     @Test
