@@ -124,7 +124,12 @@ class VeleroBothWaysRealVeleroIT {
             assertThat(VeleroServer.phase(synced)).isEqualTo("Completed");
             assertThat(VeleroServer.phase(veleroB.location())).as("the location after our backup").isEqualTo("Available");
             String described = veleroB.cli("backup", "describe", "kbackup-store", "--details");
-            assertThat(described).contains("Completed").contains("store");
+            // the details come from our side files, decoded by Velero's own types: an error would show as <error ...>
+            assertThat(described).contains("Completed").contains("store").contains("Resource List:")
+                    .contains("v1/ConfigMap:").contains("store/web-config").contains("v1/PersistentVolume:")
+                    .contains("pv-store").doesNotContain("<error");
+            assertThat(veleroB.cli("backup", "logs", "kbackup-store")).as("our backup log, as Velero serves it")
+                    .isNotBlank();
 
             GenericKubernetesResource restore = veleroB.restore("velero-from-kbackup",
                     Map.of("backupName", "kbackup-store"), WAIT);
