@@ -345,8 +345,11 @@ public final class GroupRun<H extends OperationHandle<?, I>, I> implements Opera
             end(s, MemberOutcome.failed(s.member, "could not start: " + e, at, clock.instant()));
             return false;
         }
+        // the record says STARTED before the handle is visible in started(): whoever sees the
+        // member started and then stops the host finds a record of it
+        s.outcome = MemberOutcome.started(s.member, at);
+        work.record(s.member, s.outcome, true);
         s.handle = handle;
-        update(s, MemberOutcome.started(s.member, at));
         handle.completion().whenComplete((info, err) -> {
             Runnable finish = () -> {
                 Instant now = clock.instant();
