@@ -22,7 +22,11 @@ public interface BackupClient extends AutoCloseable {
     /**
      * Starts a backup now (whatever the plan's schedule says).
      *
-     * @throws InvalidPlanException when the plan cannot run here (checked before anything is written)
+     * @throws InvalidPlanException when the plan cannot run here, or a backup of that name exists
+     *         (checked before anything is written)
+     * @throws BackupInProgressException when another writer (another engine, process or replica)
+     *         is writing a backup of that name: the name is claimed exclusively when a backup
+     *         starts, and of two writers racing on one name exactly one goes on
      */
     BackupHandle backup(BackupPlan plan);
 
@@ -40,7 +44,14 @@ public interface BackupClient extends AutoCloseable {
      * Deletes a backup and every object it has in the location (and what it made elsewhere, such
      * as volume snapshots).
      *
+     * <p>A backup that is not finished (no {@code velero-backup.json}, or one whose phase is not
+     * terminal) may still be being written: deleting it is refused until its leftovers are
+     * reclaimable, that is older than the engine's grace period (the DirectEngine's
+     * {@code unfinishedBackupGrace}, default 24 hours) or known to be left by a run of this engine
+     * that has ended; then its files, interrupted uploads included, are removed.
+     *
      * @throws NotFoundException when there is no such backup
+     * @throws BackupInProgressException when the backup is unfinished and not yet reclaimable
      */
     void deleteBackup(BackupLocation location, String backupName);
 

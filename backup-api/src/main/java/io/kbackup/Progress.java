@@ -3,7 +3,8 @@ package io.kbackup;
 /**
  * Progress of a running backup or restore.
  *
- * @param itemsTotal items known so far (for a backup: listed; for a restore: in the archive after filters)
+ * @param itemsTotal items known so far (for a backup: listed, and one for each list that failed, so that a
+ *                   backup missing a list never reads complete; for a restore: in the archive after filters)
  * @param itemsDone  items finished (written to the archive / restored)
  * @param bytes      bytes written to storage (backup) or read from it (restore)
  */

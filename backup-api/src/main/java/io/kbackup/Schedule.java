@@ -14,6 +14,8 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * When a plan runs by itself: the choices a platform's backup page offers, or any cron
@@ -186,51 +188,44 @@ public final class Schedule {
      */
     public Optional<ZonedDateTime> nextRunAfter(Instant after) {
         Objects.requireNonNull(after, "after");
-        ZonedDateTime t = after.atZone(zone);
-        switch (kind) {
-            case NEVER:
-                return Optional.empty();
-            case EVERY_TWO_WEEKS: {
-                long days = ChronoUnit.DAYS.between(anchor, t.toLocalDate());
-                long k = Math.floorDiv(days, 14);
-                for (long i = k; i <= k + 2; i++) {
-                    ZonedDateTime run = anchor.plusDays(i * 14).atStartOfDay(zone);
-                    if (run.toInstant().isAfter(after)) {
-                        return Optional.of(run);
-                    }
-                }
-                throw new IllegalStateException("unreachable");
-            }
-            default:
-                return executionTime.nextExecution(t).map(z -> z.withZoneSameInstant(zone));
-        }
+        return run(after, 1, t -> executionTime.nextExecution(t));
     }
 
     /** The last run at or before {@code atOrBefore}; empty for {@link Kind#NEVER}. */
     public Optional<ZonedDateTime> lastRunAtOrBefore(Instant atOrBefore) {
         Objects.requireNonNull(atOrBefore, "atOrBefore");
-        ZonedDateTime t = atOrBefore.atZone(zone);
-        switch (kind) {
-            case NEVER:
-                return Optional.empty();
-            case EVERY_TWO_WEEKS: {
-                long days = ChronoUnit.DAYS.between(anchor, t.toLocalDate());
-                long k = Math.floorDiv(days, 14);
-                for (long i = k; i >= k - 2; i--) {
-                    ZonedDateTime run = anchor.plusDays(i * 14).atStartOfDay(zone);
-                    if (!run.toInstant().isAfter(atOrBefore)) {
-                        return Optional.of(run);
-                    }
-                }
-                throw new IllegalStateException("unreachable");
-            }
-            default:
+        return run(atOrBefore, -1, t ->
                 // ExecutionTime.lastExecution is strictly before; include an exact match.
-                if (executionTime.isMatch(t.truncatedTo(ChronoUnit.MINUTES)) && t.getSecond() == 0 && t.getNano() == 0) {
-                    return Optional.of(t);
-                }
-                return executionTime.lastExecution(t).map(z -> z.withZoneSameInstant(zone));
+                executionTime.isMatch(t.truncatedTo(ChronoUnit.MINUTES)) && t.getSecond() == 0 && t.getNano() == 0
+                        ? Optional.of(t) : executionTime.lastExecution(t));
+    }
+
+    /**
+     * The run nearest {@code at}: the first strictly after it ({@code step} 1) or the last at or
+     * before it ({@code step} -1); {@code cron} finds it for a cron schedule.
+     */
+    private Optional<ZonedDateTime> run(Instant at, int step, Function<ZonedDateTime, Optional<ZonedDateTime>> cron) {
+        ZonedDateTime t = at.atZone(zone);
+        return switch (kind) {
+            case NEVER -> Optional.empty();
+            case EVERY_TWO_WEEKS -> Optional.of(fortnightRun(t, step, run -> run.toInstant().isAfter(at) == (step > 0)));
+            default -> cron.apply(t).map(z -> z.withZoneSameInstant(zone));
+        };
+    }
+
+    /**
+     * The first two-week run {@code wanted} accepts, from the one of {@code t}'s fortnight on,
+     * stepping {@code step} fortnights (1 forwards, -1 backwards); one of three always is.
+     */
+    private ZonedDateTime fortnightRun(ZonedDateTime t, int step, Predicate<ZonedDateTime> wanted) {
+        long k = Math.floorDiv(ChronoUnit.DAYS.between(anchor, t.toLocalDate()), 14);
+        for (long i = k; Math.abs(i - k) <= 2; i += step) {
+            ZonedDateTime run = anchor.plusDays(i * 14).atStartOfDay(zone);
+            if (wanted.test(run)) {
+                return run;
+            }
         }
+        throw new IllegalStateException("unreachable");
     }
 
     @Override

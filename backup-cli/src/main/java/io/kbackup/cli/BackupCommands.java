@@ -1,5 +1,6 @@
 package io.kbackup.cli;
 
+import io.kbackup.BackupClient;
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
@@ -176,10 +177,7 @@ final class BackupCommands {
     static final class Logs extends Leaf.Named implements Callable<Integer> {
         @Override
         public Integer call() {
-            var out = spec.commandLine().getOut();
-            root().client().backupLog(location(), name, out::println);
-            out.flush();
-            return ExitCodes.OK;
+            return printLog(BackupClient::backupLog);
         }
     }
 

@@ -1,8 +1,10 @@
 package io.kbackup.cli;
 
+import io.kbackup.BackupClient;
 import io.kbackup.BackupLocation;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -25,6 +27,19 @@ abstract class Leaf {
     abstract static class Named extends Leaf {
         @Parameters(paramLabel = "NAME", description = "The backup's or restore's name.")
         String name;
+
+        /** Streams the log that {@code log} reads of the named backup or restore to standard output. */
+        int printLog(LogReader log) {
+            var out = spec.commandLine().getOut();
+            log.read(root().client(), location(), name, out::println);
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** Reads an operation's log line by line ({@code BackupClient::backupLog}, {@code BackupClient::restoreLog}). */
+    interface LogReader {
+        void read(BackupClient client, BackupLocation location, String name, Consumer<String> line);
     }
 
     KBackupCli root() {

@@ -1,5 +1,6 @@
 package io.kbackup.cli;
 
+import io.kbackup.BackupClient;
 import io.kbackup.BackupLocation;
 import io.kbackup.ExistingResourcePolicy;
 import io.kbackup.RestoreHandle;
@@ -174,10 +175,7 @@ final class RestoreCommands {
     static final class Logs extends Leaf.Named implements Callable<Integer> {
         @Override
         public Integer call() {
-            var out = spec.commandLine().getOut();
-            root().client().restoreLog(location(), name, out::println);
-            out.flush();
-            return ExitCodes.OK;
+            return printLog(BackupClient::restoreLog);
         }
     }
 }

@@ -1,34 +1,26 @@
 package io.kbackup.core.direct;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kbackup.BackupClient;
 import io.kbackup.BackupHandle;
-import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
 import io.kbackup.BackupPlan;
 import io.kbackup.ClientClosedException;
-import io.kbackup.ClientListener;
-import io.kbackup.ResourceEntry;
-import io.kbackup.RestoreInfo;
-import io.kbackup.ResultMessage;
 import io.kbackup.RestoreHandle;
 import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
 import io.kbackup.core.internal.ApiBoundary;
-import io.kbackup.core.internal.ClientListeners;
+import io.kbackup.core.internal.BucketReadingEngine;
 import io.kbackup.core.internal.OutcomeEvents;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.backup.BackupRunner;
 import io.kbackup.core.internal.catalog.BackupCatalog;
-import io.kbackup.core.internal.catalog.LocationReads;
 import io.kbackup.core.internal.catalog.RunRecords;
 import io.kbackup.core.internal.kube.KubeRetry;
 import io.kbackup.core.internal.layout.ArchiveReader;
 import io.kbackup.core.internal.restore.RestoreRunner;
 import io.kbackup.core.internal.snapshot.SnapshotCleanup;
-import java.util.List;
 import java.util.Objects;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The engine that talks to the API server itself: discovery, paged lists, filters, a
@@ -45,24 +37,27 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  */
-public final class DirectEngine implements BackupClient {
+public final class DirectEngine extends BucketReadingEngine {
     private final KubernetesClient client;
     private final DirectOptions options;
-    private final BackupCatalog catalog;
-    private final LocationReads reads;
-    private final ClientListeners listeners = new ClientListeners();
     private final BackupRunner backups;
     private final RestoreRunner restores;
     private volatile boolean closed;
 
     public DirectEngine(KubernetesClient client, DirectOptions options) {
-        this.client = Objects.requireNonNull(client, "client");
-        this.options = Objects.requireNonNull(options, "options");
-        EngineContext context = context(client, options);
-        this.catalog = new BackupCatalog(options.storageProviders(), new SnapshotCleanup(client, context.retry()), options.clock());
-        this.reads = new LocationReads(options.storageProviders(), options.clock());
+        this(client, options, context(client, options), new AtomicReference<>());
+    }
+
+    private DirectEngine(KubernetesClient client, DirectOptions options, EngineContext context, AtomicReference<BackupRunner> runner) {
+        // the catalog asks the runner (built below, it needs the listeners) which claims' runs ended here
+        super(new BackupCatalog(options.storageProviders(), new SnapshotCleanup(client, context.retry()),
+                        new BackupCatalog.UnfinishedPolicy(options.unfinishedBackupGrace(), options.clock(), c -> runner.get().knownGone(c))),
+                options.storageProviders(), options.clock());
+        this.client = client;
+        this.options = options;
         RunRecords records = new RunRecords(options.progressInterval());
         this.backups = new BackupRunner(context, listeners, records);
+        runner.set(backups);
         this.restores = new RestoreRunner(context, listeners, records);
         if (options.eventsNamespace() != null) {
             listeners.add(new OutcomeEvents(client, options.eventsNamespace(), options.clock()));
@@ -71,6 +66,8 @@ public final class DirectEngine implements BackupClient {
 
     /** What the internals get of the options. */
     private static EngineContext context(KubernetesClient client, DirectOptions o) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(o, "options");
         return new EngineContext(client, o.storageProviders(), o.clock(), new KubeRetry(o.maxRetries(), o.retryBaseDelay()),
                 new EngineContext.Backup(o.pageSize(), o.listConcurrency(), o.compressionLevel(), o.maintenanceLabel()),
                 new EngineContext.Restore(o.restoreConcurrency(), o.crdEstablishTimeout(),
@@ -101,19 +98,6 @@ public final class DirectEngine implements BackupClient {
     }
 
     @Override
-    public List<BackupInfo> listBackups(BackupLocation location) {
-        Objects.requireNonNull(location, "location");
-        return ApiBoundary.call("listBackups", () -> catalog.list(location));
-    }
-
-    @Override
-    public BackupInfo describeBackup(BackupLocation location, String backupName) {
-        Objects.requireNonNull(location, "location");
-        Objects.requireNonNull(backupName, "backupName");
-        return ApiBoundary.call("describeBackup", () -> catalog.describe(location, backupName));
-    }
-
-    @Override
     public void deleteBackup(BackupLocation location, String backupName) {
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(backupName, "backupName");
@@ -138,56 +122,6 @@ public final class DirectEngine implements BackupClient {
             requireOpen();
             return restores.preview(plan);
         });
-    }
-
-    @Override
-    public List<RestoreInfo> listRestores(BackupLocation location) {
-        return reads.listRestores(location);
-    }
-
-    @Override
-    public RestoreInfo describeRestore(BackupLocation location, String restoreName) {
-        return reads.describeRestore(location, restoreName);
-    }
-
-    @Override
-    public void backupLog(BackupLocation location, String backupName, Consumer<String> line) {
-        reads.backupLog(location, backupName, line);
-    }
-
-    @Override
-    public void backupResults(BackupLocation location, String backupName, Consumer<ResultMessage> message) {
-        reads.backupResults(location, backupName, message);
-    }
-
-    @Override
-    public void backupResources(BackupLocation location, String backupName, Consumer<ResourceEntry> item) {
-        reads.backupResources(location, backupName, item);
-    }
-
-    @Override
-    public void restoreLog(BackupLocation location, String restoreName, Consumer<String> line) {
-        reads.restoreLog(location, restoreName, line);
-    }
-
-    @Override
-    public void restoreResults(BackupLocation location, String restoreName, Consumer<ResultMessage> message) {
-        reads.restoreResults(location, restoreName, message);
-    }
-
-    @Override
-    public void restoreResources(BackupLocation location, String restoreName, Consumer<ResourceEntry> item) {
-        reads.restoreResources(location, restoreName, item);
-    }
-
-    @Override
-    public void addListener(ClientListener listener) {
-        listeners.add(listener);
-    }
-
-    @Override
-    public void removeListener(ClientListener listener) {
-        listeners.remove(listener);
     }
 
     /**

@@ -1,7 +1,8 @@
 package io.kbackup.core.direct;
 
 import io.kbackup.InvalidPlanException;
-import io.kbackup.core.internal.layout.ArchiveReader;
+import io.kbackup.core.internal.EngineContext;
+import io.kbackup.core.internal.catalog.BackupCatalog;
 import io.kbackup.spi.StorageProviders;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +35,7 @@ public final class DirectOptions {
     private final boolean strictSnapshotDeletionPolicy;
     private final Duration snapshotReadyTimeout;
     private final int snapshotConcurrency;
+    private final Duration unfinishedBackupGrace;
     private final Duration progressInterval;
     private final String eventsNamespace;
 
@@ -68,6 +70,7 @@ public final class DirectOptions {
         this.strictSnapshotDeletionPolicy = b.strictSnapshotDeletionPolicy;
         this.snapshotReadyTimeout = b.snapshotReadyTimeout;
         this.snapshotConcurrency = b.snapshotConcurrency;
+        this.unfinishedBackupGrace = b.unfinishedBackupGrace;
         this.progressInterval = b.progressInterval;
         this.eventsNamespace = b.eventsNamespace;
     }
@@ -230,6 +233,19 @@ public final class DirectOptions {
     }
 
     /**
+     * How old an unfinished backup (a folder {@code backups/<name>/} without a terminal
+     * {@code velero-backup.json}: being written, or left by a writer that crashed or was killed)
+     * must be before {@code deleteBackup} removes its leftovers, counted from its writer's claim on
+     * the name (without a claim, from its newest file). Before that, deleting it is refused with
+     * {@link io.kbackup.BackupInProgressException}, unless this engine itself ran it and it has
+     * ended. Make it longer than the longest backup can take: a writer still running after it loses
+     * its claim and ends {@code Failed} without a {@code velero-backup.json}. Default 24 hours.
+     */
+    public Duration unfinishedBackupGrace() {
+        return unfinishedBackupGrace;
+    }
+
+    /**
      * How often a running backup's or restore's record in the location
      * ({@code backups/<name>/kbackup-progress.json}, {@code restores/<name>/kbackup-restore.json}) is
      * refreshed with its progress, so that other processes list it with its progress; a record not
@@ -272,6 +288,7 @@ public final class DirectOptions {
         b.strictSnapshotDeletionPolicy = strictSnapshotDeletionPolicy;
         b.snapshotReadyTimeout = snapshotReadyTimeout;
         b.snapshotConcurrency = snapshotConcurrency;
+        b.unfinishedBackupGrace = unfinishedBackupGrace;
         b.progressInterval = progressInterval;
         b.eventsNamespace = eventsNamespace;
         return b;
@@ -294,6 +311,7 @@ public final class DirectOptions {
                 && compressionLevel == other.compressionLevel && snapshotMissingClassPolicy == other.snapshotMissingClassPolicy
                 && strictSnapshotDeletionPolicy == other.strictSnapshotDeletionPolicy
                 && snapshotReadyTimeout.equals(other.snapshotReadyTimeout) && snapshotConcurrency == other.snapshotConcurrency
+                && unfinishedBackupGrace.equals(other.unfinishedBackupGrace)
                 && progressInterval.equals(other.progressInterval) && Objects.equals(eventsNamespace, other.eventsNamespace);
     }
 
@@ -302,7 +320,7 @@ public final class DirectOptions {
         return Objects.hash(pageSize, listConcurrency, restoreConcurrency, maintenanceLabel, maxRetries, retryBaseDelay, maxEntryBytes,
                 maxArchiveBytes, maxObjectBytes, maxArchiveExpansion, requireManifest, crdEstablishTimeout, clock, storageProviders,
                 compressionLevel, snapshotMissingClassPolicy, strictSnapshotDeletionPolicy, snapshotReadyTimeout, snapshotConcurrency,
-                progressInterval, eventsNamespace);
+                unfinishedBackupGrace, progressInterval, eventsNamespace);
     }
 
     @Override
@@ -314,31 +332,34 @@ public final class DirectOptions {
                 + ", requireManifest=" + requireManifest + ", crdEstablishTimeout=" + crdEstablishTimeout + ", clock=" + clock
                 + ", compressionLevel=" + compressionLevel + ", snapshotMissingClassPolicy=" + snapshotMissingClassPolicy
                 + ", strictSnapshotDeletionPolicy=" + strictSnapshotDeletionPolicy + ", snapshotReadyTimeout="
-                + snapshotReadyTimeout + ", snapshotConcurrency=" + snapshotConcurrency + ", progressInterval=" + progressInterval
-                + ", eventsNamespace=" + eventsNamespace + "]";
+                + snapshotReadyTimeout + ", snapshotConcurrency=" + snapshotConcurrency + ", unfinishedBackupGrace=" + unfinishedBackupGrace
+                + ", progressInterval=" + progressInterval + ", eventsNamespace=" + eventsNamespace + "]";
     }
 
     /** Builds {@link DirectOptions}. */
     public static final class Builder {
-        private int pageSize = 500;
-        private int listConcurrency = 4;
-        private int restoreConcurrency = 16;
-        private String maintenanceLabel = "kbackup.io/maintenance";
-        private int maxRetries = 5;
-        private Duration retryBaseDelay = Duration.ofMillis(200);
-        private long maxEntryBytes = ArchiveReader.Limits.DEFAULT_MAX_ENTRY_BYTES;
-        private long maxArchiveBytes = ArchiveReader.Limits.DEFAULT_MAX_ARCHIVE_BYTES;
-        private long maxObjectBytes = ArchiveReader.Limits.DEFAULT_MAX_OBJECT_BYTES;
-        private int maxArchiveExpansion = ArchiveReader.Limits.DEFAULT_MAX_EXPANSION;
-        private boolean requireManifest;
-        private Duration crdEstablishTimeout = Duration.ofSeconds(60);
+        // the defaults are the internals' own (EngineContext), which the VeleroEngine uses as well
+        private int pageSize = EngineContext.DEFAULT_BACKUP.pageSize();
+        private int listConcurrency = EngineContext.DEFAULT_BACKUP.listConcurrency();
+        private int restoreConcurrency = EngineContext.DEFAULT_RESTORE.concurrency();
+        private String maintenanceLabel = EngineContext.DEFAULT_BACKUP.maintenanceLabel();
+        private int maxRetries = EngineContext.DEFAULT_RETRY.maxRetries();
+        private Duration retryBaseDelay = EngineContext.DEFAULT_RETRY.baseDelay();
+        private long maxEntryBytes = EngineContext.DEFAULT_RESTORE.limits().maxEntryBytes();
+        private long maxArchiveBytes = EngineContext.DEFAULT_RESTORE.limits().maxArchiveBytes();
+        private long maxObjectBytes = EngineContext.DEFAULT_RESTORE.limits().maxObjectBytes();
+        private int maxArchiveExpansion = EngineContext.DEFAULT_RESTORE.limits().maxExpansion();
+        private boolean requireManifest = EngineContext.DEFAULT_RESTORE.requireManifest();
+        private Duration crdEstablishTimeout = EngineContext.DEFAULT_RESTORE.crdEstablishTimeout();
         private Clock clock = Clock.systemUTC();
         private StorageProviders storageProviders = StorageProviders.discover();
-        private int compressionLevel = java.util.zip.Deflater.BEST_SPEED;
-        private MissingSnapshotClassPolicy snapshotMissingClassPolicy = MissingSnapshotClassPolicy.FAIL;
-        private boolean strictSnapshotDeletionPolicy;
-        private Duration snapshotReadyTimeout = Duration.ofMinutes(10);
-        private int snapshotConcurrency = 8;
+        private int compressionLevel = EngineContext.DEFAULT_BACKUP.compressionLevel();
+        private MissingSnapshotClassPolicy snapshotMissingClassPolicy = EngineContext.DEFAULT_SNAPSHOTS.skipVolumesWithoutClass()
+                ? MissingSnapshotClassPolicy.SKIP : MissingSnapshotClassPolicy.FAIL;
+        private boolean strictSnapshotDeletionPolicy = EngineContext.DEFAULT_SNAPSHOTS.strictDeletionPolicy();
+        private Duration snapshotReadyTimeout = EngineContext.DEFAULT_SNAPSHOTS.readyTimeout();
+        private int snapshotConcurrency = EngineContext.DEFAULT_SNAPSHOTS.concurrency();
+        private Duration unfinishedBackupGrace = BackupCatalog.UnfinishedPolicy.DEFAULT_GRACE;
         private Duration progressInterval = Duration.ofSeconds(15);
         private String eventsNamespace;
 
@@ -458,6 +479,12 @@ public final class DirectOptions {
             return this;
         }
 
+        /** See {@link DirectOptions#unfinishedBackupGrace()}. Not negative, not null. */
+        public Builder unfinishedBackupGrace(Duration d) {
+            this.unfinishedBackupGrace = Objects.requireNonNull(d, "unfinishedBackupGrace");
+            return this;
+        }
+
         /** See {@link DirectOptions#progressInterval()}. Positive, at most 5 minutes. */
         public Builder progressInterval(Duration d) {
             this.progressInterval = Objects.requireNonNull(d, "progressInterval");
@@ -487,6 +514,9 @@ public final class DirectOptions {
             if (snapshotReadyTimeout.isZero() || snapshotReadyTimeout.isNegative() || snapshotConcurrency < 1) {
                 throw new InvalidPlanException("DirectOptions snapshotReadyTimeout must be positive (was " + snapshotReadyTimeout
                         + ") and snapshotConcurrency at least 1 (was " + snapshotConcurrency + ").");
+            }
+            if (unfinishedBackupGrace.isNegative()) {
+                throw new InvalidPlanException("DirectOptions unfinishedBackupGrace must not be negative, was " + unfinishedBackupGrace + ".");
             }
             if (progressInterval.isZero() || progressInterval.isNegative() || progressInterval.compareTo(Duration.ofMinutes(5)) > 0) {
                 throw new InvalidPlanException("DirectOptions progressInterval must be positive and at most 5 minutes (records older"

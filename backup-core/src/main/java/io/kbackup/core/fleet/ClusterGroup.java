@@ -10,11 +10,8 @@ import io.kbackup.NotFoundException;
 import io.kbackup.RestoreHandle;
 import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePlan;
-import io.kbackup.Schedule;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.internal.layout.BucketLayout;
-import io.kbackup.spi.BlobInfo;
-import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,14 +23,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A workspace: a named group of clusters backed up and restored together, as a platform's
@@ -77,14 +71,11 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class ClusterGroup implements AutoCloseable {
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     /** Label put on every member backup of a group run: the group's name. */
     public static final String GROUP_LABEL = "kbackup.io/group";
 
-    private record Member(BackupClient client, MemberHealth health) {}
-
     private final String name;
-    private final Map<String, Member> members;
+    private final Map<String, GroupMember> members;
     private final Clock clock;
     private final boolean closeMembers;
     private final int concurrency;
@@ -92,6 +83,7 @@ public final class ClusterGroup implements AutoCloseable {
     private final Duration healthTimeout;
     private final StorageProviders providers;
     private final ThreadPoolExecutor pool;
+    private final GroupFolders folders;
 
     private ClusterGroup(Builder b) {
         this.name = b.name;
@@ -109,6 +101,7 @@ public final class ClusterGroup implements AutoCloseable {
             return t;
         });
         this.pool.allowCoreThreadTimeOut(true);
+        this.folders = new GroupFolders(providers, name);
     }
 
     public static Builder builder() {
@@ -142,13 +135,12 @@ public final class ClusterGroup implements AutoCloseable {
      * @throws InvalidPlanException when the name is not a DNS label or already a member
      */
     public synchronized ClusterGroup addMember(String member, BackupClient client) {
-        return addMember(member, client, defaultHealth(client));
+        return addMember(member, client, GroupMember.defaultHealth(client));
     }
 
     /** Adds a member with its own health check. */
     public synchronized ClusterGroup addMember(String member, BackupClient client, MemberHealth health) {
-        checkNewMember(members, member, client, health);
-        members.put(member, new Member(client, health));
+        members.put(member, GroupMember.joining(members, member, client, health));
         return this;
     }
 
@@ -193,43 +185,14 @@ public final class ClusterGroup implements AutoCloseable {
     public GroupRun<BackupHandle, BackupInfo> backup(BackupPlan plan, int concurrency) {
         Objects.requireNonNull(plan, "plan");
         checkConcurrency(concurrency);
-        Map<String, Member> snapshot = snapshot();
+        Map<String, GroupMember> snapshot = snapshot();
         Instant start = clock.instant();
         String run = plan.backupNameAt(start);
         Instant expires = plan.expiry() == null ? null : start.plus(plan.expiry());
         Map<String, String> labels = new LinkedHashMap<>(plan.labels());
         labels.put(GROUP_LABEL, name);
-        BackupLocation shared = plan.location();
-        StorageProvider storage = providers.open(shared);
-        GroupRun.Work<BackupHandle, BackupInfo> work = new GroupRun.Work<>() {
-            @Override
-            public BackupHandle start(String member, Instant at) {
-                Member m = snapshot.get(member);
-                checkHealth(m, member);
-                BackupPlan own = plan.toBuilder().schedule(Schedule.never()).prefix(null).name(run).labels(labels)
-                        .location(GroupRecords.memberLocation(shared, member)).build();
-                return m.client().backup(own);
-            }
-
-            @Override
-            public MemberOutcome finished(String member, Instant started, BackupInfo info, Instant at) {
-                return GroupRecords.fromBackup(member, started, info, at);
-            }
-
-            @Override
-            public void record(String member, MemberOutcome outcome, boolean ran) {
-                if (ran) {
-                    GroupRecords.write(storage, shared, name, run, outcome, expires);
-                } else {
-                    GroupRecords.writeIfAbsent(storage, shared, name, run, outcome, expires);
-                }
-            }
-
-            @Override
-            public void done() {
-                storage.close();
-            }
-        };
+        GroupRun.Work<BackupHandle, BackupInfo> work = GroupWork.backup(snapshot, healthTimeout, plan, name, run, labels, expires,
+                providers.open(plan.location()));
         return new GroupRun<>(run, name, List.copyOf(snapshot.keySet()), concurrency, pool, clock, work).launch();
     }
 
@@ -251,54 +214,10 @@ public final class ClusterGroup implements AutoCloseable {
                                                         BiConsumer<String, RestorePlan.Builder> perMember) {
         Objects.requireNonNull(plan, "plan");
         checkConcurrency(concurrency);
-        Map<String, Member> snapshot = snapshot();
+        Map<String, GroupMember> snapshot = snapshot();
         String restoreName = plan.restoreNameAt(clock.instant());
-        BackupLocation shared = plan.location();
-        List<String> former = new ArrayList<>();
-        try (StorageProvider storage = providers.open(shared)) {
-            for (String folder : GroupRecords.memberFolders(storage, shared)) {
-                if (!snapshot.containsKey(folder)
-                        && storage.exists(new BucketLayout(GroupRecords.memberLocation(shared, folder)).backupJson(plan.backupName()))) {
-                    former.add(folder);
-                }
-            }
-        }
-        GroupRun.Work<RestoreHandle, RestoreInfo> work = new GroupRun.Work<>() {
-            @Override
-            public RestoreHandle start(String member, Instant at) {
-                Member m = snapshot.get(member);
-                checkHealth(m, member);
-                RestorePlan.Builder b = plan.toBuilder().restoreName(restoreName).location(GroupRecords.memberLocation(shared, member));
-                if (perMember != null) {
-                    perMember.accept(member, b);
-                }
-                try {
-                    return m.client().restore(b.build());
-                } catch (NotFoundException e) {
-                    throw new GroupRun.Skip(SkipReason.NO_BACKUP, "no backup '" + plan.backupName() + "' in this member's folder: "
-                            + e.getMessage());
-                }
-            }
-
-            @Override
-            public MemberOutcome finished(String member, Instant started, RestoreInfo r, Instant at) {
-                MemberPhase phase = switch (r.phase()) {
-                    case Completed -> MemberPhase.COMPLETED;
-                    case PartiallyFailed -> MemberPhase.PARTIALLY_FAILED;
-                    default -> r.phase().isTerminal() ? MemberPhase.FAILED : MemberPhase.STARTED;
-                };
-                return new MemberOutcome(member, phase, null, r.failureReason(), started, r.completed() != null ? r.completed() : at,
-                        r.itemsTotal(), r.itemsRestored(), r.errors().size(), r.warnings().size());
-            }
-
-            @Override
-            public void record(String member, MemberOutcome outcome, boolean ran) {
-                // restores are recorded by the engines under each member's restores/ folder
-            }
-
-            @Override
-            public void done() {}
-        };
+        List<String> former = folders.formerMembersWith(plan.location(), snapshot.keySet(), plan.backupName());
+        GroupRun.Work<RestoreHandle, RestoreInfo> work = GroupWork.restore(snapshot, healthTimeout, plan, restoreName, perMember);
         List<String> all = new ArrayList<>(snapshot.keySet());
         all.addAll(former);
         GroupRun<RestoreHandle, RestoreInfo> run = new GroupRun<>(restoreName, name, all, concurrency, pool, clock, work);
@@ -314,9 +233,7 @@ public final class ClusterGroup implements AutoCloseable {
      * are read too.
      */
     public List<GroupRunInfo> listGroupBackups(BackupLocation shared) {
-        try (StorageProvider storage = providers.open(shared)) {
-            return GroupRecords.list(storage, shared, name, null);
-        }
+        return folders.list(shared);
     }
 
     /**
@@ -325,20 +242,7 @@ public final class ClusterGroup implements AutoCloseable {
      * @throws NotFoundException when no member has a record of that run
      */
     public GroupRunInfo describeGroupBackup(BackupLocation shared, String run) {
-        try (StorageProvider storage = providers.open(shared)) {
-            Map<String, MemberOutcome> found = new TreeMap<>();
-            for (String member : GroupRecords.memberFolders(storage, shared)) {
-                MemberOutcome o = GroupRecords.read(storage, new BucketLayout(GroupRecords.memberLocation(shared, member)), name, member, run);
-                if (o != null) {
-                    found.put(member, o);
-                }
-            }
-            if (found.isEmpty()) {
-                throw new NotFoundException(run, "No run '" + run + "' of group '" + name + "' in location '" + shared.name()
-                        + "'; listGroupBackups shows the group's runs there.");
-            }
-            return GroupRunInfo.of(run, name, found);
-        }
+        return folders.describe(shared, run);
     }
 
     /** Each current member's backups in the shared location, newest first. */
@@ -355,33 +259,8 @@ public final class ClusterGroup implements AutoCloseable {
      * whose folder held something of the run.
      */
     public Set<String> deleteBackup(BackupLocation shared, String backupName) {
-        Map<String, Member> snapshot = snapshot();
-        Set<String> deleted = new LinkedHashSet<>();
-        try (StorageProvider storage = providers.open(shared)) {
-            for (String folder : GroupRecords.memberFolders(storage, shared)) {
-                BackupLocation own = GroupRecords.memberLocation(shared, folder);
-                BucketLayout layout = new BucketLayout(own);
-                Member m = snapshot.get(folder);
-                if (m != null && storage.exists(layout.backupJson(backupName))) {
-                    try {
-                        m.client().deleteBackup(own, backupName);
-                        deleted.add(folder);
-                    } catch (NotFoundException e) {
-                        // deleted meanwhile
-                    }
-                }
-                List<String> left;
-                try (Stream<BlobInfo> blobs = storage.listAll(layout.backupDir(backupName))) {
-                    left = blobs.map(BlobInfo::key).toList();
-                }
-                if (!left.isEmpty()) {
-                    storage.delete(layout.backupJson(backupName));
-                    storage.deleteAll(left);
-                    deleted.add(folder);
-                }
-            }
-        }
-        return deleted;
+        Map<String, GroupMember> snapshot = snapshot();
+        return folders.delete(shared, backupName, folder -> snapshot.containsKey(folder) ? snapshot.get(folder).client() : null);
     }
 
     /**
@@ -391,20 +270,7 @@ public final class ClusterGroup implements AutoCloseable {
      * concerned.
      */
     public Set<String> sweepExpiredRecords(BackupLocation shared, Instant now) {
-        Set<String> runs = new LinkedHashSet<>();
-        try (StorageProvider storage = providers.open(shared)) {
-            for (String folder : GroupRecords.memberFolders(storage, shared)) {
-                BucketLayout layout = new BucketLayout(GroupRecords.memberLocation(shared, folder));
-                for (String p : storage.listPrefixes(layout.backupsPrefix(), "/")) {
-                    String run = layout.backupNameOf(p + "x");
-                    if (run != null && GroupRecords.expiredRecordOnly(storage, layout, name, run, now)) {
-                        storage.delete(layout.groupRecord(run));
-                        runs.add(run);
-                    }
-                }
-            }
-        }
-        return runs;
+        return folders.sweepExpiredRecords(shared, now);
     }
 
     /**
@@ -422,21 +288,8 @@ public final class ClusterGroup implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------
 
-    private synchronized Map<String, Member> snapshot() {
+    private synchronized Map<String, GroupMember> snapshot() {
         return new LinkedHashMap<>(members);
-    }
-
-    private void checkHealth(Member m, String member) {
-        MemberHealth.Status status;
-        try {
-            status = m.health().check(healthTimeout);
-        } catch (RuntimeException e) {
-            status = MemberHealth.Status.unreachable("the health check failed: " + e);
-        }
-        if (status == null || !status.ready()) {
-            SkipReason reason = status == null ? SkipReason.UNREACHABLE : status.reason();
-            throw new GroupRun.Skip(reason, "member '" + member + "' skipped: " + (status == null ? "no health status" : status.message()));
-        }
     }
 
     private void checkConcurrency(int requested) {
@@ -452,30 +305,10 @@ public final class ClusterGroup implements AutoCloseable {
         }
     }
 
-    /** {@code /readyz} of the engine's cluster for a DirectEngine; no check for other clients. */
-    static MemberHealth defaultHealth(BackupClient client) {
-        if (client instanceof DirectEngine d) {
-            return MemberHealth.readyz(d.client());
-        }
-        return MemberHealth.ALWAYS;
-    }
-
-    private static void checkNewMember(Map<String, ?> members, String name, BackupClient client, MemberHealth health) {
-        Objects.requireNonNull(client, "client");
-        Objects.requireNonNull(health, "health");
-        if (name == null || !DNS_LABEL.matcher(name).matches()) {
-            throw new InvalidPlanException("Cluster group member name '" + name
-                    + "' is not a DNS label (lower-case letters, digits and '-', at most 63 characters).");
-        }
-        if (members.containsKey(name)) {
-            throw new InvalidPlanException("Cluster group member '" + name + "' was added twice.");
-        }
-    }
-
     /** Builds a {@link ClusterGroup}. */
     public static final class Builder {
         private String name = "group";
-        private final Map<String, Member> members = new LinkedHashMap<>();
+        private final Map<String, GroupMember> members = new LinkedHashMap<>();
         private Clock clock = Clock.systemUTC();
         private boolean closeMembers;
         private int concurrency = 4;
@@ -487,7 +320,7 @@ public final class ClusterGroup implements AutoCloseable {
 
         /** The group's name (a DNS label), recorded with its runs and labelled on its backups. Default {@code group}. */
         public Builder name(String name) {
-            if (name == null || !DNS_LABEL.matcher(name).matches()) {
+            if (name == null || !GroupMember.DNS_LABEL.matcher(name).matches()) {
                 throw new InvalidPlanException("Cluster group name '" + name
                         + "' is not a DNS label (lower-case letters, digits and '-', at most 63 characters).");
             }
@@ -501,13 +334,12 @@ public final class ClusterGroup implements AutoCloseable {
          * client is not: give it one, e.g. {@code member(name, KBackup.velero(k8s), MemberHealth.readyz(k8s))}.
          */
         public Builder member(String name, BackupClient client) {
-            return member(name, client, client == null ? MemberHealth.ALWAYS : defaultHealth(client));
+            return member(name, client, client == null ? MemberHealth.ALWAYS : GroupMember.defaultHealth(client));
         }
 
         /** Adds a member with its own health check. */
         public Builder member(String name, BackupClient client, MemberHealth health) {
-            checkNewMember(members, name, client, health);
-            members.put(name, new Member(client, health));
+            members.put(name, GroupMember.joining(members, name, client, health));
             return this;
         }
 

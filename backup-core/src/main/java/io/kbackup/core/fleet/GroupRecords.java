@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
+import io.kbackup.RestoreInfo;
 import io.kbackup.CorruptBackupException;
 import io.kbackup.KBackupException;
 import io.kbackup.NotFoundException;
@@ -219,5 +220,16 @@ final class GroupRecords {
         return new MemberOutcome(member, phase, null, b.failureReason(), started != null ? started : b.started(),
                 phase.isTerminal() ? (b.completed() != null ? b.completed() : at) : null, b.itemsTotal(), b.itemsBackedUp(),
                 b.errors(), b.warnings());
+    }
+
+    /** A member restore's outcome, as a group run reports it. */
+    static MemberOutcome fromRestore(String member, Instant started, RestoreInfo r, Instant at) {
+        MemberPhase phase = switch (r.phase()) {
+            case Completed -> MemberPhase.COMPLETED;
+            case PartiallyFailed -> MemberPhase.PARTIALLY_FAILED;
+            default -> r.phase().isTerminal() ? MemberPhase.FAILED : MemberPhase.STARTED;
+        };
+        return new MemberOutcome(member, phase, null, r.failureReason(), started, r.completed() != null ? r.completed() : at,
+                r.itemsTotal(), r.itemsRestored(), r.errors().size(), r.warnings().size());
     }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -195,34 +196,28 @@ public final class GroupRun<H extends OperationHandle<?, I>, I> implements Opera
 
     /** Member -> handle, for the members that started so far. */
     public Map<String, H> started() {
-        Map<String, H> out = new LinkedHashMap<>();
-        slots.forEach(s -> {
-            if (s.handle != null) {
-                out.put(s.member, s.handle);
-            }
-        });
-        return out;
+        return bySlot(s -> s.handle);
     }
 
     /** Member -> why it was refused before anything was written there (a failed member that never started). */
     public Map<String, KBackupException> refused() {
-        Map<String, KBackupException> out = new LinkedHashMap<>();
-        slots.forEach(s -> {
-            if (s.refusal != null) {
-                out.put(s.member, s.refusal);
-            }
-        });
-        return out;
+        return bySlot(s -> s.refusal);
     }
 
     /** Member -> details, for the members whose operation ended so far. */
     public Map<String, I> results() {
-        Map<String, I> out = new LinkedHashMap<>();
-        slots.forEach(s -> {
-            if (s.info != null) {
-                out.put(s.member, s.info);
+        return bySlot(s -> s.info);
+    }
+
+    /** Member -> what {@code value} reads of its slot, for the members where that is not null. */
+    private <V> Map<String, V> bySlot(Function<Slot, V> value) {
+        Map<String, V> out = new LinkedHashMap<>();
+        for (Slot s : slots) {
+            V v = value.apply(s);
+            if (v != null) {
+                out.put(s.member, v);
             }
-        });
+        }
         return out;
     }
 

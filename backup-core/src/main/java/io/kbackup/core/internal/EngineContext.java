@@ -55,13 +55,14 @@ public record EngineContext(KubernetesClient client, StorageProviders providers,
      */
     public record Snapshots(boolean skipVolumesWithoutClass, boolean strictDeletionPolicy, Duration readyTimeout, int concurrency) {}
 
-    /** Retries of the VeleroEngine's own reads (as {@code DirectOptions}' defaults). */
+    // the defaults of DirectOptions' builder, and what the VeleroEngine's own reads and previews use
+    /** Retries of Kubernetes API calls. */
     public static final KubeRetry DEFAULT_RETRY = new KubeRetry(5, Duration.ofMillis(200));
-    /** {@code DirectOptions}' backup defaults. */
-    public static final Backup DEFAULT_BACKUP = new Backup(500, 4, 1, "kbackup.io/maintenance");
-    /** {@code DirectOptions}' restore defaults (the VeleroEngine's previews use them). */
+    /** Backup defaults. */
+    public static final Backup DEFAULT_BACKUP = new Backup(500, 4, java.util.zip.Deflater.BEST_SPEED, "kbackup.io/maintenance");
+    /** Restore defaults. */
     public static final Restore DEFAULT_RESTORE = new Restore(16, Duration.ofSeconds(60), ArchiveReader.Limits.DEFAULTS, false);
-    /** {@code DirectOptions}' snapshot defaults. */
+    /** Snapshot defaults. */
     public static final Snapshots DEFAULT_SNAPSHOTS = new Snapshots(false, false, Duration.ofMinutes(10), 8);
 
     public EngineContext {

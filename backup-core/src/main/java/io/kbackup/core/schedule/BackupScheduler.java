@@ -6,6 +6,10 @@ import io.kbackup.BackupInfo;
 import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.KBackupException;
+import io.kbackup.core.direct.DirectEngine;
+import io.kbackup.core.internal.catalog.BackupCatalog;
+import io.kbackup.core.velero.VeleroEngine;
+import io.kbackup.spi.StorageProviders;
 import io.kbackup.core.fleet.ClusterGroup;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,6 +67,9 @@ import org.slf4j.LoggerFactory;
  *       whose expiry has passed, and those beyond {@link RetentionPolicy#keepLast}, except what the
  *       {@link RetentionPolicy} keeps; never a backup still in progress, never one not yet expired
  *       unless keepLast asks for it. Backups that belong to no plan added here are left alone.</li>
+ *   <li>Sweeps also remove the leftovers of the plans' runs that never finished (a process killed
+ *       mid-backup leaves a folder without {@code velero-backup.json} and unfinished uploads) once
+ *       they are older than {@link Builder#unfinishedGrace} (default 24 hours).</li>
  * </ul>
  * Thread-safe: ticks and sweeps run one at a time, and the bucket I/O they do (listing, starting
  * runs, deleting) happens outside the lock that {@link #add}, {@link #remove}, {@link #plans},
@@ -97,7 +104,8 @@ public final class BackupScheduler implements AutoCloseable {
         this.tick = b.tick;
         this.sweepInterval = b.sweepInterval;
         this.events = new SchedulerEvents(b.listeners);
-        this.runs = new PlanRuns(b.backups, b.clock, events, this::stillAdded);
+        this.runs = new PlanRuns(b.backups, b.clock, events, this::stillAdded, new BackupCatalog(storageProviders(b)),
+                b.unfinishedGrace);
         this.leaderSettings = b.leader;
         this.leading = b.leader == null;
         this.hasClient = b.backups != null;
@@ -105,6 +113,20 @@ public final class BackupScheduler implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Where the locations' storage providers come from: the builder's, else the engine's, else the class path's. */
+    private static StorageProviders storageProviders(Builder b) {
+        if (b.storageProviders != null) {
+            return b.storageProviders;
+        }
+        if (b.backups instanceof DirectEngine direct) {
+            return direct.options().storageProviders();
+        }
+        if (b.backups instanceof VeleroEngine velero) {
+            return velero.options().storageProviders();
+        }
+        return StorageProviders.discover();
     }
 
     /** Adds a plan with {@link RetentionPolicy#expiryOnly()}; see {@link #add(BackupPlan, RetentionPolicy)}. */
@@ -332,6 +354,8 @@ public final class BackupScheduler implements AutoCloseable {
         private Duration leaseDuration = Duration.ofSeconds(15);
         private Duration renewDeadline = Duration.ofSeconds(10);
         private Duration retryPeriod = Duration.ofSeconds(2);
+        private Duration unfinishedGrace = BackupCatalog.UnfinishedPolicy.DEFAULT_GRACE;
+        private StorageProviders storageProviders;
 
         private Builder() {}
 
@@ -356,6 +380,27 @@ public final class BackupScheduler implements AutoCloseable {
         /** How often expired backups are swept. Default 1 min. */
         public Builder sweepInterval(Duration interval) {
             this.sweepInterval = Objects.requireNonNull(interval, "sweepInterval");
+            return this;
+        }
+
+        /**
+         * How old the leftovers of a plan's run that never finished (crashed or killed: no
+         * {@code velero-backup.json}) must be before a sweep removes them, counted from the run's
+         * claim on its name. Default 24 hours, as the DirectEngine's
+         * {@code DirectOptions.unfinishedBackupGrace}; the engine's {@code deleteBackup} refuses
+         * what is younger than its own grace, so keep this at least as long.
+         */
+        public Builder unfinishedGrace(Duration grace) {
+            this.unfinishedGrace = Objects.requireNonNull(grace, "unfinishedGrace");
+            return this;
+        }
+
+        /**
+         * Where the storage providers of the plans' locations come from, to find unfinished
+         * backups. Default: the engine's ({@code DirectOptions}/{@code VeleroOptions}), else the class path's.
+         */
+        public Builder storageProviders(StorageProviders providers) {
+            this.storageProviders = Objects.requireNonNull(providers, "storageProviders");
             return this;
         }
 
@@ -391,8 +436,8 @@ public final class BackupScheduler implements AutoCloseable {
 
         /** Validates and builds. */
         public BackupScheduler build() {
-            if (tick.isNegative() || tick.isZero() || sweepInterval.isNegative()) {
-                throw new InvalidPlanException("BackupScheduler: tick must be positive and sweepInterval not negative.");
+            if (tick.isNegative() || tick.isZero() || sweepInterval.isNegative() || unfinishedGrace.isNegative()) {
+                throw new InvalidPlanException("BackupScheduler: tick must be positive, sweepInterval and unfinishedGrace not negative.");
             }
             if (leader != null) {
                 if (!(leaseDuration.compareTo(renewDeadline) > 0 && renewDeadline.compareTo(retryPeriod) > 0)) {

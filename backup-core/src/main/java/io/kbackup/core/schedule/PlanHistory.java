@@ -22,10 +22,15 @@ final class PlanHistory {
         this.namePattern = Pattern.compile(Pattern.quote(prefix) + "-\\d{14}");
     }
 
+    /** Whether a backup of that name would be the plan's. */
+    boolean owns(String name) {
+        return namePattern.matcher(name).matches();
+    }
+
     /** The plan's backups among {@code all}, newest start first. */
     List<PlanBackup> of(List<BackupInfo> all) {
         return all.stream()
-                .filter(b -> namePattern.matcher(b.name()).matches())
+                .filter(b -> owns(b.name()))
                 .map(b -> new PlanBackup(b.name(), b.phase(), startOf(b), b.expires()))
                 .sorted(Comparator.comparing(PlanBackup::started).reversed())
                 .toList();

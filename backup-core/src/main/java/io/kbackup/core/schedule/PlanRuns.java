@@ -7,14 +7,19 @@ import io.kbackup.BackupLocation;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.KBackupException;
+import io.kbackup.core.internal.catalog.BackupCatalog;
 import io.kbackup.core.internal.layout.VeleroKeys;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * The I/O half of a {@link BackupScheduler} tick: reads plans' last runs from the bucket, starts the
@@ -29,9 +34,15 @@ final class PlanRuns {
     private final Clock clock;
     private final SchedulerEvents events;
     private final Predicate<PlanState> stillAdded;
+    /** Reads the folders of unfinished backups (which {@link BackupClient#listBackups} does not show). */
+    private final BackupCatalog catalog;
+    private final Duration unfinishedGrace;
 
-    PlanRuns(BackupClient backups, Clock clock, SchedulerEvents events, Predicate<PlanState> stillAdded) {
+    PlanRuns(BackupClient backups, Clock clock, SchedulerEvents events, Predicate<PlanState> stillAdded, BackupCatalog catalog,
+            Duration unfinishedGrace) {
         this.backups = backups;
+        this.catalog = catalog;
+        this.unfinishedGrace = unfinishedGrace;
         this.clock = clock;
         this.events = events;
         this.stillAdded = stillAdded;
@@ -116,27 +127,46 @@ final class PlanRuns {
                 events.emit(SchedulerEvent.Type.ERROR, e.key, null, now, "could not list backups to sweep: " + ex.getMessage());
                 continue;
             }
+            applySweep(e, backups, e.plan.location(), mine, "", now);
             BackupHandle running = e.running();
-            for (SweepDecision d : SweepDecision.decide(e.retention, mine, running != null ? running.name() : null, now)) {
-                if (d.action() == SweepDecision.Action.RETAIN) {
-                    events.emit(SchedulerEvent.Type.RETAINED, e.key, d.backup(), now, d.reason());
-                    continue;
-                }
-                events.emit(SchedulerEvent.Type.EXPIRED, e.key, d.backup(), now, d.reason());
-                try {
-                    backups.deleteBackup(e.plan.location(), d.backup());
-                    events.emit(SchedulerEvent.Type.DELETED, e.key, d.backup(), clock.instant(), "deleted with all its objects");
-                } catch (KBackupException ex) {
-                    events.emit(SchedulerEvent.Type.ERROR, e.key, d.backup(), now, "could not delete: " + ex.getMessage());
+            sweepLeftovers(e, listing(listings, e.plan.location()), running != null ? running.name() : null, now);
+            listings.remove(locationKey(e.plan.location()));
+        }
+    }
+
+    /**
+     * Removes the leftovers of the plan's runs that never finished (crashed, killed: a folder
+     * without {@code velero-backup.json}, unfinished uploads) once {@link SweepDecision#decideLeftovers}
+     * says they are older than the grace period, through the engine's {@code deleteBackup}.
+     */
+    private void sweepLeftovers(PlanState e, List<BackupInfo> finished, String running, Instant now) {
+        List<SweepDecision.Leftover> leftovers = new ArrayList<>();
+        try {
+            // finished: a terminal phase with an end (a running backup's record, even one read as
+            // abandoned, has no end; catalog.unfinished tells those apart by their folder)
+            Set<String> done = finished.stream().filter(b -> b.phase().isTerminal() && b.completed() != null)
+                    .map(BackupInfo::name).collect(Collectors.toSet());
+            for (String name : catalog.folders(e.plan.location())) {
+                if (e.history.owns(name) && !done.contains(name) && !name.equals(running)) {
+                    catalog.unfinished(e.plan.location(), name).ifPresent(u -> leftovers.add(new SweepDecision.Leftover(name, u.since())));
                 }
             }
-            listings.remove(locationKey(e.plan.location()));
+        } catch (KBackupException ex) {
+            events.emit(SchedulerEvent.Type.ERROR, e.key, null, now, "could not look for unfinished backups: " + ex.getMessage());
+            return;
+        }
+        for (SweepDecision d : SweepDecision.decideLeftovers(leftovers, running, unfinishedGrace, now)) {
+            try {
+                backups.deleteBackup(e.plan.location(), d.backup());
+                events.emit(SchedulerEvent.Type.DELETED, e.key, d.backup(), clock.instant(), "removed the leftovers: " + d.reason());
+            } catch (KBackupException ex) {
+                events.emit(SchedulerEvent.Type.ERROR, e.key, d.backup(), now, "could not remove the leftovers: " + ex.getMessage());
+            }
         }
     }
 
     /** A group plan's sweep: the retention policy per member, on each current member's own backups. */
     private void sweepGroup(PlanState e, Instant now) {
-        BackupHandle running = e.running();
         for (String member : e.group.memberList()) {
             BackupLocation own;
             BackupClient client;
@@ -150,20 +180,7 @@ final class PlanRuns {
                         + ex.getMessage());
                 continue;
             }
-            for (SweepDecision d : SweepDecision.decide(e.retention, mine, running != null ? running.name() : null, now)) {
-                if (d.action() == SweepDecision.Action.RETAIN) {
-                    events.emit(SchedulerEvent.Type.RETAINED, e.key, d.backup(), now, "member " + member + ": " + d.reason());
-                    continue;
-                }
-                events.emit(SchedulerEvent.Type.EXPIRED, e.key, d.backup(), now, "member " + member + ": " + d.reason());
-                try {
-                    client.deleteBackup(own, d.backup());
-                    events.emit(SchedulerEvent.Type.DELETED, e.key, d.backup(), clock.instant(),
-                            "member " + member + ": deleted with all its objects");
-                } catch (KBackupException ex) {
-                    events.emit(SchedulerEvent.Type.ERROR, e.key, d.backup(), now, "member " + member + ": could not delete: " + ex.getMessage());
-                }
-            }
+            applySweep(e, client, own, mine, "member " + member + ": ", now);
         }
         try {
             for (String run : e.group.sweepExpiredRecords(e.plan.location(), now)) {
@@ -171,6 +188,24 @@ final class PlanRuns {
             }
         } catch (KBackupException ex) {
             events.emit(SchedulerEvent.Type.ERROR, e.key, null, now, "could not sweep group records: " + ex.getMessage());
+        }
+    }
+
+    /** Applies the retention policy to {@code mine} in {@code location} of {@code client}; {@code who} starts each event's text. */
+    private void applySweep(PlanState e, BackupClient client, BackupLocation location, List<PlanBackup> mine, String who, Instant now) {
+        BackupHandle running = e.running();
+        for (SweepDecision d : SweepDecision.decide(e.retention, mine, running != null ? running.name() : null, now)) {
+            if (d.action() == SweepDecision.Action.RETAIN) {
+                events.emit(SchedulerEvent.Type.RETAINED, e.key, d.backup(), now, who + d.reason());
+                continue;
+            }
+            events.emit(SchedulerEvent.Type.EXPIRED, e.key, d.backup(), now, who + d.reason());
+            try {
+                client.deleteBackup(location, d.backup());
+                events.emit(SchedulerEvent.Type.DELETED, e.key, d.backup(), clock.instant(), who + "deleted with all its objects");
+            } catch (KBackupException ex) {
+                events.emit(SchedulerEvent.Type.ERROR, e.key, d.backup(), now, who + "could not delete: " + ex.getMessage());
+            }
         }
     }
 

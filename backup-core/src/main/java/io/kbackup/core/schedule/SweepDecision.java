@@ -1,6 +1,7 @@
 package io.kbackup.core.schedule;
 
 import io.kbackup.BackupPhase;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,9 @@ import java.util.List;
  * What an expiry sweep does with one backup of a plan, decided from the retention policy, the
  * plan's backups and the time alone (no I/O): finished backups whose expiry has passed, and those
  * beyond {@link RetentionPolicy#keepLast}, go, except the newest {@code Completed} one when the
- * policy keeps it. A backup in progress, or the plan's run still going, is never touched.
+ * policy keeps it. A backup in progress, or the plan's run still going, is never touched. The
+ * leftovers of runs that never finished go once they are older than a grace period
+ * ({@link #decideLeftovers}).
  *
  * @param backup the backup's name
  * @param action delete it or keep it
@@ -22,7 +25,38 @@ record SweepDecision(String backup, Action action, String reason) {
         /** Expired or beyond the count: delete it with all its objects. */
         DELETE,
         /** It would be deleted, but the policy keeps it. */
-        RETAIN
+        RETAIN,
+        /** An unfinished backup's leftovers (a run that crashed or was killed), older than the grace period: delete them. */
+        RECLAIM
+    }
+
+    /**
+     * A folder of the plan without a finished backup.
+     *
+     * @param name  the backup's name
+     * @param since when its writer claimed the name (without a claim, when its newest file was written)
+     */
+    record Leftover(String name, Instant since) {}
+
+    /**
+     * The decisions for a plan's unfinished backups: {@link Action#RECLAIM} those at least
+     * {@code grace} old, never the plan's run still in progress; younger ones may still be being
+     * written (by this replica or another) and are left alone.
+     *
+     * @param leftovers the plan's folders without a finished backup
+     * @param running   the name of the plan's run still in progress, or null
+     * @param grace     how old leftovers must be
+     * @param now       the sweep's time
+     */
+    static List<SweepDecision> decideLeftovers(List<Leftover> leftovers, String running, Duration grace, Instant now) {
+        List<SweepDecision> out = new ArrayList<>();
+        for (Leftover l : leftovers) {
+            if (!l.name().equals(running) && !l.since().plus(grace).isAfter(now)) {
+                out.add(new SweepDecision(l.name(), Action.RECLAIM, "unfinished since " + l.since() + " (no velero-backup.json;"
+                        + " its run crashed or was killed), older than the grace period of " + grace));
+            }
+        }
+        return out;
     }
 
     /**

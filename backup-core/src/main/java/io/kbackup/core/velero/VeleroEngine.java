@@ -3,14 +3,12 @@ package io.kbackup.core.velero;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kbackup.BackupClient;
 import io.kbackup.BackupHandle;
+import io.kbackup.BackupInProgressException;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
 import io.kbackup.BackupPlan;
 import io.kbackup.ClientListener;
-import io.kbackup.ResourceEntry;
-import io.kbackup.ResultMessage;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.KBackupException;
 import io.kbackup.NotFoundException;
@@ -20,11 +18,10 @@ import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
 import io.kbackup.core.internal.ApiBoundary;
-import io.kbackup.core.internal.ClientListeners;
+import io.kbackup.core.internal.BucketReadingEngine;
+import io.kbackup.core.internal.catalog.BackupCatalog;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.TrackedOperation;
-import io.kbackup.core.internal.catalog.BackupCatalog;
-import io.kbackup.core.internal.catalog.LocationReads;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.restore.RestoreRunner;
 import io.kbackup.core.internal.velero.LocationMapping;
@@ -41,7 +38,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Consumer;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -88,31 +85,36 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. {@link #close()} stops its watches; it does not close the client, and work
  * already handed to Velero goes on.
  */
-public final class VeleroEngine implements BackupClient {
+public final class VeleroEngine extends BucketReadingEngine {
     private static final Logger LOG = LoggerFactory.getLogger(VeleroEngine.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final VeleroOptions options;
     private final VeleroCluster cluster;
     private final OperationTracker tracker;
-    private final BackupCatalog catalog;
-    private final LocationReads reads;
-    private final ClientListeners listeners = new ClientListeners();
     private final RestoreRunner previews;
     private final VeleroObjects.BackupSettings settings;
 
     /** An engine for the cluster of {@code client}, with Velero in {@code options.namespace()}. */
     public VeleroEngine(KubernetesClient client, VeleroOptions options) {
-        Objects.requireNonNull(client, "client");
-        this.options = Objects.requireNonNull(options, "options");
+        this(client, options, context(client, options));
+    }
+
+    private VeleroEngine(KubernetesClient client, VeleroOptions options, EngineContext context) {
+        super(options.storageProviders(), new SnapshotCleanup(client, context.retry()), options.clock());
+        this.options = options;
         this.cluster = new VeleroCluster(client, options.namespace());
         this.tracker = new OperationTracker(cluster, options.pickupTimeout());
-        EngineContext context = new EngineContext(client, options.storageProviders(), options.clock(), EngineContext.DEFAULT_RETRY,
-                EngineContext.DEFAULT_BACKUP, EngineContext.DEFAULT_RESTORE, EngineContext.DEFAULT_SNAPSHOTS);
-        this.catalog = new BackupCatalog(options.storageProviders(), new SnapshotCleanup(client, context.retry()), options.clock());
-        this.reads = new LocationReads(options.storageProviders(), options.clock());
         this.previews = new RestoreRunner(context);
         this.settings = new VeleroObjects.BackupSettings(options.fileSystemBackup(), options.approximateEveryTwoWeeks());
+    }
+
+    /** What the bucket reads and the preview get: the SDK's defaults, Velero does the work. */
+    private static EngineContext context(KubernetesClient client, VeleroOptions options) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(options, "options");
+        return new EngineContext(client, options.storageProviders(), options.clock(), EngineContext.DEFAULT_RETRY,
+                EngineContext.DEFAULT_BACKUP, EngineContext.DEFAULT_RESTORE, EngineContext.DEFAULT_SNAPSHOTS);
     }
 
     /** The options it was built with. */
@@ -187,21 +189,6 @@ public final class VeleroEngine implements BackupClient {
         Objects.requireNonNull(name, "name");
         cluster.requireInstalled();
         return cluster.delete(VeleroKind.SCHEDULE, name);
-    }
-
-    /** Every backup in the location, newest first, read from the bucket (works without the cluster). */
-    @Override
-    public List<BackupInfo> listBackups(BackupLocation location) {
-        Objects.requireNonNull(location, "location");
-        return ApiBoundary.call("listBackups", () -> catalog.list(location));
-    }
-
-    /** One backup's details, read from the bucket. */
-    @Override
-    public BackupInfo describeBackup(BackupLocation location, String backupName) {
-        Objects.requireNonNull(location, "location");
-        Objects.requireNonNull(backupName, "backupName");
-        return ApiBoundary.call("describeBackup", () -> catalog.describe(location, backupName));
     }
 
     /**
@@ -331,46 +318,6 @@ public final class VeleroEngine implements BackupClient {
         return ApiBoundary.call("preview", () -> previews.preview(plan));
     }
 
-    @Override
-    public List<RestoreInfo> listRestores(BackupLocation location) {
-        return reads.listRestores(location);
-    }
-
-    @Override
-    public RestoreInfo describeRestore(BackupLocation location, String restoreName) {
-        return reads.describeRestore(location, restoreName);
-    }
-
-    @Override
-    public void backupLog(BackupLocation location, String backupName, Consumer<String> line) {
-        reads.backupLog(location, backupName, line);
-    }
-
-    @Override
-    public void backupResults(BackupLocation location, String backupName, Consumer<ResultMessage> message) {
-        reads.backupResults(location, backupName, message);
-    }
-
-    @Override
-    public void backupResources(BackupLocation location, String backupName, Consumer<ResourceEntry> item) {
-        reads.backupResources(location, backupName, item);
-    }
-
-    @Override
-    public void restoreLog(BackupLocation location, String restoreName, Consumer<String> line) {
-        reads.restoreLog(location, restoreName, line);
-    }
-
-    @Override
-    public void restoreResults(BackupLocation location, String restoreName, Consumer<ResultMessage> message) {
-        reads.restoreResults(location, restoreName, message);
-    }
-
-    @Override
-    public void restoreResources(BackupLocation location, String restoreName, Consumer<ResourceEntry> item) {
-        reads.restoreResources(location, restoreName, item);
-    }
-
     /**
      * Listeners hear of the backups and restores this engine hands to Velero: phase changes and
      * progress as Velero reports them through the watch, and the end; Velero does not report single
@@ -378,12 +325,7 @@ public final class VeleroEngine implements BackupClient {
      */
     @Override
     public void addListener(ClientListener listener) {
-        listeners.add(listener);
-    }
-
-    @Override
-    public void removeListener(ClientListener listener) {
-        listeners.remove(listener);
+        super.addListener(listener);
     }
 
     /**
@@ -397,15 +339,31 @@ public final class VeleroEngine implements BackupClient {
         previews.close();
     }
 
-    /** A backup of that name in the bucket (taken by the DirectEngine or elsewhere) would be overwritten by Velero. */
+    /**
+     * Refuses a name the bucket already has: a finished backup, or one being written (a DirectEngine
+     * run's claim or progress record, or leftovers not yet reclaimed). Velero's server writes the
+     * backup itself, without a claim, when the backup ends; this check before the Backup is created
+     * is all kbackup can do, so a DirectEngine starting the same name while Velero still runs is
+     * not stopped by it (its claim check sees nothing yet): give the two engines different prefixes.
+     */
     private void requireNotInBucket(BackupLocation location, String name) {
+        Optional<BackupCatalog.Unfinished> unfinished;
         try {
-            catalog.describe(location, name);
+            unfinished = catalog.unfinished(location, name);
+            if (unfinished.isEmpty()) {
+                catalog.describe(location, name);
+            }
         } catch (NotFoundException e) {
             return;
         } catch (RuntimeException e) {
             LOG.debug("Could not check the bucket for a backup named '{}' ({}); Velero will", name, e.toString());
             return;
+        }
+        if (unfinished.isPresent()) {
+            throw new BackupInProgressException(name, "The backup name '" + name + "' in location '" + location.name()
+                    + "' is held by a backup being written (" + unfinished.get().state() + ", since " + unfinished.get().since()
+                    + "); no Velero Backup was created. Wait for it to finish or use another name; deleteBackup removes the"
+                    + " leftovers of one whose writer is gone.");
         }
         throw new InvalidPlanException("A backup named '" + name + "' already exists in location '" + location.name()
                 + "'; choose another name or prefix, or delete that backup first.");

@@ -17,14 +17,10 @@ import io.kbackup.ClusterRefusedException;
 import io.kbackup.LocalIoException;
 import io.kbackup.RestorePlan;
 import io.kbackup.StorageException;
-import io.kbackup.ValidationResult;
 import io.kbackup.core.KBackup;
 import io.kbackup.core.storage.LocalFolderStorageFactory;
-import io.kbackup.spi.BlobInfo;
-import io.kbackup.spi.BlobWriter;
-import io.kbackup.spi.ListPage;
-import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviderFactory;
+import io.kbackup.testkit.storage.WrappedStorageFactory;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
 import java.io.FilterInputStream;
@@ -33,8 +29,6 @@ import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,69 +120,8 @@ class DirectEngineBoundaryTest {
 
     /** The local-folder provider, except that reading a tarball fails with an IOException after 10 bytes. */
     private static StorageProviderFactory brokenArchiveReads() {
-        LocalFolderStorageFactory local = new LocalFolderStorageFactory();
-        return new StorageProviderFactory() {
-            @Override
-            public String id() {
-                return local.id();
-            }
-
-            @Override
-            public Set<String> configKeys() {
-                return local.configKeys();
-            }
-
-            @Override
-            public StorageProvider create(BackupLocation l) {
-                StorageProvider d = local.create(l);
-                return new StorageProvider() {
-                    @Override
-                    public String id() {
-                        return d.id();
-                    }
-
-                    @Override
-                    public BlobWriter openWriter(String key) {
-                        return d.openWriter(key);
-                    }
-
-                    @Override
-                    public InputStream get(String key) {
-                        return key.endsWith(".tar.gz") ? breaksAfter(d.get(key), 10) : d.get(key);
-                    }
-
-                    @Override
-                    public InputStream get(String key, long offset, long length) {
-                        return d.get(key, offset, length);
-                    }
-
-                    @Override
-                    public Optional<BlobInfo> head(String key) {
-                        return d.head(key);
-                    }
-
-                    @Override
-                    public ListPage list(String prefix, String delimiter, String continuationToken, int pageSize) {
-                        return d.list(prefix, delimiter, continuationToken, pageSize);
-                    }
-
-                    @Override
-                    public void delete(String key) {
-                        d.delete(key);
-                    }
-
-                    @Override
-                    public ValidationResult validate() {
-                        return d.validate();
-                    }
-
-                    @Override
-                    public void close() {
-                        d.close();
-                    }
-                };
-            }
-        };
+        return WrappedStorageFactory.of(new LocalFolderStorageFactory(),
+                WrappedStorageFactory.mapGets((key, in) -> key.endsWith(".tar.gz") ? breaksAfter(in, 10) : in));
     }
 
     private static InputStream breaksAfter(InputStream in, int bytes) {

@@ -24,26 +24,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ClusterGroupIT {
-    private static EmbeddedCluster eu;
-    private static EmbeddedCluster us;
-    private static KubernetesClient euClient;
-    private static KubernetesClient usClient;
-
+class ClusterGroupIT extends TwoEmbeddedClusters {
     @TempDir
     Path folder;
 
     @BeforeAll
-    static void start() {
-        eu = EmbeddedCluster.start();
-        us = EmbeddedCluster.start();
-        euClient = eu.client();
-        usClient = us.client();
+    static void seedBoth() {
         seed(euClient, "eu-shop");
         seed(usClient, "us-shop");
     }
@@ -54,14 +44,6 @@ class ClusterGroupIT {
             c.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("cm-" + i).endMetadata()
                     .addToData("k", ns + i).build()).create();
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        euClient.close();
-        usClient.close();
-        eu.close();
-        us.close();
     }
 
     private ClusterGroup group() {

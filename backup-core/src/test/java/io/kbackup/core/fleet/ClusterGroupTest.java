@@ -13,6 +13,7 @@ import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.Progress;
+import io.kbackup.testkit.engine.MemberDouble;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -45,12 +46,12 @@ class ClusterGroupTest {
         return BackupLocation.localFolder(folder).prefix("ws").build();
     }
 
-    private FakeMember fast() {
-        return new FakeMember(timer, Duration.ofMillis(2), 10, running, peak);
+    private MemberDouble fast() {
+        return new MemberDouble(timer, Duration.ofMillis(2), 10, running, peak);
     }
 
-    private FakeMember gated() {
-        return new FakeMember(timer, null, 10, running, peak);
+    private MemberDouble gated() {
+        return new MemberDouble(timer, null, 10, running, peak);
     }
 
     @Test
@@ -175,10 +176,10 @@ class ClusterGroupTest {
 
     @Test
     void aHostRestartInTheMiddleOfARunLeavesARecordThatSaysHowFarItGot() throws Exception {
-        FakeMember a = fast();
-        FakeMember b = fast();
-        FakeMember c = gated();
-        FakeMember d = gated();
+        MemberDouble a = fast();
+        MemberDouble b = fast();
+        MemberDouble c = gated();
+        MemberDouble d = gated();
         String name;
         ClusterGroup g = ClusterGroup.builder().name("shop").concurrency(2)
                 .member("a", a).member("b", b).member("c", c).member("d", d).build();
@@ -214,7 +215,7 @@ class ClusterGroupTest {
 
     @Test
     void cancelStartsNoMoreMembers() throws Exception {
-        FakeMember slow = gated();
+        MemberDouble slow = gated();
         ClusterGroup.Builder b = ClusterGroup.builder().concurrency(1).member("first", slow);
         for (int i = 0; i < 5; i++) {
             b.member("m" + i, fast());

@@ -11,9 +11,9 @@ import io.kbackup.BackupPlan;
 import io.kbackup.Schedule;
 import io.kbackup.core.KBackup;
 import io.kbackup.core.direct.DirectOptions;
+import io.kbackup.core.fleet.TwoEmbeddedClusters;
 import io.kbackup.core.fleet.ClusterGroup;
 import io.kbackup.core.fleet.GroupPhase;
-import io.kbackup.testkit.cluster.EmbeddedCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,19 +21,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A group plan on a schedule: two embedded clusters as members, leader election on the first. */
-class GroupScheduleIT {
-    static EmbeddedCluster eu;
-    static EmbeddedCluster us;
-    static KubernetesClient euClient;
-    static KubernetesClient usClient;
-
+class GroupScheduleIT extends TwoEmbeddedClusters {
     @TempDir
     Path folder;
 
@@ -41,24 +35,12 @@ class GroupScheduleIT {
     private BackupLocation shared;
 
     @BeforeAll
-    static void start() {
-        eu = EmbeddedCluster.start();
-        us = EmbeddedCluster.start();
-        euClient = eu.client();
-        usClient = us.client();
+    static void seed() {
         for (KubernetesClient c : List.of(euClient, usClient)) {
             c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
             c.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName("cm").endMetadata()
                     .addToData("k", "v").build()).create();
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        euClient.close();
-        usClient.close();
-        eu.close();
-        us.close();
     }
 
     @BeforeEach

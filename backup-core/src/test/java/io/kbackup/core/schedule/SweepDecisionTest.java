@@ -3,6 +3,7 @@ package io.kbackup.core.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kbackup.BackupPhase;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -71,5 +72,25 @@ class SweepDecisionTest {
             assertThat(x.backup()).isEqualTo("p-20261121010000");
             assertThat(x.action()).isEqualTo(SweepDecision.Action.RETAIN);
         });
+    }
+
+    @Test
+    void leftoversOfUnfinishedRunsAreReclaimedOnlyOnceOlderThanTheGracePeriod() {
+        Duration grace = Duration.ofHours(2);
+        List<SweepDecision> d = SweepDecision.decideLeftovers(List.of(
+                new SweepDecision.Leftover("p-20261121120000", NOW.minus(Duration.ofHours(3))),
+                new SweepDecision.Leftover("p-20261121130000", NOW.minus(Duration.ofHours(2))),
+                new SweepDecision.Leftover("p-20261121140000", NOW.minus(Duration.ofMinutes(119)))), null, grace, NOW);
+        assertThat(d).extracting(SweepDecision::backup).containsExactly("p-20261121120000", "p-20261121130000");
+        assertThat(d).allSatisfy(x -> {
+            assertThat(x.action()).isEqualTo(SweepDecision.Action.RECLAIM);
+            assertThat(x.reason()).startsWith("unfinished since ").contains("grace period of PT2H");
+        });
+    }
+
+    @Test
+    void thePlansRunStillGoingIsNeverReclaimedHoweverOld() {
+        assertThat(SweepDecision.decideLeftovers(List.of(new SweepDecision.Leftover("p-20261121010000", NOW.minus(Duration.ofDays(3)))),
+                "p-20261121010000", Duration.ZERO, NOW)).isEmpty();
     }
 }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupHandle;
+import io.kbackup.BackupInProgressException;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
 import io.kbackup.BackupPhase;
@@ -21,24 +22,28 @@ import io.kbackup.Schedule;
 import io.kbackup.core.KBackup;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.direct.DirectOptions;
+import io.kbackup.core.internal.layout.BackupClaim;
+import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.velero.VeleroKind;
 import io.kbackup.core.internal.velero.VeleroStatus;
+import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
-import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.cluster.EmbeddedClusterExtension;
 import io.kbackup.testkit.velero.CrdSchemaValidator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,10 +51,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Velero server (it carries the work out with the DirectEngine into the same bucket). Each test
  * uses its own Velero namespace and bucket.
  */
+@ExtendWith(EmbeddedClusterExtension.class)
 class VeleroEngineIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final AtomicInteger SEQ = new AtomicInteger();
-    private static EmbeddedCluster cluster;
     private static KubernetesClient client;
 
     private final StorageProviders providers = SharedBucket.providers();
@@ -58,19 +63,12 @@ class VeleroEngineIT {
     private BackupLocation location;
 
     @BeforeAll
-    static void startCluster() {
-        cluster = EmbeddedCluster.start();
-        client = cluster.client();
+    static void startCluster(KubernetesClient shared) {
+        client = shared;
         VeleroStandIn.installCrds(client);
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
         client.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName("web-config")
                 .addToLabels("app", "web").endMetadata().addToData("color", "blue").build()).create();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        client.close();
-        cluster.close();
     }
 
     @BeforeEach
@@ -354,6 +352,21 @@ class VeleroEngineIT {
         assertThatThrownBy(() -> velero.backup(BackupPlan.builder().name("taken").location(location).build()))
                 .isInstanceOf(InvalidPlanException.class).hasMessageContaining("'taken' already exists");
         assertThat(get(VeleroKind.BACKUP, "taken")).isNull();
+    }
+
+    @Test
+    void aNameClaimedByABackupBeingWrittenIsRefusedBeforeTheVeleroBackupIsCreated() {
+        // a DirectEngine run elsewhere holds the name: its claim is all the bucket has of it yet
+        try (StorageProvider storage = providers.open(location)) {
+            storage.put(new BucketLayout(location).claim("busy"),
+                    new BackupClaim("busy", "claim-1", "engine-1", "host-a", Instant.now()).toBytes());
+        }
+        VeleroEngine velero = engine(VeleroOptions.builder().locationValidationTimeout(Duration.ZERO));
+
+        assertThatThrownBy(() -> velero.backup(BackupPlan.builder().name("busy").location(location).build()))
+                .isInstanceOf(BackupInProgressException.class).hasMessageContaining("'busy'")
+                .hasMessageContaining("no Velero Backup was created");
+        assertThat(get(VeleroKind.BACKUP, "busy")).isNull();
     }
 
     @Test

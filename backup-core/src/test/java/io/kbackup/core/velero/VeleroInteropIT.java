@@ -24,26 +24,26 @@ import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.velero.VeleroKind;
 import io.kbackup.core.internal.velero.VeleroStatus;
 import io.kbackup.spi.StorageProviders;
-import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.cluster.EmbeddedClusterExtension;
 import io.kbackup.testkit.velero.CrdSchemaValidator;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The two engines interoperate through the bucket: a backup the VeleroEngine had Velero take is
  * restored by the DirectEngine, and a DirectEngine backup is restored through a Velero Restore
  * (after Velero's backup sync brings it in). Velero is played by {@link VeleroStandIn}.
  */
+@ExtendWith(EmbeddedClusterExtension.class)
 class VeleroInteropIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final AtomicInteger SEQ = new AtomicInteger();
-    private static EmbeddedCluster cluster;
     private static KubernetesClient client;
 
     private final StorageProviders providers = SharedBucket.providers();
@@ -55,16 +55,9 @@ class VeleroInteropIT {
     private DirectEngine direct;
 
     @BeforeAll
-    static void startCluster() {
-        cluster = EmbeddedCluster.start();
-        client = cluster.client();
+    static void startCluster(KubernetesClient shared) {
+        client = shared;
         VeleroStandIn.installCrds(client);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        client.close();
-        cluster.close();
     }
 
     @BeforeEach

@@ -297,14 +297,9 @@ final class VeleroStandIn implements AutoCloseable {
             st.put("progress", Map.of("totalItems", info.itemsTotal(), "itemsBackedUp", info.itemsBackedUp()));
             st.put("errors", info.errors());
             st.put("warnings", info.warnings());
-            if (info.failureReason() != null) {
-                st.put("failureReason", info.failureReason());
-            }
-            setStatus(VeleroKind.BACKUP, name, st);
+            finish(VeleroKind.BACKUP, name, st, info.failureReason());
         } catch (RuntimeException e) {
-            LOG.warn("stand-in backup {} failed", name, e);
-            setStatus(VeleroKind.BACKUP, name, Map.of("phase", "Failed", "failureReason", String.valueOf(e.getMessage()),
-                    "startTimestamp", start.toString(), "completionTimestamp", now()));
+            failed(VeleroKind.BACKUP, name, start, e);
         }
     }
 
@@ -347,15 +342,25 @@ final class VeleroStandIn implements AutoCloseable {
             st.put("progress", Map.of("totalItems", info.itemsTotal(), "itemsRestored", info.itemsRestored()));
             st.put("errors", info.errors().size());
             st.put("warnings", info.warnings().size());
-            if (info.failureReason() != null) {
-                st.put("failureReason", info.failureReason());
-            }
-            setStatus(VeleroKind.RESTORE, name, st);
+            finish(VeleroKind.RESTORE, name, st, info.failureReason());
         } catch (RuntimeException e) {
-            LOG.warn("stand-in restore {} failed", name, e);
-            setStatus(VeleroKind.RESTORE, name, Map.of("phase", "Failed", "failureReason", String.valueOf(e.getMessage()),
-                    "startTimestamp", start.toString(), "completionTimestamp", now()));
+            failed(VeleroKind.RESTORE, name, start, e);
         }
+    }
+
+    /** Sets the status a finished run ends with: {@code status} and its failure reason, if any. */
+    private void finish(VeleroKind kind, String name, Map<String, Object> status, String failureReason) {
+        if (failureReason != null) {
+            status.put("failureReason", failureReason);
+        }
+        setStatus(kind, name, status);
+    }
+
+    /** Sets the status of a run that threw. */
+    private void failed(VeleroKind kind, String name, Instant start, RuntimeException e) {
+        LOG.warn("stand-in {} {} failed", kind, name, e);
+        setStatus(kind, name, Map.of("phase", "Failed", "failureReason", String.valueOf(e.getMessage()),
+                "startTimestamp", start.toString(), "completionTimestamp", now()));
     }
 
     // ---- deletions

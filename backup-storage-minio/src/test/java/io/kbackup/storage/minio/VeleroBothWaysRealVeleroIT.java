@@ -10,17 +10,13 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kbackup.BackupInfo;
-import io.kbackup.BackupLocation;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
-import io.kbackup.Credentials;
 import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePhase;
 import io.kbackup.RestorePlan;
 import io.kbackup.core.KBackup;
 import io.kbackup.core.direct.DirectEngine;
-import io.kbackup.testkit.cluster.RealCluster;
-import io.kbackup.testkit.servers.MinioServer;
 import io.kbackup.testkit.servers.VeleroServer;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
@@ -29,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,42 +35,16 @@ import org.junit.jupiter.api.Test;
  * a DirectEngine backup of cluster A is synced by a second Velero server running on cluster B and
  * restored there by a Velero Restore. Objects are compared modulo what a restore resets.
  */
-class VeleroBothWaysRealVeleroIT {
+class VeleroBothWaysRealVeleroIT extends TwoClustersOneBucket {
     private static final String BUCKET = "velero";
     private static final String PREFIX = "cluster-backups";
     private static final Duration WAIT = Duration.ofMinutes(3);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static MinioServer minio;
-    private static RealCluster clusterA;
-    private static RealCluster clusterB;
-    private static KubernetesClient a;
-    private static KubernetesClient b;
-    private static BackupLocation location;
 
     @BeforeAll
     static void start() {
-        minio = MinioServer.start();
-        minio.createBucket(BUCKET);
-        clusterA = RealCluster.start();
-        clusterB = RealCluster.start();
-        a = clusterA.client();
-        b = clusterB.client();
-        location = BackupLocation.minio(minio.endpoint(), BUCKET).prefix(PREFIX)
-                .credentials(Credentials.awsStatic(minio.rootUser(), minio.rootPassword())).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {a, b, clusterB, clusterA, minio}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // best effort
-                }
-            }
-        }
+        startShared(BUCKET, PREFIX);
     }
 
     @Test

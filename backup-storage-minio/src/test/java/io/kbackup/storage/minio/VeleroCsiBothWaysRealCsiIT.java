@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupInfo;
-import io.kbackup.BackupLocation;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
-import io.kbackup.Credentials;
 import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePhase;
 import io.kbackup.RestorePlan;
@@ -19,7 +16,6 @@ import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.testkit.cluster.RealCluster;
 import io.kbackup.testkit.servers.CsiHostPathDriver;
 import io.kbackup.testkit.servers.CsiServers;
-import io.kbackup.testkit.servers.MinioServer;
 import io.kbackup.testkit.servers.VeleroServer;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
@@ -27,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,47 +35,21 @@ import org.junit.jupiter.api.Test;
  * Either way the restored claim's new volume folder holds exactly the bytes written into the
  * original one. One Velero server at a time (its metrics port is fixed).
  */
-class VeleroCsiBothWaysRealCsiIT {
+class VeleroCsiBothWaysRealCsiIT extends TwoClustersOneBucket {
     private static final String BUCKET = "velero-csi";
     private static final String PREFIX = "csi";
     private static final Duration WAIT = Duration.ofMinutes(4);
 
-    private static MinioServer minio;
     private static CsiHostPathDriver driver;
-    private static RealCluster clusterA;
-    private static RealCluster clusterB;
     private static CsiServers csiA;
     private static CsiServers csiB;
-    private static KubernetesClient a;
-    private static KubernetesClient b;
-    private static BackupLocation location;
 
     @BeforeAll
     static void start() {
-        minio = MinioServer.start();
-        minio.createBucket(BUCKET);
-        driver = CsiHostPathDriver.start();
-        clusterA = RealCluster.start();
-        clusterB = RealCluster.start();
-        csiA = CsiServers.start(clusterA, driver);
-        csiB = CsiServers.start(clusterB, driver);
-        a = clusterA.client();
-        b = clusterB.client();
-        location = BackupLocation.minio(minio.endpoint(), BUCKET).prefix(PREFIX)
-                .credentials(Credentials.awsStatic(minio.rootUser(), minio.rootPassword())).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {a, b, csiB, csiA, clusterB, clusterA, driver, minio}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // best effort
-                }
-            }
-        }
+        startShared(BUCKET, PREFIX);
+        driver = closeLater(CsiHostPathDriver.start());
+        csiA = closeLater(CsiServers.start(clusterA, driver));
+        csiB = closeLater(CsiServers.start(clusterB, driver));
     }
 
     @Test

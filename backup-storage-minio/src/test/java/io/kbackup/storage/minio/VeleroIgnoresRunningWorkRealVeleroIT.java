@@ -18,17 +18,14 @@ import io.kbackup.RestorePlan;
 import io.kbackup.core.KBackup;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.direct.DirectOptions;
-import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviderFactory;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.cluster.RealCluster;
 import io.kbackup.testkit.servers.MinioServer;
 import io.kbackup.testkit.servers.VeleroServer;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
+import io.kbackup.testkit.storage.WrappedStorageFactory;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -101,36 +98,8 @@ class VeleroIgnoresRunningWorkRealVeleroIT {
 
     /** MinIO, except that the last files of the backup and restore wait at the gate. */
     private static StorageProviderFactory gatedMinio(CountDownLatch gate, CountDownLatch reached) {
-        MinioStorageProviderFactory minio = new MinioStorageProviderFactory();
-        return new StorageProviderFactory() {
-            @Override
-            public String id() {
-                return minio.id();
-            }
-
-            @Override
-            public Set<String> configKeys() {
-                return minio.configKeys();
-            }
-
-            @Override
-            public StorageProvider create(BackupLocation location) {
-                StorageProvider real = minio.create(location);
-                return (StorageProvider) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {StorageProvider.class},
-                        (proxy, method, args) -> {
-                            if ((method.getName().equals("put") || method.getName().equals("openWriter"))
-                                    && (((String) args[0]).endsWith("/kbackup-running-logs.gz")
-                                    || ((String) args[0]).endsWith("/restore-kbackup-restoring-logs.gz"))) {
-                                reached.countDown();
-                                gate.await(120, TimeUnit.SECONDS);
-                            }
-                            try {
-                                return method.invoke(real, args);
-                            } catch (InvocationTargetException e) {
-                                throw e.getCause();
-                            }
-                        });
-            }
-        };
+        return WrappedStorageFactory.of(new MinioStorageProviderFactory(), WrappedStorageFactory.gateWrites(
+                key -> key.endsWith("/kbackup-running-logs.gz") || key.endsWith("/restore-kbackup-restoring-logs.gz"),
+                reached, gate, Duration.ofSeconds(120)));
     }
 }

@@ -2,11 +2,7 @@ package io.kbackup.testkit.cluster;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -178,16 +174,7 @@ public final class EmbeddedCluster implements TestCluster {
    * came back as a spurious 409 AlreadyExists.
    */
   public KubernetesClient client() {
-    Config config = new ConfigBuilder(Config.empty())
-        .withMasterUrl(url)
-        .withNamespace("default")
-        .withTrustCerts(true)
-        .withRequestTimeout(60_000)
-        .build();
-    return new KubernetesClientBuilder()
-        .withHttpClientFactory(new JdkHttpClientFactory())
-        .withConfig(config)
-        .build();
+    return Kubeconfig.client(url, null, false);
   }
 
   /** The base URL, e.g. {@code http://127.0.0.1:41234}. */

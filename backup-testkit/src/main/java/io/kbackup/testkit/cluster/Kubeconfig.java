@@ -1,5 +1,10 @@
 package io.kbackup.testkit.cluster;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -51,5 +56,28 @@ final class Kubeconfig {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write kubeconfig to " + file, e);
     }
+  }
+
+  /**
+   * A new fabric8 client (JDK HTTP client) for {@code server}, namespace {@code default}, trusting
+   * the server's certificate and reading nothing from {@code ~/.kube}. The caller closes it.
+   *
+   * @param token the bearer token, or null for none
+   * @param skipHostnameCheck whether the certificate's host name is not checked either
+   */
+  static KubernetesClient client(String server, String token, boolean skipHostnameCheck) {
+    ConfigBuilder config = new ConfigBuilder(Config.empty())
+        .withMasterUrl(server)
+        .withNamespace("default")
+        .withTrustCerts(true)
+        .withDisableHostnameVerification(skipHostnameCheck)
+        .withRequestTimeout(60_000);
+    if (token != null) {
+      config.withOauthToken(token);
+    }
+    return new KubernetesClientBuilder()
+        .withHttpClientFactory(new JdkHttpClientFactory())
+        .withConfig(config.build())
+        .build();
   }
 }

@@ -1,12 +1,8 @@
 package io.kbackup.testkit.cluster;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.kbackup.testkit.servers.ServerProcess;
 import io.kbackup.testkit.servers.TestServers;
 import java.io.IOException;
@@ -192,18 +188,7 @@ public final class RealCluster implements TestCluster {
      */
     @Override
     public KubernetesClient client() {
-        Config config = new ConfigBuilder(Config.empty())
-                .withMasterUrl(url)
-                .withOauthToken(token)
-                .withNamespace("default")
-                .withTrustCerts(true)
-                .withDisableHostnameVerification(true)
-                .withRequestTimeout(60_000)
-                .build();
-        return new KubernetesClientBuilder()
-                .withHttpClientFactory(new JdkHttpClientFactory())
-                .withConfig(config)
-                .build();
+        return Kubeconfig.client(url, token, true);
     }
 
     @Override

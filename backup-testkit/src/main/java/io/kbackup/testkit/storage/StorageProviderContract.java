@@ -2,7 +2,6 @@ package io.kbackup.testkit.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kbackup.NotFoundException;
@@ -18,8 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -137,21 +134,12 @@ public abstract class StorageProviderContract extends BlobListingContract {
         requireFeature(Feature.ATOMIC_EXCLUSIVE_CREATE);
         requireFeature(Feature.CONCURRENT_WRITERS);
         String key = key("claim/race");
-        int racers = THREADS;
-        CountDownLatch start = new CountDownLatch(1);
         Set<Integer> winners = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        List<Callable<Void>> tasks = new ArrayList<>();
-        for (int i = 0; i < racers; i++) {
-            int racer = i;
-            tasks.add(() -> {
-                start.await();
-                if (storage().createIfAbsent(key, bytes("racer-" + racer))) {
-                    winners.add(racer);
-                }
-                return null;
-            });
-        }
-        runAll(tasks, start);
+        runTogether(THREADS, racer -> {
+            if (storage().createIfAbsent(key, bytes("racer-" + racer))) {
+                winners.add(racer);
+            }
+        });
         assertThat(winners).as("racers that were told they created the blob").hasSize(1);
         assertThat(readFully(key)).asString().isEqualTo("racer-" + winners.iterator().next());
     }
@@ -183,20 +171,7 @@ public abstract class StorageProviderContract extends BlobListingContract {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void concurrentWritersToDistinctKeysAllSucceed() throws Exception {
         requireFeature(Feature.CONCURRENT_WRITERS);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Callable<Void>> tasks = new ArrayList<>();
-        for (int i = 0; i < THREADS; i++) {
-            int writer = i;
-            tasks.add(() -> {
-                start.await();
-                try (BlobWriter w = storage().openWriter(key("distinct/" + writer))) {
-                    writeContent(w, writer, 1024);
-                    w.commit();
-                }
-                return null;
-            });
-        }
-        runAll(tasks, start);
+        runTogether(THREADS, writer -> write(key("distinct/" + writer), writer, 1024));
         for (int i = 0; i < THREADS; i++) {
             assertThat(storage().getBytes(key("distinct/" + i))).as("writer %d", i).isEqualTo(content(i, 1024));
         }
@@ -207,20 +182,7 @@ public abstract class StorageProviderContract extends BlobListingContract {
     void concurrentWritersToOneKeyLeaveOneWholeWritersContent() throws Exception {
         requireFeature(Feature.CONCURRENT_WRITERS);
         String key = key("contended.bin");
-        CountDownLatch start = new CountDownLatch(1);
-        List<Callable<Void>> tasks = new ArrayList<>();
-        for (int i = 0; i < THREADS; i++) {
-            int writer = i;
-            tasks.add(() -> {
-                start.await();
-                try (BlobWriter w = storage().openWriter(key)) {
-                    writeContent(w, writer, 64);
-                    w.commit();
-                }
-                return null;
-            });
-        }
-        runAll(tasks, start);
+        runTogether(THREADS, writer -> write(key, writer, 64));
 
         byte[] stored = storage().getBytes(key);
         List<Integer> matches = IntStream.range(0, THREADS)
@@ -286,4 +248,11 @@ public abstract class StorageProviderContract extends BlobListingContract {
         }
     }
 
+    /** Writes writer {@code writer}'s content of {@code kib} KiB to {@code key} and commits it. */
+    private void write(String key, int writer, int kib) throws Exception {
+        try (BlobWriter w = storage().openWriter(key)) {
+            writeContent(w, writer, kib);
+            w.commit();
+        }
+    }
 }

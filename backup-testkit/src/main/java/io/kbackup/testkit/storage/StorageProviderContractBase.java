@@ -1,9 +1,7 @@
 package io.kbackup.testkit.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.BlobWriter;
@@ -218,7 +216,27 @@ public abstract class StorageProviderContractBase {
         return key.hashCode() & 7;
     }
 
-    void runAll(List<Callable<Void>> tasks, CountDownLatch start) throws Exception {
+    /** One of the threads of {@link #runTogether}. */
+    interface ThreadTask {
+        void run(int thread) throws Exception;
+    }
+
+    /** Runs {@code task} on {@code threads} threads (numbered from 0), all released at once; rethrows the first failure. */
+    void runTogether(int threads, ThreadTask task) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            int thread = i;
+            tasks.add(() -> {
+                start.await();
+                task.run(thread);
+                return null;
+            });
+        }
+        runAll(tasks, start);
+    }
+
+    private static void runAll(List<Callable<Void>> tasks, CountDownLatch start) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
         try {
             List<Future<Void>> futures = new ArrayList<>();

@@ -1,31 +1,20 @@
 package io.kbackup.examples.bench;
 
-import io.kbackup.ClientListener;
-import io.kbackup.OperationListener;
-import io.kbackup.ResourceEntry;
-import io.kbackup.ResultMessage;
-import io.kbackup.RestoreInfo;
-import java.util.function.Consumer;
 import io.kbackup.BackupClient;
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
-import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
-import io.kbackup.Progress;
-import io.kbackup.RestoreHandle;
-import io.kbackup.RestorePlan;
-import io.kbackup.RestorePreview;
 import io.kbackup.core.fleet.ClusterGroup;
 import io.kbackup.core.fleet.GroupRun;
 import io.kbackup.core.fleet.GroupRunInfo;
 import io.kbackup.core.fleet.MemberPhase;
+import io.kbackup.testkit.engine.MemberDouble;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -33,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The group machinery's own cost per member: a {@link ClusterGroup} of N light member doubles
@@ -70,8 +59,10 @@ public final class GroupBenchmark {
             boolean warmUp = n.startsWith("w");
             int members = Integer.parseInt(n.trim().replace("w", ""));
             List<BackupClient> doubles = new ArrayList<>();
+            AtomicInteger running = new AtomicInteger();
+            AtomicInteger peak = new AtomicInteger();
             for (int i = 0; i < members; i++) {
-                doubles.add(new Member(timer, memberMs));
+                doubles.add(new MemberDouble(timer, Duration.ofMillis(memberMs), 10, running, peak));
             }
             // direct: the same doubles, the same bound, nothing recorded
             int base = threads.getThreadCount();
@@ -117,135 +108,5 @@ public final class GroupBenchmark {
                         HeapMeter.mib(r.peakUsed() - r.baseline()), HeapMeter.mib(r.phaseLive()));
             }
         }
-    }
-
-    /** A member double: its backup ends Completed after a fixed time on a shared timer. */
-    private static final class Member implements BackupClient {
-        private final ScheduledExecutorService timer;
-        private final int ms;
-
-        Member(ScheduledExecutorService timer, int ms) {
-            this.timer = timer;
-            this.ms = ms;
-        }
-
-        @Override
-        public BackupHandle backup(BackupPlan plan) {
-            String name = plan.backupNameAt(Instant.now());
-            CompletableFuture<BackupInfo> done = new CompletableFuture<>();
-            timer.schedule(() -> done.complete(BackupInfo.builder().name(name).phase(BackupPhase.Completed).itemsTotal(10)
-                    .itemsBackedUp(10).build()), ms, TimeUnit.MILLISECONDS);
-            return new BackupHandle() {
-                @Override
-                public String name() {
-                    return name;
-                }
-
-                @Override
-                public BackupPhase phase() {
-                    return done.isDone() ? BackupPhase.Completed : BackupPhase.InProgress;
-                }
-
-                @Override
-                public Progress progress() {
-                    return new Progress(10, done.isDone() ? 10 : 0, 0);
-                }
-
-                @Override
-                public BackupInfo await(Duration timeout) {
-                    return done.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
-                }
-
-                @Override
-                public CompletableFuture<BackupInfo> completion() {
-                    return done;
-                }
-
-                @Override
-                public void cancel() {}
-
-                @Override
-                public void addListener(OperationListener<? super BackupPhase, ? super BackupInfo> listener) {
-                    done.thenAccept(info -> listener.onEnd(name, info, null));
-                }
-
-                @Override
-                public void removeListener(OperationListener<? super BackupPhase, ? super BackupInfo> listener) {}
-            };
-        }
-
-        @Override
-        public List<BackupInfo> listBackups(BackupLocation location) {
-            return List.of();
-        }
-
-        @Override
-        public BackupInfo describeBackup(BackupLocation location, String backupName) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void deleteBackup(BackupLocation location, String backupName) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public RestoreHandle restore(RestorePlan plan) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public RestorePreview preview(RestorePlan plan) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<RestoreInfo> listRestores(BackupLocation location) {
-            return List.of();
-        }
-
-        @Override
-        public RestoreInfo describeRestore(BackupLocation location, String restoreName) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void backupLog(BackupLocation location, String backupName, Consumer<String> line) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void backupResults(BackupLocation location, String backupName, Consumer<ResultMessage> message) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void backupResources(BackupLocation location, String backupName, Consumer<ResourceEntry> item) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void restoreLog(BackupLocation location, String restoreName, Consumer<String> line) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void restoreResults(BackupLocation location, String restoreName, Consumer<ResultMessage> message) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void restoreResources(BackupLocation location, String restoreName, Consumer<ResourceEntry> item) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void addListener(ClientListener listener) {}
-
-        @Override
-        public void removeListener(ClientListener listener) {}
-
-        @Override
-        public void close() {}
     }
 }

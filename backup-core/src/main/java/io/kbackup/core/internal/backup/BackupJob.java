@@ -57,7 +57,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * types failed (each an error in the results); {@code Failed} when discovery, the storage or the
  * run itself failed, or on cancel (reason {@code cancelled}). A failed run aborts the tarball
  * upload and still writes {@code velero-backup.json} with phase {@code Failed}, so it never claims
- * to be complete.
+ * to be complete. A run that lost its {@link NameClaim} (its leftovers were reclaimed as stale and
+ * the name claimed again) ends {@code Failed} and writes nothing more, no {@code velero-backup.json}.
  */
 final class BackupJob implements Runnable {
     private static final Object DONE = new Object();
@@ -81,10 +82,13 @@ final class BackupJob implements Runnable {
     private final BlockingQueue<Object> queue;
     /** Include all disks: the CSI snapshots to take, or null. */
     private final CsiSnapshotBackup snapshots;
+    /** The run's hold on its name, checked before the tarball is committed and by {@link BackupMetadata}. */
+    private final NameClaim claim;
 
     BackupJob(EngineContext context, BackupPlan plan, String name, Instant start, StorageProvider storage,
-            TrackedOperation.Backup handle, CsiSnapshotBackup snapshots) {
+            TrackedOperation.Backup handle, CsiSnapshotBackup snapshots, NameClaim claim) {
         this.context = context;
+        this.claim = claim;
         this.client = context.client();
         this.snapshots = snapshots;
         this.plan = plan;
@@ -140,6 +144,7 @@ final class BackupJob implements Runnable {
             archive.finish();
             itemsBackedUp = archive.items();
             checkCancelled();
+            BackupMetadata.requireClaim(claim, name);
             tarWriter.commit();
             handle.addBytes(archive.bytes() - handle.progress().bytes());
             manifest = BackupManifest.of(name, archive, context.clock().instant());
@@ -171,7 +176,7 @@ final class BackupJob implements Runnable {
             BackupMetadata.Outcome outcome = new BackupMetadata.Outcome(phase, failure, manifest, handle.progress().itemsTotal(),
                     itemsBackedUp, snapshots != null ? snapshots.volumeInfo() : GzipJson.MAPPER.createArrayNode(),
                     snapshots != null ? snapshots.attempted() : 0, snapshots != null ? snapshots.completed() : 0);
-            BackupInfo info = new BackupMetadata(client, storage, plan, name, start, report, resourceList)
+            BackupInfo info = new BackupMetadata(client, storage, plan, name, start, report, resourceList, claim)
                     .write(outcome, context.clock().instant());
             beforeEnd.run();
             handle.phase(info.phase());
@@ -320,6 +325,14 @@ final class BackupJob implements Runnable {
     }
 
     /**
+     * A list that failed: its items are unknown, so it counts as one item that is never backed up;
+     * the backup's progress never reads complete (done = total) when a whole list is missing.
+     */
+    private void unlisted() {
+        handle.addTotal(1);
+    }
+
+    /**
      * Runs on a lister thread: lists one resource (in one namespace or all), queues accepted items (the server's own
      * bytes, see {@link ListedItems}), then DONE.
      */
@@ -353,12 +366,14 @@ final class BackupJob implements Runnable {
                 report.warning(namespace, "Resource " + where + " disappeared during the backup (HTTP 404); skipped.");
             } else {
                 report.error(namespace, "Could not list " + where + ": " + KubeRetry.describe(e));
+                unlisted();
             }
         } catch (InterruptedException | CancellationException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             if (!Thread.currentThread().isInterrupted() && !handle.cancelRequested()) {
                 report.error(namespace, "Could not list " + where + ": " + e);
+                unlisted();
             }
         } finally {
             try {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.VersionInfo;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
+import io.kbackup.KBackupException;
 import io.kbackup.core.internal.layout.BackupDocument;
 import io.kbackup.core.internal.layout.BackupManifest;
 import io.kbackup.core.internal.layout.BackupSideFiles;
@@ -20,6 +21,9 @@ import java.time.Instant;
  * the side files ({@link BackupSideFiles}), the integrity manifest of a restorable backup and,
  * last, {@code velero-backup.json}. A failure to write a side file turns the backup Failed; a
  * failure to write {@code velero-backup.json} leaves it invisible and the returned info says why.
+ * Before the side files and again right before {@code velero-backup.json} the run's
+ * {@link NameClaim} is read back: when the name is no longer the run's, nothing more is written and
+ * the returned info is Failed.
  */
 final class BackupMetadata {
 
@@ -46,9 +50,11 @@ final class BackupMetadata {
     private final Instant start;
     private final BackupReport report;
     private final ResourceList resourceList;
+    private final NameClaim claim;
 
     BackupMetadata(KubernetesClient client, StorageProvider storage, BackupPlan plan, String name, Instant start, BackupReport report,
-            ResourceList resourceList) {
+            ResourceList resourceList, NameClaim claim) {
+        this.claim = claim;
         this.client = client;
         this.storage = storage;
         this.layout = new BucketLayout(plan.location());
@@ -66,6 +72,10 @@ final class BackupMetadata {
         report.info("Backup " + name + " ended: phase " + phase + ", " + o.items() + " items, "
                 + report.results.errorCount() + " errors, " + report.results.warningCount() + " warnings"
                 + (failure != null ? ", failure: " + failure : ""));
+        String lost = lostClaim(claim, name);
+        if (lost != null) {
+            return notWritten(o, end, lost);
+        }
         try {
             BackupSideFiles.of(layout, name, report.log.bytes(), report.results, resourceList, o.volumeInfo()).forEach(this::put);
             if (o.manifest() != null && phase.isRestorable()) {
@@ -79,6 +89,10 @@ final class BackupMetadata {
         }
         ObjectNode doc = BackupDocument.document(name, plan, start, status(o, phase, end, failure));
         BackupDocument.annotateSourceCluster(doc, sourceClusterVersion());
+        lost = lostClaim(claim, name);
+        if (lost != null) {
+            return notWritten(o, end, lost);
+        }
         try {
             put(layout.backupJson(name), BackupDocument.toBytes(doc));
         } catch (RuntimeException e) {
@@ -87,6 +101,37 @@ final class BackupMetadata {
                     "could not write velero-backup.json: " + BackupReport.failureReason(e)));
         }
         return BackupDocument.toInfo(doc);
+    }
+
+    /** The info of a run that writes nothing more: Failed, with the reason, and no velero-backup.json. */
+    private BackupInfo notWritten(Outcome o, Instant end, String reason) {
+        if (!reason.equals(o.failure())) {
+            report.log.error("Backup failed: " + reason);
+        }
+        return BackupDocument.toInfo(BackupDocument.document(name, plan, start, status(o, BackupPhase.Failed, end, reason)));
+    }
+
+    /**
+     * Why the run no longer holds its name (it must write nothing more), or null when it does.
+     * The claim is read from the store: a run whose leftovers were reclaimed (or whose name was
+     * claimed again) must not overwrite another backup's files.
+     */
+    static String lostClaim(NameClaim claim, String name) {
+        try {
+            return claim.isOurs() ? null : "the claim on the name '" + name + "' is no longer this backup's (its unfinished"
+                    + " files were deleted or another writer claimed the name); nothing more was written, no velero-backup.json";
+        } catch (RuntimeException e) {
+            return "could not confirm the claim on the name '" + name + "' (" + BackupReport.failureReason(e)
+                    + "); nothing more was written, no velero-backup.json";
+        }
+    }
+
+    /** Throws (the run fails) when the run no longer holds its name; see {@link #lostClaim}. */
+    static void requireClaim(NameClaim claim, String name) {
+        String lost = lostClaim(claim, name);
+        if (lost != null) {
+            throw new KBackupException(lost, false);
+        }
     }
 
     private BackupDocument.Status status(Outcome o, BackupPhase phase, Instant end, String failure) {

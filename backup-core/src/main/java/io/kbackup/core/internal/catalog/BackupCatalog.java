@@ -1,10 +1,14 @@
 package io.kbackup.core.internal.catalog;
 
+import io.kbackup.BackupInProgressException;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
+import io.kbackup.BackupPhase;
 import io.kbackup.CorruptBackupException;
 import io.kbackup.InvalidPlanException;
+import io.kbackup.KBackupException;
 import io.kbackup.NotFoundException;
+import io.kbackup.core.internal.layout.BackupClaim;
 import io.kbackup.core.internal.layout.BackupDocument;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.EntryPath;
@@ -13,10 +17,13 @@ import io.kbackup.spi.BlobInfo;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -30,7 +37,11 @@ import org.slf4j.LoggerFactory;
  * <p>Deletion order: {@code velero-backup.json} first, then our manifest, then everything else
  * under {@code backups/<name>/}. So a deletion that stops part-way (crash, storage error) leaves
  * files that no listing shows, never a backup that is listed (and claims to be complete) while its
- * tarball is gone. Calling {@link #delete} again removes the leftovers. (Velero deletes in key
+ * tarball is gone. Calling {@link #delete} again removes the leftovers: a marker
+ * ({@code kbackup-deleting}, written first, deleted last) tells them from an unfinished backup
+ * (which is not deleted while it may still be written). The writer's claim on the name
+ * ({@code kbackup-claim.json}) goes just before the marker, so nobody can claim the name again
+ * while files of the old backup remain. (Velero deletes in key
  * order, which happens to put {@code velero-backup.json} near the end; we put it first on purpose.)
  */
 public final class BackupCatalog {
@@ -47,15 +58,23 @@ public final class BackupCatalog {
     private final Clock clock;
     /** Deletes a backup's CSI snapshots in the engine's cluster; null for a catalog without cluster. */
     private final SnapshotCleanup snapshots;
+    private final UnfinishedPolicy policy;
 
-    public BackupCatalog(StorageProviders providers, SnapshotCleanup snapshots, Clock clock) {
+    public BackupCatalog(StorageProviders providers, SnapshotCleanup snapshots, UnfinishedPolicy policy) {
         this.providers = providers;
         this.snapshots = snapshots;
-        this.clock = clock;
+        this.policy = policy;
+        this.clock = policy.clock();
     }
 
+    /** With the default grace period and no writer known gone, on the given clock. */
+    public BackupCatalog(StorageProviders providers, SnapshotCleanup snapshots, Clock clock) {
+        this(providers, snapshots, new UnfinishedPolicy(UnfinishedPolicy.DEFAULT_GRACE, clock, c -> false));
+    }
+
+    /** As {@link #BackupCatalog(StorageProviders, SnapshotCleanup, UnfinishedPolicy)} with {@link UnfinishedPolicy#DEFAULT}. */
     public BackupCatalog(StorageProviders providers, SnapshotCleanup snapshots) {
-        this(providers, snapshots, Clock.systemUTC());
+        this(providers, snapshots, UnfinishedPolicy.DEFAULT);
     }
 
     /** A catalog that needs no cluster (listing only reads the location). */
@@ -147,39 +166,192 @@ public final class BackupCatalog {
 
     /**
      * Deletes every object under {@code backups/<name>/}: {@code velero-backup.json} first (see the
-     * class comment), then the manifest, then the rest. Before that, with a cluster, the backup's
-     * CSI VolumeSnapshots (and their data) in that cluster ({@code internal.snapshot.SnapshotCleanup});
+     * class comment), then the manifest, then the rest, then (of an unfinished backup) what
+     * interrupted uploads left ({@link StorageProvider#sweepIncompleteUploads}, under the folder and
+     * by the tarball's exact key), and the writer's claim last. Before that, with a cluster, the backup's CSI
+     * VolumeSnapshots (and their data) in that cluster ({@code internal.snapshot.SnapshotCleanup});
      * if the cluster refuses, nothing in the bucket is deleted.
      *
-     * @throws NotFoundException when there is nothing under {@code backups/<name>/}
+     * <p>An unfinished backup (no {@code velero-backup.json}, or one with a phase that is not
+     * terminal) is deleted only when it is {@link Unfinished#reclaimable reclaimable}: its writer is
+     * known to be gone, or it is older than the grace period; otherwise the delete is refused, so a
+     * delete never races a backup being written.
+     *
+     * @throws NotFoundException         when there is nothing under {@code backups/<name>/}
+     * @throws BackupInProgressException when the backup is unfinished and not yet reclaimable
      */
     public void delete(BackupLocation location, String name) {
         checkName(name);
         BucketLayout layout = new BucketLayout(location);
         try (StorageProvider storage = providers.open(location)) {
-            List<String> keys;
-            try (Stream<BlobInfo> blobs = storage.listAll(layout.backupDir(name))) {
-                keys = new ArrayList<>(blobs.map(BlobInfo::key).toList());
-            }
-            if (keys.isEmpty()) {
+            List<BlobInfo> blobs = blobsOf(storage, layout, name);
+            Instant now = clock.instant();
+            if (blobs.isEmpty()) {
+                if (sweepUploads(storage, layout, name, now) > 0) {
+                    LOG.info("Removed the unfinished uploads of backup {} from location {}", name, location.name());
+                    return;
+                }
                 throw notFound(location, name);
+            }
+            Unfinished unfinished = unfinished(storage, layout, name, blobs).orElse(null);
+            if (unfinished != null && !unfinished.reclaimable(policy, now)) {
+                throw new BackupInProgressException(name, "Backup '" + name + "' in location '" + location.name()
+                        + "' is not finished (" + unfinished.state() + ", since " + unfinished.since() + "): it may still be"
+                        + " being written, so it was not deleted. Wait for it to finish; an unfinished backup's leftovers can be"
+                        + " deleted once they are older than " + policy.grace() + " (DirectOptions.unfinishedBackupGrace) or its"
+                        + " progress record was not refreshed for " + RunRecords.STALE_AFTER.toMinutes() + " minutes.");
             }
             // the backup's CSI snapshots go first: if the cluster refuses, nothing in the bucket is deleted
             if (snapshots != null) {
                 snapshots.deleteSnapshotsOf(name);
             }
-            int total = keys.size();
+            List<String> keys = new ArrayList<>(blobs.stream().map(BlobInfo::key).toList());
+            String deleting = layout.deleting(name);
+            if (!keys.remove(deleting)) {
+                storage.put(deleting, new byte[0]);
+            }
             String json = layout.backupJson(name);
             String manifest = layout.manifest(name);
+            String claim = layout.claim(name);
             if (keys.remove(json)) {
                 storage.delete(json);
             }
             if (keys.remove(manifest)) {
                 storage.delete(manifest);
             }
+            boolean claimed = keys.remove(claim);
             storage.deleteAll(keys);
-            LOG.info("Deleted backup {} ({} objects) from location {}", name, total, location.name());
+            // a finished backup's writer completed or aborted its uploads; an unfinished one's may have been killed
+            int swept = unfinished != null ? sweepUploads(storage, layout, name, now) : 0;
+            if (claimed) {
+                storage.delete(claim);
+            }
+            storage.delete(deleting);
+            LOG.info("Deleted {}backup {} ({} objects, {} unfinished uploads) from location {}", unfinished != null ? "unfinished " : "",
+                    name, blobs.size(), swept, location.name());
         }
+    }
+
+    /**
+     * The folder {@code backups/<name>/} when it holds an unfinished backup; empty when it holds a
+     * finished one (a terminal {@code velero-backup.json}, or one that cannot be read: no writer
+     * is behind that), the rest of a deletion that stopped part-way, or nothing.
+     */
+    public Optional<Unfinished> unfinished(BackupLocation location, String name) {
+        checkName(name);
+        BucketLayout layout = new BucketLayout(location);
+        try (StorageProvider storage = providers.open(location)) {
+            List<BlobInfo> blobs = blobsOf(storage, layout, name);
+            return blobs.isEmpty() ? Optional.empty() : unfinished(storage, layout, name, blobs);
+        }
+    }
+
+    /** The names of every folder under {@code backups/}, finished or not. */
+    public List<String> folders(BackupLocation location) {
+        BucketLayout layout = new BucketLayout(location);
+        try (StorageProvider storage = providers.open(location)) {
+            return storage.listPrefixes(layout.backupsPrefix(), "/").stream().map(p -> layout.backupNameOf(p + "x"))
+                    .filter(n -> n != null).toList();
+        }
+    }
+
+    private Optional<Unfinished> unfinished(StorageProvider storage, BucketLayout layout, String name, List<BlobInfo> blobs) {
+        if (blobs.stream().anyMatch(b -> b.key().equals(layout.deleting(name)))) {
+            return Optional.empty(); // a deletion that stopped part-way: no writer behind it, delete it again
+        }
+        if (blobs.stream().allMatch(b -> b.key().equals(layout.groupRecord(name)))) {
+            return Optional.empty(); // the group record of a member that never ran: no backup is written there
+        }
+        String state;
+        try {
+            BackupPhase phase = BackupDocument.parse(name, storage.getBytes(layout.backupJson(name))).phase();
+            if (phase.isTerminal()) {
+                return Optional.empty();
+            }
+            state = "velero-backup.json says " + phase;
+        } catch (NotFoundException e) {
+            state = "no velero-backup.json";
+        } catch (CorruptBackupException e) {
+            return Optional.empty();
+        }
+        BackupClaim claim = blobs.stream().anyMatch(b -> b.key().equals(layout.claim(name)))
+                ? readClaim(storage, layout.claim(name)) : null;
+        Instant newest = blobs.stream().map(BlobInfo::lastModified).filter(t -> t != null).max(Comparator.naturalOrder())
+                .orElse(Instant.EPOCH);
+        // a running backup's progress record proves its writer alive; not refreshed any more, it does not
+        Instant heartbeat = blobs.stream().anyMatch(b -> b.key().equals(layout.progress(name)))
+                ? BackupProgress.lastHeartbeat(storage, layout, name) : null;
+        return Optional.of(new Unfinished(name, state, claim, claim != null ? claim.claimedAt() : newest, heartbeat));
+    }
+
+    private static List<BlobInfo> blobsOf(StorageProvider storage, BucketLayout layout, String name) {
+        try (Stream<BlobInfo> all = storage.listAll(layout.backupDir(name))) {
+            return all.toList();
+        }
+    }
+
+    private static BackupClaim readClaim(StorageProvider storage, String key) {
+        try {
+            return BackupClaim.parse(storage.getBytes(key)).orElse(null);
+        } catch (NotFoundException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Interrupted uploads of the backup: under its folder, and by the tarball's exact key (MinIO
+     * lists them only so). A failure (a credential without the right to list uploads) is logged,
+     * not thrown: the backup's files matter more, and the store's lifecycle rules can abort uploads.
+     */
+    private static int sweepUploads(StorageProvider storage, BucketLayout layout, String name, Instant before) {
+        try {
+            return storage.sweepIncompleteUploads(layout.backupDir(name), before)
+                    + storage.sweepIncompleteUploads(layout.tarball(name), before);
+        } catch (KBackupException e) {
+            LOG.warn("Could not remove the unfinished uploads of backup {}: {}", name, e.getMessage());
+            return 0;
+        }
+    }
+
+    /**
+     * A folder {@code backups/<name>/} without a finished backup: being written, or left by a writer
+     * that crashed or was killed.
+     *
+     * @param name  the backup name
+     * @param state what the folder lacks, for messages
+     * @param claim the writer's claim, or null when there is none (written by Velero, by an older version, or unreadable)
+     * @param since when the claim was made; without a claim, when the folder's newest blob was written
+     * @param heartbeat when its progress record ({@code kbackup-progress.json}) was last written, or null without one
+     */
+    public record Unfinished(String name, String state, BackupClaim claim, Instant since, Instant heartbeat) {
+
+        /**
+         * Whether its leftovers may be deleted: its writer is known to be gone (a run of this engine
+         * that ended), its progress record was not refreshed for {@link RunRecords#STALE_AFTER}
+         * (listed as {@code Failed}: the process that ran it stopped), or it is at least the grace
+         * period old. A writer still running after that loses its claim and ends Failed without a
+         * {@code velero-backup.json}.
+         */
+        public boolean reclaimable(UnfinishedPolicy policy, Instant now) {
+            return (claim != null && policy.knownGone().test(claim)) || !since.plus(policy.grace()).isAfter(now)
+                    || (heartbeat != null && heartbeat.plus(RunRecords.STALE_AFTER).isBefore(now));
+        }
+    }
+
+    /**
+     * When unfinished backups may be deleted.
+     *
+     * @param grace     how old an unfinished backup must be before its leftovers may be deleted;
+     *                  longer than the longest backup can take
+     * @param clock     the time
+     * @param knownGone whether a claim's writer is known to have ended (this engine's own runs)
+     */
+    public record UnfinishedPolicy(Duration grace, Clock clock, Predicate<BackupClaim> knownGone) {
+        /** The default grace period: a day. */
+        public static final Duration DEFAULT_GRACE = Duration.ofHours(24);
+
+        /** The default grace, the system clock, no writer known gone. */
+        public static final UnfinishedPolicy DEFAULT = new UnfinishedPolicy(DEFAULT_GRACE, Clock.systemUTC(), c -> false);
     }
 
     private static void checkName(String name) {

@@ -59,8 +59,7 @@ public final class BackupProgress {
             if (!name.equals(info.name())) {
                 return null;
             }
-            String beat = doc.path("metadata").path("annotations").path(HEARTBEAT).asText("");
-            Instant heartbeat = beat.isEmpty() ? info.started() : BackupDocument.parseTime(beat);
+            Instant heartbeat = heartbeat(doc, info);
             if (!info.phase().isTerminal() && heartbeat != null && heartbeat.plus(RunRecords.STALE_AFTER).isBefore(now)) {
                 return info.toBuilder().phase(BackupPhase.Failed).failureReason("the process that ran this backup stopped"
                         + " without finishing it (its progress record was last written at " + heartbeat + "); delete it and back up again")
@@ -71,5 +70,26 @@ public final class BackupProgress {
             LOG.warn("Skipping the progress record of backups/{}/: {}", name, e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * When the running backup {@code name}'s record was last written by its process, or null when
+     * it has no readable record.
+     */
+    static Instant lastHeartbeat(StorageProvider storage, BucketLayout layout, String name) {
+        try {
+            JsonNode doc = GzipJson.MAPPER.readTree(storage.getBytes(layout.progress(name)));
+            return heartbeat(doc, BackupDocument.toInfo(doc));
+        } catch (NotFoundException e) {
+            return null;
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Unreadable progress record of backups/{}/: {}", name, e.toString());
+            return null;
+        }
+    }
+
+    private static Instant heartbeat(JsonNode doc, BackupInfo info) {
+        String beat = doc.path("metadata").path("annotations").path(HEARTBEAT).asText("");
+        return beat.isEmpty() ? info.started() : BackupDocument.parseTime(beat);
     }
 }

@@ -2,6 +2,7 @@ package io.kbackup.core.internal.catalog;
 
 import io.kbackup.spi.StorageProvider;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -65,6 +66,8 @@ public final class RunRecords implements AutoCloseable {
         private volatile ScheduledFuture<?> future;
         private boolean stopped;
         private boolean warned;
+        /** What this heartbeat last wrote. */
+        private byte[] last;
 
         private Heartbeat(StorageProvider storage, String key, Supplier<byte[]> record) {
             this.storage = storage;
@@ -103,7 +106,23 @@ public final class RunRecords implements AutoCloseable {
             }
         }
 
+        /**
+         * Stops refreshing and deletes the record only if it still holds what this heartbeat last
+         * wrote (another operation of the same name may have written its own since).
+         */
+        public synchronized void removeIfOwn() {
+            stop();
+            try {
+                if (last != null && Arrays.equals(storage.getBytes(key), last)) {
+                    storage.delete(key);
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("Could not delete {}: {}", key, e.toString());
+            }
+        }
+
         private void write(byte[] bytes) {
+            last = bytes;
             try {
                 storage.put(key, bytes);
             } catch (RuntimeException e) {

@@ -33,6 +33,16 @@ public final class KubeRetry {
         this.baseDelay = baseDelay;
     }
 
+    /** Retries after the first attempt. */
+    public int maxRetries() {
+        return maxRetries;
+    }
+
+    /** The first retry's delay, doubled each attempt. */
+    public Duration baseDelay() {
+        return baseDelay;
+    }
+
     /**
      * Runs {@code call}, retrying transient failures.
      *

@@ -11,6 +11,10 @@ public final class BucketLayout {
 
     /** Our integrity manifest, inside the backup's folder (Velero ignores extra files there). */
     public static final String MANIFEST_FILE = "kbackup-manifest.json";
+    /** The writer's claim on the backup name ({@link BackupClaim}), inside the backup's folder. */
+    public static final String CLAIM_FILE = "kbackup-claim.json";
+    /** Marks a backup folder being deleted ({@link #deleting(String)}). */
+    public static final String DELETING_FILE = "kbackup-deleting";
 
     /**
      * A group member's record of its part in a group run (started, skipped and why, completed,
@@ -107,6 +111,16 @@ public final class BucketLayout {
     /** Our integrity manifest: SHA-256 and size of the tarball, item count. */
     public String manifest(String backup) {
         return backupDir(backup) + MANIFEST_FILE;
+    }
+
+    /** The claim on the name, written first (exclusively) by the backup that writes this folder. */
+    public String claim(String backup) {
+        return backupDir(backup) + CLAIM_FILE;
+    }
+
+    /** Marks a folder whose deletion has begun; written before {@code velero-backup.json} is deleted, deleted last. */
+    public String deleting(String backup) {
+        return backupDir(backup) + DELETING_FILE;
     }
 
     /** A group member's record of a group run; see {@link #GROUP_RECORD_FILE}. */

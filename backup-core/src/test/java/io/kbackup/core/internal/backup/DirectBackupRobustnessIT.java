@@ -19,12 +19,12 @@ import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.layout.CrdSchema;
 import io.kbackup.core.internal.layout.GzipJson;
 import io.kbackup.core.storage.LocalFolderStorageFactory;
-import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviderFactory;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
 import io.kbackup.testkit.cluster.TestCluster;
 import io.kbackup.testkit.storage.FaultInjectingStorageProvider;
+import io.kbackup.testkit.storage.WrappedStorageFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +32,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -150,6 +149,8 @@ class DirectBackupRobustnessIT {
                     .build()).await(WAIT);
             assertThat(info.phase()).isEqualTo(BackupPhase.PartiallyFailed);
             assertThat(info.errors()).isEqualTo(1);
+            assertThat(info.itemsBackedUp()).as("the failed list's items are missing: progress is not complete")
+                    .isLessThan(info.itemsTotal());
             JsonNode results = GzipJson.readGzipJson(Files.newInputStream(folder.resolve("backups/partial/partial-results.gz")));
             assertThat(results.path("errors").path("namespaces").path("bulk").get(0).asText())
                     .contains("Could not list secrets in namespace bulk", "403");
@@ -212,27 +213,13 @@ class DirectBackupRobustnessIT {
         }
     }
 
-    private static StorageProviderFactory faultyLocal(Consumer<FaultInjectingStorageProvider> faults) {
-        return new StorageProviderFactory() {
-            private final LocalFolderStorageFactory local = new LocalFolderStorageFactory();
-
-            @Override
-            public String id() {
-                return local.id();
-            }
-
-            @Override
-            public Set<String> configKeys() {
-                return local.configKeys();
-            }
-
-            @Override
-            public StorageProvider create(BackupLocation l) {
-                FaultInjectingStorageProvider p = FaultInjectingStorageProvider.wrap(local.create(l));
-                faults.accept(p);
-                return p;
-            }
-        };
+    /** The local folder provider wrapped in a {@link FaultInjectingStorageProvider} that {@code faults} configures. */
+    static StorageProviderFactory faultyLocal(Consumer<FaultInjectingStorageProvider> faults) {
+        return WrappedStorageFactory.of(new LocalFolderStorageFactory(), p -> {
+            FaultInjectingStorageProvider faulty = FaultInjectingStorageProvider.wrap(p);
+            faults.accept(faulty);
+            return faulty;
+        });
     }
 
     @Test

@@ -22,12 +22,12 @@ import io.kbackup.spi.StorageProviderFactory;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
 import io.kbackup.testkit.storage.FaultInjectingStorageProvider;
+import io.kbackup.testkit.storage.WrappedStorageFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,25 +149,8 @@ class BackupCatalogIT {
         BackupLocation loc = location("");
         veleroBackup(loc, "half", "Completed", "2026-11-19T02:00:00Z");
         FaultInjectingStorageProvider[] faulty = new FaultInjectingStorageProvider[1];
-        StorageProviderFactory factory = new StorageProviderFactory() {
-            private final LocalFolderStorageFactory local = new LocalFolderStorageFactory();
-
-            @Override
-            public String id() {
-                return local.id();
-            }
-
-            @Override
-            public Set<String> configKeys() {
-                return local.configKeys();
-            }
-
-            @Override
-            public StorageProvider create(BackupLocation l) {
-                faulty[0] = FaultInjectingStorageProvider.wrap(local.create(l)).failDeletes(k -> k.endsWith(".tar.gz"));
-                return faulty[0];
-            }
-        };
+        StorageProviderFactory factory = WrappedStorageFactory.of(new LocalFolderStorageFactory(),
+                p -> faulty[0] = FaultInjectingStorageProvider.wrap(p).failDeletes(k -> k.endsWith(".tar.gz")));
         BackupCatalog failing = new BackupCatalog(StorageProviders.discover().with(factory));
         BackupCatalog catalog = new BackupCatalog(StorageProviders.discover());
 

@@ -66,7 +66,7 @@ class OperationVisibilityIT {
     private static DirectEngine engine(KubernetesClient client, GateOnPut gate) {
         DirectOptions.Builder o = DirectOptions.builder().progressInterval(Duration.ofMillis(100));
         if (gate != null) {
-            o.storageProviders(StorageProviders.discover().with(gate));
+            o.storageProviders(StorageProviders.discover().with(gate.factory));
         }
         return KBackup.direct(client, o.build());
     }

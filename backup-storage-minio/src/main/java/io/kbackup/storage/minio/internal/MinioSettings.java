@@ -5,7 +5,7 @@ import io.kbackup.Credentials;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.storage.minio.MinioConfig;
 import io.kbackup.storage.s3protocol.S3LocationSettings;
-import java.net.URI;
+import io.kbackup.storage.s3protocol.S3ProviderSettings;
 
 /**
  * A location's settings for the {@code minio} provider, parsed and checked without contacting the
@@ -13,14 +13,12 @@ import java.net.URI;
  * MinIO's own: an endpoint is required, path-style addressing is the default, and only static keys,
  * the default chain or no credentials apply.
  */
-public final class MinioSettings {
-
-    private final S3LocationSettings common;
+public final class MinioSettings extends S3ProviderSettings {
 
     private MinioSettings(BackupLocation location) {
-        this.common = S3LocationSettings.parse(location, "minio", true, "the server's URL is required: set the"
+        super(S3LocationSettings.parse(location, "minio", true, "the server's URL is required: set the"
                 + " location's endpoint (BackupLocation.minio(endpoint, bucket)) or config key '" + MinioConfig.S3_URL
-                + "', e.g. https://minio.example.com:9000.");
+                + "', e.g. https://minio.example.com:9000."));
         Credentials credentials = common.credentials();
         if (!(credentials instanceof Credentials.AwsStatic || credentials instanceof Credentials.AwsDefaultChain
                 || credentials instanceof Credentials.None)) {
@@ -37,62 +35,5 @@ public final class MinioSettings {
      */
     public static MinioSettings of(BackupLocation location) {
         return new MinioSettings(location);
-    }
-
-    /** The settings every S3 provider shares. */
-    public S3LocationSettings common() {
-        return common;
-    }
-
-    public String locationName() {
-        return common.locationName();
-    }
-
-    public String bucket() {
-        return common.bucket();
-    }
-
-    public String keyPrefix() {
-        return common.keyPrefix();
-    }
-
-    public String region() {
-        return common.region();
-    }
-
-    /** The server's URL; may hold user info: print {@link #where()} instead. */
-    public URI endpoint() {
-        return common.endpoint();
-    }
-
-    public boolean pathStyle() {
-        return common.pathStyle();
-    }
-
-    /** {@code null} when none. */
-    public String caCertPem() {
-        return common.caCertPem();
-    }
-
-    public boolean insecureSkipTlsVerify() {
-        return common.insecureSkipTlsVerify();
-    }
-
-    public int partSize() {
-        return common.partSize();
-    }
-
-    public Credentials credentials() {
-        return common.credentials();
-    }
-
-    /** Where, for messages: {@code s3://bucket at endpoint}, user info masked. */
-    public String where() {
-        return common.where();
-    }
-
-    @Override
-    public String toString() {
-        return "MinioSettings[" + where() + ", credentials=" + credentials().kind() + "]";
     }
 }

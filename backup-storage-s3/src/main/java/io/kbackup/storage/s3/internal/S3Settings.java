@@ -5,6 +5,7 @@ import io.kbackup.Credentials;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.storage.s3.S3Config;
 import io.kbackup.storage.s3protocol.S3LocationSettings;
+import io.kbackup.storage.s3protocol.S3ProviderSettings;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
@@ -15,9 +16,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * A location's settings for the {@code s3} provider, parsed and checked. Every check says which
  * setting is wrong and what is accepted; nothing here contacts the service.
  */
-public final class S3Settings {
-
-    private final S3LocationSettings common;
+public final class S3Settings extends S3ProviderSettings {
     private final ServerSideEncryption serverSideEncryption;
     private final String kmsKeyId;
     private final ChecksumAlgorithm checksumAlgorithm;
@@ -25,7 +24,7 @@ public final class S3Settings {
     private final URI stsEndpoint;
 
     private S3Settings(BackupLocation location) {
-        this.common = S3LocationSettings.parse(location, "s3", false, null);
+        super(S3LocationSettings.parse(Objects.requireNonNull(location, "location"), "s3", false, null));
         this.kmsKeyId = common.text(S3Config.KMS_KEY_ID);
         this.serverSideEncryption = sse(common.text(S3Config.SERVER_SIDE_ENCRYPTION), kmsKeyId);
         this.checksumAlgorithm = checksum(location.config().get(S3Config.CHECKSUM_ALGORITHM));
@@ -52,7 +51,7 @@ public final class S3Settings {
      * @throws InvalidPlanException naming the setting that is wrong
      */
     public static S3Settings of(BackupLocation location) {
-        return new S3Settings(Objects.requireNonNull(location, "location"));
+        return new S3Settings(location);
     }
 
     private ServerSideEncryption sse(String v, String kmsKey) {
@@ -88,37 +87,6 @@ public final class S3Settings {
         };
     }
 
-    /** The settings every S3 provider shares. */
-    public S3LocationSettings common() {
-        return common;
-    }
-
-    public String locationName() {
-        return common.locationName();
-    }
-
-    public String bucket() {
-        return common.bucket();
-    }
-
-    /** The location's key prefix ({@code ""} or ending in {@code /}); used by validate only. */
-    public String keyPrefix() {
-        return common.keyPrefix();
-    }
-
-    public String region() {
-        return common.region();
-    }
-
-    /** The endpoint override, or {@code null} for AWS. */
-    public URI endpoint() {
-        return common.endpoint();
-    }
-
-    public boolean pathStyle() {
-        return common.pathStyle();
-    }
-
     /** {@code null} when none is requested. */
     public ServerSideEncryption serverSideEncryption() {
         return serverSideEncryption;
@@ -127,15 +95,6 @@ public final class S3Settings {
     /** {@code null} when none. */
     public String kmsKeyId() {
         return kmsKeyId;
-    }
-
-    /** {@code null} when none. */
-    public String caCertPem() {
-        return common.caCertPem();
-    }
-
-    public boolean insecureSkipTlsVerify() {
-        return common.insecureSkipTlsVerify();
     }
 
     /** {@code null} to send no checksum. */
@@ -148,26 +107,8 @@ public final class S3Settings {
         return profile;
     }
 
-    public int partSize() {
-        return common.partSize();
-    }
-
     /** {@code null} for AWS's. */
     public URI stsEndpoint() {
         return stsEndpoint;
-    }
-
-    public Credentials credentials() {
-        return common.credentials();
-    }
-
-    /** Where, for messages: {@code s3://bucket} and the endpoint (user info masked) when not AWS. */
-    public String where() {
-        return common.where();
-    }
-
-    @Override
-    public String toString() {
-        return "S3Settings[" + where() + ", credentials=" + credentials().kind() + "]";
     }
 }

@@ -1,11 +1,11 @@
-package io.kbackup.core.fleet;
+package io.kbackup.testkit.engine;
 
 import io.kbackup.ClientListener;
 import io.kbackup.OperationListener;
 import io.kbackup.ResourceEntry;
 import io.kbackup.ResultMessage;
 import io.kbackup.RestoreInfo;
-import io.kbackup.core.internal.EndListeners;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import io.kbackup.BackupClient;
 import io.kbackup.BackupHandle;
@@ -28,13 +28,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A light test double of a member's engine: a backup "runs" until its delay passes on a shared
- * timer (or until {@link #finishAll} for a gated member), then completes with {@code items} items.
- * It writes nothing; it counts how many of its backups run at once across all doubles sharing
- * {@code running}.
+ * A light double of a fleet member's engine, for group tests and benchmarks: a backup "runs" until
+ * its delay passes on a shared timer (or until {@link #finishAll} for a gated member), then
+ * completes with {@code items} items. It writes nothing; it counts how many of its backups run at
+ * once across all doubles sharing {@code running}, and the peak in {@code peak}. It only backs up:
+ * restores and the location reads throw {@link UnsupportedOperationException}.
  */
-final class FakeMember implements BackupClient {
-    final List<BackupPlan> plans = new ArrayList<>();
+public final class MemberDouble implements BackupClient {
+    private final List<BackupPlan> plans = new ArrayList<>();
     private final List<Handle> handles = new ArrayList<>();
     private final ScheduledExecutorService timer;
     private final Duration delay;
@@ -43,7 +44,7 @@ final class FakeMember implements BackupClient {
     private final AtomicInteger peak;
 
     /** {@code delay} null means gated: the backup ends only on {@link #finishAll}. */
-    FakeMember(ScheduledExecutorService timer, Duration delay, long items, AtomicInteger running, AtomicInteger peak) {
+    public MemberDouble(ScheduledExecutorService timer, Duration delay, long items, AtomicInteger running, AtomicInteger peak) {
         this.timer = timer;
         this.delay = delay;
         this.items = items;
@@ -51,7 +52,12 @@ final class FakeMember implements BackupClient {
         this.peak = peak;
     }
 
-    final class Handle implements BackupHandle {
+    /** The plans it was asked to back up, in order. */
+    public synchronized List<BackupPlan> plans() {
+        return List.copyOf(plans);
+    }
+
+    private final class Handle implements BackupHandle {
         final String name;
         final CompletableFuture<BackupInfo> done = new CompletableFuture<>();
         final Instant start = Instant.now();
@@ -99,11 +105,19 @@ final class FakeMember implements BackupClient {
             finish(BackupPhase.Failed);
         }
 
-        private final EndListeners<BackupPhase, BackupInfo> listeners = new EndListeners<>("a member backup", done);
+        private final List<OperationListener<? super BackupPhase, ? super BackupInfo>> listeners = new CopyOnWriteArrayList<>();
 
         @Override
         public void addListener(OperationListener<? super BackupPhase, ? super BackupInfo> listener) {
+            if (listeners.contains(listener)) {
+                return;
+            }
             listeners.add(listener);
+            done.thenAccept(info -> {
+                if (listeners.remove(listener)) {
+                    listener.onEnd(name, info, null);
+                }
+            });
         }
 
         @Override
@@ -125,7 +139,7 @@ final class FakeMember implements BackupClient {
     }
 
     /** Ends every backup still running with {@code phase}. */
-    synchronized void finishAll(BackupPhase phase) {
+    public synchronized void finishAll(BackupPhase phase) {
         handles.forEach(h -> h.finish(phase));
     }
 
@@ -146,15 +160,13 @@ final class FakeMember implements BackupClient {
 
     @Override
     public RestoreHandle restore(RestorePlan plan) {
-        throw new NotFoundException(plan.backupName(), "no backups in a test double");
+        throw new NotFoundException(plan.backupName(), "no backups in a member double");
     }
 
     @Override
     public RestorePreview preview(RestorePlan plan) {
         throw new UnsupportedOperationException();
     }
-
-    // ---- not used by the group tests: a member double only backs up
 
     @Override
     public List<RestoreInfo> listRestores(BackupLocation location) {
