@@ -126,9 +126,10 @@ class VeleroBothWaysRealVeleroIT extends TwoClustersOneBucket {
                     .includedNamespaces("mall").build()).await(WAIT).phase()).isEqualTo(BackupPhase.Completed);
         }
         try (StorageProvider bucket = StorageProviders.discover().open(location)) {
-            // kbackup's own manifest is the one extra file (Velero ignores extra files in a backup's folder)
+            // kbackup's own manifest and name claim are the extra files (Velero ignores extra files in a backup's folder)
             java.util.SortedSet<String> expected = files(bucket, "velero-mall");
             expected.add("kbackup-manifest.json");
+            expected.add("kbackup-claim.json"); // our writer's claim on the name, kept until the backup is deleted
             assertThat(files(bucket, "kbackup-mall")).as("the files of our backup folder, named as Velero's")
                     .isEqualTo(expected);
             Map<String, byte[]> velero = TarEntries.read(bucket.getBytes(PREFIX + "/backups/velero-mall/velero-mall.tar.gz"));
