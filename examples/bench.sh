@@ -5,6 +5,7 @@
 #   examples/bench.sh [-Xmx<size>] restore [--cluster real|embedded] [--kind mixed|secrets] [--objects N] [--concurrency C] ...
 #   examples/bench.sh [-Xmx<size>] group   [--members 100,1000] [--concurrency C] [--member-ms M]
 #   examples/bench.sh [-Xmx<size>] reset   [--cluster real|embedded] [--objects 500] [--repeat 3]
+#   examples/bench.sh [-Xmx<size>] velero  [--objects 10000] [--namespaces 50] [--secrets 31000]  (against the real Velero)
 #   examples/bench.sh chart <figures.tsv>   (writes examples/benchmark-chart.png)
 #
 # --cluster real (the default when kube-apiserver and etcd are in ~/.cache/kbackup-test-servers/bin):
@@ -35,7 +36,8 @@ case "${1:-}" in
   chart) main=io.kbackup.examples.bench.Chart ;;
   group) main=io.kbackup.examples.bench.GroupBenchmark ;;
   reset) main=io.kbackup.examples.bench.ResetBenchmark ;;
-  *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  velero) main=io.kbackup.examples.bench.VeleroBenchmark ;;
+  *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 shift
 

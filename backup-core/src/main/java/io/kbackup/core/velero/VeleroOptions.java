@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  *         .build();
  * }</pre>
  *
- * <p>Defaults: namespace {@code velero}; pickup timeout 2 min; location validation wait 15 s;
+ * <p>Defaults: namespace {@code velero}; pickup timeout 2 min; location validation wait 30 s;
  * backup sync wait 2 min; delete wait 5 min; no file-system backup; the "every two weeks"
  * schedule refused (see {@link Builder#approximateEveryTwoWeeks(boolean)}); UTC system clock;
  * storage providers discovered through {@code ServiceLoader}.
@@ -78,7 +78,9 @@ public final class VeleroOptions {
      * BackupStorageLocation (or its credentials Secret) they just created or changed, so that an
      * unusable location fails at once with Velero's message rather than a verdict on the old
      * settings. When it passes without a verdict the operation goes ahead (Velero then refuses a
-     * backup to an unusable location with {@code FailedValidation}). Zero does not wait. Default 15 s.
+     * backup to an unusable location with {@code FailedValidation}). Zero does not wait. Default 30 s:
+     * Velero validates a new or changed location at once, and one whose Secret alone changed (the
+     * engine asks for it) at its next look, within 10 s.
      */
     public Duration locationValidationTimeout() {
         return locationValidationTimeout;
@@ -174,7 +176,7 @@ public final class VeleroOptions {
     public static final class Builder {
         private String namespace = "velero";
         private Duration pickupTimeout = Duration.ofMinutes(2);
-        private Duration locationValidationTimeout = Duration.ofSeconds(15);
+        private Duration locationValidationTimeout = Duration.ofSeconds(30);
         private Duration syncTimeout = Duration.ofMinutes(2);
         private Duration deleteTimeout = Duration.ofMinutes(5);
         private boolean fileSystemBackup;

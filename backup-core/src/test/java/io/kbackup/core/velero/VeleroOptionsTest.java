@@ -15,7 +15,7 @@ class VeleroOptionsTest {
 
         assertThat(options.namespace()).isEqualTo("velero");
         assertThat(options.pickupTimeout()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(options.locationValidationTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(options.locationValidationTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(options.syncTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(options.deleteTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(options.fileSystemBackup()).isFalse();

@@ -192,8 +192,9 @@ final class VeleroStandIn implements AutoCloseable {
         }
         JsonNode status = VeleroStatus.tree(bsl).path("status");
         String spec = VeleroStatus.tree(bsl).path("spec").toString() + "|" + secretVersion(bsl);
+        // as Velero, a location without lastValidationTime (never validated, or cleared to ask for it) is validated
         if (phase.equals(status.path("phase").asText(null)) && (message == null || message.equals(status.path("message").asText(null)))
-                && spec.equals(validatedSpecs.get(name))) {
+                && spec.equals(validatedSpecs.get(name)) && status.hasNonNull("lastValidationTime")) {
             return;
         }
         validatedSpecs.put(name, spec);

@@ -93,7 +93,12 @@ class VeleroBothWaysRealVeleroIT extends TwoClustersOneBucket {
             assertThat(VeleroServer.phase(synced)).isEqualTo("Completed");
             assertThat(VeleroServer.phase(veleroB.location())).as("the location after our backup").isEqualTo("Available");
             String described = veleroB.cli("backup", "describe", "kbackup-store", "--details");
-            assertThat(described).contains("Completed").contains("store");
+            // the details come from our side files, decoded by Velero's own types: an error would show as <error ...>
+            assertThat(described).contains("Completed").contains("store").contains("Resource List:")
+                    .contains("v1/ConfigMap:").contains("store/web-config").contains("v1/PersistentVolume:")
+                    .contains("pv-store").doesNotContain("<error");
+            assertThat(veleroB.cli("backup", "logs", "kbackup-store")).as("our backup log, as Velero serves it")
+                    .isNotBlank();
 
             GenericKubernetesResource restore = veleroB.restore("velero-from-kbackup",
                     Map.of("backupName", "kbackup-store"), WAIT);
@@ -121,9 +126,10 @@ class VeleroBothWaysRealVeleroIT extends TwoClustersOneBucket {
                     .includedNamespaces("mall").build()).await(WAIT).phase()).isEqualTo(BackupPhase.COMPLETED);
         }
         try (StorageProvider bucket = StorageProviders.discover().open(location)) {
-            // kbackup's own manifest is the one extra file (Velero ignores extra files in a backup's folder)
+            // kbackup's own manifest and name claim are the extra files (Velero ignores extra files in a backup's folder)
             java.util.SortedSet<String> expected = files(bucket, "velero-mall");
             expected.add("kbackup-manifest.json");
+            expected.add("kbackup-claim.json"); // our writer's claim on the name, kept until the backup is deleted
             assertThat(files(bucket, "kbackup-mall")).as("the files of our backup folder, named as Velero's")
                     .isEqualTo(expected);
             Map<String, byte[]> velero = TarEntries.read(bucket.getBytes(PREFIX + "/backups/velero-mall/velero-mall.tar.gz"));

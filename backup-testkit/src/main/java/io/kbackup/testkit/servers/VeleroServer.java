@@ -46,9 +46,14 @@ import java.util.concurrent.TimeUnit;
  * <p>Velero restores into the cluster it runs on; for a restore into another cluster start a
  * {@code VeleroServer} on that cluster with the same bucket and prefix (its backup sync brings the
  * backups in). Only one Velero server can run on a machine at a time: its controller-runtime
- * manager binds its own metrics listener to {@code :8080}, which no Velero flag moves
- * ({@code --metrics-address} is Velero's other metrics server); {@link #start} fails at once with
- * that explanation when {@code :8080} is taken.
+ * manager binds its own metrics listener to {@code :8080}, which no Velero flag moves. Velero 1.18's
+ * {@code pkg/cmd/server/server.go} calls {@code ctrl.NewManager} without {@code Metrics} options, so
+ * controller-runtime 0.21 takes {@code metricsserver.DefaultBindAddress} ({@code ":8080"}); the
+ * health probe and pprof listeners stay off. {@code --metrics-address} (given a free port here) and
+ * {@code --profiler-address} (likewise) are Velero's own servers; the plugins talk over Unix sockets.
+ * {@link #start} fails at once with that explanation when {@code :8080} is taken. (A build of the
+ * server with {@code -ldflags "-X sigs.k8s.io/controller-runtime/pkg/metrics/server.DefaultBindAddress=0"}
+ * would turn that listener off and let servers run side by side.)
  */
 public final class VeleroServer implements AutoCloseable {
 
@@ -301,6 +306,11 @@ public final class VeleroServer implements AutoCloseable {
     /** A client of the cluster Velero runs on (closed with this server). */
     public KubernetesClient client() {
         return client;
+    }
+
+    /** The server process's id (its plugins run as its child processes). */
+    public long pid() {
+        return process.pid();
     }
 
     /** The server's log (standard output and error). */

@@ -73,13 +73,18 @@ public final class BenchCluster implements AutoCloseable {
      * 8 threads (RealCluster's own seed creates one object at a time).
      */
     public static BenchCluster real(Workload.Kind kind, int objects, int namespaces) {
+        return real(Workload.of(kind, objects, namespaces));
+    }
+
+    /** A real cluster filled through its API with {@code content} (its Namespaces first), by 8 threads. */
+    public static BenchCluster real(java.util.stream.Stream<HasMetadata> content) {
         BenchCluster b = real();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         AtomicLong created = new AtomicLong();
         try (KubernetesClient c = b.client()) {
             List<Future<?>> pending = new ArrayList<>();
             boolean[] namespacesDone = {false};
-            Workload.of(kind, objects, namespaces).forEach(o -> {
+            content.forEach(o -> {
                 if (!"Namespace".equals(o.getKind()) && !namespacesDone[0]) {
                     awaitAll(pending); // namespaces before their contents
                     namespacesDone[0] = true;
@@ -176,6 +181,14 @@ public final class BenchCluster implements AutoCloseable {
             return "RealCluster (etcd + kube-apiserver " + url + ")";
         }
         return child == null ? "EmbeddedCluster in this JVM" : "EmbeddedCluster in a separate JVM (pid " + child.pid() + ")";
+    }
+
+    /** The {@link RealCluster} behind this one, or an exception for an embedded cluster. */
+    public RealCluster realCluster() {
+        if (inProcess instanceof RealCluster r) {
+            return r;
+        }
+        throw new IllegalStateException("not a RealCluster: " + where());
     }
 
     /** Objects seeded at start (excluding the cluster's default namespaces). */

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.kbackup.BackupLocation;
 import io.kbackup.ClusterRefusedException;
@@ -194,28 +196,25 @@ public final class VeleroCluster implements AutoCloseable {
                 existing = createOrUpdateSpec(mapped.storageLocation());
                 updated = true;
             } else if (updated) {
+                // only the Secret changed: Velero revalidates a location on a spec change at once, otherwise only
+                // every validation frequency (1 minute by default); ask for it now
                 validatedBefore = lastValidation(existing);
+                requestValidation(name);
             }
         }
         GenericKubernetesResource current = existing;
         if (created || updated) {
             // the status on hand (if any) judged the old settings: wait for Velero's verdict on the new ones
-            String before = validatedBefore;
-            boolean isNew = created;
-            current = null;
-            if (!validationTimeout.isZero()) {
-                try {
-                    current = watcher(VeleroKind.BACKUP_STORAGE_LOCATION)
-                            .until(name, r -> phase(r) != null && (isNew || !Objects.equals(lastValidation(r), before)), false)
-                            .get(validationTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (TimeoutException e) {
-                    LOG.info("Velero has not validated BackupStorageLocation '{}' within {}; going ahead", name, validationTimeout);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (ExecutionException e) {
-                    LOG.debug("Waiting for BackupStorageLocation '{}' failed: {}", name, e.getCause().toString());
-                }
-            }
+            current = awaitVerdict(name, created, validatedBefore, validationTimeout);
+        }
+        if (current != null && "Unavailable".equals(phase(current)) && !validationTimeout.isZero()) {
+            // the verdict may be up to a validation period old, or a passing fault: Velero rewrites a location's
+            // credentials file (truncating it) each time one of its controllers uses the location, and a plugin
+            // reading it meanwhile finds no keys ("no EC2 IMDS role found"). Ask for a fresh verdict once.
+            String before = lastValidation(current);
+            requestValidation(name);
+            GenericKubernetesResource fresh = awaitVerdict(name, false, before, validationTimeout);
+            current = fresh != null ? fresh : current;
         }
         if (current != null && "Unavailable".equals(phase(current))) {
             JsonNode status = VeleroStatus.tree(current).path("status");
@@ -224,6 +223,41 @@ public final class VeleroCluster implements AutoCloseable {
                     + "' (" + target(want) + ") Unavailable" + (message == null ? "" : ": " + message)
                     + ". Check the bucket, prefix, endpoint and credentials; Velero validates the location again every"
                     + " minute (spec.validationFrequency).");
+        }
+    }
+
+    /** The location once Velero has validated it (again, when {@code before} is its last validation time), or null. */
+    private GenericKubernetesResource awaitVerdict(String name, boolean isNew, String before, Duration timeout) {
+        if (timeout.isZero()) {
+            return null;
+        }
+        try {
+            return watcher(VeleroKind.BACKUP_STORAGE_LOCATION)
+                    .until(name, r -> phase(r) != null && (isNew || (lastValidation(r) != null
+                            && !Objects.equals(lastValidation(r), before))), false)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.info("Velero has not validated BackupStorageLocation '{}' within {}; going ahead", name, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.debug("Waiting for BackupStorageLocation '{}' failed: {}", name, e.getCause().toString());
+        }
+        return null;
+    }
+
+    /**
+     * Clears the location's {@code status.lastValidationTime} (its CRD has no status subresource), which
+     * Velero takes as "never validated": its next periodic look (every 10 s) validates it whatever the
+     * validation frequency. When the API server refuses, Velero validates at its own pace.
+     */
+    private void requestValidation(String name) {
+        try {
+            ops(VeleroKind.BACKUP_STORAGE_LOCATION).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"status\":{\"lastValidationTime\":null}}");
+        } catch (KubernetesClientException e) {
+            LOG.info("Could not ask Velero to validate BackupStorageLocation '{}' again now (HTTP {}); it does so within its"
+                    + " validation frequency", name, e.getCode());
         }
     }
 

@@ -83,12 +83,20 @@ public final class VeleroStatus {
         if (phase == RestorePhase.FAILED_VALIDATION) {
             errors.addAll(validationErrors(restore));
         }
+        // Velero lists an item that only has warnings (e.g. it exists already and differs, policy none) as
+        // "(failed)" in its resource list; with no error at all in the restore, those items were skipped
+        long failed = results.failed();
+        long skipped = results.skipped();
+        if (errorCount == 0 && results.errors().isEmpty() && phase != RestorePhase.FAILED) {
+            skipped += failed;
+            failed = 0;
+        }
         long total = status.path("progress").path("totalItems").asLong(0);
         long restored = status.path("progress").path("itemsRestored").asLong(0);
         return RestoreInfo.builder().name(text(restore.path("metadata").path("name"))).backupName(text(spec.path("backupName")))
                 .veleroPhase(text(status.path("phase"))).started(instant(status.path("startTimestamp"))).completed(instant(status.path("completionTimestamp")))
                 .itemsTotal(total).itemsRestored(restored).created(results.created()).updated(results.updated())
-                .skipped(results.skipped()).failed(results.failed()).errors(errors).warnings(warnings).namespaceMapping(mapping)
+                .skipped(skipped).failed(failed).errors(errors).warnings(warnings).namespaceMapping(mapping)
                 .failureReason(failureReason(restore)).build();
     }
 
