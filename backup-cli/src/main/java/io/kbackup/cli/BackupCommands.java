@@ -6,6 +6,7 @@ import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
+import io.kbackup.VerifyReport;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +18,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kbackup backup ...}. */
-@Command(name = "backup", description = "Backups: create, get (list), describe, logs, delete.", mixinStandardHelpOptions = true,
+@Command(name = "backup", description = "Backups: create, get (list), describe, logs, verify, delete.", mixinStandardHelpOptions = true,
         subcommands = {BackupCommands.Create.class, BackupCommands.Get.class, BackupCommands.Describe.class,
-            BackupCommands.Logs.class, BackupCommands.Delete.class})
+            BackupCommands.Logs.class, BackupCommands.Verify.class, BackupCommands.Delete.class})
 final class BackupCommands {
     static final List<String> COLUMNS = List.of("name", "phase", "created", "expires", "namespaces", "items", "errors", "warnings");
 
@@ -155,6 +156,34 @@ final class BackupCommands {
         @Override
         public Integer call() {
             return printLog(BackupClient::backupLog);
+        }
+    }
+
+    /** What {@code backup verify} prints of a report. */
+    static Map<String, Object> details(VerifyReport r) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("name", r.backupName());
+        d.put("ok", r.ok());
+        d.put("signature", r.signature());
+        d.put("signingKeyId", r.signingKeyId());
+        d.put("encryption", r.encryption());
+        d.put("items", r.items());
+        d.put("problems", r.problems());
+        d.put("warnings", r.warnings());
+        return d;
+    }
+
+    /** {@code kbackup backup verify}. */
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Checks a backup without restoring it: its manifest and signature, that it decrypts, that every item "
+                    + "parses, that the counts and the resource list agree with the archive. Reads the location only; changes nothing.",
+                "Exits 0 when the backup is sound (warnings may remain), 9 when a problem was found."})
+    static final class Verify extends Leaf.Named implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            VerifyReport report = root().client().verify(location(), name);
+            printer().details(details(report));
+            return report.ok() ? ExitCodes.OK : ExitCodes.CORRUPT;
         }
     }
 

@@ -32,7 +32,7 @@ final class ExitCodes {
     static final int STORAGE = 7;
     /** The cluster refused a request (RBAC, admission, conflict) or cannot be reached. */
     static final int CLUSTER = 8;
-    /** The backup failed the integrity checks; nothing was restored. */
+    /** The backup failed the integrity checks ({@code backup verify} found a problem, or a restore refused it); nothing was restored. */
     static final int CORRUPT = 9;
     /** The wait timed out; the backup or restore goes on. */
     static final int TIMEOUT = 10;

@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code kbackup} command line: validates backup locations, creates, lists, describes and
- * deletes backups, restores them and reads their logs, with the SDK's DirectEngine. Run
+ * The {@code kbackup} command line: validates backup locations, creates, lists, describes,
+ * verifies and deletes backups, restores them and reads their logs, with the SDK's DirectEngine. Run
  * {@code java -jar kbackup.jar --help}.
  */
 @Command(name = "kbackup", mixinStandardHelpOptions = true, versionProvider = KBackupCli.Version.class,
@@ -41,7 +41,7 @@ import picocli.CommandLine.ScopeType;
             "6:Storage refused the credentials or denied access.",
             "7:Other storage error.",
             "8:The cluster refused a request (e.g. RBAC) or is unreachable.",
-            "9:Corrupt backup; nothing was restored.",
+            "9:Corrupt backup (backup verify found a problem, or a restore refused it); nothing was restored.",
             "10:Timed out waiting; the operation goes on.",
             "70:Internal error (run with --verbose and report it)."})
 public final class KBackupCli {

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The CLI end to end: an embedded cluster (through the kubeconfig it writes) and a local-folder
  * location. Backs up a namespace, lists, describes and reads the log of the backup, restores it
- * into another namespace, reads the restore back, deletes the backup; checks the exit codes of
- * errors and that secrets never reach the output, also through the shaded {@code kbackup.jar}.
+ * into another namespace, reads the restore back, verifies a sound and a tampered backup, deletes
+ * the backup; checks the exit codes of errors and that secrets never reach the output, also
+ * through the shaded {@code kbackup.jar}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KBackupCliIT {
@@ -252,6 +253,39 @@ class KBackupCliIT {
         Run completion = run(Map.of(), "generate-completion");
         assertThat(completion.code()).isZero();
         assertThat(completion.out()).contains("complete -F").contains("backup").contains("--namespace-mappings");
+    }
+
+    /** A sound backup verifies (exit 0); one byte flipped in its tarball breaks the manifest's digest, which the report names (exit 9). */
+    @Test
+    @Order(9)
+    void verifyFindsATamperedTarball() throws IOException {
+        Run created = kb("backup", "create", "shop-verify", "--include-namespaces", "shop");
+        assertThat(created.code()).as(created.all()).isEqualTo(0);
+
+        Run sound = kb("backup", "verify", "shop-verify");
+        assertThat(sound.code()).as(sound.all()).isEqualTo(0);
+        assertThat(sound.out()).containsPattern("ok:\\s+true").containsPattern("problems:\\s+-");
+        JsonNode good = JSON.readTree(kb("backup", "verify", "shop-verify", "-o", "json").out());
+        assertThat(good.get("ok").asBoolean()).isTrue();
+        assertThat(good.get("items").asLong()).isGreaterThanOrEqualTo(3);
+        assertThat(good.get("problems")).isEmpty();
+
+        Path tarball;
+        try (Stream<Path> files = Files.walk(backups)) {
+            tarball = files.filter(f -> f.getFileName().toString().equals("shop-verify.tar.gz")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(tarball);
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(tarball, bytes);
+
+        Run tampered = kb("backup", "verify", "shop-verify");
+        assertThat(tampered.code()).as(tampered.all()).isEqualTo(ExitCodes.CORRUPT);
+        assertThat(tampered.out()).containsPattern("ok:\\s+false").contains("does not match its integrity manifest");
+        JsonNode bad = JSON.readTree(kb("backup", "verify", "shop-verify", "-o", "json").out());
+        assertThat(bad.get("ok").asBoolean()).isFalse();
+        assertThat(bad.get("problems").get(0).asText()).contains("does not match its integrity manifest");
+
+        assertThat(kb("backup", "verify", "no-such-backup").code()).isEqualTo(ExitCodes.NOT_FOUND);
     }
 
     /** The shaded jar as an operator runs it: its providers are found (services merged) and it masks secrets. */
