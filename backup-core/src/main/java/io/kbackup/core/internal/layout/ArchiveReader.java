@@ -199,7 +199,7 @@ public final class ArchiveReader {
                 + " the manifest records " + expected.size() + " bytes with SHA-256 " + expected.sha256()
                 + ", the stored archive has " + h.count + " bytes with SHA-256 " + h.hex()
                 + (alsoSeen != null ? " (" + alsoSeen + ")" : "")
-                + ". The archive was changed or damaged after the backup; nothing was restored. Restore another backup.");
+                + ". The archive was changed or damaged after the backup: it cannot be trusted, and nothing of it is applied; use another backup.");
     }
 
     private void read(HashingStream hashing) throws IOException {
