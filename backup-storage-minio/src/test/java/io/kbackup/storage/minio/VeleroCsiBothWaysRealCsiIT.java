@@ -67,7 +67,7 @@ class VeleroCsiBothWaysRealCsiIT extends TwoClustersOneBucket {
                     .isEqualTo(1);
         }
 
-        // the same namespace backed up by kbackup: the same files in the backup folder (ours has its manifest more)
+        // the same namespace backed up by kbackup: the same files in the backup folder (ours has its manifest and name claim more)
         try (DirectEngine direct = KBackup.direct(a)) {
             assertThat(direct.backup(BackupPlan.builder().name("kbackup-csi-vshop").location(location).includedNamespaces("vshop")
                     .includeAllDisks(true).build()).await(WAIT).phase()).isEqualTo(BackupPhase.COMPLETED);
@@ -75,6 +75,7 @@ class VeleroCsiBothWaysRealCsiIT extends TwoClustersOneBucket {
         try (StorageProvider bucket = StorageProviders.discover().open(location)) {
             java.util.SortedSet<String> expected = files(bucket, "velero-csi-shop");
             expected.add("kbackup-manifest.json");
+            expected.add("kbackup-claim.json"); // our writer's claim on the name, kept until the backup is deleted
             assertThat(files(bucket, "kbackup-csi-vshop")).as("the files of our backup folder, named as Velero's").isEqualTo(expected);
         }
 
