@@ -73,11 +73,14 @@ class GcsObjectRetentionRealIT {
                 BackupClient engine = KBackup.direct(client)) {
             storage.put(dir + "locked-1.tar.gz", new byte[] {1, 2, 3}, new Retention(ObjectLock.GOVERNANCE, until));
             storage.put(dir + "locked-1-logs.gz", new byte[] {4});
+            // a finished backup (an unfinished one is refused as possibly still being written, before its locks are read)
+            storage.put(dir + "velero-backup.json", ("{\"apiVersion\":\"velero.io/v1\",\"kind\":\"Backup\",\"metadata\":{\"name\":"
+                    + "\"locked-1\"},\"spec\":{},\"status\":{\"phase\":\"Completed\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             assertThatThrownBy(() -> engine.deleteBackup(location, "locked-1"))
                     .isInstanceOfSatisfying(BackupLockedException.class, e -> assertThat(e.lockedUntil()).isEqualTo(until))
                     .hasMessageContaining(until.toString());
             try (Stream<BlobInfo> left = storage.listAll(dir)) {
-                assertThat(left).hasSize(2);
+                assertThat(left).hasSize(3);
             }
         }
     }
