@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code kbackup location ...}. */
 @Command(name = "location", description = "Backup locations.", mixinStandardHelpOptions = true,

@@ -2,9 +2,9 @@ package io.kbackup.core.direct;
 
 import io.kbackup.InvalidPlanException;
 import io.kbackup.ManifestKey;
-import io.kbackup.spi.KeyProviders;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.catalog.BackupCatalog;
+import io.kbackup.spi.KeyProviders;
 import io.kbackup.spi.StorageProviders;
 import java.time.Clock;
 import java.time.Duration;

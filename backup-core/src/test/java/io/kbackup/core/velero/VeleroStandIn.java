@@ -1,7 +1,5 @@
 package io.kbackup.core.velero;
 
-import io.kbackup.core.internal.layout.VeleroKeys;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -20,6 +18,7 @@ import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.GoDuration;
 import io.kbackup.core.internal.layout.GzipJson;
+import io.kbackup.core.internal.layout.VeleroKeys;
 import io.kbackup.core.internal.layout.VeleroValues;
 import io.kbackup.core.internal.velero.VeleroKind;
 import io.kbackup.core.internal.velero.VeleroStatus;

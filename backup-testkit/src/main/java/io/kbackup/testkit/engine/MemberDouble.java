@@ -1,31 +1,31 @@
 package io.kbackup.testkit.engine;
 
-import io.kbackup.ClientListener;
-import io.kbackup.OperationListener;
-import io.kbackup.ResourceEntry;
-import io.kbackup.ResultMessage;
-import io.kbackup.RestoreInfo;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import io.kbackup.BackupClient;
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
+import io.kbackup.ClientListener;
 import io.kbackup.NotFoundException;
+import io.kbackup.OperationListener;
 import io.kbackup.Progress;
+import io.kbackup.ResourceEntry;
 import io.kbackup.RestoreHandle;
+import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
+import io.kbackup.ResultMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A light double of a fleet member's engine, for group tests and benchmarks: a backup "runs" until

@@ -2,8 +2,6 @@ package io.kbackup.testkit.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kbackup.NotFoundException;
 import io.kbackup.spi.BlobInfo;

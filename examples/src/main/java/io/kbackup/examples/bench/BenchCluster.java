@@ -1,11 +1,11 @@
 package io.kbackup.examples.bench;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
 import io.kbackup.testkit.cluster.RealCluster;
 import io.kbackup.testkit.cluster.TestCluster;

@@ -7,21 +7,21 @@ import io.fabric8.kubernetes.client.VersionInfo;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
+import io.kbackup.Encryption;
 import io.kbackup.KBackupException;
+import io.kbackup.core.internal.layout.ArchivePaths;
 import io.kbackup.core.internal.layout.BackupDocument;
 import io.kbackup.core.internal.layout.BackupManifest;
 import io.kbackup.core.internal.layout.BackupSideFiles;
 import io.kbackup.core.internal.layout.BucketLayout;
-import io.kbackup.core.internal.layout.ResourceList;
-import io.kbackup.Encryption;
-import io.kbackup.core.internal.layout.ArchivePaths;
 import io.kbackup.core.internal.layout.ManifestSignature;
+import io.kbackup.core.internal.layout.ResourceList;
 import io.kbackup.core.internal.trust.SealedBackup;
 import io.kbackup.core.internal.trust.Trust;
 import io.kbackup.spi.StorageProvider;
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
-import java.time.Instant;
 
 /**
  * Writes what a backup leaves next to its tarball, once the tarball is committed or abandoned:

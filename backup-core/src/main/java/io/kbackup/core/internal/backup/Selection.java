@@ -1,10 +1,9 @@
 package io.kbackup.core.internal.backup;
 
-import io.kbackup.core.internal.layout.VeleroKeys;
-
 import io.kbackup.BackupPlan;
 import io.kbackup.ClusterWideMode;
 import io.kbackup.core.internal.kube.ApiResource;
+import io.kbackup.core.internal.layout.VeleroKeys;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -1,20 +1,19 @@
 package io.kbackup.core.internal.layout;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kbackup.CorruptBackupException;
+import io.kbackup.StorageException;
 import io.kbackup.core.internal.layout.ArchiveStreams.HashingStream;
 import io.kbackup.core.internal.layout.ArchiveStreams.LimitException;
 import io.kbackup.core.internal.layout.ArchiveStreams.LimitedStream;
 import io.kbackup.core.internal.layout.ArchiveStreams.NonClosing;
 import io.kbackup.core.internal.layout.ArchiveStreams.SourceException;
-
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.io.JsonEOFException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kbackup.CorruptBackupException;
-import io.kbackup.StorageException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,10 +1,9 @@
 package io.kbackup.core.internal.restore;
 
-import io.kbackup.core.internal.layout.VeleroKeys;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kbackup.core.internal.layout.VeleroKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,7 +1,5 @@
 package io.kbackup.core.internal.snapshot;
 
-import io.kbackup.core.internal.layout.VeleroKeys;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -11,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.kube.KubeRetry;
 import io.kbackup.core.internal.layout.GzipJson;
+import io.kbackup.core.internal.layout.VeleroKeys;
 import io.kbackup.core.internal.layout.VolumeInfo;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,8 +1,7 @@
 package io.kbackup.core.internal.snapshot;
 
-import io.kbackup.core.internal.layout.VeleroKeys;
-
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.kbackup.core.internal.layout.VeleroKeys;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;

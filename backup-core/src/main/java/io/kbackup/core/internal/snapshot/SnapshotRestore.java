@@ -1,7 +1,5 @@
 package io.kbackup.core.internal.snapshot;
 
-import io.kbackup.core.internal.layout.VeleroKeys;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -12,6 +10,7 @@ import io.kbackup.CorruptBackupException;
 import io.kbackup.core.internal.kube.KubeRetry;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.GzipJson;
+import io.kbackup.core.internal.layout.VeleroKeys;
 import io.kbackup.core.internal.layout.VolumeInfo;
 import io.kbackup.spi.StorageProvider;
 import java.io.IOException;

@@ -1,7 +1,6 @@
 package io.kbackup.core.internal.velero;
 
-import io.kbackup.core.internal.layout.VeleroKeys;
-
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.kbackup.BackupPlan;
@@ -10,8 +9,8 @@ import io.kbackup.RestorePlan;
 import io.kbackup.Schedule;
 import io.kbackup.core.internal.layout.BackupDocument;
 import io.kbackup.core.internal.layout.GzipJson;
+import io.kbackup.core.internal.layout.VeleroKeys;
 import io.kbackup.core.internal.layout.VeleroValues;
-import com.fasterxml.jackson.core.type.TypeReference;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupPhase;
-import io.kbackup.core.internal.layout.BackupDocument;
-import io.kbackup.core.internal.layout.VeleroPhases;
-import java.util.Objects;
 import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePhase;
+import io.kbackup.core.internal.layout.BackupDocument;
+import io.kbackup.core.internal.layout.VeleroPhases;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -16,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** Reads the status of Velero's custom resources. */
 public final class VeleroStatus {

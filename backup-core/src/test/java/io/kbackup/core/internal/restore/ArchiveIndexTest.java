@@ -1,11 +1,11 @@
 package io.kbackup.core.internal.restore;
 
-import io.kbackup.core.internal.layout.ArchiveReader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kbackup.CorruptBackupException;
+import io.kbackup.core.internal.layout.ArchiveReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,5 @@
 package io.kbackup.core.internal.snapshot;
 
-import io.kbackup.core.internal.layout.VeleroKeys;
-
-import io.kbackup.testkit.cluster.StandInSnapshotController;
-
 import static io.kbackup.core.internal.snapshot.SnapshotFixture.claim;
 import static io.kbackup.core.internal.snapshot.SnapshotFixture.configMap;
 import static io.kbackup.core.internal.snapshot.SnapshotFixture.csiVolume;
@@ -30,7 +26,9 @@ import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.layout.GzipJson;
 import io.kbackup.core.internal.layout.TestTarReader;
+import io.kbackup.core.internal.layout.VeleroKeys;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.cluster.StandInSnapshotController;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

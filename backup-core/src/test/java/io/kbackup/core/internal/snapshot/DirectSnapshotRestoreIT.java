@@ -1,9 +1,5 @@
 package io.kbackup.core.internal.snapshot;
 
-import io.kbackup.core.internal.layout.VeleroKeys;
-
-import io.kbackup.testkit.cluster.StandInSnapshotController;
-
 import static io.kbackup.core.internal.snapshot.SnapshotFixture.claim;
 import static io.kbackup.core.internal.snapshot.SnapshotFixture.configMap;
 import static io.kbackup.core.internal.snapshot.SnapshotFixture.csiVolume;
@@ -24,7 +20,9 @@ import io.kbackup.RestorePhase;
 import io.kbackup.RestorePlan;
 import io.kbackup.core.KBackup;
 import io.kbackup.core.direct.DirectEngine;
+import io.kbackup.core.internal.layout.VeleroKeys;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.cluster.StandInSnapshotController;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

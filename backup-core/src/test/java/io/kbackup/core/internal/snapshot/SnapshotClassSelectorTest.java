@@ -1,11 +1,10 @@
 package io.kbackup.core.internal.snapshot;
 
-import io.kbackup.core.internal.layout.VeleroKeys;
-
 import static io.kbackup.core.internal.snapshot.SnapshotFixture.snapshotClass;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kbackup.core.internal.layout.VeleroKeys;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,5 @@
 package io.kbackup.storage.azure.internal;
 
-import io.kbackup.spi.support.CauseChain;
-import io.kbackup.spi.support.SecretMask;
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobStorageException;
@@ -10,6 +8,8 @@ import io.kbackup.NotFoundException;
 import io.kbackup.StorageDeniedException;
 import io.kbackup.StorageException;
 import io.kbackup.StorageUnreachableException;
+import io.kbackup.spi.support.CauseChain;
+import io.kbackup.spi.support.SecretMask;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;

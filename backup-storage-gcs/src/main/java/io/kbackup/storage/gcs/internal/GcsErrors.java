@@ -1,13 +1,13 @@
 package io.kbackup.storage.gcs.internal;
 
-import io.kbackup.spi.support.CauseChain;
-import io.kbackup.spi.support.SecretMask;
 import com.google.cloud.BaseServiceException;
 import io.kbackup.KBackupException;
 import io.kbackup.NotFoundException;
 import io.kbackup.StorageDeniedException;
 import io.kbackup.StorageException;
 import io.kbackup.StorageUnreachableException;
+import io.kbackup.spi.support.CauseChain;
+import io.kbackup.spi.support.SecretMask;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;

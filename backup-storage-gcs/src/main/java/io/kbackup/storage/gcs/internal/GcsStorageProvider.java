@@ -1,6 +1,5 @@
 package io.kbackup.storage.gcs.internal;
 
-import io.kbackup.spi.support.CauseChain;
 import com.google.api.gax.paging.Page;
 import com.google.cloud.ReadChannel;
 import com.google.cloud.storage.Blob;
@@ -9,8 +8,8 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageBatch;
 import com.google.cloud.storage.StorageBatchResult;
 import io.kbackup.KBackupException;
-import io.kbackup.spi.support.ErrorMappingInputStream;
 import io.kbackup.NotFoundException;
+import io.kbackup.ObjectLock;
 import io.kbackup.StorageException;
 import io.kbackup.ValidationResult;
 import io.kbackup.spi.BlobInfo;
@@ -18,7 +17,8 @@ import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.ListPage;
 import io.kbackup.spi.Retention;
 import io.kbackup.spi.StorageProvider;
-import io.kbackup.ObjectLock;
+import io.kbackup.spi.support.CauseChain;
+import io.kbackup.spi.support.ErrorMappingInputStream;
 import io.kbackup.storage.gcs.GcsStorageProviderFactory;
 import java.io.IOException;
 import java.io.InputStream;

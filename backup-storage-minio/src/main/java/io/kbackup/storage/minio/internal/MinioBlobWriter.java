@@ -12,8 +12,8 @@ import io.minio.PutObjectArgs;
 import io.minio.UploadPartResponse;
 import io.minio.messages.Part;
 import io.minio.messages.RetentionMode;
-import java.time.ZoneOffset;
 import java.io.ByteArrayInputStream;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package io.kbackup.storage.minio.internal;
 
-import io.kbackup.spi.support.PageLimit;
 import io.kbackup.NotFoundException;
+import io.kbackup.ObjectLock;
 import io.kbackup.StorageDeniedException;
 import io.kbackup.StorageException;
 import io.kbackup.ValidationResult;
@@ -10,15 +10,15 @@ import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.ListPage;
 import io.kbackup.spi.Retention;
 import io.kbackup.spi.StorageProvider;
-import io.kbackup.ObjectLock;
+import io.kbackup.spi.support.PageLimit;
 import io.kbackup.storage.s3protocol.S3ErrorTable;
 import io.kbackup.storage.s3protocol.S3Keys;
 import io.kbackup.storage.s3protocol.S3UploadListing;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectLockConfigurationArgs;
 import io.minio.ListObjectsArgs;
-import io.minio.PutObjectArgs;
 import io.minio.ListObjectsV2Response;
+import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.RemoveObjectsArgs;
 import io.minio.Result;

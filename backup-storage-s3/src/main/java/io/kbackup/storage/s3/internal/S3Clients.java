@@ -1,8 +1,8 @@
 package io.kbackup.storage.s3.internal;
 
-import io.kbackup.spi.support.PemTrust;
 import io.kbackup.Credentials;
 import io.kbackup.InvalidPlanException;
+import io.kbackup.spi.support.PemTrust;
 import io.kbackup.storage.s3.S3Config;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package io.kbackup.testkit.cluster.internal;
 
 import static io.kbackup.testkit.cluster.internal.PatchNodes.DELETE;
 import static io.kbackup.testkit.cluster.internal.PatchNodes.DIRECTIVE;
-import static io.kbackup.testkit.cluster.internal.PatchNodes.scalarEquals;
-import static io.kbackup.testkit.cluster.internal.PatchNodes.noMergeKey;
 import static io.kbackup.testkit.cluster.internal.PatchNodes.isEmpty;
+import static io.kbackup.testkit.cluster.internal.PatchNodes.noMergeKey;
+import static io.kbackup.testkit.cluster.internal.PatchNodes.scalarEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
