@@ -8,8 +8,8 @@
 #   bash .ci/servers/build.sh --optional # as mvn verify runs it: without Go or Python 3 (and not
 #                                        # under CI=true) it says so and exits 0; the tests skip
 #
-# A family is rebuilt only when its version (or its wrapper go.mod/go.sum) changes. Nothing is
-# written into the clone. Needs Go 1.26 and Python 3.
+# A family is rebuilt only when its version, its wrapper (go.mod, go.sum, own .go files) or its
+# ldflags change. Nothing is written into the clone. Needs Go 1.26 and Python 3.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cache="${KBACKUP_SERVERS_CACHE:-$HOME/.cache/kbackup-test-servers}"
@@ -23,6 +23,7 @@ MOTO_VERSION=5.2.5
 VELERO_VERSION=v1.18.3       # also the require in velero/go.mod; the AWS plugin v1.14.3 in velero-plugin-for-aws/go.mod
 SNAPSHOTTER_VERSION=v8.6.0   # also the requires in csi-snapshotter/go.mod (its snapshot CRDs come from client/v8 at it)
 PROVISIONER_VERSION=v6.4.0   # also the require in csi-provisioner/go.mod
+SNAPSHOTTER_LDFLAGS="-s -w -X main.version=$SNAPSHOTTER_VERSION"   # its cache folder also holds the CRDs
 
 log() { printf '== %s\n' "$*"; }
 
@@ -37,10 +38,11 @@ if [ "${1:-}" = "--optional" ]; then
   fi
 fi
 
-# key of a wrapper module: its folder name and a hash of go.mod + go.sum (+ its own .go files, if any)
+# wrapper_key <family> <ldflags>: the wrapper module's folder name and a hash of go.mod + go.sum
+# (+ its own .go files, if any) + the ldflags it is built with (an -X change alone rebuilds it too)
 wrapper_key() {
   local own=(); shopt -s nullglob; own=("$here/$1"/*.go); shopt -u nullglob
-  echo "$1-$(cat "$here/$1/go.mod" "$here/$1/go.sum" ${own[@]+"${own[@]}"} | sha256sum | cut -c1-12)"
+  echo "$1-$( (cat "$here/$1/go.mod" "$here/$1/go.sum" ${own[@]+"${own[@]}"}; printf '%s' "$2") | sha256sum | cut -c1-12)"
 }
 
 # link <dir> <binary>...: make <cache>/bin/<binary> point at <dir>/<binary>
@@ -52,7 +54,7 @@ link() {
 # build_wrapper <family> <ldflags> <package>...: go build the packages of a wrapper module
 build_wrapper() {
   local family="$1" ldflags="$2"; shift 2
-  local dir="$cache/$(wrapper_key "$family")" bins=()
+  local dir="$cache/$(wrapper_key "$family" "$ldflags")" bins=()
   for p in "$@"; do bins+=("$(basename "$p")"); done
   if [ "$family" = etcd ]; then bins=(etcd); fi
   if [ -x "$dir/${bins[-1]}" ]; then log "$family: cached in $dir"; link "$dir" "${bins[@]}"; return; fi
@@ -86,7 +88,7 @@ go_install() {
 # snapshot_crds: the VolumeSnapshot CRDs of external-snapshotter's client module at the built version,
 # copied from the Go module cache into the csi-snapshotter cache folder, linked as <cache>/bin/snapshot-crds
 snapshot_crds() {
-  local dir="$cache/$(wrapper_key csi-snapshotter)"
+  local dir="$cache/$(wrapper_key csi-snapshotter "$SNAPSHOTTER_LDFLAGS")"
   if [ ! -f "$dir/snapshot-crds/.done" ]; then
     local src
     src="$(cd "$here/csi-snapshotter" && go mod download -json github.com/kubernetes-csi/external-snapshotter/client/v8 \
@@ -127,15 +129,18 @@ for f in "${families[@]}"; do
 -X k8s.io/component-base/version.gitTreeState=clean" \
             k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl ;;
     etcd) build_wrapper etcd "-s -w" go.etcd.io/etcd/server/v3 ;;
+    # controller-runtime's metrics listener (DefaultBindAddress ":8080" in v0.21, which Velero's manager
+    # takes and no Velero flag moves) is off ("0"), so several Velero servers run on one machine
     velero) build_wrapper velero "-s -w -X github.com/vmware-tanzu/velero/pkg/buildinfo.Version=$VELERO_VERSION \
--X github.com/vmware-tanzu/velero/pkg/buildinfo.GitTreeState=clean" github.com/vmware-tanzu/velero/cmd/velero ;;
+-X github.com/vmware-tanzu/velero/pkg/buildinfo.GitTreeState=clean \
+-X sigs.k8s.io/controller-runtime/pkg/metrics/server.DefaultBindAddress=0" github.com/vmware-tanzu/velero/cmd/velero ;;
     velero-aws) build_wrapper velero-plugin-for-aws "-s -w" \
             github.com/vmware-tanzu/velero-plugin-for-aws/velero-plugin-for-aws ;;
     minio) go_install minio "github.com/minio/minio@$MINIO_VERSION" minio ;;
     fake-gcs) go_install fake-gcs-server "github.com/fsouza/fake-gcs-server@$FAKE_GCS_VERSION" fake-gcs-server ;;
     moto) moto ;;
     csi)
-      build_wrapper csi-snapshotter "-s -w -X main.version=$SNAPSHOTTER_VERSION" \
+      build_wrapper csi-snapshotter "$SNAPSHOTTER_LDFLAGS" \
             github.com/kubernetes-csi/external-snapshotter/v8/cmd/snapshot-controller \
             github.com/kubernetes-csi/external-snapshotter/v8/cmd/csi-snapshotter
       snapshot_crds

@@ -45,15 +45,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Velero restores into the cluster it runs on; for a restore into another cluster start a
  * {@code VeleroServer} on that cluster with the same bucket and prefix (its backup sync brings the
- * backups in). Only one Velero server can run on a machine at a time: its controller-runtime
- * manager binds its own metrics listener to {@code :8080}, which no Velero flag moves. Velero 1.18's
- * {@code pkg/cmd/server/server.go} calls {@code ctrl.NewManager} without {@code Metrics} options, so
- * controller-runtime 0.21 takes {@code metricsserver.DefaultBindAddress} ({@code ":8080"}); the
- * health probe and pprof listeners stay off. {@code --metrics-address} (given a free port here) and
- * {@code --profiler-address} (likewise) are Velero's own servers; the plugins talk over Unix sockets.
- * {@link #start} fails at once with that explanation when {@code :8080} is taken. (A build of the
- * server with {@code -ldflags "-X sigs.k8s.io/controller-runtime/pkg/metrics/server.DefaultBindAddress=0"}
- * would turn that listener off and let servers run side by side.)
+ * backups in). Several Velero servers run side by side on one machine (one per cluster): Velero
+ * 1.18's {@code pkg/cmd/server/server.go} calls {@code ctrl.NewManager} without {@code Metrics}
+ * options, so controller-runtime 0.21 would bind its metrics listener to
+ * {@code metricsserver.DefaultBindAddress} ({@code ":8080"}), which no Velero flag moves; the server
+ * is built with {@code -X sigs.k8s.io/controller-runtime/pkg/metrics/server.DefaultBindAddress=0},
+ * which turns that listener off. The health probe and pprof listeners stay off;
+ * {@code --metrics-address} and {@code --profiler-address} (Velero's own servers) get free ports here;
+ * the plugins talk over Unix sockets.
  */
 public final class VeleroServer implements AutoCloseable {
 
@@ -80,9 +79,6 @@ public final class VeleroServer implements AutoCloseable {
 
     /** The image named in the stand-in Deployment {@code velero} (never pulled: no replicas). */
     public static final String IMAGE = "velero/velero:v1.18.3";
-
-    /** The port controller-runtime's metrics listener of every Velero server binds (not configurable). */
-    public static final int CONTROLLER_RUNTIME_METRICS_PORT = 8080;
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final String GROUP = "velero.io";
@@ -138,7 +134,6 @@ public final class VeleroServer implements AutoCloseable {
         Objects.requireNonNull(bucket, "bucket");
         Path velero = TestServers.require(BINARY);
         Path plugin = TestServers.require(AWS_PLUGIN);
-        requireFree(CONTROLLER_RUNTIME_METRICS_PORT);
         Path home;
         try {
             home = Files.createTempDirectory("kbackup-velero-home");
@@ -204,16 +199,6 @@ public final class VeleroServer implements AutoCloseable {
         } catch (RuntimeException e) {
             client.close();
             throw e;
-        }
-    }
-
-    private static void requireFree(int port) {
-        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
-            s.bind(new java.net.InetSocketAddress(port));
-        } catch (IOException e) {
-            throw new IllegalStateException("port " + port + " is taken (another Velero server?): Velero's"
-                    + " controller-runtime manager always listens on :" + port + " for its metrics, so only one"
-                    + " Velero server runs on a machine at a time", e);
         }
     }
 
