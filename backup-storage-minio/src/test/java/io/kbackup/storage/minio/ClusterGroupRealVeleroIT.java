@@ -33,8 +33,7 @@ import org.junit.jupiter.api.Test;
  * {@code velero-c} a VeleroEngine on a third real cluster where Velero is not installed. The group backup and restore
  * go through Velero's own Backup and Restore for {@code velero-a}, into its folder of the shared MinIO location,
  * where the group's records sit next to Velero's files; {@code velero-c} fails saying Velero is missing, and the
- * others go on. (One Velero server per machine: its controller-runtime metrics port is fixed, so only one member
- * has a Velero server here.)
+ * others go on. ({@link ClusterGroupTwoVelerosRealVeleroIT} has a Velero server on each of two members.)
  */
 class ClusterGroupRealVeleroIT {
     private static final String BUCKET = "workspace";
@@ -108,7 +107,8 @@ class ClusterGroupRealVeleroIT {
         }
     }
 
-    private static void awaitGone(KubernetesClient k) throws InterruptedException {
+    /** Waits (at most 30 s) until ConfigMap {@code shop/cm} is gone. */
+    static void awaitGone(KubernetesClient k) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (k.configMaps().inNamespace("shop").withName("cm").get() != null && System.nanoTime() < deadline) {
             Thread.sleep(100);
