@@ -9,6 +9,7 @@ import io.kbackup.BackupLocation;
 import io.kbackup.BackupLockedException;
 import io.kbackup.BackupPlan;
 import io.kbackup.ClientListener;
+import io.kbackup.Encryption;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.KBackupException;
 import io.kbackup.NotFoundException;
@@ -197,7 +198,10 @@ public final class VeleroEngine extends BucketReadingEngine {
      * {@link VeleroOptions#deleteTimeout()}) for Velero to process it, which removes the backup's
      * objects from the bucket, its snapshots and its Backup object. A backup that is in the bucket
      * but unknown to this cluster's Velero (not synced yet, or taken elsewhere) is deleted from the
-     * bucket directly, as the DirectEngine does.
+     * bucket directly, as the DirectEngine does. So is a backup kbackup encrypted (its Backup carries
+     * {@value io.kbackup.Encryption#LABEL}), then its Backup object: Velero cannot delete one (its
+     * delete item actions unpack the tarball first, and its DeleteBackupRequest ends with "error
+     * invoking delete item actions", every object left in place and the Backup left {@code Deleting}).
      *
      * @throws NotFoundException           when neither Velero nor the bucket has the backup
      * @throws BackupLockedException       when the backup's objects are under object lock (checked
@@ -218,6 +222,13 @@ public final class VeleroEngine extends BucketReadingEngine {
         GenericKubernetesResource backup = cluster.get(VeleroKind.BACKUP, backupName);
         if (backup == null || !location.name().equals(VeleroStatus.text(VeleroStatus.tree(backup).path("spec").path("storageLocation")))) {
             catalog.delete(location, backupName);
+            return;
+        }
+        if (backup.getMetadata().getLabels() != null && backup.getMetadata().getLabels().containsKey(Encryption.LABEL)) {
+            // the bucket first: while the folder is there, Velero's backup sync would bring the Backup back
+            catalog.delete(location, backupName);
+            cluster.delete(VeleroKind.BACKUP, backupName);
+            LOG.info("Deleted encrypted backup '{}' from the bucket and its Velero Backup (Velero cannot delete it)", backupName);
             return;
         }
         // Velero would delete a locked backup's objects only in appearance (delete markers on S3): refuse first

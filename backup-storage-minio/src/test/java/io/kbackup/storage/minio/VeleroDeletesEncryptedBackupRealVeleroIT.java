@@ -1,0 +1,120 @@
+package io.kbackup.storage.minio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.kbackup.BackupInfo;
+import io.kbackup.BackupLocation;
+import io.kbackup.BackupPhase;
+import io.kbackup.BackupPlan;
+import io.kbackup.Credentials;
+import io.kbackup.Encryption;
+import io.kbackup.core.KBackup;
+import io.kbackup.core.direct.DirectEngine;
+import io.kbackup.core.direct.DirectOptions;
+import io.kbackup.core.keys.StaticKeyProvider;
+import io.kbackup.core.velero.VeleroEngine;
+import io.kbackup.core.velero.VeleroOptions;
+import io.kbackup.spi.BlobInfo;
+import io.kbackup.spi.KeyProviders;
+import io.kbackup.spi.StorageProvider;
+import io.kbackup.spi.StorageProviders;
+import io.kbackup.testkit.cluster.RealCluster;
+import io.kbackup.testkit.servers.MinioServer;
+import io.kbackup.testkit.servers.VeleroServer;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the real Velero (v1.18, AWS plugin) does with a backup kbackup's DirectEngine encrypted, in the
+ * bucket and prefix of Velero's own location: its sync lists it Completed ({@code velero-backup.json}
+ * stays plain), but {@code velero backup delete} fails (its delete item actions unpack the tarball
+ * first: "gzip: invalid header"), leaving every object of the folder in place and its Backup
+ * {@code Deleting}; the VeleroEngine's delete then removes the folder and that Backup itself, and
+ * Velero's sync does not bring it back.
+ */
+class VeleroDeletesEncryptedBackupRealVeleroIT {
+    private static final String BUCKET = "velero";
+    private static final String PREFIX = "sealed";
+    private static final String NAME = "sealed-1";
+    private static final Duration WAIT = Duration.ofMinutes(2);
+    private static final ResourceDefinitionContext DELETE_REQUEST = VeleroServer.kind("DeleteBackupRequest",
+            "deletebackuprequests");
+
+    @Test
+    void veleroCannotDeleteAnEncryptedBackupAndTheVeleroEngineDeletesItWithoutVelero() throws Exception {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        try (MinioServer minio = MinioServer.start(); RealCluster cluster = RealCluster.start();
+                KubernetesClient client = cluster.client()) {
+            minio.createBucket(BUCKET);
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
+            client.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName("cm").endMetadata()
+                    .addToData("k", "v").build()).create();
+            // Velero's own location "default": the same bucket and prefix
+            BackupLocation sealed = BackupLocation.minio(minio.endpoint(), BUCKET).name(VeleroServer.LOCATION).prefix(PREFIX)
+                    .credentials(Credentials.awsStatic(minio.rootUser(), minio.rootPassword()))
+                    .encryption(Encryption.with("static", "k1")).build();
+            DirectOptions keys = DirectOptions.builder()
+                    .keyProviders(KeyProviders.discover().with(StaticKeyProvider.builder().key("k1", key).build())).build();
+            try (DirectEngine kbackup = KBackup.direct(client, keys);
+                    VeleroServer velero = VeleroServer.start(cluster, minio, BUCKET, PREFIX);
+                    VeleroEngine engine = KBackup.velero(client, VeleroOptions.builder().namespace(VeleroServer.NAMESPACE).build());
+                    StorageProvider bucket = StorageProviders.discover().open(sealed)) {
+                assertThat(kbackup.backup(BackupPlan.builder().name(NAME).location(sealed).includedNamespaces("shop").build())
+                        .await(WAIT).phase()).isEqualTo(BackupPhase.COMPLETED);
+                String folder = PREFIX + "/backups/" + NAME + "/";
+                List<String> written = bucket.listAll(folder).map(BlobInfo::key).sorted().toList();
+                assertThat(written).contains(folder + "velero-backup.json", folder + NAME + ".tar.gz",
+                        folder + "kbackup-manifest.json", folder + "kbackup-claim.json", folder + NAME + "-volumesnapshots.json.gz");
+
+                assertThat(VeleroServer.phase(velero.awaitBackup(NAME, WAIT))).as("Velero's sync").isEqualTo("Completed");
+                assertThat(velero.cli("backup", "get")).contains(NAME, "Completed");
+
+                velero.cli("backup", "delete", NAME, "--confirm");
+                GenericKubernetesResource request = awaitProcessed(client);
+                assertThat(request.getAdditionalProperties().get("status")).as("Velero's DeleteBackupRequest").asString()
+                        .contains("error invoking delete item actions");
+                assertThat(Files.readString(velero.log())).contains("error extracting backup: gzip: invalid header");
+                assertThat(bucket.listAll(folder).map(BlobInfo::key).sorted().toList()).as("objects after Velero's delete")
+                        .isEqualTo(written);
+                assertThat(VeleroServer.phase(velero(client))).as("Velero's Backup after its delete").isEqualTo("Deleting");
+
+                engine.deleteBackup(sealed, NAME);
+
+                assertThat(bucket.listAll(folder).map(BlobInfo::key).toList()).as("objects after the VeleroEngine's delete")
+                        .isEmpty();
+                assertThat(velero(client)).as("Velero's Backup").isNull();
+                Thread.sleep(3 * VeleroServer.BACKUP_SYNC_PERIOD.toMillis());
+                assertThat(velero(client)).as("Velero's Backup, after its backup sync").isNull();
+                assertThat(kbackup.listBackups(sealed)).extracting(BackupInfo::name).doesNotContain(NAME);
+            }
+        }
+    }
+
+    private static GenericKubernetesResource velero(KubernetesClient client) {
+        return client.genericKubernetesResources(VeleroServer.BACKUP).inNamespace(VeleroServer.NAMESPACE).withName(NAME).get();
+    }
+
+    private static GenericKubernetesResource awaitProcessed(KubernetesClient client) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        GenericKubernetesResource request = null;
+        while (System.nanoTime() < deadline) {
+            List<GenericKubernetesResource> requests = client.genericKubernetesResources(DELETE_REQUEST)
+                    .inNamespace(VeleroServer.NAMESPACE).withLabel("velero.io/backup-name", NAME).list().getItems();
+            request = requests.isEmpty() ? null : requests.get(0);
+            if ("Processed".equals(VeleroServer.phase(request))) {
+                return request;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("Velero did not process the DeleteBackupRequest of " + NAME + " in " + WAIT + ": " + request);
+    }
+}
