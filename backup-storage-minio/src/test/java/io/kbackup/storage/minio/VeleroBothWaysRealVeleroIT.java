@@ -87,7 +87,6 @@ class VeleroBothWaysRealVeleroIT extends TwoClustersOneBucket {
             assertThat(ours.phase()).isEqualTo(BackupPhase.COMPLETED);
         }
 
-        // one Velero server at a time: controller-runtime's metrics listener is fixed at :8080
         try (VeleroServer veleroB = VeleroServer.start(clusterB, minio, BUCKET, PREFIX)) {
             GenericKubernetesResource synced = veleroB.awaitBackup("kbackup-store", WAIT);
             assertThat(VeleroServer.phase(synced)).isEqualTo("Completed");

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * and one MinIO bucket. A Velero backup with a CSI snapshot of cluster A is restored by kbackup
  * into cluster B; a kbackup backup with all disks of cluster A is restored by Velero into cluster B.
  * Either way the restored claim's new volume folder holds exactly the bytes written into the
- * original one. One Velero server at a time (its metrics port is fixed).
+ * original one.
  */
 class VeleroCsiBothWaysRealCsiIT extends TwoClustersOneBucket {
     private static final String BUCKET = "velero-csi";

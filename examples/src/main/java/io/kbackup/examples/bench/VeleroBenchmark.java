@@ -34,8 +34,8 @@ import java.util.stream.Stream;
  * Velero's (a Velero server on the target syncs the bucket; a {@code Restore}, until it ends) and kbackup's.
  *
  * <p>A kbackup backup of the first content runs first as this JVM's warm-up (not reported). Figures per phase: wall time, objects/s, CPU seconds and peak RSS of the process doing the work: Velero's
- * server and its plugin processes ({@code /proc}), or this JVM (kbackup runs in it). Only one Velero server runs
- * at a time (its controller-runtime metrics port is fixed). {@code --secrets 0} or {@code --objects 0} skips a
+ * server and its plugin processes ({@code /proc}), or this JVM (kbackup runs in it). One Velero server runs
+ * at a time, so that the figures of one do not include another's work. {@code --secrets 0} or {@code --objects 0} skips a
  * content. See examples/BENCHMARKS.md.
  */
 public final class VeleroBenchmark {
