@@ -198,6 +198,11 @@ public final class VeleroServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             client.close();
+            if (String.valueOf(e.getMessage()).contains(":8080: bind: address already in use")) {
+                throw new IllegalStateException("this velero binary (" + velero + ") still binds controller-runtime's"
+                        + " metrics listener to :8080, so it cannot run next to another Velero server: it was built before"
+                        + " .ci/servers/build.sh turned that listener off; run bash .ci/servers/build.sh velero", e);
+            }
             throw e;
         }
     }
