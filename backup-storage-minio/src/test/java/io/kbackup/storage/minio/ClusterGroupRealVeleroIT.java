@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * others go on. ({@link ClusterGroupTwoVelerosRealVeleroIT} has a Velero server on each of two members.)
  */
 class ClusterGroupRealVeleroIT {
-    private static final String BUCKET = "workspace";
+    static final String BUCKET = "workspace";
     private static final Duration WAIT = Duration.ofMinutes(3);
 
     @Test
@@ -47,15 +47,10 @@ class ClusterGroupRealVeleroIT {
             minio.createBucket(BUCKET);
             List<KubernetesClient> seeded = List.of(ca, cb, cc);
             for (int i = 0; i < seeded.size(); i++) {
-                KubernetesClient k = seeded.get(i);
-                k.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
-                k.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName("cm").endMetadata()
-                        .addToData("k", "member-" + i).build()).create();
+                seedShop(seeded.get(i), "member-" + i);
             }
-            BackupLocation shared = BackupLocation.minio(minio.endpoint(), BUCKET).name("workspace").prefix("ws")
-                    .credentials(Credentials.awsStatic(minio.rootUser(), minio.rootPassword())).build();
-            VeleroOptions options = VeleroOptions.builder().namespace(VeleroServer.NAMESPACE).pickupTimeout(Duration.ofSeconds(30))
-                    .build();
+            BackupLocation shared = workspace(minio);
+            VeleroOptions options = veleroOptions();
             try (VeleroServer velero = VeleroServer.start(a, minio, BUCKET, "velero-default");
                     ClusterGroup group = ClusterGroup.builder().name("shop").healthTimeout(Duration.ofSeconds(5))
                             .member("velero-a", KBackup.velero(ca, options)).member("direct-b", KBackup.direct(cb))
@@ -105,6 +100,24 @@ class ClusterGroupRealVeleroIT {
                         .allSatisfy(r -> assertThat(VeleroServer.phase(r)).isEqualTo("Completed"));
             }
         }
+    }
+
+    /** Namespace {@code shop} with ConfigMap {@code cm} holding {@code k: value}. */
+    static void seedShop(KubernetesClient k, String value) {
+        k.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
+        k.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName("cm").endMetadata()
+                .addToData("k", value).build()).create();
+    }
+
+    /** The workspace's shared location: prefix {@code ws} of bucket {@value #BUCKET}. */
+    static BackupLocation workspace(MinioServer minio) {
+        return BackupLocation.minio(minio.endpoint(), BUCKET).name("workspace").prefix("ws")
+                .credentials(Credentials.awsStatic(minio.rootUser(), minio.rootPassword())).build();
+    }
+
+    /** VeleroEngine options for the test kit's Velero namespace, giving up after 30 s without a Velero server. */
+    static VeleroOptions veleroOptions() {
+        return VeleroOptions.builder().namespace(VeleroServer.NAMESPACE).pickupTimeout(Duration.ofSeconds(30)).build();
     }
 
     /** Waits (at most 30 s) until ConfigMap {@code shop/cm} is gone. */

@@ -2,15 +2,12 @@ package io.kbackup.storage.minio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
 import io.kbackup.BackupPlan;
-import io.kbackup.Credentials;
 import io.kbackup.RestorePlan;
 import io.kbackup.core.KBackup;
 import io.kbackup.core.fleet.ClusterGroup;
@@ -35,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * member's folder of the shared MinIO location, and the group restore a Velero Restore on each.
  */
 class ClusterGroupTwoVelerosRealVeleroIT {
-    private static final String BUCKET = "workspace";
+    private static final String BUCKET = ClusterGroupRealVeleroIT.BUCKET;
     private static final Duration WAIT = Duration.ofMinutes(3);
     private static final List<String> MEMBERS = List.of("eu", "us");
 
@@ -46,15 +43,10 @@ class ClusterGroupTwoVelerosRealVeleroIT {
             minio.createBucket(BUCKET);
             Map<String, KubernetesClient> clients = Map.of("eu", ceu, "us", cus);
             for (String member : MEMBERS) {
-                KubernetesClient k = clients.get(member);
-                k.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
-                k.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName("cm").endMetadata()
-                        .addToData("k", "from-" + member).build()).create();
+                ClusterGroupRealVeleroIT.seedShop(clients.get(member), "from-" + member);
             }
-            BackupLocation shared = BackupLocation.minio(minio.endpoint(), BUCKET).name("workspace").prefix("ws")
-                    .credentials(Credentials.awsStatic(minio.rootUser(), minio.rootPassword())).build();
-            VeleroOptions options = VeleroOptions.builder().namespace(VeleroServer.NAMESPACE).pickupTimeout(Duration.ofSeconds(30))
-                    .build();
+            BackupLocation shared = ClusterGroupRealVeleroIT.workspace(minio);
+            VeleroOptions options = ClusterGroupRealVeleroIT.veleroOptions();
             try (VeleroServer veleroEu = VeleroServer.start(eu, minio, BUCKET, "velero-eu");
                     VeleroServer veleroUs = VeleroServer.start(us, minio, BUCKET, "velero-us");
                     ClusterGroup group = ClusterGroup.builder().name("shop").healthTimeout(Duration.ofSeconds(5))
