@@ -12,6 +12,8 @@ import io.kbackup.BackupLocation;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
+import io.kbackup.KBackupException;
+import io.kbackup.OperationListener;
 import io.kbackup.Progress;
 import io.kbackup.testkit.engine.MemberDouble;
 import java.io.OutputStream;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -231,6 +234,39 @@ class ClusterGroupTest {
             assertThat(info.count(MemberPhase.SKIPPED)).isEqualTo(5);
             assertThat(info.members().get("m4").skipReason()).isEqualTo(SkipReason.CANCELLED);
             assertThat(info.phase()).isEqualTo(GroupPhase.FAILED);
+        }
+    }
+
+    @Test
+    void listenersHearTheRunsEndExactlyOnceWithItsFinalRecord() throws Exception {
+        try (ClusterGroup g = ClusterGroup.builder().name("shop").member("a", fast()).member("b", fast()).build()) {
+            GroupRun<BackupHandle, BackupInfo> run = g.backup(BackupPlan.builder().prefix("nightly").location(shared()).build());
+            List<GroupRunInfo> ends = new CopyOnWriteArrayList<>();
+            OperationListener<GroupPhase, GroupRunInfo> listener = new OperationListener<>() {
+                @Override
+                public void onEnd(String operation, GroupRunInfo info, KBackupException error) {
+                    assertThat(error).isNull();
+                    ends.add(info);
+                }
+            };
+            run.addListener(listener);
+            run.addListener(listener);
+            GroupRunInfo info = run.await(Duration.ofSeconds(10));
+            List<GroupRunInfo> late = new CopyOnWriteArrayList<>();
+            run.addListener(new OperationListener<GroupPhase, GroupRunInfo>() {
+                @Override
+                public void onEnd(String operation, GroupRunInfo i, KBackupException error) {
+                    late.add(i);
+                }
+            });
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (ends.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(ends).as("added twice, told once").singleElement().isEqualTo(info);
+            assertThat(info.phase()).isEqualTo(GroupPhase.COMPLETED);
+            assertThat(info.membersDone()).isEqualTo(2);
+            assertThat(late).as("added after the end: told at once").containsExactly(info);
         }
     }
 }
