@@ -5,7 +5,7 @@ import io.kbackup.OperationHandle;
 import io.kbackup.OperationListener;
 import io.kbackup.OperationTimeoutException;
 import io.kbackup.Progress;
-import io.kbackup.core.internal.EndListeners;
+import io.kbackup.core.internal.RunListeners;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +41,6 @@ import org.slf4j.LoggerFactory;
  * @param <I> the members' details type
  */
 public final class GroupRun<H extends OperationHandle<?, I>, I> implements OperationHandle<GroupPhase, GroupRunInfo> {
-    private EndListeners<GroupPhase, GroupRunInfo> endListeners;
     private static final Logger LOG = LoggerFactory.getLogger(GroupRun.class);
 
     /** What a group run does with one member: implemented by {@link ClusterGroup} for backups and restores. */
@@ -97,6 +96,8 @@ public final class GroupRun<H extends OperationHandle<?, I>, I> implements Opera
     private final AtomicInteger done = new AtomicInteger();
     private final CompletableFuture<GroupRunInfo> completion = new CompletableFuture<>();
     private volatile boolean cancelled;
+    private final RunListeners<GroupPhase, GroupRunInfo> listeners;
+    private GroupPhase toldPhase;
 
     GroupRun(String name, String group, List<String> members, int concurrency, Executor pool, Clock clock, Work<H, I> work) {
         this.name = name;
@@ -107,6 +108,7 @@ public final class GroupRun<H extends OperationHandle<?, I>, I> implements Opera
         this.work = work;
         this.slots = new ArrayList<>(members.size());
         members.forEach(m -> slots.add(new Slot(m)));
+        this.listeners = new RunListeners<>(name, completion);
     }
 
     /** Starts the first members (at most the concurrency); the rest start as earlier ones end. */
@@ -252,24 +254,34 @@ public final class GroupRun<H extends OperationHandle<?, I>, I> implements Opera
     }
 
     /**
-     * Tells {@code listener} of this run's end (exactly once); each member's phases, progress and
-     * item errors are told by that member's own handle.
+     * Tells {@code listener} this run's phase changes, its {@link #progress()} (items over all
+     * members, at most about once a second while members move or end, and once more before the
+     * end), every member's item errors (the message starts with the member's name) and, exactly
+     * once, its end; as for a single run, one call at a time and in that order.
      */
     @Override
     public void addListener(OperationListener<? super GroupPhase, ? super GroupRunInfo> listener) {
-        endListeners().add(listener);
+        listeners.add(listener);
     }
 
     @Override
     public void removeListener(OperationListener<? super GroupPhase, ? super GroupRunInfo> listener) {
-        endListeners().remove(listener);
+        listeners.remove(listener);
     }
 
-    private synchronized EndListeners<GroupPhase, GroupRunInfo> endListeners() {
-        if (endListeners == null) {
-            endListeners = new EndListeners<>("group backup " + name(), completion());
-        }
-        return endListeners;
+    /** What a member's handle tells, passed on as the group's own events. */
+    private OperationListener<Object, Object> forwarder(String member) {
+        return new OperationListener<>() {
+            @Override
+            public void onProgress(String operation, Progress progress) {
+                listeners.progress(progress());
+            }
+
+            @Override
+            public void onItemError(String operation, String namespace, String message) {
+                listeners.itemError(namespace, member + ": " + message);
+            }
+        };
     }
 
     @Override
@@ -344,7 +356,9 @@ public final class GroupRun<H extends OperationHandle<?, I>, I> implements Opera
         // member started and then stops the host finds a record of it
         s.outcome = MemberOutcome.started(s.member, at);
         work.record(s.member, s.outcome, true);
+        tellPhase();
         s.handle = handle;
+        handle.addListener(forwarder(s.member));
         handle.completion().whenComplete((info, err) -> {
             Runnable finish = () -> {
                 Instant now = clock.instant();
@@ -370,6 +384,17 @@ public final class GroupRun<H extends OperationHandle<?, I>, I> implements Opera
     private void update(Slot s, MemberOutcome outcome) {
         s.outcome = outcome;
         work.record(s.member, outcome, s.handle != null);
+        tellPhase();
+        listeners.progress(progress());
+    }
+
+    /** Tells the listeners the run's phase when it changed since they were last told. */
+    private synchronized void tellPhase() {
+        GroupPhase now = phase();
+        if (now != toldPhase) {
+            toldPhase = now;
+            listeners.phase(now);
+        }
     }
 
     private void end(Slot s, MemberOutcome outcome) {
@@ -383,6 +408,8 @@ public final class GroupRun<H extends OperationHandle<?, I>, I> implements Opera
         try {
             work.done();
         } finally {
+            tellPhase();
+            listeners.close(progress());
             completion.complete(info());
         }
     }

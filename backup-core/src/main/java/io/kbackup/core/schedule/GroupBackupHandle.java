@@ -3,36 +3,69 @@ package io.kbackup.core.schedule;
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupPhase;
+import io.kbackup.KBackupException;
 import io.kbackup.OperationListener;
 import io.kbackup.Progress;
+import io.kbackup.core.fleet.GroupPhase;
 import io.kbackup.core.fleet.GroupRun;
 import io.kbackup.core.fleet.GroupRunInfo;
 import io.kbackup.core.fleet.MemberOutcome;
 import io.kbackup.core.fleet.MemberPhase;
-import io.kbackup.core.internal.EndListeners;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /** A group run seen as one backup by the scheduler: its name, phase, item progress and end. */
 final class GroupBackupHandle implements BackupHandle {
     private final GroupRun<?, ?> run;
-    private final EndListeners<BackupPhase, BackupInfo> listeners;
+    private final Map<OperationListener<? super BackupPhase, ? super BackupInfo>, OperationListener<GroupPhase, GroupRunInfo>> adapters =
+            new ConcurrentHashMap<>();
 
     GroupBackupHandle(GroupRun<?, ?> run) {
         this.run = run;
-        this.listeners = new EndListeners<>("backup " + run.name(), completion());
     }
 
-    /** Told of the group run's end, as one backup; each member's own handle tells its phases and progress. */
+    /**
+     * Told the group run's phases, progress, members' item errors and end, as those of one backup
+     * (see {@link GroupRun#addListener}).
+     */
     @Override
     public void addListener(OperationListener<? super BackupPhase, ? super BackupInfo> listener) {
-        listeners.add(listener);
+        run.addListener(adapters.computeIfAbsent(listener, GroupBackupHandle::asGroupListener));
     }
 
     @Override
     public void removeListener(OperationListener<? super BackupPhase, ? super BackupInfo> listener) {
-        listeners.remove(listener);
+        OperationListener<GroupPhase, GroupRunInfo> adapter = adapters.remove(listener);
+        if (adapter != null) {
+            run.removeListener(adapter);
+        }
+    }
+
+    private static OperationListener<GroupPhase, GroupRunInfo> asGroupListener(OperationListener<? super BackupPhase, ? super BackupInfo> listener) {
+        return new OperationListener<>() {
+            @Override
+            public void onPhase(String operation, GroupPhase phase) {
+                listener.onPhase(operation, GroupPlans.phaseOf(phase));
+            }
+
+            @Override
+            public void onProgress(String operation, Progress progress) {
+                listener.onProgress(operation, progress);
+            }
+
+            @Override
+            public void onItemError(String operation, String namespace, String message) {
+                listener.onItemError(operation, namespace, message);
+            }
+
+            @Override
+            public void onEnd(String operation, GroupRunInfo info, KBackupException error) {
+                listener.onEnd(operation, info == null ? null : summary(info), error);
+            }
+        };
     }
 
     @Override

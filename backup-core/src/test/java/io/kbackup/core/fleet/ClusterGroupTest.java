@@ -23,9 +23,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -267,6 +269,42 @@ class ClusterGroupTest {
             assertThat(info.phase()).isEqualTo(GroupPhase.COMPLETED);
             assertThat(info.membersDone()).isEqualTo(2);
             assertThat(late).as("added after the end: told at once").containsExactly(info);
+        }
+    }
+
+    @Test
+    void listenersHearPhasesThenTheFinalProgressThenTheEnd() throws Exception {
+        try (ClusterGroup g = ClusterGroup.builder().name("shop").member("a", fast()).member("b", fast()).build()) {
+            List<String> heard = new CopyOnWriteArrayList<>();
+            CompletableFuture<Void> ended = new CompletableFuture<>();
+            GroupRun<BackupHandle, BackupInfo> run = g.backup(BackupPlan.builder().prefix("nightly").location(shared()).build());
+            run.addListener(new OperationListener<GroupPhase, GroupRunInfo>() {
+                @Override
+                public void onPhase(String operation, GroupPhase phase) {
+                    heard.add(operation + " phase " + phase);
+                }
+
+                @Override
+                public void onProgress(String operation, Progress progress) {
+                    heard.add(operation + " progress " + progress.itemsDone() + "/" + progress.itemsTotal());
+                }
+
+                @Override
+                public void onEnd(String operation, GroupRunInfo info, KBackupException error) {
+                    heard.add(operation + " end " + info.phase());
+                    ended.complete(null);
+                }
+            });
+            run.await(Duration.ofSeconds(10));
+            ended.get(5, TimeUnit.SECONDS);
+            String n = run.name();
+            int last = heard.size() - 1;
+            assertThat(heard.get(last)).isEqualTo(n + " end COMPLETED");
+            assertThat(heard.get(last - 1)).as("right before the end: the final progress of both members' 10 items")
+                    .isEqualTo(n + " progress 20/20");
+            assertThat(heard.indexOf(n + " phase COMPLETED")).isBetween(0, last - 2);
+            assertThat(heard).filteredOn(e -> e.contains(" phase ")).as("each phase told once, in order")
+                    .containsExactly(n + " phase IN_PROGRESS", n + " phase COMPLETED");
         }
     }
 }
