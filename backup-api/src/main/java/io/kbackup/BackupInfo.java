@@ -1,9 +1,9 @@
 package io.kbackup;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -14,49 +14,36 @@ import java.util.Optional;
  * platforms that show backups from elsewhere). New details may be added in later versions
  * without breaking callers.
  */
-public final class BackupInfo {
-    private final String name;
-    private final BackupPhase phase;
-    private final String veleroPhase;
+public final class BackupInfo extends OperationInfo<BackupPhase> {
     private final String location;
     private final Instant created;
-    private final Instant started;
-    private final Instant completed;
     private final Instant expires;
     private final List<String> includedNamespaces;
     private final List<String> excludedNamespaces;
     private final boolean includesDisks;
     private final ClusterWideMode clusterWideMode;
-    private final long itemsTotal;
     private final long itemsBackedUp;
     private final int volumeSnapshotsAttempted;
     private final int volumeSnapshotsCompleted;
     private final int errors;
     private final int warnings;
-    private final String failureReason;
     private final String scheduleName;
     private final Map<String, String> labels;
 
     private BackupInfo(Builder b) {
-        this.name = b.name;
-        this.phase = b.phase;
-        this.veleroPhase = b.veleroPhase;
+        super(b);
         this.location = b.location;
         this.created = b.created;
-        this.started = b.started;
-        this.completed = b.completed;
         this.expires = b.expires;
         this.includedNamespaces = b.includedNamespaces == null ? List.of() : List.copyOf(b.includedNamespaces);
         this.excludedNamespaces = b.excludedNamespaces == null ? List.of() : List.copyOf(b.excludedNamespaces);
         this.includesDisks = b.includesDisks;
         this.clusterWideMode = b.clusterWideMode;
-        this.itemsTotal = b.itemsTotal;
         this.itemsBackedUp = b.itemsBackedUp;
         this.volumeSnapshotsAttempted = b.volumeSnapshotsAttempted;
         this.volumeSnapshotsCompleted = b.volumeSnapshotsCompleted;
         this.errors = b.errors;
         this.warnings = b.warnings;
-        this.failureReason = b.failureReason;
         this.scheduleName = b.scheduleName;
         this.labels = b.labels == null ? Map.of() : Map.copyOf(b.labels);
     }
@@ -68,47 +55,22 @@ public final class BackupInfo {
 
     /** A builder holding these details. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.name = name;
-        b.phase = phase;
-        b.veleroPhase = veleroPhase;
+        Builder b = new Builder().from(this);
         b.location = location;
         b.created = created;
-        b.started = started;
-        b.completed = completed;
         b.expires = expires;
         b.includedNamespaces = includedNamespaces;
         b.excludedNamespaces = excludedNamespaces;
         b.includesDisks = includesDisks;
         b.clusterWideMode = clusterWideMode;
-        b.itemsTotal = itemsTotal;
         b.itemsBackedUp = itemsBackedUp;
         b.volumeSnapshotsAttempted = volumeSnapshotsAttempted;
         b.volumeSnapshotsCompleted = volumeSnapshotsCompleted;
         b.errors = errors;
         b.warnings = warnings;
-        b.failureReason = failureReason;
         b.scheduleName = scheduleName;
         b.labels = labels;
         return b;
-    }
-
-    /** The backup's name. */
-    public String name() {
-        return name;
-    }
-
-    /** The phase; {@link BackupPhase#UNKNOWN} for a phase this version does not know (see {@link #veleroPhase()}). */
-    public BackupPhase phase() {
-        return phase;
-    }
-
-    /**
-     * The phase as Velero names it ({@code PartiallyFailed}): {@code phase().veleroName()}, or for
-     * {@link BackupPhase#UNKNOWN} the name that was read ({@code status.phase}); null when the phase is.
-     */
-    public String veleroPhase() {
-        return phase == BackupPhase.UNKNOWN && veleroPhase != null ? veleroPhase : phase == null ? null : phase.veleroName();
     }
 
     /** The backup location's name ({@code spec.storageLocation}). */
@@ -119,16 +81,6 @@ public final class BackupInfo {
     /** When the backup object was created; may be null. */
     public Instant created() {
         return created;
-    }
-
-    /** When the backup started; may be null. */
-    public Instant started() {
-        return started;
-    }
-
-    /** When it ended; null while running. */
-    public Instant completed() {
-        return completed;
     }
 
     /** When it expires ({@code status.expiration}); may be null. */
@@ -156,11 +108,6 @@ public final class BackupInfo {
         return clusterWideMode;
     }
 
-    /** Items to back up ({@code status.progress.totalItems}). */
-    public long itemsTotal() {
-        return itemsTotal;
-    }
-
     /** Items backed up ({@code status.progress.itemsBackedUp}). */
     public long itemsBackedUp() {
         return itemsBackedUp;
@@ -184,11 +131,6 @@ public final class BackupInfo {
     /** Number of warnings. */
     public int warnings() {
         return warnings;
-    }
-
-    /** Why it failed, or null; see also {@link #failure()}. */
-    public String failureReason() {
-        return failureReason;
     }
 
     /** The schedule or plan prefix that made it ({@code velero.io/schedule-name}), or null. */
@@ -224,7 +166,7 @@ public final class BackupInfo {
 
     /** The failure reason, if any. */
     public Optional<String> failure() {
-        return Optional.ofNullable(failureReason);
+        return Optional.ofNullable(failureReason());
     }
 
     /** {@code "all"} or the included namespaces joined with commas, as a platform's table shows them. */
@@ -234,92 +176,43 @@ public final class BackupInfo {
     }
 
     @Override
-    public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof BackupInfo other)) {
-            return false;
-        }
-        return Objects.equals(name, other.name) && Objects.equals(phase, other.phase) && Objects.equals(veleroPhase(), other.veleroPhase()) &&
-                Objects.equals(location, other.location) && Objects.equals(created, other.created) &&
-                Objects.equals(started, other.started) && Objects.equals(completed, other.completed) &&
-                Objects.equals(expires, other.expires) && Objects.equals(includedNamespaces, other.includedNamespaces) &&
-                Objects.equals(excludedNamespaces, other.excludedNamespaces) && includesDisks == other.includesDisks &&
-                Objects.equals(clusterWideMode, other.clusterWideMode) && itemsTotal == other.itemsTotal &&
-                itemsBackedUp == other.itemsBackedUp && volumeSnapshotsAttempted == other.volumeSnapshotsAttempted &&
-                volumeSnapshotsCompleted == other.volumeSnapshotsCompleted && errors == other.errors &&
-                warnings == other.warnings && Objects.equals(failureReason, other.failureReason) &&
-                Objects.equals(scheduleName, other.scheduleName) && Objects.equals(labels, other.labels);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(name, veleroPhase(), phase, location, created, started, completed, expires, includedNamespaces,
-                excludedNamespaces, includesDisks, clusterWideMode, itemsTotal, itemsBackedUp, volumeSnapshotsAttempted,
-                volumeSnapshotsCompleted, errors, warnings, failureReason, scheduleName, labels);
+    List<Object> details() {
+        return Arrays.asList(location, created, expires, includedNamespaces, excludedNamespaces, includesDisks, clusterWideMode,
+                itemsBackedUp, volumeSnapshotsAttempted, volumeSnapshotsCompleted, errors, warnings, scheduleName, labels);
     }
 
     @Override
     public String toString() {
-        return "BackupInfo[name=" + name + ", phase=" + veleroPhase() + ", location=" + location + ", created=" + created
-                + ", started=" + started + ", completed=" + completed + ", expires=" + expires
+        return "BackupInfo[name=" + name() + ", phase=" + veleroPhase() + ", location=" + location + ", created=" + created
+                + ", started=" + started() + ", completed=" + completed() + ", expires=" + expires
                 + ", includedNamespaces=" + includedNamespaces + ", excludedNamespaces=" + excludedNamespaces
                 + ", includesDisks=" + includesDisks + ", clusterWideMode=" + clusterWideMode
-                + ", itemsTotal=" + itemsTotal + ", itemsBackedUp=" + itemsBackedUp
+                + ", itemsTotal=" + itemsTotal() + ", itemsBackedUp=" + itemsBackedUp
                 + ", volumeSnapshotsAttempted=" + volumeSnapshotsAttempted
                 + ", volumeSnapshotsCompleted=" + volumeSnapshotsCompleted + ", errors=" + errors
-                + ", warnings=" + warnings + ", failureReason=" + failureReason + ", scheduleName=" + scheduleName
+                + ", warnings=" + warnings + ", failureReason=" + failureReason() + ", scheduleName=" + scheduleName
                 + ", labels=" + labels + (encrypted() ? ", encrypted (only kbackup restores it)" : "") + "]";
     }
 
     /** Builds a {@link BackupInfo}. Not thread-safe. */
-    public static final class Builder {
-        private String name;
-        private BackupPhase phase;
-        private String veleroPhase;
+    public static final class Builder extends InfoBuilder<BackupPhase, Builder> {
         private String location;
         private Instant created;
-        private Instant started;
-        private Instant completed;
         private Instant expires;
         private List<String> includedNamespaces = List.of();
         private List<String> excludedNamespaces = List.of();
         private boolean includesDisks;
         private ClusterWideMode clusterWideMode;
-        private long itemsTotal;
         private long itemsBackedUp;
         private int volumeSnapshotsAttempted;
         private int volumeSnapshotsCompleted;
         private int errors;
         private int warnings;
-        private String failureReason;
         private String scheduleName;
         private Map<String, String> labels = Map.of();
 
-        private Builder() {}
-
-        /** See {@link BackupInfo#name()}. */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /** See {@link BackupInfo#phase()}. */
-        public Builder phase(BackupPhase phase) {
-            this.phase = phase;
-            this.veleroPhase = null;
-            return this;
-        }
-
-        /**
-         * Sets the phase from Velero's name for it ({@link BackupPhase#fromVelero(String)}), keeping a
-         * name this version does not know as {@link BackupInfo#veleroPhase()}.
-         */
-        public Builder veleroPhase(String veleroPhase) {
-            this.phase = BackupPhase.fromVelero(veleroPhase);
-            this.veleroPhase = this.phase == BackupPhase.UNKNOWN ? veleroPhase : null;
-            return this;
+        private Builder() {
+            super(BackupPhase.class);
         }
 
         /** See {@link BackupInfo#location()}. */
@@ -331,18 +224,6 @@ public final class BackupInfo {
         /** See {@link BackupInfo#created()}. */
         public Builder created(Instant created) {
             this.created = created;
-            return this;
-        }
-
-        /** See {@link BackupInfo#started()}. */
-        public Builder started(Instant started) {
-            this.started = started;
-            return this;
-        }
-
-        /** See {@link BackupInfo#completed()}. */
-        public Builder completed(Instant completed) {
-            this.completed = completed;
             return this;
         }
 
@@ -376,12 +257,6 @@ public final class BackupInfo {
             return this;
         }
 
-        /** See {@link BackupInfo#itemsTotal()}. */
-        public Builder itemsTotal(long itemsTotal) {
-            this.itemsTotal = itemsTotal;
-            return this;
-        }
-
         /** See {@link BackupInfo#itemsBackedUp()}. */
         public Builder itemsBackedUp(long itemsBackedUp) {
             this.itemsBackedUp = itemsBackedUp;
@@ -409,12 +284,6 @@ public final class BackupInfo {
         /** See {@link BackupInfo#warnings()}. */
         public Builder warnings(int warnings) {
             this.warnings = warnings;
-            return this;
-        }
-
-        /** See {@link BackupInfo#failureReason()}. */
-        public Builder failureReason(String failureReason) {
-            this.failureReason = failureReason;
             return this;
         }
 

@@ -6,7 +6,7 @@ package io.kbackup;
  * written to and read from the bucket and the cluster: see {@link #veleroName()} and
  * {@link #fromVelero(String)}.
  */
-public enum BackupPhase {
+public enum BackupPhase implements VeleroPhase {
     /** Created, not yet picked up. */
     NEW("New"),
     /** Queued by Velero, waiting for a free worker (Velero 1.17 and later). */
@@ -46,6 +46,7 @@ public enum BackupPhase {
     }
 
     /** The name Velero uses for this phase ({@code PartiallyFailed}), as written to {@code status.phase}. */
+    @Override
     public String veleroName() {
         return veleroName;
     }
@@ -66,14 +67,6 @@ public enum BackupPhase {
      * case as Velero's) is {@link #UNKNOWN}.
      */
     public static BackupPhase fromVelero(String phase) {
-        if (phase == null || phase.isEmpty()) {
-            return NEW;
-        }
-        for (BackupPhase p : values()) {
-            if (p.veleroName.equals(phase)) {
-                return p;
-            }
-        }
-        return UNKNOWN;
+        return VeleroPhase.fromVelero(BackupPhase.class, phase);
     }
 }

@@ -4,12 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What to back up, where, when and for how long. Immutable and thread-safe; build with
@@ -29,7 +29,7 @@ import java.util.Set;
  * <p>Defaults: expiry 720h (Velero's), {@link ClusterWideMode#AUTO}, all namespaces, all
  * resources, no label selector, disks not included, {@link Schedule#never()}.
  */
-public final class BackupPlan {
+public final class BackupPlan extends SelectionPlan {
 
     /** Velero's default backup TTL: 720 hours. */
     public static final Duration DEFAULT_EXPIRY = Duration.ofHours(720);
@@ -42,31 +42,18 @@ public final class BackupPlan {
 
     private final String name;
     private final String prefix;
-    private final BackupLocation location;
     private final Schedule schedule;
     private final Duration expiry;
     private final boolean includeAllDisks;
-    private final ClusterWideMode clusterWideMode;
-    private final Set<String> includedNamespaces;
-    private final Set<String> excludedNamespaces;
-    private final Map<String, String> labelSelector;
-    private final List<String> includedResources;
-    private final List<String> excludedResources;
     private final Map<String, String> labels;
 
     private BackupPlan(Builder b) {
+        super(b);
         this.name = b.name;
         this.prefix = b.prefix;
-        this.location = b.location;
         this.schedule = b.schedule;
         this.expiry = b.expiry;
         this.includeAllDisks = b.includeAllDisks;
-        this.clusterWideMode = b.clusterWideMode;
-        this.includedNamespaces = Checks.namespaces("includedNamespaces", b.includedNamespaces);
-        this.excludedNamespaces = Checks.namespaces("excludedNamespaces", b.excludedNamespaces);
-        this.labelSelector = Checks.labels("labelSelector", b.labelSelector);
-        this.includedResources = Checks.resources("includedResources", b.includedResources);
-        this.excludedResources = Checks.resources("excludedResources", b.excludedResources);
         this.labels = Checks.labels("labels", b.labels);
     }
 
@@ -93,11 +80,6 @@ public final class BackupPlan {
         return name != null ? name : prefix + "-" + NAME_TIMESTAMP.format(start);
     }
 
-    /** Where the backup is written. Never null. */
-    public BackupLocation location() {
-        return location;
-    }
-
     /** When the plan runs by itself; {@link Schedule#never()} by default. */
     public Schedule schedule() {
         return schedule;
@@ -113,41 +95,6 @@ public final class BackupPlan {
         return includeAllDisks;
     }
 
-    /** Which cluster-scoped resources are included. Default {@link ClusterWideMode#AUTO}. */
-    public ClusterWideMode clusterWideMode() {
-        return clusterWideMode;
-    }
-
-    /** Namespaces to include; empty (or {@code *}) means all. */
-    public Set<String> includedNamespaces() {
-        return includedNamespaces;
-    }
-
-    /** Namespaces to leave out. */
-    public Set<String> excludedNamespaces() {
-        return excludedNamespaces;
-    }
-
-    /** Whether the plan covers all namespaces, as Velero counts it: no includes (or {@code *}) and no excludes. */
-    public boolean coversAllNamespaces() {
-        return Checks.allNamespaces(includedNamespaces, excludedNamespaces);
-    }
-
-    /** Only objects carrying all these labels (matchLabels); empty means no label filter. */
-    public Map<String, String> labelSelector() {
-        return labelSelector;
-    }
-
-    /** Resources to include ({@code plural} or {@code plural.group}); empty means all. */
-    public List<String> includedResources() {
-        return includedResources;
-    }
-
-    /** Resources to leave out ({@code plural} or {@code plural.group}). */
-    public List<String> excludedResources() {
-        return excludedResources;
-    }
-
     /** Extra labels put on the backup's metadata (and Velero CRs). */
     public Map<String, String> labels() {
         return labels;
@@ -155,56 +102,26 @@ public final class BackupPlan {
 
     /** A builder holding this plan's values. */
     public Builder toBuilder() {
-        Builder b = new Builder();
+        Builder b = copySelection(new Builder());
         b.name = name;
         b.prefix = prefix;
-        b.location = location;
         b.schedule = schedule;
         b.expiry = expiry;
         b.includeAllDisks = includeAllDisks;
-        b.clusterWideMode = clusterWideMode;
-        b.includedNamespaces = List.copyOf(includedNamespaces);
-        b.excludedNamespaces = List.copyOf(excludedNamespaces);
-        b.labelSelector = new LinkedHashMap<>(labelSelector);
-        b.includedResources = includedResources;
-        b.excludedResources = excludedResources;
         b.labels = new LinkedHashMap<>(labels);
         return b;
     }
 
-    /** Plans are equal when every setting is (the location compared with {@link BackupLocation#equals}). */
     @Override
-    public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof BackupPlan other)) {
-            return false;
-        }
-        return Objects.equals(name, other.name) && Objects.equals(prefix, other.prefix) && location.equals(other.location)
-                && schedule.equals(other.schedule) && expiry.equals(other.expiry) && includeAllDisks == other.includeAllDisks
-                && clusterWideMode == other.clusterWideMode && includedNamespaces.equals(other.includedNamespaces)
-                && excludedNamespaces.equals(other.excludedNamespaces) && labelSelector.equals(other.labelSelector)
-                && includedResources.equals(other.includedResources) && excludedResources.equals(other.excludedResources)
-                && labels.equals(other.labels);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(name, prefix, location, schedule, expiry, includeAllDisks, clusterWideMode, includedNamespaces,
-                excludedNamespaces, labelSelector, includedResources, excludedResources, labels);
+    List<Object> settings() {
+        return Arrays.asList(name, prefix, schedule, expiry, includeAllDisks, labels);
     }
 
     /** Never prints a secret: the location shows its name only. */
     @Override
     public String toString() {
-        return "BackupPlan[" + (name != null ? "name=" + name : "prefix=" + prefix) + ", location=" + location.name()
+        return "BackupPlan[" + (name != null ? "name=" + name : "prefix=" + prefix) + ", " + selectionString()
                 + ", schedule=" + schedule + ", expiry=" + expiry + ", includeAllDisks=" + includeAllDisks
-                + ", clusterWideMode=" + clusterWideMode + ", includedNamespaces=" + includedNamespaces
-                + ", excludedNamespaces=" + excludedNamespaces
-                + (labelSelector.isEmpty() ? "" : ", labelSelector=" + labelSelector)
-                + (includedResources.isEmpty() ? "" : ", includedResources=" + includedResources)
-                + (excludedResources.isEmpty() ? "" : ", excludedResources=" + excludedResources)
                 + (labels.isEmpty() ? "" : ", labels=" + labels) + "]";
     }
 
@@ -212,7 +129,6 @@ public final class BackupPlan {
     public static final class Builder extends SelectionBuilder<Builder> {
         private String name;
         private String prefix;
-        private BackupLocation location;
         private Schedule schedule = Schedule.never();
         private Duration expiry = DEFAULT_EXPIRY;
         private boolean includeAllDisks;
@@ -229,12 +145,6 @@ public final class BackupPlan {
         /** A name prefix: each backup is named {@code <prefix>-<yyyyMMddHHmmss>} (UTC). At most 48 characters. */
         public Builder prefix(String prefix) {
             this.prefix = prefix;
-            return this;
-        }
-
-        /** Where backups go. Required. */
-        public Builder location(BackupLocation location) {
-            this.location = location;
             return this;
         }
 
@@ -290,9 +200,7 @@ public final class BackupPlan {
             if (expiry == null || expiry.isNegative() || expiry.isZero()) {
                 throw new InvalidPlanException("BackupPlan expiry must be positive, was " + expiry + "; the default is 720h.");
             }
-            BackupPlan plan = new BackupPlan(this);
-            Checks.disjoint("includedNamespaces", plan.includedNamespaces, "excludedNamespaces", plan.excludedNamespaces);
-            return plan;
+            return new BackupPlan(this);
         }
     }
 }

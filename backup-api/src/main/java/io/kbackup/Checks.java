@@ -72,4 +72,29 @@ final class Checks {
     static boolean allNamespaces(Set<String> included, Set<String> excluded) {
         return (included.isEmpty() || included.equals(Set.of("*"))) && excluded.isEmpty();
     }
+
+    /** A mapping whose keys and values are all non-blank, unmodifiable and in its order. */
+    static Map<String, String> mapping(String field, Map<String, String> mapping) {
+        for (Map.Entry<String, String> e : mapping.entrySet()) {
+            if (e.getKey() == null || e.getKey().isBlank() || e.getValue() == null || e.getValue().isBlank()) {
+                throw new InvalidPlanException(field + " maps '" + e.getKey() + "' to '" + e.getValue()
+                        + "'; both sides must be non-blank.");
+            }
+        }
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mapping));
+    }
+
+    /** A namespace mapping: namespace names on both sides, each target used once; unmodifiable and in its order. */
+    static Map<String, String> namespaceMapping(String field, Map<String, String> mapping) {
+        namespaces("namespaceMapping keys", mapping.keySet());
+        namespaces("namespaceMapping values", mapping.values());
+        Set<String> targets = new java.util.HashSet<>();
+        for (String target : mapping.values()) {
+            if (!targets.add(target)) {
+                throw new InvalidPlanException(field + " maps two namespaces to '" + target
+                        + "'; each target namespace may be used once.");
+            }
+        }
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mapping));
+    }
 }

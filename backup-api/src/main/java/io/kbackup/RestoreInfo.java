@@ -1,23 +1,16 @@
 package io.kbackup;
 
-import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The details of one restore. Immutable and thread-safe; made by the engines (and with
  * {@link #builder()} by tests). New details may be added in later versions without breaking
  * callers.
  */
-public final class RestoreInfo {
-    private final String name;
+public final class RestoreInfo extends OperationInfo<RestorePhase> {
     private final String backupName;
-    private final RestorePhase phase;
-    private final String veleroPhase;
-    private final Instant started;
-    private final Instant completed;
-    private final long itemsTotal;
     private final long itemsRestored;
     private final long created;
     private final long updated;
@@ -27,16 +20,10 @@ public final class RestoreInfo {
     private final List<String> errors;
     private final List<String> warnings;
     private final Map<String, String> namespaceMapping;
-    private final String failureReason;
 
     private RestoreInfo(Builder b) {
-        this.name = b.name;
+        super(b);
         this.backupName = b.backupName;
-        this.phase = b.phase;
-        this.veleroPhase = b.veleroPhase;
-        this.started = b.started;
-        this.completed = b.completed;
-        this.itemsTotal = b.itemsTotal;
         this.itemsRestored = b.itemsRestored;
         this.created = b.created;
         this.updated = b.updated;
@@ -46,7 +33,6 @@ public final class RestoreInfo {
         this.errors = b.errors == null ? List.of() : List.copyOf(b.errors);
         this.warnings = b.warnings == null ? List.of() : List.copyOf(b.warnings);
         this.namespaceMapping = b.namespaceMapping == null ? Map.of() : Map.copyOf(b.namespaceMapping);
-        this.failureReason = b.failureReason;
     }
 
     /** A builder with nothing set (lists and maps empty, numbers 0). */
@@ -56,14 +42,8 @@ public final class RestoreInfo {
 
     /** A builder holding these details. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.name = name;
+        Builder b = new Builder().from(this);
         b.backupName = backupName;
-        b.phase = phase;
-        b.veleroPhase = veleroPhase;
-        b.started = started;
-        b.completed = completed;
-        b.itemsTotal = itemsTotal;
         b.itemsRestored = itemsRestored;
         b.created = created;
         b.updated = updated;
@@ -73,50 +53,12 @@ public final class RestoreInfo {
         b.errors = errors;
         b.warnings = warnings;
         b.namespaceMapping = namespaceMapping;
-        b.failureReason = failureReason;
         return b;
-    }
-
-    /** The restore's name. */
-    public String name() {
-        return name;
     }
 
     /** The backup restored from. */
     public String backupName() {
         return backupName;
-    }
-
-    /** The phase; {@link RestorePhase#UNKNOWN} for a phase this version does not know (see {@link #veleroPhase()}). */
-    public RestorePhase phase() {
-        return phase;
-    }
-
-    /**
-     * The phase as Velero names it ({@code PartiallyFailed}): {@code phase().veleroName()}, or for
-     * {@link RestorePhase#UNKNOWN} the name that was read ({@code status.phase}); null when the phase is.
-     */
-    public String veleroPhase() {
-        return phase == RestorePhase.UNKNOWN && veleroPhase != null ? veleroPhase : phase == null ? null : phase.veleroName();
-    }
-
-    /** When it started; may be null. */
-    public Instant started() {
-        return started;
-    }
-
-    /** When it ended; null while running. */
-    public Instant completed() {
-        return completed;
-    }
-
-    /**
-     * Items the restore considered: selected by the plan, including those a rule skips. The counts
-     * {@link #created()}, {@link #updated()}, {@link #unchanged()}, {@link #skipped()} and
-     * {@link #failed()} are disjoint and add up to it when the restore ran to its end.
-     */
-    public long itemsTotal() {
-        return itemsTotal;
     }
 
     /** Items done: {@link #created()} + {@link #updated()} + {@link #unchanged()}. */
@@ -168,53 +110,24 @@ public final class RestoreInfo {
         return namespaceMapping;
     }
 
-    /** Why it failed as a whole, or null. */
-    public String failureReason() {
-        return failureReason;
-    }
-
     @Override
-    public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof RestoreInfo other)) {
-            return false;
-        }
-        return Objects.equals(name, other.name) && Objects.equals(backupName, other.backupName) &&
-                Objects.equals(phase, other.phase) && Objects.equals(veleroPhase(), other.veleroPhase()) &&
-                Objects.equals(started, other.started) &&
-                Objects.equals(completed, other.completed) && itemsTotal == other.itemsTotal &&
-                itemsRestored == other.itemsRestored && created == other.created && updated == other.updated && unchanged == other.unchanged &&
-                skipped == other.skipped && failed == other.failed && Objects.equals(errors, other.errors) &&
-                Objects.equals(warnings, other.warnings) && Objects.equals(namespaceMapping, other.namespaceMapping) &&
-                Objects.equals(failureReason, other.failureReason);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(name, veleroPhase(), backupName, phase, started, completed, itemsTotal, itemsRestored, created, updated,
-                unchanged, skipped, failed, errors, warnings, namespaceMapping, failureReason);
+    List<Object> details() {
+        return Arrays.asList(backupName, itemsRestored, created, updated, unchanged, skipped, failed, errors, warnings,
+                namespaceMapping);
     }
 
     @Override
     public String toString() {
-        return "RestoreInfo[name=" + name + ", backupName=" + backupName + ", phase=" + veleroPhase() + ", started=" + started
-                + ", completed=" + completed + ", itemsTotal=" + itemsTotal + ", itemsRestored=" + itemsRestored
+        return "RestoreInfo[name=" + name() + ", backupName=" + backupName + ", phase=" + veleroPhase() + ", started=" + started()
+                + ", completed=" + completed() + ", itemsTotal=" + itemsTotal() + ", itemsRestored=" + itemsRestored
                 + ", created=" + created + ", updated=" + updated + ", unchanged=" + unchanged + ", skipped=" + skipped + ", failed=" + failed
                 + ", errors=" + errors + ", warnings=" + warnings + ", namespaceMapping=" + namespaceMapping
-                + ", failureReason=" + failureReason + "]";
+                + ", failureReason=" + failureReason() + "]";
     }
 
     /** Builds a {@link RestoreInfo}. Not thread-safe. */
-    public static final class Builder {
-        private String name;
+    public static final class Builder extends InfoBuilder<RestorePhase, Builder> {
         private String backupName;
-        private RestorePhase phase;
-        private String veleroPhase;
-        private Instant started;
-        private Instant completed;
-        private long itemsTotal;
         private long itemsRestored;
         private long created;
         private long updated;
@@ -224,54 +137,14 @@ public final class RestoreInfo {
         private List<String> errors = List.of();
         private List<String> warnings = List.of();
         private Map<String, String> namespaceMapping = Map.of();
-        private String failureReason;
 
-        private Builder() {}
-
-        /** See {@link RestoreInfo#name()}. */
-        public Builder name(String name) {
-            this.name = name;
-            return this;
+        private Builder() {
+            super(RestorePhase.class);
         }
 
         /** See {@link RestoreInfo#backupName()}. */
         public Builder backupName(String backupName) {
             this.backupName = backupName;
-            return this;
-        }
-
-        /** See {@link RestoreInfo#phase()}. */
-        public Builder phase(RestorePhase phase) {
-            this.phase = phase;
-            this.veleroPhase = null;
-            return this;
-        }
-
-        /**
-         * Sets the phase from Velero's name for it ({@link RestorePhase#fromVelero(String)}), keeping a
-         * name this version does not know as {@link RestoreInfo#veleroPhase()}.
-         */
-        public Builder veleroPhase(String veleroPhase) {
-            this.phase = RestorePhase.fromVelero(veleroPhase);
-            this.veleroPhase = this.phase == RestorePhase.UNKNOWN ? veleroPhase : null;
-            return this;
-        }
-
-        /** See {@link RestoreInfo#started()}. */
-        public Builder started(Instant started) {
-            this.started = started;
-            return this;
-        }
-
-        /** See {@link RestoreInfo#completed()}. */
-        public Builder completed(Instant completed) {
-            this.completed = completed;
-            return this;
-        }
-
-        /** See {@link RestoreInfo#itemsTotal()}. */
-        public Builder itemsTotal(long itemsTotal) {
-            this.itemsTotal = itemsTotal;
             return this;
         }
 
@@ -326,12 +199,6 @@ public final class RestoreInfo {
         /** See {@link RestoreInfo#namespaceMapping()}. */
         public Builder namespaceMapping(Map<String, String> namespaceMapping) {
             this.namespaceMapping = namespaceMapping;
-            return this;
-        }
-
-        /** See {@link RestoreInfo#failureReason()}. */
-        public Builder failureReason(String failureReason) {
-            this.failureReason = failureReason;
             return this;
         }
 

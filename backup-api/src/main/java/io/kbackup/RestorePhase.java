@@ -6,7 +6,7 @@ package io.kbackup;
  * written to and read from the bucket and the cluster: see {@link #veleroName()} and
  * {@link #fromVelero(String)}.
  */
-public enum RestorePhase {
+public enum RestorePhase implements VeleroPhase {
     /** Created, not yet picked up. */
     NEW("New"),
     /** Refused before it started: see the restore's validation errors. Terminal. */
@@ -40,6 +40,7 @@ public enum RestorePhase {
     }
 
     /** The name Velero uses for this phase ({@code PartiallyFailed}), as written to {@code status.phase}. */
+    @Override
     public String veleroName() {
         return veleroName;
     }
@@ -55,14 +56,6 @@ public enum RestorePhase {
      * case as Velero's) is {@link #UNKNOWN}.
      */
     public static RestorePhase fromVelero(String phase) {
-        if (phase == null || phase.isEmpty()) {
-            return NEW;
-        }
-        for (RestorePhase p : values()) {
-            if (p.veleroName.equals(phase)) {
-                return p;
-            }
-        }
-        return UNKNOWN;
+        return VeleroPhase.fromVelero(RestorePhase.class, phase);
     }
 }

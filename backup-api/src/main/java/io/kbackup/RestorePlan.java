@@ -1,13 +1,12 @@
 package io.kbackup;
 
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What to restore from which backup, and how. The target cluster is the one of the
@@ -39,24 +38,17 @@ import java.util.Set;
  * instead, and win over a ConfigMap's entry for the same key. The VeleroEngine's Velero reads only
  * its ConfigMaps: a plan with these mappings is refused there.
  */
-public final class RestorePlan {
+public final class RestorePlan extends SelectionPlan {
 
     /** Velero's namespace, where its plugin ConfigMaps are read by default. */
     public static final String DEFAULT_PLUGIN_CONFIG_NAMESPACE = "velero";
 
-    private final BackupLocation location;
     private final String backupName;
     private final String restoreName;
-    private final Set<String> includedNamespaces;
-    private final Set<String> excludedNamespaces;
     private final Map<String, String> namespaceMapping;
-    private final ClusterWideMode clusterWideMode;
     private final boolean restorePersistentVolumes;
     private final boolean preserveNodePorts;
     private final ExistingResourcePolicy existingResourcePolicy;
-    private final List<String> includedResources;
-    private final List<String> excludedResources;
-    private final Map<String, String> labelSelector;
     private final boolean restoreStatus;
     private final List<String> statusIncludedResources;
     private final List<String> statusExcludedResources;
@@ -67,27 +59,19 @@ public final class RestorePlan {
     private final PrunePolicy prunePolicy;
 
     private RestorePlan(Builder b) {
-        this.location = b.location;
+        super(b);
         this.backupName = b.backupName;
         this.restoreName = b.restoreName;
-        this.includedNamespaces = Checks.namespaces("includedNamespaces", b.includedNamespaces);
-        this.excludedNamespaces = Checks.namespaces("excludedNamespaces", b.excludedNamespaces);
-        Checks.namespaces("namespaceMapping keys", b.namespaceMapping.keySet());
-        Checks.namespaces("namespaceMapping values", b.namespaceMapping.values());
-        this.namespaceMapping = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.namespaceMapping));
-        this.clusterWideMode = b.clusterWideMode;
+        this.namespaceMapping = Checks.namespaceMapping("RestorePlan namespaceMapping", b.namespaceMapping);
         this.restorePersistentVolumes = b.restorePersistentVolumes;
         this.preserveNodePorts = b.preserveNodePorts;
         this.existingResourcePolicy = b.existingResourcePolicy;
-        this.includedResources = Checks.resources("includedResources", b.includedResources);
-        this.excludedResources = Checks.resources("excludedResources", b.excludedResources);
-        this.labelSelector = Checks.labels("labelSelector", b.labelSelector);
         this.restoreStatus = b.restoreStatus;
         this.statusIncludedResources = Checks.resources("restoreStatus includedResources", b.statusIncludedResources);
         this.statusExcludedResources = Checks.resources("restoreStatus excludedResources", b.statusExcludedResources);
-        this.storageClassMapping = mapping("storageClassMapping", b.storageClassMapping);
-        this.imageNameMapping = mapping("imageNameMapping", b.imageNameMapping);
-        this.nodeMapping = mapping("nodeMapping", b.nodeMapping);
+        this.storageClassMapping = Checks.mapping("RestorePlan storageClassMapping", b.storageClassMapping);
+        this.imageNameMapping = Checks.mapping("RestorePlan imageNameMapping", b.imageNameMapping);
+        this.nodeMapping = Checks.mapping("RestorePlan nodeMapping", b.nodeMapping);
         if (b.pluginConfigNamespace != null) {
             Checks.namespaces("pluginConfigNamespace", List.of(b.pluginConfigNamespace));
         }
@@ -95,24 +79,9 @@ public final class RestorePlan {
         this.prunePolicy = b.prunePolicy;
     }
 
-    private static Map<String, String> mapping(String field, Map<String, String> mapping) {
-        for (Map.Entry<String, String> e : mapping.entrySet()) {
-            if (e.getKey() == null || e.getKey().isBlank() || e.getValue() == null || e.getValue().isBlank()) {
-                throw new InvalidPlanException("RestorePlan " + field + " maps '" + e.getKey() + "' to '" + e.getValue()
-                        + "'; both sides must be non-blank.");
-            }
-        }
-        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mapping));
-    }
-
     /** A builder with the defaults. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** Where the backup is. */
-    public BackupLocation location() {
-        return location;
     }
 
     /** The backup to restore. */
@@ -135,21 +104,6 @@ public final class RestorePlan {
         return base + "-" + BackupPlan.NAME_TIMESTAMP.format(start);
     }
 
-    /** Namespaces of the backup to restore; empty means all. */
-    public Set<String> includedNamespaces() {
-        return includedNamespaces;
-    }
-
-    /** Namespaces of the backup to leave out. */
-    public Set<String> excludedNamespaces() {
-        return excludedNamespaces;
-    }
-
-    /** Whether the plan restores all namespaces, as Velero counts it. */
-    public boolean coversAllNamespaces() {
-        return Checks.allNamespaces(includedNamespaces, excludedNamespaces);
-    }
-
     /** Backup namespace -> target namespace. Unlisted namespaces keep their names. */
     public Map<String, String> namespaceMapping() {
         return namespaceMapping;
@@ -158,11 +112,6 @@ public final class RestorePlan {
     /** The target name of a backup namespace. */
     public String targetNamespace(String backupNamespace) {
         return namespaceMapping.getOrDefault(backupNamespace, backupNamespace);
-    }
-
-    /** Which cluster-scoped resources come back. Default {@link ClusterWideMode#AUTO}. */
-    public ClusterWideMode clusterWideMode() {
-        return clusterWideMode;
     }
 
     /** Whether PersistentVolumes (and volume data) are restored. Default true. */
@@ -178,21 +127,6 @@ public final class RestorePlan {
     /** What to do with objects that already exist. Default {@link ExistingResourcePolicy#NONE}. */
     public ExistingResourcePolicy existingResourcePolicy() {
         return existingResourcePolicy;
-    }
-
-    /** Resources to restore; empty means all. */
-    public List<String> includedResources() {
-        return includedResources;
-    }
-
-    /** Resources to leave out. */
-    public List<String> excludedResources() {
-        return excludedResources;
-    }
-
-    /** Only items with all these labels. */
-    public Map<String, String> labelSelector() {
-        return labelSelector;
     }
 
     /**
@@ -270,20 +204,13 @@ public final class RestorePlan {
 
     /** A builder holding this plan's values. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.location = location;
+        Builder b = copySelection(new Builder());
         b.backupName = backupName;
         b.restoreName = restoreName;
-        b.includedNamespaces = List.copyOf(includedNamespaces);
-        b.excludedNamespaces = List.copyOf(excludedNamespaces);
         b.namespaceMapping = new LinkedHashMap<>(namespaceMapping);
-        b.clusterWideMode = clusterWideMode;
         b.restorePersistentVolumes = restorePersistentVolumes;
         b.preserveNodePorts = preserveNodePorts;
         b.existingResourcePolicy = existingResourcePolicy;
-        b.includedResources = includedResources;
-        b.excludedResources = excludedResources;
-        b.labelSelector = new LinkedHashMap<>(labelSelector);
         b.restoreStatus = restoreStatus;
         b.statusIncludedResources = statusIncludedResources;
         b.statusExcludedResources = statusExcludedResources;
@@ -295,33 +222,10 @@ public final class RestorePlan {
         return b;
     }
 
-    /** Plans are equal when every setting is (the location compared with {@link BackupLocation#equals}). */
     @Override
-    public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof RestorePlan other)) {
-            return false;
-        }
-        return location.equals(other.location) && backupName.equals(other.backupName) && Objects.equals(restoreName, other.restoreName)
-                && includedNamespaces.equals(other.includedNamespaces) && excludedNamespaces.equals(other.excludedNamespaces)
-                && namespaceMapping.equals(other.namespaceMapping) && clusterWideMode == other.clusterWideMode
-                && restorePersistentVolumes == other.restorePersistentVolumes && preserveNodePorts == other.preserveNodePorts
-                && existingResourcePolicy == other.existingResourcePolicy && includedResources.equals(other.includedResources)
-                && excludedResources.equals(other.excludedResources) && labelSelector.equals(other.labelSelector)
-                && restoreStatus == other.restoreStatus && statusIncludedResources.equals(other.statusIncludedResources)
-                && statusExcludedResources.equals(other.statusExcludedResources) && storageClassMapping.equals(other.storageClassMapping)
-                && imageNameMapping.equals(other.imageNameMapping) && nodeMapping.equals(other.nodeMapping)
-                && Objects.equals(pluginConfigNamespace, other.pluginConfigNamespace)
-                && prunePolicy == other.prunePolicy;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(location, backupName, restoreName, includedNamespaces, excludedNamespaces, namespaceMapping,
-                clusterWideMode, restorePersistentVolumes, preserveNodePorts, existingResourcePolicy, includedResources,
-                excludedResources, labelSelector, restoreStatus, statusIncludedResources, statusExcludedResources, storageClassMapping,
+    List<Object> settings() {
+        return Arrays.asList(backupName, restoreName, namespaceMapping, restorePersistentVolumes, preserveNodePorts,
+                existingResourcePolicy, restoreStatus, statusIncludedResources, statusExcludedResources, storageClassMapping,
                 imageNameMapping, nodeMapping, pluginConfigNamespace, prunePolicy);
     }
 
@@ -329,13 +233,9 @@ public final class RestorePlan {
     @Override
     public String toString() {
         return "RestorePlan[backup=" + backupName + (restoreName != null ? ", restoreName=" + restoreName : "")
-                + ", location=" + location.name() + ", includedNamespaces=" + includedNamespaces
-                + ", excludedNamespaces=" + excludedNamespaces + ", namespaceMapping=" + namespaceMapping
-                + ", clusterWideMode=" + clusterWideMode + ", restorePersistentVolumes=" + restorePersistentVolumes
+                + ", " + selectionString() + ", namespaceMapping=" + namespaceMapping
+                + ", restorePersistentVolumes=" + restorePersistentVolumes
                 + ", preserveNodePorts=" + preserveNodePorts + ", existingResourcePolicy=" + existingResourcePolicy
-                + (includedResources.isEmpty() ? "" : ", includedResources=" + includedResources)
-                + (excludedResources.isEmpty() ? "" : ", excludedResources=" + excludedResources)
-                + (labelSelector.isEmpty() ? "" : ", labelSelector=" + labelSelector)
                 + (restoreStatus ? ", restoreStatus=[included=" + statusIncludedResources + ", excluded=" + statusExcludedResources + "]" : "")
                 + (storageClassMapping.isEmpty() ? "" : ", storageClassMapping=" + storageClassMapping)
                 + (imageNameMapping.isEmpty() ? "" : ", imageNameMapping=" + imageNameMapping)
@@ -346,7 +246,6 @@ public final class RestorePlan {
 
     /** Builds a {@link RestorePlan}; {@link #build()} validates. Not thread-safe. */
     public static final class Builder extends SelectionBuilder<Builder> {
-        private BackupLocation location;
         private String backupName;
         private String restoreName;
         private Map<String, String> namespaceMapping = new LinkedHashMap<>();
@@ -400,12 +299,6 @@ public final class RestorePlan {
          */
         public Builder pluginConfigNamespace(String namespace) {
             this.pluginConfigNamespace = namespace;
-            return this;
-        }
-
-        /** Where the backup is. Required. */
-        public Builder location(BackupLocation location) {
-            this.location = location;
             return this;
         }
 
@@ -477,22 +370,14 @@ public final class RestorePlan {
             if (restoreName != null) {
                 Checks.backupName("RestorePlan restoreName", restoreName, BackupPlan.MAX_NAME_LENGTH);
             }
-            Set<String> targets = new HashSet<>();
-            for (String target : namespaceMapping.values()) {
-                if (!targets.add(target)) {
-                    throw new InvalidPlanException("RestorePlan namespaceMapping maps two namespaces to '" + target
-                            + "'; each target namespace may be used once.");
-                }
-            }
             RestorePlan plan = new RestorePlan(this);
-            Checks.disjoint("includedNamespaces", plan.includedNamespaces, "excludedNamespaces", plan.excludedNamespaces);
             if (plan.prunes()) {
-                if (plan.coversAllNamespaces() && plan.labelSelector.isEmpty()) {
+                if (plan.coversAllNamespaces() && plan.labelSelector().isEmpty()) {
                     throw new InvalidPlanException("RestorePlan prune (reset) needs includedNamespaces or a labelSelector: pruning"
                             + " every namespace would delete whatever the backup lacks in the whole cluster. Name the namespaces"
                             + " to reset.");
                 }
-                if (plan.clusterWideMode == ClusterWideMode.ALWAYS && plan.labelSelector.isEmpty()) {
+                if (plan.clusterWideMode() == ClusterWideMode.ALWAYS && plan.labelSelector().isEmpty()) {
                     throw new InvalidPlanException("RestorePlan prune (reset) with clusterWideMode ALWAYS needs a labelSelector:"
                             + " without one it would delete every cluster-scoped object the backup lacks (the cluster's own"
                             + " roles, CRDs, webhooks). Add a labelSelector, or use clusterWideMode AUTO or NEVER.");

@@ -7,13 +7,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The selection settings {@link BackupPlan.Builder} and {@link RestorePlan.Builder} share, as
+ * The location and the selection settings {@link BackupPlan.Builder} and {@link RestorePlan.Builder} share, as
  * Velero's backup and restore specs share them: namespaces, resources, a label selector and the
  * cluster-scoped mode. The plans validate these values when they are built.
  *
  * @param <B> the concrete builder, returned by every setter
  */
 abstract class SelectionBuilder<B extends SelectionBuilder<B>> {
+    BackupLocation location;
     ClusterWideMode clusterWideMode = ClusterWideMode.AUTO;
     Collection<String> includedNamespaces = List.of();
     Collection<String> excludedNamespaces = List.of();
@@ -26,6 +27,12 @@ abstract class SelectionBuilder<B extends SelectionBuilder<B>> {
     @SuppressWarnings("unchecked")
     private B self() {
         return (B) this;
+    }
+
+    /** Where the backups go (a backup plan) or are (a restore plan). Required. */
+    public B location(BackupLocation location) {
+        this.location = location;
+        return self();
     }
 
     /** Cluster-scoped resources: ALWAYS, AUTO (default), NEVER. */

@@ -2,10 +2,6 @@ package io.kbackup.spi;
 
 import io.kbackup.BackupLocation;
 import io.kbackup.InvalidPlanException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
@@ -32,23 +28,22 @@ public final class StorageProviders {
             "local", "io.kbackup:backup-core",
             "memory", "io.kbackup:backup-testkit");
 
-    private final Map<String, StorageProviderFactory> explicit;
-    private final ClassLoader classLoader;
+    private final Discovery<StorageProviderFactory> discovery;
 
-    private StorageProviders(Map<String, StorageProviderFactory> explicit, ClassLoader classLoader) {
-        this.explicit = explicit;
-        this.classLoader = classLoader;
+    private StorageProviders(Discovery<StorageProviderFactory> discovery) {
+        this.discovery = discovery;
     }
 
     /** Discovery through the thread context class loader (or this class's loader when unset). */
     public static StorageProviders discover() {
-        ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        return new StorageProviders(Map.of(), cl != null ? cl : StorageProviders.class.getClassLoader());
+        return new StorageProviders(Discovery.of(StorageProviderFactory.class, StorageProviderFactory::id, "storage provider", null));
     }
 
     /** Discovery through the given class loader. */
     public static StorageProviders discover(ClassLoader classLoader) {
-        return new StorageProviders(Map.of(), Objects.requireNonNull(classLoader, "classLoader"));
+        Objects.requireNonNull(classLoader, "classLoader");
+        return new StorageProviders(Discovery.of(StorageProviderFactory.class, StorageProviderFactory::id, "storage provider",
+                classLoader));
     }
 
     /**
@@ -56,10 +51,7 @@ public final class StorageProviders {
      * explicitly always wins.
      */
     public StorageProviders with(StorageProviderFactory factory) {
-        Objects.requireNonNull(factory, "factory");
-        Map<String, StorageProviderFactory> copy = new LinkedHashMap<>(explicit);
-        copy.put(factory.id(), factory);
-        return new StorageProviders(Collections.unmodifiableMap(copy), classLoader);
+        return new StorageProviders(discovery.with(Objects.requireNonNull(factory, "factory")));
     }
 
     /**
@@ -69,25 +61,8 @@ public final class StorageProviders {
      *                              the artifact to add) or when two discovered factories share the id
      */
     public StorageProviderFactory factory(String id) {
-        Objects.requireNonNull(id, "id");
-        StorageProviderFactory f = explicit.get(id);
-        if (f != null) {
-            return f;
-        }
-        List<StorageProviderFactory> found = new ArrayList<>();
-        for (StorageProviderFactory candidate : load()) {
-            if (candidate.id().equals(id)) {
-                found.add(candidate);
-            }
-        }
-        if (found.size() > 1) {
-            List<String> classes = new ArrayList<>();
-            found.forEach(c -> classes.add(c.getClass().getName()));
-            throw new InvalidPlanException("Two storage providers claim the id '" + id + "': " + classes
-                    + ". Remove one of them from the class path, or pass the one to use explicitly"
-                    + " with StorageProviders.with(factory).");
-        }
-        if (found.isEmpty()) {
+        StorageProviderFactory f = discovery.find(id, "StorageProviders.with(factory)");
+        if (f == null) {
             String artifact = ARTIFACTS.get(id);
             throw new InvalidPlanException("No storage provider with id '" + id + "' is installed. Installed: "
                     + installedIds() + ". "
@@ -95,16 +70,12 @@ public final class StorageProviders {
                             ? "Add the dependency " + artifact + " to use it."
                             : "Known ids are " + new TreeSet<>(ARTIFACTS.keySet()) + "."));
         }
-        return found.get(0);
+        return f;
     }
 
     /** Every id available: explicit and discovered, sorted. */
     public Set<String> installedIds() {
-        Set<String> ids = new TreeSet<>(explicit.keySet());
-        for (StorageProviderFactory f : load()) {
-            ids.add(f.id());
-        }
-        return ids;
+        return discovery.installedIds();
     }
 
     /**
@@ -127,33 +98,16 @@ public final class StorageProviders {
     /** Equal when both discover through the same class loader and hold the same explicit factories. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof StorageProviders other && classLoader.equals(other.classLoader) && explicit.equals(other.explicit);
+        return o instanceof StorageProviders other && discovery.equals(other.discovery);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(classLoader, explicit);
+        return discovery.hashCode();
     }
 
     @Override
     public String toString() {
-        return "StorageProviders[explicit=" + explicit.keySet() + ", classLoader=" + classLoader + "]";
-    }
-
-    private Iterable<StorageProviderFactory> load() {
-        List<StorageProviderFactory> out = new ArrayList<>();
-        var it = ServiceLoader.load(StorageProviderFactory.class, classLoader).iterator();
-        while (true) {
-            try {
-                if (!it.hasNext()) {
-                    return out;
-                }
-                out.add(it.next());
-            } catch (java.util.ServiceConfigurationError e) {
-                throw new InvalidPlanException("A storage provider on the class path is broken: " + e.getMessage()
-                        + ". Check the META-INF/services/io.kbackup.spi.StorageProviderFactory entries of the"
-                        + " kbackup storage artifacts and that their versions match.", e);
-            }
-        }
+        return "StorageProviders[" + discovery + "]";
     }
 }

@@ -112,11 +112,7 @@ final class BackupCommands {
             }
             BackupHandle handle = root().client().backup(plan.build());
             if (!selection.wait) {
-                Map<String, Object> started = new LinkedHashMap<>();
-                started.put("name", handle.name());
-                started.put("phase", handle.phase().veleroName());
-                printer().details(started);
-                return ExitCodes.OK;
+                return printStarted(handle.name(), handle.phase().veleroName());
             }
             BackupInfo info = handle.await(selection.timeout);
             printer().details(details(info));

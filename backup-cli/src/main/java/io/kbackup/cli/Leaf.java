@@ -3,7 +3,9 @@ package io.kbackup.cli;
 import io.kbackup.BackupClient;
 import io.kbackup.BackupLocation;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,6 +50,15 @@ abstract class Leaf {
 
     Printer printer() {
         return new Printer(spec.commandLine().getOut(), root().output);
+    }
+
+    /** Prints the name and phase of a backup or restore that was started and not waited for. */
+    int printStarted(String name, String veleroPhase) {
+        Map<String, Object> started = new LinkedHashMap<>();
+        started.put("name", name);
+        started.put("phase", veleroPhase);
+        printer().details(started);
+        return ExitCodes.OK;
     }
 
     /** The location of the options, the file and the environment. */

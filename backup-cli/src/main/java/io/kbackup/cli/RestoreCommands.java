@@ -168,11 +168,7 @@ final class RestoreCommands {
             }
             RestoreHandle handle = root().client().restore(plan.build());
             if (!selection.wait) {
-                Map<String, Object> started = new LinkedHashMap<>();
-                started.put("name", handle.name());
-                started.put("phase", handle.phase().veleroName());
-                printer().details(started);
-                return ExitCodes.OK;
+                return printStarted(handle.name(), handle.phase().veleroName());
             }
             RestoreInfo info = handle.await(selection.timeout);
             printer().details(details(info));

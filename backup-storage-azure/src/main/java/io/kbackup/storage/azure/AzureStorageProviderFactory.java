@@ -1,11 +1,9 @@
 package io.kbackup.storage.azure;
 
 import io.kbackup.BackupLocation;
-import io.kbackup.spi.StorageProvider;
-import io.kbackup.spi.StorageProviderFactory;
+import io.kbackup.spi.support.SimpleStorageProviderFactory;
 import io.kbackup.storage.azure.internal.AzureSettings;
 import io.kbackup.storage.azure.internal.AzureStorageProvider;
-import java.util.Set;
 
 /**
  * The {@code azure} storage provider: an Azure Blob Storage container, found by
@@ -36,33 +34,17 @@ import java.util.Set;
  * service within a week) and leaves any existing blob under the key as it was. HTTP goes through the
  * JDK's {@code java.net.http} client. Thread-safe; stateless.
  */
-public final class AzureStorageProviderFactory implements StorageProviderFactory {
+public final class AzureStorageProviderFactory extends SimpleStorageProviderFactory {
 
     /** The provider id, {@value}. */
     public static final String ID = "azure";
 
-    /** For {@link java.util.ServiceLoader}. */
-    public AzureStorageProviderFactory() {}
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Set<String> configKeys() {
-        return AzureConfig.KEYS;
-    }
-
     /**
-     * Makes the provider without contacting Azure.
-     *
-     * @throws io.kbackup.InvalidPlanException when the location is not an {@code azure} one, a
-     *                                         setting is invalid, or the credentials are of another
-     *                                         cloud's kind
+     * For {@link java.util.ServiceLoader}. Makes providers without contacting Azure; {@code create}
+     * throws {@link io.kbackup.InvalidPlanException} when the location is not an {@code azure} one,
+     * a setting is invalid, or the credentials are of another cloud's kind.
      */
-    @Override
-    public StorageProvider create(BackupLocation location) {
-        return new AzureStorageProvider(AzureSettings.from(location));
+    public AzureStorageProviderFactory() {
+        super(ID, AzureConfig.KEYS, location -> new AzureStorageProvider(AzureSettings.from(location)));
     }
 }

@@ -1,11 +1,9 @@
 package io.kbackup.storage.gcs;
 
 import io.kbackup.BackupLocation;
-import io.kbackup.spi.StorageProvider;
-import io.kbackup.spi.StorageProviderFactory;
+import io.kbackup.spi.support.SimpleStorageProviderFactory;
 import io.kbackup.storage.gcs.internal.GcsSettings;
 import io.kbackup.storage.gcs.internal.GcsStorageProvider;
-import java.util.Set;
 
 /**
  * The {@code gcs} storage provider: a Google Cloud Storage bucket, found by
@@ -29,32 +27,17 @@ import java.util.Set;
  * <p>{@link #create} reads a service-account key but contacts nothing; application default
  * credentials are looked up on first use. Thread-safe; stateless.
  */
-public final class GcsStorageProviderFactory implements StorageProviderFactory {
+public final class GcsStorageProviderFactory extends SimpleStorageProviderFactory {
 
     /** The provider id, {@value}. */
     public static final String ID = "gcs";
 
-    /** For {@link java.util.ServiceLoader}. */
-    public GcsStorageProviderFactory() {}
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Set<String> configKeys() {
-        return GcsConfig.KEYS;
-    }
-
     /**
-     * Makes the provider without contacting Google.
-     *
-     * @throws io.kbackup.InvalidPlanException for a location that is not {@code gcs}, an invalid
-     *                                         setting, credentials of another cloud, or a malformed key
+     * For {@link java.util.ServiceLoader}. Makes providers without contacting Google; {@code
+     * create} throws {@link io.kbackup.InvalidPlanException} for a location that is not {@code
+     * gcs}, an invalid setting, credentials of another cloud, or a malformed key.
      */
-    @Override
-    public StorageProvider create(BackupLocation location) {
-        return GcsStorageProvider.create(GcsSettings.from(location));
+    public GcsStorageProviderFactory() {
+        super(ID, GcsConfig.KEYS, location -> GcsStorageProvider.create(GcsSettings.from(location)));
     }
 }

@@ -1,11 +1,8 @@
 package io.kbackup.storage.minio;
 
-import io.kbackup.BackupLocation;
-import io.kbackup.spi.StorageProvider;
-import io.kbackup.spi.StorageProviderFactory;
+import io.kbackup.spi.support.SimpleStorageProviderFactory;
 import io.kbackup.storage.minio.internal.MinioSettings;
 import io.kbackup.storage.minio.internal.MinioStorageProvider;
-import java.util.Set;
 
 /**
  * The {@code minio} storage provider: a bucket on a MinIO server (or another S3-compatible
@@ -39,32 +36,17 @@ import java.util.Set;
  *
  * <p>Thread-safe; has a public no-argument constructor for {@link java.util.ServiceLoader}.
  */
-public final class MinioStorageProviderFactory implements StorageProviderFactory {
+public final class MinioStorageProviderFactory extends SimpleStorageProviderFactory {
 
     /** The provider id, {@code minio}. */
     public static final String ID = "minio";
 
-    /** For {@link java.util.ServiceLoader}. */
-    public MinioStorageProviderFactory() {}
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    /** {@link MinioConfig#KEYS}. */
-    @Override
-    public Set<String> configKeys() {
-        return MinioConfig.KEYS;
-    }
-
     /**
-     * Makes the provider; checks the settings and builds the client without contacting the server.
-     *
-     * @throws io.kbackup.InvalidPlanException naming the setting that is wrong
+     * For {@link java.util.ServiceLoader}. Makes providers (checks the settings and builds the
+     * client) without contacting the server; {@code create} throws {@link
+     * io.kbackup.InvalidPlanException} naming the setting that is wrong.
      */
-    @Override
-    public StorageProvider create(BackupLocation location) {
-        return new MinioStorageProvider(MinioSettings.of(location));
+    public MinioStorageProviderFactory() {
+        super(ID, MinioConfig.KEYS, location -> new MinioStorageProvider(MinioSettings.of(location)));
     }
 }

@@ -1,11 +1,8 @@
 package io.kbackup.storage.s3;
 
-import io.kbackup.BackupLocation;
-import io.kbackup.spi.StorageProvider;
-import io.kbackup.spi.StorageProviderFactory;
+import io.kbackup.spi.support.SimpleStorageProviderFactory;
 import io.kbackup.storage.s3.internal.S3Settings;
 import io.kbackup.storage.s3.internal.S3StorageProvider;
-import java.util.Set;
 
 /**
  * The {@code s3} storage provider: AWS S3 (and S3-compatible services through an endpoint
@@ -63,32 +60,17 @@ import java.util.Set;
  *
  * <p>Thread-safe; has a public no-argument constructor for {@link java.util.ServiceLoader}.
  */
-public final class S3StorageProviderFactory implements StorageProviderFactory {
+public final class S3StorageProviderFactory extends SimpleStorageProviderFactory {
 
     /** The provider id, {@code s3}. */
     public static final String ID = "s3";
 
-    /** For {@link java.util.ServiceLoader}. */
-    public S3StorageProviderFactory() {}
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    /** {@link S3Config#KEYS}. */
-    @Override
-    public Set<String> configKeys() {
-        return S3Config.KEYS;
-    }
-
     /**
-     * Makes the provider; checks the settings and builds the SDK clients without contacting AWS.
-     *
-     * @throws io.kbackup.InvalidPlanException naming the setting that is wrong
+     * For {@link java.util.ServiceLoader}. Makes providers (checks the settings and builds the SDK
+     * clients) without contacting AWS; {@code create} throws {@link
+     * io.kbackup.InvalidPlanException} naming the setting that is wrong.
      */
-    @Override
-    public StorageProvider create(BackupLocation location) {
-        return new S3StorageProvider(S3Settings.of(location));
+    public S3StorageProviderFactory() {
+        super(ID, S3Config.KEYS, location -> new S3StorageProvider(S3Settings.of(location)));
     }
 }

@@ -1,21 +1,10 @@
 package io.kbackup.storage.azure.internal;
 
-import com.azure.core.credential.AzureSasCredential;
-import com.azure.core.credential.TokenCredential;
-import com.azure.core.exception.ClientAuthenticationException;
-import com.azure.core.http.HttpClient;
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
-import com.azure.identity.ClientSecretCredentialBuilder;
-import com.azure.identity.DefaultAzureCredentialBuilder;
-import com.azure.identity.ManagedIdentityCredentialBuilder;
-import com.azure.identity.WorkloadIdentityCredentialBuilder;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.BlobServiceClient;
-import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobImmutabilityPolicy;
 import com.azure.storage.blob.models.BlobImmutabilityPolicyMode;
 import com.azure.storage.blob.models.BlobItem;
@@ -28,11 +17,6 @@ import com.azure.storage.blob.models.DeleteSnapshotsOptionType;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
-import com.azure.storage.common.StorageSharedKeyCredential;
-import com.azure.storage.common.policy.RequestRetryOptions;
-import com.azure.storage.common.policy.RetryPolicyType;
-import io.kbackup.Credentials;
-import io.kbackup.InvalidPlanException;
 import io.kbackup.NotFoundException;
 import io.kbackup.ObjectLock;
 import io.kbackup.ValidationResult;
@@ -41,10 +25,8 @@ import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.ListPage;
 import io.kbackup.spi.Retention;
 import io.kbackup.spi.StorageProvider;
-import io.kbackup.spi.support.CauseChain;
 import io.kbackup.spi.support.ErrorMappingInputStream;
 import java.io.InputStream;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -68,89 +50,19 @@ public final class AzureStorageProvider implements StorageProvider {
     /** Read-ahead of {@link #get} streams. */
     static final int READ_BLOCK = 4 * 1024 * 1024;
 
-    private static final Duration VALIDATE_TIMEOUT = Duration.ofSeconds(10);
-
     private final AzureSettings settings;
     private final AzureErrors errors;
     private final BlobContainerClient container;
-    private final BlobContainerClient validationContainer;
+    private final AzureValidation validation;
 
     /** Builds the clients; contacts nothing. */
     public AzureStorageProvider(AzureSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.errors = new AzureErrors(settings.secrets(),
                 settings.accountLabel() + ", container '" + settings.container() + "'");
-        HttpClient http = new JdkHttpClientBuilder()
-                .connectionTimeout(Duration.ofSeconds(10))
-                .responseTimeout(Duration.ofSeconds(60))
-                .readTimeout(Duration.ofSeconds(60))
-                .writeTimeout(Duration.ofSeconds(60))
-                .build();
-        HttpClient fastHttp = new JdkHttpClientBuilder()
-                .connectionTimeout(Duration.ofSeconds(5))
-                .responseTimeout(VALIDATE_TIMEOUT)
-                .readTimeout(VALIDATE_TIMEOUT)
-                .build();
-        RequestRetryOptions retries = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 4,
-                Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(30), null);
-        RequestRetryOptions once = new RequestRetryOptions(RetryPolicyType.FIXED, 1, VALIDATE_TIMEOUT,
-                Duration.ofMillis(1), Duration.ofMillis(1), null);
-        Object credential = credential(settings);
-        BlobServiceClient service = client(http, retries, credential).buildClient();
-        this.container = service.getBlobContainerClient(settings.container());
-        this.validationContainer = client(fastHttp, once, credential).buildClient()
-                .getBlobContainerClient(settings.container());
-    }
-
-    private BlobServiceClientBuilder client(HttpClient http, RequestRetryOptions retries, Object credential) {
-        BlobServiceClientBuilder b = new BlobServiceClientBuilder()
-                .endpoint(settings.endpoint())
-                .serviceVersion(settings.serviceVersion())
-                .httpClient(http)
-                .retryOptions(retries);
-        if (credential instanceof StorageSharedKeyCredential k) {
-            b.credential(k);
-        } else if (credential instanceof AzureSasCredential s) {
-            b.credential(s);
-        } else {
-            b.credential((TokenCredential) credential);
-        }
-        return b;
-    }
-
-    private static Object credential(AzureSettings s) {
-        Credentials c = s.credentials();
-        try {
-            if (c instanceof Credentials.AzureAccountKey k) {
-                return new StorageSharedKeyCredential(k.accountName(), k.accountKey());
-            }
-            if (c instanceof Credentials.AzureSas sas) {
-                String token = sas.sasToken().startsWith("?") ? sas.sasToken().substring(1) : sas.sasToken();
-                return new AzureSasCredential(token);
-            }
-            if (c instanceof Credentials.AzureServicePrincipal p) {
-                return new ClientSecretCredentialBuilder().tenantId(p.tenantId()).clientId(p.clientId())
-                        .clientSecret(p.clientSecret()).build();
-            }
-            if (c instanceof Credentials.AzureManagedIdentity m) {
-                ManagedIdentityCredentialBuilder b = new ManagedIdentityCredentialBuilder();
-                if (m.clientId() != null && !m.clientId().isBlank()) {
-                    b.clientId(m.clientId());
-                }
-                return b.build();
-            }
-            if (c instanceof Credentials.AzureWorkloadIdentity) {
-                return new WorkloadIdentityCredentialBuilder().build();
-            }
-            return new DefaultAzureCredentialBuilder().build();
-        } catch (IllegalArgumentException | NullPointerException | IllegalStateException e) {
-            String hint = c instanceof Credentials.AzureWorkloadIdentity
-                    ? " Workload identity reads AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE, which AKS"
-                            + " injects into pods whose service account is set up for it (label azure.workload.identity/use=true)."
-                    : "";
-            throw new InvalidPlanException("Azure credentials of kind '" + c.kind() + "' could not be set up: "
-                    + new AzureErrors(s.secrets(), "").scrub(e.getMessage()) + "." + hint, null);
-        }
+        AzureClients clients = new AzureClients(settings);
+        this.container = clients.container();
+        this.validation = new AzureValidation(settings, errors, clients.validationContainer());
     }
 
     @Override
@@ -348,88 +260,10 @@ public final class AzureStorageProvider implements StorageProvider {
         }
     }
 
+    /** Lists one blob with the fast, single-try clients; see {@link AzureValidation}. */
     @Override
     public ValidationResult validate() {
-        String where = settings.accountLabel() + ", container '" + settings.container() + "'";
-        try {
-            validationContainer.listBlobs(new ListBlobsOptions().setMaxResultsPerPage(1), VALIDATE_TIMEOUT)
-                    .iterableByPage(1).iterator().next();
-            return ValidationResult.ok();
-        } catch (BlobStorageException e) {
-            String detail = errors.describe(e);
-            if (e.getStatusCode() == 404 && e.getErrorCode() != null
-                    && e.getErrorCode().toString().equals("ContainerNotFound")) {
-                return ValidationResult.failed(ValidationResult.Kind.BUCKET_MISSING,
-                        "Container '" + settings.container() + "' does not exist in " + settings.accountLabel()
-                                + " (" + detail + ").",
-                        "Create the container (az storage container create --name " + settings.container()
-                                + (settings.account() != null ? " --account-name " + settings.account() : "")
-                                + ") or correct the location's bucket.");
-            }
-            if (e.getStatusCode() == 401 || e.getStatusCode() == 403) {
-                if (AzureErrors.isBadCredentials(e)) {
-                    return ValidationResult.failed(ValidationResult.Kind.BAD_CREDENTIALS,
-                            "Azure Blob " + where + " refused the " + settings.credentials().kind()
-                                    + " credentials (" + detail + ").",
-                            fixCredentials());
-                }
-                return ValidationResult.failed(ValidationResult.Kind.ACCESS_DENIED,
-                        "Azure Blob " + where + " denied listing the container with the "
-                                + settings.credentials().kind() + " credentials (" + detail + ").",
-                        "Grant the identity 'Storage Blob Data Contributor' on the container or account, give the SAS"
-                                + " token read, add, create, write, delete and list permissions, or allow this"
-                                + " network in the storage account's firewall.");
-            }
-            return ValidationResult.failed(ValidationResult.Kind.OTHER,
-                    "Azure Blob " + where + " answered " + detail + ".",
-                    "Check the location's settings against the service's message; retry if the service was busy.");
-        } catch (ClientAuthenticationException e) {
-            if (settings.credentials() instanceof Credentials.None) {
-                return ValidationResult.failed(ValidationResult.Kind.BAD_CREDENTIALS,
-                        "No usable Azure credentials for " + where + ": the location gives none, and none of Azure's"
-                                + " default sources had any (AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, workload"
-                                + " identity, managed identity, az login).",
-                        "Give the location an account key, a SAS token or a service principal, or set up one of those"
-                                + " sources.");
-            }
-            return ValidationResult.failed(ValidationResult.Kind.BAD_CREDENTIALS,
-                    "Could not obtain an Azure AD token with the " + settings.credentials().kind() + " credentials: "
-                            + CauseChain.firstLine(errors.scrub(e.getMessage())) + ".",
-                    fixCredentials());
-        } catch (RuntimeException e) {
-            Throwable cause = AzureErrors.unreachableCause(e);
-            if (cause != null) {
-                return ValidationResult.failed(ValidationResult.Kind.UNREACHABLE,
-                        "Cannot reach the Azure Blob endpoint " + settings.endpoint() + ": "
-                                + cause.getClass().getSimpleName() + ": "
-                                + CauseChain.firstLine(errors.scrub(cause.getMessage())) + ".",
-                        "Check the endpoint or storage account name, DNS, proxy and firewall; the service must answer"
-                                + " within " + VALIDATE_TIMEOUT.toSeconds() + " s.");
-            }
-            return ValidationResult.failed(ValidationResult.Kind.OTHER,
-                    errors.map(e, "listing the container", null).getMessage(),
-                    "Check the location's settings and credentials.");
-        }
-    }
-
-    private String fixCredentials() {
-        Credentials c = settings.credentials();
-        if (c instanceof Credentials.AzureAccountKey) {
-            return "Use a current access key of the storage account (az storage account keys list).";
-        }
-        if (c instanceof Credentials.AzureSas) {
-            return "Use a SAS token signed for this account and container that has not expired.";
-        }
-        if (c instanceof Credentials.AzureServicePrincipal) {
-            return "Check the tenant id, client id and client secret (not expired) of the service principal.";
-        }
-        if (c instanceof Credentials.AzureManagedIdentity) {
-            return "Assign the managed identity to this VM or pod, and pass its client id for a user-assigned one.";
-        }
-        if (c instanceof Credentials.AzureWorkloadIdentity) {
-            return "Check the federated credential of the app registration and the pod's service account annotation.";
-        }
-        return "Pass credentials for the storage account.";
+        return validation.validate();
     }
 
     private NotFoundException notFound(String key) {

@@ -55,6 +55,17 @@ public final class S3Errors {
         return new StorageException("Could not " + operation + " " + where + ": " + rootMessage(e), e, retry);
     }
 
+    /**
+     * The exception to throw for a failed call: an SDK failure {@link #map mapped}, any other
+     * unchecked one as it is (the SDK calls throw no checked ones).
+     */
+    static RuntimeException failure(Exception e, String operation, String where, String key) {
+        if (e instanceof SdkException s) {
+            return map(s, operation, where, key);
+        }
+        return e instanceof RuntimeException r ? r : new StorageException("Could not " + operation + " " + where + ": " + e, e, false);
+    }
+
     /** The validation problem for an exception raised while checking a location. */
     public static ValidationResult.Problem problem(SdkException e, S3Settings s) {
         if (e instanceof AwsServiceException se) {
