@@ -90,6 +90,15 @@ final class FakeCloudKms implements AutoCloseable {
         }
     }
 
+    /** Removes the key: from now on it answers 404 (what a project without it answers). */
+    void delete(String key) {
+        keys.remove(key);
+    }
+
+    int primary(String key) {
+        return keys.get(key).primary;
+    }
+
     void disable(String key, int version) {
         keys.get(key).disabled.add(version);
     }
