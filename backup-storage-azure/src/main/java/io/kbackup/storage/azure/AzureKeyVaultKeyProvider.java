@@ -7,10 +7,6 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpPipelineBuilder;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.policy.RetryPolicy;
-import com.azure.identity.ClientSecretCredentialBuilder;
-import com.azure.identity.DefaultAzureCredentialBuilder;
-import com.azure.identity.ManagedIdentityCredentialBuilder;
-import com.azure.identity.WorkloadIdentityCredentialBuilder;
 import com.azure.security.keyvault.keys.cryptography.CryptographyClient;
 import com.azure.security.keyvault.keys.cryptography.CryptographyClientBuilder;
 import com.azure.security.keyvault.keys.cryptography.models.KeyWrapAlgorithm;
@@ -19,6 +15,7 @@ import io.kbackup.Credentials;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.KeyUnavailableException;
 import io.kbackup.spi.KeyProvider;
+import io.kbackup.storage.azure.internal.AzureTokenCredentials;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -181,22 +178,8 @@ public final class AzureKeyVaultKeyProvider implements KeyProvider {
     }
 
     private TokenCredential buildCredential() {
-        Credentials c = credentials;
         try {
-            if (c instanceof Credentials.AzureServicePrincipal p) {
-                return new ClientSecretCredentialBuilder().tenantId(p.tenantId()).clientId(p.clientId()).clientSecret(p.clientSecret()).build();
-            }
-            if (c instanceof Credentials.AzureManagedIdentity m) {
-                ManagedIdentityCredentialBuilder b = new ManagedIdentityCredentialBuilder();
-                if (m.clientId() != null && !m.clientId().isBlank()) {
-                    b.clientId(m.clientId());
-                }
-                return b.build();
-            }
-            if (c instanceof Credentials.AzureWorkloadIdentity) {
-                return new WorkloadIdentityCredentialBuilder().build();
-            }
-            return new DefaultAzureCredentialBuilder().build();
+            return AzureTokenCredentials.of(credentials);
         } catch (RuntimeException e) {
             // the cause may quote configuration: only its type is told
             throw new KeyUnavailableException(ID, null, "Azure credentials for Key Vault could not be set up (" + kind() + ", "

@@ -59,7 +59,7 @@ class AzureKeyVaultKeyProviderIT extends KeyProviderContract {
 
     @Override
     protected String missingKeyId() {
-        return vault.vaultUrl() + "/keys/no-such-key";
+        return vault.baseUrl() + "/keys/no-such-key";
     }
 
     @Override
@@ -115,7 +115,7 @@ class AzureKeyVaultKeyProviderIT extends KeyProviderContract {
         assertThatThrownBy(() -> provider().unwrap(key + "/" + v2, wrapped, context)).isInstanceOf(KeyUnavailableException.class)
                 .hasMessageContaining("not by '" + key + "/" + v2 + "'");
         otherVault.createKey("versions");
-        assertThatThrownBy(() -> provider().unwrap(otherVault.vaultUrl() + "/keys/versions", wrapped, context))
+        assertThatThrownBy(() -> provider().unwrap(otherVault.baseUrl() + "/keys/versions", wrapped, context))
                 .isInstanceOf(KeyUnavailableException.class).hasMessageContaining("restore it with the key id its manifest names");
         assertThatThrownBy(() -> provider().wrap("https://vault.example/secrets/not-a-key", dataKey, context))
                 .isInstanceOf(KeyUnavailableException.class).hasMessageContaining("not an Azure Key Vault key identifier");

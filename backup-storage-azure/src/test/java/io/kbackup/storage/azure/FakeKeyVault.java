@@ -1,11 +1,8 @@
 package io.kbackup.storage.azure;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.kbackup.testkit.servers.LoopbackJsonServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -38,14 +35,13 @@ import javax.crypto.spec.PSource;
  * {@code BadParameter}, in Key Vault's error shape. No authentication (the provider's
  * {@code Credentials.none()} pipeline sends none).
  */
-final class FakeKeyVault implements AutoCloseable {
+final class FakeKeyVault extends LoopbackJsonServer {
     private static final OAEPParameterSpec OAEP_256 = new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256,
             PSource.PSpecified.DEFAULT);
     private static final Pattern ALG = Pattern.compile("\"alg\"\\s*:\\s*\"([^\"]*)\"");
     private static final Pattern VALUE = Pattern.compile("\"value\"\\s*:\\s*\"([A-Za-z0-9_=-]*)\"");
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
-    private final HttpServer server;
     /** Key name → version ids, oldest first. */
     private final Map<String, List<String>> keys = new ConcurrentHashMap<>();
     private final Map<String, KeyPair> versions = new ConcurrentHashMap<>();
@@ -54,20 +50,14 @@ final class FakeKeyVault implements AutoCloseable {
     private final List<String> calls = new CopyOnWriteArrayList<>();
 
     FakeKeyVault() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-        server.createContext("/keys/", this::handle);
-        server.start();
-    }
-
-    String vaultUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        super("/keys/");
     }
 
     /** Creates an RSA key with one version; returns its versionless key identifier. */
     String createKey(String name) {
         keys.put(name, new CopyOnWriteArrayList<>());
         rotate(name);
-        return vaultUrl() + "/keys/" + name;
+        return baseUrl() + "/keys/" + name;
     }
 
     /** Adds a new version (Key Vault's rotation); returns its version id. */
@@ -107,11 +97,11 @@ final class FakeKeyVault implements AutoCloseable {
         return new ArrayList<>(calls);
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
+    @Override
+    protected void handle(HttpExchange exchange, String path, byte[] body) throws IOException {
+        try {
             // /keys/{name}/{version}/{op}, /keys/{name}/{op} or /keys/{name}//{op}
-            String[] parts = Arrays.stream(exchange.getRequestURI().getPath().split("/")).filter(p -> !p.isEmpty()).toArray(String[]::new);
-            byte[] body = exchange.getRequestBody().readAllBytes();
+            String[] parts = Arrays.stream(path.split("/")).filter(p -> !p.isEmpty()).toArray(String[]::new);
             if (parts.length < 3 || !"POST".equals(exchange.getRequestMethod())) {
                 error(exchange, 404, "NotFound", "Not found: " + exchange.getRequestURI().getPath());
                 return;
@@ -130,7 +120,7 @@ final class FakeKeyVault implements AutoCloseable {
             } else {
                 operate(exchange, name, version, op, body);
             }
-        } catch (GeneralSecurityException | IOException | RuntimeException e) {
+        } catch (GeneralSecurityException e) {
             error(exchange, 500, "InternalServerError", e.toString());
         }
     }
@@ -165,24 +155,10 @@ final class FakeKeyVault implements AutoCloseable {
             return;
         }
         calls.add(op + " " + name + "/" + version);
-        send(exchange, 200, "{\"kid\":\"" + vaultUrl() + "/keys/" + name + "/" + version + "\",\"value\":\"" + B64URL.encodeToString(out) + "\"}");
+        send(exchange, 200, "{\"kid\":\"" + baseUrl() + "/keys/" + name + "/" + version + "\",\"value\":\"" + B64URL.encodeToString(out) + "\"}");
     }
 
     private static void error(HttpExchange exchange, int code, String errorCode, String message) throws IOException {
         send(exchange, code, "{\"error\":{\"code\":\"" + errorCode + "\",\"message\":\"" + message.replace("\"", "'") + "\"}}");
-    }
-
-    private static void send(HttpExchange exchange, int code, String json) throws IOException {
-        byte[] out = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(code, out.length);
-        try (OutputStream os = exchange.getResponseBody()) {
-            os.write(out);
-        }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
     }
 }

@@ -8,11 +8,8 @@ import com.google.api.services.cloudkms.v1.model.DecryptResponse;
 import com.google.api.services.cloudkms.v1.model.EncryptRequest;
 import com.google.api.services.cloudkms.v1.model.EncryptResponse;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.kbackup.testkit.servers.LoopbackJsonServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -24,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.CRC32C;
-import java.util.zip.GZIPInputStream;
 import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
@@ -41,7 +37,7 @@ import javax.crypto.spec.GCMParameterSpec;
  * {@code FAILED_PRECONDITION} and a ciphertext that does not decrypt 400 {@code INVALID_ARGUMENT},
  * in Google's error shape. No authentication. Not Cloud KMS: its ciphertext format is its own.
  */
-final class FakeCloudKms implements AutoCloseable {
+final class FakeCloudKms extends LoopbackJsonServer {
     private static final JsonFactory JSON = GsonFactory.getDefaultInstance();
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -52,19 +48,12 @@ final class FakeCloudKms implements AutoCloseable {
         volatile int primary;
     }
 
-    private final HttpServer server;
     private final Map<String, Key> keys = new ConcurrentHashMap<>();
     private final Set<String> denied = ConcurrentHashMap.newKeySet();
     private final List<String> calls = new CopyOnWriteArrayList<>();
 
     FakeCloudKms() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-        server.createContext("/v1/", this::handle);
-        server.start();
-    }
-
-    String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        super("/v1/");
     }
 
     /** Creates a CryptoKey with one enabled primary version; returns its resource name. */
@@ -112,12 +101,10 @@ final class FakeCloudKms implements AutoCloseable {
         return new ArrayList<>(calls);
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath().substring("/v1/".length());
-            // Google's clients gzip request bodies
-            byte[] body = "gzip".equals(exchange.getRequestHeaders().getFirst("Content-Encoding"))
-                    ? new GZIPInputStream(exchange.getRequestBody()).readAllBytes() : exchange.getRequestBody().readAllBytes();
+    @Override
+    protected void handle(HttpExchange exchange, String fullPath, byte[] body) throws IOException {
+        try {
+            String path = fullPath.substring("/v1/".length());
             int colon = path.lastIndexOf(':');
             if (!"POST".equals(exchange.getRequestMethod()) || colon < 0) {
                 error(exchange, 404, "NOT_FOUND", "Method not found.");
@@ -138,7 +125,7 @@ final class FakeCloudKms implements AutoCloseable {
             } else {
                 error(exchange, 404, "NOT_FOUND", "Method " + method + " not found.");
             }
-        } catch (GeneralSecurityException | IOException | RuntimeException e) {
+        } catch (GeneralSecurityException e) {
             error(exchange, 500, "INTERNAL", e.toString());
         }
     }
@@ -223,19 +210,5 @@ final class FakeCloudKms implements AutoCloseable {
         GenericJson body = new GenericJson();
         body.set("error", error);
         send(exchange, code, JSON.toString(body));
-    }
-
-    private static void send(HttpExchange exchange, int code, String json) throws IOException {
-        byte[] out = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
-        exchange.sendResponseHeaders(code, out.length);
-        try (OutputStream os = exchange.getResponseBody()) {
-            os.write(out);
-        }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
     }
 }

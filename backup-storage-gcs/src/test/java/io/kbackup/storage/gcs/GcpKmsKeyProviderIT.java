@@ -38,7 +38,7 @@ class GcpKmsKeyProviderIT extends KeyProviderContract {
 
     @Override
     protected KeyProvider provider() {
-        return GcpKmsKeyProvider.builder().endpoint(kms.endpoint()).credentials(Credentials.none()).build();
+        return GcpKmsKeyProvider.builder().endpoint(kms.baseUrl()).credentials(Credentials.none()).build();
     }
 
     @Override
@@ -78,7 +78,7 @@ class GcpKmsKeyProviderIT extends KeyProviderContract {
         assertThat(KeyProviders.discover().provider(GcpKmsKeyProvider.ID, "k")).isInstanceOf(GcpKmsKeyProvider.class);
         assertThatThrownBy(() -> GcpKmsKeyProvider.builder().credentials(Credentials.awsStatic("AKIA", "secret-value")))
                 .isInstanceOf(InvalidPlanException.class).hasMessageNotContaining("secret-value");
-        assertThat(provider().toString()).contains("none").contains(kms.endpoint());
+        assertThat(provider().toString()).contains("none").contains(kms.baseUrl());
     }
 
     @Test
