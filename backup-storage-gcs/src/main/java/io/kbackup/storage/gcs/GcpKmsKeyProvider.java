@@ -231,8 +231,9 @@ public final class GcpKmsKeyProvider implements KeyProvider, AutoCloseable {
         private Builder() {}
 
         /**
-         * An endpoint override: {@code host:port} or a URL ({@code https://europe-west1-cloudkms.googleapis.com},
-         * a Private Service Connect endpoint, or {@code http://127.0.0.1:PORT} for a test fake).
+         * An endpoint override, a URL: a regional endpoint ({@code https://cloudkms.europe-west1.rep.googleapis.com}),
+         * a Private Service Connect endpoint, or {@code http://127.0.0.1:PORT} for a test fake. Default
+         * {@code https://cloudkms.googleapis.com}.
          */
         public Builder endpoint(String endpoint) {
             this.endpoint = endpoint;
