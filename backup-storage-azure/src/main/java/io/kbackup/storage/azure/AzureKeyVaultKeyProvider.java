@@ -66,8 +66,7 @@ public final class AzureKeyVaultKeyProvider implements KeyProvider {
     private static final Pattern KEY_ID = Pattern.compile("(https?://[^/]+)/keys/([^/]+)(?:/([^/]*))?/?");
 
     private final Credentials credentials;
-    private final HttpClient http = new JdkHttpClientBuilder().connectionTimeout(Duration.ofSeconds(10))
-            .responseTimeout(Duration.ofSeconds(30)).readTimeout(Duration.ofSeconds(30)).build();
+    private volatile HttpClient http;
     private final Map<String, CryptographyClient> versioned = new ConcurrentHashMap<>();
     private volatile TokenCredential token;
 
@@ -100,6 +99,10 @@ public final class AzureKeyVaultKeyProvider implements KeyProvider {
         } catch (RuntimeException e) {
             throw failure("wrap a data key with", keyId, e);
         }
+        if (!versioned(r.getKeyId())) {
+            throw new KeyUnavailableException(ID, keyId, "Azure Key Vault wrapped the data key with '" + keyId + "' but did not say"
+                    + " which key version it used, so the backup could not be restored after a rotation: refused.", null, false);
+        }
         byte[] kid = r.getKeyId().getBytes(StandardCharsets.UTF_8);
         byte[] encrypted = r.getEncryptedKey();
         return ByteBuffer.allocate(3 + kid.length + encrypted.length).put(FORMAT).putShort((short) kid.length).put(kid).put(encrypted).array();
@@ -118,7 +121,7 @@ public final class AzureKeyVaultKeyProvider implements KeyProvider {
         in.get(kidBytes);
         String kid = new String(kidBytes, StandardCharsets.UTF_8);
         Matcher actual = KEY_ID.matcher(kid);
-        if (!actual.matches() || actual.group(3) == null || !sameKey(expected, actual)) {
+        if (!versioned(kid) || !actual.matches() || !sameKey(expected, actual)) {
             throw new KeyUnavailableException(ID, keyId, "The data key of this backup was wrapped by Key Vault key '" + kid
                     + "', not by '" + keyId + "': restore it with the key id its manifest names.", null, false);
         }
@@ -136,6 +139,12 @@ public final class AzureKeyVaultKeyProvider implements KeyProvider {
                     + " this backup (a wrapped key moved from another backup): refused.", null, false);
         }
         return Arrays.copyOf(plain, plain.length - 32);
+    }
+
+    /** Whether {@code kid} is a key identifier that names a version. */
+    private static boolean versioned(String kid) {
+        Matcher m = kid == null ? null : KEY_ID.matcher(kid);
+        return m != null && m.matches() && m.group(3) != null && !m.group(3).isEmpty();
     }
 
     private static boolean sameKey(Matcher expected, Matcher actual) {
@@ -157,11 +166,26 @@ public final class AzureKeyVaultKeyProvider implements KeyProvider {
         CryptographyClientBuilder b = new CryptographyClientBuilder().keyIdentifier(keyId).disableKeyCaching();
         if (credentials instanceof Credentials.None) {
             // no authentication policy at all (a fake or emulator); the SDK's retry policy still applies
-            b.pipeline(new HttpPipelineBuilder().httpClient(http).policies(new RetryPolicy()).build());
+            b.pipeline(new HttpPipelineBuilder().httpClient(http()).policies(new RetryPolicy()).build());
         } else {
-            b.httpClient(http).credential(credential());
+            b.httpClient(http()).credential(credential());
         }
         return b.buildClient();
+    }
+
+    /** Built on first use: ServiceLoader makes an instance every time providers are listed. */
+    private HttpClient http() {
+        HttpClient h = http;
+        if (h == null) {
+            synchronized (this) {
+                if (http == null) {
+                    http = new JdkHttpClientBuilder().connectionTimeout(Duration.ofSeconds(10)).responseTimeout(Duration.ofSeconds(30))
+                            .readTimeout(Duration.ofSeconds(30)).build();
+                }
+                h = http;
+            }
+        }
+        return h;
     }
 
     private TokenCredential credential() {

@@ -5,6 +5,7 @@ import com.google.api.client.http.HttpBackOffIOExceptionHandler;
 import com.google.api.client.http.HttpBackOffUnsuccessfulResponseHandler;
 import com.google.api.client.http.HttpRequest;
 import com.google.api.client.http.HttpRequestInitializer;
+import com.google.api.client.http.HttpResponseException;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.client.util.ExponentialBackOff;
@@ -144,7 +145,7 @@ public final class GcpKmsKeyProvider implements KeyProvider, AutoCloseable {
      * Retryable only when the service was unreachable or overloaded.
      */
     private static KeyUnavailableException failure(String what, String keyId, IOException e) {
-        int status = e instanceof GoogleJsonResponseException g ? g.getStatusCode() : -1;
+        int status = e instanceof HttpResponseException h ? h.getStatusCode() : -1;
         boolean unreachable = status < 0 || status == 429 || status >= 500;
         String detail = e instanceof GoogleJsonResponseException g && g.getDetails() != null && g.getDetails().getMessage() != null
                 ? "HTTP " + status + ": " + g.getDetails().getMessage().lines().findFirst().orElse("")
