@@ -67,7 +67,8 @@ public final class AzureKeyVaultKeyProvider implements KeyProvider {
 
     private final Credentials credentials;
     private volatile HttpClient http;
-    private final Map<String, CryptographyClient> versioned = new ConcurrentHashMap<>();
+    /** Unwrapping clients by versioned key id (a key version never changes). */
+    private final Map<String, CryptographyClient> unwrappers = new ConcurrentHashMap<>();
     private volatile TokenCredential token;
 
     /** The instance ServiceLoader makes: {@code DefaultAzureCredential}. */
@@ -129,7 +130,7 @@ public final class AzureKeyVaultKeyProvider implements KeyProvider {
         in.get(encrypted);
         byte[] plain;
         try {
-            CryptographyClient c = versioned.computeIfAbsent(kid, this::client);
+            CryptographyClient c = unwrappers.computeIfAbsent(kid, this::client);
             plain = c.unwrapKey(KeyWrapAlgorithm.RSA_OAEP_256, encrypted).getKey();
         } catch (RuntimeException e) {
             throw failure("unwrap the data key with", kid, e);
