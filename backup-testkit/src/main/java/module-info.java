@@ -22,6 +22,7 @@ module io.kbackup.testkit {
     requires com.fasterxml.jackson.dataformat.yaml;
     requires java.logging;
     requires java.net.http;
+    requires transitive jdk.httpserver;
     requires org.slf4j;
 
     exports io.kbackup.testkit.cluster;

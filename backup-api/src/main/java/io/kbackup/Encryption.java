@@ -10,7 +10,8 @@ import java.util.Objects;
  * {@value #ALGORITHM} (1 MiB authenticated segments: a changed, removed, reordered or truncated
  * segment is detected). The data key is stored only wrapped by the key {@link #keyId()} of the
  * {@link io.kbackup.spi.KeyProvider} {@link #keyProvider()} ({@code static}: a key the host holds;
- * {@code aws-kms}: an AWS KMS key). The manifest records the provider, the key id and the algorithm,
+ * {@code aws-kms}: an AWS KMS key; {@code gcp-kms}: a Google Cloud KMS key; {@code azure-key-vault}: an
+ * Azure Key Vault key). The manifest records the provider, the key id and the algorithm,
  * never a key, so rotating to a new key id leaves old backups restorable with theirs.
  *
  * <p>Velero compatibility: an encrypted backup is listed by Velero (its {@code velero-backup.json}
@@ -48,7 +49,7 @@ public final class Encryption {
      */
     public static Encryption with(String keyProvider, String keyId) {
         if (keyProvider == null || keyProvider.isBlank()) {
-            throw new InvalidPlanException("Encryption: keyProvider is required (static, aws-kms, ...).");
+            throw new InvalidPlanException("Encryption: keyProvider is required (static, aws-kms, gcp-kms, azure-key-vault, ...).");
         }
         if (keyId == null || keyId.isBlank()) {
             throw new InvalidPlanException("Encryption: keyId is required (the id of the key that wraps each backup's data key).");

@@ -3,7 +3,8 @@ package io.kbackup.spi;
 /**
  * Wraps and unwraps the data keys of encrypted backups (see {@link io.kbackup.Encryption}) with a
  * key it holds or reaches: a static key the host holds ({@code static}, in backup-core), AWS KMS
- * ({@code aws-kms}, in backup-storage-s3), ... Providers are found by id through
+ * ({@code aws-kms}, in backup-storage-s3), Google Cloud KMS ({@code gcp-kms}, in backup-storage-gcs),
+ * Azure Key Vault ({@code azure-key-vault}, in backup-storage-azure), ... Providers are found by id through
  * {@link java.util.ServiceLoader} ({@code META-INF/services/io.kbackup.spi.KeyProvider}, public
  * no-argument constructor, configured from the environment), or passed explicitly with
  * {@link KeyProviders#with(KeyProvider)}, which always wins.

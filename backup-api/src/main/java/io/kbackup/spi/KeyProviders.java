@@ -20,7 +20,9 @@ public final class KeyProviders {
     /** Which artifact brings which provider id, for the "add this dependency" message. */
     private static final Map<String, String> ARTIFACTS = Map.of(
             "static", "io.kbackup:backup-core",
-            "aws-kms", "io.kbackup:backup-storage-s3");
+            "aws-kms", "io.kbackup:backup-storage-s3",
+            "gcp-kms", "io.kbackup:backup-storage-gcs",
+            "azure-key-vault", "io.kbackup:backup-storage-azure");
 
     private final Discovery<KeyProvider> discovery;
 

@@ -4,10 +4,6 @@ import com.azure.core.credential.AzureSasCredential;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
-import com.azure.identity.ClientSecretCredentialBuilder;
-import com.azure.identity.DefaultAzureCredentialBuilder;
-import com.azure.identity.ManagedIdentityCredentialBuilder;
-import com.azure.identity.WorkloadIdentityCredentialBuilder;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -94,21 +90,7 @@ final class AzureClients {
                 String token = sas.sasToken().startsWith("?") ? sas.sasToken().substring(1) : sas.sasToken();
                 return new AzureSasCredential(token);
             }
-            if (c instanceof Credentials.AzureServicePrincipal p) {
-                return new ClientSecretCredentialBuilder().tenantId(p.tenantId()).clientId(p.clientId())
-                        .clientSecret(p.clientSecret()).build();
-            }
-            if (c instanceof Credentials.AzureManagedIdentity m) {
-                ManagedIdentityCredentialBuilder b = new ManagedIdentityCredentialBuilder();
-                if (m.clientId() != null && !m.clientId().isBlank()) {
-                    b.clientId(m.clientId());
-                }
-                return b.build();
-            }
-            if (c instanceof Credentials.AzureWorkloadIdentity) {
-                return new WorkloadIdentityCredentialBuilder().build();
-            }
-            return new DefaultAzureCredentialBuilder().build();
+            return AzureTokenCredentials.of(c);
         } catch (IllegalArgumentException | NullPointerException | IllegalStateException e) {
             String hint = c instanceof Credentials.AzureWorkloadIdentity
                     ? " Workload identity reads AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE, which AKS"
