@@ -10,6 +10,7 @@ import io.kbackup.KBackupException;
 import io.kbackup.VerifyReport;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.fleet.ClusterGroup;
+import io.kbackup.core.internal.DaemonThreads;
 import io.kbackup.core.internal.catalog.BackupCatalog;
 import io.kbackup.core.velero.VeleroEngine;
 import io.kbackup.spi.StorageProviders;
@@ -209,11 +210,7 @@ public final class BackupScheduler implements AutoCloseable {
         if (closed || loop != null) {
             throw new IllegalStateException(closed ? "The scheduler is closed." : "The scheduler is already started.");
         }
-        loop = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "kbackup-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
+        loop = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("kbackup-scheduler"));
         leadership.start();
         loop.scheduleWithFixedDelay(this::tickSafely, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
     }

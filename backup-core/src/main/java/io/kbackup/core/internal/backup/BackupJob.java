@@ -1,12 +1,12 @@
 package io.kbackup.core.internal.backup;
 
-
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.KBackupException;
+import io.kbackup.core.internal.DaemonThreads;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.TrackedOperation;
 import io.kbackup.core.internal.kube.ApiResource;
@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One DirectEngine backup run: discovery, paged lists on {@code listConcurrency} threads feeding a
@@ -113,7 +112,7 @@ final class BackupJob implements Runnable {
             Trust.Sealing seal = sealing;
             ArchiveOutput archive = new ArchiveOutput(tarWriter, start, context.backup().compressionLevel(),
                     seal == null ? null : stored -> seal.cipher().encrypting(stored, name + ".tar.gz"));
-            listers = Executors.newFixedThreadPool(context.backup().listConcurrency(), listerThreads(name));
+            listers = Executors.newFixedThreadPool(context.backup().listConcurrency(), DaemonThreads.numbered("kbackup-list-" + name + "-"));
             collector.collect(resources, archive, listers);
             collector.writeSnapshotItems(archive);
             handle.checkCancelled();
@@ -162,14 +161,5 @@ final class BackupJob implements Runnable {
             handle.phase(BackupPhase.FAILED);
             handle.completeExceptionally(e);
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory listerThreads(String backup) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "kbackup-list-" + backup + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }
