@@ -1,16 +1,11 @@
 package io.kbackup.core.direct;
 
-import io.kbackup.InvalidPlanException;
 import io.kbackup.ManifestKey;
-import io.kbackup.core.internal.EngineContext;
-import io.kbackup.core.internal.catalog.BackupCatalog;
 import io.kbackup.spi.KeyProviders;
 import io.kbackup.spi.StorageProviders;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Tuning and wiring of the {@link DirectEngine}. Immutable; the defaults suit most clusters.
@@ -20,32 +15,7 @@ import java.util.Objects;
  * }</pre>
  */
 public final class DirectOptions {
-    private final int pageSize;
-    private final int listConcurrency;
-    private final int restoreConcurrency;
-    private final String maintenanceLabel;
-    private final int maxRetries;
-    private final Duration retryBaseDelay;
-    private final long maxEntryBytes;
-    private final long maxArchiveBytes;
-    private final long maxObjectBytes;
-    private final int maxArchiveExpansion;
-    private final boolean requireManifest;
-    private final Duration crdEstablishTimeout;
-    private final Clock clock;
-    private final StorageProviders storageProviders;
-    private final KeyProviders keyProviders;
-    private final ManifestKey signingKey;
-    private final List<ManifestKey> verificationKeys;
-    private final boolean requireSignature;
-    private final int compressionLevel;
-    private final MissingSnapshotClassPolicy snapshotMissingClassPolicy;
-    private final boolean strictSnapshotDeletionPolicy;
-    private final Duration snapshotReadyTimeout;
-    private final int snapshotConcurrency;
-    private final Duration unfinishedBackupGrace;
-    private final Duration progressInterval;
-    private final String eventsNamespace;
+    private final DirectSettings settings;
 
     /**
      * What a backup that includes all disks does with a volume whose CSI driver has no usable
@@ -58,33 +28,8 @@ public final class DirectOptions {
         SKIP
     }
 
-    private DirectOptions(Builder b) {
-        this.pageSize = b.pageSize;
-        this.listConcurrency = b.listConcurrency;
-        this.restoreConcurrency = b.restoreConcurrency;
-        this.maintenanceLabel = b.maintenanceLabel;
-        this.maxRetries = b.maxRetries;
-        this.retryBaseDelay = b.retryBaseDelay;
-        this.maxEntryBytes = b.maxEntryBytes;
-        this.maxArchiveBytes = b.maxArchiveBytes;
-        this.maxObjectBytes = b.maxObjectBytes;
-        this.maxArchiveExpansion = b.maxArchiveExpansion;
-        this.requireManifest = b.requireManifest;
-        this.crdEstablishTimeout = b.crdEstablishTimeout;
-        this.clock = b.clock;
-        this.storageProviders = b.storageProviders;
-        this.keyProviders = b.keyProviders;
-        this.signingKey = b.signingKey;
-        this.verificationKeys = List.copyOf(b.verificationKeys);
-        this.requireSignature = b.requireSignature;
-        this.compressionLevel = b.compressionLevel;
-        this.snapshotMissingClassPolicy = b.snapshotMissingClassPolicy;
-        this.strictSnapshotDeletionPolicy = b.strictSnapshotDeletionPolicy;
-        this.snapshotReadyTimeout = b.snapshotReadyTimeout;
-        this.snapshotConcurrency = b.snapshotConcurrency;
-        this.unfinishedBackupGrace = b.unfinishedBackupGrace;
-        this.progressInterval = b.progressInterval;
-        this.eventsNamespace = b.eventsNamespace;
+    private DirectOptions(DirectSettings settings) {
+        this.settings = settings;
     }
 
     /** The defaults. */
@@ -94,22 +39,22 @@ public final class DirectOptions {
 
     /** A builder with the defaults. */
     public static Builder builder() {
-        return new Builder();
+        return new Builder(new DirectSettings());
     }
 
     /** Items per list page. Default 500 (Velero's). */
     public int pageSize() {
-        return pageSize;
+        return settings.pageSize;
     }
 
     /** Resource types listed at once during a backup. Default 4. */
     public int listConcurrency() {
-        return listConcurrency;
+        return settings.listConcurrency;
     }
 
     /** Items created at once within one restore tier. Default 16. */
     public int restoreConcurrency() {
-        return restoreConcurrency;
+        return settings.restoreConcurrency;
     }
 
     /**
@@ -117,17 +62,17 @@ public final class DirectOptions {
      * value are skipped, with a warning. Default {@code kbackup.io/maintenance}.
      */
     public String maintenanceLabel() {
-        return maintenanceLabel;
+        return settings.maintenanceLabel;
     }
 
     /** Retries of a transient API error (429, 5xx, timeout) before giving up. Default 5. */
     public int maxRetries() {
-        return maxRetries;
+        return settings.maxRetries;
     }
 
     /** First retry delay, doubled each time, with jitter. Default 200 ms. */
     public Duration retryBaseDelay() {
-        return retryBaseDelay;
+        return settings.retryBaseDelay;
     }
 
     /**
@@ -138,7 +83,7 @@ public final class DirectOptions {
      * object a cluster can hold (see {@link #maxObjectBytes()} for the object itself).
      */
     public long maxEntryBytes() {
-        return maxEntryBytes;
+        return settings.maxEntryBytes;
     }
 
     /**
@@ -149,7 +94,7 @@ public final class DirectOptions {
      * with a larger {@code --max-request-bytes}.
      */
     public long maxObjectBytes() {
-        return maxObjectBytes;
+        return settings.maxObjectBytes;
     }
 
     /**
@@ -157,7 +102,7 @@ public final class DirectOptions {
      * restore writes to {@code java.io.tmpdir} (each item's compact JSON) is never larger.
      */
     public long maxArchiveBytes() {
-        return maxArchiveBytes;
+        return settings.maxArchiveBytes;
     }
 
     /**
@@ -167,7 +112,7 @@ public final class DirectOptions {
      * gigabytes.
      */
     public int maxArchiveExpansion() {
-        return maxArchiveExpansion;
+        return settings.maxArchiveExpansion;
     }
 
     /**
@@ -178,22 +123,22 @@ public final class DirectOptions {
      * refused with a {@code CorruptBackupException} before anything is read or applied.
      */
     public boolean requireManifest() {
-        return requireManifest;
+        return settings.requireManifest;
     }
 
     /** How long a restore waits for restored CRDs to become Established. Default 60 s. */
     public Duration crdEstablishTimeout() {
-        return crdEstablishTimeout;
+        return settings.crdEstablishTimeout;
     }
 
     /** The clock for timestamps and expiry. Default UTC system clock. */
     public Clock clock() {
-        return clock;
+        return settings.clock;
     }
 
     /** Where storage providers come from. Default discovery through ServiceLoader. */
     public StorageProviders storageProviders() {
-        return storageProviders;
+        return settings.storageProviders;
     }
 
     /**
@@ -203,7 +148,7 @@ public final class DirectOptions {
      * with {@code KeyProviders.discover().with(provider)}.
      */
     public KeyProviders keyProviders() {
-        return keyProviders;
+        return settings.keyProviders;
     }
 
     /**
@@ -211,7 +156,7 @@ public final class DirectOptions {
      * or null (the default: manifests are not signed). It also verifies.
      */
     public ManifestKey signingKey() {
-        return signingKey;
+        return settings.signingKey;
     }
 
     /**
@@ -221,7 +166,7 @@ public final class DirectOptions {
      * and one of an unsigned backup warns.
      */
     public List<ManifestKey> verificationKeys() {
-        return verificationKeys;
+        return settings.verificationKeys;
     }
 
     /**
@@ -229,7 +174,7 @@ public final class DirectOptions {
      * backups have none). Default {@code false}: such a backup restores with a warning.
      */
     public boolean requireSignature() {
-        return requireSignature;
+        return settings.requireSignature;
     }
 
     /**
@@ -239,7 +184,7 @@ public final class DirectOptions {
      * archive about 6% larger. Velero and our restore read any level.
      */
     public int compressionLevel() {
-        return compressionLevel;
+        return settings.compressionLevel;
     }
 
     /**
@@ -250,7 +195,7 @@ public final class DirectOptions {
      * anything is created.
      */
     public MissingSnapshotClassPolicy snapshotMissingClassPolicy() {
-        return snapshotMissingClassPolicy;
+        return settings.snapshotMissingClassPolicy;
     }
 
     /**
@@ -260,7 +205,7 @@ public final class DirectOptions {
      * anyone) deletes the snapshot data too.
      */
     public boolean strictSnapshotDeletionPolicy() {
-        return strictSnapshotDeletionPolicy;
+        return settings.strictSnapshotDeletionPolicy;
     }
 
     /**
@@ -269,7 +214,7 @@ public final class DirectOptions {
      * ends PartiallyFailed. Default 10 minutes.
      */
     public Duration snapshotReadyTimeout() {
-        return snapshotReadyTimeout;
+        return settings.snapshotReadyTimeout;
     }
 
     /**
@@ -277,7 +222,7 @@ public final class DirectOptions {
      * ready) at once. Default 8.
      */
     public int snapshotConcurrency() {
-        return snapshotConcurrency;
+        return settings.snapshotConcurrency;
     }
 
     /**
@@ -290,7 +235,7 @@ public final class DirectOptions {
      * its claim and ends {@code Failed} without a {@code velero-backup.json}. Default 24 hours.
      */
     public Duration unfinishedBackupGrace() {
-        return unfinishedBackupGrace;
+        return settings.unfinishedBackupGrace;
     }
 
     /**
@@ -300,7 +245,7 @@ public final class DirectOptions {
      * refreshed for 10 minutes is read as abandoned ({@code Failed}). Default 15 seconds.
      */
     public Duration progressInterval() {
-        return progressInterval;
+        return settings.progressInterval;
     }
 
     /**
@@ -311,305 +256,48 @@ public final class DirectOptions {
      * Needs {@code create} on {@code events} in that namespace. Null (the default): no Events.
      */
     public String eventsNamespace() {
-        return eventsNamespace;
+        return settings.eventsNamespace;
     }
 
     /** A builder holding these options. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.pageSize = pageSize;
-        b.listConcurrency = listConcurrency;
-        b.restoreConcurrency = restoreConcurrency;
-        b.maintenanceLabel = maintenanceLabel;
-        b.maxRetries = maxRetries;
-        b.retryBaseDelay = retryBaseDelay;
-        b.maxEntryBytes = maxEntryBytes;
-        b.maxArchiveBytes = maxArchiveBytes;
-        b.maxObjectBytes = maxObjectBytes;
-        b.maxArchiveExpansion = maxArchiveExpansion;
-        b.requireManifest = requireManifest;
-        b.crdEstablishTimeout = crdEstablishTimeout;
-        b.clock = clock;
-        b.storageProviders = storageProviders;
-        b.keyProviders = keyProviders;
-        b.signingKey = signingKey;
-        b.verificationKeys = new ArrayList<>(verificationKeys);
-        b.requireSignature = requireSignature;
-        b.compressionLevel = compressionLevel;
-        b.snapshotMissingClassPolicy = snapshotMissingClassPolicy;
-        b.strictSnapshotDeletionPolicy = strictSnapshotDeletionPolicy;
-        b.snapshotReadyTimeout = snapshotReadyTimeout;
-        b.snapshotConcurrency = snapshotConcurrency;
-        b.unfinishedBackupGrace = unfinishedBackupGrace;
-        b.progressInterval = progressInterval;
-        b.eventsNamespace = eventsNamespace;
-        return b;
+        return new Builder(settings.copy());
     }
 
     @Override
     public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof DirectOptions other)) {
-            return false;
-        }
-        return pageSize == other.pageSize && listConcurrency == other.listConcurrency && restoreConcurrency == other.restoreConcurrency
-                && maintenanceLabel.equals(other.maintenanceLabel) && maxRetries == other.maxRetries
-                && retryBaseDelay.equals(other.retryBaseDelay) && maxEntryBytes == other.maxEntryBytes
-                && maxArchiveBytes == other.maxArchiveBytes && maxObjectBytes == other.maxObjectBytes
-                && maxArchiveExpansion == other.maxArchiveExpansion && requireManifest == other.requireManifest && crdEstablishTimeout.equals(other.crdEstablishTimeout)
-                && clock.equals(other.clock) && storageProviders.equals(other.storageProviders)
-                && keyProviders.equals(other.keyProviders) && Objects.equals(signingKey, other.signingKey)
-                && verificationKeys.equals(other.verificationKeys) && requireSignature == other.requireSignature
-                && compressionLevel == other.compressionLevel && snapshotMissingClassPolicy == other.snapshotMissingClassPolicy
-                && strictSnapshotDeletionPolicy == other.strictSnapshotDeletionPolicy
-                && snapshotReadyTimeout.equals(other.snapshotReadyTimeout) && snapshotConcurrency == other.snapshotConcurrency
-                && unfinishedBackupGrace.equals(other.unfinishedBackupGrace)
-                && progressInterval.equals(other.progressInterval) && Objects.equals(eventsNamespace, other.eventsNamespace);
+        return this == o || o instanceof DirectOptions other && settings.equals(other.settings);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(pageSize, listConcurrency, restoreConcurrency, maintenanceLabel, maxRetries, retryBaseDelay, maxEntryBytes,
-                maxArchiveBytes, maxObjectBytes, maxArchiveExpansion, requireManifest, crdEstablishTimeout, clock, storageProviders,
-                compressionLevel, snapshotMissingClassPolicy, strictSnapshotDeletionPolicy, snapshotReadyTimeout, snapshotConcurrency,
-                unfinishedBackupGrace, progressInterval, eventsNamespace, keyProviders, signingKey, verificationKeys, requireSignature);
+        return settings.hashCode();
     }
 
+    /** Every setting by name; keys show only their ids. */
     @Override
     public String toString() {
-        return "DirectOptions[pageSize=" + pageSize + ", listConcurrency=" + listConcurrency + ", restoreConcurrency="
-                + restoreConcurrency + ", maintenanceLabel=" + maintenanceLabel + ", maxRetries=" + maxRetries
-                + ", retryBaseDelay=" + retryBaseDelay + ", maxEntryBytes=" + maxEntryBytes + ", maxArchiveBytes="
-                + maxArchiveBytes + ", maxObjectBytes=" + maxObjectBytes + ", maxArchiveExpansion=" + maxArchiveExpansion
-                + ", requireManifest=" + requireManifest + ", crdEstablishTimeout=" + crdEstablishTimeout + ", clock=" + clock
-                + ", compressionLevel=" + compressionLevel + ", snapshotMissingClassPolicy=" + snapshotMissingClassPolicy
-                + ", strictSnapshotDeletionPolicy=" + strictSnapshotDeletionPolicy + ", snapshotReadyTimeout="
-                + snapshotReadyTimeout + ", snapshotConcurrency=" + snapshotConcurrency + ", unfinishedBackupGrace=" + unfinishedBackupGrace
-                + ", progressInterval=" + progressInterval + ", eventsNamespace=" + eventsNamespace + ", keyProviders=" + keyProviders
-                + ", signingKey=" + signingKey + ", verificationKeys=" + verificationKeys + ", requireSignature=" + requireSignature + "]";
+        return "DirectOptions" + settings;
     }
 
-    /** Builds {@link DirectOptions}. */
-    public static final class Builder {
-        // the defaults are the internals' own (EngineContext), which the VeleroEngine uses as well
-        private int pageSize = EngineContext.DEFAULT_BACKUP.pageSize();
-        private int listConcurrency = EngineContext.DEFAULT_BACKUP.listConcurrency();
-        private int restoreConcurrency = EngineContext.DEFAULT_RESTORE.concurrency();
-        private String maintenanceLabel = EngineContext.DEFAULT_BACKUP.maintenanceLabel();
-        private int maxRetries = EngineContext.DEFAULT_RETRY.maxRetries();
-        private Duration retryBaseDelay = EngineContext.DEFAULT_RETRY.baseDelay();
-        private long maxEntryBytes = EngineContext.DEFAULT_RESTORE.limits().maxEntryBytes();
-        private long maxArchiveBytes = EngineContext.DEFAULT_RESTORE.limits().maxArchiveBytes();
-        private long maxObjectBytes = EngineContext.DEFAULT_RESTORE.limits().maxObjectBytes();
-        private int maxArchiveExpansion = EngineContext.DEFAULT_RESTORE.limits().maxExpansion();
-        private boolean requireManifest = EngineContext.DEFAULT_RESTORE.requireManifest();
-        private Duration crdEstablishTimeout = EngineContext.DEFAULT_RESTORE.crdEstablishTimeout();
-        private Clock clock = Clock.systemUTC();
-        private StorageProviders storageProviders = StorageProviders.discover();
-        private KeyProviders keyProviders = KeyProviders.discover();
-        private ManifestKey signingKey;
-        private List<ManifestKey> verificationKeys = new ArrayList<>();
-        private boolean requireSignature;
-        private int compressionLevel = EngineContext.DEFAULT_BACKUP.compressionLevel();
-        private MissingSnapshotClassPolicy snapshotMissingClassPolicy = EngineContext.DEFAULT_SNAPSHOTS.skipVolumesWithoutClass()
-                ? MissingSnapshotClassPolicy.SKIP : MissingSnapshotClassPolicy.FAIL;
-        private boolean strictSnapshotDeletionPolicy = EngineContext.DEFAULT_SNAPSHOTS.strictDeletionPolicy();
-        private Duration snapshotReadyTimeout = EngineContext.DEFAULT_SNAPSHOTS.readyTimeout();
-        private int snapshotConcurrency = EngineContext.DEFAULT_SNAPSHOTS.concurrency();
-        private Duration unfinishedBackupGrace = BackupCatalog.UnfinishedPolicy.DEFAULT_GRACE;
-        private Duration progressInterval = Duration.ofSeconds(15);
-        private String eventsNamespace;
-
-        private Builder() {}
-
-        /** Items per list page, 1..10000; see {@link DirectOptions#pageSize()}. */
-        public Builder pageSize(int pageSize) {
-            this.pageSize = pageSize;
-            return this;
+    /**
+     * Builds {@link DirectOptions}: one setter per setting (named as its accessor, documented
+     * there), then {@link #build()}. Not thread-safe.
+     */
+    public static final class Builder extends SettingsBuilder {
+        private Builder(DirectSettings settings) {
+            super(settings);
         }
 
-        /** Resource types listed at once, at least 1; see {@link DirectOptions#listConcurrency()}. */
-        public Builder listConcurrency(int n) {
-            this.listConcurrency = n;
-            return this;
-        }
-
-        /** Items created at once within a restore tier, at least 1; see {@link DirectOptions#restoreConcurrency()}. */
-        public Builder restoreConcurrency(int n) {
-            this.restoreConcurrency = n;
-            return this;
-        }
-
-        /** The node label that marks maintenance mode; see {@link DirectOptions#maintenanceLabel()}. */
-        public Builder maintenanceLabel(String label) {
-            this.maintenanceLabel = Objects.requireNonNull(label, "maintenanceLabel");
-            return this;
-        }
-
-        /** Retries of a transient API error, 0 or more; see {@link DirectOptions#maxRetries()}. */
-        public Builder maxRetries(int n) {
-            this.maxRetries = n;
-            return this;
-        }
-
-        /** The first retry delay; see {@link DirectOptions#retryBaseDelay()}. */
-        public Builder retryBaseDelay(Duration d) {
-            this.retryBaseDelay = Objects.requireNonNull(d, "retryBaseDelay");
-            return this;
-        }
-
-        /** The largest archive entry a restore accepts; see {@link DirectOptions#maxEntryBytes()}. */
-        public Builder maxEntryBytes(long n) {
-            this.maxEntryBytes = n;
-            return this;
-        }
-
-        /** The largest uncompressed archive a restore accepts; see {@link DirectOptions#maxArchiveBytes()}. */
-        public Builder maxArchiveBytes(long n) {
-            this.maxArchiveBytes = n;
-            return this;
-        }
-
-        /** The largest object a restore accepts, as etcd stores it; see {@link DirectOptions#maxObjectBytes()}. */
-        public Builder maxObjectBytes(long n) {
-            this.maxObjectBytes = n;
-            return this;
-        }
-
-        /** How many times its compressed size an archive may inflate to, at least 1; see {@link DirectOptions#maxArchiveExpansion()}. */
-        public Builder maxArchiveExpansion(int n) {
-            this.maxArchiveExpansion = n;
-            return this;
-        }
-
-        /** Whether restores require an integrity manifest; see {@link DirectOptions#requireManifest()}. */
-        public Builder requireManifest(boolean require) {
-            this.requireManifest = require;
-            return this;
-        }
-
-        /** How long a restore waits for CRDs; see {@link DirectOptions#crdEstablishTimeout()}. */
-        public Builder crdEstablishTimeout(Duration d) {
-            this.crdEstablishTimeout = Objects.requireNonNull(d, "crdEstablishTimeout");
-            return this;
-        }
-
-        /** The clock for names, timestamps and expiry (give tests and the scheduler the same one). */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** The tarball's gzip level, 1 to 9; see {@link DirectOptions#compressionLevel()}. */
-        public Builder compressionLevel(int level) {
-            this.compressionLevel = level;
-            return this;
-        }
-
-        /** Where key providers come from; see {@link DirectOptions#keyProviders()}. */
-        public Builder keyProviders(KeyProviders providers) {
-            this.keyProviders = Objects.requireNonNull(providers, "keyProviders");
-            return this;
-        }
-
-        /** The key that signs new manifests; see {@link DirectOptions#signingKey()}. {@code null}: none. */
-        public Builder signingKey(ManifestKey key) {
-            if (key != null && !key.canSign()) {
-                throw new io.kbackup.InvalidPlanException("DirectOptions.signingKey: " + key + " cannot sign; pass it as a"
-                        + " verificationKey, or give the key pair.");
-            }
-            this.signingKey = key;
-            return this;
-        }
-
-        /** Replaces the verification keys; see {@link DirectOptions#verificationKeys()}. */
-        public Builder verificationKeys(ManifestKey... keys) {
-            this.verificationKeys = new ArrayList<>(List.of(keys));
-            return this;
-        }
-
-        /** Whether unsigned backups are refused; see {@link DirectOptions#requireSignature()}. */
-        public Builder requireSignature(boolean require) {
-            this.requireSignature = require;
-            return this;
-        }
-
-        /** Where storage providers come from; factories passed with {@code with(...)} win over discovery. */
-        public Builder storageProviders(StorageProviders providers) {
-            this.storageProviders = Objects.requireNonNull(providers, "storageProviders");
-            return this;
-        }
-
-        /** See {@link DirectOptions#snapshotMissingClassPolicy()}. Not null. */
-        public Builder snapshotMissingClassPolicy(MissingSnapshotClassPolicy policy) {
-            this.snapshotMissingClassPolicy = Objects.requireNonNull(policy, "snapshotMissingClassPolicy");
-            return this;
-        }
-
-        /** See {@link DirectOptions#strictSnapshotDeletionPolicy()}. */
-        public Builder strictSnapshotDeletionPolicy(boolean strict) {
-            this.strictSnapshotDeletionPolicy = strict;
-            return this;
-        }
-
-        /** See {@link DirectOptions#snapshotReadyTimeout()}. Positive, not null. */
-        public Builder snapshotReadyTimeout(Duration d) {
-            this.snapshotReadyTimeout = Objects.requireNonNull(d, "snapshotReadyTimeout");
-            return this;
-        }
-
-        /** See {@link DirectOptions#snapshotConcurrency()}. At least 1. */
-        public Builder snapshotConcurrency(int n) {
-            this.snapshotConcurrency = n;
-            return this;
-        }
-
-        /** See {@link DirectOptions#unfinishedBackupGrace()}. Not negative, not null. */
-        public Builder unfinishedBackupGrace(Duration d) {
-            this.unfinishedBackupGrace = Objects.requireNonNull(d, "unfinishedBackupGrace");
-            return this;
-        }
-
-        /** See {@link DirectOptions#progressInterval()}. Positive, at most 5 minutes. */
-        public Builder progressInterval(Duration d) {
-            this.progressInterval = Objects.requireNonNull(d, "progressInterval");
-            return this;
-        }
-
-        /** See {@link DirectOptions#eventsNamespace()}; null turns Events off. */
-        public Builder eventsNamespace(String namespace) {
-            this.eventsNamespace = namespace == null || namespace.isEmpty() ? null : namespace;
-            return this;
-        }
-
-        /** Validates and builds. */
+        /**
+         * Validates and builds.
+         *
+         * @throws io.kbackup.InvalidPlanException naming a setting that is out of range
+         */
         public DirectOptions build() {
-            if (pageSize < 1 || pageSize > 10_000) {
-                throw new InvalidPlanException("DirectOptions pageSize must be 1..10000, was " + pageSize + ".");
-            }
-            if (listConcurrency < 1 || restoreConcurrency < 1) {
-                throw new InvalidPlanException("DirectOptions concurrency must be at least 1.");
-            }
-            if (compressionLevel < 1 || compressionLevel > 9) {
-                throw new InvalidPlanException("DirectOptions compressionLevel must be 1..9, was " + compressionLevel + ".");
-            }
-            if (maxRetries < 0 || maxEntryBytes < 1 || maxArchiveBytes < 1 || maxObjectBytes < 1 || maxArchiveExpansion < 1) {
-                throw new InvalidPlanException("DirectOptions maxRetries must be >= 0 and size limits positive.");
-            }
-            if (snapshotReadyTimeout.isZero() || snapshotReadyTimeout.isNegative() || snapshotConcurrency < 1) {
-                throw new InvalidPlanException("DirectOptions snapshotReadyTimeout must be positive (was " + snapshotReadyTimeout
-                        + ") and snapshotConcurrency at least 1 (was " + snapshotConcurrency + ").");
-            }
-            if (unfinishedBackupGrace.isNegative()) {
-                throw new InvalidPlanException("DirectOptions unfinishedBackupGrace must not be negative, was " + unfinishedBackupGrace + ".");
-            }
-            if (progressInterval.isZero() || progressInterval.isNegative() || progressInterval.compareTo(Duration.ofMinutes(5)) > 0) {
-                throw new InvalidPlanException("DirectOptions progressInterval must be positive and at most 5 minutes (records older"
-                        + " than 10 minutes read as abandoned), was " + progressInterval + ".");
-            }
-            return new DirectOptions(this);
+            DirectSettings values = settings.copy();
+            values.validate();
+            return new DirectOptions(values);
         }
     }
 }

@@ -11,6 +11,7 @@ import io.kbackup.RestoreHandle;
 import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePlan;
 import io.kbackup.core.direct.DirectEngine;
+import io.kbackup.core.internal.DaemonThreads;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.spi.StorageProviders;
 import java.time.Clock;
@@ -26,7 +27,6 @@ import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 /**
@@ -94,12 +94,8 @@ public final class ClusterGroup implements AutoCloseable {
         this.maxConcurrency = b.maxConcurrency;
         this.healthTimeout = b.healthTimeout;
         this.providers = b.providers;
-        AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(maxConcurrency, maxConcurrency, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "kbackup-group-" + name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = new ThreadPoolExecutor(maxConcurrency, maxConcurrency, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                DaemonThreads.numbered("kbackup-group-" + name + "-"));
         this.pool.allowCoreThreadTimeOut(true);
         this.folders = new GroupFolders(providers, name);
     }
@@ -288,8 +284,6 @@ public final class ClusterGroup implements AutoCloseable {
             snapshot().values().forEach(m -> m.client().close());
         }
     }
-
-    // ---------------------------------------------------------------------------------------
 
     private synchronized Map<String, GroupMember> snapshot() {
         return new LinkedHashMap<>(members);

@@ -13,6 +13,7 @@ import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePhase;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -227,6 +228,18 @@ public class TrackedOperation<P, I> implements OperationHandle<P, I> {
     /** Whether {@link #cancel()} was called. Workers check this between items. */
     public boolean cancelRequested() {
         return cancelRequested;
+    }
+
+    /**
+     * For the worker, between steps: ends its work when a cancel was asked for or its thread was
+     * interrupted.
+     *
+     * @throws CancellationException with the message {@code cancelled}
+     */
+    public void checkCancelled() {
+        if (cancelRequested || Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("cancelled");
+        }
     }
 
     /** A backup's handle. */

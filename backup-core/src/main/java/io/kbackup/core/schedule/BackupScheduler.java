@@ -3,11 +3,14 @@ package io.kbackup.core.schedule;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupClient;
 import io.kbackup.BackupInfo;
+import io.kbackup.BackupLocation;
 import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.KBackupException;
+import io.kbackup.VerifyReport;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.fleet.ClusterGroup;
+import io.kbackup.core.internal.DaemonThreads;
 import io.kbackup.core.internal.catalog.BackupCatalog;
 import io.kbackup.core.velero.VeleroEngine;
 import io.kbackup.spi.StorageProviders;
@@ -17,16 +20,15 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,31 +86,28 @@ public final class BackupScheduler implements AutoCloseable {
     private final Duration sweepInterval;
     private final SchedulerEvents events;
     private final PlanRuns runs;
-    private final LeaderSettings leaderSettings;
-    private final boolean hasClient;
+    private final ScheduledPlans plans;
+    private final Leadership leadership;
 
     /** Serialises ticks and sweeps; held during their bucket I/O, unlike the monitor of {@code this}. */
     private final Object tickLock = new Object();
     /** Guarded by {@code tickLock}. */
     private Instant lastSweep;
 
-    /** Guarded by {@code this}, as are {@link #loop}, {@link #election} and {@link #closed}. */
-    private final Map<String, PlanState> entries = new LinkedHashMap<>();
+    /** Guarded by {@code this}, as is {@link #closed}. */
     private ScheduledExecutorService loop;
-    private CompletableFuture<?> election;
     private boolean closed;
-    private volatile boolean leading;
 
     private BackupScheduler(Builder b) {
         this.clock = b.clock;
         this.tick = b.tick;
         this.sweepInterval = b.sweepInterval;
         this.events = new SchedulerEvents(b.listeners);
-        this.runs = new PlanRuns(b.backups, b.clock, events, this::stillAdded, new BackupCatalog(storageProviders(b)),
+        this.plans = new ScheduledPlans(b.backups != null);
+        this.runs = new PlanRuns(b.backups, b.clock, events, plans::contains, new BackupCatalog(storageProviders(b)),
                 b.unfinishedGrace, b.drill);
-        this.leaderSettings = b.leader;
-        this.leading = b.leader == null;
-        this.hasClient = b.backups != null;
+        // another replica may have run backups while this one did not lead: read the bucket again
+        this.leadership = new Leadership(b.leader, events, b.clock, plans::forgetLastStarts);
     }
 
     public static Builder builder() {
@@ -171,47 +170,30 @@ public final class BackupScheduler implements AutoCloseable {
     private String add(BackupPlan plan, RetentionPolicy retention, ClusterGroup group) {
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(retention, "retention");
-        String prefix = plan.prefix().orElseThrow(() -> new InvalidPlanException(
-                "A scheduled plan needs a prefix (backups are named <prefix>-<yyyyMMddHHmmss> and found by it); plan "
-                        + plan.name().orElse("?") + " has a fixed name."));
-        if (group == null && !hasClient) {
-            throw new InvalidPlanException("This BackupScheduler was built without a backupClient: it runs group plans only"
-                    + " (addGroup); give BackupScheduler.builder().backupClient(...) to schedule single plans.");
-        }
-        String key = (group != null ? "group:" + group.name() + "/" : "") + plan.location().name() + "/" + prefix;
-        PlanState e;
-        synchronized (this) {
-            if (entries.containsKey(key)) {
-                throw new InvalidPlanException("A plan with prefix '" + prefix + "' in location '" + plan.location().name()
-                        + "' is already scheduled" + (group != null ? " for group '" + group.name() + "'" : "")
-                        + "; remove it first or use another prefix.");
-            }
-            e = new PlanState(key, prefix, plan, retention, clock.instant(), group);
-            entries.put(key, e);
-        }
+        PlanState e = plans.add(plan, retention, group, clock.instant());
         runs.announceNext(e, clock.instant());
-        return key;
+        return e.key;
     }
 
     /** Stops scheduling a plan (a run in progress goes on). Returns whether it was there. */
-    public synchronized boolean remove(String key) {
-        return entries.remove(key) != null;
+    public boolean remove(String key) {
+        return plans.remove(key);
     }
 
     /** The keys of the plans added. */
-    public synchronized Set<String> plans() {
-        return Set.copyOf(entries.keySet());
+    public Set<String> plans() {
+        return plans.keys();
     }
 
     /** The next run of a plan after now, if it has one. */
-    public synchronized Optional<ZonedDateTime> nextRun(String key) {
-        PlanState e = entries.get(key);
+    public Optional<ZonedDateTime> nextRun(String key) {
+        PlanState e = plans.get(key);
         return e == null ? Optional.empty() : e.plan.schedule().nextRunAfter(clock.instant());
     }
 
     /** Whether this replica currently runs schedules (always true without leader election). */
     public boolean isLeader() {
-        return leading;
+        return leadership.leading();
     }
 
     /** Adds a listener. */
@@ -228,14 +210,8 @@ public final class BackupScheduler implements AutoCloseable {
         if (closed || loop != null) {
             throw new IllegalStateException(closed ? "The scheduler is closed." : "The scheduler is already started.");
         }
-        loop = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "kbackup-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
-        if (leaderSettings != null) {
-            election = leaderSettings.start(this::onStartLeading, this::onStopLeading);
-        }
+        loop = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("kbackup-scheduler"));
+        leadership.start();
         loop.scheduleWithFixedDelay(this::tickSafely, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -246,13 +222,13 @@ public final class BackupScheduler implements AutoCloseable {
      */
     public void runOnce() {
         synchronized (tickLock) {
-            List<PlanState> plans = plansIfLeading();
-            if (plans == null) {
+            List<PlanState> due = plansIfLeading();
+            if (due == null) {
                 return;
             }
             Instant now = clock.instant();
             Map<String, List<BackupInfo>> listings = new HashMap<>();
-            for (PlanState e : plans) {
+            for (PlanState e : due) {
                 try {
                     runs.loadLastStart(e, listings);
                     runs.runIfDue(e, now);
@@ -262,7 +238,7 @@ public final class BackupScheduler implements AutoCloseable {
             }
             if (lastSweep == null || !now.isBefore(lastSweep.plus(sweepInterval))) {
                 lastSweep = now;
-                runs.sweep(plans, now, listings);
+                runs.sweep(due, now, listings);
             }
         }
     }
@@ -270,11 +246,11 @@ public final class BackupScheduler implements AutoCloseable {
     /** Runs an expiry sweep now, whatever the sweep interval (still only on the leader). */
     public void sweepNow() {
         synchronized (tickLock) {
-            List<PlanState> plans = plansIfLeading();
-            if (plans != null) {
+            List<PlanState> swept = plansIfLeading();
+            if (swept != null) {
                 Instant now = clock.instant();
                 lastSweep = now;
-                runs.sweep(plans, now, new HashMap<>());
+                runs.sweep(swept, now, new HashMap<>());
             }
         }
     }
@@ -282,29 +258,19 @@ public final class BackupScheduler implements AutoCloseable {
     /** Stops the loop and gives up leadership (releasing the Lease). Runs in progress go on. */
     @Override
     public void close() {
-        CompletableFuture<?> el;
         ScheduledExecutorService l;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            el = election;
             l = loop;
         }
         if (l != null) {
             l.shutdownNow();
         }
-        if (el != null) {
-            el.cancel(true);
-        }
-        if (leaderSettings != null && leading) {
-            leading = false;
-            events.emit(SchedulerEvent.Type.LEADER_LOST, null, null, clock.instant(), "closed");
-        }
+        leadership.close();
     }
-
-    // ---------------------------------------------------------------------------------------
 
     private void tickSafely() {
         try {
@@ -316,31 +282,7 @@ public final class BackupScheduler implements AutoCloseable {
 
     /** A snapshot of the plans, or null when this replica does not lead or the scheduler is closed. */
     private synchronized List<PlanState> plansIfLeading() {
-        return leading && !closed ? List.copyOf(entries.values()) : null;
-    }
-
-    /** Whether the plan is still added (a tick works on a snapshot; a plan removed meanwhile is left alone). */
-    private synchronized boolean stillAdded(PlanState e) {
-        return entries.get(e.key) == e;
-    }
-
-    private void onStartLeading() {
-        synchronized (this) {
-            // Another replica may have run backups meanwhile: read the bucket again.
-            entries.values().forEach(e -> e.loaded = false);
-            leading = true;
-        }
-        events.emit(SchedulerEvent.Type.LEADER_ACQUIRED, null, null, clock.instant(),
-                "this replica (" + leaderSettings.identity() + ") now runs schedules");
-    }
-
-    private void onStopLeading() {
-        boolean was = leading;
-        leading = false;
-        if (was) {
-            events.emit(SchedulerEvent.Type.LEADER_LOST, null, null, clock.instant(),
-                    "this replica (" + leaderSettings.identity() + ") stopped leading");
-        }
+        return leadership.leading() && !closed ? plans.snapshot() : null;
     }
 
     /** Builds a {@link BackupScheduler}. */
@@ -350,7 +292,7 @@ public final class BackupScheduler implements AutoCloseable {
         private Duration tick = Duration.ofSeconds(15);
         private Duration sweepInterval = Duration.ofMinutes(1);
         private final List<SchedulerListener> listeners = new ArrayList<>();
-        private java.util.function.BiFunction<io.kbackup.BackupLocation, String, io.kbackup.VerifyReport> drill;
+        private BiFunction<BackupLocation, String, VerifyReport> drill;
         private LeaderSettings leader;
         private Duration leaseDuration = Duration.ofSeconds(15);
         private Duration renewDeadline = Duration.ofSeconds(10);
@@ -412,7 +354,7 @@ public final class BackupScheduler implements AutoCloseable {
          * drill into a scratch cluster: {@code (location, name) -> engine.drill(location, name, scratch, Duration.ofMinutes(10))}.
          * Not for group plans. Default: none.
          */
-        public Builder drillAfterEachBackup(java.util.function.BiFunction<io.kbackup.BackupLocation, String, io.kbackup.VerifyReport> drill) {
+        public Builder drillAfterEachBackup(BiFunction<BackupLocation, String, VerifyReport> drill) {
             this.drill = drill;
             return this;
         }
@@ -429,13 +371,7 @@ public final class BackupScheduler implements AutoCloseable {
          * name). Needs get/create/update on {@code leases.coordination.k8s.io} in that namespace.
          */
         public Builder leaderElection(KubernetesClient client, String namespace, String leaseName, String identity) {
-            Objects.requireNonNull(client, "client");
-            for (String[] f : new String[][] {{"namespace", namespace}, {"leaseName", leaseName}, {"identity", identity}}) {
-                if (f[1] == null || f[1].isBlank()) {
-                    throw new InvalidPlanException("Leader election: " + f[0] + " is required.");
-                }
-            }
-            this.leader = new LeaderSettings(client, namespace, leaseName, identity, null, null, null);
+            this.leader = LeaderSettings.of(client, namespace, leaseName, identity);
             return this;
         }
 
@@ -453,9 +389,6 @@ public final class BackupScheduler implements AutoCloseable {
                 throw new InvalidPlanException("BackupScheduler: tick must be positive, sweepInterval and unfinishedGrace not negative.");
             }
             if (leader != null) {
-                if (!(leaseDuration.compareTo(renewDeadline) > 0 && renewDeadline.compareTo(retryPeriod) > 0)) {
-                    throw new InvalidPlanException("Leader election timings must satisfy leaseDuration > renewDeadline > retryPeriod.");
-                }
                 leader = leader.withTimings(leaseDuration, renewDeadline, retryPeriod);
             }
             return new BackupScheduler(this);

@@ -26,6 +26,7 @@ import io.kbackup.core.internal.catalog.BackupCatalog;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.restore.RestoreRunner;
 import io.kbackup.core.internal.snapshot.SnapshotCleanup;
+import io.kbackup.core.internal.velero.DeleteBackupRequests;
 import io.kbackup.core.internal.velero.LocationMapping;
 import io.kbackup.core.internal.velero.OperationTracker;
 import io.kbackup.core.internal.velero.RestoreResults;
@@ -34,16 +35,10 @@ import io.kbackup.core.internal.velero.VeleroKind;
 import io.kbackup.core.internal.velero.VeleroObjects;
 import io.kbackup.core.internal.velero.VeleroStatus;
 import io.kbackup.spi.StorageProvider;
-import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +84,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class VeleroEngine extends BucketReadingEngine {
     private static final Logger LOG = LoggerFactory.getLogger(VeleroEngine.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final VeleroOptions options;
     private final VeleroCluster cluster;
@@ -233,30 +227,7 @@ public final class VeleroEngine extends BucketReadingEngine {
         }
         // Velero would delete a locked backup's objects only in appearance (delete markers on S3): refuse first
         catalog.refuseIfLocked(location, backupName);
-        String name = VeleroObjects.labelValue(backupName + "-") + HexFormat.of().formatHex(randomBytes());
-        cluster.create(VeleroObjects.deleteRequest(backupName, backup.getMetadata().getUid(), name, options.namespace()));
-        GenericKubernetesResource processed;
-        try {
-            processed = cluster.watcher(VeleroKind.DELETE_BACKUP_REQUEST)
-                    .until(name, r -> "Processed".equals(VeleroCluster.phase(r)), true)
-                    .get(options.deleteTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new OperationTimeoutException("Velero did not process DeleteBackupRequest '" + name + "' for backup '" + backupName
-                    + "' within " + options.deleteTimeout() + "; it stays and Velero deletes the backup when it gets to it."
-                    + " Is the Velero server running in namespace " + options.namespace() + "?");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OperationTimeoutException("Interrupted while waiting for Velero to delete backup '" + backupName + "'.");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
-        if (processed != null) {
-            List<String> errors = new ArrayList<>();
-            VeleroStatus.tree(processed).path("status").path("errors").forEach(n -> errors.add(n.asText()));
-            if (!errors.isEmpty()) {
-                throw new KBackupException("Velero could not delete backup '" + backupName + "': " + String.join("; ", errors), false);
-            }
-        }
+        DeleteBackupRequests.deleteAndWait(cluster, backupName, backup.getMetadata().getUid(), options.deleteTimeout());
         LOG.info("Velero deleted backup '{}'", backupName);
     }
 
@@ -421,11 +392,5 @@ public final class VeleroEngine extends BucketReadingEngine {
             }
         }
         return VeleroStatus.restoreInfo(restore, results);
-    }
-
-    private static byte[] randomBytes() {
-        byte[] b = new byte[3];
-        RANDOM.nextBytes(b);
-        return b;
     }
 }

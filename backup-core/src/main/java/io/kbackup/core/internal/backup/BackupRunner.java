@@ -7,6 +7,7 @@ import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.ObjectLock;
 import io.kbackup.core.internal.ClientListeners;
+import io.kbackup.core.internal.DaemonThreads;
 import io.kbackup.core.internal.EngineContext;
 import io.kbackup.core.internal.TrackedOperation;
 import io.kbackup.core.internal.catalog.BackupProgress;
@@ -28,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Starts DirectEngine backups: checks the plan and the location, then runs a {@link BackupJob} on
@@ -61,12 +61,7 @@ public final class BackupRunner implements AutoCloseable {
         this.context = context;
         this.listeners = listeners;
         this.records = records;
-        AtomicInteger n = new AtomicInteger();
-        this.pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "kbackup-backup-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = Executors.newCachedThreadPool(DaemonThreads.numbered("kbackup-backup-"));
     }
 
     /**

@@ -7,16 +7,13 @@ import io.kbackup.BackupLockedException;
 import io.kbackup.BackupPhase;
 import io.kbackup.CorruptBackupException;
 import io.kbackup.InvalidPlanException;
-import io.kbackup.KBackupException;
 import io.kbackup.NotFoundException;
-import io.kbackup.ObjectLock;
 import io.kbackup.core.internal.layout.BackupClaim;
 import io.kbackup.core.internal.layout.BackupDocument;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.EntryPath;
 import io.kbackup.core.internal.snapshot.SnapshotCleanup;
 import io.kbackup.spi.BlobInfo;
-import io.kbackup.spi.Retention;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import java.time.Clock;
@@ -59,15 +56,12 @@ public final class BackupCatalog {
     private final StorageProviders providers;
     /** Tells when a running backup's record is stale. */
     private final Clock clock;
-    /** Deletes a backup's CSI snapshots in the engine's cluster; null for a catalog without cluster. */
-    private final SnapshotCleanup snapshots;
-    private final UnfinishedPolicy policy;
+    private final BackupDeletion deletion;
 
     public BackupCatalog(StorageProviders providers, SnapshotCleanup snapshots, UnfinishedPolicy policy) {
         this.providers = providers;
-        this.snapshots = snapshots;
-        this.policy = policy;
         this.clock = policy.clock();
+        this.deletion = new BackupDeletion(snapshots, policy);
     }
 
     /** With the default grace period and no writer known gone, on the given clock. */
@@ -191,59 +185,8 @@ public final class BackupCatalog {
      */
     public void delete(BackupLocation location, String name) {
         checkName(name);
-        BucketLayout layout = new BucketLayout(location);
         try (StorageProvider storage = providers.open(location)) {
-            List<BlobInfo> blobs = blobsOf(storage, layout, name);
-            Instant now = clock.instant();
-            if (blobs.isEmpty()) {
-                if (sweepUploads(storage, layout, name, now) > 0) {
-                    LOG.info("Removed the unfinished uploads of backup {} from location {}", name, location.name());
-                    return;
-                }
-                throw notFound(location, name);
-            }
-            Unfinished unfinished = unfinished(storage, layout, name, blobs).orElse(null);
-            if (unfinished != null && !unfinished.reclaimable(policy, now)) {
-                throw new BackupInProgressException(name, "Backup '" + name + "' in location '" + location.name()
-                        + "' is not finished (" + unfinished.state() + ", since " + unfinished.since() + "): it may still be"
-                        + " being written, so it was not deleted. Wait for it to finish; an unfinished backup's leftovers can be"
-                        + " deleted once they are older than " + policy.grace() + " (DirectOptions.unfinishedBackupGrace) or its"
-                        + " progress record was not refreshed for " + RunRecords.STALE_AFTER.toMinutes() + " minutes.");
-            }
-            refuseIfLocked(storage, location, name, blobs.stream().map(BlobInfo::key).toList());
-            // the backup's CSI snapshots go first: if the cluster refuses, nothing in the bucket is deleted
-            if (snapshots != null) {
-                snapshots.deleteSnapshotsOf(name);
-            }
-            List<String> keys = new ArrayList<>(blobs.stream().map(BlobInfo::key).toList());
-            String deleting = layout.deleting(name);
-            if (!keys.remove(deleting)) {
-                storage.put(deleting, new byte[0]);
-            }
-            String json = layout.backupJson(name);
-            String manifest = layout.manifest(name);
-            String claim = layout.claim(name);
-            boolean purge = location.objectLock() != ObjectLock.NONE;
-            if (keys.remove(json)) {
-                remove(storage, json, purge);
-            }
-            if (keys.remove(manifest)) {
-                remove(storage, manifest, purge);
-            }
-            boolean claimed = keys.remove(claim);
-            if (purge) {
-                keys.forEach(storage::purge);
-            } else {
-                storage.deleteAll(keys);
-            }
-            // a finished backup's writer completed or aborted its uploads; an unfinished one's may have been killed
-            int swept = unfinished != null ? sweepUploads(storage, layout, name, now) : 0;
-            if (claimed) {
-                remove(storage, claim, purge);
-            }
-            remove(storage, deleting, purge);
-            LOG.info("Deleted {}backup {} ({} objects, {} unfinished uploads) from location {}", unfinished != null ? "unfinished " : "",
-                    name, blobs.size(), swept, location.name());
+            deletion.delete(storage, location, name);
         }
     }
 
@@ -270,7 +213,7 @@ public final class BackupCatalog {
         }
     }
 
-    private Optional<Unfinished> unfinished(StorageProvider storage, BucketLayout layout, String name, List<BlobInfo> blobs) {
+    static Optional<Unfinished> unfinished(StorageProvider storage, BucketLayout layout, String name, List<BlobInfo> blobs) {
         if (blobs.stream().anyMatch(b -> b.key().equals(layout.deleting(name)))) {
             return Optional.empty(); // a deletion that stopped part-way: no writer behind it, delete it again
         }
@@ -299,7 +242,7 @@ public final class BackupCatalog {
         return Optional.of(new Unfinished(name, state, claim, claim != null ? claim.claimedAt() : newest, heartbeat));
     }
 
-    private static List<BlobInfo> blobsOf(StorageProvider storage, BucketLayout layout, String name) {
+    static List<BlobInfo> blobsOf(StorageProvider storage, BucketLayout layout, String name) {
         try (Stream<BlobInfo> all = storage.listAll(layout.backupDir(name))) {
             return all.toList();
         }
@@ -310,21 +253,6 @@ public final class BackupCatalog {
             return BackupClaim.parse(storage.getBytes(key)).orElse(null);
         } catch (NotFoundException e) {
             return null;
-        }
-    }
-
-    /**
-     * Interrupted uploads of the backup: under its folder, and by the tarball's exact key (MinIO
-     * lists them only so). A failure (a credential without the right to list uploads) is logged,
-     * not thrown: the backup's files matter more, and the store's lifecycle rules can abort uploads.
-     */
-    private static int sweepUploads(StorageProvider storage, BucketLayout layout, String name, Instant before) {
-        try {
-            return storage.sweepIncompleteUploads(layout.backupDir(name), before)
-                    + storage.sweepIncompleteUploads(layout.tarball(name), before);
-        } catch (KBackupException e) {
-            LOG.warn("Could not remove the unfinished uploads of backup {}: {}", name, e.getMessage());
-            return 0;
         }
     }
 
@@ -379,44 +307,7 @@ public final class BackupCatalog {
         checkName(name);
         BucketLayout layout = new BucketLayout(location);
         try (StorageProvider storage = providers.open(location)) {
-            refuseIfLocked(storage, location, name, blobsOf(storage, layout, name).stream().map(BlobInfo::key).toList());
-        }
-    }
-
-    private void refuseIfLocked(StorageProvider storage, BackupLocation location, String name, List<String> keys) {
-        if (location.objectLock() == ObjectLock.NONE && !lockable(storage)) {
-            return; // a bucket without object lock holds no locked object: no request per object
-        }
-        Instant now = clock.instant();
-        Retention latest = null;
-        for (String key : keys) {
-            Retention r = storage.retention(key).filter(x -> x.holdsAt(now)).orElse(null);
-            if (r != null && (latest == null || r.retainUntil().isAfter(latest.retainUntil()))) {
-                latest = r;
-            }
-        }
-        if (latest != null) {
-            throw new BackupLockedException(name, latest.retainUntil(), "Backup '" + name + "' in location '" + location.name()
-                    + "' is under object lock (" + latest.mode() + ") until " + latest.retainUntil() + ": it cannot be deleted"
-                    + " before then, and nothing of it was deleted. Delete it after " + latest.retainUntil()
-                    + " (the scheduler's sweeps do so by themselves).");
-        }
-    }
-
-    /** Whether the bucket may hold locked objects; when it cannot tell, it may. */
-    private static boolean lockable(StorageProvider storage) {
-        try {
-            return storage.objectLockEnabled();
-        } catch (RuntimeException e) {
-            return true;
-        }
-    }
-
-    private static void remove(StorageProvider storage, String key, boolean purge) {
-        if (purge) {
-            storage.purge(key);
-        } else {
-            storage.delete(key);
+            deletion.refuseIfLocked(storage, location, name, blobsOf(storage, layout, name).stream().map(BlobInfo::key).toList());
         }
     }
 
@@ -427,7 +318,7 @@ public final class BackupCatalog {
         }
     }
 
-    private static NotFoundException notFound(BackupLocation location, String name) {
+    static NotFoundException notFound(BackupLocation location, String name) {
         return new NotFoundException(name, "No backup '" + name + "' in location '" + location.name()
                 + "' (no " + new BucketLayout(location).backupJson(name) + "); listBackups shows the backups there.");
     }

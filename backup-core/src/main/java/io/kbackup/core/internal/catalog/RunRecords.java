@@ -1,5 +1,6 @@
 package io.kbackup.core.internal.catalog;
 
+import io.kbackup.core.internal.DaemonThreads;
 import io.kbackup.spi.StorageProvider;
 import java.time.Duration;
 import java.util.Arrays;
@@ -30,11 +31,7 @@ public final class RunRecords implements AutoCloseable {
 
     public RunRecords(Duration every) {
         this.every = every;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "kbackup-records");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("kbackup-records"));
     }
 
     public Duration every() {

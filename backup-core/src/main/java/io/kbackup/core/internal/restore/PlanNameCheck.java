@@ -39,7 +39,7 @@ final class PlanNameCheck {
             }
         }
         for (String pattern : plan.includedResources()) {
-            if (items.stream().noneMatch(i -> RestoreSelection.resourceMatches(pattern, i))) {
+            if (items.stream().noneMatch(i -> PlanFilters.resourceMatches(pattern, i))) {
                 problems.add("includedResources names '" + pattern + "', which matches no resource of the backup");
             }
         }

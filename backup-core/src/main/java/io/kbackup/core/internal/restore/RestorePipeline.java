@@ -160,9 +160,9 @@ final class RestorePipeline implements AutoCloseable {
             restore = asked.equals("true");
         } else {
             restore = plan.restoreStatus()
-                    && plan.restoreStatusExcludedResources().stream().noneMatch(p -> RestoreSelection.resourceMatches(p, item))
+                    && plan.restoreStatusExcludedResources().stream().noneMatch(p -> PlanFilters.resourceMatches(p, item))
                     && (plan.restoreStatusIncludedResources().isEmpty()
-                            || plan.restoreStatusIncludedResources().stream().anyMatch(p -> RestoreSelection.resourceMatches(p, item)));
+                            || plan.restoreStatusIncludedResources().stream().anyMatch(p -> PlanFilters.resourceMatches(p, item)));
         }
         return restore ? status.deepCopy() : null;
     }

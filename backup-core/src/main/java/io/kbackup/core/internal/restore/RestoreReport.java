@@ -1,6 +1,7 @@
 package io.kbackup.core.internal.restore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kbackup.core.internal.NonClosingOutputStream;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.OperationResults;
 import io.kbackup.core.internal.layout.RestoreResourceList;
@@ -158,7 +159,7 @@ final class RestoreReport implements AutoCloseable {
 
     private static void putGzip(StorageProvider storage, String key, Body body) throws IOException {
         try (BlobWriter w = storage.openWriter(key)) {
-            GZIPOutputStream gz = new GZIPOutputStream(new NonClosing(w), 64 * 1024);
+            GZIPOutputStream gz = new GZIPOutputStream(new NonClosingOutputStream(w), 64 * 1024);
             body.writeTo(gz);
             gz.finish();
             gz.flush();
@@ -181,22 +182,6 @@ final class RestoreReport implements AutoCloseable {
             Files.deleteIfExists(logFile);
         } catch (IOException ignored) {
             // best effort
-        }
-    }
-
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.kbackup.core.internal.restore;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kbackup.ClusterWideMode;
 import io.kbackup.InvalidPlanException;
@@ -9,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,10 +19,10 @@ import java.util.TreeSet;
  * completed jobs, mirror pods).
  *
  * <p>It observes every item while the archive is checked ({@link ArchiveIndex.Observer}) and keeps
- * only the few facts the rules need (labels match, skip rule, and the links PVC -> PV, Pod ->
- * PriorityClass, ClusterRoleBinding -> ServiceAccounts/ClusterRole); then {@link #decide} marks
- * each item. Under {@link ClusterWideMode#AUTO} with a namespace filter, cluster-scoped items come
- * back only when an included item needs them: the PV of an included PVC (or whose claimRef names
+ * only the few facts the rules need ({@link SelectionFacts}: labels match, skip rule, and the links
+ * PVC -> PV, Pod -> PriorityClass, ClusterRoleBinding -> ServiceAccounts/ClusterRole); then
+ * {@link #decide} marks each item, with the plan's filters ({@link PlanFilters}). Under
+ * {@link ClusterWideMode#AUTO} with a namespace filter, cluster-scoped items come back only when an included item needs them: the PV of an included PVC (or whose claimRef names
  * one), the CRD of included custom resources, ClusterRoleBindings with an included ServiceAccount
  * as subject and the ClusterRoles they reference, the PriorityClass of an included pod, the
  * IngressClass of an included Ingress. Those pulled-in items pass the resource filter but not the
@@ -67,119 +65,19 @@ final class RestoreSelection implements ArchiveIndex.Observer {
     static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
 
     private final RestorePlan plan;
-    private final Map<String, String> pvcVolume = new HashMap<>();
-    private final Map<String, PvFacts> pvs = new HashMap<>();
-    private final Map<String, String> podPriorityClass = new HashMap<>();
-    /** Pod key -> the claims its volumes name (Velero's AddPVCFromPodAction). */
-    private final Map<String, List<String>> podClaims = new HashMap<>();
-    /** Ingress key -> its ingressClassName (Velero's AddIngressClassFromIngAction). */
-    private final Map<String, String> ingressClass = new HashMap<>();
-    private final Map<String, CrbFacts> crbs = new HashMap<>();
+    private final PlanFilters filters;
+    private final SelectionFacts facts;
     private final Set<String> restoredPvs = new HashSet<>();
-
-    /** Service-account token Secrets seen, by key, with the account their annotation names (or ""). */
-    private final Map<IndexedItem, String> tokenSecrets = new HashMap<>();
-    /** ServiceAccounts in the backup, as {@code ns/name}. */
-    private final Set<String> serviceAccounts = new HashSet<>();
-
-    private record PvFacts(boolean retain, String claimKey) {}
-
-    private record CrbFacts(List<String> serviceAccounts, String clusterRole) {}
 
     RestoreSelection(RestorePlan plan) {
         this.plan = plan;
+        this.filters = new PlanFilters(plan);
+        this.facts = new SelectionFacts(plan, filters);
     }
 
     @Override
     public void observe(IndexedItem item, ObjectNode object) {
-        JsonNode metadata = object.path("metadata");
-        item.labelsMatch = labelsMatch(metadata.path("labels"));
-        if (plan.prunes()) {
-            item.uid = metadata.path("uid").asText("");
-            item.resourceVersion = metadata.path("resourceVersion").asText("");
-            item.neverTouched = PruneRules.neverTouched(item.groupResource, object);
-        }
-        JsonNode spec = object.path("spec");
-        JsonNode status = object.path("status");
-        switch (item.groupResource) {
-            case PODS -> {
-                String phase = status.path("phase").asText("");
-                if (phase.equals("Succeeded") || phase.equals("Failed")) {
-                    item.skipRule = "the pod has finished (phase " + phase + ")";
-                } else if (metadata.path("annotations").has(MIRROR_ANNOTATION)) {
-                    item.skipRule = "a mirror pod (the kubelet makes it from a static pod)";
-                }
-                String pc = spec.path("priorityClassName").asText("");
-                if (!pc.isEmpty()) {
-                    podPriorityClass.put(item.key(), pc);
-                }
-                List<String> claims = new ArrayList<>();
-                for (JsonNode v : spec.path("volumes")) {
-                    String claim = v.path("persistentVolumeClaim").path("claimName").asText("");
-                    if (!claim.isEmpty()) {
-                        claims.add(item.namespace + "/" + claim);
-                    }
-                }
-                if (!claims.isEmpty()) {
-                    podClaims.put(item.key(), List.copyOf(claims));
-                }
-            }
-            case INGRESSES -> {
-                String ic = spec.path("ingressClassName").asText("");
-                if (!ic.isEmpty()) {
-                    ingressClass.put(item.key(), ic);
-                }
-            }
-            case ENDPOINT_SLICES -> {
-                if (ENDPOINT_SLICE_CONTROLLER.equals(metadata.path("labels").path(ENDPOINT_SLICE_MANAGED_BY).asText(""))) {
-                    item.skipRule = "an EndpointSlice of the endpointslice controller (it makes them anew for the restored Service)";
-                }
-            }
-            case API_SERVICES -> {
-                if (metadata.path("labels").has(AUTOMANAGED_API_SERVICE)) {
-                    item.skipRule = "an APIService the API server registers itself (label " + AUTOMANAGED_API_SERVICE
-                            + "; as Velero's APIService action)";
-                }
-            }
-            case IP_ADDRESSES, SERVICE_CIDRS -> item.skipRule = "an IP allocation of the source cluster's Service network"
-                    + " (the target cluster allocates its own; restored, it would hold an address no Service uses)";
-            case JOBS -> {
-                if (!status.path("completionTime").asText("").isEmpty()) {
-                    item.skipRule = "the job has completed (status.completionTime is set)";
-                }
-            }
-            case SERVICE_ACCOUNTS -> serviceAccounts.add(item.key());
-            case SECRETS -> {
-                if (ItemTransforms.SERVICE_ACCOUNT_TOKEN.equals(object.path("type").asText())) {
-                    tokenSecrets.put(item, metadata.path("annotations").path(SA_NAME_ANNOTATION).asText(""));
-                }
-            }
-            case PVCS -> {
-                String volume = spec.path("volumeName").asText("");
-                if (!volume.isEmpty()) {
-                    pvcVolume.put(item.key(), volume);
-                }
-            }
-            case PVS -> {
-                JsonNode claim = spec.path("claimRef");
-                String claimKey = claim.has("name") ? claim.path("namespace").asText("") + "/" + claim.path("name").asText() : null;
-                pvs.put(item.name, new PvFacts("Retain".equals(spec.path("persistentVolumeReclaimPolicy").asText()), claimKey));
-            }
-            case CLUSTER_ROLE_BINDINGS -> {
-                List<String> sas = new ArrayList<>();
-                for (JsonNode s : object.path("subjects")) {
-                    if ("ServiceAccount".equals(s.path("kind").asText())) {
-                        sas.add(s.path("namespace").asText("") + "/" + s.path("name").asText(""));
-                    }
-                }
-                JsonNode roleRef = object.path("roleRef");
-                String role = "ClusterRole".equals(roleRef.path("kind").asText()) ? roleRef.path("name").asText(null) : null;
-                crbs.put(item.name, new CrbFacts(List.copyOf(sas), role));
-            }
-            default -> {
-                // nothing else matters to the rules
-            }
-        }
+        facts.observe(item, object);
     }
 
     /** A rule applied after selection that takes an item out again (snapshots), or null for none. */
@@ -203,7 +101,7 @@ final class RestoreSelection implements ArchiveIndex.Observer {
      */
     List<IndexedItem> decide(List<IndexedItem> items, LaterExclusion later) {
         PlanNameCheck.refuseNamesMatchingNothing(plan, items);
-        tokenSecrets.forEach(this::legacyTokenRule);
+        facts.applyLegacyTokenRule();
         boolean partialAuto = plan.clusterWideMode() == ClusterWideMode.AUTO && !plan.coversAllNamespaces();
         int n = items.size();
         boolean[] selected = new boolean[n];
@@ -239,7 +137,7 @@ final class RestoreSelection implements ArchiveIndex.Observer {
         for (int at = 0; at < n; at++) {
             IndexedItem item = items.get(at);
             if (selected[at] && item.skipRule == null && item.groupResource.equals(PODS)) {
-                podClaimKeys.addAll(podClaims.getOrDefault(item.key(), List.of()));
+                podClaimKeys.addAll(facts.podClaims.getOrDefault(item.key(), List.of()));
             }
         }
         for (int at : unlabelled) {
@@ -267,20 +165,20 @@ final class RestoreSelection implements ArchiveIndex.Observer {
             switch (item.groupResource) {
                 case PVCS -> {
                     selectedPvcs.add(item.key());
-                    String v = pvcVolume.get(item.key());
+                    String v = facts.pvcVolume.get(item.key());
                     if (v != null) {
                         neededPvs.add(v);
                     }
                 }
                 case SERVICE_ACCOUNTS -> selectedSas.add(item.key());
                 case PODS -> {
-                    String pc = podPriorityClass.get(item.key());
+                    String pc = facts.podPriorityClass.get(item.key());
                     if (pc != null) {
                         neededPriorityClasses.add(pc);
                     }
                 }
                 case INGRESSES -> {
-                    String ic = ingressClass.get(item.key());
+                    String ic = facts.ingressClass.get(item.key());
                     if (ic != null) {
                         neededIngressClasses.add(ic);
                     }
@@ -295,18 +193,18 @@ final class RestoreSelection implements ArchiveIndex.Observer {
         if (!pending.isEmpty()) {
             Set<String> neededCrbs = new HashSet<>();
             Set<String> neededClusterRoles = new HashSet<>();
-            crbs.forEach((name, facts) -> {
-                if (facts.serviceAccounts().stream().anyMatch(selectedSas::contains)) {
+            facts.crbs.forEach((name, crb) -> {
+                if (crb.serviceAccounts().stream().anyMatch(selectedSas::contains)) {
                     neededCrbs.add(name);
-                    if (facts.clusterRole() != null) {
-                        neededClusterRoles.add(facts.clusterRole());
+                    if (crb.clusterRole() != null) {
+                        neededClusterRoles.add(crb.clusterRole());
                     }
                 }
             });
             for (int at : pending) {
                 IndexedItem item = items.get(at);
                 boolean needed = switch (item.groupResource) {
-                    case PVS -> neededPvs.contains(item.name) || selectedPvcs.contains(pvs.get(item.name).claimKey());
+                    case PVS -> neededPvs.contains(item.name) || selectedPvcs.contains(facts.pvs.get(item.name).claimKey());
                     case CRDS -> neededCrds.contains(item.name);
                     case CLUSTER_ROLE_BINDINGS -> neededCrbs.contains(item.name);
                     case CLUSTER_ROLES -> neededClusterRoles.contains(item.name);
@@ -324,7 +222,7 @@ final class RestoreSelection implements ArchiveIndex.Observer {
         for (int at : unlabelled) {
             IndexedItem item = items.get(at);
             String why = switch (item.groupResource) {
-                case PVS -> neededPvs.contains(item.name) || selectedPvcs.contains(pvs.get(item.name).claimKey())
+                case PVS -> neededPvs.contains(item.name) || selectedPvcs.contains(facts.pvs.get(item.name).claimKey())
                         ? "the volume of a restored claim (Velero's PVC action)" : null;
                 case PRIORITY_CLASSES -> neededPriorityClasses.contains(item.name) ? "the PriorityClass of a restored pod (Velero's pod action)"
                         : null;
@@ -374,33 +272,6 @@ final class RestoreSelection implements ArchiveIndex.Observer {
         return synthetic;
     }
 
-    /**
-     * Velero's secret action skips a service-account token Secret named {@code <account>-token-...}
-     * for an account of its namespace: the legacy token the controller made for the account (before
-     * Kubernetes 1.24), which it makes again. Velero asks the target cluster for the accounts; here
-     * they are those the backup holds in the namespace (restored before Secrets) and the one the
-     * Secret's {@code kubernetes.io/service-account.name} annotation names.
-     */
-    private void legacyTokenRule(IndexedItem secret, String annotatedAccount) {
-        if (!annotatedAccount.isEmpty() && secret.name.startsWith(annotatedAccount + "-token-")) {
-            secret.skipRule = legacyTokenReason(annotatedAccount);
-            return;
-        }
-        int dash = secret.name.indexOf("-token-");
-        while (dash > 0) {
-            String account = secret.name.substring(0, dash);
-            if (serviceAccounts.contains(secret.namespace + "/" + account)) {
-                secret.skipRule = legacyTokenReason(account);
-                return;
-            }
-            dash = secret.name.indexOf("-token-", dash + 1);
-        }
-    }
-
-    private static String legacyTokenReason(String account) {
-        return "the legacy token Secret of ServiceAccount " + account + " (the token controller makes a new one; as Velero's secret action)";
-    }
-
     /** Whether the PV with this name (in the backup) is restored, so its claim keeps its volumeName. */
     boolean pvRestored(String pvName) {
         return restoredPvs.contains(pvName);
@@ -422,17 +293,17 @@ final class RestoreSelection implements ArchiveIndex.Observer {
         if (NEVER_RESTORED.contains(item.groupResource)) {
             return "never restored (" + item.groupResource + " is on Velero's list of resources it does not restore)";
         }
-        if (!resourceIncluded(item)) {
+        if (!filters.resourceIncluded(item)) {
             return "excluded by the resource filter (includedResources/excludedResources)";
         }
         if (item.namespace != null) {
-            if (!namespaceIncluded(item.namespace)) {
+            if (!filters.namespaceIncluded(item.namespace)) {
                 return "namespace '" + item.namespace + "' is not selected (includedNamespaces/excludedNamespaces)";
             }
             return item.labelsMatch ? null : LABELS_DIFFER;
         }
         if (item.groupResource.equals(NAMESPACES)) {
-            if (!namespaceIncluded(item.name)) {
+            if (!filters.namespaceIncluded(item.name)) {
                 return "namespace '" + item.name + "' is not selected (includedNamespaces/excludedNamespaces)";
             }
             return item.labelsMatch ? null : LABELS_DIFFER;
@@ -441,7 +312,7 @@ final class RestoreSelection implements ArchiveIndex.Observer {
             if (!plan.restorePersistentVolumes()) {
                 return "PersistentVolumes are not restored (restorePersistentVolumes is false); claims get new volumes";
             }
-            PvFacts pv = pvs.get(item.name);
+            SelectionFacts.PvFacts pv = facts.pvs.get(item.name);
             if (pv == null || !pv.retain()) {
                 return "its reclaim policy is not Retain and no snapshot of its data comes with the backup;"
                         + " its claim is restored to get a new volume";
@@ -458,61 +329,5 @@ final class RestoreSelection implements ArchiveIndex.Observer {
                 }
                 return PENDING;
         }
-    }
-
-    boolean namespaceIncluded(String ns) {
-        Set<String> inc = plan.includedNamespaces();
-        Set<String> exc = plan.excludedNamespaces();
-        if (exc.contains(ns) || exc.contains("*")) {
-            return false;
-        }
-        return inc.isEmpty() || inc.contains("*") || inc.contains(ns);
-    }
-
-    boolean resourceIncluded(IndexedItem item) {
-        for (String p : plan.excludedResources()) {
-            if (resourceMatches(p, item)) {
-                return false;
-            }
-        }
-        if (plan.includedResources().isEmpty()) {
-            return true;
-        }
-        for (String p : plan.includedResources()) {
-            if (resourceMatches(p, item)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Whether a filter entry names the item's resource: {@code *}, the group-resource
-     * ({@code deployments.apps}), the plural alone ({@code deployments}), or the kind
-     * ({@code Deployment}, any case).
-     */
-    static boolean resourceMatches(String pattern, IndexedItem item) {
-        if (pattern.equals("*") || pattern.equals(item.groupResource)) {
-            return true;
-        }
-        if (pattern.indexOf('.') < 0) {
-            return pattern.equals(item.plural()) || pattern.equalsIgnoreCase(item.kind)
-                    || pattern.toLowerCase(Locale.ROOT).equals(item.kind.toLowerCase(Locale.ROOT) + "s");
-        }
-        return false;
-    }
-
-    private boolean labelsMatch(JsonNode labels) {
-        Map<String, String> selector = plan.labelSelector();
-        if (selector.isEmpty()) {
-            return true;
-        }
-        for (Map.Entry<String, String> e : selector.entrySet()) {
-            JsonNode v = labels.get(e.getKey());
-            if (v == null || !v.isTextual() || !v.asText().equals(e.getValue())) {
-                return false;
-            }
-        }
-        return true;
     }
 }

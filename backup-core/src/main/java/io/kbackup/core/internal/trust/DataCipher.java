@@ -7,9 +7,9 @@ import com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters;
 import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
 import com.google.crypto.tink.util.SecretBytes;
 import io.kbackup.Encryption;
+import io.kbackup.core.internal.NonClosingOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -83,17 +83,7 @@ public final class DataCipher {
      */
     public OutputStream encrypting(OutputStream sink, String file) throws IOException {
         try {
-            return aead.newEncryptingStream(new FilterOutputStream(sink) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    flush();
-                }
-            }, associatedData(file));
+            return aead.newEncryptingStream(new NonClosingOutputStream(sink), associatedData(file));
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot start encrypting " + file + ": " + e.getClass().getSimpleName(), e);
         }

@@ -187,12 +187,12 @@ class RestoreSelectionTest {
     @Test
     void resourcePatternsMatchGroupResourcePluralOrKind() {
         IndexedItem deploy = new IndexedItem("deployments.apps", "a", "b", "apps/v1", "Deployment", 0, 0);
-        assertThat(RestoreSelection.resourceMatches("deployments.apps", deploy)).isTrue();
-        assertThat(RestoreSelection.resourceMatches("deployments", deploy)).isTrue();
-        assertThat(RestoreSelection.resourceMatches("deployment", deploy)).isTrue();
-        assertThat(RestoreSelection.resourceMatches("*", deploy)).isTrue();
-        assertThat(RestoreSelection.resourceMatches("deployments.extensions", deploy)).isFalse();
-        assertThat(RestoreSelection.resourceMatches("pods", deploy)).isFalse();
+        assertThat(PlanFilters.resourceMatches("deployments.apps", deploy)).isTrue();
+        assertThat(PlanFilters.resourceMatches("deployments", deploy)).isTrue();
+        assertThat(PlanFilters.resourceMatches("deployment", deploy)).isTrue();
+        assertThat(PlanFilters.resourceMatches("*", deploy)).isTrue();
+        assertThat(PlanFilters.resourceMatches("deployments.extensions", deploy)).isFalse();
+        assertThat(PlanFilters.resourceMatches("pods", deploy)).isFalse();
     }
 
     @Test
