@@ -254,10 +254,9 @@ public final class GroupRun<H extends OperationHandle<?, I>, I> implements Opera
     }
 
     /**
-     * Tells {@code listener} this run's phase changes, its {@link #progress()} (items over all
-     * members, at most about once a second while members move or end, and once more before the
-     * end), every member's item errors (the message starts with the member's name) and, exactly
-     * once, its end; as for a single run, one call at a time and in that order.
+     * Tells {@code listener} this run's phases, its {@link #progress()} (about once a second, and
+     * once more before the end), members' item errors ("member: message") and, exactly once, its
+     * end: as for a single run, one call at a time and in that order.
      */
     @Override
     public void addListener(OperationListener<? super GroupPhase, ? super GroupRunInfo> listener) {
@@ -267,21 +266,6 @@ public final class GroupRun<H extends OperationHandle<?, I>, I> implements Opera
     @Override
     public void removeListener(OperationListener<? super GroupPhase, ? super GroupRunInfo> listener) {
         listeners.remove(listener);
-    }
-
-    /** What a member's handle tells, passed on as the group's own events. */
-    private OperationListener<Object, Object> forwarder(String member) {
-        return new OperationListener<>() {
-            @Override
-            public void onProgress(String operation, Progress progress) {
-                listeners.progress(progress());
-            }
-
-            @Override
-            public void onItemError(String operation, String namespace, String message) {
-                listeners.itemError(namespace, member + ": " + message);
-            }
-        };
     }
 
     @Override
@@ -358,7 +342,7 @@ public final class GroupRun<H extends OperationHandle<?, I>, I> implements Opera
         work.record(s.member, s.outcome, true);
         tellPhase();
         s.handle = handle;
-        handle.addListener(forwarder(s.member));
+        handle.addListener(listeners.forwarder(s.member, this::progress));
         handle.completion().whenComplete((info, err) -> {
             Runnable finish = () -> {
                 Instant now = clock.instant();

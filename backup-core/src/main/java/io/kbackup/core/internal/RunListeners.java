@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,25 @@ public final class RunListeners<P, I> {
     /** Tells one member's item error. */
     public synchronized void itemError(String namespace, String message) {
         tell("item error", l -> l.onItemError(operation, namespace, message));
+    }
+
+    /**
+     * A listener for one member's handle that passes on what it tells as this run's own events:
+     * its progress as the whole run's {@code progress}, its item errors with the member's name in
+     * front.
+     */
+    public OperationListener<Object, Object> forwarder(String member, Supplier<Progress> progress) {
+        return new OperationListener<>() {
+            @Override
+            public void onProgress(String operation, Progress memberProgress) {
+                progress(progress.get());
+            }
+
+            @Override
+            public void onItemError(String operation, String namespace, String message) {
+                itemError(namespace, member + ": " + message);
+            }
+        };
     }
 
     /**
