@@ -4,7 +4,6 @@ import com.adobe.testing.s3mock.junit5.S3MockExtension;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupClient;
 import io.kbackup.BackupLocation;
-import io.kbackup.Credentials;
 import io.kbackup.core.KBackup;
 import io.kbackup.testkit.engine.EngineRoundTripContract;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,7 +22,6 @@ class MinioEngineRoundTripIT extends EngineRoundTripContract {
 
     @Override
     protected BackupLocation location() {
-        return BackupLocation.minio("http://127.0.0.1:" + S3_MOCK.getHttpPort(), "kbackup-e2e")
-                .credentials(Credentials.awsStatic("minio-access", "minio-secret-key")).build();
+        return MinioStorageProviderIT.mockLocation("http://127.0.0.1:" + S3_MOCK.getHttpPort(), "kbackup-e2e").build();
     }
 }

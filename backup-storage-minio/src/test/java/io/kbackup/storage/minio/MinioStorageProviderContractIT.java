@@ -2,7 +2,6 @@ package io.kbackup.storage.minio;
 
 import com.adobe.testing.s3mock.junit5.S3MockExtension;
 import io.kbackup.BackupLocation;
-import io.kbackup.Credentials;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.storage.StorageProviderContract;
@@ -20,17 +19,11 @@ class MinioStorageProviderContractIT extends StorageProviderContract {
     static final String BUCKET = "kbackup-contract";
 
     @RegisterExtension
-    static final S3MockExtension S3_MOCK = S3MockExtension.builder()
-            .withInitialBuckets(BUCKET)
-            .withProperty("server.address", "127.0.0.1")
-            .silent()
-            .build();
+    static final S3MockExtension S3_MOCK = S3MockExtension.builder().withInitialBuckets(BUCKET)
+            .withProperty("server.address", "127.0.0.1").silent().build();
 
     private static BackupLocation location(String bucket) {
-        return BackupLocation.minio("http://127.0.0.1:" + S3_MOCK.getHttpPort(), bucket)
-                .config(MinioConfig.PART_SIZE_BYTES, String.valueOf(MinioConfig.MIN_PART_SIZE_BYTES))
-                .credentials(Credentials.awsStatic("minio-access", "minio-secret-key"))
-                .build();
+        return MinioStorageProviderIT.mockLocation("http://127.0.0.1:" + S3_MOCK.getHttpPort(), bucket).build();
     }
 
     @Override

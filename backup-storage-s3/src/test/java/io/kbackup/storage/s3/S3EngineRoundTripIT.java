@@ -4,7 +4,6 @@ import com.adobe.testing.s3mock.junit5.S3MockExtension;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupClient;
 import io.kbackup.BackupLocation;
-import io.kbackup.Credentials;
 import io.kbackup.core.KBackup;
 import io.kbackup.testkit.engine.EngineRoundTripContract;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,9 +22,6 @@ class S3EngineRoundTripIT extends EngineRoundTripContract {
 
     @Override
     protected BackupLocation location() {
-        return BackupLocation.s3("kbackup-e2e").endpoint("http://127.0.0.1:" + S3_MOCK.getHttpPort())
-                .config(S3Config.S3_FORCE_PATH_STYLE, "true")
-                .credentials(Credentials.awsStatic("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))
-                .build();
+        return S3StorageProviderIT.mockLocation("http://127.0.0.1:" + S3_MOCK.getHttpPort(), "kbackup-e2e").build();
     }
 }

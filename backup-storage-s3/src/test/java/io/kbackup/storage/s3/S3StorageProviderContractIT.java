@@ -2,7 +2,6 @@ package io.kbackup.storage.s3;
 
 import com.adobe.testing.s3mock.junit5.S3MockExtension;
 import io.kbackup.BackupLocation;
-import io.kbackup.Credentials;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.storage.StorageProviderContract;
@@ -21,19 +20,11 @@ class S3StorageProviderContractIT extends StorageProviderContract {
     static final String BUCKET = "kbackup-contract";
 
     @RegisterExtension
-    static final S3MockExtension S3_MOCK = S3MockExtension.builder()
-            .withInitialBuckets(BUCKET)
-            .withProperty("server.address", "127.0.0.1")
-            .silent()
-            .build();
+    static final S3MockExtension S3_MOCK = S3MockExtension.builder().withInitialBuckets(BUCKET)
+            .withProperty("server.address", "127.0.0.1").silent().build();
 
     private static BackupLocation location(String bucket) {
-        return BackupLocation.s3(bucket)
-                .endpoint("http://127.0.0.1:" + S3_MOCK.getHttpPort())
-                .config(S3Config.S3_FORCE_PATH_STYLE, "true")
-                .config(S3Config.PART_SIZE_BYTES, String.valueOf(S3Config.MIN_PART_SIZE_BYTES))
-                .credentials(Credentials.awsStatic("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))
-                .build();
+        return S3StorageProviderIT.mockLocation("http://127.0.0.1:" + S3_MOCK.getHttpPort(), bucket).build();
     }
 
     @Override
