@@ -3,16 +3,19 @@ package io.kbackup.storage.minio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.adobe.testing.s3mock.junit5.S3MockExtension;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kbackup.BackupClient;
 import io.kbackup.BackupLocation;
 import io.kbackup.Credentials;
+import io.kbackup.core.KBackup;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.testkit.storage.S3MockProviderContract;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The minio provider's own behaviour against Adobe S3Mock in this JVM: the
- * {@link S3MockProviderContract}, and objects the AWS SDK reads as well.
+ * The minio provider against Adobe S3Mock in this JVM: the {@link S3MockProviderContract} (with
+ * the storage contract and the engine round trip), and objects the AWS SDK reads as well.
  */
 class MinioStorageProviderIT extends S3MockProviderContract {
 
@@ -37,6 +40,11 @@ class MinioStorageProviderIT extends S3MockProviderContract {
         return BackupLocation.minio(endpoint, bucket)
                 .config(MinioConfig.PART_SIZE_BYTES, String.valueOf(MinioConfig.MIN_PART_SIZE_BYTES))
                 .credentials(Credentials.awsStatic("minio-access", SECRET));
+    }
+
+    @Override
+    protected BackupClient engine(KubernetesClient cluster) {
+        return KBackup.direct(cluster);
     }
 
     @Override

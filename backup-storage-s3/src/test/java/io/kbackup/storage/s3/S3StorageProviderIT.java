@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.adobe.testing.s3mock.junit5.S3MockExtension;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kbackup.BackupClient;
 import io.kbackup.BackupLocation;
 import io.kbackup.Credentials;
 import io.kbackup.NotFoundException;
+import io.kbackup.core.KBackup;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.testkit.storage.S3MockProviderContract;
 import java.io.InputStream;
@@ -16,8 +19,8 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
- * The s3 provider's own behaviour against Adobe S3Mock in this JVM: the
- * {@link S3MockProviderContract}, server-side encryption, checksums and reads.
+ * The s3 provider against Adobe S3Mock in this JVM: the {@link S3MockProviderContract} (with the
+ * storage contract and the engine round trip), server-side encryption, checksums and reads.
  */
 class S3StorageProviderIT extends S3MockProviderContract {
 
@@ -47,6 +50,11 @@ class S3StorageProviderIT extends S3MockProviderContract {
     @Override
     protected BackupLocation.Builder location(String endpoint, String bucket) {
         return mockLocation(endpoint, bucket);
+    }
+
+    @Override
+    protected BackupClient engine(KubernetesClient cluster) {
+        return KBackup.direct(cluster);
     }
 
     @Override

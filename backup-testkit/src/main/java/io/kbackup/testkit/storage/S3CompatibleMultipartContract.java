@@ -17,22 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * How an S3-compatible provider's writer uses multipart uploads on a real MinIO server, seen
  * through MinIO's own list of uploads in progress ({@link MinioServer#multipartUploads}): the
  * {@link S3CompatibleWriterCases}, and the sweep of the uploads of writers that never finished. A
- * provider's test class extends this and says how to reach the server and how to make
- * the provider:
- *
- * <pre>{@code
- * class S3MultipartRealIT extends S3CompatibleMultipartContract {
- *     @Override
- *     protected BackupLocation.Builder location(MinioServer server, String bucket) {
- *         return S3ProviderMinioServerContractRealIT.location(server, bucket);
- *     }
- *
- *     @Override
- *     protected StorageProvider createProvider(BackupLocation location) {
- *         return new S3StorageProviderFactory().create(location);
- *     }
- * }
- * }</pre>
+ * provider runs it as the nested {@code Multipart} of the {@link MinioServerSuites}; a test class
+ * of its own extends it and says how to reach the server ({@code location(MinioServer, String)})
+ * and how to make the provider ({@code createProvider(BackupLocation)}).
  *
  * <p>The class starts one MinIO server ({@link MinioServer#start()}) for its tests and stops it
  * after them; a missing MinIO binary skips the class (fails it under {@code CI=true}).
