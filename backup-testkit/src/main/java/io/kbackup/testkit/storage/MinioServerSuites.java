@@ -57,37 +57,38 @@ public abstract class MinioServerSuites {
     /** The engine on {@code cluster}, e.g. {@code KBackup.direct(cluster)}. */
     protected abstract BackupClient engine(KubernetesClient cluster);
 
-    private StorageProvider discover(String bucket) {
-        return StorageProviders.discover().open(location(MINIO.get(), bucket).build());
-    }
+    /** The storage contract on one bucket of the server, the provider found by discovery. */
+    abstract class OnBucket extends StorageProviderContract {
+        private final String bucket;
 
-    /** The storage contract on a plain bucket, the provider found by discovery. */
-    @Nested
-    class PlainBucket extends StorageProviderContract {
+        OnBucket(String bucket) {
+            this.bucket = bucket;
+        }
 
         @Override
         protected StorageProvider createProvider() {
-            return discover("kbackup-contract");
+            return StorageProviders.discover().open(location(MINIO.get(), bucket).build());
         }
 
         @Override
         protected StorageProvider createProviderForMissingBucket() {
-            return discover("kbackup-contract-missing");
+            return StorageProviders.discover().open(location(MINIO.get(), bucket + "-missing").build());
         }
     }
 
-    /** The storage contract on a bucket made with object lock, the provider found by discovery. */
+    /** The storage contract on a plain bucket. */
     @Nested
-    class LockedBucket extends StorageProviderContract {
-
-        @Override
-        protected StorageProvider createProvider() {
-            return discover("kbackup-locked");
+    class PlainBucket extends OnBucket {
+        PlainBucket() {
+            super("kbackup-contract");
         }
+    }
 
-        @Override
-        protected StorageProvider createProviderForMissingBucket() {
-            return discover("kbackup-locked-missing");
+    /** The storage contract on a bucket made with object lock. */
+    @Nested
+    class LockedBucket extends OnBucket {
+        LockedBucket() {
+            super("kbackup-locked");
         }
     }
 
