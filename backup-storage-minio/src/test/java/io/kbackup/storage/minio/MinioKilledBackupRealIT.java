@@ -60,7 +60,7 @@ class MinioKilledBackupRealIT {
     }
 
     private static BackupLocation location(String prefix) {
-        return MinioProviderContractRealIT.location(MINIO.get(), BUCKET).prefix(prefix).build();
+        return MinioProviderContractRealIT.rootLocation(MINIO.get(), BUCKET).prefix(prefix).build();
     }
 
     /** Runs {@link KilledBackupMain} until its tarball upload is under way on the server, then kills it (SIGKILL). */

@@ -40,7 +40,7 @@ class MinioLockedBackupSweepRealIT {
 
     @Test
     void aSweepKeepsALockedBackupAndDeletesItOnceItsLockHasEnded() throws Exception {
-        BackupLocation location = MinioProviderContractRealIT.location(MINIO.get(), "kbackup-sweep")
+        BackupLocation location = MinioProviderContractRealIT.rootLocation(MINIO.get(), "kbackup-sweep")
                 .objectLock(ObjectLock.GOVERNANCE).build();
         BackupPlan plan = BackupPlan.builder().prefix("nightly").location(location).includedNamespaces("default")
                 .expiry(Duration.ofSeconds(15)).build();

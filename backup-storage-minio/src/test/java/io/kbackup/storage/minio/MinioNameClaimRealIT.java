@@ -23,6 +23,6 @@ class MinioNameClaimRealIT extends NameClaimContract {
 
     @Override
     protected BackupLocation location() {
-        return MinioProviderContractRealIT.location(MINIO.get(), "kbackup-claim").build();
+        return MinioProviderContractRealIT.rootLocation(MINIO.get(), "kbackup-claim").build();
     }
 }

@@ -20,7 +20,7 @@ class MinioNoCredentialsRealIT {
     static final ServerExtension<MinioServer> MINIO = ServerExtension.of(MinioServer::start, m -> m.createBucket(BUCKET));
 
     private static ValidationResult validate(Credentials credentials) {
-        return MinioProviderContractRealIT.location(MINIO.get(), BUCKET).credentials(credentials).build().validate();
+        return MinioProviderContractRealIT.rootLocation(MINIO.get(), BUCKET).credentials(credentials).build().validate();
     }
 
     @Test

@@ -1,41 +1,46 @@
 package io.kbackup.storage.minio;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kbackup.BackupClient;
 import io.kbackup.BackupLocation;
 import io.kbackup.Credentials;
+import io.kbackup.core.KBackup;
 import io.kbackup.spi.StorageProvider;
-import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.servers.MinioServer;
-import io.kbackup.testkit.servers.ServerExtension;
-import io.kbackup.testkit.storage.StorageProviderContract;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import io.kbackup.testkit.storage.MinioServerSuites;
 
 /**
- * The storage contract for the minio provider (MinIO Java client) against a real MinIO server,
- * which checks every signature. Parts of 5 MiB so that the large-blob test is a multipart upload
- * of many parts. Nothing is skipped. The same suite runs against S3Mock in
- * {@link MinioStorageProviderContractIT}.
+ * The minio provider (MinIO Java client) on a real MinIO server, which checks every signature: the
+ * {@link MinioServerSuites} (storage contract on a plain and an object-lock bucket, multipart,
+ * validate, engine round trip, immutable backups). The storage contract runs against S3Mock in
+ * {@link MinioStorageProviderIT} too.
  */
-class MinioProviderContractRealIT extends StorageProviderContract {
+class MinioProviderContractRealIT extends MinioServerSuites {
 
-    static final String BUCKET = "kbackup-minio";
-
-    @RegisterExtension
-    static final ServerExtension<MinioServer> MINIO = ServerExtension.of(MinioServer::start,
-            minio -> minio.createBucket(BUCKET));
-
-    static BackupLocation.Builder location(MinioServer server, String bucket) {
+    /** The minio provider's location of {@code bucket} on {@code server}: the root user's keys, parts of 5 MiB. */
+    static BackupLocation.Builder rootLocation(MinioServer server, String bucket) {
         return BackupLocation.minio(server.endpoint(), bucket)
                 .config(MinioConfig.PART_SIZE_BYTES, String.valueOf(MinioConfig.MIN_PART_SIZE_BYTES))
                 .credentials(Credentials.awsStatic(server.rootUser(), server.rootPassword()));
     }
 
     @Override
-    protected StorageProvider createProvider() {
-        return StorageProviders.discover().open(location(MINIO.get(), BUCKET).build());
+    protected BackupLocation.Builder location(MinioServer server, String bucket) {
+        return rootLocation(server, bucket);
     }
 
     @Override
-    protected StorageProvider createProviderForMissingBucket() {
-        return StorageProviders.discover().open(location(MINIO.get(), "kbackup-minio-missing").build());
+    protected BackupLocation.Builder locationWithNothingListening(String endpoint, String region, String bucket) {
+        return BackupLocation.minio(endpoint, bucket);
+    }
+
+    @Override
+    protected StorageProvider createProvider(BackupLocation location) {
+        return new MinioStorageProviderFactory().create(location);
+    }
+
+    @Override
+    protected BackupClient engine(KubernetesClient cluster) {
+        return KBackup.direct(cluster);
     }
 }

@@ -32,7 +32,7 @@ class S3ObjectLockMotoRealIT extends ObjectLockContract {
         return location("kbackup-plain");
     }
 
-    /** moto 5.2.5 stores no lock asked for on CreateMultipartUpload (MinIO does: S3ObjectLockMinioRealIT). */
+    /** moto 5.2.5 stores no lock asked for on CreateMultipartUpload (MinIO does: S3ProviderMinioServerContractRealIT). */
     @Override
     protected boolean locksMultipartUploads() {
         return false;

@@ -1,29 +1,24 @@
 package io.kbackup.storage.s3;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kbackup.BackupClient;
 import io.kbackup.BackupLocation;
 import io.kbackup.Credentials;
+import io.kbackup.core.KBackup;
 import io.kbackup.spi.StorageProvider;
-import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.servers.MinioServer;
-import io.kbackup.testkit.servers.ServerExtension;
-import io.kbackup.testkit.storage.StorageProviderContract;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import io.kbackup.testkit.storage.MinioServerSuites;
 
 /**
- * The storage contract for the s3 provider (AWS SDK v2) against a real MinIO server, which checks
- * every signature and answers as S3 does (path style, the root user's keys). Parts of 5 MiB so that
- * the large-blob test is a multipart upload of many parts. Nothing is skipped. The same suite runs
- * against S3Mock in {@link S3StorageProviderContractIT}.
+ * The s3 provider (AWS SDK v2) on a real MinIO server, which checks every signature and answers as
+ * S3 does (path style, the root user's keys): the {@link MinioServerSuites} (storage contract on a
+ * plain and an object-lock bucket, multipart, validate, engine round trip, immutable backups). The
+ * storage contract runs against S3Mock in {@link S3StorageProviderIT} too.
  */
-class S3ProviderMinioServerContractRealIT extends StorageProviderContract {
+class S3ProviderMinioServerContractRealIT extends MinioServerSuites {
 
-    static final String BUCKET = "kbackup-contract";
-
-    @RegisterExtension
-    static final ServerExtension<MinioServer> MINIO = ServerExtension.of(MinioServer::start,
-            minio -> minio.createBucket(BUCKET));
-
-    static BackupLocation.Builder location(MinioServer server, String bucket) {
+    @Override
+    protected BackupLocation.Builder location(MinioServer server, String bucket) {
         return BackupLocation.s3(bucket)
                 .region(server.region())
                 .endpoint(server.endpoint())
@@ -33,12 +28,17 @@ class S3ProviderMinioServerContractRealIT extends StorageProviderContract {
     }
 
     @Override
-    protected StorageProvider createProvider() {
-        return StorageProviders.discover().open(location(MINIO.get(), BUCKET).build());
+    protected BackupLocation.Builder locationWithNothingListening(String endpoint, String region, String bucket) {
+        return BackupLocation.s3(bucket).region(region).endpoint(endpoint).config(S3Config.S3_FORCE_PATH_STYLE, "true");
     }
 
     @Override
-    protected StorageProvider createProviderForMissingBucket() {
-        return StorageProviders.discover().open(location(MINIO.get(), "kbackup-contract-missing").build());
+    protected StorageProvider createProvider(BackupLocation location) {
+        return new S3StorageProviderFactory().create(location);
+    }
+
+    @Override
+    protected BackupClient engine(KubernetesClient cluster) {
+        return KBackup.direct(cluster);
     }
 }

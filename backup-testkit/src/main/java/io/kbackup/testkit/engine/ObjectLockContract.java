@@ -44,7 +44,7 @@ import org.junit.jupiter.api.TestInstance;
  * Locks are a few seconds long (the tests wait them out). Subclass it in a few lines per provider:
  *
  * <pre>{@code
- * class MinioObjectLockRealIT extends ObjectLockContract {
+ * class MyProviderObjectLockRealIT extends ObjectLockContract {
  *     protected BackupClient engine(KubernetesClient cluster) { return KBackup.direct(cluster); }
  *     protected BackupLocation lockBucketLocation() { ... a bucket made with object lock ... }
  *     protected BackupLocation plainBucketLocation() { ... a bucket made without ... }

@@ -155,29 +155,17 @@ public final class MinioServer implements AutoCloseable {
      * a key prefix, as MinIO lists them ({@code ListMultipartUploads}, as the root user).
      */
     public List<String> multipartUploads(String bucket, String keyPrefix) {
-        S3Calls.Answer a = rootCall("GET", "/" + S3Calls.encode(bucket) + "?prefix=" + S3Calls.encode(keyPrefix)
-                + "&uploads=");
-        return S3Calls.elements(a.body(), "UploadId");
+        return asRoot().multipartUploads(bucket, keyPrefix);
     }
 
     /** The numbers of the parts MinIO holds so far for one multipart upload ({@code ListParts}, as the root user). */
     public List<Integer> uploadedParts(String bucket, String key, String uploadId) {
-        StringBuilder path = new StringBuilder("/").append(S3Calls.encode(bucket));
-        for (String segment : key.split("/", -1)) {
-            path.append('/').append(S3Calls.encode(segment));
-        }
-        S3Calls.Answer a = rootCall("GET", path + "?uploadId=" + S3Calls.encode(uploadId));
-        return S3Calls.elements(a.body(), "PartNumber").stream().map(Integer::valueOf).toList();
+        return asRoot().uploadedParts(bucket, key, uploadId);
     }
 
-    private S3Calls.Answer rootCall(String method, String pathAndQuery) {
-        S3Calls.Answer a = S3Calls.send(endpoint(), REGION, "s3", rootUser, rootPassword, method, pathAndQuery,
-                Map.of(), new byte[0]);
-        if (!a.ok()) {
-            throw new IllegalStateException("MinIO refused " + method + " " + pathAndQuery + ": HTTP " + a.status()
-                    + " " + a.body());
-        }
-        return a;
+    /** The server seen with the root user's keys. */
+    public S3Endpoint asRoot() {
+        return new S3Endpoint(endpoint(), REGION, rootUser, rootPassword);
     }
 
     /**

@@ -32,6 +32,7 @@ public final class ServerExtension<S extends AutoCloseable> implements BeforeAll
     private final Supplier<S> start;
     private final Consumer<S> setUp;
     private volatile S server;
+    private int users;
 
     private ServerExtension(Supplier<S> start, Consumer<S> setUp) {
         this.start = Objects.requireNonNull(start, "start");
@@ -63,14 +64,22 @@ public final class ServerExtension<S extends AutoCloseable> implements BeforeAll
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
+    public synchronized void beforeAll(ExtensionContext context) {
+        // called again for the @Nested classes of the test class (they see the static field too): one
+        // server serves them all, stopped after the last
+        if (users++ > 0) {
+            return;
+        }
         S s = start.get();
         server = s;
         setUp.accept(s);
     }
 
     @Override
-    public void afterAll(ExtensionContext context) throws Exception {
+    public synchronized void afterAll(ExtensionContext context) throws Exception {
+        if (--users > 0) {
+            return;
+        }
         S s = server;
         server = null;
         if (s != null) {

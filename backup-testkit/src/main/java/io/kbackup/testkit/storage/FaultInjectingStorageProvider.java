@@ -7,6 +7,7 @@ import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.ListPage;
 import io.kbackup.spi.Retention;
 import io.kbackup.spi.StorageProvider;
+import io.kbackup.testkit.storage.FaultRule.Kind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -54,7 +54,7 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
     private final StorageProvider delegate;
     private final Map<Operation, AtomicLong> counts = new EnumMap<>(Operation.class);
     private final AtomicLong bytesWritten = new AtomicLong();
-    private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final List<FaultRule> rules = new CopyOnWriteArrayList<>();
 
     private FaultInjectingStorageProvider(StorageProvider delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -85,7 +85,7 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
         if (bytes < 0) {
             throw new IllegalArgumentException("bytes must be >= 0, was " + bytes);
         }
-        rules.add(new Rule(Kind.WRITE, keys, -1, bytes, null));
+        rules.add(new FaultRule(Kind.WRITE, keys, -1, bytes, null));
         return this;
     }
 
@@ -96,8 +96,7 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
 
     /** The first {@code times} commits of keys matching {@code keys} fail as {@link #failCommits(Predicate)} says. */
     public FaultInjectingStorageProvider failCommits(Predicate<String> keys, int times) {
-        rules.add(new Rule(Kind.COMMIT, keys, times == -1 ? -1 : checkTimes(times), 0, null));
-        return this;
+        return add(Kind.COMMIT, keys, times == -1 ? -1 : FaultRule.checkTimes(times));
     }
 
     /** Whole and ranged gets of keys matching {@code keys} fail. */
@@ -107,14 +106,12 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
 
     /** The next {@code times} gets of keys matching {@code keys} fail; then they succeed. */
     public FaultInjectingStorageProvider failGets(Predicate<String> keys, int times) {
-        rules.add(new Rule(Kind.GET, keys, checkTimes(times), 0, null));
-        return this;
+        return add(Kind.GET, keys, FaultRule.checkTimes(times));
     }
 
     /** Heads (and so {@code exists}) of keys matching {@code keys} fail. */
     public FaultInjectingStorageProvider failHeads(Predicate<String> keys) {
-        rules.add(new Rule(Kind.HEAD, keys, -1, 0, null));
-        return this;
+        return add(Kind.HEAD, keys, -1);
     }
 
     /** Listings whose prefix matches {@code prefixes} fail. */
@@ -124,14 +121,12 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
 
     /** The next {@code times} listings whose prefix matches {@code prefixes} fail; then they succeed. */
     public FaultInjectingStorageProvider failLists(Predicate<String> prefixes, int times) {
-        rules.add(new Rule(Kind.LIST, prefixes, checkTimes(times), 0, null));
-        return this;
+        return add(Kind.LIST, prefixes, FaultRule.checkTimes(times));
     }
 
     /** Deletes of keys matching {@code keys} fail (also inside {@link #deleteAll}). */
     public FaultInjectingStorageProvider failDeletes(Predicate<String> keys) {
-        rules.add(new Rule(Kind.DELETE, keys, -1, 0, null));
-        return this;
+        return add(Kind.DELETE, keys, -1);
     }
 
     /**
@@ -141,9 +136,14 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
     public FaultInjectingStorageProvider failReads(Predicate<String> keys,
             Function<String, ? extends RuntimeException> exception) {
         Objects.requireNonNull(exception, "exception");
-        rules.add(new Rule(Kind.GET, keys, -1, 0, exception));
-        rules.add(new Rule(Kind.HEAD, keys, -1, 0, exception));
-        rules.add(new Rule(Kind.LIST, keys, -1, 0, exception));
+        for (Kind kind : List.of(Kind.GET, Kind.HEAD, Kind.LIST)) {
+            rules.add(new FaultRule(kind, keys, -1, 0, exception));
+        }
+        return this;
+    }
+
+    private FaultInjectingStorageProvider add(Kind kind, Predicate<String> keys, int times) {
+        rules.add(new FaultRule(kind, keys, times, 0, null));
         return this;
     }
 
@@ -188,7 +188,7 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
     public BlobWriter openWriter(String key, Retention retention) {
         count(Operation.OPEN_WRITER);
         long limit = -1;
-        for (Rule r : rules) {
+        for (FaultRule r : rules) {
             if (r.kind == Kind.WRITE && r.matches(key)) {
                 limit = limit < 0 ? r.bytes : Math.min(limit, r.bytes);
             }
@@ -293,52 +293,12 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
 
     // ---- internals ----
 
-    private enum Kind { WRITE, COMMIT, GET, HEAD, LIST, DELETE }
-
-    private static final class Rule {
-        final Kind kind;
-        final Predicate<String> keys;
-        final AtomicInteger remaining; // negative: always
-        final long bytes;
-        final Function<String, ? extends RuntimeException> exception;
-
-        Rule(Kind kind, Predicate<String> keys, int times, long bytes, Function<String, ? extends RuntimeException> exception) {
-            this.kind = kind;
-            this.keys = Objects.requireNonNull(keys, "keys");
-            this.remaining = new AtomicInteger(times);
-            this.bytes = bytes;
-            this.exception = exception;
-        }
-
-        boolean matches(String key) {
-            return keys.test(key);
-        }
-
-        /** Whether this rule fires for the key now, using up one of its times. */
-        boolean fire(String key) {
-            if (!matches(key)) {
-                return false;
-            }
-            if (remaining.get() < 0) {
-                return true;
-            }
-            return remaining.getAndUpdate(n -> n > 0 ? n - 1 : n) > 0;
-        }
-    }
-
-    private static int checkTimes(int times) {
-        if (times == 0 || times < -1) {
-            throw new IllegalArgumentException("times must be >= 1, was " + times);
-        }
-        return times;
-    }
-
     private void count(Operation op) {
         counts.get(op).incrementAndGet();
     }
 
     private void check(Kind kind, String key, String action) {
-        for (Rule r : rules) {
+        for (FaultRule r : rules) {
             if (r.kind == kind && r.fire(key)) {
                 throw r.exception != null
                         ? r.exception.apply(key)
@@ -388,7 +348,7 @@ public final class FaultInjectingStorageProvider implements StorageProvider {
         @Override
         public BlobInfo commit() throws IOException {
             count(Operation.COMMIT);
-            for (Rule r : rules) {
+            for (FaultRule r : rules) {
                 if (r.kind == Kind.COMMIT && r.fire(key)) {
                     delegateWriter.abort();
                     throw new IOException(MARKER + ": commit of '" + key + "' failed");

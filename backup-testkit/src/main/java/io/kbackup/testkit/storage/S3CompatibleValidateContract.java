@@ -23,26 +23,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code validate()} of an S3-compatible provider against a real MinIO server, which checks
  * signatures and policies: a usable location, a missing bucket, credentials MinIO does not know or
  * whose secret is wrong, credentials it knows but whose policy does not allow the bucket, and
- * nothing listening. Each outcome has its own kind, and no message prints a secret. A provider's
- * test class extends this and says how to reach the server and how to make the provider:
+ * nothing listening. Each outcome has its own kind, and no message prints a secret. A provider runs it
+ * as the nested {@code Validate} of the {@link MinioServerSuites}, which says how to reach the
+ * server and how to make the provider; for the s3 provider:
  *
  * <pre>{@code
- * class S3ValidateRealIT extends S3CompatibleValidateContract {
- *     @Override
- *     protected BackupLocation.Builder location(MinioServer server, String bucket) {
- *         return S3ProviderMinioServerContractRealIT.location(server, bucket);
- *     }
- *
- *     @Override
- *     protected BackupLocation.Builder locationWithNothingListening(String endpoint, String region, String bucket) {
- *         return BackupLocation.s3(bucket).region(region).endpoint(endpoint)
- *                 .config(S3Config.S3_FORCE_PATH_STYLE, "true");
- *     }
- *
- *     @Override
- *     protected StorageProvider createProvider(BackupLocation location) {
- *         return new S3StorageProviderFactory().create(location);
- *     }
+ * protected BackupLocation.Builder locationWithNothingListening(String endpoint, String region, String bucket) {
+ *     return BackupLocation.s3(bucket).region(region).endpoint(endpoint).config(S3Config.S3_FORCE_PATH_STYLE, "true");
  * }
  * }</pre>
  *

@@ -4,17 +4,14 @@ import static io.kbackup.core.internal.backup.BackupFixture.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupInProgressException;
 import io.kbackup.BackupInfo;
-import io.kbackup.BackupLocation;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.NotFoundException;
 import io.kbackup.Progress;
-import io.kbackup.core.KBackup;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.catalog.BackupCatalog;
@@ -23,7 +20,6 @@ import io.kbackup.core.internal.layout.BackupClaim;
 import io.kbackup.spi.StorageProviderFactory;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
-import io.kbackup.testkit.cluster.TestCluster;
 import io.kbackup.testkit.engine.NameClaimContract;
 import io.kbackup.testkit.storage.FaultInjectingStorageProvider;
 import java.nio.file.Files;
@@ -31,62 +27,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exclusive backup names (issue 20): two writers of one name, a delete racing a backup, the
  * leftovers of an unfinished backup, a transient failure of the last small write; on a local
  * folder (the same cases run on MinIO and moto in the storage modules' {@code ...RealIT}s).
  */
-class BackupNameClaimIT {
-    private static final Duration WAIT = Duration.ofSeconds(60);
-    static TestCluster cluster;
-
-    @TempDir
-    Path folder;
-    ApiProxy proxy;
-    KubernetesClient client;
-    BackupLocation location;
-
+class BackupNameClaimIT extends ProxiedBulkCluster {
     @BeforeAll
     static void startCluster() {
         cluster = EmbeddedCluster.start();
-        cluster.seed(Stream.concat(Stream.of(namespace("bulk")),
-                IntStream.range(0, 60).mapToObj(i -> configMap("bulk", String.format("cm-%03d", i), Map.of()))));
+        seedBulk(60);
     }
 
-    @AfterAll
-    static void stopCluster() {
-        cluster.close();
-    }
-
-    @BeforeEach
-    void start() throws Exception {
-        proxy = new ApiProxy(cluster);
-        client = proxy.client();
-        location = BackupLocation.localFolder(folder).build();
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        proxy.close();
-    }
-
-    private DirectEngine engine(Consumer<DirectOptions.Builder> options) {
-        DirectOptions.Builder b = DirectOptions.builder().pageSize(5).retryBaseDelay(Duration.ofMillis(10));
-        options.accept(b);
-        return KBackup.direct(client, b.build());
+    @Override
+    DirectEngine engine(Consumer<DirectOptions.Builder> options) {
+        return super.engine(o -> options.accept(o.pageSize(5)));
     }
 
     private BackupPlan plan(String name) {
@@ -249,7 +209,7 @@ class BackupNameClaimIT {
 
     @Test
     void theEngineThatRanAnUnfinishedBackupMayDeleteItsLeftoversAtOnce() throws Exception {
-        StorageProviderFactory faulty = DirectBackupRobustnessIT.faultyLocal(p -> p.failCommits(k -> k.endsWith("/velero-backup.json")));
+        StorageProviderFactory faulty = faultyLocal(p -> p.failCommits(k -> k.endsWith("/velero-backup.json")));
         try (DirectEngine engine = engine(o -> o.storageProviders(StorageProviders.discover().with(faulty)));
                 DirectEngine other = engine(o -> {})) {
             BackupInfo info = engine.backup(plan("nodoc")).await(WAIT);
@@ -265,7 +225,7 @@ class BackupNameClaimIT {
     @Test
     void oneTransientFailureOfVeleroBackupJsonDoesNotDiscardACompleteBackup() throws Exception {
         List<FaultInjectingStorageProvider> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
-        StorageProviderFactory faulty = DirectBackupRobustnessIT.faultyLocal(p -> opened.add(p.failCommits(k -> k.endsWith("/velero-backup.json"), 1)));
+        StorageProviderFactory faulty = faultyLocal(p -> opened.add(p.failCommits(k -> k.endsWith("/velero-backup.json"), 1)));
         try (DirectEngine engine = engine(o -> o.storageProviders(StorageProviders.discover().with(faulty)))) {
             BackupInfo info = engine.backup(plan("flaky")).await(WAIT);
             assertThat(info.phase()).isEqualTo(BackupPhase.COMPLETED);

@@ -4,18 +4,13 @@ import static io.kbackup.core.internal.backup.BackupFixture.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
-import io.kbackup.core.KBackup;
-import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.internal.layout.BackupManifest;
 import io.kbackup.core.internal.layout.CrdSchema;
 import io.kbackup.core.internal.layout.GzipJson;
-import io.kbackup.testkit.cluster.EmbeddedCluster;
-import io.kbackup.testkit.cluster.TestCluster;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,35 +21,19 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A DirectEngine backup read back independently: the bucket layout, the tarball, the documents.
  * The tests only read the cluster, so they share one per class; each backs up into its own folder.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DirectBackupFormatIT {
+class DirectBackupFormatIT extends ClusterPerClassBackup {
     Path folder;
-    TestCluster cluster;
-    KubernetesClient client;
-    DirectEngine engine;
-    BackupLocation location;
 
-    /** The cluster the suite runs on; {@code DirectBackupFormatRealIT} runs it on a real one. */
-    TestCluster startCluster() {
-        return EmbeddedCluster.start();
-    }
-
-    @BeforeAll
-    void start() {
-        cluster = startCluster();
-        client = cluster.client();
-        engine = KBackup.direct(client);
+    @Override
+    void seed() {
         cluster.seed(Stream.of(
                 namespace("shop"),
                 configMap("shop", "settings", Map.of("app", "web")),
@@ -80,13 +59,6 @@ class DirectBackupFormatIT {
     void newFolder(@TempDir Path folder) {
         this.folder = folder;
         location = BackupLocation.localFolder(folder).build();
-    }
-
-    @AfterAll
-    void stop() {
-        engine.close();
-        client.close();
-        cluster.close();
     }
 
     @Test

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupHandle;
 import io.kbackup.BackupInfo;
-import io.kbackup.BackupLocation;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.InvalidPlanException;
@@ -18,75 +17,28 @@ import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.layout.CrdSchema;
 import io.kbackup.core.internal.layout.GzipJson;
-import io.kbackup.core.storage.LocalFolderStorageFactory;
 import io.kbackup.spi.StorageProviderFactory;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
-import io.kbackup.testkit.cluster.TestCluster;
 import io.kbackup.testkit.storage.FaultInjectingStorageProvider;
-import io.kbackup.testkit.storage.WrappedStorageFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Paging, retries of transient API errors, storage failures part-way, cancel, refused plans. */
-class DirectBackupRobustnessIT {
-    private static final Duration WAIT = Duration.ofSeconds(60);
+class DirectBackupRobustnessIT extends ProxiedBulkCluster {
     /** One cluster for the class (tests only read it, and each has its own proxy in front of it). */
-    static TestCluster cluster;
-
-    @TempDir
-    Path folder;
-    ApiProxy proxy;
-    KubernetesClient client;
-    BackupLocation location;
-
     @BeforeAll
     static void startCluster() {
         cluster = EmbeddedCluster.start();
-        seedBulk();
-    }
-
-    static void seedBulk() {
-        cluster.seed(Stream.concat(Stream.of(namespace("bulk")),
-                IntStream.range(0, 100).mapToObj(i -> configMap("bulk", String.format("cm-%03d", i), Map.of()))));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.close();
-    }
-
-    @BeforeEach
-    void start() throws Exception {
-        proxy = new ApiProxy(cluster);
-        client = proxy.client();
-        location = BackupLocation.localFolder(folder).build();
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        proxy.close();
-    }
-
-    private DirectEngine engine(Consumer<DirectOptions.Builder> options) {
-        DirectOptions.Builder b = DirectOptions.builder().retryBaseDelay(Duration.ofMillis(10));
-        options.accept(b);
-        return KBackup.direct(client, b.build());
+        seedBulk(100);
     }
 
     @Test
@@ -211,15 +163,6 @@ class DirectBackupRobustnessIT {
             assertThat(engine.describeBackup(location, "noresults").phase()).isEqualTo(BackupPhase.FAILED);
             assertThat(folder.resolve("backups/noresults/kbackup-manifest.json")).doesNotExist();
         }
-    }
-
-    /** The local folder provider wrapped in a {@link FaultInjectingStorageProvider} that {@code faults} configures. */
-    static StorageProviderFactory faultyLocal(Consumer<FaultInjectingStorageProvider> faults) {
-        return WrappedStorageFactory.of(new LocalFolderStorageFactory(), p -> {
-            FaultInjectingStorageProvider faulty = FaultInjectingStorageProvider.wrap(p);
-            faults.accept(faulty);
-            return faulty;
-        });
     }
 
     @Test

@@ -34,7 +34,7 @@ class DirectBackupRobustnessRealIT extends DirectBackupRobustnessIT {
         // token from its own snapshots): a token older than a couple of seconds, with writes in
         // between, is answered 410 Gone (Expired) as on a busy production cluster
         cluster = RealCluster.builder().apiServerArgs("--etcd-compaction-interval=1s", "--watch-cache=false").start();
-        seedBulk();
+        seedBulk(100);
     }
 
     @Override

@@ -5,17 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.BackupInfo;
 import io.kbackup.BackupLocation;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.ClusterWideMode;
-import io.kbackup.core.KBackup;
-import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.internal.layout.GzipJson;
-import io.kbackup.testkit.cluster.EmbeddedCluster;
-import io.kbackup.testkit.cluster.TestCluster;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,10 +24,7 @@ import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,28 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
  * selection, namespace/resource/label filters, and the objects always skipped. One cluster for
  * the class (backups only read it); one backup per test.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DirectBackupSelectionIT {
+class DirectBackupSelectionIT extends ClusterPerClassBackup {
     private static final Set<String> DEFAULT_NAMESPACES = Set.of("default", "kube-system", "kube-public", "kube-node-lease");
 
     @TempDir
     static Path folder;
-    TestCluster cluster;
-    KubernetesClient client;
-    DirectEngine engine;
-    BackupLocation location;
     int runs;
 
-    /** The cluster the suite runs on; {@code DirectBackupSelectionRealIT} runs it on a real one. */
-    TestCluster startCluster() {
-        return EmbeddedCluster.start();
-    }
-
-    @BeforeAll
-    void start() {
-        cluster = startCluster();
-        client = cluster.client();
-        engine = KBackup.direct(client);
+    @Override
+    void seed() {
         location = BackupLocation.localFolder(folder).build();
         GenericKubernetesResource terminating = (GenericKubernetesResource) toGeneric(configMap("shop", "going", Map.of()));
         terminating.getMetadata().setDeletionTimestamp("2026-11-21T00:00:00Z");
@@ -99,13 +78,6 @@ class DirectBackupSelectionIT {
         cluster.seed(objects.stream());
         cluster.seed(Stream.of(custom("example.com/v1", "Widget", "shop", "w1"), custom("example.com/v1", "Gadget", "other", "g1"),
                 volumeSnapshot("shop", "snap-1"), event("shop", "web-0.started")));
-    }
-
-    @AfterAll
-    void stop() {
-        engine.close();
-        client.close();
-        cluster.close();
     }
 
     // ---------------------------------------------------------------- ClusterWideMode

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kbackup.BackupLocation;
 import io.kbackup.RestoreInfo;
 import io.kbackup.RestorePhase;
 import io.kbackup.RestorePlan;
@@ -13,18 +11,12 @@ import io.kbackup.RestorePreview;
 import io.kbackup.core.KBackup;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.direct.DirectOptions;
-import io.kbackup.testkit.cluster.EmbeddedCluster;
-import io.kbackup.testkit.cluster.TestCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Velero's restore item actions that depend on the plan or the target cluster: status restored
@@ -34,34 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * although the label selector leaves them out. {@code RestoreActionsRealIT} runs them on a real
  * kube-apiserver.
  */
-class RestoreActionsIT {
+class RestoreActionsIT extends RestoreIntoFreshCluster {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final String NS = "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"shop\"}}";
-
-    @TempDir
-    Path bucket;
-
-    private TestCluster cluster;
-    private KubernetesClient k8s;
-    private BackupLocation location;
-
-    /** The cluster each test restores into; {@code RestoreActionsRealIT} uses a real kube-apiserver. */
-    TestCluster startCluster() {
-        return EmbeddedCluster.start();
-    }
-
-    @BeforeEach
-    void setUp() {
-        cluster = startCluster();
-        k8s = cluster.client();
-        location = BackupLocation.localFolder(bucket).build();
-    }
-
-    @AfterEach
-    void tearDown() {
-        k8s.close();
-        cluster.close();
-    }
 
     private RestoreInfo restore(RestorePlan.Builder plan) {
         try (DirectEngine engine = KBackup.direct(k8s, DirectOptions.defaults())) {

@@ -3,8 +3,6 @@ package io.kbackup.core.internal.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kbackup.BackupLocation;
 import io.kbackup.CorruptBackupException;
 import io.kbackup.RestoreHandle;
 import io.kbackup.RestoreInfo;
@@ -17,14 +15,8 @@ import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.GzipJson;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
-import io.kbackup.testkit.cluster.EmbeddedCluster;
-import io.kbackup.testkit.cluster.TestCluster;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a restore cannot vouch for is said or refused: no integrity manifest (warned, or refused
@@ -33,35 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * binding for anonymous users (warned), a cluster binding a namespace-only restore brings along
  * (said).
  */
-class RestoreTrustIT {
+class RestoreTrustIT extends RestoreIntoFreshCluster {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String NS = "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"shop\"}}";
     private static final String CM = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cfg\",\"namespace\":\"shop\"},"
             + "\"data\":{\"a\":\"1\"}}";
-
-    @TempDir
-    Path bucket;
-
-    private TestCluster cluster;
-    private KubernetesClient k8s;
-    private BackupLocation location;
-
-    /** The cluster each test restores into; {@code RestoreTrustRealIT} uses a real kube-apiserver. */
-    TestCluster startCluster() {
-        return EmbeddedCluster.start();
-    }
-
-    @BeforeEach
-    void setUp() {
-        cluster = startCluster();
-        k8s = cluster.client();
-        location = BackupLocation.localFolder(bucket).build();
-    }
-
-    @AfterEach
-    void tearDown() {
-        cluster.close();
-    }
 
     private RestoreInfo restore(DirectOptions options, String backup) {
         try (DirectEngine engine = KBackup.direct(k8s, options)) {

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.kbackup.BackupLocation;
 import io.kbackup.CorruptBackupException;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.NotFoundException;
@@ -25,47 +24,28 @@ import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
-import io.kbackup.testkit.cluster.EmbeddedCluster;
-import io.kbackup.testkit.cluster.TestCluster;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Restores a backup laid out by hand as Velero writes it (no kbackup backup code involved) into an empty cluster. */
-class RestoreVeleroLayoutIT {
+class RestoreVeleroLayoutIT extends RestoreIntoFreshCluster {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @TempDir
-    Path bucket;
-
-    private TestCluster cluster;
-    private KubernetesClient k8s;
     private DirectEngine engine;
-    private BackupLocation location;
-
-    /** The cluster each test restores into; {@code RestoreVeleroLayoutRealIT} uses a real one. */
-    TestCluster startCluster() {
-        return EmbeddedCluster.start();
-    }
 
     @BeforeEach
-    void setUp() {
-        cluster = startCluster();
-        k8s = cluster.client();
+    void startEngine() {
         engine = KBackup.direct(k8s, DirectOptions.builder().crdEstablishTimeout(Duration.ofSeconds(2)).build());
-        location = BackupLocation.localFolder(bucket).build();
     }
 
     @AfterEach
-    void tearDown() {
+    void closeEngine() {
         engine.close();
-        cluster.close();
     }
 
     static byte[] veleroArchive() {
@@ -212,7 +192,6 @@ class RestoreVeleroLayoutIT {
         assertThat(k8s.configMaps().inNamespace("shop").withName("settings").get().getData()).containsEntry("a", "b");
         assertThat(k8s.namespaces().withName("shop").get()).as("made for the restored items").isNotNull();
     }
-
 
     @Test
     void refusesMissingAndUnfinishedBackups() {
