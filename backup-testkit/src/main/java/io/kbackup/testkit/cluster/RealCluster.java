@@ -58,6 +58,7 @@ public final class RealCluster implements TestCluster {
     private final Path adminKubeconfig;
     private final int apiPort;
     private final String url;
+    private final String etcdUrl;
     private final Duration startupTime;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -80,16 +81,22 @@ public final class RealCluster implements TestCluster {
 
             int etcdClient = TestServers.freePort();
             int etcdPeer = TestServers.freePort();
-            ServerProcess etcd = ServerProcess.builder("etcd", etcdBin)
-                    .work(Files.createDirectories(root.resolve("etcd")))
-                    .args("--name", "default", "--data-dir", "{work}/data",
+            this.etcdUrl = "http://127.0.0.1:" + etcdClient;
+            List<String> etcdArgs = new ArrayList<>(List.of("--name", "default", "--data-dir", "{work}/data",
                             "--listen-client-urls", "http://127.0.0.1:" + etcdClient,
                             "--advertise-client-urls", "http://127.0.0.1:" + etcdClient,
                             "--listen-peer-urls", "http://127.0.0.1:" + etcdPeer,
                             "--initial-advertise-peer-urls", "http://127.0.0.1:" + etcdPeer,
                             "--initial-cluster", "default=http://127.0.0.1:" + etcdPeer,
-                            "--unsafe-no-fsync", "--log-level", "warn",
-                            "--quota-backend-bytes", String.valueOf(b.etcdQuotaBytes))
+                            "--log-level", "warn",
+                            "--quota-backend-bytes", String.valueOf(b.etcdQuotaBytes)));
+            if (!b.etcdFsync) {
+                etcdArgs.add("--unsafe-no-fsync");
+            }
+            etcdArgs.addAll(b.extraEtcdArgs);
+            ServerProcess etcd = ServerProcess.builder("etcd", etcdBin)
+                    .work(Files.createDirectories(root.resolve("etcd")))
+                    .args(etcdArgs)
                     .keepWork(true)
                     .start();
             processes.add(etcd);
@@ -196,6 +203,11 @@ public final class RealCluster implements TestCluster {
         return url;
     }
 
+    /** etcd's client URL ({@code http://127.0.0.1:<port>}, no TLS, no auth), e.g. to seed it in bulk. */
+    public String etcdUrl() {
+        return etcdUrl;
+    }
+
     /** The API server's port on 127.0.0.1. */
     public int port() {
         return apiPort;
@@ -294,7 +306,9 @@ public final class RealCluster implements TestCluster {
     public static final class Builder {
         private boolean controllerManager = true;
         private long etcdQuotaBytes = 8L << 30;
+        private boolean etcdFsync;
         private final List<String> extraApiServerArgs = new ArrayList<>();
+        private final List<String> extraEtcdArgs = new ArrayList<>();
 
         private Builder() {
         }
@@ -308,6 +322,21 @@ public final class RealCluster implements TestCluster {
         /** etcd's backend quota ({@code --quota-backend-bytes}, default 8 GiB). */
         public Builder etcdQuotaBytes(long bytes) {
             this.etcdQuotaBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Whether etcd syncs each write to disk, as a production etcd does (default false: the test cluster runs
+         * with {@code --unsafe-no-fsync}).
+         */
+        public Builder etcdFsync(boolean fsync) {
+            this.etcdFsync = fsync;
+            return this;
+        }
+
+        /** Adds etcd flags, e.g. {@code --snapshot-count=1000}. */
+        public Builder etcdArgs(String... args) {
+            extraEtcdArgs.addAll(List.of(args));
             return this;
         }
 
