@@ -25,7 +25,7 @@ import javax.net.ssl.SSLContext;
  * kube-controller-manager as child processes on 127.0.0.1, built from the Go module proxy by
  * {@code .ci/servers/build.sh} (see {@link TestServers}).
  *
- * <p>What it is: etcd 3.6 ({@code --unsafe-no-fsync}, data in a temp folder), kube-apiserver 1.35
+ * <p>What it is: etcd 3.6 ({@code --unsafe-no-fsync} unless {@link Builder#etcdFsync}, data in a temp folder), kube-apiserver 1.35
  * (serving certificate self-generated in {@code --cert-dir}, RBAC, the default admission plugins,
  * a service-account issuer with a fresh RSA key, an admin token in {@code system:masters} from a
  * token file) and kube-controller-manager (namespace deletion, garbage collection, PV binding,
@@ -83,17 +83,16 @@ public final class RealCluster implements TestCluster {
             int etcdPeer = TestServers.freePort();
             this.etcdUrl = "http://127.0.0.1:" + etcdClient;
             List<String> etcdArgs = new ArrayList<>(List.of("--name", "default", "--data-dir", "{work}/data",
-                            "--listen-client-urls", "http://127.0.0.1:" + etcdClient,
-                            "--advertise-client-urls", "http://127.0.0.1:" + etcdClient,
-                            "--listen-peer-urls", "http://127.0.0.1:" + etcdPeer,
-                            "--initial-advertise-peer-urls", "http://127.0.0.1:" + etcdPeer,
-                            "--initial-cluster", "default=http://127.0.0.1:" + etcdPeer,
-                            "--log-level", "warn",
-                            "--quota-backend-bytes", String.valueOf(b.etcdQuotaBytes)));
+                    "--listen-client-urls", "http://127.0.0.1:" + etcdClient,
+                    "--advertise-client-urls", "http://127.0.0.1:" + etcdClient,
+                    "--listen-peer-urls", "http://127.0.0.1:" + etcdPeer,
+                    "--initial-advertise-peer-urls", "http://127.0.0.1:" + etcdPeer,
+                    "--initial-cluster", "default=http://127.0.0.1:" + etcdPeer,
+                    "--log-level", "warn",
+                    "--quota-backend-bytes", String.valueOf(b.etcdQuotaBytes)));
             if (!b.etcdFsync) {
                 etcdArgs.add("--unsafe-no-fsync");
             }
-            etcdArgs.addAll(b.extraEtcdArgs);
             ServerProcess etcd = ServerProcess.builder("etcd", etcdBin)
                     .work(Files.createDirectories(root.resolve("etcd")))
                     .args(etcdArgs)
@@ -308,7 +307,6 @@ public final class RealCluster implements TestCluster {
         private long etcdQuotaBytes = 8L << 30;
         private boolean etcdFsync;
         private final List<String> extraApiServerArgs = new ArrayList<>();
-        private final List<String> extraEtcdArgs = new ArrayList<>();
 
         private Builder() {
         }
@@ -331,12 +329,6 @@ public final class RealCluster implements TestCluster {
          */
         public Builder etcdFsync(boolean fsync) {
             this.etcdFsync = fsync;
-            return this;
-        }
-
-        /** Adds etcd flags, e.g. {@code --snapshot-count=1000}. */
-        public Builder etcdArgs(String... args) {
-            extraEtcdArgs.addAll(List.of(args));
             return this;
         }
 
