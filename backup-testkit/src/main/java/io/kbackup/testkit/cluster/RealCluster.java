@@ -25,7 +25,7 @@ import javax.net.ssl.SSLContext;
  * kube-controller-manager as child processes on 127.0.0.1, built from the Go module proxy by
  * {@code .ci/servers/build.sh} (see {@link TestServers}).
  *
- * <p>What it is: etcd 3.6 ({@code --unsafe-no-fsync}, data in a temp folder), kube-apiserver 1.35
+ * <p>What it is: etcd 3.6 ({@code --unsafe-no-fsync} unless {@link Builder#etcdFsync}, data in a temp folder), kube-apiserver 1.35
  * (serving certificate self-generated in {@code --cert-dir}, RBAC, the default admission plugins,
  * a service-account issuer with a fresh RSA key, an admin token in {@code system:masters} from a
  * token file) and kube-controller-manager (namespace deletion, garbage collection, PV binding,
@@ -58,6 +58,7 @@ public final class RealCluster implements TestCluster {
     private final Path adminKubeconfig;
     private final int apiPort;
     private final String url;
+    private final String etcdUrl;
     private final Duration startupTime;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -80,16 +81,21 @@ public final class RealCluster implements TestCluster {
 
             int etcdClient = TestServers.freePort();
             int etcdPeer = TestServers.freePort();
+            this.etcdUrl = "http://127.0.0.1:" + etcdClient;
+            List<String> etcdArgs = new ArrayList<>(List.of("--name", "default", "--data-dir", "{work}/data",
+                    "--listen-client-urls", "http://127.0.0.1:" + etcdClient,
+                    "--advertise-client-urls", "http://127.0.0.1:" + etcdClient,
+                    "--listen-peer-urls", "http://127.0.0.1:" + etcdPeer,
+                    "--initial-advertise-peer-urls", "http://127.0.0.1:" + etcdPeer,
+                    "--initial-cluster", "default=http://127.0.0.1:" + etcdPeer,
+                    "--log-level", "warn",
+                    "--quota-backend-bytes", String.valueOf(b.etcdQuotaBytes)));
+            if (!b.etcdFsync) {
+                etcdArgs.add("--unsafe-no-fsync");
+            }
             ServerProcess etcd = ServerProcess.builder("etcd", etcdBin)
                     .work(Files.createDirectories(root.resolve("etcd")))
-                    .args("--name", "default", "--data-dir", "{work}/data",
-                            "--listen-client-urls", "http://127.0.0.1:" + etcdClient,
-                            "--advertise-client-urls", "http://127.0.0.1:" + etcdClient,
-                            "--listen-peer-urls", "http://127.0.0.1:" + etcdPeer,
-                            "--initial-advertise-peer-urls", "http://127.0.0.1:" + etcdPeer,
-                            "--initial-cluster", "default=http://127.0.0.1:" + etcdPeer,
-                            "--unsafe-no-fsync", "--log-level", "warn",
-                            "--quota-backend-bytes", String.valueOf(b.etcdQuotaBytes))
+                    .args(etcdArgs)
                     .keepWork(true)
                     .start();
             processes.add(etcd);
@@ -196,6 +202,11 @@ public final class RealCluster implements TestCluster {
         return url;
     }
 
+    /** etcd's client URL ({@code http://127.0.0.1:<port>}, no TLS, no auth), e.g. to seed it in bulk. */
+    public String etcdUrl() {
+        return etcdUrl;
+    }
+
     /** The API server's port on 127.0.0.1. */
     public int port() {
         return apiPort;
@@ -294,6 +305,7 @@ public final class RealCluster implements TestCluster {
     public static final class Builder {
         private boolean controllerManager = true;
         private long etcdQuotaBytes = 8L << 30;
+        private boolean etcdFsync;
         private final List<String> extraApiServerArgs = new ArrayList<>();
 
         private Builder() {
@@ -308,6 +320,15 @@ public final class RealCluster implements TestCluster {
         /** etcd's backend quota ({@code --quota-backend-bytes}, default 8 GiB). */
         public Builder etcdQuotaBytes(long bytes) {
             this.etcdQuotaBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Whether etcd syncs each write to disk, as a production etcd does (default false: the test cluster runs
+         * with {@code --unsafe-no-fsync}).
+         */
+        public Builder etcdFsync(boolean fsync) {
+            this.etcdFsync = fsync;
             return this;
         }
 

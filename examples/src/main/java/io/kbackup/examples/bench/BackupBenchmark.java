@@ -30,9 +30,14 @@ import java.util.Set;
  * when kube-apiserver and etcd are in the test kit's binary folder), {@code --server in-process|separate} (embedded only:
  * in-process; separate runs the API server in a child JVM so the heap figures are the client's alone),
  * {@code --server-heap 4g}, {@code --page-size 500}, {@code --repeat R} (1: list and backup alternate R times),
- * {@code --kubectl PATH} (/usr/bin/kubectl), {@code --no-kubectl}. See examples/BENCHMARKS.md.
+ * {@code --kubectl PATH} (/usr/bin/kubectl), {@code --no-kubectl}, {@code --seed api|etcd} (real only: api; etcd
+ * creates the Namespaces through the API and writes the items into etcd directly, see {@link EtcdSeeder}),
+ * {@code --data-bytes MIN-MAX} (with {@code --seed etcd}: the data of each ConfigMap and Secret, 1024-4096). See examples/BENCHMARKS.md.
  */
 public final class BackupBenchmark {
+
+    /** {@code --data-bytes MIN-MAX}: data of each ConfigMap and Secret (1024-4096). */
+    private static int[] dataBytes = {1024, 4096};
 
     private BackupBenchmark() {}
 
@@ -41,7 +46,7 @@ public final class BackupBenchmark {
         Args a;
         try {
             a = Args.parse(args, Set.of("--objects", "--namespaces", "--cluster", "--server", "--server-heap", "--page-size", "--repeat",
-                    "--kubectl"), Set.of("--no-kubectl"));
+                    "--kubectl", "--seed", "--data-bytes"), Set.of("--no-kubectl"));
         } catch (IllegalArgumentException e) {
             System.out.println(e.getMessage());
             System.exit(2);
@@ -51,27 +56,37 @@ public final class BackupBenchmark {
         int namespaces = a.getInt("--namespaces", Workload.defaultNamespaces(objects));
         boolean real = a.get("--cluster", BenchCluster.realAvailable() ? "real" : "embedded").equals("real");
         boolean separate = !real && a.get("--server", "in-process").equals("separate");
+        boolean viaEtcd = real && a.get("--seed", "api").equals("etcd");
+        String[] data = a.get("--data-bytes", "1024-4096").split("-");
+        dataBytes = new int[] {Integer.parseInt(data[0]), Integer.parseInt(data[1])};
+        if (!viaEtcd && (dataBytes[0] != 1024 || dataBytes[1] != 4096)) {
+            System.out.println("--data-bytes needs --seed etcd");
+            System.exit(2);
+        }
         int pageSize = a.getInt("--page-size", 500);
         int repeat = Math.max(1, a.getInt("--repeat", 1));
-        System.exit(run(objects, namespaces, real, separate, a.get("--server-heap", "4g"), pageSize, repeat,
+        System.exit(run(objects, namespaces, real, viaEtcd, separate, a.get("--server-heap", "4g"), pageSize, repeat,
                 a.flag("--no-kubectl") ? null : Kubectl.find(a.get("--kubectl", "/usr/bin/kubectl")),
                 a.get("--kubectl", "/usr/bin/kubectl")));
     }
 
-    static int run(int objects, int namespaces, boolean real, boolean separate, String serverHeap, int pageSize, int repeat,
+    static int run(int objects, int namespaces, boolean real, boolean viaEtcd, boolean separate, String serverHeap, int pageSize, int repeat,
                    Path kubectl, String kubectlAsked) throws Exception {
         System.out.println("kbackup backup benchmark");
         System.out.println("  machine: " + Report.machine());
         System.out.println("  content: " + objects + " objects in " + namespaces + " namespaces (+" + namespaces
-                + " Namespace objects): 40% ConfigMaps and 30% Secrets of 1-4 KiB, 15% Deployments, 15% Services");
+                + " Namespace objects): 40% ConfigMaps and 30% Secrets of " + dataBytes[0] + "-" + dataBytes[1]
+                + " bytes of data, 15% Deployments, 15% Services");
         Path work = Files.createTempDirectory("kbackup-bench-");
         long t0 = System.nanoTime();
-        try (BenchCluster cluster = real ? BenchCluster.real(Workload.Kind.MIXED, objects, namespaces) : separate
+        try (BenchCluster cluster = real ? (viaEtcd ? BenchCluster.realViaEtcd(objects, namespaces, dataBytes[0], dataBytes[1])
+                : BenchCluster.real(Workload.Kind.MIXED, objects, namespaces)) : separate
                 ? BenchCluster.separate(Workload.Kind.MIXED, objects, namespaces, serverHeap)
                 : BenchCluster.inProcess(Workload.Kind.MIXED, objects, namespaces);
              KubernetesClient client = cluster.client()) {
             List<ApiTypes.Type> types = ApiTypes.discover(client);
             System.out.println("  API server: " + cluster.where() + (separate ? " -Xmx" + serverHeap : "")
+                    + (viaEtcd ? ", items written into etcd directly" : "")
                     + ", " + cluster.seeded() + " objects seeded in " + Report.seconds(System.nanoTime() - t0)
                     + "; " + types.size() + " listable resource types; page size " + pageSize);
             System.out.println();

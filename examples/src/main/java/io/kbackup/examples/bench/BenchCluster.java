@@ -64,7 +64,15 @@ public final class BenchCluster implements AutoCloseable {
 
     /** An empty real cluster: etcd (quota 8 GiB) and kube-apiserver, no controller-manager. */
     public static BenchCluster real() {
-        RealCluster c = RealCluster.builder().controllerManager(false).etcdQuotaBytes(8L << 30).start();
+        return real(false);
+    }
+
+    /**
+     * An empty real cluster as {@link #real()}; {@code fsync}: etcd syncs every write to disk as a production etcd
+     * does (the test kit's default is {@code --unsafe-no-fsync}).
+     */
+    public static BenchCluster real(boolean fsync) {
+        RealCluster c = RealCluster.builder().controllerManager(false).etcdQuotaBytes(8L << 30).etcdFsync(fsync).start();
         return new BenchCluster(c, null, c.url(), 0);
     }
 
@@ -74,6 +82,26 @@ public final class BenchCluster implements AutoCloseable {
      */
     public static BenchCluster real(Workload.Kind kind, int objects, int namespaces) {
         return real(Workload.of(kind, objects, namespaces));
+    }
+
+    /**
+     * A real cluster filled with the mixed content in bulk: the Namespaces through the API, the items written straight
+     * into etcd ({@link EtcdSeeder}), which takes minutes for a million objects where the API takes hours on this
+     * machine.
+     */
+    public static BenchCluster realViaEtcd(int objects, int namespaces, int minData, int maxData) {
+        BenchCluster b = real(Workload.mixed(0, namespaces));
+        try {
+            long n = EtcdSeeder.seed(b.realCluster().etcdUrl(),
+                    Workload.mixed(objects, namespaces, minData, maxData).skip(namespaces));
+            try (KubernetesClient c = b.client()) {
+                EtcdSeeder.awaitServed(b.realCluster().etcdUrl(), c);
+            }
+            return new BenchCluster(b.inProcess, null, b.url, b.seeded + n);
+        } catch (RuntimeException | Error e) {
+            b.close();
+            throw e;
+        }
     }
 
     /** A real cluster filled through its API with {@code content} (its Namespaces first), by 8 threads. */
@@ -118,7 +146,8 @@ public final class BenchCluster implements AutoCloseable {
         return o;
     }
 
-    private static void awaitAll(List<Future<?>> futures) {
+    /** Waits for every future and clears the list; a failure of one ends the seeding. */
+    static void awaitAll(List<Future<?>> futures) {
         try {
             for (Future<?> f : futures) {
                 f.get();

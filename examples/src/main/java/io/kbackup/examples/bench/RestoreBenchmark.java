@@ -37,7 +37,8 @@ import java.util.Set;
  *
  * <p>Options: {@code --kind mixed|secrets} (mixed: the backup benchmark's content; secrets: Velero issue #6845,
  * N Secrets in one namespace), {@code --objects N} (10000; 31000 for #6845), {@code --namespaces M} (N/200),
- * {@code --concurrency C} (DirectOptions default 16), {@code --page-size 500}. See examples/BENCHMARKS.md.
+ * {@code --concurrency C} (DirectOptions default 16), {@code --page-size 500}, {@code --fsync} (real only: the
+ * targets' etcd syncs every write to disk, as a production etcd does). See examples/BENCHMARKS.md.
  */
 public final class RestoreBenchmark {
 
@@ -47,6 +48,8 @@ public final class RestoreBenchmark {
 
     /** {@code --cluster real}: source and targets are RealClusters (etcd + kube-apiserver), no latency proxy. */
     private static boolean real;
+    /** {@code --fsync}: the target RealClusters' etcd syncs every write to disk, as in production. */
+    private static boolean fsync;
 
     private RestoreBenchmark() {}
 
@@ -56,7 +59,7 @@ public final class RestoreBenchmark {
         try {
             a = Args.parse(args, Set.of("--kind", "--objects", "--namespaces", "--concurrency", "--page-size", "--latency-ms",
                     "--server", "--server-heap", "--cluster"),
-                    Set.of());
+                    Set.of("--fsync"));
         } catch (IllegalArgumentException e) {
             System.out.println(e.getMessage());
             System.exit(2);
@@ -69,6 +72,11 @@ public final class RestoreBenchmark {
         double latency = Double.parseDouble(a.get("--latency-ms", "0"));
         String server = a.get("--server", "in-process");
         real = a.get("--cluster", BenchCluster.realAvailable() ? "real" : "embedded").equals("real");
+        fsync = a.flag("--fsync");
+        if (fsync && !real) {
+            System.out.println("--fsync needs --cluster real");
+            System.exit(2);
+        }
         if (real && latency > 0) {
             System.out.println("--latency-ms needs --cluster embedded (the real API server speaks TLS)");
             System.exit(2);
@@ -86,6 +94,7 @@ public final class RestoreBenchmark {
                 : objects + " objects in " + namespaces + " namespaces: 40% ConfigMaps and 30% Secrets of 1-4 KiB,"
                 + " 15% Deployments, 15% Services"));
         System.out.println("  API servers: " + (real ? "RealCluster (etcd + kube-apiserver, no controller-manager)"
+                + (fsync ? "; the targets' etcd fsyncs every write" : "; etcd --unsafe-no-fsync")
                 : "EmbeddedCluster " + (separateHeap == null ? "in this JVM"
                 : "each in a separate JVM (-Xmx" + separateHeap + ")")) + " (source and each target); restore concurrency "
                 + concurrency + (latencyMs > 0 ? "; targets behind a proxy adding " + latencyMs + " ms each way ("
@@ -181,7 +190,7 @@ public final class RestoreBenchmark {
 
     private static BenchCluster emptyCluster(String separateHeap) {
         if (real) {
-            return BenchCluster.real();
+            return BenchCluster.real(fsync);
         }
         return separateHeap == null ? BenchCluster.inProcess() : BenchCluster.separate(Workload.Kind.MIXED, 0, 0, separateHeap);
     }

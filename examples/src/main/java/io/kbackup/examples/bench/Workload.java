@@ -50,8 +50,16 @@ public final class Workload {
      * @return a lazy stream of {@code namespaces + objects} objects
      */
     public static Stream<HasMetadata> mixed(int objects, int namespaces) {
+        return mixed(objects, namespaces, 1024, 4096);
+    }
+
+    /**
+     * The mixed content with ConfigMaps and Secrets of {@code minData}-{@code maxData} bytes of data each (uniform)
+     * instead of 1-4 KiB; the rest as {@link #mixed(int, int)}.
+     */
+    public static Stream<HasMetadata> mixed(int objects, int namespaces, int minData, int maxData) {
         Stream<HasMetadata> nss = IntStream.range(0, namespaces).mapToObj(i -> namespace(nsName(i)));
-        Stream<HasMetadata> items = IntStream.range(0, objects).mapToObj(i -> mixedItem(i, namespaces));
+        Stream<HasMetadata> items = IntStream.range(0, objects).mapToObj(i -> mixedItem(i, namespaces, minData, maxData));
         return Stream.concat(nss, items);
     }
 
@@ -63,7 +71,7 @@ public final class Workload {
     public static Stream<HasMetadata> secrets(int secrets, String namespace) {
         return Stream.concat(Stream.of(namespace(namespace)),
                 IntStream.range(0, secrets).mapToObj(i -> secret(namespace, String.format(Locale.ROOT, "app-secret-%06d", i),
-                        new SplittableRandom(i * 31L + 7))));
+                        new SplittableRandom(i * 31L + 7), 1024, 4096)));
     }
 
     /** The generated content of a kind. */
@@ -75,7 +83,7 @@ public final class Workload {
         return String.format(Locale.ROOT, "bench-%04d", i);
     }
 
-    private static HasMetadata mixedItem(int i, int namespaces) {
+    private static HasMetadata mixedItem(int i, int namespaces, int minData, int maxData) {
         String ns = nsName(i % namespaces);
         int local = i / namespaces;
         SplittableRandom random = new SplittableRandom(i * 1_000_003L + 11);
@@ -86,10 +94,10 @@ public final class Workload {
             return new ConfigMapBuilder().withNewMetadata().withNamespace(ns).withName(name)
                     .addToLabels("app", "app-" + (local % 7)).addToLabels("tier", "backend")
                     .withUid(uuid(random)).withCreationTimestamp("2026-11-01T10:00:00Z").endMetadata()
-                    .addToData("application.properties", text(random, 1024 + random.nextInt(3073)))
+                    .addToData("application.properties", text(random, minData + random.nextInt(maxData - minData + 1)))
                     .build();
         } else if (slot < 14) {
-            return secret(ns, String.format(Locale.ROOT, "secret-%05d", local), random);
+            return secret(ns, String.format(Locale.ROOT, "secret-%05d", local), random, minData, maxData);
         } else if (slot < 17) {
             name = String.format(Locale.ROOT, "app-%05d", local);
             return deployment(ns, name, random);
@@ -110,8 +118,8 @@ public final class Workload {
                 .endMetadata().build();
     }
 
-    private static HasMetadata secret(String ns, String name, SplittableRandom random) {
-        byte[] bytes = new byte[1024 + random.nextInt(3073)];
+    private static HasMetadata secret(String ns, String name, SplittableRandom random, int minData, int maxData) {
+        byte[] bytes = new byte[minData + random.nextInt(maxData - minData + 1)];
         random.nextBytes(bytes);
         return new SecretBuilder().withNewMetadata().withNamespace(ns).withName(name).addToLabels("app", "billing")
                 .withUid(uuid(random)).withCreationTimestamp("2026-11-01T10:00:00Z").endMetadata()

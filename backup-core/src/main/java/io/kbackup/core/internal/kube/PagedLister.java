@@ -4,19 +4,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
-import io.fabric8.kubernetes.api.model.Status;
-import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,9 +144,8 @@ public final class PagedLister {
      * @return the number of objects listed
      */
     public long listRaw(ApiResource resource, String namespace, String labelSelector, RawPageConsumer consumer) throws Exception {
-        HttpClient http = client.getHttpClient();
         return paged(resource, namespace, i -> key(i.namespace(), i.name()), continueToken -> {
-            byte[] body = get(http, listUrl(resource, namespace, labelSelector, continueToken));
+            byte[] body = KubeHttp.get(client, listUrl(resource, namespace, labelSelector, continueToken));
             ListedItems.Page page;
             try {
                 page = ListedItems.split(body, resource, json -> client.getKubernetesSerialization()
@@ -170,54 +160,16 @@ public final class PagedLister {
 
     /** {@code <master>/api[s]/<group/version>[/namespaces/<ns>]/<plural>?limit=...&continue=...&labelSelector=...} */
     private String listUrl(ApiResource r, String namespace, String labelSelector, String continueToken) {
-        String master = client.getMasterUrl().toString();
-        StringBuilder sb = new StringBuilder(master.endsWith("/") ? master : master + "/");
-        sb.append(r.group().isEmpty() ? "api/" + r.version() : "apis/" + r.group() + "/" + r.version());
-        if (r.namespaced() && namespace != null) {
-            sb.append("/namespaces/").append(encode(namespace));
-        }
-        sb.append('/').append(r.plural()).append("?limit=").append(pageSize);
+        StringBuilder sb = new StringBuilder(KubeHttp.collectionUrl(client, r.group(), r.version(), r.plural(),
+                r.namespaced() ? namespace : null));
+        sb.append("?limit=").append(pageSize);
         if (continueToken != null) {
-            sb.append("&continue=").append(encode(continueToken));
+            sb.append("&continue=").append(KubeHttp.encode(continueToken));
         }
         if (labelSelector != null && !labelSelector.isEmpty()) {
-            sb.append("&labelSelector=").append(encode(labelSelector));
+            sb.append("&labelSelector=").append(KubeHttp.encode(labelSelector));
         }
         return sb.toString();
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    /** One GET through the client's HTTP client (its auth and TLS); a non-2xx answer as a KubernetesClientException. */
-    private byte[] get(HttpClient http, String url) {
-        HttpRequest request = http.newHttpRequestBuilder().uri(url).header("Accept", "application/json")
-                .timeout(Math.max(1, client.getConfiguration().getRequestTimeout()), TimeUnit.MILLISECONDS).build();
-        HttpResponse<byte[]> response;
-        try {
-            response = http.sendAsync(request, byte[].class).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw KubernetesClientException.launderThrowable(e);
-        } catch (ExecutionException e) {
-            throw KubernetesClientException.launderThrowable(e.getCause());
-        }
-        byte[] body = response.body();
-        if (response.isSuccessful()) {
-            return body == null ? new byte[] {'{', '}'} : body;
-        }
-        String text = body == null ? "" : new String(body, StandardCharsets.UTF_8);
-        Status status = null;
-        try {
-            status = client.getKubernetesSerialization().unmarshal(text, Status.class);
-        } catch (RuntimeException notAStatus) {
-            // the body is not a Status: the code says enough
-        }
-        if (status == null || status.getCode() == null) {
-            status = new StatusBuilder().withCode(response.code()).withMessage(text.isEmpty() ? "HTTP " + response.code() : text).build();
-        }
-        throw new KubernetesClientException(status);
     }
 
     private static String key(String namespace, String name) {

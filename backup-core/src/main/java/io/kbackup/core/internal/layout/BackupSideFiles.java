@@ -25,7 +25,7 @@ public final class BackupSideFiles {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(layout.logs(backup), GzipJson.gzip(log));
         files.put(layout.results(backup), GzipJson.gzipJson(results.toJson()));
-        files.put(layout.resourceList(backup), GzipJson.gzipJson(resources.toJson()));
+        files.put(layout.resourceList(backup), resources.gzipJson());
         files.put(layout.volumeSnapshots(backup), GzipJson.gzipJson(NullNode.getInstance()));
         files.put(layout.podVolumeBackups(backup), GzipJson.gzipJson(NullNode.getInstance()));
         files.put(layout.itemOperations(backup), GzipJson.gzipJson(GzipJson.MAPPER.createArrayNode()));

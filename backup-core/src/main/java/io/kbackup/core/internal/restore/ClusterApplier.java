@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.kbackup.ExistingResourcePolicy;
+import io.kbackup.core.internal.kube.KubeHttp;
 import io.kbackup.core.internal.kube.KubeRetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -114,12 +115,22 @@ final class ClusterApplier {
         }
     }
 
-    /** Creates the item; null when created, else the existing object reset ({@link ExistingObject#reset}). */
+    /**
+     * Creates the item; null when created, else the existing object reset ({@link ExistingObject#reset}).
+     * The create is a POST of the object's JSON, serialised once, through the client's HTTP client
+     * ({@link KubeHttp}); the server's answer is not parsed (a restore needs only its status code).
+     */
     private ObjectNode createOrGet(IndexedItem item, String namespace, String name, ObjectNode desired) {
-        GenericKubernetesResource body = toResource(desired);
+        byte[] body;
+        try {
+            body = RestoreJson.MAPPER.writeValueAsBytes(desired);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String url = KubeHttp.collectionUrl(client, item.group(), item.version(), item.plural(), namespace);
         for (int attempt = 0; ; attempt++) {
             try {
-                retry.call("create " + item.describe(), () -> ops(item, namespace).resource(body).create());
+                retry.call("create " + item.describe(), () -> KubeHttp.postJson(client, url, body));
                 return null;
             } catch (KubernetesClientException e) {
                 boolean portTaken = portTakenByItself(item, e);
