@@ -369,7 +369,7 @@ public final class GroupRun<H extends OperationHandle<?, I>, I> implements Opera
         s.outcome = outcome;
         work.record(s.member, outcome, s.handle != null);
         tellPhase();
-        listeners.progress(progress());
+        listeners.progress(this::progress);
     }
 
     /** Tells the listeners the run's phase when it changed since they were last told. */

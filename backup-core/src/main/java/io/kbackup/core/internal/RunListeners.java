@@ -55,12 +55,16 @@ public final class RunListeners<P, I> {
         tell("phase", l -> l.onPhase(operation, phase));
     }
 
-    /** Tells the progress unless it was told less than a second ago. */
-    public synchronized void progress(Progress progress) {
+    /**
+     * Tells the progress unless it was told less than a second ago; {@code progress} is asked only
+     * then (summing a large group's members is not free, and members report often).
+     */
+    public synchronized void progress(Supplier<Progress> progress) {
         long now = System.nanoTime();
-        if (now - lastProgress >= PROGRESS_EVERY_NANOS) {
+        if (now - lastProgress >= PROGRESS_EVERY_NANOS && !closed && !listeners.isEmpty()) {
             lastProgress = now;
-            tell("progress", l -> l.onProgress(operation, progress));
+            Progress p = progress.get();
+            tell("progress", l -> l.onProgress(operation, p));
         }
     }
 
@@ -78,7 +82,7 @@ public final class RunListeners<P, I> {
         return new OperationListener<>() {
             @Override
             public void onProgress(String operation, Progress memberProgress) {
-                progress(progress.get());
+                progress(progress);
             }
 
             @Override
