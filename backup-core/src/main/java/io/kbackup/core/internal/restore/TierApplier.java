@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * wait until they are Established (or, on servers that never set CRD conditions, served in
  * discovery) for at most the context's {@code crdEstablishTimeout}, then each tier, its items
  * applied in parallel by {@code concurrency} threads. Items a skip rule leaves out are counted as
- * skipped. Records each item's {@link IndexedItem#outcome}.
+ * skipped. A pod refused because admission has not yet seen a PriorityClass the restore created in
+ * its tier is tried again after a short wait ({@link AdmissionLag}). Records each item's {@link IndexedItem#outcome}.
  */
 final class TierApplier {
 
@@ -65,6 +66,7 @@ final class TierApplier {
     private final ClusterApplier cluster;
     private final int concurrency;
     private final Duration crdEstablishTimeout;
+    private final AdmissionLag admissionLag = new AdmissionLag();
     /** What a reset found in the cluster; null when the plan does not prune. */
     private final LiveState live;
 
@@ -134,16 +136,11 @@ final class TierApplier {
                 }));
                 running.removeIf(Future::isDone);
             }
-            for (Future<?> f : running) {
-                f.get();
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancelledException();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
         }
+        awaitAll(running);
         if (handle.cancelRequested()) {
             throw new CancelledException();
         }
@@ -174,6 +171,11 @@ final class TierApplier {
                 }
             }));
         }
+        awaitAll(running);
+    }
+
+    /** Waits for the items in flight; an item's unexpected failure ends the restore. */
+    private static void awaitAll(List<Future<?>> running) {
         try {
             for (Future<?> f : running) {
                 f.get();
@@ -202,13 +204,12 @@ final class TierApplier {
             if (item.groupResource.equals(RestoreSelection.PVCS)) {
                 pipeline.snapshots.prepareClaim(item.namespace, targetNs, desired); // include all disks: dataSource -> VolumeSnapshot
             }
-            ClusterApplier.Applied r = live != null
-                    ? cluster.reset(item, targetNs, pipeline.targetName(item), desired, pipeline.snapshot(item), plan.existingResourcePolicy())
-                    : cluster.apply(item, targetNs, pipeline.targetName(item), desired, plan.existingResourcePolicy());
+            ClusterApplier.Applied r = write(item, targetNs, desired);
             switch (r.result()) {
                 case CREATED -> {
                     item.outcome = IndexedItem.Outcome.CREATED;
                     counters.created.incrementAndGet();
+                    admissionLag.created(item, pipeline.targetName(item));
                     report.detail("Restored " + where + (item.additional != null ? " (" + item.additional + ")" : ""));
                     if (prepared.status() != null) {
                         restoreStatus(item, targetNs, where, prepared.status());
@@ -261,6 +262,33 @@ final class TierApplier {
             fail(item, targetNs, where, e.getMessage() == null ? e.toString() : e.getMessage());
         } finally {
             handle.addDone(1);
+        }
+    }
+
+    /**
+     * Creates or updates the item (a reset compares it with its snapshot first), trying again after
+     * a short wait while admission has not yet seen a PriorityClass this restore created.
+     */
+    private ClusterApplier.Applied write(IndexedItem item, String targetNs, ObjectNode desired) {
+        for (int attempt = 0;; attempt++) {
+            try {
+                return live != null
+                        ? cluster.reset(item, targetNs, pipeline.targetName(item), desired, pipeline.snapshot(item), plan.existingResourcePolicy())
+                        : cluster.apply(item, targetNs, pipeline.targetName(item), desired, plan.existingResourcePolicy());
+            } catch (KubernetesClientException e) {
+                long wait = admissionLag.waitBeforeRetry(e, attempt);
+                if (wait < 0) {
+                    throw e;
+                }
+                report.detail(pipeline.where(item) + ": admission has not seen a PriorityClass this restore created yet ("
+                        + KubeRetry.describe(e) + "); trying again in " + wait + " ms");
+                try {
+                    TimeUnit.MILLISECONDS.sleep(wait);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new CancellationException("interrupted while waiting to restore " + pipeline.where(item));
+                }
+            }
         }
     }
 
