@@ -5,8 +5,10 @@ import io.kbackup.spi.StorageProviders;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,7 +32,7 @@ import java.util.regex.Pattern;
  * BackupLocation local = BackupLocation.localFolder(Path.of("/var/backups/k8s")).build();
  * }</pre>
  */
-public final class BackupLocation {
+public final class BackupLocation extends ValueObject {
 
     /** Provider id of the local-folder provider in {@code backup-core}. */
     public static final String LOCAL = "local";
@@ -224,23 +226,8 @@ public final class BackupLocation {
     }
 
     @Override
-    public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof BackupLocation other)) {
-            return false;
-        }
-        return name.equals(other.name) && provider.equals(other.provider) && bucket.equals(other.bucket)
-                && prefix.equals(other.prefix) && Objects.equals(region, other.region)
-                && Objects.equals(endpoint, other.endpoint) && config.equals(other.config)
-                && credentials.equals(other.credentials) && objectLock == other.objectLock
-                && Objects.equals(encryption, other.encryption);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(name, provider, bucket, prefix, region, endpoint, config, credentials, objectLock, encryption);
+    List<Object> values() {
+        return Arrays.asList(name, provider, bucket, prefix, region, endpoint, config, credentials, objectLock, encryption);
     }
 
     /** Never prints secrets: credentials show their kind only, config shows its keys only. */

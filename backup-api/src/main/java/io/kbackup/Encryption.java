@@ -1,6 +1,6 @@
 package io.kbackup;
 
-import java.util.Objects;
+import java.util.List;
 
 /**
  * Client-side encryption of the backups written to a location (opt-in, see
@@ -23,7 +23,7 @@ import java.util.Objects;
  *         .build();
  * }</pre>
  */
-public final class Encryption {
+public final class Encryption extends ValueObject {
 
     /** The one algorithm written: Tink's {@code AES256_GCM_HKDF_1MB} streaming AEAD. */
     public static final String ALGORITHM = "AES256_GCM_HKDF_1MB";
@@ -73,13 +73,8 @@ public final class Encryption {
     }
 
     @Override
-    public boolean equals(Object o) {
-        return o instanceof Encryption e && keyProvider.equals(e.keyProvider) && keyId.equals(e.keyId);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(keyProvider, keyId);
+    List<Object> values() {
+        return List.of(keyProvider, keyId);
     }
 
     @Override

@@ -12,6 +12,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -42,7 +44,7 @@ import java.util.function.Predicate;
  * Optional<ZonedDateTime> next = nightly.nextRunAfter(Instant.now());
  * }</pre>
  */
-public final class Schedule {
+public final class Schedule extends ValueObject {
 
     /** The kinds of schedule a user can pick. */
     public enum Kind { NEVER, WEEKLY_SUNDAY, EVERY_TWO_WEEKS, MONTHLY_FIRST, EVERY_TWO_MONTHS_FIRST, CUSTOM, CRON }
@@ -229,14 +231,8 @@ public final class Schedule {
     }
 
     @Override
-    public boolean equals(Object o) {
-        return o instanceof Schedule s && kind == s.kind && Objects.equals(cron, s.cron)
-                && Objects.equals(anchor, s.anchor) && zone.equals(s.zone);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(kind, cron, anchor, zone);
+    List<Object> values() {
+        return Arrays.asList(kind, cron, anchor, zone);
     }
 
     @Override

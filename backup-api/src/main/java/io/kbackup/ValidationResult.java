@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
  * The outcome of checking a backup location: empty problems means usable. What a platform's
  * "Validate" button shows.
  */
-public final class ValidationResult {
+public final class ValidationResult extends ValueObject {
 
     /** What kind of problem was found; each says what to fix. */
     public enum Kind {
@@ -86,13 +86,8 @@ public final class ValidationResult {
     }
 
     @Override
-    public boolean equals(Object o) {
-        return o instanceof ValidationResult other && problems.equals(other.problems);
-    }
-
-    @Override
-    public int hashCode() {
-        return problems.hashCode();
+    List<Object> values() {
+        return List.of(problems);
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.kbackup.KeyUnavailableException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
-import java.util.Set;
 
 /**
  * Finds {@link KeyProvider}s by id: the ones passed to {@link #with(KeyProvider)} first, then those
@@ -15,7 +14,7 @@ import java.util.Set;
  * KeyProviders keys = KeyProviders.discover().with(StaticKeyProvider.builder().key("k1", secret32Bytes).build());
  * }</pre>
  */
-public final class KeyProviders {
+public final class KeyProviders extends ProviderRegistry<KeyProvider> {
 
     /** Which artifact brings which provider id, for the "add this dependency" message. */
     private static final Map<String, String> ARTIFACTS = Map.of(
@@ -24,10 +23,8 @@ public final class KeyProviders {
             "gcp-kms", "io.kbackup:backup-storage-gcs",
             "azure-key-vault", "io.kbackup:backup-storage-azure");
 
-    private final Discovery<KeyProvider> discovery;
-
     private KeyProviders(Discovery<KeyProvider> discovery) {
-        this.discovery = discovery;
+        super(discovery, ARTIFACTS);
     }
 
     /** Discovery through the thread context class loader (or this class's loader when unset). */
@@ -51,29 +48,13 @@ public final class KeyProviders {
     public KeyProvider provider(String id, String keyId) {
         KeyProvider p = discovery.find(id, "KeyProviders.with(provider)");
         if (p == null) {
-            String artifact = ARTIFACTS.get(id);
+            String artifact = artifact(id);
             throw new KeyUnavailableException(id, keyId, "No key provider with id '" + id + "' is available (key id '" + keyId
                     + "'). Installed: " + installedIds() + ". " + (artifact != null ? "Add the dependency " + artifact
                             + " or pass a configured provider with KeyProviders.with(provider)."
                             : "Pass a provider with that id with KeyProviders.with(provider)."), null, false);
         }
         return p;
-    }
-
-    /** Every id available: explicit and discovered, sorted. */
-    public Set<String> installedIds() {
-        return discovery.installedIds();
-    }
-
-    /** Equal when both discover through the same class loader and hold the same explicit providers. */
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof KeyProviders other && discovery.equals(other.discovery);
-    }
-
-    @Override
-    public int hashCode() {
-        return discovery.hashCode();
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.util.TreeSet;
  * StorageProvider storage = StorageProviders.discover().open(location);
  * }</pre>
  */
-public final class StorageProviders {
+public final class StorageProviders extends ProviderRegistry<StorageProviderFactory> {
 
     /** Which artifact brings which provider id, for the "add this dependency" message. */
     private static final Map<String, String> ARTIFACTS = Map.of(
@@ -28,10 +28,8 @@ public final class StorageProviders {
             "local", "io.kbackup:backup-core",
             "memory", "io.kbackup:backup-testkit");
 
-    private final Discovery<StorageProviderFactory> discovery;
-
     private StorageProviders(Discovery<StorageProviderFactory> discovery) {
-        this.discovery = discovery;
+        super(discovery, ARTIFACTS);
     }
 
     /** Discovery through the thread context class loader (or this class's loader when unset). */
@@ -63,19 +61,14 @@ public final class StorageProviders {
     public StorageProviderFactory factory(String id) {
         StorageProviderFactory f = discovery.find(id, "StorageProviders.with(factory)");
         if (f == null) {
-            String artifact = ARTIFACTS.get(id);
+            String artifact = artifact(id);
             throw new InvalidPlanException("No storage provider with id '" + id + "' is installed. Installed: "
                     + installedIds() + ". "
                     + (artifact != null
                             ? "Add the dependency " + artifact + " to use it."
-                            : "Known ids are " + new TreeSet<>(ARTIFACTS.keySet()) + "."));
+                            : "Known ids are " + new TreeSet<>(knownIds()) + "."));
         }
         return f;
-    }
-
-    /** Every id available: explicit and discovered, sorted. */
-    public Set<String> installedIds() {
-        return discovery.installedIds();
     }
 
     /**
@@ -93,17 +86,6 @@ public final class StorageProviders {
                     + unknown + " for provider '" + f.id() + "'. Valid keys: " + new TreeSet<>(f.configKeys()) + ".");
         }
         return f.create(location);
-    }
-
-    /** Equal when both discover through the same class loader and hold the same explicit factories. */
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof StorageProviders other && discovery.equals(other.discovery);
-    }
-
-    @Override
-    public int hashCode() {
-        return discovery.hashCode();
     }
 
     @Override

@@ -12,9 +12,9 @@ import com.azure.security.keyvault.keys.cryptography.CryptographyClientBuilder;
 import com.azure.security.keyvault.keys.cryptography.models.KeyWrapAlgorithm;
 import com.azure.security.keyvault.keys.cryptography.models.WrapResult;
 import io.kbackup.Credentials;
-import io.kbackup.InvalidPlanException;
 import io.kbackup.KeyUnavailableException;
 import io.kbackup.spi.KeyProvider;
+import io.kbackup.spi.support.KeyServiceBuilder;
 import io.kbackup.storage.azure.internal.AzureTokenCredentials;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -261,32 +260,23 @@ public final class AzureKeyVaultKeyProvider implements KeyProvider {
         return "AzureKeyVaultKeyProvider[credentials=" + kind() + "]";
     }
 
-    /** Builds an {@link AzureKeyVaultKeyProvider}. Not thread-safe. */
-    public static final class Builder {
-        private Credentials credentials;
-
-        private Builder() {}
-
-        /**
-         * The credentials: {@link Credentials.AzureServicePrincipal}, {@link Credentials.AzureManagedIdentity},
-         * {@link Credentials.AzureWorkloadIdentity}, or {@link Credentials.None} (no authentication: a
-         * test fake or emulator only). Default: {@code DefaultAzureCredential}.
-         *
-         * @throws InvalidPlanException for another kind (account keys and SAS tokens are Blob storage's only)
-         */
-        public Builder credentials(Credentials credentials) {
-            Objects.requireNonNull(credentials, "credentials");
-            if (!(credentials instanceof Credentials.AzureServicePrincipal || credentials instanceof Credentials.AzureManagedIdentity
-                    || credentials instanceof Credentials.AzureWorkloadIdentity || credentials instanceof Credentials.None)) {
-                throw new InvalidPlanException("AzureKeyVaultKeyProvider: credentials must be a service principal, a managed or"
-                        + " workload identity, or none, was " + credentials.kind() + " (Key Vault takes no account key or SAS).");
-            }
-            this.credentials = credentials;
-            return this;
+    /**
+     * Builds an {@link AzureKeyVaultKeyProvider}. Credentials: {@link Credentials.AzureServicePrincipal},
+     * {@link Credentials.AzureManagedIdentity}, {@link Credentials.AzureWorkloadIdentity}, or
+     * {@link Credentials.None} (no authentication: a test fake or emulator only); default
+     * {@code DefaultAzureCredential}. Another kind (account keys and SAS tokens are Blob storage's
+     * only) is refused with an {@link io.kbackup.InvalidPlanException}. Not thread-safe.
+     */
+    public static final class Builder extends KeyServiceBuilder<AzureKeyVaultKeyProvider, Builder> {
+        private Builder() {
+            super("AzureKeyVaultKeyProvider", null, "a service principal, a managed or workload identity, or none (Key Vault takes"
+                    + " no account key or SAS)", Credentials.AzureServicePrincipal.class, Credentials.AzureManagedIdentity.class,
+                    Credentials.AzureWorkloadIdentity.class, Credentials.None.class);
         }
 
+        @Override
         public AzureKeyVaultKeyProvider build() {
-            return new AzureKeyVaultKeyProvider(credentials);
+            return new AzureKeyVaultKeyProvider(credentials());
         }
     }
 }

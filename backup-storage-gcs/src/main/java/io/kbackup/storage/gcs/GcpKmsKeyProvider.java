@@ -10,6 +10,7 @@ import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.client.util.ExponentialBackOff;
 import com.google.api.services.cloudkms.v1.CloudKMS;
+import com.google.api.services.cloudkms.v1.CloudKMSRequest;
 import com.google.api.services.cloudkms.v1.CloudKMSScopes;
 import com.google.api.services.cloudkms.v1.model.DecryptRequest;
 import com.google.api.services.cloudkms.v1.model.DecryptResponse;
@@ -19,13 +20,12 @@ import com.google.auth.http.HttpCredentialsAdapter;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import io.kbackup.Credentials;
-import io.kbackup.InvalidPlanException;
 import io.kbackup.KeyUnavailableException;
 import io.kbackup.spi.KeyProvider;
+import io.kbackup.spi.support.KeyServiceBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
@@ -88,14 +88,9 @@ public final class GcpKmsKeyProvider implements KeyProvider, AutoCloseable {
 
     @Override
     public byte[] wrap(String keyId, byte[] dataKey, byte[] context) {
-        requireCryptoKey(keyId);
-        EncryptResponse r;
-        try {
-            r = kms().encrypt(keyId, new EncryptRequest().encodePlaintext(dataKey).setPlaintextCrc32c(crc(dataKey))
-                    .encodeAdditionalAuthenticatedData(context).setAdditionalAuthenticatedDataCrc32c(crc(context))).execute();
-        } catch (IOException e) {
-            throw failure("wrap a data key with", keyId, e);
-        }
+        EncryptResponse r = call("wrap a data key with", keyId, kms -> kms.encrypt(keyId, new EncryptRequest()
+                .encodePlaintext(dataKey).setPlaintextCrc32c(crc(dataKey))
+                .encodeAdditionalAuthenticatedData(context).setAdditionalAuthenticatedDataCrc32c(crc(context))));
         byte[] wrapped = r.decodeCiphertext();
         if (wrapped == null || !Boolean.TRUE.equals(r.getVerifiedPlaintextCrc32c())
                 || !Boolean.TRUE.equals(r.getVerifiedAdditionalAuthenticatedDataCrc32c()) || !crc(wrapped).equals(r.getCiphertextCrc32c())) {
@@ -106,19 +101,32 @@ public final class GcpKmsKeyProvider implements KeyProvider, AutoCloseable {
 
     @Override
     public byte[] unwrap(String keyId, byte[] wrappedKey, byte[] context) {
-        requireCryptoKey(keyId);
-        DecryptResponse r;
-        try {
-            r = kms().decrypt(keyId, new DecryptRequest().encodeCiphertext(wrappedKey).setCiphertextCrc32c(crc(wrappedKey))
-                    .encodeAdditionalAuthenticatedData(context).setAdditionalAuthenticatedDataCrc32c(crc(context))).execute();
-        } catch (IOException e) {
-            throw failure("unwrap the data key with", keyId, e);
-        }
+        DecryptResponse r = call("unwrap the data key with", keyId, kms -> kms.decrypt(keyId, new DecryptRequest()
+                .encodeCiphertext(wrappedKey).setCiphertextCrc32c(crc(wrappedKey))
+                .encodeAdditionalAuthenticatedData(context).setAdditionalAuthenticatedDataCrc32c(crc(context))));
         byte[] plain = r.decodePlaintext();
         if (plain == null || !crc(plain).equals(r.getPlaintextCrc32c())) {
             throw corrupted(keyId, "decrypt");
         }
         return plain;
+    }
+
+    /** One Cloud KMS request, made from the client. */
+    private interface Request<T> {
+        CloudKMSRequest<T> on(CloudKMS.Projects.Locations.KeyRings.CryptoKeys kms) throws IOException;
+    }
+
+    /**
+     * Checks {@code keyId} and runs one request, its failure turned into a
+     * {@link KeyUnavailableException} naming {@code what} it was to do.
+     */
+    private <T> T call(String what, String keyId, Request<T> request) {
+        requireCryptoKey(keyId);
+        try {
+            return request.on(kms()).execute();
+        } catch (IOException e) {
+            throw failure(what, keyId, e);
+        }
     }
 
     private static void requireCryptoKey(String keyId) {
@@ -224,12 +232,19 @@ public final class GcpKmsKeyProvider implements KeyProvider, AutoCloseable {
         return "GcpKmsKeyProvider[" + (endpoint != null ? "endpoint=" + endpoint + ", " : "") + "credentials=" + credentials.kind() + "]";
     }
 
-    /** Builds a {@link GcpKmsKeyProvider}. Not thread-safe. */
-    public static final class Builder {
+    /**
+     * Builds a {@link GcpKmsKeyProvider}. Credentials: {@link Credentials.GcsApplicationDefault} (the
+     * default), {@link Credentials.GcsServiceAccountJson}, or {@link Credentials.None} (no
+     * authentication: a fake or an emulator only); another kind is refused with an
+     * {@link io.kbackup.InvalidPlanException}. Not thread-safe.
+     */
+    public static final class Builder extends KeyServiceBuilder<GcpKmsKeyProvider, Builder> {
         private String endpoint;
-        private Credentials credentials = Credentials.gcsApplicationDefault();
 
-        private Builder() {}
+        private Builder() {
+            super("GcpKmsKeyProvider", Credentials.gcsApplicationDefault(), "Google application default credentials, a service-account"
+                    + " key or none", Credentials.GcsApplicationDefault.class, Credentials.GcsServiceAccountJson.class, Credentials.None.class);
+        }
 
         /**
          * An endpoint override, a URL: a regional endpoint ({@code https://cloudkms.europe-west1.rep.googleapis.com}),
@@ -241,26 +256,9 @@ public final class GcpKmsKeyProvider implements KeyProvider, AutoCloseable {
             return this;
         }
 
-        /**
-         * The credentials: {@link Credentials.GcsApplicationDefault} (the default),
-         * {@link Credentials.GcsServiceAccountJson}, or {@link Credentials.None} (no authentication: a
-         * fake or an emulator only).
-         *
-         * @throws InvalidPlanException for another kind
-         */
-        public Builder credentials(Credentials credentials) {
-            Objects.requireNonNull(credentials, "credentials");
-            if (!(credentials instanceof Credentials.GcsApplicationDefault) && !(credentials instanceof Credentials.GcsServiceAccountJson)
-                    && !(credentials instanceof Credentials.None)) {
-                throw new InvalidPlanException("GcpKmsKeyProvider: credentials must be Google application default credentials,"
-                        + " a service-account key or none, was " + credentials.kind() + ".");
-            }
-            this.credentials = credentials;
-            return this;
-        }
-
+        @Override
         public GcpKmsKeyProvider build() {
-            return new GcpKmsKeyProvider(endpoint, credentials);
+            return new GcpKmsKeyProvider(endpoint, credentials());
         }
     }
 }

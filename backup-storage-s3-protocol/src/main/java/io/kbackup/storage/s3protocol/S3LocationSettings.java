@@ -3,6 +3,7 @@ package io.kbackup.storage.s3protocol;
 import io.kbackup.BackupLocation;
 import io.kbackup.Credentials;
 import io.kbackup.InvalidPlanException;
+import io.kbackup.spi.support.LocationConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -113,8 +114,7 @@ public final class S3LocationSettings {
 
     /** Config key {@code key}, or {@code null} when not set or blank. */
     public String text(String key) {
-        String s = config.get(key);
-        return s == null || s.isBlank() ? null : s;
+        return LocationConfig.text(config, key);
     }
 
     private int partSize(String v) {

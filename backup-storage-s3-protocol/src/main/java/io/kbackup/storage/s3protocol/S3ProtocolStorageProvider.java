@@ -9,6 +9,7 @@ import io.kbackup.spi.ListPage;
 import io.kbackup.spi.Retention;
 import io.kbackup.spi.StorageProvider;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,6 +31,14 @@ public abstract class S3ProtocolStorageProvider implements StorageProvider {
     public static final int DELETE_BATCH = 1000;
     /** Attempts of an exclusive create while the server answers 409 (a racing conditional write in flight). */
     static final int CONFLICT_ATTEMPTS = 10;
+    /** Connect timeout of the data client. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Read (and write) timeout of the data client. */
+    public static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+    /** Connect timeout of the client {@code validate()} uses: fails fast on a dead endpoint. */
+    public static final Duration VALIDATE_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /** Whole-call timeout of a {@code validate()} request (made once, not retried). */
+    public static final Duration VALIDATE_CALL_TIMEOUT = Duration.ofSeconds(10);
 
     private final String bucket;
     private final String service;

@@ -1,13 +1,13 @@
 package io.kbackup.storage.s3;
 
 import io.kbackup.Credentials;
-import io.kbackup.InvalidPlanException;
 import io.kbackup.KeyUnavailableException;
 import io.kbackup.spi.KeyProvider;
+import io.kbackup.spi.support.KeyServiceBuilder;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Objects;
+import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -73,21 +73,22 @@ public final class AwsKmsKeyProvider implements KeyProvider, AutoCloseable {
 
     @Override
     public byte[] wrap(String keyId, byte[] dataKey, byte[] context) {
-        try {
-            return kms().encrypt(r -> r.keyId(keyId).plaintext(SdkBytes.fromByteArray(dataKey)).encryptionContext(context(context)))
-                    .ciphertextBlob().asByteArray();
-        } catch (SdkException e) {
-            throw failure("wrap a data key with", keyId, e);
-        }
+        return call("wrap a data key with", keyId, kms -> kms.encrypt(r -> r.keyId(keyId)
+                .plaintext(SdkBytes.fromByteArray(dataKey)).encryptionContext(context(context))).ciphertextBlob());
     }
 
     @Override
     public byte[] unwrap(String keyId, byte[] wrappedKey, byte[] context) {
+        return call("unwrap the data key with", keyId, kms -> kms.decrypt(r -> r.keyId(keyId)
+                .ciphertextBlob(SdkBytes.fromByteArray(wrappedKey)).encryptionContext(context(context))).plaintext());
+    }
+
+    /** Runs one KMS call, its failure turned into a {@link KeyUnavailableException} naming {@code what} it was to do. */
+    private byte[] call(String what, String keyId, Function<KmsClient, SdkBytes> call) {
         try {
-            return kms().decrypt(r -> r.keyId(keyId).ciphertextBlob(SdkBytes.fromByteArray(wrappedKey)).encryptionContext(context(context)))
-                    .plaintext().asByteArray();
+            return call.apply(kms()).asByteArray();
         } catch (SdkException e) {
-            throw failure("unwrap the data key with", keyId, e);
+            throw failure(what, keyId, e);
         }
     }
 
@@ -149,13 +150,19 @@ public final class AwsKmsKeyProvider implements KeyProvider, AutoCloseable {
                 + ", credentials=" + credentials.kind() + "]";
     }
 
-    /** Builds an {@link AwsKmsKeyProvider}. Not thread-safe. */
-    public static final class Builder {
+    /**
+     * Builds an {@link AwsKmsKeyProvider}. Credentials: {@link Credentials.AwsStatic} or
+     * {@link Credentials.AwsDefaultChain} (the default); another kind is refused with an
+     * {@link io.kbackup.InvalidPlanException}. Not thread-safe.
+     */
+    public static final class Builder extends KeyServiceBuilder<AwsKmsKeyProvider, Builder> {
         private String region;
         private String endpoint;
-        private Credentials credentials = Credentials.awsDefaultChain();
 
-        private Builder() {}
+        private Builder() {
+            super("AwsKmsKeyProvider", Credentials.awsDefaultChain(), "AWS static keys or the default chain", Credentials.AwsStatic.class,
+                    Credentials.AwsDefaultChain.class);
+        }
 
         /** The KMS region; default: the SDK's region chain. */
         public Builder region(String region) {
@@ -169,23 +176,9 @@ public final class AwsKmsKeyProvider implements KeyProvider, AutoCloseable {
             return this;
         }
 
-        /**
-         * The credentials: {@link Credentials.AwsStatic} or {@link Credentials.AwsDefaultChain} (the default).
-         *
-         * @throws InvalidPlanException for another kind
-         */
-        public Builder credentials(Credentials credentials) {
-            Objects.requireNonNull(credentials, "credentials");
-            if (!(credentials instanceof Credentials.AwsStatic) && !(credentials instanceof Credentials.AwsDefaultChain)) {
-                throw new InvalidPlanException("AwsKmsKeyProvider: credentials must be AWS static keys or the default chain, was "
-                        + credentials.kind() + ".");
-            }
-            this.credentials = credentials;
-            return this;
-        }
-
+        @Override
         public AwsKmsKeyProvider build() {
-            return new AwsKmsKeyProvider(region, endpoint, credentials);
+            return new AwsKmsKeyProvider(region, endpoint, credentials());
         }
     }
 }

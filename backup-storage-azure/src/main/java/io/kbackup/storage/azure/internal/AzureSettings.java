@@ -4,6 +4,7 @@ import com.azure.storage.blob.BlobServiceVersion;
 import io.kbackup.BackupLocation;
 import io.kbackup.Credentials;
 import io.kbackup.InvalidPlanException;
+import io.kbackup.spi.support.LocationConfig;
 import io.kbackup.storage.azure.AzureConfig;
 import io.kbackup.storage.azure.AzureStorageProviderFactory;
 import java.net.URI;
@@ -43,7 +44,7 @@ public record AzureSettings(String container, String account, String endpoint, i
                     + " use 3-63 lower-case letters, digits and single '-', starting and ending with a letter or digit.");
         }
         Credentials credentials = location.credentials();
-        String account = blankToNull(config.get(AzureConfig.STORAGE_ACCOUNT));
+        String account = LocationConfig.text(config, AzureConfig.STORAGE_ACCOUNT);
         if (credentials instanceof Credentials.AzureAccountKey key) {
             if (account != null && !account.equals(key.accountName())) {
                 throw new InvalidPlanException(where + ": config " + AzureConfig.STORAGE_ACCOUNT + " '" + account
@@ -64,7 +65,7 @@ public record AzureSettings(String container, String account, String endpoint, i
             throw new InvalidPlanException(where + ": storage account '" + account
                     + "' is not a valid account name: use 3-24 lower-case letters and digits.");
         }
-        String endpoint = location.endpoint().orElse(blankToNull(config.get(AzureConfig.STORAGE_ACCOUNT_URI)));
+        String endpoint = location.endpoint().orElse(LocationConfig.text(config, AzureConfig.STORAGE_ACCOUNT_URI));
         if (endpoint == null) {
             if (account == null) {
                 throw new InvalidPlanException(where + ": the storage account is unknown; set config '"
@@ -100,21 +101,10 @@ public record AzureSettings(String container, String account, String endpoint, i
                         + " account key or SAS token for a local emulator.");
             }
         }
-        int blockSize = AzureConfig.DEFAULT_BLOCK_SIZE;
-        String bs = blankToNull(config.get(AzureConfig.BLOCK_SIZE_IN_BYTES));
-        if (bs != null) {
-            try {
-                blockSize = Integer.parseInt(bs.strip());
-            } catch (NumberFormatException e) {
-                blockSize = -1;
-            }
-            if (blockSize < AzureConfig.MIN_BLOCK_SIZE || blockSize > AzureConfig.MAX_BLOCK_SIZE) {
-                throw new InvalidPlanException(where + ": config " + AzureConfig.BLOCK_SIZE_IN_BYTES + " '" + bs
-                        + "' must be a whole number of bytes between " + AzureConfig.MIN_BLOCK_SIZE + " and "
-                        + AzureConfig.MAX_BLOCK_SIZE + ".");
-            }
-        }
-        String sv = blankToNull(config.get(AzureConfig.SERVICE_VERSION));
+        int blockSize = LocationConfig.wholeNumber(config, AzureConfig.BLOCK_SIZE_IN_BYTES, AzureConfig.DEFAULT_BLOCK_SIZE,
+                n -> n >= AzureConfig.MIN_BLOCK_SIZE && n <= AzureConfig.MAX_BLOCK_SIZE, where,
+                "a whole number of bytes between " + AzureConfig.MIN_BLOCK_SIZE + " and " + AzureConfig.MAX_BLOCK_SIZE);
+        String sv = LocationConfig.text(config, AzureConfig.SERVICE_VERSION);
         BlobServiceVersion version = serviceVersion(sv == null ? AzureConfig.DEFAULT_SERVICE_VERSION : sv.strip(), where);
         return new AzureSettings(container, account, endpoint, blockSize, version, credentials);
     }
@@ -152,10 +142,6 @@ public record AzureSettings(String container, String account, String endpoint, i
     /** A name for messages: the account, or the endpoint. */
     String accountLabel() {
         return account != null ? "storage account '" + account + "'" : "blob endpoint " + endpoint;
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 
     /** Never prints the credentials' secrets. */

@@ -14,6 +14,7 @@ import io.kbackup.Credentials;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.StorageDeniedException;
 import io.kbackup.spi.support.CauseChain;
+import io.kbackup.spi.support.LocationConfig;
 import io.kbackup.storage.gcs.GcsConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -78,7 +79,7 @@ public record GcsSettings(String bucket, String project, String endpoint, String
             }
         }
         Path file = null;
-        String cf = blankToNull(config.get(GcsConfig.CREDENTIALS_FILE));
+        String cf = LocationConfig.text(config, GcsConfig.CREDENTIALS_FILE);
         if (cf != null) {
             if (!(credentials instanceof Credentials.GcsApplicationDefault)) {
                 throw new InvalidPlanException(where + ": config " + GcsConfig.CREDENTIALS_FILE + " only applies to"
@@ -91,22 +92,11 @@ public record GcsSettings(String bucket, String project, String endpoint, String
                         + "' is not a readable file; point it at a service-account key file.");
             }
         }
-        int chunk = GcsConfig.DEFAULT_CHUNK_SIZE;
-        String cs = blankToNull(config.get(GcsConfig.CHUNK_SIZE_BYTES));
-        if (cs != null) {
-            try {
-                chunk = Integer.parseInt(cs.strip());
-            } catch (NumberFormatException e) {
-                chunk = -1;
-            }
-            if (chunk < GcsConfig.CHUNK_GRANULARITY || chunk > GcsConfig.MAX_CHUNK_SIZE
-                    || chunk % GcsConfig.CHUNK_GRANULARITY != 0) {
-                throw new InvalidPlanException(where + ": config " + GcsConfig.CHUNK_SIZE_BYTES + " '" + cs
-                        + "' must be a multiple of 262144 (256 KiB) between 262144 and " + GcsConfig.MAX_CHUNK_SIZE + ".");
-            }
-        }
-        GcsSettings s = new GcsSettings(bucket, blankToNull(config.get(GcsConfig.PROJECT)), endpoint,
-                blankToNull(config.get(GcsConfig.KMS_KEY_NAME)), file, chunk, credentials);
+        int chunk = LocationConfig.wholeNumber(config, GcsConfig.CHUNK_SIZE_BYTES, GcsConfig.DEFAULT_CHUNK_SIZE,
+                n -> n >= GcsConfig.CHUNK_GRANULARITY && n <= GcsConfig.MAX_CHUNK_SIZE && n % GcsConfig.CHUNK_GRANULARITY == 0, where,
+                "a multiple of 262144 (256 KiB) between 262144 and " + GcsConfig.MAX_CHUNK_SIZE);
+        GcsSettings s = new GcsSettings(bucket, LocationConfig.text(config, GcsConfig.PROJECT), endpoint,
+                LocationConfig.text(config, GcsConfig.KMS_KEY_NAME), file, chunk, credentials);
         if (credentials instanceof Credentials.GcsServiceAccountJson) {
             s.googleCredentials();   // a malformed key fails here, before anything runs
         }
@@ -185,10 +175,6 @@ public record GcsSettings(String bucket, String project, String endpoint, String
     /** The secrets in the credentials, to scrub from any message. */
     public List<String> secrets() {
         return credentials instanceof Credentials.GcsServiceAccountJson j ? List.of(j.json()) : List.of();
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 
     /** Never prints the key. */

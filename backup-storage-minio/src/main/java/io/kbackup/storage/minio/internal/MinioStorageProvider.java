@@ -41,11 +41,6 @@ import okhttp3.OkHttpClient;
 /** The {@code minio} storage provider: one bucket through the MinIO Java client. Thread-safe. */
 public final class MinioStorageProvider extends S3ProtocolStorageProvider {
 
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    static final Duration READ_WRITE_TIMEOUT = Duration.ofSeconds(60);
-    static final Duration VALIDATE_CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    static final Duration VALIDATE_CALL_TIMEOUT = Duration.ofSeconds(10);
-
     private final MinioSettings settings;
     private final KbMinioClient client;
     private final KbMinioClient validateClient;
@@ -53,7 +48,7 @@ public final class MinioStorageProvider extends S3ProtocolStorageProvider {
     public MinioStorageProvider(MinioSettings settings) {
         super(Objects.requireNonNull(settings, "settings").bucket(), "MinIO");
         this.settings = settings;
-        OkHttpClient http = MinioClients.httpClient(settings, CONNECT_TIMEOUT, READ_WRITE_TIMEOUT, Duration.ZERO);
+        OkHttpClient http = MinioClients.httpClient(settings, CONNECT_TIMEOUT, READ_TIMEOUT, Duration.ZERO);
         this.client = MinioClients.client(settings, http);
         this.validateClient = MinioClients.client(settings,
                 http.newBuilder().connectTimeout(VALIDATE_CONNECT_TIMEOUT).readTimeout(VALIDATE_CALL_TIMEOUT)

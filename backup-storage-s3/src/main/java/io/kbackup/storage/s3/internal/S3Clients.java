@@ -1,5 +1,10 @@
 package io.kbackup.storage.s3.internal;
 
+import static io.kbackup.storage.s3protocol.S3ProtocolStorageProvider.CONNECT_TIMEOUT;
+import static io.kbackup.storage.s3protocol.S3ProtocolStorageProvider.READ_TIMEOUT;
+import static io.kbackup.storage.s3protocol.S3ProtocolStorageProvider.VALIDATE_CALL_TIMEOUT;
+import static io.kbackup.storage.s3protocol.S3ProtocolStorageProvider.VALIDATE_CONNECT_TIMEOUT;
+
 import io.kbackup.Credentials;
 import io.kbackup.InvalidPlanException;
 import io.kbackup.spi.support.PemTrust;
@@ -39,15 +44,6 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  */
 public final class S3Clients implements AutoCloseable {
 
-    /** Connect timeout of the data client. */
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** Socket (read) timeout of the data client. */
-    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(60);
-    /** Connect timeout of the validation client: fails fast on a dead endpoint. */
-    static final Duration VALIDATE_CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    /** Whole-call timeout of a validation request. */
-    static final Duration VALIDATE_CALL_TIMEOUT = Duration.ofSeconds(10);
-
     private final S3Settings settings;
     private final AwsCredentialsProvider credentialsProvider;
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -56,7 +52,7 @@ public final class S3Clients implements AutoCloseable {
 
     private S3Clients(S3Settings settings) {
         this.settings = settings;
-        SdkHttpClient http = httpClient(settings, CONNECT_TIMEOUT, SOCKET_TIMEOUT);
+        SdkHttpClient http = httpClient(settings, CONNECT_TIMEOUT, READ_TIMEOUT);
         closeables.add(http);
         this.credentialsProvider = credentialsProvider(settings, http);
         if (credentialsProvider instanceof SdkAutoCloseable c) {
