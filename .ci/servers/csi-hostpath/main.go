@@ -275,17 +275,25 @@ func (d *driver) DeleteVolume(_ context.Context, req *csi.DeleteVolumeRequest) (
 	if req.GetVolumeId() == "" {
 		return nil, status.Error(codes.InvalidArgument, "volume id missing")
 	}
+	id := req.GetVolumeId()
+	return &csi.DeleteVolumeResponse{}, d.deleteStored("volume", id, func() error { return os.RemoveAll(d.volumePath(id)) },
+		func() { delete(d.st.Volumes, id) })
+}
+
+// deleteStored removes the data of a volume or snapshot (what, id) with remove and its entry in the
+// state with forget, under the lock, and saves the state; a failure is a gRPC Internal error.
+func (d *driver) deleteStored(what, id string, remove func() error, forget func()) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err := os.RemoveAll(d.volumePath(req.GetVolumeId())); err != nil {
-		return nil, status.Errorf(codes.Internal, "delete volume %s: %v", req.GetVolumeId(), err)
+	if err := remove(); err != nil {
+		return status.Errorf(codes.Internal, "delete %s %s: %v", what, id, err)
 	}
-	delete(d.st.Volumes, req.GetVolumeId())
+	forget()
 	if err := d.save(); err != nil {
-		return nil, status.Errorf(codes.Internal, "save state: %v", err)
+		return status.Errorf(codes.Internal, "save state: %v", err)
 	}
-	log.Printf("deleted volume %s", req.GetVolumeId())
-	return &csi.DeleteVolumeResponse{}, nil
+	log.Printf("deleted %s %s", what, id)
+	return nil
 }
 
 func (d *driver) ValidateVolumeCapabilities(_ context.Context, req *csi.ValidateVolumeCapabilitiesRequest) (*csi.ValidateVolumeCapabilitiesResponse, error) {
@@ -339,17 +347,14 @@ func (d *driver) DeleteSnapshot(_ context.Context, req *csi.DeleteSnapshotReques
 	if req.GetSnapshotId() == "" {
 		return nil, status.Error(codes.InvalidArgument, "snapshot id missing")
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if err := os.Remove(d.snapshotPath(req.GetSnapshotId())); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, status.Errorf(codes.Internal, "delete snapshot %s: %v", req.GetSnapshotId(), err)
+	id := req.GetSnapshotId()
+	remove := func() error {
+		if err := os.Remove(d.snapshotPath(id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return nil
 	}
-	delete(d.st.Snapshots, req.GetSnapshotId())
-	if err := d.save(); err != nil {
-		return nil, status.Errorf(codes.Internal, "save state: %v", err)
-	}
-	log.Printf("deleted snapshot %s", req.GetSnapshotId())
-	return &csi.DeleteSnapshotResponse{}, nil
+	return &csi.DeleteSnapshotResponse{}, d.deleteStored("snapshot", id, remove, func() { delete(d.st.Snapshots, id) })
 }
 
 func (d *driver) ListSnapshots(_ context.Context, req *csi.ListSnapshotsRequest) (*csi.ListSnapshotsResponse, error) {

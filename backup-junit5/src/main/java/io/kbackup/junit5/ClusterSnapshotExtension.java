@@ -28,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -323,14 +322,7 @@ public final class ClusterSnapshotExtension
             }
         }
         try {
-            Map<String, String> mapping = new LinkedHashMap<>();
-            for (String m : g.namespaceMapping()) {
-                int eq = m.indexOf('=');
-                if (eq <= 0) {
-                    throw new ExtensionConfigurationException("@RestoreBackup namespaceMapping: '" + m + "' is not from=to.");
-                }
-                mapping.put(m.substring(0, eq).trim(), m.substring(eq + 1).trim());
-            }
+            Map<String, String> mapping = ClusterSnapshots.pairs(g.namespaceMapping(), "@RestoreBackup namespaceMapping", "from=to");
             RestorePlan.Builder plan = RestorePlan.builder().location(location).backupName(g.backup())
                     .includedNamespaces(g.namespaces()).namespaceMapping(mapping)
                     .existingResourcePolicy(io.kbackup.ExistingResourcePolicy.UPDATE);

@@ -61,14 +61,7 @@ final class ClusterSnapshots implements AutoCloseable {
             Duration settle) {
 
         static Selection of(ClusterSnapshot a) {
-            Map<String, String> labels = new LinkedHashMap<>();
-            for (String l : a.labels()) {
-                int eq = l.indexOf('=');
-                if (eq <= 0) {
-                    throw new ExtensionConfigurationException("@ClusterSnapshot labels: '" + l + "' is not key=value.");
-                }
-                labels.put(l.substring(0, eq).trim(), l.substring(eq + 1).trim());
-            }
+            Map<String, String> labels = pairs(a.labels(), "@ClusterSnapshot labels", "key=value");
             if (a.namespaces().length == 0 && labels.isEmpty()) {
                 throw new ExtensionConfigurationException("@ClusterSnapshot needs namespaces, labels or both: it does not snapshot"
                         + " and reset a whole cluster.");
@@ -76,6 +69,23 @@ final class ClusterSnapshots implements AutoCloseable {
             return new Selection(List.of(a.namespaces()), labels, a.clusterWideMode(), List.of(a.excludedResources()),
                     Duration.ofSeconds(a.settleSeconds()));
         }
+    }
+
+    /**
+     * The {@code key=value} entries of an annotation's attribute as an ordered map (both sides
+     * trimmed); an entry without a key or {@code =} is a configuration error naming the attribute
+     * and the {@code form} expected.
+     */
+    static Map<String, String> pairs(String[] entries, String attribute, String form) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String entry : entries) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                throw new ExtensionConfigurationException(attribute + ": '" + entry + "' is not " + form + ".");
+            }
+            out.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+        }
+        return out;
     }
 
     private final KubernetesClient client;

@@ -8,6 +8,7 @@ import io.kbackup.BackupPlan;
 import io.kbackup.ClientListener;
 import io.kbackup.CorruptBackupException;
 import io.kbackup.KBackupException;
+import io.kbackup.OperationHandle;
 import io.kbackup.OperationListener;
 import io.kbackup.RestoreHandle;
 import io.kbackup.RestoreInfo;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * Micrometer metrics of the backups and restores a {@link BackupClient} runs, fed by its listener
@@ -78,14 +80,27 @@ public final class KBackupMetrics implements ClientListener {
     public static final String SCHEDULE_TAG = "schedule";
     private static final String SCHEDULE_LABEL = "velero.io/schedule-name";
 
+    /** Velero's counters of how backups and restores end (any other end counts as failed). */
+    private static final Map<BackupPhase, Meter> BACKUP_ENDS = Map.of(
+            BackupPhase.COMPLETED, new Meter("velero.backup.success", "Total number of successful backups"),
+            BackupPhase.PARTIALLY_FAILED, new Meter("velero.backup.partial.failure", "Total number of partially failed backups"),
+            BackupPhase.FAILED_VALIDATION, new Meter("velero.backup.validation.failure", "Total number of validation failed backups"));
+    private static final Meter BACKUP_FAILED = new Meter("velero.backup.failure", "Total number of failed backups");
+    private static final Map<RestorePhase, Meter> RESTORE_ENDS = Map.of(
+            RestorePhase.COMPLETED, new Meter("velero.restore.success", "Total number of successful restores"),
+            RestorePhase.PARTIALLY_FAILED, new Meter("velero.restore.partial.failure", "Total number of partially failed restores"),
+            RestorePhase.FAILED_VALIDATION,
+            new Meter("velero.restore.validation.failed", "Total number of failed restores failing validations"));
+    private static final Meter RESTORE_FAILED = new Meter("velero.restore.failed", "Total number of failed restores");
+
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
 
     /** Metrics in {@code registry}; add them to a client with {@link BackupClient#addListener} or use {@link #bindTo}. */
     public KBackupMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
-        gauge("kbackup.backup.running", "", "Backups running now");
-        gauge("kbackup.restore.running", "", "Restores running now");
+        running("backup");
+        running("restore");
     }
 
     /** Metrics of every backup and restore {@code client} starts from now on, in {@code registry}. */
@@ -98,73 +113,77 @@ public final class KBackupMetrics implements ClientListener {
     @Override
     public void backupStarted(BackupHandle handle, BackupPlan plan) {
         String schedule = plan.labels().getOrDefault(SCHEDULE_LABEL, "");
-        long start = System.nanoTime();
-        counter("velero.backup.attempt", schedule, "Total number of attempted backups").increment();
-        gauge("kbackup.backup.running", "", "Backups running now").incrementAndGet();
-        handle.addListener(new OperationListener<BackupPhase, BackupInfo>() {
-            @Override
-            public void onEnd(String operation, BackupInfo info, KBackupException error) {
-                gauge("kbackup.backup.running", "", "Backups running now").decrementAndGet();
-                Timer.builder("velero.backup.duration").description("Time taken to complete backup, in seconds")
-                        .tags(Tags.of(SCHEDULE_TAG, schedule)).register(registry).record(Duration.ofNanos(System.nanoTime() - start));
-                BackupPhase phase = info != null ? info.phase() : BackupPhase.FAILED;
-                switch (phase) {
-                    case COMPLETED -> counter("velero.backup.success", schedule, "Total number of successful backups").increment();
-                    case PARTIALLY_FAILED -> counter("velero.backup.partial.failure", schedule,
-                            "Total number of partially failed backups").increment();
-                    case FAILED_VALIDATION -> counter("velero.backup.validation.failure", schedule,
-                            "Total number of validation failed backups").increment();
-                    default -> counter("velero.backup.failure", schedule, "Total number of failed backups").increment();
-                }
-                long bytes = handle.progress().bytes();
-                gauge("velero.backup.tarball.size.bytes", schedule, "Size, in bytes, of a backup").set(bytes);
-                counter("kbackup.backup.bytes", schedule, "Bytes written to storage by backups").increment(bytes);
-                if (info == null) {
-                    return;
-                }
-                gauge("velero.backup.items.total", schedule, "Total number of items backed up").set(info.itemsBackedUp());
-                gauge("velero.backup.items.errors", schedule, "Total number of errors encountered during backup").set(info.errors());
-                counter("kbackup.backup.items", schedule, "Items written by backups").increment(info.itemsBackedUp());
-                if (info.warnings() > 0) {
-                    counter("velero.backup.warning", schedule, "Total number of warned backups").increment();
-                }
-                if (phase == BackupPhase.COMPLETED) {
-                    java.time.Instant at = info.completed() != null ? info.completed() : java.time.Instant.now();
-                    gauge("velero.backup.last.successful.timestamp", schedule, "Last time a backup ran successfully, Unix timestamp in seconds")
-                            .set(at.getEpochSecond());
-                }
-            }
-        });
+        track(handle, "backup", schedule, "velero.backup.duration", (info, error) -> backupEnded(handle, schedule, info));
+    }
+
+    private void backupEnded(BackupHandle handle, String schedule, BackupInfo info) {
+        BackupPhase phase = info != null ? info.phase() : BackupPhase.FAILED;
+        counter(BACKUP_ENDS.getOrDefault(phase, BACKUP_FAILED), schedule).increment();
+        long bytes = handle.progress().bytes();
+        gauge("velero.backup.tarball.size.bytes", schedule, "Size, in bytes, of a backup").set(bytes);
+        counter("kbackup.backup.bytes", schedule, "Bytes written to storage by backups").increment(bytes);
+        if (info == null) {
+            return;
+        }
+        gauge("velero.backup.items.total", schedule, "Total number of items backed up").set(info.itemsBackedUp());
+        gauge("velero.backup.items.errors", schedule, "Total number of errors encountered during backup").set(info.errors());
+        counter("kbackup.backup.items", schedule, "Items written by backups").increment(info.itemsBackedUp());
+        if (info.warnings() > 0) {
+            counter("velero.backup.warning", schedule, "Total number of warned backups").increment();
+        }
+        if (phase == BackupPhase.COMPLETED) {
+            java.time.Instant at = info.completed() != null ? info.completed() : java.time.Instant.now();
+            gauge("velero.backup.last.successful.timestamp", schedule, "Last time a backup ran successfully, Unix timestamp in seconds")
+                    .set(at.getEpochSecond());
+        }
     }
 
     @Override
     public void restoreStarted(RestoreHandle handle, RestorePlan plan) {
         String schedule = "";
+        track(handle, "restore", schedule, "kbackup.restore.duration", (info, error) -> restoreEnded(handle, schedule, info, error));
+    }
+
+    private void restoreEnded(RestoreHandle handle, String schedule, RestoreInfo info, KBackupException error) {
+        RestorePhase phase = info != null ? info.phase()
+                : error instanceof CorruptBackupException ? RestorePhase.FAILED_VALIDATION : RestorePhase.FAILED;
+        counter(RESTORE_ENDS.getOrDefault(phase, RESTORE_FAILED), schedule).increment();
+        counter("kbackup.restore.bytes", schedule, "Bytes read from storage by restores").increment(handle.progress().bytes());
+        if (info != null) {
+            counter("kbackup.restore.items", schedule, "Items restored").increment(info.itemsRestored());
+        }
+    }
+
+    /**
+     * What backups and restores ({@code kind}) share: counts the start, keeps the running gauge, and
+     * at the end records the duration in timer {@code durationMeter} and hands the end to {@code ended}.
+     */
+    private <I> void track(OperationHandle<?, I> handle, String kind, String schedule, String durationMeter,
+            BiConsumer<I, KBackupException> ended) {
         long start = System.nanoTime();
-        counter("velero.restore.attempt", schedule, "Total number of attempted restores").increment();
-        gauge("kbackup.restore.running", "", "Restores running now").incrementAndGet();
-        handle.addListener(new OperationListener<RestorePhase, RestoreInfo>() {
+        counter("velero." + kind + ".attempt", schedule, "Total number of attempted " + kind + "s").increment();
+        running(kind).incrementAndGet();
+        handle.addListener(new OperationListener<Object, I>() {
             @Override
-            public void onEnd(String operation, RestoreInfo info, KBackupException error) {
-                gauge("kbackup.restore.running", "", "Restores running now").decrementAndGet();
-                Timer.builder("kbackup.restore.duration").description("Time taken to complete restore, in seconds")
+            public void onEnd(String operation, I info, KBackupException error) {
+                running(kind).decrementAndGet();
+                Timer.builder(durationMeter).description("Time taken to complete " + kind + ", in seconds")
                         .tags(Tags.of(SCHEDULE_TAG, schedule)).register(registry).record(Duration.ofNanos(System.nanoTime() - start));
-                RestorePhase phase = info != null ? info.phase()
-                        : error instanceof CorruptBackupException ? RestorePhase.FAILED_VALIDATION : RestorePhase.FAILED;
-                switch (phase) {
-                    case COMPLETED -> counter("velero.restore.success", schedule, "Total number of successful restores").increment();
-                    case PARTIALLY_FAILED -> counter("velero.restore.partial.failure", schedule,
-                            "Total number of partially failed restores").increment();
-                    case FAILED_VALIDATION -> counter("velero.restore.validation.failed", schedule,
-                            "Total number of failed restores failing validations").increment();
-                    default -> counter("velero.restore.failed", schedule, "Total number of failed restores").increment();
-                }
-                counter("kbackup.restore.bytes", schedule, "Bytes read from storage by restores").increment(handle.progress().bytes());
-                if (info != null) {
-                    counter("kbackup.restore.items", schedule, "Items restored").increment(info.itemsRestored());
-                }
+                ended.accept(info, error);
             }
         });
+    }
+
+    /** Gauge {@code kbackup.<kind>.running}: backups or restores running now. */
+    private AtomicLong running(String kind) {
+        return gauge("kbackup." + kind + ".running", "", Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + "s running now");
+    }
+
+    /** A meter's name and description. */
+    private record Meter(String name, String description) {}
+
+    private Counter counter(Meter meter, String schedule) {
+        return counter(meter.name(), schedule, meter.description());
     }
 
     private Counter counter(String name, String schedule, String description) {

@@ -28,6 +28,7 @@ import io.kbackup.core.internal.trust.Trust;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The engine that talks to the API server itself: discovery, paged lists, filters, a
@@ -101,10 +102,7 @@ public final class DirectEngine extends BucketReadingEngine {
     @Override
     public BackupHandle backup(BackupPlan plan) {
         Objects.requireNonNull(plan, "plan");
-        return ApiBoundary.call("backup", () -> {
-            requireOpen();
-            return backups.start(plan);
-        });
+        return whileOpen("backup", () -> backups.start(plan));
     }
 
     @Override
@@ -118,20 +116,14 @@ public final class DirectEngine extends BucketReadingEngine {
     @Override
     public RestoreHandle restore(RestorePlan plan) {
         Objects.requireNonNull(plan, "plan");
-        return ApiBoundary.call("restore", () -> {
-            requireOpen();
-            return restores.start(plan);
-        });
+        return whileOpen("restore", () -> restores.start(plan));
     }
 
     /** @throws ClientClosedException when this engine was closed */
     @Override
     public RestorePreview preview(RestorePlan plan) {
         Objects.requireNonNull(plan, "plan");
-        return ApiBoundary.call("preview", () -> {
-            requireOpen();
-            return restores.preview(plan);
-        });
+        return whileOpen("preview", () -> restores.preview(plan));
     }
 
     /**
@@ -156,8 +148,7 @@ public final class DirectEngine extends BucketReadingEngine {
         if (!verified.ok()) {
             return verified;
         }
-        return ApiBoundary.call("drill", () -> {
-            requireOpen();
+        return whileOpen("drill", () -> {
             try (DirectEngine target = new DirectEngine(drillCluster, options)) {
                 RestorePlan plan = RestorePlan.builder().location(location).backupName(backupName).build();
                 VerifyReport.Builder report = verified.toBuilder();
@@ -190,9 +181,13 @@ public final class DirectEngine extends BucketReadingEngine {
         restores.close();
     }
 
-    private void requireOpen() {
-        if (closed) {
-            throw new ClientClosedException("This DirectEngine is closed; make a new one with KBackup.direct(client).", null);
-        }
+    /** Runs {@code body} as the API call {@code operation} when this engine is open; else throws {@link ClientClosedException}. */
+    private <T> T whileOpen(String operation, Supplier<T> body) {
+        return ApiBoundary.call(operation, () -> {
+            if (closed) {
+                throw new ClientClosedException("This DirectEngine is closed; make a new one with KBackup.direct(client).", null);
+            }
+            return body.get();
+        });
     }
 }

@@ -9,8 +9,8 @@ import io.kbackup.spi.KeyProviders;
 import io.kbackup.spi.StorageProviders;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The values of the {@link DirectOptions} settings with their defaults, their validation, equality
@@ -18,7 +18,7 @@ import java.util.Objects;
  * it never changes (what each setting means is documented on its {@code DirectOptions} accessor).
  * Not thread-safe while a builder fills it.
  */
-final class DirectSettings {
+final class DirectSettings implements Cloneable {
     // the defaults are the internals' own (EngineContext), which the VeleroEngine uses as well
     int pageSize = EngineContext.DEFAULT_BACKUP.pageSize();
     int listConcurrency = EngineContext.DEFAULT_BACKUP.listConcurrency();
@@ -48,36 +48,13 @@ final class DirectSettings {
     Duration progressInterval = Duration.ofSeconds(15);
     String eventsNamespace;
 
-    /** A copy with the same values (the verification keys are an unmodifiable list, shared). */
+    /** A copy with the same values (field by field: the verification keys are an unmodifiable list, shared). */
     DirectSettings copy() {
-        DirectSettings c = new DirectSettings();
-        c.pageSize = pageSize;
-        c.listConcurrency = listConcurrency;
-        c.restoreConcurrency = restoreConcurrency;
-        c.maintenanceLabel = maintenanceLabel;
-        c.maxRetries = maxRetries;
-        c.retryBaseDelay = retryBaseDelay;
-        c.maxEntryBytes = maxEntryBytes;
-        c.maxArchiveBytes = maxArchiveBytes;
-        c.maxObjectBytes = maxObjectBytes;
-        c.maxArchiveExpansion = maxArchiveExpansion;
-        c.requireManifest = requireManifest;
-        c.crdEstablishTimeout = crdEstablishTimeout;
-        c.clock = clock;
-        c.storageProviders = storageProviders;
-        c.keyProviders = keyProviders;
-        c.signingKey = signingKey;
-        c.verificationKeys = verificationKeys;
-        c.requireSignature = requireSignature;
-        c.compressionLevel = compressionLevel;
-        c.snapshotMissingClassPolicy = snapshotMissingClassPolicy;
-        c.strictSnapshotDeletionPolicy = strictSnapshotDeletionPolicy;
-        c.snapshotReadyTimeout = snapshotReadyTimeout;
-        c.snapshotConcurrency = snapshotConcurrency;
-        c.unfinishedBackupGrace = unfinishedBackupGrace;
-        c.progressInterval = progressInterval;
-        c.eventsNamespace = eventsNamespace;
-        return c;
+        try {
+            return (DirectSettings) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError("DirectSettings is Cloneable", e);
+        }
     }
 
     /**
@@ -111,36 +88,23 @@ final class DirectSettings {
         }
     }
 
+    /** Every setting's value, for {@link #equals} and {@link #hashCode}. */
+    private List<Object> values() {
+        return Arrays.asList(pageSize, listConcurrency, restoreConcurrency, maintenanceLabel, maxRetries, retryBaseDelay, maxEntryBytes,
+                maxArchiveBytes, maxObjectBytes, maxArchiveExpansion, requireManifest, crdEstablishTimeout, clock, storageProviders,
+                keyProviders, signingKey, verificationKeys, requireSignature, compressionLevel, snapshotMissingClassPolicy,
+                strictSnapshotDeletionPolicy, snapshotReadyTimeout, snapshotConcurrency, unfinishedBackupGrace, progressInterval,
+                eventsNamespace);
+    }
+
     @Override
     public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof DirectSettings other)) {
-            return false;
-        }
-        return pageSize == other.pageSize && listConcurrency == other.listConcurrency && restoreConcurrency == other.restoreConcurrency
-                && maintenanceLabel.equals(other.maintenanceLabel) && maxRetries == other.maxRetries
-                && retryBaseDelay.equals(other.retryBaseDelay) && maxEntryBytes == other.maxEntryBytes
-                && maxArchiveBytes == other.maxArchiveBytes && maxObjectBytes == other.maxObjectBytes
-                && maxArchiveExpansion == other.maxArchiveExpansion && requireManifest == other.requireManifest
-                && crdEstablishTimeout.equals(other.crdEstablishTimeout) && clock.equals(other.clock)
-                && storageProviders.equals(other.storageProviders) && keyProviders.equals(other.keyProviders)
-                && Objects.equals(signingKey, other.signingKey) && verificationKeys.equals(other.verificationKeys)
-                && requireSignature == other.requireSignature && compressionLevel == other.compressionLevel
-                && snapshotMissingClassPolicy == other.snapshotMissingClassPolicy
-                && strictSnapshotDeletionPolicy == other.strictSnapshotDeletionPolicy
-                && snapshotReadyTimeout.equals(other.snapshotReadyTimeout) && snapshotConcurrency == other.snapshotConcurrency
-                && unfinishedBackupGrace.equals(other.unfinishedBackupGrace)
-                && progressInterval.equals(other.progressInterval) && Objects.equals(eventsNamespace, other.eventsNamespace);
+        return o instanceof DirectSettings other && values().equals(other.values());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(pageSize, listConcurrency, restoreConcurrency, maintenanceLabel, maxRetries, retryBaseDelay, maxEntryBytes,
-                maxArchiveBytes, maxObjectBytes, maxArchiveExpansion, requireManifest, crdEstablishTimeout, clock, storageProviders,
-                compressionLevel, snapshotMissingClassPolicy, strictSnapshotDeletionPolicy, snapshotReadyTimeout, snapshotConcurrency,
-                unfinishedBackupGrace, progressInterval, eventsNamespace, keyProviders, signingKey, verificationKeys, requireSignature);
+        return values().hashCode();
     }
 
     /** The settings as {@code [name=value, ...]}; keys print only their ids (see {@link ManifestKey#toString()}). */

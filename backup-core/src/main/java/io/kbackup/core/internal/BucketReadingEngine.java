@@ -9,7 +9,8 @@ import io.kbackup.RestoreInfo;
 import io.kbackup.ResultMessage;
 import io.kbackup.VerifyReport;
 import io.kbackup.core.internal.catalog.BackupCatalog;
-import io.kbackup.core.internal.catalog.LocationReads;
+import io.kbackup.core.internal.catalog.OperationFiles;
+import io.kbackup.core.internal.catalog.RestoreCatalog;
 import io.kbackup.core.internal.layout.ArchiveReader;
 import io.kbackup.core.internal.restore.BackupVerifier;
 import io.kbackup.core.internal.snapshot.SnapshotCleanup;
@@ -30,7 +31,8 @@ public abstract class BucketReadingEngine implements BackupClient {
     protected final BackupCatalog catalog;
     /** The engine's listeners. */
     protected final ClientListeners listeners = new ClientListeners();
-    private final LocationReads reads;
+    private final RestoreCatalog restores;
+    private final OperationFiles files;
     private final BackupVerifier verifier;
 
     protected BucketReadingEngine(StorageProviders providers, SnapshotCleanup snapshots, Clock clock) {
@@ -48,7 +50,8 @@ public abstract class BucketReadingEngine implements BackupClient {
      */
     protected BucketReadingEngine(BackupCatalog catalog, StorageProviders providers, Clock clock, Trust trust, ArchiveReader.Limits limits) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
-        this.reads = new LocationReads(providers, clock, trust);
+        this.restores = new RestoreCatalog(providers, clock);
+        this.files = new OperationFiles(providers, trust);
         this.verifier = new BackupVerifier(providers, trust, limits);
     }
 
@@ -81,42 +84,45 @@ public abstract class BucketReadingEngine implements BackupClient {
 
     @Override
     public List<RestoreInfo> listRestores(BackupLocation location) {
-        return reads.listRestores(location);
+        Objects.requireNonNull(location, "location");
+        return ApiBoundary.call("listRestores", () -> restores.list(location));
     }
 
     @Override
     public RestoreInfo describeRestore(BackupLocation location, String restoreName) {
-        return reads.describeRestore(location, restoreName);
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(restoreName, "restoreName");
+        return ApiBoundary.call("describeRestore", () -> restores.describe(location, restoreName));
     }
 
     @Override
     public void backupLog(BackupLocation location, String backupName, Consumer<String> line) {
-        reads.backupLog(location, backupName, line);
+        files.read(OperationFiles.BACKUP_LOG, location, backupName, line);
     }
 
     @Override
     public void backupResults(BackupLocation location, String backupName, Consumer<ResultMessage> message) {
-        reads.backupResults(location, backupName, message);
+        files.read(OperationFiles.BACKUP_RESULTS, location, backupName, message);
     }
 
     @Override
     public void backupResources(BackupLocation location, String backupName, Consumer<ResourceEntry> item) {
-        reads.backupResources(location, backupName, item);
+        files.read(OperationFiles.BACKUP_RESOURCES, location, backupName, item);
     }
 
     @Override
     public void restoreLog(BackupLocation location, String restoreName, Consumer<String> line) {
-        reads.restoreLog(location, restoreName, line);
+        files.read(OperationFiles.RESTORE_LOG, location, restoreName, line);
     }
 
     @Override
     public void restoreResults(BackupLocation location, String restoreName, Consumer<ResultMessage> message) {
-        reads.restoreResults(location, restoreName, message);
+        files.read(OperationFiles.RESTORE_RESULTS, location, restoreName, message);
     }
 
     @Override
     public void restoreResources(BackupLocation location, String restoreName, Consumer<ResourceEntry> item) {
-        reads.restoreResources(location, restoreName, item);
+        files.read(OperationFiles.RESTORE_RESOURCES, location, restoreName, item);
     }
 
     @Override

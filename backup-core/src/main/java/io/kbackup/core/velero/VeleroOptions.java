@@ -4,6 +4,8 @@ import io.kbackup.InvalidPlanException;
 import io.kbackup.spi.StorageProviders;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -27,26 +29,11 @@ import java.util.regex.Pattern;
 public final class VeleroOptions {
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
-    private final String namespace;
-    private final Duration pickupTimeout;
-    private final Duration locationValidationTimeout;
-    private final Duration syncTimeout;
-    private final Duration deleteTimeout;
-    private final boolean fileSystemBackup;
-    private final boolean approximateEveryTwoWeeks;
-    private final Clock clock;
-    private final StorageProviders storageProviders;
+    /** The settings: a copy of the builder's, which nothing changes. */
+    private final Builder values;
 
     private VeleroOptions(Builder b) {
-        this.namespace = b.namespace;
-        this.pickupTimeout = b.pickupTimeout;
-        this.locationValidationTimeout = b.locationValidationTimeout;
-        this.syncTimeout = b.syncTimeout;
-        this.deleteTimeout = b.deleteTimeout;
-        this.fileSystemBackup = b.fileSystemBackup;
-        this.approximateEveryTwoWeeks = b.approximateEveryTwoWeeks;
-        this.clock = b.clock;
-        this.storageProviders = b.storageProviders;
+        this.values = b.copy();
     }
 
     /** The defaults. */
@@ -61,7 +48,7 @@ public final class VeleroOptions {
 
     /** The namespace Velero runs in, where its custom resources are created. Default {@code velero}. */
     public String namespace() {
-        return namespace;
+        return values.namespace;
     }
 
     /**
@@ -70,7 +57,7 @@ public final class VeleroOptions {
      * seem to run. Default 2 minutes.
      */
     public Duration pickupTimeout() {
-        return pickupTimeout;
+        return values.pickupTimeout;
     }
 
     /**
@@ -83,7 +70,7 @@ public final class VeleroOptions {
      * engine asks for it) at its next look, within 10 s.
      */
     public Duration locationValidationTimeout() {
-        return locationValidationTimeout;
+        return values.locationValidationTimeout;
     }
 
     /**
@@ -92,12 +79,12 @@ public final class VeleroOptions {
      * (Velero syncs every {@code backupSyncPeriod}, 1 minute by default). Default 2 minutes.
      */
     public Duration syncTimeout() {
-        return syncTimeout;
+        return values.syncTimeout;
     }
 
     /** How long {@code deleteBackup} waits for Velero to process its DeleteBackupRequest. Default 5 minutes. */
     public Duration deleteTimeout() {
-        return deleteTimeout;
+        return values.deleteTimeout;
     }
 
     /**
@@ -106,7 +93,7 @@ public final class VeleroOptions {
      * false: volume snapshots only ({@code snapshotVolumes: true}).
      */
     public boolean fileSystemBackup() {
-        return fileSystemBackup;
+        return values.fileSystemBackup;
     }
 
     /**
@@ -116,64 +103,43 @@ public final class VeleroOptions {
      * default false: such plans are refused with an {@link InvalidPlanException}.
      */
     public boolean approximateEveryTwoWeeks() {
-        return approximateEveryTwoWeeks;
+        return values.approximateEveryTwoWeeks;
     }
 
     /** The clock for backup and restore names. Default the UTC system clock. */
     public Clock clock() {
-        return clock;
+        return values.clock;
     }
 
     /** The storage providers that read the bucket (listing, describing, results). Default discovery. */
     public StorageProviders storageProviders() {
-        return storageProviders;
+        return values.storageProviders;
     }
 
     /** A builder holding these options. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.namespace = namespace;
-        b.pickupTimeout = pickupTimeout;
-        b.locationValidationTimeout = locationValidationTimeout;
-        b.syncTimeout = syncTimeout;
-        b.deleteTimeout = deleteTimeout;
-        b.fileSystemBackup = fileSystemBackup;
-        b.approximateEveryTwoWeeks = approximateEveryTwoWeeks;
-        b.clock = clock;
-        b.storageProviders = storageProviders;
-        return b;
+        return values.copy();
     }
 
     @Override
     public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof VeleroOptions other)) {
-            return false;
-        }
-        return namespace.equals(other.namespace) && pickupTimeout.equals(other.pickupTimeout)
-                && locationValidationTimeout.equals(other.locationValidationTimeout) && syncTimeout.equals(other.syncTimeout)
-                && deleteTimeout.equals(other.deleteTimeout) && fileSystemBackup == other.fileSystemBackup
-                && approximateEveryTwoWeeks == other.approximateEveryTwoWeeks && clock.equals(other.clock)
-                && storageProviders.equals(other.storageProviders);
+        return o instanceof VeleroOptions other && values.values().equals(other.values.values());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(namespace, pickupTimeout, locationValidationTimeout, syncTimeout, deleteTimeout, fileSystemBackup,
-                approximateEveryTwoWeeks, clock, storageProviders);
+        return values.values().hashCode();
     }
 
     @Override
     public String toString() {
-        return "VeleroOptions[namespace=" + namespace + ", pickupTimeout=" + pickupTimeout + ", locationValidationTimeout="
-                + locationValidationTimeout + ", syncTimeout=" + syncTimeout + ", deleteTimeout=" + deleteTimeout
-                + ", fileSystemBackup=" + fileSystemBackup + ", approximateEveryTwoWeeks=" + approximateEveryTwoWeeks + "]";
+        return "VeleroOptions[namespace=" + values.namespace + ", pickupTimeout=" + values.pickupTimeout + ", locationValidationTimeout="
+                + values.locationValidationTimeout + ", syncTimeout=" + values.syncTimeout + ", deleteTimeout=" + values.deleteTimeout
+                + ", fileSystemBackup=" + values.fileSystemBackup + ", approximateEveryTwoWeeks=" + values.approximateEveryTwoWeeks + "]";
     }
 
     /** Builds {@link VeleroOptions}; {@link #build()} validates. Not thread-safe. */
-    public static final class Builder {
+    public static final class Builder implements Cloneable {
         private String namespace = "velero";
         private Duration pickupTimeout = Duration.ofMinutes(2);
         private Duration locationValidationTimeout = Duration.ofSeconds(30);
@@ -185,6 +151,20 @@ public final class VeleroOptions {
         private StorageProviders storageProviders = StorageProviders.discover();
 
         private Builder() {}
+
+        private Builder copy() {
+            try {
+                return (Builder) clone();
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError("VeleroOptions.Builder is Cloneable", e);
+            }
+        }
+
+        /** Every setting's value, for equality. */
+        private List<Object> values() {
+            return Arrays.asList(namespace, pickupTimeout, locationValidationTimeout, syncTimeout, deleteTimeout, fileSystemBackup,
+                    approximateEveryTwoWeeks, clock, storageProviders);
+        }
 
         /** Velero's namespace. Default {@code velero}. */
         public Builder namespace(String namespace) {

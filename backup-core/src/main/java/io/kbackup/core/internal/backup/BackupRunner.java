@@ -49,10 +49,6 @@ public final class BackupRunner implements AutoCloseable {
     private final Set<String> runningClaims = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    public BackupRunner(EngineContext context) {
-        this(context, new ClientListeners(), new RunRecords(RunRecords.DEFAULT_EVERY));
-    }
-
     /**
      * @param listeners told of each backup before it runs
      * @param records   keeps each running backup's progress record fresh (closed with this runner)

@@ -9,6 +9,7 @@ import io.kbackup.NotFoundException;
 import io.kbackup.ResourceEntry;
 import io.kbackup.ResultMessage;
 import io.kbackup.StorageException;
+import io.kbackup.core.internal.ApiBoundary;
 import io.kbackup.core.internal.layout.BucketLayout;
 import io.kbackup.core.internal.layout.GzipJson;
 import io.kbackup.core.internal.trust.SealedBackup;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -34,6 +36,24 @@ public final class OperationFiles {
     /** Kubernetes object names: what a backup or restore name can be (also keeps keys inside their folder). */
     static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
 
+    /** A backup's log ({@code BackupClient.backupLog}). */
+    public static final File<String> BACKUP_LOG = new File<>("backupLog", "backup", BucketLayout::logs, "log", OperationFiles::lines);
+    /** A backup's results ({@code BackupClient.backupResults}). */
+    public static final File<ResultMessage> BACKUP_RESULTS = new File<>("backupResults", "backup", BucketLayout::results, "results",
+            OperationFiles::results);
+    /** A backup's resource list ({@code BackupClient.backupResources}). */
+    public static final File<ResourceEntry> BACKUP_RESOURCES = new File<>("backupResources", "backup", BucketLayout::resourceList,
+            "resource list", (in, item) -> resources(in, false, item));
+    /** A restore's log ({@code BackupClient.restoreLog}). */
+    public static final File<String> RESTORE_LOG = new File<>("restoreLog", "restore", BucketLayout::restoreLogs, "log",
+            OperationFiles::lines);
+    /** A restore's results ({@code BackupClient.restoreResults}). */
+    public static final File<ResultMessage> RESTORE_RESULTS = new File<>("restoreResults", "restore", BucketLayout::restoreResults,
+            "results", OperationFiles::results);
+    /** A restore's resource list ({@code BackupClient.restoreResources}). */
+    public static final File<ResourceEntry> RESTORE_RESOURCES = new File<>("restoreResources", "restore",
+            BucketLayout::restoreResourceList, "resource list", (in, item) -> resources(in, true, item));
+
     private final StorageProviders providers;
     private final Trust trust;
 
@@ -47,28 +67,15 @@ public final class OperationFiles {
         this.trust = trust;
     }
 
-    public void backupLog(BackupLocation location, String backup, Consumer<String> line) {
-        read(location, backup, "backup", BucketLayout::logs, "log", in -> lines(in, line));
-    }
-
-    public void backupResults(BackupLocation location, String backup, Consumer<ResultMessage> message) {
-        read(location, backup, "backup", BucketLayout::results, "results", in -> results(in, message));
-    }
-
-    public void backupResources(BackupLocation location, String backup, Consumer<ResourceEntry> item) {
-        read(location, backup, "backup", BucketLayout::resourceList, "resource list", in -> resources(in, false, item));
-    }
-
-    public void restoreLog(BackupLocation location, String restore, Consumer<String> line) {
-        read(location, restore, "restore", BucketLayout::restoreLogs, "log", in -> lines(in, line));
-    }
-
-    public void restoreResults(BackupLocation location, String restore, Consumer<ResultMessage> message) {
-        read(location, restore, "restore", BucketLayout::restoreResults, "results", in -> results(in, message));
-    }
-
-    public void restoreResources(BackupLocation location, String restore, Consumer<ResourceEntry> item) {
-        read(location, restore, "restore", BucketLayout::restoreResourceList, "resource list", in -> resources(in, true, item));
+    /**
+     * Streams one file of the backup or restore {@code name} to {@code sink}: an API boundary
+     * (arguments checked, failures as {@code KBackupException}s).
+     */
+    public <T> void read(File<T> file, BackupLocation location, String name, Consumer<T> sink) {
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(sink, "consumer");
+        ApiBoundary.run(file.operation(), () -> read(location, name, file, in -> file.parser().read(in, sink)));
     }
 
     /** Refuses what is not a Kubernetes object name (so a key can never leave its folder). */
@@ -79,17 +86,32 @@ public final class OperationFiles {
         }
     }
 
+    /**
+     * One of the files beside a backup or restore: the API call that reads it ({@code operation}),
+     * whose it is ({@code what}: "backup" or "restore"), its key, its name in messages, and how its
+     * content is streamed.
+     */
+    public record File<T>(String operation, String what, KeyOf keyOf, String file, Parser<T> parser) {}
+
     private interface Body {
         void read(InputStream in) throws IOException;
     }
 
-    private interface KeyOf {
+    /** The key of a backup's or restore's file. */
+    public interface KeyOf {
         String key(BucketLayout layout, String name);
     }
 
-    private void read(BackupLocation location, String name, String what, KeyOf keyOf, String file, Body body) {
+    /** Streams a file's (gunzipped) content to a sink, one line, message or item at a time. */
+    public interface Parser<T> {
+        void read(InputStream in, Consumer<T> sink) throws IOException;
+    }
+
+    private void read(BackupLocation location, String name, File<?> of, Body body) {
+        String what = of.what();
+        String file = of.file();
         checkName(name, what);
-        String key = keyOf.key(new BucketLayout(location), name);
+        String key = of.keyOf().key(new BucketLayout(location), name);
         try (StorageProvider storage = providers.open(location)) {
             if (!storage.exists(key)) {
                 throw new NotFoundException(name, "The " + what + " '" + name + "' has no " + file + " in location '" + location.name()

@@ -20,28 +20,13 @@ import org.slf4j.LoggerFactory;
  * broken connections. Exponential backoff from {@code baseDelay} (doubled each attempt, capped at
  * 30 s, with up to 50% jitter; the server's {@code retryAfterSeconds} is honoured when larger).
  * Sits above fabric8's own request retries. Thread-safe.
+ *
+ * @param maxRetries retries after the first attempt
+ * @param baseDelay  the first retry's delay, doubled each attempt
  */
-public final class KubeRetry {
+public record KubeRetry(int maxRetries, Duration baseDelay) {
     private static final Logger LOG = LoggerFactory.getLogger(KubeRetry.class);
     private static final long MAX_DELAY_MS = 30_000;
-
-    private final int maxRetries;
-    private final Duration baseDelay;
-
-    public KubeRetry(int maxRetries, Duration baseDelay) {
-        this.maxRetries = maxRetries;
-        this.baseDelay = baseDelay;
-    }
-
-    /** Retries after the first attempt. */
-    public int maxRetries() {
-        return maxRetries;
-    }
-
-    /** The first retry's delay, doubled each attempt. */
-    public Duration baseDelay() {
-        return baseDelay;
-    }
 
     /**
      * Runs {@code call}, retrying transient failures.

@@ -7,7 +7,6 @@ import io.kbackup.BackupInfo;
 import io.kbackup.BackupPhase;
 import io.kbackup.BackupPlan;
 import io.kbackup.CorruptBackupException;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -219,13 +218,8 @@ public final class BackupDocument {
      * @throws CorruptBackupException when it is not JSON or not a Backup document
      */
     public static BackupInfo parse(String name, byte[] bytes) {
-        JsonNode doc;
-        try {
-            doc = GzipJson.MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw new CorruptBackupException(name, "velero-backup.json of backup '" + name + "' is not valid JSON ("
-                    + e.getMessage() + "); the backup cannot be described or restored.", e);
-        }
+        JsonNode doc = GzipJson.tree(bytes, e -> new CorruptBackupException(name, "velero-backup.json of backup '" + name
+                + "' is not valid JSON (" + e.getMessage() + "); the backup cannot be described or restored.", e));
         if (doc == null || !doc.isObject() || !KIND.equals(doc.path("kind").asText(KIND))
                 || !doc.path("metadata").path("name").isTextual()) {
             throw new CorruptBackupException(name, "velero-backup.json of backup '" + name

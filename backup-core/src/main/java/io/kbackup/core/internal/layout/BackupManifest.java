@@ -3,7 +3,6 @@ package io.kbackup.core.internal.layout;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kbackup.CorruptBackupException;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -180,12 +179,8 @@ public record BackupManifest(
      * @throws CorruptBackupException when it is not a manifest this code can read
      */
     public static BackupManifest parse(String backup, byte[] bytes) {
-        JsonNode n;
-        try {
-            n = GzipJson.MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw new CorruptBackupException(backup, "kbackup-manifest.json is not valid JSON: " + e.getMessage());
-        }
+        JsonNode n = GzipJson.tree(bytes, e -> new CorruptBackupException(backup, "kbackup-manifest.json is not valid JSON: "
+                + e.getMessage()));
         if (n == null || !n.isObject()) {
             throw new CorruptBackupException(backup, "kbackup-manifest.json is not a JSON object.");
         }

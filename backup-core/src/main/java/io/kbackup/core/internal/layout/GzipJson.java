@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -50,6 +51,18 @@ public final class GzipJson {
             throw new UncheckedIOException(e);
         }
         return bos.toByteArray();
+    }
+
+    /**
+     * Parses a stored JSON document; when it is not JSON, throws what {@code notJson} makes of the
+     * parse error (a {@code CorruptBackupException} that names the file and what it belongs to).
+     */
+    public static JsonNode tree(byte[] bytes, Function<IOException, ? extends RuntimeException> notJson) {
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw notJson.apply(e);
+        }
     }
 
     /** Reads a gzipped JSON side file. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kbackup.CorruptBackupException;
 import io.kbackup.RestoreInfo;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,12 +54,8 @@ public record RestoreRecord(RestoreInfo info, Instant heartbeat) {
      * @throws CorruptBackupException when it is not such a record (the message names the restore)
      */
     public static RestoreRecord parse(String restore, byte[] bytes) {
-        JsonNode n;
-        try {
-            n = GzipJson.MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw new CorruptBackupException(restore, "The record of restore '" + restore + "' is not valid JSON: " + e.getMessage(), e);
-        }
+        JsonNode n = GzipJson.tree(bytes, e -> new CorruptBackupException(restore, "The record of restore '" + restore
+                + "' is not valid JSON: " + e.getMessage(), e));
         if (n == null || !KIND.equals(n.path("kind").asText()) || !n.path("name").isTextual()) {
             throw new CorruptBackupException(restore, "The record of restore '" + restore + "' is not a " + KIND + " document.");
         }

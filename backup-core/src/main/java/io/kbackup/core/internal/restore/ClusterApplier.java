@@ -104,15 +104,7 @@ final class ClusterApplier {
         if (policy == ExistingResourcePolicy.NONE) {
             return new Applied(Result.LEFT_DIFFERENT, difference, true, null);
         }
-        try {
-            patch(item, namespace, name, ExistingObject.mergePatch(live, want));
-            return new Applied(Result.UPDATED, difference, false, null);
-        } catch (KubernetesClientException e) {
-            if (e.getCode() < 400 || e.getCode() >= 500) {
-                throw e;
-            }
-            return new Applied(Result.PATCH_REFUSED, difference, true, KubeRetry.describe(e));
-        }
+        return patchOrLabels(item, namespace, name, live, want, desired, difference, false);
     }
 
     /**
@@ -205,6 +197,10 @@ final class ClusterApplier {
         return patchOrLabels(item, namespace, name, resetLive, desired, desired, difference, true);
     }
 
+    /**
+     * Merge-patches {@code resetLive} to {@code target}; a patch the cluster refuses (4xx) is
+     * {@code PATCH_REFUSED}, with the restore labels of {@code desired} patched on when {@code labelsOnRefusal}.
+     */
     private Applied patchOrLabels(IndexedItem item, String namespace, String name, ObjectNode resetLive, ObjectNode target,
             ObjectNode desired, String difference, boolean labelsOnRefusal) {
         try {

@@ -19,6 +19,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +41,7 @@ final class RestoreReport implements AutoCloseable {
     private final BufferedWriter log;
     private final OperationResults results = new OperationResults();
     /** Told of each error (namespace, message): the handle's listeners. */
-    volatile java.util.function.BiConsumer<String, String> onError = (namespace, message) -> { };
+    volatile BiConsumer<String, String> onError = (namespace, message) -> { };
 
     RestoreReport(String restoreName, Clock clock) {
         this.restoreName = restoreName;
@@ -65,25 +67,26 @@ final class RestoreReport implements AutoCloseable {
 
     /** A warning about an item in {@code namespace} (null: cluster-scoped; "": the restore as a whole). */
     synchronized void warning(String namespace, String message) {
-        if ("".equals(namespace)) {
-            results.veleroWarning(message);
-        } else {
-            results.warning(namespace, message);
-        }
-        line("warning", message);
+        problem("warning", namespace, message, results::veleroWarning, results::warning);
         LOG.warn("restore {}: {}", restoreName, message);
     }
 
     /** An error about an item in {@code namespace} (null: cluster-scoped; "": the restore as a whole). */
     synchronized void error(String namespace, String message) {
-        if ("".equals(namespace)) {
-            results.veleroError(message);
-        } else {
-            results.error(namespace, message);
-        }
-        line("error", message);
+        problem("error", namespace, message, results::veleroError, results::error);
         LOG.warn("restore {} error: {}", restoreName, message);
         onError.accept(namespace, message);
+    }
+
+    /** Adds a warning or error to the results, as one about the restore when {@code namespace} is "", and logs it. */
+    private void problem(String level, String namespace, String message, Consumer<String> aboutRestore,
+            BiConsumer<String, String> aboutItem) {
+        if ("".equals(namespace)) {
+            aboutRestore.accept(message);
+        } else {
+            aboutItem.accept(namespace, message);
+        }
+        line(level, message);
     }
 
     long errorCount() {

@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,28 +54,9 @@ public final class OperationTracker {
         String name = handle.name();
         CompletableFuture<JsonNode> end = new CompletableFuture<>();
         AtomicReference<JsonNode> last = new AtomicReference<>();
-        AtomicLong done = new AtomicLong();
         AtomicBoolean deleteWhenDone = new AtomicBoolean();
-        ResourceWatcher.Registration reg = cluster.watcher(VeleroKind.BACKUP).watch(name, new ResourceWatcher.Listener() {
-            @Override
-            public void changed(GenericKubernetesResource resource) {
-                JsonNode node = VeleroStatus.tree(resource);
-                last.set(node);
-                BackupPhase phase = VeleroStatus.backupPhase(node);
-                progress(handle, node.path("status").path("progress"), "itemsBackedUp", done);
-                if (!handle.completion().isDone()) {
-                    handle.phase(phase);
-                }
-                if (phase.isTerminal()) {
-                    end.complete(node);
-                }
-            }
-
-            @Override
-            public void deleted(GenericKubernetesResource gone) {
-                end.completeExceptionally(new GoneException(VeleroStatus.tree(gone)));
-            }
-        });
+        ResourceWatcher.Registration reg = watch(handle, VeleroKind.BACKUP, VeleroStatus::backupPhase, BackupPhase::isTerminal,
+                "itemsBackedUp", last::set, end);
         start(handle, end, reg, deleteWhenDone::get, "backup", VeleroStatus::backupInfo, () -> {
             if (notStarted(handle.phase()) && cluster.delete(VeleroKind.BACKUP, name)) {
                 return failedBackup(name, last.get(), "cancelled before Velero started it; the Backup object was deleted");
@@ -93,26 +76,8 @@ public final class OperationTracker {
     public void trackRestore(TrackedOperation.Restore handle, Function<JsonNode, RestoreInfo> details) {
         String name = handle.name();
         CompletableFuture<JsonNode> end = new CompletableFuture<>();
-        AtomicLong done = new AtomicLong();
-        ResourceWatcher.Registration reg = cluster.watcher(VeleroKind.RESTORE).watch(name, new ResourceWatcher.Listener() {
-            @Override
-            public void changed(GenericKubernetesResource resource) {
-                JsonNode node = VeleroStatus.tree(resource);
-                RestorePhase phase = VeleroStatus.restorePhase(node);
-                progress(handle, node.path("status").path("progress"), "itemsRestored", done);
-                if (!handle.completion().isDone()) {
-                    handle.phase(phase);
-                }
-                if (phase.isTerminal()) {
-                    end.complete(node);
-                }
-            }
-
-            @Override
-            public void deleted(GenericKubernetesResource last) {
-                end.completeExceptionally(new GoneException(VeleroStatus.tree(last)));
-            }
-        });
+        ResourceWatcher.Registration reg = watch(handle, VeleroKind.RESTORE, VeleroStatus::restorePhase, RestorePhase::isTerminal,
+                "itemsRestored", node -> { }, end);
         start(handle, end, reg, () -> false, "restore", details, () -> {
             if (handle.phase() == RestorePhase.NEW && cluster.delete(VeleroKind.RESTORE, name)) {
                 RestoreInfo info = details.apply(VeleroStatus.tree(java.util.Map.of("metadata", java.util.Map.of("name", name))));
@@ -121,6 +86,36 @@ public final class OperationTracker {
             LOG.warn("Restore '{}' is already running in Velero, which cannot stop a restore; waiting for it to end", name);
             return null;
         }, last -> withRestoreFailure(details.apply(last), "the Velero Restore object was deleted before the restore ended"));
+    }
+
+    /**
+     * Watches the {@code kind} object {@code handle.name()}: each state goes to {@code seen} and to
+     * the handle (phase; progress from {@code status.progress.<doneField>}); {@code end} completes
+     * with the first terminal state, or fails with a {@link GoneException} when the object is deleted.
+     */
+    private <P> ResourceWatcher.Registration watch(TrackedOperation<P, ?> handle, VeleroKind kind, Function<JsonNode, P> phaseOf,
+            Predicate<P> terminal, String doneField, Consumer<JsonNode> seen, CompletableFuture<JsonNode> end) {
+        AtomicLong done = new AtomicLong();
+        return cluster.watcher(kind).watch(handle.name(), new ResourceWatcher.Listener() {
+            @Override
+            public void changed(GenericKubernetesResource resource) {
+                JsonNode node = VeleroStatus.tree(resource);
+                seen.accept(node);
+                P phase = phaseOf.apply(node);
+                progress(handle, node.path("status").path("progress"), doneField, done);
+                if (!handle.completion().isDone()) {
+                    handle.phase(phase);
+                }
+                if (terminal.test(phase)) {
+                    end.complete(node);
+                }
+            }
+
+            @Override
+            public void deleted(GenericKubernetesResource gone) {
+                end.completeExceptionally(new GoneException(VeleroStatus.tree(gone)));
+            }
+        });
     }
 
     private <P, I> void start(TrackedOperation<P, I> handle, CompletableFuture<JsonNode> end, ResourceWatcher.Registration reg,
