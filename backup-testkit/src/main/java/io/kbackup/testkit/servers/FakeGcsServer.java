@@ -59,5 +59,4 @@ public final class FakeGcsServer extends LocalHttpServer {
         }
         return this;
     }
-
 }

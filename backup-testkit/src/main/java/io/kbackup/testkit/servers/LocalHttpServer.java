@@ -34,8 +34,10 @@ public abstract class LocalHttpServer implements AutoCloseable {
      * server that does not get ready is stopped.
      *
      * @param name a short label for logs and messages
+     * @param binary the executable's name in {@link TestServers#binDir()}
      * @param args the server's arguments for a port
      * @param readyPath the path that answers 200 once the server is ready, e.g. {@code /storage/v1/b}
+     * @param timeout how long the server may take to get ready
      * @param wrap makes the server object from the process and its port
      */
     protected static <T extends LocalHttpServer> T startOnFreePort(String name, String binary,
