@@ -218,9 +218,8 @@ class IncludeAllDisksRealCsiIT {
     @Test
     void claimsPulledInThroughALabelSelectedPodAreSnapshotted() throws Exception {
         namespace("labelled");
-        csi.createClaim("labelled", "web-data", "1Gi", Map.of(), Map.of());
-        csi.createClaim("labelled", "unused", "1Gi", Map.of(), Map.of());
-        CsiHostPathDriver.writeSample(csi.volumeFolder("labelled", "web-data"), 31);
+        claimWithSample("labelled", "web-data", 31);
+        claim("labelled", "unused");
         cluster.seed(Stream.of(new PodBuilder().withNewMetadata().withNamespace("labelled").withName("web")
                 .addToLabels("app", "web").endMetadata().withNewSpec().addNewContainer().withName("web").withImage("nginx")
                 .endContainer().addNewVolume().withName("data").withNewPersistentVolumeClaim().withClaimName("web-data")
@@ -255,7 +254,7 @@ class IncludeAllDisksRealCsiIT {
     @Test
     void aDriverWithoutSnapshotClassRefusesTheBackupOrUnderTheSkipPolicySkipsTheVolume() throws Exception {
         namespace("noclass");
-        csi.createClaim("noclass", "orphan", "1Gi", Map.of(), Map.of());
+        claim("noclass", "orphan");
         var classes = client.genericKubernetesResources(CsiServers.VOLUME_SNAPSHOT_CLASSES);
         classes.withName(CsiServers.RETAIN_CLASS).delete();
         classes.withName(CsiServers.DELETE_CLASS).delete();
@@ -303,9 +302,8 @@ class IncludeAllDisksRealCsiIT {
     @Test
     void aSnapshotTheDriverFailsMakesTheBackupPartiallyFailedNamingTheVolume() throws Exception {
         namespace("broken");
-        csi.createClaim("broken", "ok", "1Gi", Map.of(), Map.of());
-        csi.createClaim("broken", "bad", "1Gi", Map.of(), Map.of());
-        CsiHostPathDriver.writeSample(csi.volumeFolder("broken", "ok"), 41);
+        claimWithSample("broken", "ok", 41);
+        claim("broken", "bad");
         // the driver loses the volume's data: its CreateSnapshot fails for that volume
         ServerProcess.deleteTree(csi.volumeFolder("broken", "bad"));
 
@@ -329,7 +327,7 @@ class IncludeAllDisksRealCsiIT {
     @Test
     void aSnapshotNotReadyInTimeMakesTheBackupPartiallyFailed() throws Exception {
         namespace("slow");
-        csi.createClaim("slow", "stuck", "1Gi", Map.of(), Map.of());
+        claim("slow", "stuck");
         csi.stopSnapshotter(); // the driver's snapshotter sidecar is down: the VolumeSnapshot waits
         Run run;
         try {
@@ -346,8 +344,7 @@ class IncludeAllDisksRealCsiIT {
     @Test
     void deletingTheBackupRemovesItsSnapshotsTheirContentsAndTheDriversSnapshotButNoOtherBackups() throws Exception {
         namespace("gone");
-        csi.createClaim("gone", "g", "1Gi", Map.of(), Map.of());
-        CsiHostPathDriver.writeSample(csi.volumeFolder("gone", "g"), 51);
+        claimWithSample("gone", "g", 51);
         DirectEngine engine = engine(UnaryOperator.identity());
         Run keep = backup(engine, b -> b.includedNamespaces("gone"));
         Run gone = backup(engine, b -> b.includedNamespaces("gone"));
@@ -370,8 +367,7 @@ class IncludeAllDisksRealCsiIT {
     @Test
     void anExpiredBackupSweptByTheSchedulerLeavesNoSnapshotBehind() throws Exception {
         namespace("expiring");
-        csi.createClaim("expiring", "e", "1Gi", Map.of(), Map.of());
-        CsiHostPathDriver.writeSample(csi.volumeFolder("expiring", "e"), 61);
+        claimWithSample("expiring", "e", 61);
         DirectEngine engine = engine(UnaryOperator.identity());
         String name = "nightly-disks-" + DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC)
                 .format(java.time.Instant.now());
@@ -428,6 +424,17 @@ class IncludeAllDisksRealCsiIT {
     private List<GenericKubernetesResource> snapshotsOf(String backup) {
         return client.genericKubernetesResources(CsiServers.VOLUME_SNAPSHOTS).inAnyNamespace()
                 .withLabel(VeleroKeys.BACKUP_NAME, backup).list().getItems();
+    }
+
+    /** A 1Gi claim {@code ns/name} of the driver's storage class, without labels or annotations. */
+    private void claim(String ns, String name) {
+        csi.createClaim(ns, name, "1Gi", Map.of(), Map.of());
+    }
+
+    /** {@link #claim} with {@link CsiHostPathDriver#writeSample sample data} (from {@code seed}) in its volume; returns its digests. */
+    private Map<String, String> claimWithSample(String ns, String name, long seed) {
+        claim(ns, name);
+        return CsiHostPathDriver.writeSample(csi.volumeFolder(ns, name), seed);
     }
 
     private GenericKubernetesResource content(String name) {
