@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.servers.TestServers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -71,12 +72,7 @@ class KBackupCliIT {
 
     @AfterAll
     static void stop() {
-        if (k8s != null) {
-            k8s.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        TestServers.closeAll(k8s, cluster);
     }
 
     static Run run(Map<String, String> env, String... args) {

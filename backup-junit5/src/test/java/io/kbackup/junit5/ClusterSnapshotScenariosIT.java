@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.cluster.EmbeddedClusterExtension;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The harness's failure paths and parallel classes, on one embedded cluster, each scenario a test
@@ -22,25 +22,18 @@ import org.junit.jupiter.api.Test;
  * separate namespaces running at once do not see each other's changes; a harness without a cluster
  * or without a selection fails the class saying what to do.
  */
+@ExtendWith(EmbeddedClusterExtension.class)
 class ClusterSnapshotScenariosIT {
-    static EmbeddedCluster cluster;
     static KubernetesClient shared;
 
     @BeforeAll
-    static void start() {
-        cluster = EmbeddedCluster.start();
-        shared = cluster.client();
+    static void start(KubernetesClient client) {
+        shared = client;
         for (String ns : List.of("fails", "par-a", "par-b")) {
             shared.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
             shared.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("base").endMetadata()
                     .addToData("k", "v").build()).create();
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        shared.close();
-        cluster.close();
     }
 
     static Map<String, Map<String, String>> contents(String ns) {

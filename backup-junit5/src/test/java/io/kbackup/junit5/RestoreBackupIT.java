@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.cluster.EmbeddedClusterExtension;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code @RestoreBackup} on the embedded cluster: the golden backup under
@@ -20,20 +20,13 @@ import org.junit.jupiter.api.TestMethodOrder;
  * tests into a mapped namespace, each test starts from it, and with {@code @ClusterSnapshot} the
  * namespace is gone again after the class. A backup that is not there fails the class.
  */
+@ExtendWith(EmbeddedClusterExtension.class)
 class RestoreBackupIT {
-    static EmbeddedCluster cluster;
     static KubernetesClient shared;
 
     @BeforeAll
-    static void start() {
-        cluster = EmbeddedCluster.start();
-        shared = cluster.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        shared.close();
-        cluster.close();
+    static void start(KubernetesClient client) {
+        shared = client;
     }
 
     /** The golden state as the tests must find it. */

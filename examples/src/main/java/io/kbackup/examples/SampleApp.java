@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
@@ -181,14 +182,8 @@ public final class SampleApp {
                 .build());
         deployment(ns, "frontend", "nginx:1.27", 2, 8080, "frontend", null);
         deployment(ns, "cart", "ghcr.io/example/cart:2.4.1", 1, 8080, "default", null);
-        create(new ServiceBuilder().withMetadata(meta(ns, "frontend", "frontend"))
-                .withNewSpec().withType("NodePort").addToSelector("app", "frontend").withClusterIP("10.96.14.21")
-                .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString(8080)).withNodePort(30080)
-                .withProtocol("TCP").endPort().endSpec().build());
-        create(new ServiceBuilder().withMetadata(meta(ns, "cart", "cart"))
-                .withNewSpec().withType("ClusterIP").addToSelector("app", "cart").withClusterIP("10.96.14.22")
-                .addNewPort().withName("http").withPort(8080).withTargetPort(new IntOrString(8080)).withProtocol("TCP")
-                .endPort().endSpec().build());
+        create(service(ns, "frontend", "NodePort", "10.96.14.21", "http", 80, 8080, 30080));
+        create(service(ns, "cart", "ClusterIP", "10.96.14.22", "http", 8080, 8080, null));
         // Retain, host path (no snapshot possible): restored as-is without its data.
         volume(ns, "db-data", "pv-shop-db", "Retain", "10Gi", "worker-1", false);
         create(new GenericKubernetesResourceBuilder().withApiVersion("monitoring.coreos.com/v1").withKind("ServiceMonitor")
@@ -210,15 +205,9 @@ public final class SampleApp {
                 .addToData("tls.key", b64("-----BEGIN PRIVATE KEY-----\nMIIEdemo\n-----END PRIVATE KEY-----\n"))
                 .build());
         deployment(ns, "api", "ghcr.io/example/payments-api:1.9.0", 2, 8443, "api", PRIORITY_CLASS);
-        create(new ServiceBuilder().withMetadata(meta(ns, "api", "api"))
-                .withNewSpec().withType("ClusterIP").addToSelector("app", "api").withClusterIP("10.96.20.5")
-                .addNewPort().withName("https").withPort(443).withTargetPort(new IntOrString(8443)).withProtocol("TCP")
-                .endPort().endSpec().build());
+        create(service(ns, "api", "ClusterIP", "10.96.20.5", "https", 443, 8443, null));
         // headless: clusterIP None is kept by a restore
-        create(new ServiceBuilder().withMetadata(meta(ns, "ledger", "ledger"))
-                .withNewSpec().withClusterIP("None").addToSelector("app", "ledger")
-                .addNewPort().withName("postgres").withPort(5432).withTargetPort(new IntOrString(5432)).withProtocol("TCP")
-                .endPort().endSpec().build());
+        create(service(ns, "ledger", null, "None", "postgres", 5432, 5432, null));
         // Delete, CSI: a backup with disks snapshots it; a restore provisions the claim again from the snapshot.
         volume(ns, "ledger-data", "pvc-3f7c9a2e-payments-ledger", "Delete", "20Gi", "worker-2", true);
         finishedJob(ns, "ledger-migrate-29100480");
@@ -232,16 +221,27 @@ public final class SampleApp {
                         + "    kubernetes_sd_configs:\n      - role: pod\n")
                 .build());
         deployment(ns, "prometheus", "quay.io/prometheus/prometheus:v3.2.1", 1, 9090, "prometheus", null);
-        create(new ServiceBuilder().withMetadata(meta(ns, "prometheus", "prometheus"))
-                .withNewSpec().withType("ClusterIP").addToSelector("app", "prometheus").withClusterIP("10.96.30.9")
-                .addNewPort().withName("web").withPort(9090).withTargetPort(new IntOrString(9090)).withProtocol("TCP")
-                .endPort().endSpec().build());
+        create(service(ns, "prometheus", "ClusterIP", "10.96.30.9", "web", 9090, 9090, null));
         create(new GenericKubernetesResourceBuilder().withApiVersion("monitoring.coreos.com/v1").withKind("ServiceMonitor")
                 .withMetadata(meta(ns, "prometheus-self", "prometheus"))
                 .addToAdditionalProperties("spec", Map.of(
                         "selector", Map.of("matchLabels", Map.of("app", "prometheus")),
                         "endpoints", List.of(Map.of("port", "web", "interval", "15s"))))
                 .build());
+    }
+
+    /**
+     * A Service {@code app} for the pods labelled {@code app=<app>}, with one TCP port.
+     *
+     * @param type the service type, or null for the server's default
+     * @param nodePort the port's node port, or null for none
+     */
+    private static Service service(String ns, String app, String type, String clusterIP, String portName, int port,
+                                   int targetPort, Integer nodePort) {
+        return new ServiceBuilder().withMetadata(meta(ns, app, app))
+                .withNewSpec().withType(type).addToSelector("app", app).withClusterIP(clusterIP)
+                .addNewPort().withName(portName).withPort(port).withTargetPort(new IntOrString(targetPort)).withNodePort(nodePort)
+                .withProtocol("TCP").endPort().endSpec().build();
     }
 
     /** A Deployment, its current ReplicaSet and its pods, linked by owner references as the controllers set them. */

@@ -5,39 +5,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.cluster.EmbeddedClusterExtension;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The round-trip check against two embedded clusters: the target is filled by copying the source's objects the way
  * Velero's restore documents it (shop mapped to shop-restored), then changed to see that the check notices.
  */
+@ExtendWith(EmbeddedClusterExtension.class)
 class RoundTripCheckIT {
 
     private static final Map<String, String> MAPPING = Map.of("shop", "shop-restored");
 
-    private static EmbeddedCluster sourceCluster;
     private static KubernetesClient source;
     private static List<ObjectRef> seeded;
     private EmbeddedCluster targetCluster;
     private KubernetesClient target;
 
     @BeforeAll
-    static void seedSource() {
-        sourceCluster = EmbeddedCluster.start();
-        source = sourceCluster.client();
+    static void seedSource(KubernetesClient client) {
+        source = client;
         seeded = SampleApp.seed(source);
-    }
-
-    @AfterAll
-    static void stopSource() {
-        source.close();
-        sourceCluster.close();
     }
 
     @BeforeEach

@@ -18,7 +18,7 @@ import io.kbackup.RestorePhase;
 import io.kbackup.RestorePlan;
 import io.kbackup.RestorePreview;
 import io.kbackup.core.KBackup;
-import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.cluster.EmbeddedClusterExtension;
 import io.kbackup.testkit.storage.InMemoryStorageProvider;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,32 +29,30 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The reset ({@link PrunePolicy#PRUNE}) on the embedded cluster: what a test created goes, what it
  * changed is reverted, what it deleted comes back, what it did not touch is not written (its
  * resourceVersion stays), and what a reset never touches is left.
  */
+@ExtendWith(EmbeddedClusterExtension.class)
 class DirectResetIT {
     private static final Duration WAIT = Duration.ofMinutes(1);
-    private static EmbeddedCluster cluster;
     private static KubernetesClient client;
     private static DirectEngine kbackup;
     private final BackupLocation location = BackupLocation.builder().name("reset").provider(InMemoryStorageProvider.ID)
             .bucket("reset-" + UUID.randomUUID()).build();
 
     @BeforeAll
-    static void start() {
-        cluster = EmbeddedCluster.start();
-        client = cluster.client();
+    static void start(KubernetesClient shared) {
+        client = shared;
         kbackup = KBackup.direct(client);
     }
 
     @AfterAll
     static void stop() {
         kbackup.close();
-        client.close();
-        cluster.close();
     }
 
     private static void namespace(String ns, int configMaps) {

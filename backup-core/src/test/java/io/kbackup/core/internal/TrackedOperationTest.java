@@ -40,10 +40,11 @@ class TrackedOperationTest {
         }
     }
 
+    private final TrackedOperation.Backup op = new TrackedOperation.Backup("b1");
+    private final Recorder r = new Recorder();
+
     @Test
     void listenersHearPhaseChangesOnceItemErrorsAndTheEndOnceWithTheFinalProgress() {
-        TrackedOperation.Backup op = new TrackedOperation.Backup("b1");
-        Recorder r = new Recorder();
         op.addListener(r);
         op.addListener(r);
 
@@ -61,8 +62,6 @@ class TrackedOperationTest {
 
     @Test
     void progressIsToldAtMostAboutOnceASecond() {
-        TrackedOperation.Backup op = new TrackedOperation.Backup("b1");
-        Recorder r = new Recorder();
         op.addListener(r);
         for (int i = 0; i < 10_000; i++) {
             op.addDone(1);
@@ -72,7 +71,6 @@ class TrackedOperationTest {
 
     @Test
     void aListenerAddedAfterTheEndHearsTheEndAtOnceWithTheError() {
-        TrackedOperation.Backup op = new TrackedOperation.Backup("b1");
         op.completeExceptionally(new CorruptBackupException("b1", "damaged"));
         Recorder late = new Recorder();
         op.addListener(late);
@@ -81,7 +79,6 @@ class TrackedOperationTest {
 
     @Test
     void aFailingListenerDoesNotStopTheOthersNorTheOperation() {
-        TrackedOperation.Backup op = new TrackedOperation.Backup("b1");
         op.addListener(new OperationListener<BackupPhase, BackupInfo>() {
             @Override
             public void onPhase(String operation, BackupPhase phase) {
@@ -93,7 +90,6 @@ class TrackedOperationTest {
                 throw new IllegalStateException("listener bug");
             }
         });
-        Recorder r = new Recorder();
         op.addListener(r);
         op.phase(BackupPhase.IN_PROGRESS);
         op.complete(BackupInfo.builder().name("b1").phase(BackupPhase.COMPLETED).build());
@@ -104,8 +100,6 @@ class TrackedOperationTest {
 
     @Test
     void aRemovedListenerHearsNothingMore() {
-        TrackedOperation.Backup op = new TrackedOperation.Backup("b1");
-        Recorder r = new Recorder();
         op.addListener(r);
         op.removeListener(r);
         op.phase(BackupPhase.IN_PROGRESS);

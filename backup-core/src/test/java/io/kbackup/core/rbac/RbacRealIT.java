@@ -37,6 +37,7 @@ import io.kbackup.core.internal.layout.VeleroKeys;
 import io.kbackup.testkit.cluster.RealCluster;
 import io.kbackup.testkit.servers.CsiHostPathDriver;
 import io.kbackup.testkit.servers.CsiServers;
+import io.kbackup.testkit.servers.TestServers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -126,18 +127,7 @@ class RbacRealIT {
 
     @AfterAll
     static void stop() {
-        if (csi != null) {
-            csi.close();
-        }
-        if (admin != null) {
-            admin.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (driver != null) {
-            driver.close();
-        }
+        TestServers.closeAll(csi, admin, cluster, driver);
     }
 
     /** A client authenticated only by a fresh token of the service account {@code NS/sa}. */

@@ -240,14 +240,19 @@ class BackupSchedulerIT {
         }
     }
 
+    /** A first scheduler, on {@link #engine}, runs plan {@code name} (daily at 02:00) once at {@code at}, then stops. */
+    private void firstHostRunsAt2Once(String name, String at) {
+        try (BackupScheduler s = scheduler(engine)) {
+            s.add(plan(name, Schedule.cron("0 2 * * *")));
+            clock.set(Instant.parse(at));
+            s.runOnce();
+            awaitIdle(name, 1);
+        }
+    }
+
     @Test
     void afterDowntimeAMissedRunHappensOnceNotOncePerMissedSlot() {
-        try (BackupScheduler s = scheduler(engine)) {
-            s.add(plan("daily", Schedule.cron("0 2 * * *")));
-            clock.set(Instant.parse("2026-11-22T02:00:00Z"));
-            s.runOnce();
-            awaitIdle("daily", 1);
-        }
+        firstHostRunsAt2Once("daily", "2026-11-22T02:00:00Z");
         // the host is down for ten days
         clock.set(Instant.parse("2026-12-02T09:00:00Z"));
         try (BackupScheduler restarted = scheduler(engine)) {
@@ -262,12 +267,7 @@ class BackupSchedulerIT {
 
     @Test
     void aRestartedHostNeitherForgetsNorRepeatsARun() {
-        try (BackupScheduler s = scheduler(engine)) {
-            s.add(plan("nightly", Schedule.cron("0 2 * * *")));
-            clock.set(Instant.parse("2026-11-22T02:00:30Z"));
-            s.runOnce();
-            awaitIdle("nightly", 1);
-        }
+        firstHostRunsAt2Once("nightly", "2026-11-22T02:00:30Z");
         clock.set(Instant.parse("2026-11-22T02:05:00Z"));
         try (BackupScheduler again = scheduler(newEngine())) {
             again.add(plan("nightly", Schedule.cron("0 2 * * *")));

@@ -13,8 +13,7 @@ class AzureEngineRoundTripRealIT extends EngineRoundTripContract {
 
     private static final String CONTAINER = "e2e";
     @RegisterExtension
-    static final ServerExtension<Azurite> AZURITE = ServerExtension.of(Azurite::started,
-            azurite -> azurite.client().createBlobContainer(CONTAINER));
+    static final ServerExtension<Azurite> AZURITE = Azurite.withContainer(CONTAINER);
 
     @Override
     protected BackupClient engine(KubernetesClient cluster) {

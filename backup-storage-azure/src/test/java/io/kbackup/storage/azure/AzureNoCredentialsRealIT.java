@@ -16,8 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AzureNoCredentialsRealIT {
     @RegisterExtension
-    static final ServerExtension<Azurite> AZURITE = ServerExtension.of(Azurite::started,
-            azurite -> azurite.client().createBlobContainer("kbackup-nocreds"));
+    static final ServerExtension<Azurite> AZURITE = Azurite.withContainer("kbackup-nocreds");
 
     @Test
     void noCredentialsAnywhereIsBadCredentialsNamingTheDefaultSources() {

@@ -11,8 +11,7 @@ class AzureStorageProviderContractRealIT extends StorageProviderContract {
 
     private static final String CONTAINER = "contract";
     @RegisterExtension
-    static final ServerExtension<Azurite> AZURITE = ServerExtension.of(Azurite::started,
-            azurite -> azurite.client().createBlobContainer(CONTAINER));
+    static final ServerExtension<Azurite> AZURITE = Azurite.withContainer(CONTAINER);
 
     @Override
     protected StorageProvider createProvider() {

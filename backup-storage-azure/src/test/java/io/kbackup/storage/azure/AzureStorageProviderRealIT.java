@@ -1,5 +1,6 @@
 package io.kbackup.storage.azure;
 
+import static io.kbackup.testkit.storage.TestBytes.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,11 +17,11 @@ import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.servers.ServerExtension;
+import io.kbackup.testkit.servers.TestServers;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,8 +31,7 @@ class AzureStorageProviderRealIT {
 
     static final String CONTAINER = "kbackup-it";
     @RegisterExtension
-    static final ServerExtension<Azurite> AZURITE = ServerExtension.of(Azurite::started,
-            azurite -> azurite.client().createBlobContainer(CONTAINER));
+    static final ServerExtension<Azurite> AZURITE = Azurite.withContainer(CONTAINER);
 
     private StorageProvider provider(int blockSize) {
         return StorageProviders.discover().open(AZURITE.get().location(CONTAINER)
@@ -40,12 +40,6 @@ class AzureStorageProviderRealIT {
 
     private static String key(String name) {
         return "it/" + UUID.randomUUID() + "/" + name;
-    }
-
-    private static byte[] random(int size) {
-        byte[] data = new byte[size];
-        new Random(size).nextBytes(data);
-        return data;
     }
 
     @Test
@@ -248,7 +242,7 @@ class AzureStorageProviderRealIT {
 
     @Test
     void validateReportsAClosedPortAsUnreachableQuickly() throws Exception {
-        int closed = Azurite.freePort();
+        int closed = TestServers.freePort();
         BackupLocation location = AZURITE.get().location(CONTAINER)
                 .endpoint("http://127.0.0.1:" + closed + "/" + Azurite.ACCOUNT).build();
         long start = System.nanoTime();
@@ -260,7 +254,7 @@ class AzureStorageProviderRealIT {
 
     @Test
     void unreachableEndpointFailsOperationsAsRetryable() throws Exception {
-        int closed = Azurite.freePort();
+        int closed = TestServers.freePort();
         try (StorageProvider storage = StorageProviders.discover().open(AZURITE.get().location(CONTAINER)
                 .endpoint("http://127.0.0.1:" + closed + "/" + Azurite.ACCOUNT).build())) {
             assertThatThrownBy(() -> storage.head("k"))

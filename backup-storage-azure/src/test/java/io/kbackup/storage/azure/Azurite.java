@@ -9,15 +9,13 @@ import com.azure.storage.blob.BlobServiceVersion;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import io.kbackup.BackupLocation;
 import io.kbackup.Credentials;
+import io.kbackup.testkit.servers.LocalHttpServer;
+import io.kbackup.testkit.servers.ServerExtension;
+import io.kbackup.testkit.servers.ServerProcess;
 import io.kbackup.testkit.servers.TestServers;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -25,21 +23,17 @@ import org.junit.jupiter.api.Assumptions;
  * {@code .ci/azurite} (install with {@code npm ci --prefix .ci/azurite}; {@code .ci/run} does). When
  * it is missing the tests skip, under {@code CI=true} they fail. One per test class.
  */
-final class Azurite implements AutoCloseable {
+final class Azurite extends LocalHttpServer {
 
     /** Azurite's well-known development account (public, documented by Microsoft). */
     static final String ACCOUNT = "devstoreaccount1";
     static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private final Process process;
-    private final int port;
-
-    private Azurite(Process process, int port) {
-        this.process = process;
-        this.port = port;
+    private Azurite(ServerProcess process, int port) {
+        super(process, port);
     }
 
-    static Azurite start() throws IOException, InterruptedException {
+    static Azurite start() {
         Path dir = Path.of(System.getProperty("kbackup.azurite.dir", "../.ci/azurite")).toAbsolutePath().normalize();
         Path bin = dir.resolve("node_modules/.bin/azurite-blob");
         if (!Files.isExecutable(bin)) {
@@ -50,55 +44,25 @@ final class Azurite implements AutoCloseable {
             }
             Assumptions.abort(message);
         }
-        int port = freePort();
-        Path work = Files.createTempDirectory("azurite");
-        Path log = Path.of("target", "azurite-" + port + ".log");
-        Files.createDirectories(log.getParent());
-        Process p = new ProcessBuilder(List.of(bin.toString(), "--blobHost", "127.0.0.1", "--blobPort",
-                String.valueOf(port), "--inMemoryPersistence", "--skipApiVersionCheck", "--silent"))
-                .directory(work.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        Azurite azurite = new Azurite(p, port);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            if (!p.isAlive()) {
-                fail("Azurite exited with " + p.exitValue() + " before listening; see " + log.toAbsolutePath());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return azurite;
-            } catch (IOException notYet) {
-                if (System.nanoTime() > deadline) {
-                    azurite.close();
-                    fail("Azurite did not listen on port " + port + " within 30 s; see " + log.toAbsolutePath());
-                }
-                Thread.sleep(50);
-            }
-        }
+        int port = TestServers.freePort();
+        return ServerProcess.builder("azurite", bin)
+                .args("--blobHost", "127.0.0.1", "--blobPort", String.valueOf(port), "--inMemoryPersistence",
+                        "--skipApiVersionCheck", "--silent")
+                .start(process -> {
+                    process.awaitPort(port, Duration.ofSeconds(30));
+                    return new Azurite(process, port);
+                });
     }
 
-    /** {@link #start()} without checked exceptions, for {@code ServerExtension.of(Azurite::started)}. */
-    static Azurite started() {
-        try {
-            return start();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while starting Azurite", e);
-        }
+    /** A {@link ServerExtension} starting Azurite once per class, with a blob container {@code container} made. */
+    static ServerExtension<Azurite> withContainer(String container) {
+        return ServerExtension.of(Azurite::start, azurite -> azurite.client().createBlobContainer(container));
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
-
-    String endpoint() {
-        return "http://127.0.0.1:" + port + "/" + ACCOUNT;
+    /** The blob endpoint of the development account, {@code http://127.0.0.1:<port>/devstoreaccount1}. */
+    @Override
+    public String endpoint() {
+        return super.endpoint() + "/" + ACCOUNT;
     }
 
     /** A location for {@code container} with the development account key. */
@@ -116,19 +80,4 @@ final class Azurite implements AutoCloseable {
                 .httpClient(new JdkHttpClientBuilder().build())
                 .buildClient();
     }
-
-    @Override
-    public void close() {
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
 }

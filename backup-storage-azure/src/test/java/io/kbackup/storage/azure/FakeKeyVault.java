@@ -1,7 +1,7 @@
 package io.kbackup.storage.azure;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.kbackup.testkit.servers.LoopbackJsonServer;
+import io.kbackup.testkit.servers.FakeKeyService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -35,7 +35,7 @@ import javax.crypto.spec.PSource;
  * {@code BadParameter}, in Key Vault's error shape. No authentication (the provider's
  * {@code Credentials.none()} pipeline sends none).
  */
-final class FakeKeyVault extends LoopbackJsonServer {
+final class FakeKeyVault extends FakeKeyService {
     private static final OAEPParameterSpec OAEP_256 = new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256,
             PSource.PSpecified.DEFAULT);
     private static final Pattern ALG = Pattern.compile("\"alg\"\\s*:\\s*\"([^\"]*)\"");
@@ -46,8 +46,6 @@ final class FakeKeyVault extends LoopbackJsonServer {
     private final Map<String, List<String>> keys = new ConcurrentHashMap<>();
     private final Map<String, KeyPair> versions = new ConcurrentHashMap<>();
     private final Set<String> disabled = ConcurrentHashMap.newKeySet();
-    private final Set<String> denied = ConcurrentHashMap.newKeySet();
-    private final List<String> calls = new CopyOnWriteArrayList<>();
 
     FakeKeyVault() throws IOException {
         super("/keys/");
@@ -88,15 +86,6 @@ final class FakeKeyVault extends LoopbackJsonServer {
         disabled.add(version);
     }
 
-    void deny(String name) {
-        denied.add(name);
-    }
-
-    /** The operations served, as {@code op name/version} lines. */
-    List<String> calls() {
-        return new ArrayList<>(calls);
-    }
-
     @Override
     protected void handle(HttpExchange exchange, String path, byte[] body) throws IOException {
         try {
@@ -113,7 +102,7 @@ final class FakeKeyVault extends LoopbackJsonServer {
             if (ids == null || !ids.contains(version)) {
                 error(exchange, 404, "KeyNotFound", "A key with (name/id) " + name + (parts.length == 4 ? "/" + version : "")
                         + " was not found in this key vault.");
-            } else if (denied.contains(name)) {
+            } else if (isDenied(name)) {
                 error(exchange, 403, "Forbidden", "The user, group or application does not have keys " + op + " permission on key vault.");
             } else if (disabled.contains(version)) {
                 error(exchange, 403, "Forbidden", "Operation " + op + " is not allowed on a disabled key.");
@@ -154,7 +143,7 @@ final class FakeKeyVault extends LoopbackJsonServer {
             error(exchange, 404, "NotFound", "Operation " + op + " is not served by this fake.");
             return;
         }
-        calls.add(op + " " + name + "/" + version);
+        served(op + " " + name + "/" + version);
         send(exchange, 200, "{\"kid\":\"" + baseUrl() + "/keys/" + name + "/" + version + "\",\"value\":\"" + B64URL.encodeToString(out) + "\"}");
     }
 

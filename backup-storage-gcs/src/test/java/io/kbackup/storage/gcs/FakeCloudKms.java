@@ -8,13 +8,12 @@ import com.google.api.services.cloudkms.v1.model.DecryptResponse;
 import com.google.api.services.cloudkms.v1.model.EncryptRequest;
 import com.google.api.services.cloudkms.v1.model.EncryptResponse;
 import com.sun.net.httpserver.HttpExchange;
-import io.kbackup.testkit.servers.LoopbackJsonServer;
+import io.kbackup.testkit.servers.FakeKeyService;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +36,7 @@ import javax.crypto.spec.GCMParameterSpec;
  * {@code FAILED_PRECONDITION} and a ciphertext that does not decrypt 400 {@code INVALID_ARGUMENT},
  * in Google's error shape. No authentication. Not Cloud KMS: its ciphertext format is its own.
  */
-final class FakeCloudKms extends LoopbackJsonServer {
+final class FakeCloudKms extends FakeKeyService {
     private static final JsonFactory JSON = GsonFactory.getDefaultInstance();
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -49,8 +48,6 @@ final class FakeCloudKms extends LoopbackJsonServer {
     }
 
     private final Map<String, Key> keys = new ConcurrentHashMap<>();
-    private final Set<String> denied = ConcurrentHashMap.newKeySet();
-    private final List<String> calls = new CopyOnWriteArrayList<>();
 
     FakeCloudKms() throws IOException {
         super("/v1/");
@@ -92,15 +89,6 @@ final class FakeCloudKms extends LoopbackJsonServer {
         keys.get(key).disabled.add(version);
     }
 
-    void deny(String key) {
-        denied.add(key);
-    }
-
-    /** The requests served, as {@code METHOD name → version} lines. */
-    List<String> calls() {
-        return new ArrayList<>(calls);
-    }
-
     @Override
     protected void handle(HttpExchange exchange, String fullPath, byte[] body) throws IOException {
         try {
@@ -113,7 +101,7 @@ final class FakeCloudKms extends LoopbackJsonServer {
             String name = path.substring(0, colon);
             String method = path.substring(colon + 1);
             Key key = keys.get(name);
-            if (denied.contains(name)) {
+            if (isDenied(name)) {
                 error(exchange, 403, "PERMISSION_DENIED", "Permission 'cloudkms.cryptoKeyVersions.useTo" + (method.equals("encrypt") ? "Encrypt"
                         : "Decrypt") + "' denied on resource '" + name + "' (or it may not exist).");
             } else if (key == null) {
@@ -145,7 +133,7 @@ final class FakeCloudKms extends LoopbackJsonServer {
         gcm.updateAAD(aad);
         byte[] sealed = gcm.doFinal(plain);
         byte[] ciphertext = ByteBuffer.allocate(4 + iv.length + sealed.length).putInt(version).put(iv).put(sealed).array();
-        calls.add("encrypt " + name + " -> " + version);
+        served("encrypt " + name + " -> " + version);
         respond(exchange, new EncryptResponse().setName(name + "/cryptoKeyVersions/" + version).encodeCiphertext(ciphertext)
                 .setCiphertextCrc32c(crc(ciphertext)).setVerifiedPlaintextCrc32c(r.getPlaintextCrc32c() != null)
                 .setVerifiedAdditionalAuthenticatedDataCrc32c(r.getAdditionalAuthenticatedDataCrc32c() != null)
@@ -183,7 +171,7 @@ final class FakeCloudKms extends LoopbackJsonServer {
             error(exchange, 400, "INVALID_ARGUMENT", "Decryption failed: the ciphertext is invalid.");
             return;
         }
-        calls.add("decrypt " + name + " -> " + version);
+        served("decrypt " + name + " -> " + version);
         respond(exchange, new DecryptResponse().encodePlaintext(plain).setPlaintextCrc32c(crc(plain)).setUsedPrimary(version == key.primary)
                 .setProtectionLevel("SOFTWARE"));
     }

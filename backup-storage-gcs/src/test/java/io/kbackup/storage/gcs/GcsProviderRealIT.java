@@ -1,5 +1,6 @@
 package io.kbackup.storage.gcs;
 
+import static io.kbackup.testkit.storage.TestBytes.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +10,6 @@ import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.servers.FakeGcsServer;
 import io.kbackup.testkit.servers.ServerExtension;
-import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,12 +41,6 @@ class GcsProviderRealIT {
         storage = StorageProviders.discover().open(GcsFakeServerContractRealIT.location(GCS.get(), bucket)
                 .config(GcsConfig.CHUNK_SIZE_BYTES, String.valueOf(chunkSize)).build());
         return storage;
-    }
-
-    private static byte[] random(int size) {
-        byte[] data = new byte[size];
-        new Random(size).nextBytes(data);
-        return data;
     }
 
     @Test

@@ -59,6 +59,18 @@ class GcsStorageProviderTest {
         assertThat(factory.configKeys()).contains("project", "kmsKeyName", "credentialsFile", "chunkSizeBytes");
     }
 
+    /**
+     * Validates a location on the stub while it answers {@code status} with this error; the result must
+     * hold a problem of {@code kind}, which is returned (the first one).
+     */
+    private ValidationResult.Problem validateWhileTheStubAnswers(int status, String reason, String message,
+            ValidationResult.Kind kind) {
+        stub.fail(status, reason, message);
+        ValidationResult r = stubLocation("team-backups").build().validate();
+        assertThat(r.has(kind)).as(r.toString()).isTrue();
+        return r.problems().get(0);
+    }
+
     @Test
     void validateIsOkWhenTheBucketLists() {
         assertThat(stubLocation("team-backups").build().validate().isOk()).isTrue();
@@ -66,28 +78,25 @@ class GcsStorageProviderTest {
 
     @Test
     void validateReportsAMissingBucketWithTheServicesMessage() {
-        stub.fail(404, "notFound", "The specified bucket does not exist.");
-        ValidationResult r = stubLocation("team-backups").build().validate();
-        assertThat(r.has(ValidationResult.Kind.BUCKET_MISSING)).as(r.toString()).isTrue();
-        assertThat(r.problems().get(0).message()).contains("team-backups", "The specified bucket does not exist.");
-        assertThat(r.problems().get(0).fix()).contains("gcloud storage buckets create gs://team-backups");
+        ValidationResult.Problem p = validateWhileTheStubAnswers(404, "notFound", "The specified bucket does not exist.",
+                ValidationResult.Kind.BUCKET_MISSING);
+        assertThat(p.message()).contains("team-backups", "The specified bucket does not exist.");
+        assertThat(p.fix()).contains("gcloud storage buckets create gs://team-backups");
     }
 
     @Test
     void validateReportsAPermissionProblemAsAccessDenied() {
-        stub.fail(403, "forbidden", "backup@p.iam.gserviceaccount.com does not have storage.objects.list access");
-        ValidationResult r = stubLocation("team-backups").build().validate();
-        assertThat(r.has(ValidationResult.Kind.ACCESS_DENIED)).as(r.toString()).isTrue();
-        assertThat(r.problems().get(0).message()).contains("storage.objects.list");
-        assertThat(r.problems().get(0).fix()).contains("roles/storage.objectAdmin");
+        ValidationResult.Problem p = validateWhileTheStubAnswers(403, "forbidden",
+                "backup@p.iam.gserviceaccount.com does not have storage.objects.list access", ValidationResult.Kind.ACCESS_DENIED);
+        assertThat(p.message()).contains("storage.objects.list");
+        assertThat(p.fix()).contains("roles/storage.objectAdmin");
     }
 
     @Test
     void validateReportsRefusedCredentialsAsBadCredentials() {
-        stub.fail(401, "required", "Invalid Credentials");
-        ValidationResult r = stubLocation("team-backups").build().validate();
-        assertThat(r.has(ValidationResult.Kind.BAD_CREDENTIALS)).as(r.toString()).isTrue();
-        assertThat(r.problems().get(0).message()).contains("Invalid Credentials");
+        ValidationResult.Problem p = validateWhileTheStubAnswers(401, "required", "Invalid Credentials",
+                ValidationResult.Kind.BAD_CREDENTIALS);
+        assertThat(p.message()).contains("Invalid Credentials");
     }
 
     @Test

@@ -14,12 +14,12 @@ import io.kbackup.spi.StorageProvider;
 import io.kbackup.spi.StorageProviderFactory;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
+import io.kbackup.testkit.storage.WrappedStorageFactory;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.Base64;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * The child JVM of {@link MinioKilledBackupRealIT}: backs up an embedded cluster into MinIO with the
@@ -50,23 +50,7 @@ public final class KilledBackupMain {
             client.configMaps().inNamespace("big").resource(new ConfigMapBuilder().withNewMetadata().withName("cm-" + i).endMetadata()
                     .addToData("noise", Base64.getEncoder().encodeToString(noise)).build()).create();
         }
-        StorageProviderFactory minio = new MinioStorageProviderFactory();
-        StorageProviderFactory hanging = new StorageProviderFactory() {
-            @Override
-            public String id() {
-                return minio.id();
-            }
-
-            @Override
-            public Set<String> configKeys() {
-                return minio.configKeys();
-            }
-
-            @Override
-            public StorageProvider create(BackupLocation l) {
-                return hangingTarball(minio.create(l));
-            }
-        };
+        StorageProviderFactory hanging = WrappedStorageFactory.of(new MinioStorageProviderFactory(), KilledBackupMain::hangingTarball);
         KBackup.direct(client, DirectOptions.builder().storageProviders(StorageProviders.discover().with(hanging)).build())
                 .backup(BackupPlan.builder().name(args[5]).location(location).includedNamespaces("big").build());
         Thread.sleep(Long.MAX_VALUE);

@@ -7,8 +7,9 @@ import io.kbackup.Credentials;
 import io.kbackup.spi.BlobWriter;
 import io.kbackup.spi.StorageProvider;
 import io.kbackup.testkit.servers.MotoServer;
+import io.kbackup.testkit.servers.TestServers;
+import io.kbackup.testkit.storage.TestBytes;
 import java.net.URI;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,12 +46,7 @@ class S3EncryptionRealIT {
 
     @AfterAll
     static void stopServer() {
-        if (raw != null) {
-            raw.close();
-        }
-        if (moto != null) {
-            moto.close();
-        }
+        TestServers.closeAll(raw, moto);
     }
 
     private static StorageProvider open(String configKey, String value) {
@@ -65,8 +61,7 @@ class S3EncryptionRealIT {
     }
 
     private static void write(StorageProvider s3, String key, int size) throws Exception {
-        byte[] data = new byte[size];
-        new Random(size).nextBytes(data);
+        byte[] data = TestBytes.random(size);
         try (BlobWriter w = s3.openWriter(key)) {
             w.write(data);
             w.commit();

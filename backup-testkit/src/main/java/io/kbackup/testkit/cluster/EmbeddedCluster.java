@@ -311,10 +311,7 @@ public final class EmbeddedCluster implements TestCluster {
      * @throws IllegalArgumentException if less than 1
      */
     public Builder maxPageSize(int maxPageSize) {
-      if (maxPageSize < 1) {
-        throw new IllegalArgumentException("maxPageSize must be at least 1, was " + maxPageSize);
-      }
-      this.maxPageSize = maxPageSize;
+      this.maxPageSize = atLeastOne("maxPageSize", maxPageSize);
       return this;
     }
 
@@ -339,11 +336,15 @@ public final class EmbeddedCluster implements TestCluster {
      * @throws IllegalArgumentException if less than 1
      */
     public Builder maxOpenLists(int maxOpenLists) {
-      if (maxOpenLists < 1) {
-        throw new IllegalArgumentException("maxOpenLists must be at least 1, was " + maxOpenLists);
-      }
-      this.maxOpenLists = maxOpenLists;
+      this.maxOpenLists = atLeastOne("maxOpenLists", maxOpenLists);
       return this;
+    }
+
+    private static int atLeastOne(String option, int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException(option + " must be at least 1, was " + value);
+      }
+      return value;
     }
 
     /**

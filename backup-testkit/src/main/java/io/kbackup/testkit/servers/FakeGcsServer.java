@@ -1,7 +1,7 @@
 package io.kbackup.testkit.servers;
 
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A real fake-gcs-server (github.com/fsouza/fake-gcs-server), the Google Cloud Storage JSON and
@@ -23,7 +23,7 @@ import java.time.Duration;
  * .setCredentials(NoCredentials.getInstance())} ({@code STORAGE_EMULATOR_HOST} is not read by the
  * Java client). Thread-safe; starts in well under a second.
  */
-public final class FakeGcsServer implements AutoCloseable {
+public final class FakeGcsServer extends LocalHttpServer {
 
     /** The binary's name in {@link TestServers#binDir()}. */
     public static final String BINARY = "fake-gcs-server";
@@ -33,41 +33,16 @@ public final class FakeGcsServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-    private final ServerProcess process;
-    private final int port;
-
     private FakeGcsServer(ServerProcess process, int port) {
-        this.process = process;
-        this.port = port;
+        super(process, port);
     }
 
     /** Starts a server with no buckets and waits until {@code /storage/v1/b} answers 200. */
     public static FakeGcsServer start() {
-        Path binary = TestServers.require(BINARY);
-        int port = TestServers.freePort();
-        String url = "http://127.0.0.1:" + port;
-        return ServerProcess.builder("fake-gcs-server", binary)
-                .args("-scheme", "http", "-host", "127.0.0.1", "-port", String.valueOf(port), "-backend", "memory",
-                        "-external-url", url, "-public-host", "127.0.0.1:" + port, "-log-level", "warn")
-                .start(process -> {
-                    process.awaitHttpOk(url + "/storage/v1/b", START_TIMEOUT);
-                    return new FakeGcsServer(process, port);
-                });
-    }
-
-    /** The JSON API's host, {@code http://127.0.0.1:<port>} (what {@code StorageOptions.setHost} takes). */
-    public String endpoint() {
-        return "http://127.0.0.1:" + port;
-    }
-
-    /** The port on 127.0.0.1. */
-    public int port() {
-        return port;
-    }
-
-    /** The server's log file (standard output and error). */
-    public Path log() {
-        return process.log();
+        return startOnFreePort("fake-gcs-server", BINARY, port -> List.of("-scheme", "http", "-host", "127.0.0.1",
+                "-port", String.valueOf(port), "-backend", "memory", "-external-url", "http://127.0.0.1:" + port,
+                "-public-host", "127.0.0.1:" + port, "-log-level", "warn"), "/storage/v1/b", START_TIMEOUT,
+                FakeGcsServer::new);
     }
 
     /**
@@ -83,16 +58,5 @@ public final class FakeGcsServer implements AutoCloseable {
                     + a.body());
         }
         return this;
-    }
-
-    /** Stops the server; its in-memory data goes with it. */
-    @Override
-    public void close() {
-        process.close();
-    }
-
-    @Override
-    public String toString() {
-        return "FakeGcsServer[" + endpoint() + ", log " + process.log() + "]";
     }
 }

@@ -28,7 +28,7 @@ import java.util.Objects;
  * ({@link #temporaryCredentials(String, Duration)}), which a session policy may restrict. Its region
  * is {@link #REGION}. Thread-safe; starts in about a second.
  */
-public final class MinioServer implements AutoCloseable {
+public final class MinioServer extends LocalHttpServer {
 
     /** The binary's name in {@link TestServers#binDir()}. */
     public static final String BINARY = "minio";
@@ -44,14 +44,11 @@ public final class MinioServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-    private final ServerProcess process;
-    private final int port;
     private final String rootUser;
     private final String rootPassword;
 
     private MinioServer(ServerProcess process, int port, String rootUser, String rootPassword) {
-        this.process = process;
-        this.port = port;
+        super(process, port);
         this.rootUser = rootUser;
         this.rootPassword = rootPassword;
     }
@@ -99,16 +96,6 @@ public final class MinioServer implements AutoCloseable {
                 });
     }
 
-    /** The S3 endpoint, {@code http://127.0.0.1:<port>} (path-style addressing). */
-    public String endpoint() {
-        return "http://127.0.0.1:" + port;
-    }
-
-    /** The S3 port on 127.0.0.1. */
-    public int port() {
-        return port;
-    }
-
     /** The root user (an access key id with every right). */
     public String rootUser() {
         return rootUser;
@@ -126,12 +113,7 @@ public final class MinioServer implements AutoCloseable {
 
     /** The folder MinIO keeps buckets and objects in (one folder per bucket); deleted by {@link #close()}. */
     public Path dataFolder() {
-        return process.work().resolve("data");
-    }
-
-    /** The server's log file (standard output and error). */
-    public Path log() {
-        return process.log();
+        return process().work().resolve("data");
     }
 
     /**
@@ -190,17 +172,6 @@ public final class MinioServer implements AutoCloseable {
         }
         return new TemporaryCredentials(key, S3Calls.element(a.body(), "SecretAccessKey"),
                 S3Calls.element(a.body(), "SessionToken"));
-    }
-
-    /** Stops the server and deletes its data. */
-    @Override
-    public void close() {
-        process.close();
-    }
-
-    @Override
-    public String toString() {
-        return "MinioServer[" + endpoint() + ", log " + process.log() + "]";
     }
 
     /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +32,7 @@ import java.util.Map;
  * role and records each call, which {@link #assumedRoles()} reads back. Thread-safe; starts in a
  * few seconds (Python).
  */
-public final class MotoServer implements AutoCloseable {
+public final class MotoServer extends LocalHttpServer {
 
     /** The executable's name in {@link TestServers#binDir()}. */
     public static final String BINARY = "moto_server";
@@ -53,45 +52,19 @@ public final class MotoServer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ServerProcess process;
-    private final int port;
-
     private MotoServer(ServerProcess process, int port) {
-        this.process = process;
-        this.port = port;
+        super(process, port);
     }
 
     /** Starts a server with empty state and waits until {@code /moto-api/data.json} answers 200. */
     public static MotoServer start() {
-        Path binary = TestServers.require(BINARY);
-        int port = TestServers.freePort();
-        String url = "http://127.0.0.1:" + port;
-        return ServerProcess.builder("moto", binary)
-                .args("-H", "127.0.0.1", "-p", String.valueOf(port))
-                .start(process -> {
-                    process.awaitHttpOk(url + "/moto-api/data.json", START_TIMEOUT);
-                    return new MotoServer(process, port);
-                });
-    }
-
-    /** The endpoint of every service, {@code http://127.0.0.1:<port>} (S3 path style). */
-    public String endpoint() {
-        return "http://127.0.0.1:" + port;
-    }
-
-    /** The port on 127.0.0.1. */
-    public int port() {
-        return port;
+        return startOnFreePort("moto", BINARY, port -> List.of("-H", "127.0.0.1", "-p", String.valueOf(port)),
+                "/moto-api/data.json", START_TIMEOUT, MotoServer::new);
     }
 
     /** The region to use, {@link #REGION}. */
     public String region() {
         return REGION;
-    }
-
-    /** The server's log file (one line per request). */
-    public Path log() {
-        return process.log();
     }
 
     /**
@@ -229,16 +202,6 @@ public final class MotoServer implements AutoCloseable {
         return a.body();
     }
 
-    /** Stops the server; its in-memory state goes with it. */
-    @Override
-    public void close() {
-        process.close();
-    }
-
-    @Override
-    public String toString() {
-        return "MotoServer[" + endpoint() + ", log " + process.log() + "]";
-    }
 
     /**
      * One role session moto's STS handed out.

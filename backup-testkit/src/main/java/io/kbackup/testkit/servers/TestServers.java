@@ -101,4 +101,30 @@ public final class TestServers {
     static String fileSafe(String label) {
         return label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]+", "-");
     }
+
+    /**
+     * Closes each resource that is not null, in the order given (servers, clusters, clients in
+     * {@code @AfterAll}); one that throws does not keep the others open. The first failure is then
+     * thrown (unchecked), the others added to it as suppressed.
+     */
+    public static void closeAll(AutoCloseable... resources) {
+        RuntimeException failure = null;
+        for (AutoCloseable r : resources) {
+            if (r == null) {
+                continue;
+            }
+            try {
+                r.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e instanceof RuntimeException re ? re : new IllegalStateException("could not close " + r, e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
 }

@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,9 +58,7 @@ public abstract class S3CompatibleWriterCases {
 
     /** {@code size} bytes of noise, the same for the same size. */
     protected static byte[] random(int size) {
-        byte[] data = new byte[size];
-        new Random(size).nextBytes(data);
-        return data;
+        return TestBytes.random(size);
     }
 
     @Test

@@ -136,24 +136,21 @@ public abstract class ClusterConformanceCases {
   void mergePatchNullDeletesAKeyOfConfigMapData() {
     createConfigMap("cm", "{'a':'1','b':'2'}");
 
-    Reply r = call("PATCH", cms() + "/cm", MERGE, "{'data':{'a':null,'c':'3'}}");
+    JsonNode patched = patch(cms() + "/cm", MERGE, "{'data':{'a':null,'c':'3'}}");
 
-    assertThat(r.code).isEqualTo(200);
-    assertThat(r.body.path("data")).isEqualTo(json("{'b':'2','c':'3'}"));
+    assertThat(patched.path("data")).isEqualTo(json("{'b':'2','c':'3'}"));
     assertThat(get(cms() + "/cm").body.path("data")).isEqualTo(json("{'b':'2','c':'3'}"));
   }
 
   @Test
   void mergePatchNullDeletesALabelAndTheWholeMap() {
-    call("POST", cms(), JSON, "{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'cm',"
-        + "'labels':{'a':'1','b':'2'},'annotations':{'x':'1'}}}");
+    createConfigMapWithMetadata("cm", "'labels':{'a':'1','b':'2'},'annotations':{'x':'1'}");
 
-    Reply r = call("PATCH", cms() + "/cm", MERGE,
+    JsonNode patched = patch(cms() + "/cm", MERGE,
         "{'metadata':{'labels':{'a':null},'annotations':null}}");
 
-    assertThat(r.code).isEqualTo(200);
-    assertThat(r.body.path("metadata").path("labels")).isEqualTo(json("{'b':'2'}"));
-    assertThat(r.body.path("metadata").has("annotations")).isFalse();
+    assertThat(patched.path("metadata").path("labels")).isEqualTo(json("{'b':'2'}"));
+    assertThat(patched.path("metadata").has("annotations")).isFalse();
   }
 
   @Test
@@ -161,11 +158,10 @@ public abstract class ClusterConformanceCases {
     createDeployment("web", "[{'name':'app','image':'app:1'},{'name':'sidecar','image':'p:1'}]",
         "");
 
-    Reply r = call("PATCH", deployments() + "/web", MERGE,
+    JsonNode patched = patch(deployments() + "/web", MERGE,
         "{'spec':{'template':{'spec':{'containers':[{'name':'app','image':'app:2'}]}}}}");
 
-    assertThat(r.code).isEqualTo(200);
-    assertThat(containers(r.body)).containsExactly("app=app:2");
+    assertThat(containers(patched)).containsExactly("app=app:2");
   }
 
   @Test
@@ -188,24 +184,22 @@ public abstract class ClusterConformanceCases {
     createDeployment("web", "[{'name':'app','image':'app:1'},{'name':'sidecar','image':'p:1'}]",
         "");
 
-    Reply r = call("PATCH", deployments() + "/web", STRATEGIC,
+    JsonNode patched = patch(deployments() + "/web", STRATEGIC,
         "{'spec':{'replicas':2,'template':{'spec':{'containers':"
             + "[{'name':'app','image':'app:2'}]}}}}");
 
-    assertThat(r.code).isEqualTo(200);
-    assertThat(r.body.path("spec").path("replicas").asInt()).isEqualTo(2);
-    assertThat(containers(r.body)).containsExactly("app=app:2", "sidecar=p:1");
+    assertThat(patched.path("spec").path("replicas").asInt()).isEqualTo(2);
+    assertThat(containers(patched)).containsExactly("app=app:2", "sidecar=p:1");
   }
 
   @Test
   void strategicMergePatchPutsNewContainersBeforeTheUntouchedOnes() {
     createDeployment("web", "[{'name':'app','image':'app:1'}]", "");
 
-    Reply r = call("PATCH", deployments() + "/web", STRATEGIC,
+    JsonNode patched = patch(deployments() + "/web", STRATEGIC,
         "{'spec':{'template':{'spec':{'containers':[{'name':'sidecar','image':'p:1'}]}}}}");
 
-    assertThat(r.code).isEqualTo(200);
-    assertThat(containers(r.body)).containsExactly("sidecar=p:1", "app=app:1");
+    assertThat(containers(patched)).containsExactly("sidecar=p:1", "app=app:1");
   }
 
   @Test
@@ -213,14 +207,13 @@ public abstract class ClusterConformanceCases {
     createDeployment("web", "[{'name':'app','image':'app:1','env':[{'name':'A','value':'1'},"
         + "{'name':'B','value':'2'},{'name':'D','value':'4'}]}]", "");
 
-    Reply r = call("PATCH", deployments() + "/web", STRATEGIC,
+    JsonNode patched = patch(deployments() + "/web", STRATEGIC,
         "{'spec':{'template':{'spec':{'containers':[{'name':'app','env':["
             + "{'name':'B','value':'3'},{'name':'C','value':'5'},"
             + "{'name':'D','$patch':'delete'}]}]}}}}");
 
-    assertThat(r.code).isEqualTo(200);
     List<String> env = new ArrayList<>();
-    containerNode(r.body, "app").path("env")
+    containerNode(patched, "app").path("env")
         .forEach(e -> env.add(e.path("name").asText() + "=" + e.path("value").asText()));
     assertThat(env).containsExactly("A=1", "B=3", "C=5");
   }
@@ -234,12 +227,11 @@ public abstract class ClusterConformanceCases {
             + "'protocol':'TCP'}]}}");
     assertThat(created.code).as(created.toString()).isEqualTo(201);
 
-    Reply r = call("PATCH", "/api/v1/namespaces/" + ns + "/services/svc", STRATEGIC,
+    JsonNode patched = patch("/api/v1/namespaces/" + ns + "/services/svc", STRATEGIC,
         "{'spec':{'ports':[{'port':443,'targetPort':9443}]}}");
 
-    assertThat(r.code).isEqualTo(200);
     List<String> ports = new ArrayList<>();
-    r.body.path("spec").path("ports").forEach(p -> ports.add(p.path("name").asText() + ":"
+    patched.path("spec").path("ports").forEach(p -> ports.add(p.path("name").asText() + ":"
         + p.path("port").asInt() + "->" + p.path("targetPort").asInt()));
     assertThat(ports).containsExactly("http:80->8080", "https:443->9443");
   }
@@ -270,27 +262,24 @@ public abstract class ClusterConformanceCases {
     createDeployment("web", "[{'name':'app','image':'app:1'}]",
         ",'tolerations':[{'key':'k1','operator':'Exists','effect':'NoSchedule'}]");
 
-    Reply r = call("PATCH", deployments() + "/web", STRATEGIC,
+    JsonNode patched = patch(deployments() + "/web", STRATEGIC,
         "{'spec':{'template':{'spec':{'tolerations':"
             + "[{'key':'k2','operator':'Exists','effect':'NoSchedule'}]}}}}");
 
-    assertThat(r.code).isEqualTo(200);
     List<String> keys = new ArrayList<>();
-    r.body.path("spec").path("template").path("spec").path("tolerations")
+    patched.path("spec").path("template").path("spec").path("tolerations")
         .forEach(t -> keys.add(t.path("key").asText()));
     assertThat(keys).containsExactly("k2");
   }
 
   @Test
   void strategicMergePatchNullDeletesALabel() {
-    call("POST", cms(), JSON, "{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'cm',"
-        + "'labels':{'a':'1','b':'2'}}}");
+    createConfigMapWithMetadata("cm", "'labels':{'a':'1','b':'2'}");
 
-    Reply r = call("PATCH", cms() + "/cm", STRATEGIC,
+    JsonNode patched = patch(cms() + "/cm", STRATEGIC,
         "{'metadata':{'labels':{'a':null,'c':'3'}}}");
 
-    assertThat(r.code).isEqualTo(200);
-    assertThat(r.body.path("metadata").path("labels")).isEqualTo(json("{'b':'2','c':'3'}"));
+    assertThat(patched.path("metadata").path("labels")).isEqualTo(json("{'b':'2','c':'3'}"));
   }
 
   @Test
@@ -299,11 +288,10 @@ public abstract class ClusterConformanceCases {
     call("PATCH", deployments() + "/web", MERGE, "{'spec':{'strategy':{'type':'RollingUpdate',"
         + "'rollingUpdate':{'maxSurge':2,'maxUnavailable':0}}}}");
 
-    Reply r = call("PATCH", deployments() + "/web", STRATEGIC,
+    JsonNode patched = patch(deployments() + "/web", STRATEGIC,
         "{'spec':{'strategy':{'$retainKeys':['type'],'type':'Recreate'}}}");
 
-    assertThat(r.code).as(r.toString()).isEqualTo(200);
-    assertThat(r.body.path("spec").path("strategy")).isEqualTo(json("{'type':'Recreate'}"));
+    assertThat(patched.path("spec").path("strategy")).isEqualTo(json("{'type':'Recreate'}"));
   }
 
   @Test
@@ -311,13 +299,12 @@ public abstract class ClusterConformanceCases {
     createDeployment("web", "[{'name':'a','image':'a:1'},{'name':'b','image':'b:1'},"
         + "{'name':'c','image':'c:1'}]", "");
 
-    Reply r = call("PATCH", deployments() + "/web", STRATEGIC,
+    JsonNode patched = patch(deployments() + "/web", STRATEGIC,
         "{'spec':{'template':{'spec':{'$setElementOrder/containers':"
             + "[{'name':'c'},{'name':'a'},{'name':'b'}],"
             + "'containers':[{'name':'a','image':'a:2'}]}}}}");
 
-    assertThat(r.code).isEqualTo(200);
-    assertThat(containers(r.body)).containsExactly("c=c:1", "a=a:2", "b=b:1");
+    assertThat(containers(patched)).containsExactly("c=c:1", "a=a:2", "b=b:1");
   }
 
   // ---- JSON patch (RFC 6902) ----
@@ -326,15 +313,14 @@ public abstract class ClusterConformanceCases {
   void jsonPatchAddsReplacesRemovesAndTests() {
     createConfigMap("cm", "{'a':'1','b':'2'}");
 
-    Reply r = call("PATCH", cms() + "/cm", JSON_PATCH, "[{'op':'test','path':'/data/a',"
+    JsonNode patched = patch(cms() + "/cm", JSON_PATCH, "[{'op':'test','path':'/data/a',"
         + "'value':'1'},{'op':'replace','path':'/data/a','value':'9'},"
         + "{'op':'remove','path':'/data/b'},{'op':'copy','from':'/data/a','path':'/data/e'},"
         + "{'op':'add','path':'/metadata/annotations','value':{'example.com/d':'3'}},"
         + "{'op':'add','path':'/metadata/annotations/example.com~1e','value':'4'}]");
 
-    assertThat(r.code).as(r.toString()).isEqualTo(200);
-    assertThat(r.body.path("data")).isEqualTo(json("{'a':'9','e':'9'}"));
-    assertThat(r.body.path("metadata").path("annotations"))
+    assertThat(patched.path("data")).isEqualTo(json("{'a':'9','e':'9'}"));
+    assertThat(patched.path("metadata").path("annotations"))
         .isEqualTo(json("{'example.com/d':'3','example.com/e':'4'}"));
   }
 
@@ -343,13 +329,12 @@ public abstract class ClusterConformanceCases {
     createDeployment("web", "[{'name':'app','image':'app:1'},{'name':'sidecar','image':'p:1'}]",
         "");
 
-    Reply r = call("PATCH", deployments() + "/web", JSON_PATCH,
+    JsonNode patched = patch(deployments() + "/web", JSON_PATCH,
         "[{'op':'replace','path':'/spec/template/spec/containers/1/image','value':'p:2'},"
             + "{'op':'add','path':'/spec/template/spec/containers/0/args','value':['x']}]");
 
-    assertThat(r.code).isEqualTo(200);
-    assertThat(containers(r.body)).containsExactly("app=app:1", "sidecar=p:2");
-    assertThat(containerNode(r.body, "app").path("args")).isEqualTo(json("['x']"));
+    assertThat(containers(patched)).containsExactly("app=app:1", "sidecar=p:2");
+    assertThat(containerNode(patched, "app").path("args")).isEqualTo(json("['x']"));
   }
 
   @Test
@@ -552,6 +537,13 @@ public abstract class ClusterConformanceCases {
     assertThat(r.code).as(r.toString()).isEqualTo(201);
   }
 
+  /** Creates a ConfigMap without data whose metadata also holds these fields (single-quoted JSON). */
+  private void createConfigMapWithMetadata(String name, String metadataFields) {
+    Reply r = call("POST", cms(), JSON, "{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'"
+        + name + "'," + metadataFields + "}}");
+    assertThat(r.code).as(r.toString()).isEqualTo(201);
+  }
+
   private static String deployment(String name, String containers, String podSpecExtra) {
     return "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'" + name + "'},"
         + "'spec':{'replicas':1,'selector':{'matchLabels':{'app':'" + name + "'}},"
@@ -592,6 +584,13 @@ public abstract class ClusterConformanceCases {
     } catch (IOException e) {
       throw new IllegalArgumentException(s, e);
     }
+  }
+
+  /** Sends a PATCH of this content type, asserts it answers 200 and returns the patched object. */
+  private JsonNode patch(String path, String contentType, String body) {
+    Reply r = call("PATCH", path, contentType, body);
+    assertThat(r.code).as(r.toString()).isEqualTo(200);
+    return r.body;
   }
 
   private Reply get(String path) {

@@ -257,12 +257,7 @@ public final class BenchCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (inProcess != null) {
-            inProcess.close();
-        }
+        TestServers.closeAll(proxy, inProcess);
         if (child != null) {
             try {
                 child.getOutputStream().close(); // the server exits at end of input

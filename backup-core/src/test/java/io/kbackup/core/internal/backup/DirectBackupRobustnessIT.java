@@ -17,7 +17,6 @@ import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.layout.CrdSchema;
 import io.kbackup.core.internal.layout.GzipJson;
-import io.kbackup.spi.StorageProviderFactory;
 import io.kbackup.spi.StorageProviders;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
 import io.kbackup.testkit.storage.FaultInjectingStorageProvider;
@@ -27,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,8 +121,7 @@ class DirectBackupRobustnessIT extends ProxiedBulkCluster {
             return cm;
         })));
         List<FaultInjectingStorageProvider> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
-        StorageProviderFactory faulty = faultyLocal(p -> opened.add(p.failWritesAfter(20_000, k -> k.endsWith(".tar.gz"))));
-        try (DirectEngine engine = engine(o -> o.storageProviders(StorageProviders.discover().with(faulty)))) {
+        try (DirectEngine engine = engineOnFaultyStorage(p -> opened.add(p.failWritesAfter(20_000, k -> k.endsWith(".tar.gz"))))) {
             BackupHandle handle = engine.backup(BackupPlan.builder().name("broken").location(location).includedNamespaces("big").build());
             BackupInfo info = handle.await(WAIT);
 
@@ -142,27 +141,32 @@ class DirectBackupRobustnessIT extends ProxiedBulkCluster {
 
     @Test
     void whenVeleroBackupJsonCannotBeWrittenNothingIsListedAndTheHandleSaysWhy() throws Exception {
-        StorageProviderFactory faulty = faultyLocal(p -> p.failCommits(k -> k.endsWith("/velero-backup.json")));
-        try (DirectEngine engine = engine(o -> o.storageProviders(StorageProviders.discover().with(faulty)))) {
-            BackupInfo info = engine.backup(BackupPlan.builder().name("nodoc").location(location).includedNamespaces("bulk")
-                    .build()).await(WAIT);
-            assertThat(info.phase()).isEqualTo(BackupPhase.FAILED);
-            assertThat(info.failureReason()).startsWith("could not write velero-backup.json");
+        try (DirectEngine engine = engineOnFaultyStorage(p -> p.failCommits(k -> k.endsWith("/velero-backup.json")))) {
+            assertBackupOfBulkFails(engine, "nodoc", "could not write velero-backup.json");
             assertThat(engine.listBackups(location)).isEmpty();
         }
     }
 
     @Test
     void sideFilesThatCannotBeWrittenFailTheBackup() throws Exception {
-        StorageProviderFactory faulty = faultyLocal(p -> p.failCommits(k -> k.endsWith("-results.gz")));
-        try (DirectEngine engine = engine(o -> o.storageProviders(StorageProviders.discover().with(faulty)))) {
-            BackupInfo info = engine.backup(BackupPlan.builder().name("noresults").location(location).includedNamespaces("bulk")
-                    .build()).await(WAIT);
-            assertThat(info.phase()).isEqualTo(BackupPhase.FAILED);
-            assertThat(info.failureReason()).startsWith("could not write the backup's metadata files");
+        try (DirectEngine engine = engineOnFaultyStorage(p -> p.failCommits(k -> k.endsWith("-results.gz")))) {
+            assertBackupOfBulkFails(engine, "noresults", "could not write the backup's metadata files");
             assertThat(engine.describeBackup(location, "noresults").phase()).isEqualTo(BackupPhase.FAILED);
             assertThat(folder.resolve("backups/noresults/kbackup-manifest.json")).doesNotExist();
         }
+    }
+
+    /** An engine on the cluster whose local-folder storage fails as {@code faults} sets it up. */
+    private DirectEngine engineOnFaultyStorage(Consumer<FaultInjectingStorageProvider> faults) {
+        return engine(o -> o.storageProviders(StorageProviders.discover().with(faultyLocal(faults))));
+    }
+
+    /** Backs up namespace bulk as {@code name}: the backup must end Failed, its reason starting with {@code reason}. */
+    private void assertBackupOfBulkFails(DirectEngine engine, String name, String reason) {
+        BackupInfo info = engine.backup(BackupPlan.builder().name(name).location(location).includedNamespaces("bulk").build())
+                .await(WAIT);
+        assertThat(info.phase()).isEqualTo(BackupPhase.FAILED);
+        assertThat(info.failureReason()).startsWith(reason);
     }
 
     @Test

@@ -752,6 +752,16 @@ class RestoreRoundTripIT {
         }
     }
 
+    /** Removes {@code keys} from the object {@code parent.field} (when it is one), and the field when nothing is left. */
+    private static void removeKeys(ObjectNode parent, String field, String... keys) {
+        if (parent.path(field) instanceof ObjectNode map) {
+            map.remove(List.of(keys));
+            if (map.isEmpty()) {
+                parent.remove(field);
+            }
+        }
+    }
+
     /** The object without what a restore resets or changes on purpose; null for items a skip rule leaves out. */
     private static ObjectNode normalize(ResourceDefinitionContext kind, ObjectNode o) {
         String phase = o.path("status").path("phase").asText("");
@@ -767,35 +777,14 @@ class RestoreRoundTripIT {
         ObjectNode meta = (ObjectNode) o.path("metadata");
         if (o.path("type").asText().equals("kubernetes.io/service-account-token")) { // what each cluster's token controller fills in
             ((ObjectNode) meta.path("annotations")).remove("kubernetes.io/service-account.uid");
-            if (o.path("data") instanceof ObjectNode data) {
-                data.remove("token");
-                data.remove("ca.crt");
-                data.remove("namespace");
-                if (data.isEmpty()) {
-                    o.remove("data");
-                }
-            }
+            removeKeys(o, "data", "token", "ca.crt", "namespace");
         }
         for (String f : ItemTransforms.RESET_METADATA) {
             meta.remove(f);
         }
         o.remove("status");
-        JsonNode labels = meta.path("labels");
-        if (labels instanceof ObjectNode l) {
-            l.remove(VeleroKeys.BACKUP_NAME);
-            l.remove(VeleroKeys.RESTORE_NAME);
-            if (l.isEmpty()) {
-                meta.remove("labels");
-            }
-        }
-        JsonNode annotations = meta.path("annotations");
-        if (annotations instanceof ObjectNode a) {
-            a.remove(ItemTransforms.BIND_COMPLETED);
-            a.remove(ItemTransforms.BOUND_BY_CONTROLLER);
-            if (a.isEmpty()) {
-                meta.remove("annotations");
-            }
-        }
+        removeKeys(meta, "labels", VeleroKeys.BACKUP_NAME, VeleroKeys.RESTORE_NAME);
+        removeKeys(meta, "annotations", ItemTransforms.BIND_COMPLETED, ItemTransforms.BOUND_BY_CONTROLLER);
         ObjectNode spec = o.path("spec") instanceof ObjectNode s ? s : null;
         if (spec != null) {
             switch (kind.getKind()) {

@@ -87,22 +87,27 @@ class RestoreTrustIT extends RestoreIntoFreshCluster {
     void anItemOfAnotherKindThanItsFolderIsRefusedBeforeAnythingIsApplied() {
         String secretInConfigMaps = "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"cfg\",\"namespace\":\"shop\"},"
                 + "\"data\":{\"a\":\"MQ==\"}}";
-        BackupFixture.put(location, "b1", "Completed", TestArchive.velero().item("namespaces", null, "shop", NS)
-                .item("configmaps", "shop", "cfg", secretInConfigMaps).tarGz(), true);
-
-        assertThatThrownBy(() -> restore(DirectOptions.defaults(), "b1")).isInstanceOf(CorruptBackupException.class)
-                .hasMessageContaining("configmaps shop/cfg is a Secret, but configmaps in v1 are ConfigMap objects");
-        assertThat(k8s.namespaces().withName("shop").get()).as("nothing applied").isNull();
+        assertRefusedBeforeAnythingIsApplied("configmaps", "cfg", secretInConfigMaps,
+                "configmaps shop/cfg is a Secret, but configmaps in v1 are ConfigMap objects");
     }
 
     @Test
     void aClusterScopedObjectAtANamespacedPathIsRefused() {
         String nsInNamespace = "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"prod\",\"namespace\":\"shop\"}}";
+        assertRefusedBeforeAnythingIsApplied("namespaces", "prod", nsInNamespace,
+                "is at a namespaced path, but Namespace is cluster-scoped");
+    }
+
+    /**
+     * A backup b1 of namespace shop whose archive also holds {@code json} at {@code resource/shop/name}:
+     * its restore is refused as corrupt with {@code message}, and nothing is applied.
+     */
+    private void assertRefusedBeforeAnythingIsApplied(String resource, String name, String json, String message) {
         BackupFixture.put(location, "b1", "Completed", TestArchive.velero().item("namespaces", null, "shop", NS)
-                .item("namespaces", "shop", "prod", nsInNamespace).tarGz(), true);
+                .item(resource, "shop", name, json).tarGz(), true);
 
         assertThatThrownBy(() -> restore(DirectOptions.defaults(), "b1")).isInstanceOf(CorruptBackupException.class)
-                .hasMessageContaining("is at a namespaced path, but Namespace is cluster-scoped");
+                .hasMessageContaining(message);
         assertThat(k8s.namespaces().withName("shop").get()).as("nothing applied").isNull();
     }
 

@@ -275,9 +275,16 @@ class DirectSnapshotBackupIT {
     }
 
     private Run backup(DirectEngine engine, UnaryOperator<BackupPlan.Builder> plan) throws Exception {
-        BackupPlan p = plan(plan);
-        String name = p.name().orElseThrow();
-        BackupInfo info = engine.backup(p).await(Duration.ofSeconds(60));
+        return backUp(engine, plan(plan), folder, Duration.ofSeconds(60));
+    }
+
+    /**
+     * Runs {@code plan} (on a local folder location at {@code folder}) to its end and reads back what it
+     * wrote: the backup document, the archive, the results, volume information and resource list.
+     */
+    static Run backUp(DirectEngine engine, BackupPlan plan, Path folder, Duration wait) throws Exception {
+        String name = plan.name().orElseThrow();
+        BackupInfo info = engine.backup(plan).await(wait);
         Path dir = folder.resolve("backups/" + name);
         return new Run(name, info, GzipJson.MAPPER.readTree(Files.readAllBytes(dir.resolve("velero-backup.json"))),
                 TestTarReader.readTarGz(Files.readAllBytes(dir.resolve(name + ".tar.gz"))),
@@ -285,7 +292,8 @@ class DirectSnapshotBackupIT {
                 GzipJson.MAPPER.readTree(gunzip(dir.resolve(name + "-resource-list.json.gz"))));
     }
 
-    private static Map<String, JsonNode> records(Run run) {
+    /** The backup's volume information records by {@code namespace/claim}. */
+    static Map<String, JsonNode> records(Run run) {
         Map<String, JsonNode> out = new HashMap<>();
         run.volumeInfo.forEach(r -> out.put(r.path("pvcNamespace").asText() + "/" + r.path("pvcName").asText(), r));
         return out;

@@ -1,5 +1,6 @@
 package io.kbackup.core.internal.snapshot;
 
+import static io.kbackup.core.internal.snapshot.DirectSnapshotBackupIT.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,8 +26,8 @@ import io.kbackup.core.KBackup;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.direct.DirectOptions;
 import io.kbackup.core.internal.layout.GzipJson;
-import io.kbackup.core.internal.layout.TestTarReader;
 import io.kbackup.core.internal.layout.VeleroKeys;
+import io.kbackup.core.internal.snapshot.DirectSnapshotBackupIT.Run;
 import io.kbackup.core.schedule.BackupScheduler;
 import io.kbackup.core.schedule.SchedulerEvent;
 import io.kbackup.testkit.cluster.RealCluster;
@@ -40,7 +41,6 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -111,10 +111,10 @@ class IncludeAllDisksRealCsiIT {
 
         Run run = backup(engine(UnaryOperator.identity()), b -> b.includedNamespaces("shop"));
 
-        assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.COMPLETED);
-        assertThat(run.info.volumeSnapshotsAttempted()).isEqualTo(1);
-        assertThat(run.info.volumeSnapshotsCompleted()).isEqualTo(1);
-        List<GenericKubernetesResource> snapshots = snapshotsOf(run.name);
+        assertThat(run.info().phase()).as(run.results()).isEqualTo(BackupPhase.COMPLETED);
+        assertThat(run.info().volumeSnapshotsAttempted()).isEqualTo(1);
+        assertThat(run.info().volumeSnapshotsCompleted()).isEqualTo(1);
+        List<GenericKubernetesResource> snapshots = snapshotsOf(run.name());
         assertThat(snapshots).hasSize(1);
         GenericKubernetesResource vs = snapshots.get(0);
         assertThat((Object) vs.get("status", "readyToUse")).isEqualTo(true);
@@ -129,14 +129,14 @@ class IncludeAllDisksRealCsiIT {
 
         // the backup records it: the VolumeSnapshot and its content in the tarball, the volumeinfo record
         String vsPath = "resources/volumesnapshots.snapshot.storage.k8s.io/namespaces/shop/" + vs.getMetadata().getName() + ".json";
-        assertThat(run.archive).containsKey(vsPath)
+        assertThat(run.archive()).containsKey(vsPath)
                 .containsKey("resources/volumesnapshotcontents.snapshot.storage.k8s.io/cluster/" + contentName + ".json")
                 .containsKey("resources/persistentvolumeclaims/namespaces/shop/data.json");
-        JsonNode archived = GzipJson.MAPPER.readTree(run.archive.get(vsPath));
+        JsonNode archived = GzipJson.MAPPER.readTree(run.archive().get(vsPath));
         assertThat(archived.path("metadata").path("annotations").path(VeleroKeys.CSI_SNAPSHOT_HANDLE).asText()).isEqualTo(handle);
         assertThat(archived.path("metadata").path("annotations").path(VeleroKeys.CSI_DRIVER_NAME).asText()).isEqualTo(DRIVER);
-        assertThat(archived.path("metadata").path("labels").path(VeleroKeys.BACKUP_NAME).asText()).isEqualTo(run.name);
-        JsonNode archivedClaim = GzipJson.MAPPER.readTree(run.archive.get("resources/persistentvolumeclaims/namespaces/shop/data.json"));
+        assertThat(archived.path("metadata").path("labels").path(VeleroKeys.BACKUP_NAME).asText()).isEqualTo(run.name());
+        JsonNode archivedClaim = GzipJson.MAPPER.readTree(run.archive().get("resources/persistentvolumeclaims/namespaces/shop/data.json"));
         assertThat(archivedClaim.path("metadata").path("annotations").path(VeleroKeys.VOLUME_SNAPSHOT_NAME).asText())
                 .isEqualTo(vs.getMetadata().getName());
         assertThat(archivedClaim.path("metadata").path("labels").path(VeleroKeys.VOLUME_SNAPSHOT_NAME).asText())
@@ -157,7 +157,7 @@ class IncludeAllDisksRealCsiIT {
         await("claim shop/data and its volume folder gone", () -> client.persistentVolumeClaims().inNamespace("shop")
                 .withName("data").get() == null && !Files.exists(driver.volumeFolder(originalHandle)));
 
-        RestoreInfo restored = engine(UnaryOperator.identity()).restore(RestorePlan.builder().location(location).backupName(run.name)
+        RestoreInfo restored = engine(UnaryOperator.identity()).restore(RestorePlan.builder().location(location).backupName(run.name())
                 .includedNamespaces("shop").build()).await(WAIT);
 
         assertThat(restored.phase()).as("errors %s", restored.errors()).isEqualTo(RestorePhase.COMPLETED);
@@ -175,9 +175,9 @@ class IncludeAllDisksRealCsiIT {
         csi.createClaim("orders", "ledger", "2Gi", Map.of(), Map.of());
         Map<String, String> written = CsiHostPathDriver.writeSample(csi.volumeFolder("orders", "ledger"), 23);
         Run run = backup(engine(UnaryOperator.identity()), b -> b.includedNamespaces("orders"));
-        assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.COMPLETED);
+        assertThat(run.info().phase()).as(run.results()).isEqualTo(BackupPhase.COMPLETED);
         String handle = records(run).get("orders/ledger").path("csiSnapshotInfo").path("snapshotHandle").asText();
-        String snapshotName = snapshotsOf(run.name).get(0).getMetadata().getName();
+        String snapshotName = snapshotsOf(run.name()).get(0).getMetadata().getName();
 
         RealCluster other = RealCluster.start();
         closeLater.add(other);
@@ -187,7 +187,7 @@ class IncludeAllDisksRealCsiIT {
         closeLater.add(otherClient);
         DirectEngine otherEngine = KBackup.direct(otherClient, options(UnaryOperator.identity()));
         closeLater.add(otherEngine);
-        RestorePlan plan = RestorePlan.builder().location(location).backupName(run.name)
+        RestorePlan plan = RestorePlan.builder().location(location).backupName(run.name())
                 .namespaceMapping(Map.of("orders", "orders-copy")).build();
 
         RestorePreview preview = otherEngine.preview(plan);
@@ -218,9 +218,8 @@ class IncludeAllDisksRealCsiIT {
     @Test
     void claimsPulledInThroughALabelSelectedPodAreSnapshotted() throws Exception {
         namespace("labelled");
-        csi.createClaim("labelled", "web-data", "1Gi", Map.of(), Map.of());
-        csi.createClaim("labelled", "unused", "1Gi", Map.of(), Map.of());
-        CsiHostPathDriver.writeSample(csi.volumeFolder("labelled", "web-data"), 31);
+        claimWithSample("labelled", "web-data", 31);
+        claim("labelled", "unused");
         cluster.seed(Stream.of(new PodBuilder().withNewMetadata().withNamespace("labelled").withName("web")
                 .addToLabels("app", "web").endMetadata().withNewSpec().addNewContainer().withName("web").withImage("nginx")
                 .endContainer().addNewVolume().withName("data").withNewPersistentVolumeClaim().withClaimName("web-data")
@@ -228,13 +227,13 @@ class IncludeAllDisksRealCsiIT {
 
         Run run = backup(engine(UnaryOperator.identity()), b -> b.includedNamespaces("labelled").labelSelector(Map.of("app", "web")));
 
-        assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.COMPLETED);
-        assertThat(run.archive).containsKey("resources/pods/namespaces/labelled/web.json")
+        assertThat(run.info().phase()).as(run.results()).isEqualTo(BackupPhase.COMPLETED);
+        assertThat(run.archive()).containsKey("resources/pods/namespaces/labelled/web.json")
                 .containsKey("resources/persistentvolumeclaims/namespaces/labelled/web-data.json")
                 .doesNotContainKey("resources/persistentvolumeclaims/namespaces/labelled/unused.json");
-        assertThat(run.info.volumeSnapshotsAttempted()).isEqualTo(1);
-        assertThat(run.info.volumeSnapshotsCompleted()).isEqualTo(1);
-        assertThat(snapshotsOf(run.name)).extracting(vs -> vs.get("spec", "source", "persistentVolumeClaimName"))
+        assertThat(run.info().volumeSnapshotsAttempted()).isEqualTo(1);
+        assertThat(run.info().volumeSnapshotsCompleted()).isEqualTo(1);
+        assertThat(snapshotsOf(run.name())).extracting(vs -> vs.get("spec", "source", "persistentVolumeClaimName"))
                 .containsExactly("web-data");
         assertThat(records(run)).containsOnlyKeys("labelled/web-data");
     }
@@ -255,7 +254,7 @@ class IncludeAllDisksRealCsiIT {
     @Test
     void aDriverWithoutSnapshotClassRefusesTheBackupOrUnderTheSkipPolicySkipsTheVolume() throws Exception {
         namespace("noclass");
-        csi.createClaim("noclass", "orphan", "1Gi", Map.of(), Map.of());
+        claim("noclass", "orphan");
         var classes = client.genericKubernetesResources(CsiServers.VOLUME_SNAPSHOT_CLASSES);
         classes.withName(CsiServers.RETAIN_CLASS).delete();
         classes.withName(CsiServers.DELETE_CLASS).delete();
@@ -268,12 +267,12 @@ class IncludeAllDisksRealCsiIT {
 
             Run run = backup(engine(o -> o.snapshotMissingClassPolicy(DirectOptions.MissingSnapshotClassPolicy.SKIP)),
                     b -> b.includedNamespaces("noclass"));
-            assertThat(run.info.phase()).isEqualTo(BackupPhase.COMPLETED);
-            assertThat(run.info.volumeSnapshotsAttempted()).isZero();
-            assertThat(run.results).contains("Volume noclass/orphan", "NOT backed up", "no VolumeSnapshotClass exists for driver '"
+            assertThat(run.info().phase()).isEqualTo(BackupPhase.COMPLETED);
+            assertThat(run.info().volumeSnapshotsAttempted()).isZero();
+            assertThat(run.results()).contains("Volume noclass/orphan", "NOT backed up", "no VolumeSnapshotClass exists for driver '"
                     + DRIVER + "'");
             assertThat(records(run).get("noclass/orphan").path("skipped").asBoolean()).isTrue();
-            assertThat(snapshotsOf(run.name)).isEmpty();
+            assertThat(snapshotsOf(run.name())).isEmpty();
         } finally {
             CsiServers.createSnapshotClass(client, CsiServers.RETAIN_CLASS, DRIVER, "Retain", true);
             CsiServers.createSnapshotClass(client, CsiServers.DELETE_CLASS, DRIVER, "Delete", false);
@@ -292,36 +291,35 @@ class IncludeAllDisksRealCsiIT {
         assertThat(snapshotsOf(strictPlan.name().orElseThrow())).isEmpty();
 
         Run run = backup(engine(UnaryOperator.identity()), b -> b.includedNamespaces("delpol"));
-        assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.COMPLETED);
-        assertThat(run.info.warnings()).isPositive();
-        assertThat(run.results).contains(CsiServers.DELETE_CLASS, "deletionPolicy 'Delete'");
-        assertThat(run.info.volumeSnapshotsCompleted()).isEqualTo(1);
-        String contentName = (String) snapshotsOf(run.name).get(0).get("status", "boundVolumeSnapshotContentName");
+        assertThat(run.info().phase()).as(run.results()).isEqualTo(BackupPhase.COMPLETED);
+        assertThat(run.info().warnings()).isPositive();
+        assertThat(run.results()).contains(CsiServers.DELETE_CLASS, "deletionPolicy 'Delete'");
+        assertThat(run.info().volumeSnapshotsCompleted()).isEqualTo(1);
+        String contentName = (String) snapshotsOf(run.name()).get(0).get("status", "boundVolumeSnapshotContentName");
         assertThat((Object) content(contentName).get("spec", "deletionPolicy")).isEqualTo("Delete");
     }
 
     @Test
     void aSnapshotTheDriverFailsMakesTheBackupPartiallyFailedNamingTheVolume() throws Exception {
         namespace("broken");
-        csi.createClaim("broken", "ok", "1Gi", Map.of(), Map.of());
-        csi.createClaim("broken", "bad", "1Gi", Map.of(), Map.of());
-        CsiHostPathDriver.writeSample(csi.volumeFolder("broken", "ok"), 41);
+        claimWithSample("broken", "ok", 41);
+        claim("broken", "bad");
         // the driver loses the volume's data: its CreateSnapshot fails for that volume
         ServerProcess.deleteTree(csi.volumeFolder("broken", "bad"));
 
         Run run = backup(engine(UnaryOperator.identity()), b -> b.includedNamespaces("broken"));
 
-        assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.PARTIALLY_FAILED);
-        assertThat(run.info.volumeSnapshotsAttempted()).isEqualTo(2);
-        assertThat(run.info.volumeSnapshotsCompleted()).isEqualTo(1);
-        assertThat(run.info.errors()).isEqualTo(1);
+        assertThat(run.info().phase()).as(run.results()).isEqualTo(BackupPhase.PARTIALLY_FAILED);
+        assertThat(run.info().volumeSnapshotsAttempted()).isEqualTo(2);
+        assertThat(run.info().volumeSnapshotsCompleted()).isEqualTo(1);
+        assertThat(run.info().errors()).isEqualTo(1);
         // the controller words its part differently depending on which of its loops saw the error
         // first; the driver's own answer is in either
-        assertThat(run.results).contains("Volume broken/bad", "snapshot failed", "its data is not in the backup",
+        assertThat(run.results()).contains("Volume broken/bad", "snapshot failed", "its data is not in the backup",
                 "failed to take snapshot of the volume", "rpc error: code = Internal");
         assertThat(records(run).get("broken/bad").path("result").asText()).isEqualTo("failed");
         assertThat(records(run).get("broken/ok").path("result").asText()).isEqualTo("succeeded");
-        assertThat(run.archive.keySet())
+        assertThat(run.archive().keySet())
                 .anyMatch(k -> k.startsWith("resources/volumesnapshots.snapshot.storage.k8s.io/namespaces/broken/velero-ok-"))
                 .noneMatch(k -> k.startsWith("resources/volumesnapshots.snapshot.storage.k8s.io/namespaces/broken/velero-bad-"));
     }
@@ -329,7 +327,7 @@ class IncludeAllDisksRealCsiIT {
     @Test
     void aSnapshotNotReadyInTimeMakesTheBackupPartiallyFailed() throws Exception {
         namespace("slow");
-        csi.createClaim("slow", "stuck", "1Gi", Map.of(), Map.of());
+        claim("slow", "stuck");
         csi.stopSnapshotter(); // the driver's snapshotter sidecar is down: the VolumeSnapshot waits
         Run run;
         try {
@@ -337,41 +335,39 @@ class IncludeAllDisksRealCsiIT {
         } finally {
             csi.startSnapshotter();
         }
-        assertThat(run.info.phase()).as(run.results).isEqualTo(BackupPhase.PARTIALLY_FAILED);
-        assertThat(run.results).contains("Volume slow/stuck", "was not ready within PT5S");
+        assertThat(run.info().phase()).as(run.results()).isEqualTo(BackupPhase.PARTIALLY_FAILED);
+        assertThat(run.results()).contains("Volume slow/stuck", "was not ready within PT5S");
         assertThat(records(run).get("slow/stuck").path("result").asText()).isEqualTo("failed");
-        assertThat(run.info.volumeSnapshotsCompleted()).isZero();
+        assertThat(run.info().volumeSnapshotsCompleted()).isZero();
     }
 
     @Test
     void deletingTheBackupRemovesItsSnapshotsTheirContentsAndTheDriversSnapshotButNoOtherBackups() throws Exception {
         namespace("gone");
-        csi.createClaim("gone", "g", "1Gi", Map.of(), Map.of());
-        CsiHostPathDriver.writeSample(csi.volumeFolder("gone", "g"), 51);
+        claimWithSample("gone", "g", 51);
         DirectEngine engine = engine(UnaryOperator.identity());
         Run keep = backup(engine, b -> b.includedNamespaces("gone"));
         Run gone = backup(engine, b -> b.includedNamespaces("gone"));
-        assertThat(gone.info.phase()).as(gone.results).isEqualTo(BackupPhase.COMPLETED);
-        String contentName = (String) snapshotsOf(gone.name).get(0).get("status", "boundVolumeSnapshotContentName");
+        assertThat(gone.info().phase()).as(gone.results()).isEqualTo(BackupPhase.COMPLETED);
+        String contentName = (String) snapshotsOf(gone.name()).get(0).get("status", "boundVolumeSnapshotContentName");
         String handle = (String) content(contentName).get("status", "snapshotHandle");
         String keptHandle = records(keep).get("gone/g").path("csiSnapshotInfo").path("snapshotHandle").asText();
         assertThat(driver.snapshotFile(handle)).isRegularFile();
 
-        engine.deleteBackup(location, gone.name);
+        engine.deleteBackup(location, gone.name());
 
         // the real controllers finish the deletion (finalizers, the driver's DeleteSnapshot) a moment later
         await("VolumeSnapshot, content " + contentName + " and the driver's snapshot " + handle + " deleted",
-                () -> snapshotsOf(gone.name).isEmpty() && content(contentName) == null && !Files.exists(driver.snapshotFile(handle)));
-        assertThat(snapshotsOf(keep.name)).hasSize(1);
+                () -> snapshotsOf(gone.name()).isEmpty() && content(contentName) == null && !Files.exists(driver.snapshotFile(handle)));
+        assertThat(snapshotsOf(keep.name())).hasSize(1);
         assertThat(driver.snapshotFile(keptHandle)).isRegularFile();
-        assertThat(engine.listBackups(location)).extracting(BackupInfo::name).contains(keep.name).doesNotContain(gone.name);
+        assertThat(engine.listBackups(location)).extracting(BackupInfo::name).contains(keep.name()).doesNotContain(gone.name());
     }
 
     @Test
     void anExpiredBackupSweptByTheSchedulerLeavesNoSnapshotBehind() throws Exception {
         namespace("expiring");
-        csi.createClaim("expiring", "e", "1Gi", Map.of(), Map.of());
-        CsiHostPathDriver.writeSample(csi.volumeFolder("expiring", "e"), 61);
+        claimWithSample("expiring", "e", 61);
         DirectEngine engine = engine(UnaryOperator.identity());
         String name = "nightly-disks-" + DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC)
                 .format(java.time.Instant.now());
@@ -397,8 +393,6 @@ class IncludeAllDisksRealCsiIT {
 
     // ---------------------------------------------------------------- helpers
 
-    record Run(String name, BackupInfo info, Map<String, byte[]> archive, String results, JsonNode volumeInfo) {}
-
     private DirectOptions options(UnaryOperator<DirectOptions.Builder> options) {
         return options.apply(DirectOptions.builder().retryBaseDelay(Duration.ofMillis(10)).snapshotReadyTimeout(Duration.ofMinutes(2)))
                 .build();
@@ -415,12 +409,7 @@ class IncludeAllDisksRealCsiIT {
     }
 
     private Run backup(DirectEngine engine, UnaryOperator<BackupPlan.Builder> plan) throws Exception {
-        BackupPlan p = plan(plan);
-        String name = p.name().orElseThrow();
-        BackupInfo info = engine.backup(p).await(WAIT);
-        Path dir = folder.resolve("backups/" + name);
-        return new Run(name, info, TestTarReader.readTarGz(Files.readAllBytes(dir.resolve(name + ".tar.gz"))),
-                DirectSnapshotBackupIT.gunzip(dir.resolve(name + "-results.gz")), GzipJson.MAPPER.readTree(DirectSnapshotBackupIT.gunzip(dir.resolve(name + "-volumeinfo.json.gz"))));
+        return DirectSnapshotBackupIT.backUp(engine, plan(plan), folder, WAIT);
     }
 
     private void namespace(String name) {
@@ -437,14 +426,19 @@ class IncludeAllDisksRealCsiIT {
                 .withLabel(VeleroKeys.BACKUP_NAME, backup).list().getItems();
     }
 
-    private GenericKubernetesResource content(String name) {
-        return client.genericKubernetesResources(CsiServers.VOLUME_SNAPSHOT_CONTENTS).withName(name).get();
+    /** A 1Gi claim {@code ns/name} of the driver's storage class, without labels or annotations. */
+    private void claim(String ns, String name) {
+        csi.createClaim(ns, name, "1Gi", Map.of(), Map.of());
     }
 
-    private static Map<String, JsonNode> records(Run run) {
-        Map<String, JsonNode> out = new HashMap<>();
-        run.volumeInfo.forEach(r -> out.put(r.path("pvcNamespace").asText() + "/" + r.path("pvcName").asText(), r));
-        return out;
+    /** {@link #claim} with {@link CsiHostPathDriver#writeSample sample data} (from {@code seed}) in its volume; returns its digests. */
+    private Map<String, String> claimWithSample(String ns, String name, long seed) {
+        claim(ns, name);
+        return CsiHostPathDriver.writeSample(csi.volumeFolder(ns, name), seed);
+    }
+
+    private GenericKubernetesResource content(String name) {
+        return client.genericKubernetesResources(CsiServers.VOLUME_SNAPSHOT_CONTENTS).withName(name).get();
     }
 
     private void await(String what, BooleanSupplier done) throws InterruptedException {

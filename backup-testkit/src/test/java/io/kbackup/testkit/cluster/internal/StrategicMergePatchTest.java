@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Expected results follow k8s.io/apimachinery's strategicpatch (patch.go) for the same input. */
 class StrategicMergePatchTest {
@@ -36,35 +38,31 @@ class StrategicMergePatchTest {
         .isNull();
   }
 
-  @Test
-  void mergesMapsAndDeletesWithNull() throws Exception {
-    assertThat(apply("ConfigMap", "{'data':{'a':'1','b':'2'},'metadata':{'labels':{'x':'1'}}}",
-        "{'data':{'a':null,'c':'3'},'metadata':{'labels':{'x':null,'y':'2'}}}"))
-        .isEqualTo(json("{'data':{'b':'2','c':'3'},'metadata':{'labels':{'y':'2'}}}"));
-  }
-
-  @Test
-  void mergesListsWithAMergeKeyAndReplacesAtomicOnes() throws Exception {
-    JsonNode out = apply("Pod",
-        "{'spec':{'containers':[{'name':'a','image':'1','args':['x','y']},"
-            + "{'name':'b','image':'1'}],'tolerations':[{'key':'k1','operator':'Exists'}]}}",
-        "{'spec':{'containers':[{'name':'b','image':'2'},{'name':'a','args':['z']}],"
-            + "'tolerations':[{'key':'k2','operator':'Exists'}]}}");
-
-    assertThat(out).isEqualTo(json("{'spec':{'containers':[{'name':'b','image':'2'},"
-        + "{'name':'a','image':'1','args':['z']}],"
-        + "'tolerations':[{'key':'k2','operator':'Exists'}]}}"));
-  }
-
-  @Test
-  void newItemsOfAMergedListComeBeforeTheServerOnlyOnes() throws Exception {
-    // mergeSortedSlice: an item the live list lacks is placed before the live items
-    JsonNode out = apply("Service",
-        "{'spec':{'ports':[{'port':80,'name':'http'},{'port':443,'name':'https'}]}}",
-        "{'spec':{'ports':[{'port':8080,'name':'alt'},{'port':443,'targetPort':8443}]}}");
-
-    assertThat(out).isEqualTo(json("{'spec':{'ports':[{'port':8080,'name':'alt'},"
-        + "{'port':80,'name':'http'},{'port':443,'name':'https','targetPort':8443}]}}"));
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "maps merge, null deletes|ConfigMap|{'data':{'a':'1','b':'2'},'metadata':{'labels':{'x':'1'}}}"
+          + "|{'data':{'a':null,'c':'3'},'metadata':{'labels':{'x':null,'y':'2'}}}"
+          + "|{'data':{'b':'2','c':'3'},'metadata':{'labels':{'y':'2'}}}",
+      "lists with a merge key merge, atomic ones are replaced|Pod"
+          + "|{'spec':{'containers':[{'name':'a','image':'1','args':['x','y']},"
+          + "{'name':'b','image':'1'}],'tolerations':[{'key':'k1','operator':'Exists'}]}}"
+          + "|{'spec':{'containers':[{'name':'b','image':'2'},{'name':'a','args':['z']}],"
+          + "'tolerations':[{'key':'k2','operator':'Exists'}]}}"
+          + "|{'spec':{'containers':[{'name':'b','image':'2'},{'name':'a','image':'1','args':['z']}],"
+          + "'tolerations':[{'key':'k2','operator':'Exists'}]}}",
+      // mergeSortedSlice: an item the live list lacks is placed before the live items
+      "new items of a merged list come before the server-only ones|Service"
+          + "|{'spec':{'ports':[{'port':80,'name':'http'},{'port':443,'name':'https'}]}}"
+          + "|{'spec':{'ports':[{'port':8080,'name':'alt'},{'port':443,'targetPort':8443}]}}"
+          + "|{'spec':{'ports':[{'port':8080,'name':'alt'},{'port':80,'name':'http'},"
+          + "{'port':443,'name':'https','targetPort':8443}]}}",
+      "primitive lists with the merge strategy merge as sets|ConfigMap"
+          + "|{'metadata':{'finalizers':['a','b']}}|{'metadata':{'finalizers':['b','c']}}"
+          + "|{'metadata':{'finalizers':['a','b','c']}}",
+  })
+  void mergesAsTheServerDoes(String behaviour, String kind, String target, String patch, String expected)
+      throws Exception {
+    assertThat(apply(kind, target, patch)).isEqualTo(json(expected));
   }
 
   @Test
@@ -84,13 +82,6 @@ class StrategicMergePatchTest {
         "{'spec':{'strategy':{'type':'RollingUpdate','rollingUpdate':{'maxSurge':1}}}}",
         "{'spec':{'strategy':{'$retainKeys':['type'],'type':'Recreate'}}}");
     assertThat(deployment).isEqualTo(json("{'spec':{'strategy':{'type':'Recreate'}}}"));
-  }
-
-  @Test
-  void primitiveListsWithMergeStrategyMergeAsSets() throws Exception {
-    assertThat(apply("ConfigMap", "{'metadata':{'finalizers':['a','b']}}",
-        "{'metadata':{'finalizers':['b','c']}}"))
-        .isEqualTo(json("{'metadata':{'finalizers':['a','b','c']}}"));
   }
 
   @Test
