@@ -139,18 +139,7 @@ final class Profiler {
                 throw new IllegalStateException("cannot load JFR's 'profile' settings", e);
             }
             jfr.start();
-            threadSampler = new Thread(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    threadsLatest.putAll(threadTicks());
-                    try {
-                        Thread.sleep(200);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "profiler-threads");
-            threadSampler.setDaemon(true);
-            threadSampler.start();
+            threadSampler = Report.sampler("profiler-threads", 200, () -> threadsLatest.putAll(threadTicks()));
             if (rc != null) {
                 HttpClient http = HttpClient.newBuilder().sslContext(rc.sslContext()).build();
                 fetchers.add(new Fetcher("kube-apiserver", http, rc.url() + "/debug/pprof/profile", rc.adminToken()));

@@ -167,47 +167,25 @@ public final class RestoreBenchmark {
                         + "-" + objects + (fsync ? "-fsync" : "") + "-" : null;
                 try (BenchCluster target = emptyCluster(separateHeap).withLatency(latencyMs); KubernetesClient c = target.client();
                      DirectEngine engine = KBackup.direct(c, options)) {
-                    HeapMeter meter = new HeapMeter().start();
-                    Profiler.Phase phase = profiler.start(profile + "kbackup-restore", target, profile != null);
-                    long cpu0 = Report.processCpuNanos();
-                    long t0 = System.nanoTime();
-                    info = engine.restore(RestorePlan.builder().location(location).backupName(backup.name()).build())
-                            .await(Duration.ofHours(1));
-                    long nanos = System.nanoTime() - t0;
-                    long cpu = Report.processCpuNanos() - cpu0;
-                    Profiler.Cpu cpus = phase.stop();
-                    HeapMeter.Reading h = meter.stop();
-                    if (nanos < restoreNanos) {
-                        restoreNanos = nanos;
-                        restoreCpu = cpus;
+                    Timed<RestoreInfo> t = timed(profile == null ? null : profile + "kbackup-restore", target, () -> engine.restore(
+                            RestorePlan.builder().location(location).backupName(backup.name()).build()).await(Duration.ofHours(1)));
+                    info = t.result();
+                    if (t.nanos() < restoreNanos) {
+                        restoreNanos = t.nanos();
+                        restoreCpu = t.cpus();
                     }
-                    report.row("kbackup restore" + suffix, Report.seconds(nanos), Report.seconds(cpu), cpus.apiServer(),
-                            cpus.etcd(), Long.toString(info.itemsRestored()), Report.rate(info.itemsRestored(), nanos),
-                            Long.toString(info.created()), Long.toString(info.unchanged() + info.skipped()),
-                            Long.toString(info.failed()), HeapMeter.mib(h.peakUsed()),
-                            h.gcCount() == 0 ? "-" : HeapMeter.mib(h.peakLive()), Report.load());
-                    System.out.println("  done: kbackup restore" + suffix + " in " + Report.seconds(nanos));
+                    t.row(report, "kbackup restore" + suffix, info.itemsRestored(), info.created(),
+                            info.unchanged() + info.skipped(), info.failed());
                 }
                 try (BenchCluster target = emptyCluster(separateHeap).withLatency(latencyMs); KubernetesClient c = target.client()) {
-                    HeapMeter meter = new HeapMeter().start();
-                    Profiler.Phase phase = profiler.start(profile + "one-at-a-time", target, profile != null);
-                    long cpu0 = Report.processCpuNanos();
-                    long t0 = System.nanoTime();
-                    serial = createOneAtATime(c, items);
-                    long nanos = System.nanoTime() - t0;
-                    long cpu = Report.processCpuNanos() - cpu0;
-                    Profiler.Cpu cpus = phase.stop();
-                    HeapMeter.Reading h = meter.stop();
-                    if (nanos < serialNanos) {
-                        serialNanos = nanos;
-                        serialCpu = cpus;
+                    Timed<Counts> t = timed(profile == null ? null : profile + "one-at-a-time", target, () -> createOneAtATime(c, items));
+                    serial = t.result();
+                    if (t.nanos() < serialNanos) {
+                        serialNanos = t.nanos();
+                        serialCpu = t.cpus();
                     }
-                    report.row("one at a time (Velero's way)" + suffix, Report.seconds(nanos), Report.seconds(cpu),
-                            cpus.apiServer(), cpus.etcd(), Long.toString(serial.created + serial.existing),
-                            Report.rate(serial.created + serial.existing, nanos), Long.toString(serial.created),
-                            Long.toString(serial.existing), Long.toString(serial.failed), HeapMeter.mib(h.peakUsed()),
-                            h.gcCount() == 0 ? "-" : HeapMeter.mib(h.peakLive()), Report.load());
-                    System.out.println("  done: one at a time" + suffix + " in " + Report.seconds(nanos));
+                    t.row(report, "one at a time (Velero's way)" + suffix, serial.created + serial.existing, serial.created,
+                            serial.existing, serial.failed);
                 }
             }
             System.out.print(report.render("  "));
@@ -236,6 +214,31 @@ public final class RestoreBenchmark {
             return BenchCluster.real(fsync);
         }
         return separateHeap == null ? BenchCluster.inProcess() : BenchCluster.separate(Workload.Kind.MIXED, 0, 0, separateHeap);
+    }
+
+    /** One timed phase: its result, wall and CPU time, the three processes' CPU and this JVM's heap. */
+    private record Timed<T>(T result, long nanos, long cpu, Profiler.Cpu cpus, HeapMeter.Reading heap) {
+
+        /** Adds the phase's row to {@code report} and says it is done. */
+        void row(Report report, String method, long objects, long created, long existing, long failed) {
+            report.row(method, Report.seconds(nanos), Report.seconds(cpu), cpus.apiServer(), cpus.etcd(), Long.toString(objects),
+                    Report.rate(objects, nanos), Long.toString(created), Long.toString(existing), Long.toString(failed),
+                    HeapMeter.mib(heap.peakUsed()), heap.gcCount() == 0 ? "-" : HeapMeter.mib(heap.peakLive()), Report.load());
+            System.out.println("  done: " + method + " in " + Report.seconds(nanos));
+        }
+    }
+
+    /** Runs {@code body} under a {@link HeapMeter} and the {@link Profiler} (profiled as {@code profile} unless null). */
+    private static <T> Timed<T> timed(String profile, BenchCluster target, java.util.function.Supplier<T> body) {
+        HeapMeter meter = new HeapMeter().start();
+        Profiler.Phase phase = profiler.start(profile, target, profile != null);
+        long cpu0 = Report.processCpuNanos();
+        long t0 = System.nanoTime();
+        T result = body.get();
+        long nanos = System.nanoTime() - t0;
+        long cpu = Report.processCpuNanos() - cpu0;
+        Profiler.Cpu cpus = phase.stop();
+        return new Timed<>(result, nanos, cpu, cpus, meter.stop());
     }
 
     /** Counts of a create loop. */
