@@ -32,13 +32,14 @@ import java.util.Set;
  * {@code --server-heap 4g}, {@code --page-size 500}, {@code --repeat R} (1: list and backup alternate R times),
  * {@code --kubectl PATH} (/usr/bin/kubectl), {@code --no-kubectl}, {@code --seed api|etcd} (real only: api; etcd
  * creates the Namespaces through the API and writes the items into etcd directly, see {@link EtcdSeeder}),
- * {@code --data-bytes MIN-MAX} (with {@code --seed etcd}: the data of each ConfigMap and Secret, 1024-4096). See examples/BENCHMARKS.md.
+ * {@code --data-bytes MIN-MAX} (with {@code --seed etcd}: the data of each ConfigMap and Secret, 1024-4096),
+ * {@code --profile DIR} (one more round, profiled into DIR, see {@link Profiler}). See examples/BENCHMARKS.md.
  */
 public final class BackupBenchmark {
 
     /** {@code --data-bytes MIN-MAX}: data of each ConfigMap and Secret (1024-4096). */
     private static int[] dataBytes = {1024, 4096};
-    /** {@code --profile DIR}: the last round's list and backup profiled into DIR ({@link Profiler}). */
+    /** {@code --profile DIR}: one more list and backup round, profiled into DIR ({@link Profiler}), not counted. */
     private static Profiler profiler = Profiler.into(null);
 
     private BackupBenchmark() {}

@@ -38,7 +38,9 @@ import java.util.Set;
  * <p>Options: {@code --kind mixed|secrets} (mixed: the backup benchmark's content; secrets: Velero issue #6845,
  * N Secrets in one namespace), {@code --objects N} (10000; 31000 for #6845), {@code --namespaces M} (N/200),
  * {@code --concurrency C} (DirectOptions default 16), {@code --page-size 500}, {@code --fsync} (real only: the
- * targets' etcd syncs every write to disk, as a production etcd does). See examples/BENCHMARKS.md.
+ * targets' etcd syncs every write to disk, as a production etcd does), {@code --repeat R} (restore and loop alternate R
+ * times, best of each compared), {@code --profile DIR} (the last round profiled into DIR, see {@link Profiler}). See
+ * examples/BENCHMARKS.md.
  */
 public final class RestoreBenchmark {
 
