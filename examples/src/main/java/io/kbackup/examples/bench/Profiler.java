@@ -260,12 +260,19 @@ final class Profiler {
             }
             List<String> cmd = new ArrayList<>(List.of(goTool(), "tool", "pprof", "-top", "-nodecount=200"));
             windows.forEach(w -> cmd.add(w.toString()));
-            String top = exec(cmd);
-            cmd.add(4, "-cum");
-            cmd.set(5, "-nodecount=15");
-            String cum = exec(cmd);
-            for (Path w : windows) {
-                Files.deleteIfExists(w);
+            String top;
+            String cum;
+            try {
+                top = exec(cmd);
+                cmd.add(4, "-cum");
+                cmd.set(5, "-nodecount=15");
+                cum = exec(cmd);
+            } catch (IOException e) {
+                return sb.append("go tool pprof could not run (is Go installed?): ").append(e.getMessage()).append('\n').toString();
+            } finally {
+                for (Path w : windows) {
+                    Files.deleteIfExists(w);
+                }
             }
             List<String> lines = top.lines().toList();
             int shown = 0;
