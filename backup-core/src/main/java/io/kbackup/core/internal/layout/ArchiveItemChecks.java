@@ -113,7 +113,8 @@ final class ArchiveItemChecks {
         byte[] bytes = readBytes(entry, size, content);
         String key = key(path);
         boolean sameAsClassic = key.equals(lastKey) && Arrays.equals(bytes, lastBytes);
-        String apiVersion = sameAsClassic ? lastApiVersion : parseObject(entry, bytes).path("apiVersion").asText("");
+        ObjectNode object = sameAsClassic ? null : parseObject(entry, bytes);
+        String apiVersion = sameAsClassic ? lastApiVersion : object.path("apiVersion").asText("");
         lastKey = null;
         String expected = version.substring(0, version.length() - ArchivePaths.PREFERRED_SUFFIX.length());
         if (!apiVersion.equals(expected) && !apiVersion.endsWith("/" + expected)) {
@@ -126,7 +127,7 @@ final class ArchiveItemChecks {
         if (sameAsClassic) {
             unpaired.remove(key); // the classic copy's very bytes: they agree
         } else {
-            pair(key, entry, digest(ArchiveJson.STRICT.writeValueAsBytes(parseObject(entry, bytes))), false);
+            pair(key, entry, digest(ArchiveJson.STRICT.writeValueAsBytes(object)), false);
         }
     }
 
