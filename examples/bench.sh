@@ -2,7 +2,8 @@
 # Runs a kbackup benchmark in a JVM of its own, with the heap you choose.
 #
 #   examples/bench.sh [-Xmx<size>] backup  [--cluster real|embedded] [--objects N] [--server in-process|separate] [--repeat R] [--no-kubectl] ...
-#   examples/bench.sh [-Xmx<size>] restore [--cluster real|embedded] [--kind mixed|secrets] [--objects N] [--concurrency C] ...
+#   examples/bench.sh [-Xmx<size>] restore [--cluster real|embedded] [--kind mixed|secrets] [--objects N] [--concurrency C] [--repeat R] ...
+#   (backup and restore, real cluster: --profile DIR writes JFR, kube-apiserver and etcd profiles as text into DIR)
 #   examples/bench.sh [-Xmx<size>] group   [--members 100,1000] [--concurrency C] [--member-ms M]
 #   examples/bench.sh [-Xmx<size>] reset   [--cluster real|embedded] [--objects 500] [--repeat 3]
 #   examples/bench.sh [-Xmx<size>] velero  [--objects 10000] [--namespaces 50] [--secrets 31000]  (against the real Velero)
@@ -37,7 +38,7 @@ case "${1:-}" in
   group) main=io.kbackup.examples.bench.GroupBenchmark ;;
   reset) main=io.kbackup.examples.bench.ResetBenchmark ;;
   velero) main=io.kbackup.examples.bench.VeleroBenchmark ;;
-  *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 shift
 
@@ -49,4 +50,6 @@ if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
     -Dmdep.outputFile=target/bench.classpath -DincludeScope=runtime
 fi
 cp="examples/target/classes:$(cat examples/target/bench.classpath)"
+# --profile DIR: etcd reads its flags from ETCD_* too; this turns its /debug/pprof on (the test kit does not)
+[[ " $* " == *" --profile "* || " $* " == *" --profile="* ]] && export ETCD_ENABLE_PPROF=true
 exec java "$heap" -cp "$cp" "$main" "$@"

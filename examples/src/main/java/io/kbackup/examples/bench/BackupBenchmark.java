@@ -32,12 +32,15 @@ import java.util.Set;
  * {@code --server-heap 4g}, {@code --page-size 500}, {@code --repeat R} (1: list and backup alternate R times),
  * {@code --kubectl PATH} (/usr/bin/kubectl), {@code --no-kubectl}, {@code --seed api|etcd} (real only: api; etcd
  * creates the Namespaces through the API and writes the items into etcd directly, see {@link EtcdSeeder}),
- * {@code --data-bytes MIN-MAX} (with {@code --seed etcd}: the data of each ConfigMap and Secret, 1024-4096). See examples/BENCHMARKS.md.
+ * {@code --data-bytes MIN-MAX} (with {@code --seed etcd}: the data of each ConfigMap and Secret, 1024-4096),
+ * {@code --profile DIR} (one more round, profiled into DIR, see {@link Profiler}). See examples/BENCHMARKS.md.
  */
 public final class BackupBenchmark {
 
     /** {@code --data-bytes MIN-MAX}: data of each ConfigMap and Secret (1024-4096). */
     private static int[] dataBytes = {1024, 4096};
+    /** {@code --profile DIR}: one more list and backup round, profiled into DIR ({@link Profiler}), not counted. */
+    private static Profiler profiler = Profiler.into(null);
 
     private BackupBenchmark() {}
 
@@ -46,7 +49,7 @@ public final class BackupBenchmark {
         Args a;
         try {
             a = Args.parse(args, Set.of("--objects", "--namespaces", "--cluster", "--server", "--server-heap", "--page-size", "--repeat",
-                    "--kubectl", "--seed", "--data-bytes"), Set.of("--no-kubectl"));
+                    "--kubectl", "--seed", "--data-bytes", "--profile"), Set.of("--no-kubectl"));
         } catch (IllegalArgumentException e) {
             System.out.println(e.getMessage());
             System.exit(2);
@@ -65,6 +68,10 @@ public final class BackupBenchmark {
         }
         int pageSize = a.getInt("--page-size", 500);
         int repeat = Math.max(1, a.getInt("--repeat", 1));
+        profiler = Profiler.into(a.get("--profile", null));
+        if (profiler.profiling()) {
+            BenchCluster.enableProfiling();
+        }
         System.exit(run(objects, namespaces, real, viaEtcd, separate, a.get("--server-heap", "4g"), pageSize, repeat,
                 a.flag("--no-kubectl") ? null : Kubectl.find(a.get("--kubectl", "/usr/bin/kubectl")),
                 a.get("--kubectl", "/usr/bin/kubectl")));
@@ -91,36 +98,52 @@ public final class BackupBenchmark {
                     + "; " + types.size() + " listable resource types; page size " + pageSize);
             System.out.println();
 
-            Report report = new Report("phase", "wall time", "CPU time", "objects", "objects/s", "peak heap used",
-                    "peak after GC", "above baseline", "GCs", "load avg");
+            Report report = new Report("phase", "wall time", "CPU time", "kube-apiserver CPU", "etcd CPU", "objects",
+                    "objects/s", "peak heap used", "peak after GC", "above baseline", "GCs", "load avg");
+            Bench bench = new Bench(report, cluster);
             // warm-up: JIT of client and server, not reported as a result
             long[] n = new long[1];
-            measure("paged list (warm-up)", report, () -> n[0] = ApiTypes.listAll(client, types, pageSize, o -> { }), n);
+            bench.measure("paged list (warm-up)", null, () -> n[0] = ApiTypes.listAll(client, types, pageSize, o -> { }), n);
 
             DirectOptions options = DirectOptions.builder().pageSize(pageSize).build();
+            // the backup's warm-up, as the list's: JIT of kbackup's code, not reported as a result
+            try (DirectEngine engine = KBackup.direct(client, options)) {
+                BackupPlan plan = BackupPlan.builder().name("bench-warm-up")
+                        .location(BackupLocation.localFolder(work.resolve("backups-0")).build()).build();
+                bench.measure("kbackup backup (warm-up)", null, () -> n[0] = engine.backup(plan).await(Duration.ofHours(1))
+                        .itemsBackedUp(), n);
+            }
+            Report.deleteTree(work.resolve("backups-0"));
             Timing bestList = null;
             Timing bestBackup = null;
             List<Long> listWalls = new ArrayList<>();
             List<Long> backupWalls = new ArrayList<>();
             boolean backupOk = true;
             List<String> notes = new ArrayList<>();
-            for (int r = 1; r <= repeat; r++) {
-                String suffix = repeat > 1 ? " #" + r : "";
-                Timing list = measure("paged list" + suffix, report,
+            // with --profile, one more round, profiled, that does not count
+            for (int r = 1; r <= repeat + (profiler.profiling() ? 1 : 0); r++) {
+                String profile = r > repeat ? "backup-" + objects + "-" : null;
+                String suffix = profile != null ? " (profiled)" : repeat > 1 ? " #" + r : "";
+                Timing list = bench.measure("paged list" + suffix, profile == null ? null : profile + "paged-list",
                         () -> n[0] = ApiTypes.listAll(client, types, pageSize, o -> { }), n);
-                bestList = bestList == null || list.wall() < bestList.wall() ? list : bestList;
-                listWalls.add(list.wall());
+                if (profile == null) {
+                    bestList = bestList == null || list.wall() < bestList.wall() ? list : bestList;
+                    listWalls.add(list.wall());
+                }
                 Path folder = work.resolve("backups-" + r);
                 BackupInfo[] info = new BackupInfo[1];
                 try (DirectEngine engine = KBackup.direct(client, options)) {
                     BackupPlan plan = BackupPlan.builder().name("bench-" + r)
                             .location(BackupLocation.localFolder(folder).build()).build();
-                    Timing took = measure("kbackup backup" + suffix, report, () -> {
+                    Timing took = bench.measure("kbackup backup" + suffix,
+                            profile == null ? null : profile + "kbackup-backup", () -> {
                         info[0] = engine.backup(plan).await(Duration.ofHours(1));
                         n[0] = info[0].itemsBackedUp();
                     }, n);
-                    bestBackup = bestBackup == null || took.wall() < bestBackup.wall() ? took : bestBackup;
-                    backupWalls.add(took.wall());
+                    if (profile == null) {
+                        bestBackup = bestBackup == null || took.wall() < bestBackup.wall() ? took : bestBackup;
+                        backupWalls.add(took.wall());
+                    }
                 }
                 if (info[0].phase() != BackupPhase.COMPLETED) {
                     backupOk = false;
@@ -135,7 +158,7 @@ public final class BackupBenchmark {
             if (kubectl != null) {
                 Path kubeconfig = cluster.writeKubeconfig(work.resolve("kubeconfig"));
                 Kubectl.Run k = Kubectl.getAll(kubectl, kubeconfig, types, work);
-                report.row("kubectl get -A -o json", Report.seconds(k.nanos()), "-", "-", "-",
+                report.row("kubectl get -A -o json", Report.seconds(k.nanos()), "-", "-", "-", "-", "-",
                         "rss " + HeapMeter.mib(k.peakRssBytes()), "-", "-", "-", Report.load());
                 notes.add("kubectl " + kubectl + ": exit " + k.exitCode() + ", " + HeapMeter.mib(k.outputBytes())
                         + " of JSON, peak RSS " + HeapMeter.mib(k.peakRssBytes())
@@ -154,7 +177,9 @@ public final class BackupBenchmark {
             System.out.println("  backup / paged list, wall time (best of " + repeat + "): " + Report.ratio(ratio)
                     + " -> target <= 1.3x " + (ratio <= 1.3 ? "MET" : "MISSED") + "; CPU time: "
                     + Report.ratio((double) bestBackup.cpu() / bestList.cpu())
-                    + (repeat > 2 ? "; median wall times: " + Report.ratio((double) median(backupWalls) / median(listWalls)) : ""));
+                    + (repeat > 2 ? "; median wall times: " + Report.ratio((double) median(backupWalls) / median(listWalls)) : "")
+                    + (real ? "; CPU of JVM + kube-apiserver + etcd: " + Report.ratio((double) bestBackup.cpus().totalNanos()
+                    / bestList.cpus().totalNanos()) : ""));
             return backupOk ? 0 : 1;
         } finally {
             Report.deleteTree(work);
@@ -167,22 +192,31 @@ public final class BackupBenchmark {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    /** Wall and CPU time of a phase, nanoseconds. */
-    record Timing(long wall, long cpu) {}
+    /** Wall and CPU time of a phase, nanoseconds, and the CPU of each process. */
+    record Timing(long wall, long cpu, Profiler.Cpu cpus) {}
 
-    /** Runs one phase under a {@link HeapMeter}, adds its row, returns its times. */
-    static Timing measure(String phase, Report report, Runnable body, long[] count) {
-        HeapMeter meter = new HeapMeter().start();
-        long cpu0 = Report.processCpuNanos();
-        long t0 = System.nanoTime();
-        body.run();
-        long nanos = System.nanoTime() - t0;
-        long cpu = Report.processCpuNanos() - cpu0;
-        HeapMeter.Reading h = meter.stop();
-        report.row(phase, Report.seconds(nanos), Report.seconds(cpu), Long.toString(count[0]), Report.rate(count[0], nanos),
-                HeapMeter.mib(h.peakUsed()), h.gcCount() == 0 ? "-" : HeapMeter.mib(h.peakLive()),
-                h.gcCount() == 0 ? "-" : HeapMeter.mib(h.phaseLive()), Long.toString(h.gcCount()), Report.load());
-        System.out.println("  done: " + phase + " in " + Report.seconds(nanos));
-        return new Timing(nanos, cpu);
+    /** The report and cluster the phases of one run are measured against. */
+    private record Bench(Report report, BenchCluster cluster) {
+
+        /**
+         * Runs one phase under a {@link HeapMeter} and {@link Profiler} (profiled into {@code profile}.txt when not
+         * null), adds its row, returns its times.
+         */
+        Timing measure(String phase, String profile, Runnable body, long[] count) {
+            HeapMeter meter = new HeapMeter().start();
+            Profiler.Phase cpus = profiler.start(profile, cluster, profile != null);
+            long cpu0 = Report.processCpuNanos();
+            long t0 = System.nanoTime();
+            body.run();
+            long nanos = System.nanoTime() - t0;
+            long cpu = Report.processCpuNanos() - cpu0;
+            Profiler.Cpu c = cpus.stop();
+            HeapMeter.Reading h = meter.stop();
+            report.row(phase, Report.seconds(nanos), Report.seconds(cpu), c.apiServer(), c.etcd(), Long.toString(count[0]),
+                    Report.rate(count[0], nanos), HeapMeter.mib(h.peakUsed()), h.gcCount() == 0 ? "-" : HeapMeter.mib(h.peakLive()),
+                    h.gcCount() == 0 ? "-" : HeapMeter.mib(h.phaseLive()), Long.toString(h.gcCount()), Report.load());
+            System.out.println("  done: " + phase + " in " + Report.seconds(nanos));
+            return new Timing(nanos, cpu, c);
+        }
     }
 }

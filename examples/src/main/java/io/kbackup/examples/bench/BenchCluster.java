@@ -36,6 +36,8 @@ public final class BenchCluster implements AutoCloseable {
     private final String url;
     private final long seeded;
     private LatencyProxy proxy;
+    /** {@code --profile}: real clusters start with kube-apiserver's /debug/pprof on. */
+    private static volatile boolean profiling;
 
     private BenchCluster(TestCluster inProcess, Process child, String url, long seeded) {
         this.inProcess = inProcess;
@@ -57,6 +59,16 @@ public final class BenchCluster implements AutoCloseable {
         return new BenchCluster(c, null, c.url(), n);
     }
 
+    /** Real clusters started from now on serve kube-apiserver's /debug/pprof (see {@link Profiler}). */
+    static void enableProfiling() {
+        profiling = true;
+    }
+
+    /** Whether this is a {@link RealCluster}. */
+    boolean isReal() {
+        return inProcess != null && inProcess.real();
+    }
+
     /** Whether the real API server's binaries are there (the default cluster of the benchmarks then). */
     public static boolean realAvailable() {
         return TestServers.available("kube-apiserver", "etcd");
@@ -72,7 +84,8 @@ public final class BenchCluster implements AutoCloseable {
      * does (the test kit's default is {@code --unsafe-no-fsync}).
      */
     public static BenchCluster real(boolean fsync) {
-        RealCluster c = RealCluster.builder().controllerManager(false).etcdQuotaBytes(8L << 30).etcdFsync(fsync).start();
+        RealCluster c = RealCluster.builder().controllerManager(false).etcdQuotaBytes(8L << 30).etcdFsync(fsync)
+                .apiServerArgs(profiling ? Profiler.apiServerArgs() : new String[0]).start();
         return new BenchCluster(c, null, c.url(), 0);
     }
 

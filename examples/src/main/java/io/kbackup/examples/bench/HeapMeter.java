@@ -74,18 +74,7 @@ public final class HeapMeter implements AutoCloseable {
             }
         }
         running = true;
-        sampler = new Thread(() -> {
-            while (running) {
-                peakUsed.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "heap-sampler");
-        sampler.setDaemon(true);
-        sampler.start();
+        sampler = Report.sampler("heap-sampler", 5, () -> peakUsed.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max));
         return this;
     }
 

@@ -22,7 +22,6 @@ final class ProcessMeter implements AutoCloseable {
     private final long startTicks;
     private final Thread sampler;
     private volatile long peakRss;
-    private volatile boolean stop;
     private long endTicks = -1;
 
     private ProcessMeter(long pid, boolean descendants) {
@@ -30,18 +29,7 @@ final class ProcessMeter implements AutoCloseable {
         this.descendants = descendants;
         this.startTicks = ticks();
         this.peakRss = rss();
-        this.sampler = new Thread(() -> {
-            while (!stop) {
-                peakRss = Math.max(peakRss, rss());
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "process-meter-" + pid);
-        sampler.setDaemon(true);
-        sampler.start();
+        this.sampler = Report.sampler("process-meter-" + pid, 20, () -> peakRss = Math.max(peakRss, rss()));
     }
 
     /** Starts measuring process {@code pid} and, when {@code descendants}, the processes it started. */
@@ -60,7 +48,6 @@ final class ProcessMeter implements AutoCloseable {
         if (endTicks < 0) {
             peakRss = Math.max(peakRss, rss());
             endTicks = ticks();
-            stop = true;
             sampler.interrupt();
         }
     }

@@ -80,6 +80,23 @@ final class Report {
         return String.format(Locale.ROOT, "%.2fx", r);
     }
 
+    /** Starts a daemon thread that runs {@code sample} every {@code periodMs} until it is interrupted. */
+    static Thread sampler(String name, long periodMs, Runnable sample) {
+        Thread t = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                sample.run();
+                try {
+                    Thread.sleep(periodMs);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
     static long sizeOf(Path dir) {
         long[] total = new long[1];
         try {

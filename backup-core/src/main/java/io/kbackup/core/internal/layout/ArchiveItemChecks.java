@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -38,6 +39,13 @@ final class ArchiveItemChecks {
     private final Set<String> preferredSeen = new HashSet<>();
     /** Items whose other copy (classic or preferred-version) is still to come; Velero writes them one after the other. */
     private final Map<String, Copy> unpaired = new HashMap<>();
+    /**
+     * The classic copy just read: its key, stored bytes and apiVersion. A preferred-version copy of the very same bytes
+     * right after it (as Velero and kbackup write them) is equal to it without a second parse.
+     */
+    private String lastKey;
+    private byte[] lastBytes;
+    private String lastApiVersion;
 
     ArchiveItemChecks(String backupName, ArchiveReader.Limits limits, ArchiveReader.ItemSink sink) {
         this.backupName = backupName;
@@ -46,7 +54,9 @@ final class ArchiveItemChecks {
     }
 
     void item(EntryPath path, String entry, long size, InputStream content) throws IOException {
-        ObjectNode object = readObject(entry, size, content);
+        lastKey = null;
+        byte[] bytes = readBytes(entry, size, content);
+        ObjectNode object = parseObject(entry, bytes);
         String apiVersion = object.path("apiVersion").asText("");
         String kind = object.path("kind").asText("");
         if (apiVersion.isEmpty() || kind.isEmpty()) {
@@ -83,6 +93,9 @@ final class ArchiveItemChecks {
         }
         pair(key, entry, digest(compact), true);
         sink.item(path, compact, object);
+        lastKey = key;
+        lastBytes = bytes;
+        lastApiVersion = apiVersion;
     }
 
     /**
@@ -97,18 +110,25 @@ final class ArchiveItemChecks {
             checkJsonObject(entry, content);
             return;
         }
-        ObjectNode object = readObject(entry, size, content);
-        String apiVersion = object.path("apiVersion").asText("");
+        byte[] bytes = readBytes(entry, size, content);
+        String key = key(path);
+        boolean sameAsClassic = key.equals(lastKey) && Arrays.equals(bytes, lastBytes);
+        ObjectNode object = sameAsClassic ? null : parseObject(entry, bytes);
+        String apiVersion = sameAsClassic ? lastApiVersion : object.path("apiVersion").asText("");
+        lastKey = null;
         String expected = version.substring(0, version.length() - ArchivePaths.PREFERRED_SUFFIX.length());
         if (!apiVersion.equals(expected) && !apiVersion.endsWith("/" + expected)) {
             throw corrupt("item '" + entry + "' is of apiVersion '" + EntryPath.printable(apiVersion) + "', not of version '"
                     + EntryPath.printable(expected) + "' as its folder says");
         }
-        String key = key(path);
         if (!preferredSeen.add(key)) {
             throw corrupt("item '" + entry + "' is in the archive twice");
         }
-        pair(key, entry, digest(ArchiveJson.STRICT.writeValueAsBytes(object)), false);
+        if (sameAsClassic) {
+            unpaired.remove(key); // the classic copy's very bytes: they agree
+        } else {
+            pair(key, entry, digest(ArchiveJson.STRICT.writeValueAsBytes(object)), false);
+        }
     }
 
     /** Matches an item's classic copy with its preferred-version copy, whichever comes first. */
@@ -136,11 +156,15 @@ final class ArchiveItemChecks {
         }
     }
 
-    private ObjectNode readObject(String entry, long size, InputStream content) throws IOException {
+    private static byte[] readBytes(String entry, long size, InputStream content) throws IOException {
         byte[] bytes = content.readNBytes((int) size);
         if (bytes.length != size) {
             throw new EOFException("entry '" + entry + "' is truncated");
         }
+        return bytes;
+    }
+
+    private ObjectNode parseObject(String entry, byte[] bytes) {
         JsonNode node;
         try {
             node = ArchiveJson.STRICT.readTree(bytes);
