@@ -19,7 +19,9 @@ import io.kbackup.spi.StorageProviders;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * What both engines share: everything read from a location (backups, restores, their logs,
@@ -62,37 +64,29 @@ public abstract class BucketReadingEngine implements BackupClient {
      */
     @Override
     public VerifyReport verify(BackupLocation location, String backupName) {
-        Objects.requireNonNull(location, "location");
-        Objects.requireNonNull(backupName, "backupName");
-        return ApiBoundary.call("verify", () -> verifier.verify(location, backupName));
+        return read("verify", location, "backupName", backupName, verifier::verify);
     }
 
     /** The backups in the location, read from the bucket. */
     @Override
     public List<BackupInfo> listBackups(BackupLocation location) {
-        Objects.requireNonNull(location, "location");
-        return ApiBoundary.call("listBackups", () -> catalog.list(location));
+        return read("listBackups", location, catalog::list);
     }
 
     /** One backup's details, read from the bucket. */
     @Override
     public BackupInfo describeBackup(BackupLocation location, String backupName) {
-        Objects.requireNonNull(location, "location");
-        Objects.requireNonNull(backupName, "backupName");
-        return ApiBoundary.call("describeBackup", () -> catalog.describe(location, backupName));
+        return read("describeBackup", location, "backupName", backupName, catalog::describe);
     }
 
     @Override
     public List<RestoreInfo> listRestores(BackupLocation location) {
-        Objects.requireNonNull(location, "location");
-        return ApiBoundary.call("listRestores", () -> restores.list(location));
+        return read("listRestores", location, restores::list);
     }
 
     @Override
     public RestoreInfo describeRestore(BackupLocation location, String restoreName) {
-        Objects.requireNonNull(location, "location");
-        Objects.requireNonNull(restoreName, "restoreName");
-        return ApiBoundary.call("describeRestore", () -> restores.describe(location, restoreName));
+        return read("describeRestore", location, "restoreName", restoreName, restores::describe);
     }
 
     @Override
@@ -123,6 +117,20 @@ public abstract class BucketReadingEngine implements BackupClient {
     @Override
     public void restoreResources(BackupLocation location, String restoreName, Consumer<ResourceEntry> item) {
         files.read(OperationFiles.RESTORE_RESOURCES, location, restoreName, item);
+    }
+
+    /** Runs {@code operation} on {@code location} at the API boundary (its typed errors), the location not null. */
+    private static <T> T read(String operation, BackupLocation location, Function<BackupLocation, T> body) {
+        Objects.requireNonNull(location, "location");
+        return ApiBoundary.call(operation, () -> body.apply(location));
+    }
+
+    /** As {@link #read(String, BackupLocation, Function)}, for one backup or restore of the location, named {@code name}. */
+    private static <T> T read(String operation, BackupLocation location, String what, String name,
+            BiFunction<BackupLocation, String, T> body) {
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(name, what);
+        return ApiBoundary.call(operation, () -> body.apply(location, name));
     }
 
     @Override

@@ -107,6 +107,12 @@ class BackupSchedulerIT {
         }
     }
 
+    /** Sets the clock to {@code instant} and lets {@code scheduler} start what is due then. */
+    private void runAt(BackupScheduler scheduler, String instant) {
+        clock.set(Instant.parse(instant));
+        scheduler.runOnce();
+    }
+
     /** Waits for the backups the scheduler started (they run on the engine's threads) to end. */
     private void awaitIdle(String prefix, int expected) {
         await(() -> backups(prefix).size() == expected && backups(prefix).stream().allMatch(b -> b.phase().isTerminal()),
@@ -144,8 +150,7 @@ class BackupSchedulerIT {
             s.runOnce();
             assertThat(backups("weekly")).isEmpty();
 
-            clock.set(Instant.parse("2026-11-22T00:00:07Z"));
-            s.runOnce();
+            runAt(s, "2026-11-22T00:00:07Z");
             awaitIdle("weekly", 1);
             BackupInfo b = backups("weekly").get(0);
             assertThat(b.name()).isEqualTo("weekly-20261122000007");
@@ -154,12 +159,10 @@ class BackupSchedulerIT {
 
             clock.advance(Duration.ofHours(3));
             s.runOnce();
-            clock.set(Instant.parse("2026-11-28T23:59:59Z"));
-            s.runOnce();
+            runAt(s, "2026-11-28T23:59:59Z");
             assertThat(backups("weekly")).hasSize(1);
 
-            clock.set(Instant.parse("2026-11-29T00:00:00Z"));
-            s.runOnce();
+            runAt(s, "2026-11-29T00:00:00Z");
             awaitIdle("weekly", 2);
         }
         assertThat(count(SchedulerEvent.Type.STARTED)).isEqualTo(2);
@@ -173,8 +176,7 @@ class BackupSchedulerIT {
                 BackupScheduler s = BackupScheduler.builder().backupClient(engine).clock(clock).listener(events::add)
                         .drillAfterEachBackup((where, name) -> engine.drill(where, name, scratch.client(), Duration.ofSeconds(60))).build()) {
             s.add(plan("drilled", Schedule.weeklyOnSunday()));
-            clock.set(Instant.parse("2026-11-22T00:00:07Z"));
-            s.runOnce();
+            runAt(s, "2026-11-22T00:00:07Z");
             awaitIdle("drilled", 1);
             await(() -> count(SchedulerEvent.Type.DRILL_PASSED) + count(SchedulerEvent.Type.DRILL_FAILED) == 1, "no drill event: " + events);
             SchedulerEvent drill;
@@ -244,8 +246,7 @@ class BackupSchedulerIT {
     private void firstHostRunsAt2Once(String name, String at) {
         try (BackupScheduler s = scheduler(engine)) {
             s.add(plan(name, Schedule.cron("0 2 * * *")));
-            clock.set(Instant.parse(at));
-            s.runOnce();
+            runAt(s, at);
             awaitIdle(name, 1);
         }
     }
@@ -273,8 +274,7 @@ class BackupSchedulerIT {
             again.add(plan("nightly", Schedule.cron("0 2 * * *")));
             again.runOnce();
             assertThat(backups("nightly")).hasSize(1);
-            clock.set(Instant.parse("2026-11-23T02:00:00Z"));
-            again.runOnce();
+            runAt(again, "2026-11-23T02:00:00Z");
             awaitIdle("nightly", 2);
         }
     }
@@ -284,12 +284,10 @@ class BackupSchedulerIT {
         try (BackupScheduler s = scheduler(engine)) {
             s.add(plan("hourly", Schedule.cron("0 * * * *")));
             gated.close();
-            clock.set(Instant.parse("2026-11-21T11:00:00Z"));
-            s.runOnce();
+            runAt(s, "2026-11-21T11:00:00Z");
             assertThat(count(SchedulerEvent.Type.STARTED)).isEqualTo(1);
 
-            clock.set(Instant.parse("2026-11-21T12:00:00Z"));
-            s.runOnce();
+            runAt(s, "2026-11-21T12:00:00Z");
             s.runOnce();
             assertThat(count(SchedulerEvent.Type.STARTED)).isEqualTo(1);
             assertThat(count(SchedulerEvent.Type.SKIPPED_OVERLAP)).isEqualTo(1);
@@ -297,8 +295,7 @@ class BackupSchedulerIT {
             gated.open();
             awaitIdle("hourly", 1);
             await(() -> count(SchedulerEvent.Type.COMPLETED) == 1, "first run completes");
-            clock.set(Instant.parse("2026-11-21T12:20:00Z"));
-            s.runOnce();
+            runAt(s, "2026-11-21T12:20:00Z");
             awaitIdle("hourly", 2);
             s.runOnce();
             assertThat(backups("hourly")).hasSize(2);
@@ -311,14 +308,12 @@ class BackupSchedulerIT {
         try (BackupScheduler s = scheduler(engine)) {
             s.add(p);
             for (int h = 11; h <= 13; h++) {
-                clock.set(Instant.parse("2026-11-21T" + h + ":00:00Z"));
-                s.runOnce();
+                runAt(s, "2026-11-21T" + h + ":00:00Z");
                 awaitIdle("exp", h - 10);
             }
             // 15:00: the 15:00 run is held in progress (the gate is shut)
             gated.close();
-            clock.set(Instant.parse("2026-11-21T15:00:00Z"));
-            s.runOnce();
+            runAt(s, "2026-11-21T15:00:00Z");
             s.sweepNow();
             // 11:00's backup expired at 13:30 and 12:00's at 14:30; 13:00's has half an hour left
             assertThat(backups("exp")).extracting(BackupInfo::name)
@@ -337,8 +332,7 @@ class BackupSchedulerIT {
         BackupPlan p = plan("ret", Schedule.cron("0 * * * *")).toBuilder().expiry(Duration.ofMinutes(30)).build();
         try (BackupScheduler s = scheduler(engine)) {
             s.add(p, RetentionPolicy.expiryOnly().keepNewestGood(true));
-            clock.set(Instant.parse("2026-11-21T11:00:00Z"));
-            s.runOnce();
+            runAt(s, "2026-11-21T11:00:00Z");
             awaitIdle("ret", 1);
             clock.set(Instant.parse("2026-11-21T15:00:00Z"));
             s.sweepNow();
@@ -353,8 +347,7 @@ class BackupSchedulerIT {
         try (BackupScheduler s = scheduler(engine)) {
             s.add(q, RetentionPolicy.expiryOnly().keepLast(2));
             for (int h = 16; h <= 19; h++) {
-                clock.set(Instant.parse("2026-11-21T" + h + ":00:00Z"));
-                s.runOnce();
+                runAt(s, "2026-11-21T" + h + ":00:00Z");
                 awaitIdle("last", Math.min(h - 15, 3));
             }
             s.sweepNow();

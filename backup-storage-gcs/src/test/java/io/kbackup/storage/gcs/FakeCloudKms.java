@@ -120,9 +120,8 @@ final class FakeCloudKms extends FakeKeyService {
 
     private void encrypt(HttpExchange exchange, String name, Key key, EncryptRequest r) throws IOException, GeneralSecurityException {
         byte[] plain = r.decodePlaintext();
-        byte[] aad = r.decodeAdditionalAuthenticatedData() == null ? new byte[0] : r.decodeAdditionalAuthenticatedData();
-        if (!checksumOk(plain, r.getPlaintextCrc32c()) || !checksumOk(aad, r.getAdditionalAuthenticatedDataCrc32c())) {
-            error(exchange, 400, "INVALID_ARGUMENT", "The checksum in field plaintext_crc32c did not match the data.");
+        byte[] aad = orEmpty(r.decodeAdditionalAuthenticatedData());
+        if (checksumRefused(exchange, "plaintext", plain, r.getPlaintextCrc32c(), aad, r.getAdditionalAuthenticatedDataCrc32c())) {
             return;
         }
         int version = key.primary;
@@ -142,9 +141,8 @@ final class FakeCloudKms extends FakeKeyService {
 
     private void decrypt(HttpExchange exchange, String name, Key key, DecryptRequest r) throws IOException, GeneralSecurityException {
         byte[] ciphertext = r.decodeCiphertext();
-        byte[] aad = r.decodeAdditionalAuthenticatedData() == null ? new byte[0] : r.decodeAdditionalAuthenticatedData();
-        if (!checksumOk(ciphertext, r.getCiphertextCrc32c()) || !checksumOk(aad, r.getAdditionalAuthenticatedDataCrc32c())) {
-            error(exchange, 400, "INVALID_ARGUMENT", "The checksum in field ciphertext_crc32c did not match the data.");
+        byte[] aad = orEmpty(r.decodeAdditionalAuthenticatedData());
+        if (checksumRefused(exchange, "ciphertext", ciphertext, r.getCiphertextCrc32c(), aad, r.getAdditionalAuthenticatedDataCrc32c())) {
             return;
         }
         ByteBuffer in = ByteBuffer.wrap(ciphertext);
@@ -174,6 +172,23 @@ final class FakeCloudKms extends FakeKeyService {
         served("decrypt " + name + " -> " + version);
         respond(exchange, new DecryptResponse().encodePlaintext(plain).setPlaintextCrc32c(crc(plain)).setUsedPrimary(version == key.primary)
                 .setProtectionLevel("SOFTWARE"));
+    }
+
+    private static byte[] orEmpty(byte[] data) {
+        return data == null ? new byte[0] : data;
+    }
+
+    /**
+     * Answers 400 {@code INVALID_ARGUMENT} naming {@code field}, as Cloud KMS does, when {@code data} or the additional
+     * authenticated data does not match its checksum; whether it did.
+     */
+    private static boolean checksumRefused(HttpExchange exchange, String field, byte[] data, Long crc, byte[] aad, Long aadCrc)
+            throws IOException {
+        if (checksumOk(data, crc) && checksumOk(aad, aadCrc)) {
+            return false;
+        }
+        error(exchange, 400, "INVALID_ARGUMENT", "The checksum in field " + field + "_crc32c did not match the data.");
+        return true;
     }
 
     private static boolean checksumOk(byte[] data, Long expected) {

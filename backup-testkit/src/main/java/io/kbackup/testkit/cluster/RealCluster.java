@@ -93,12 +93,7 @@ public final class RealCluster implements TestCluster {
             if (!b.etcdFsync) {
                 etcdArgs.add("--unsafe-no-fsync");
             }
-            ServerProcess etcd = ServerProcess.builder("etcd", etcdBin)
-                    .work(Files.createDirectories(root.resolve("etcd")))
-                    .args(etcdArgs)
-                    .keepWork(true)
-                    .start();
-            processes.add(etcd);
+            ServerProcess etcd = startProcess("etcd", etcdBin, "etcd", etcdArgs);
             etcd.awaitHttpOk("http://127.0.0.1:" + etcdClient + "/health", Duration.ofSeconds(30));
 
             this.apiPort = TestServers.freePort();
@@ -125,12 +120,7 @@ public final class RealCluster implements TestCluster {
                 apiArgs.addAll(List.of("--disable-admission-plugins", "ServiceAccount"));
             }
             apiArgs.addAll(b.extraApiServerArgs);
-            ServerProcess api = ServerProcess.builder("kube-apiserver", apiBin)
-                    .work(Files.createDirectories(root.resolve("apiserver")))
-                    .keepWork(true)
-                    .args(apiArgs)
-                    .start();
-            processes.add(api);
+            ServerProcess api = startProcess("kube-apiserver", apiBin, "apiserver", apiArgs);
             HttpClient insecure = LocalTls.insecureHttpClient();
             api.awaitCondition("answer /readyz", Duration.ofSeconds(90),
                     () -> LocalTls.httpOk(insecure, url + "/readyz", token));
@@ -138,10 +128,8 @@ public final class RealCluster implements TestCluster {
             this.adminKubeconfig = writeKubeconfig(root.resolve("admin.kubeconfig"));
             if (kcmBin != null) {
                 Path caFile = root.resolve("apiserver-certs").resolve("apiserver.crt");
-                ServerProcess kcm = ServerProcess.builder("kube-controller-manager", kcmBin)
-                        .work(Files.createDirectories(root.resolve("controller-manager")))
-                        .keepWork(true)
-                        .args("--kubeconfig", adminKubeconfig.toString(),
+                ServerProcess kcm = startProcess("kube-controller-manager", kcmBin, "controller-manager", List.of(
+                                "--kubeconfig", adminKubeconfig.toString(),
                                 "--authentication-kubeconfig", adminKubeconfig.toString(),
                                 "--authorization-kubeconfig", adminKubeconfig.toString(),
                                 "--leader-elect=false",
@@ -153,9 +141,7 @@ public final class RealCluster implements TestCluster {
                                 "--controllers", "*",
                                 "--concurrent-gc-syncs", "20",
                                 "--pvclaimbinder-sync-period", "1s",
-                                "--concurrent-namespace-syncs", "10")
-                        .start();
-                processes.add(kcm);
+                                "--concurrent-namespace-syncs", "10"));
                 // ready once it has created the default namespace's service account
                 try (KubernetesClient c = client()) {
                     kcm.awaitCondition("create the default ServiceAccount", Duration.ofSeconds(60), () -> {
@@ -268,6 +254,17 @@ public final class RealCluster implements TestCluster {
         try (KubernetesClient c = client()) {
             return new RealClusterSeeding(c, controllerManagerRuns(), root).seed(objects);
         }
+    }
+
+    /** Starts {@code binary} as {@code name} in the work folder {@code dir} under the cluster's root (kept for its logs), and owns it. */
+    private ServerProcess startProcess(String name, Path binary, String dir, List<String> args) throws IOException {
+        ServerProcess process = ServerProcess.builder(name, binary)
+                .work(Files.createDirectories(root.resolve(dir)))
+                .keepWork(true)
+                .args(args)
+                .start();
+        processes.add(process);
+        return process;
     }
 
     private boolean controllerManagerRuns() {
