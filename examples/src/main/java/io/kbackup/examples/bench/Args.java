@@ -12,6 +12,17 @@ final class Args {
 
     private Args() {}
 
+    /** As {@link #parse}, for a benchmark's {@code main}: a wrong command line is printed and the JVM exits with 2. */
+    static Args parseOrExit(String[] args, Set<String> options, Set<String> flags) {
+        try {
+            return parse(args, options, flags);
+        } catch (IllegalArgumentException e) {
+            System.out.println(e.getMessage());
+            System.exit(2);
+            throw e; // not reached
+        }
+    }
+
     /**
      * Parses {@code args}; {@code flags} take no value.
      *

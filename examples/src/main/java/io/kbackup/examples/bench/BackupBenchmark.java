@@ -46,15 +46,8 @@ public final class BackupBenchmark {
 
     public static void main(String[] args) throws Exception {
         Logging.quiet();
-        Args a;
-        try {
-            a = Args.parse(args, Set.of("--objects", "--namespaces", "--cluster", "--server", "--server-heap", "--page-size", "--repeat",
-                    "--kubectl", "--seed", "--data-bytes", "--profile"), Set.of("--no-kubectl"));
-        } catch (IllegalArgumentException e) {
-            System.out.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
+        Args a = Args.parseOrExit(args, Set.of("--objects", "--namespaces", "--cluster", "--server", "--server-heap", "--page-size", "--repeat",
+                "--kubectl", "--seed", "--data-bytes", "--profile"), Set.of("--no-kubectl"));
         int objects = a.getInt("--objects", 10_000);
         int namespaces = a.getInt("--namespaces", Workload.defaultNamespaces(objects));
         boolean real = a.get("--cluster", BenchCluster.realAvailable() ? "real" : "embedded").equals("real");

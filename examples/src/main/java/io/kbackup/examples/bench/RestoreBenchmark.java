@@ -61,16 +61,9 @@ public final class RestoreBenchmark {
 
     public static void main(String[] args) throws Exception {
         Logging.quiet();
-        Args a;
-        try {
-            a = Args.parse(args, Set.of("--kind", "--objects", "--namespaces", "--concurrency", "--page-size", "--latency-ms",
-                    "--server", "--server-heap", "--cluster", "--repeat", "--profile"),
-                    Set.of("--fsync"));
-        } catch (IllegalArgumentException e) {
-            System.out.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
+        Args a = Args.parseOrExit(args, Set.of("--kind", "--objects", "--namespaces", "--concurrency", "--page-size", "--latency-ms",
+                "--server", "--server-heap", "--cluster", "--repeat", "--profile"),
+                Set.of("--fsync"));
         Workload.Kind kind = Workload.Kind.valueOf(a.get("--kind", "mixed").toUpperCase(java.util.Locale.ROOT));
         int objects = a.getInt("--objects", kind == Workload.Kind.SECRETS ? 31_000 : 10_000);
         int namespaces = kind == Workload.Kind.SECRETS ? 1 : a.getInt("--namespaces", Workload.defaultNamespaces(objects));

@@ -51,14 +51,7 @@ public final class VeleroBenchmark {
 
     public static void main(String[] args) throws Exception {
         Logging.quiet();
-        Args a;
-        try {
-            a = Args.parse(args, Set.of("--objects", "--namespaces", "--secrets"), Set.of());
-        } catch (IllegalArgumentException e) {
-            System.out.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
+        Args a = Args.parseOrExit(args, Set.of("--objects", "--namespaces", "--secrets"), Set.of());
         int objects = a.getInt("--objects", 10_000);
         int namespaces = a.getInt("--namespaces", 50);
         int secrets = a.getInt("--secrets", 31_000);
