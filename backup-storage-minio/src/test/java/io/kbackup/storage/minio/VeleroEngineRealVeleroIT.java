@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.Test;
  * carried out by Velero itself; errors carry Velero's own messages. Velero's own default location
  * (the test kit's) uses another prefix of the same bucket.
  */
+@Order(1) // one of the longest classes: started first when classes run side by side (see the pom)
 class VeleroEngineRealVeleroIT {
     private static final String BUCKET = "velero";
     private static final Duration WAIT = Duration.ofMinutes(3);
