@@ -233,7 +233,9 @@ public final class VeleroServer implements AutoCloseable {
                 .env("HOME", home.toString())
                 .env("VELERO_NAMESPACE", NAMESPACE)
                 .start(process -> {
-                    process.awaitCondition("make location " + LOCATION + " Available", START_TIMEOUT, () -> {
+                    String what = syncedAfter == null ? "make location " + LOCATION + " Available"
+                            : "sync location " + LOCATION + " at its start";
+                    process.awaitCondition(what, START_TIMEOUT, () -> {
                         GenericKubernetesResource bsl = client.genericKubernetesResources(BSL).inNamespace(NAMESPACE)
                                 .withName(LOCATION).get();
                         return "Available".equals(phase(bsl)) && (syncedAfter == null
