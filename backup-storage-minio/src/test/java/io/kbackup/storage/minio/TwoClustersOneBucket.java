@@ -8,13 +8,16 @@ import io.kbackup.testkit.servers.MinioServer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * What the tests of kbackup and the real Velero both ways stand on: two real clusters, A and B,
  * with a client each, and one MinIO bucket both reach as {@link #location}. A test class starts
  * them in its {@code @BeforeAll} with {@link #startShared}; they and whatever it hands to
- * {@link #closeLater} are closed after the class.
+ * {@link #closeLater} are closed after the class. The fields are this class's, shared by its
+ * subclasses: two of them never run at the same time (the lock is inherited).
  */
+@ResourceLock("TwoClustersOneBucket")
 abstract class TwoClustersOneBucket {
     static MinioServer minio;
     static RealCluster clusterA;

@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.Test;
  * carried out by Velero itself; errors carry Velero's own messages. Velero's own default location
  * (the test kit's) uses another prefix of the same bucket.
  */
+@Order(1) // the longest class: first in the order, the first one the second thread takes (see the pom)
 class VeleroEngineRealVeleroIT {
     private static final String BUCKET = "velero";
     private static final Duration WAIT = Duration.ofMinutes(3);
@@ -172,7 +174,8 @@ class VeleroEngineRealVeleroIT {
             assertThat(direct.backup(BackupPlan.builder().name("direct-shop").location(location).includedNamespaces(NS)
                     .build()).await(WAIT).phase()).isEqualTo(BackupPhase.COMPLETED);
         }
-        // Velero knows it only once its backup sync (every 3 s here) has read it from the bucket: the engine waits
+        // Velero knows it only once its backup sync (once a minute, VeleroServer.BACKUP_SYNC_INTERVAL) has read it
+        // from the bucket: the engine waits
 
         RestoreInfo restored = engine.restore(RestorePlan.builder().location(location).backupName("direct-shop")
                 .restoreName("engine-from-direct").namespaceMapping(Map.of(NS, "shop-from-direct")).build()).await(WAIT);

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * bucket neither picks the running backup up nor marks the location Unavailable, and syncs it once
  * it has ended.
  */
+@Order(Integer.MAX_VALUE) // a long class: last in the order, the first one the first thread takes (see the pom)
 class VeleroIgnoresRunningWorkRealVeleroIT {
     private static final String BUCKET = "velero";
     private static final String PREFIX = "running";
@@ -72,6 +74,8 @@ class VeleroIgnoresRunningWorkRealVeleroIT {
                 assertThat(plain.describeRestore(location, "kbackup-restoring").phase()).isEqualTo(RestorePhase.IN_PROGRESS);
 
                 try (VeleroServer velero = VeleroServer.start(cluster, minio, BUCKET, PREFIX)) {
+                    // start() waited for the sync pass at the server's start, which brought kbackup-done in and
+                    // saw the running backup's folder; meanwhile Velero validates the location every 5 s
                     assertThat(VeleroServer.phase(velero.awaitBackup("kbackup-done", WAIT))).isEqualTo("Completed");
                     Thread.sleep(VeleroServer.BACKUP_SYNC_PERIOD.multipliedBy(3).toMillis());
                     assertThat(VeleroServer.phase(velero.location())).as("the location while our work runs; log %s", velero.log())

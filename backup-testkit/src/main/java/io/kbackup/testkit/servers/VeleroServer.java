@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +35,10 @@ import java.util.concurrent.TimeUnit;
  * handed to the plugin through {@code AWS_SHARED_CREDENTIALS_FILE}) and the location, copies the
  * AWS plugin into a plugin folder, creates a Deployment {@code velero} with no replicas (Velero's
  * restore reads its image), starts the server by absolute path (it re-runs its own binary
- * for its built-in plugins) and waits until the location is Available.
+ * for its built-in plugins) and waits until the location is Available; then it starts the server
+ * once more and waits until that run's first backup sync pass has ended, so backups already in the
+ * bucket are in the cluster when it returns (Velero's first pass comes before it has validated the
+ * location and skips it; the next would come a minute later, see {@link #BACKUP_SYNC_INTERVAL}).
  *
  * <pre>{@code
  * try (RealCluster cluster = RealCluster.start(); MinioServer minio = MinioServer.start();
@@ -74,8 +79,20 @@ public final class VeleroServer implements AutoCloseable {
     /** The key of the INI file in {@link #CREDENTIALS_SECRET}. */
     public static final String CREDENTIALS_KEY = "cloud";
 
-    /** How often the server syncs backups from the bucket (Velero's default is one minute). */
+    /**
+     * The server's {@code --backup-sync-period} (Velero's default is one minute): the least time
+     * between two backup sync passes. Velero 1.18 starts a pass only once a minute
+     * ({@link #BACKUP_SYNC_INTERVAL}), so with this short period every such pass syncs, where the
+     * default would skip every other one.
+     */
     public static final Duration BACKUP_SYNC_PERIOD = Duration.ofSeconds(3);
+
+    /**
+     * How often Velero 1.18 syncs backups from the bucket: a pass at the server's start (which
+     * {@link #start(RealCluster, MinioServer, String, String)} waits for), then one a minute
+     * ({@code backupSyncReconcilePeriod}, a constant no flag changes).
+     */
+    public static final Duration BACKUP_SYNC_INTERVAL = Duration.ofMinutes(1);
 
     /** The image named in the stand-in Deployment {@code velero} (never pulled: no replicas). */
     public static final String IMAGE = "velero/velero:v1.18.3";
@@ -171,28 +188,16 @@ public final class VeleroServer implements AutoCloseable {
             Path plugins = Files.createDirectories(home.resolve("plugins"));
             Files.copy(plugin, plugins.resolve(AWS_PLUGIN), StandardCopyOption.REPLACE_EXISTING);
             plugins.resolve(AWS_PLUGIN).toFile().setExecutable(true);
-            int metrics = TestServers.freePort();
-            int profiler = TestServers.freePort();
-            KubernetesClient c = client;
-            return ServerProcess.builder("velero", velero)
-                    .args("server", "--kubeconfig", kubeconfig.toString(), "--namespace", NAMESPACE,
-                            "--plugin-dir", plugins.toString(),
-                            "--metrics-address", "127.0.0.1:" + metrics,
-                            "--profiler-address", "127.0.0.1:" + profiler,
-                            "--default-backup-storage-location", LOCATION,
-                            "--backup-sync-period", BACKUP_SYNC_PERIOD.toSeconds() + "s",
-                            "--store-validation-frequency", "5s",
-                            "--log-level", "info")
-                    .args(serverArgs)
-                    .env("AWS_SHARED_CREDENTIALS_FILE", credentials.toString())
-                    .env("HOME", home.toString())
-                    .env("VELERO_NAMESPACE", NAMESPACE)
-                    .start(process -> {
-                        process.awaitCondition("make location " + LOCATION + " Available", START_TIMEOUT,
-                                () -> "Available".equals(phase(c.genericKubernetesResources(BSL).inNamespace(NAMESPACE)
-                                        .withName(LOCATION).get())));
-                        return new VeleroServer(process, c, velero, kubeconfig, home);
-                    });
+            // Velero 1.18 runs its backup sync once a minute (backupSyncReconcilePeriod in
+            // pkg/controller/backup_sync_controller.go, a constant; --backup-sync-period only spaces the
+            // passes further apart), the first pass right at the start, before the location has been
+            // validated, so that pass skips it ("BackupStorageLocation is in unavailable state"). The first
+            // run validates the location; the second, started with the location Available, syncs what
+            // the bucket holds at once, so backups already there are in the cluster when this returns
+            ServerProcess first = launch(velero, plugins, credentials, home, client, null, serverArgs);
+            first.close();
+            ServerProcess process = launch(velero, plugins, credentials, home, client, Instant.now(), serverArgs);
+            return new VeleroServer(process, client, velero, kubeconfig, home);
         } catch (IOException e) {
             client.close();
             throw new UncheckedIOException(e);
@@ -205,6 +210,47 @@ public final class VeleroServer implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Starts {@code velero server} and waits until the location is Available and, when
+     * {@code syncedAfter} is given, until a backup sync pass of this run has ended (the location's
+     * {@code status.lastSyncedTime}, in whole seconds, at or after it).
+     */
+    private static ServerProcess launch(Path velero, Path plugins, Path credentials, Path home, KubernetesClient client,
+            Instant syncedAfter, String... serverArgs) {
+        return ServerProcess.builder("velero", velero)
+                .args("server", "--kubeconfig", home.resolve("kubeconfig").toString(), "--namespace", NAMESPACE,
+                        "--plugin-dir", plugins.toString(),
+                        "--metrics-address", "127.0.0.1:" + TestServers.freePort(),
+                        "--profiler-address", "127.0.0.1:" + TestServers.freePort(),
+                        "--default-backup-storage-location", LOCATION,
+                        "--backup-sync-period", BACKUP_SYNC_PERIOD.toSeconds() + "s",
+                        "--store-validation-frequency", "5s",
+                        "--log-level", "info")
+                .args(serverArgs)
+                .env("AWS_SHARED_CREDENTIALS_FILE", credentials.toString())
+                .env("HOME", home.toString())
+                .env("VELERO_NAMESPACE", NAMESPACE)
+                .start(process -> {
+                    String what = syncedAfter == null ? "make location " + LOCATION + " Available"
+                            : "sync location " + LOCATION + " at its start";
+                    process.awaitCondition(what, START_TIMEOUT, () -> {
+                        GenericKubernetesResource bsl = client.genericKubernetesResources(BSL).inNamespace(NAMESPACE)
+                                .withName(LOCATION).get();
+                        return "Available".equals(phase(bsl)) && (syncedAfter == null
+                                || !lastSynced(bsl).isBefore(syncedAfter.truncatedTo(ChronoUnit.SECONDS)));
+                    });
+                    return process;
+                });
+    }
+
+    private static Instant lastSynced(GenericKubernetesResource bsl) {
+        if (bsl.getAdditionalProperties().get("status") instanceof Map<?, ?> status
+                && status.get("lastSyncedTime") instanceof String time) {
+            return Instant.parse(time);
+        }
+        return Instant.MIN;
     }
 
     private static GenericKubernetesResource location(String bucket, String prefix, String endpoint) {
