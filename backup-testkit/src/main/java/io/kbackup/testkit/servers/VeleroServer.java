@@ -3,7 +3,6 @@ package io.kbackup.testkit.servers;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.kbackup.testkit.cluster.RealCluster;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real Velero server ({@code velero server}, built by {@code .ci/servers/build.sh velero
@@ -160,7 +158,7 @@ public final class VeleroServer implements AutoCloseable {
         Path kubeconfig = cluster.writeKubeconfig(home.resolve("kubeconfig"));
         KubernetesClient client = cluster.client();
         try {
-            applyCrds(cluster, client, velero, kubeconfig, home);
+            VeleroInstall.applyCrds(cluster, client, velero, kubeconfig, home);
             if (client.namespaces().withName(NAMESPACE).get() == null) {
                 client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata()
                         .build()).create();
@@ -184,7 +182,7 @@ public final class VeleroServer implements AutoCloseable {
                     .withName(CREDENTIALS_SECRET).withNamespace(NAMESPACE).endMetadata()
                     .addToStringData(CREDENTIALS_KEY, ini).build()).createOr(r -> r.update());
             client.genericKubernetesResources(BSL).inNamespace(NAMESPACE)
-                    .resource(location(bucket, prefix, minio.endpoint())).createOr(r -> r.update());
+                    .resource(VeleroInstall.location(bucket, prefix, minio.endpoint())).createOr(r -> r.update());
             Path plugins = Files.createDirectories(home.resolve("plugins"));
             Files.copy(plugin, plugins.resolve(AWS_PLUGIN), StandardCopyOption.REPLACE_EXISTING);
             plugins.resolve(AWS_PLUGIN).toFile().setExecutable(true);
@@ -253,26 +251,6 @@ public final class VeleroServer implements AutoCloseable {
         return Instant.MIN;
     }
 
-    private static GenericKubernetesResource location(String bucket, String prefix, String endpoint) {
-        Map<String, Object> objectStorage = new LinkedHashMap<>();
-        objectStorage.put("bucket", bucket);
-        if (prefix != null && !prefix.isEmpty()) {
-            objectStorage.put("prefix", prefix);
-        }
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("region", "minio");
-        config.put("s3ForcePathStyle", "true");
-        config.put("s3Url", endpoint);
-        config.put("checksumAlgorithm", "");
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("provider", "velero.io/aws");
-        spec.put("default", true);
-        spec.put("objectStorage", objectStorage);
-        spec.put("config", config);
-        spec.put("credential", Map.of("name", CREDENTIALS_SECRET, "key", CREDENTIALS_KEY));
-        return resource("BackupStorageLocation", LOCATION, spec);
-    }
-
     /** A {@code velero.io/v1} resource in {@link #NAMESPACE} with this spec. */
     public static GenericKubernetesResource resource(String kind, String name, Map<String, Object> spec) {
         GenericKubernetesResource r = new GenericKubernetesResource();
@@ -282,52 +260,6 @@ public final class VeleroServer implements AutoCloseable {
                 .build());
         r.setAdditionalProperty("spec", spec);
         return r;
-    }
-
-    private static void applyCrds(RealCluster cluster, KubernetesClient client, Path velero, Path kubeconfig, Path home)
-            throws IOException {
-        Path crds = home.resolve("velero-crds.yaml");
-        run(List.of(velero.toString(), "install", "--crds-only", "--dry-run", "-o", "yaml", "--kubeconfig",
-                kubeconfig.toString()), crds, home);
-        List<String> names = new ArrayList<>();
-        Object parsed = client.getKubernetesSerialization().unmarshal(Files.readString(crds, StandardCharsets.UTF_8));
-        List<?> items = parsed instanceof io.fabric8.kubernetes.api.model.KubernetesList list ? list.getItems()
-                : parsed instanceof List<?> l ? l : List.of(parsed);
-        for (Object item : items) {
-            CustomResourceDefinition crd = client.getKubernetesSerialization().convertValue(item, CustomResourceDefinition.class);
-            crd.getMetadata().setCreationTimestamp(null);
-            crd.setStatus(null);
-            client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(r -> r.update());
-            names.add(crd.getMetadata().getName());
-        }
-        if (names.isEmpty()) {
-            throw new IllegalStateException("velero install --crds-only printed no CRDs: " + crds);
-        }
-        for (String name : names) {
-            cluster.awaitEstablished(client, name);
-        }
-    }
-
-    private static String run(List<String> command, Path output, Path home) throws IOException {
-        Path out = output != null ? output : Files.createTempFile(home, "velero-cli-", ".out");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile());
-        pb.environment().put("HOME", home.toString());
-        Process p = pb.start();
-        try {
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("timed out: " + command);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted: " + command, e);
-        }
-        String text = Files.readString(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " exited with " + p.exitValue() + ":\n" + text);
-        }
-        return text;
     }
 
     /** The phase in a Velero resource's status, or {@code null}. */
@@ -420,7 +352,7 @@ public final class VeleroServer implements AutoCloseable {
         command.addAll(List.of(args));
         command.addAll(List.of("--kubeconfig", kubeconfig.toString(), "--namespace", NAMESPACE));
         try {
-            return run(command, null, home);
+            return VeleroInstall.run(command, null, home);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
