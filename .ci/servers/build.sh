@@ -20,9 +20,9 @@ KUBE_VERSION=1.35.4          # also the staging v0.35.4 replaces in kube/go.mod
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c   # last commit of the archived repository (no semver tags)
 FAKE_GCS_VERSION=v1.56.1
 MOTO_VERSION=5.2.5
-VELERO_VERSION=v1.18.3       # also the require in velero/go.mod; the AWS plugin v1.14.3 in velero-plugin-for-aws/go.mod
-SNAPSHOTTER_VERSION=v8.6.0   # also the requires in csi-snapshotter/go.mod (its snapshot CRDs come from client/v8 at it)
-PROVISIONER_VERSION=v6.4.0   # also the require in csi-provisioner/go.mod
+VELERO_VERSION=v1.18.3       # also the require in velero/go.mod, beside the AWS plugin's v1.14.3
+SNAPSHOTTER_VERSION=v8.6.0   # also the requires in csi/go.mod (its snapshot CRDs come from client/v8 at it)
+PROVISIONER_VERSION=v6.4.0   # also the require in csi/go.mod
 SNAPSHOTTER_LDFLAGS="-s -w -X main.version=$SNAPSHOTTER_VERSION"   # its cache folder also holds the CRDs
 
 log() { printf '== %s\n' "$*"; }
@@ -51,7 +51,9 @@ link() {
   for b in "$@"; do ln -sfn "$dir/$b" "$cache/bin/$b"; done
 }
 
-# build_wrapper <family> <ldflags> <package>...: go build the packages of a wrapper module
+# build_wrapper <family> <ldflags> <package>...: go build the packages of a wrapper module (one wrapper
+# may be built twice with different ldflags, e.g. a version stamp per binary: two cache folders, and
+# the second build finds every package the first compiled in Go's build cache)
 build_wrapper() {
   local family="$1" ldflags="$2"; shift 2
   local dir="$cache/$(wrapper_key "$family" "$ldflags")" bins=()
@@ -86,12 +88,12 @@ go_install() {
 }
 
 # snapshot_crds: the VolumeSnapshot CRDs of external-snapshotter's client module at the built version,
-# copied from the Go module cache into the csi-snapshotter cache folder, linked as <cache>/bin/snapshot-crds
+# copied from the Go module cache into the snapshotter's cache folder, linked as <cache>/bin/snapshot-crds
 snapshot_crds() {
-  local dir="$cache/$(wrapper_key csi-snapshotter "$SNAPSHOTTER_LDFLAGS")"
+  local dir="$cache/$(wrapper_key csi "$SNAPSHOTTER_LDFLAGS")"
   if [ ! -f "$dir/snapshot-crds/.done" ]; then
     local src
-    src="$(cd "$here/csi-snapshotter" && go mod download -json github.com/kubernetes-csi/external-snapshotter/client/v8 \
+    src="$(cd "$here/csi" && go mod download -json github.com/kubernetes-csi/external-snapshotter/client/v8 \
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')/config/crd"
     rm -rf "$dir/snapshot-crds"; mkdir -p "$dir/snapshot-crds"
     cp "$src"/snapshot.storage.k8s.io_*.yaml "$dir/snapshot-crds/"
@@ -116,7 +118,9 @@ moto() {
 
 families=("$@")
 all=false
-[ ${#families[@]} -gt 0 ] || { families=(kube etcd minio fake-gcs moto velero velero-aws csi); all=true; }
+[ ${#families[@]} -gt 0 ] || { families=(kube etcd minio fake-gcs moto velero csi); all=true; }
+# velero-aws, the AWS plugin's family in earlier versions of this script, is built with velero now
+for i in "${!families[@]}"; do [ "${families[$i]}" != velero-aws ] || families[$i]=velero; done
 for f in "${families[@]}"; do
   # one build per family at a time on this machine: a second run waits, then finds it cached
   # (two runs at once used to delete each other's half-built folders, e.g. moto's virtualenv)
@@ -133,23 +137,24 @@ for f in "${families[@]}"; do
     # takes and no Velero flag moves) is off ("0"), so several Velero servers run on one machine
     velero) build_wrapper velero "-s -w -X github.com/vmware-tanzu/velero/pkg/buildinfo.Version=$VELERO_VERSION \
 -X github.com/vmware-tanzu/velero/pkg/buildinfo.GitTreeState=clean \
--X sigs.k8s.io/controller-runtime/pkg/metrics/server.DefaultBindAddress=0" github.com/vmware-tanzu/velero/cmd/velero ;;
-    velero-aws) build_wrapper velero-plugin-for-aws "-s -w" \
-            github.com/vmware-tanzu/velero-plugin-for-aws/velero-plugin-for-aws ;;
+-X sigs.k8s.io/controller-runtime/pkg/metrics/server.DefaultBindAddress=0" github.com/vmware-tanzu/velero/cmd/velero
+      # its AWS plugin, from the same wrapper module (Velero's build compiled most of what it needs)
+      build_wrapper velero "-s -w" github.com/vmware-tanzu/velero-plugin-for-aws/velero-plugin-for-aws ;;
     minio) go_install minio "github.com/minio/minio@$MINIO_VERSION" minio ;;
     fake-gcs) go_install fake-gcs-server "github.com/fsouza/fake-gcs-server@$FAKE_GCS_VERSION" fake-gcs-server ;;
     moto) moto ;;
     csi)
-      build_wrapper csi-snapshotter "$SNAPSHOTTER_LDFLAGS" \
+      # one wrapper module for the three (csi/go.mod), built twice for their version stamps
+      build_wrapper csi "$SNAPSHOTTER_LDFLAGS" \
             github.com/kubernetes-csi/external-snapshotter/v8/cmd/snapshot-controller \
             github.com/kubernetes-csi/external-snapshotter/v8/cmd/csi-snapshotter
       snapshot_crds
-      build_wrapper csi-provisioner "-s -w -X main.version=$PROVISIONER_VERSION" \
+      build_wrapper csi "-s -w -X main.version=$PROVISIONER_VERSION" \
             github.com/kubernetes-csi/external-provisioner/v6/cmd/csi-provisioner
       # the CSI driver: our own small one with csi-driver-host-path's storage model (folders, tarballs),
       # as the module proxy does not serve github.com/kubernetes-csi/csi-driver-host-path (403)
       build_wrapper csi-hostpath "-s -w" kbackup.test/servers/csi-hostpath ;;
-    *) echo "unknown server family: $f (kube etcd minio fake-gcs moto velero velero-aws csi)" >&2; exit 2 ;;
+    *) echo "unknown server family: $f (kube etcd minio fake-gcs moto velero csi)" >&2; exit 2 ;;
   esac
   flock -u 9
 done

@@ -1,14 +1,19 @@
-// Wrapper module: builds the velero binary (server and CLI) from the published
-// github.com/vmware-tanzu/velero module. Velero's own go.mod replaces github.com/kopia/kopia with
-// its fork, which go install refuses; the same replace line is repeated here. Velero v1.18.3 pins
-// k8s.io v0.33.12, but the module proxy does not serve k8s.io/cli-runtime nor
-// k8s.io/apimachinery at v0.33.12 (403 "not available"), so the k8s.io family is at the next patch
-// release, v0.33.13.
+// Wrapper module: builds the velero binary (server and CLI) and Velero's AWS object-store plugin
+// (velero-plugin-for-aws v1.14.3, the release paired with Velero 1.18) from the published modules, in
+// one module graph, so that the plugin compiles against the packages Velero's build already compiled
+// (one Kubernetes client, one AWS SDK, Velero's plugin framework) instead of its own versions of them.
+// Velero's own go.mod replaces github.com/kopia/kopia with its fork, which go install refuses; the
+// same replace line is repeated here. Velero v1.18.3 and the plugin pin k8s.io v0.33.12, but the
+// module proxy does not serve k8s.io/cli-runtime nor k8s.io/apimachinery at v0.33.12 (403 "not
+// available"), so the k8s.io family is at the next patch release, v0.33.13.
 module kbackup.test/servers/velero
 
 go 1.26.0
 
-tool github.com/vmware-tanzu/velero/cmd/velero
+tool (
+	github.com/vmware-tanzu/velero-plugin-for-aws/velero-plugin-for-aws
+	github.com/vmware-tanzu/velero/cmd/velero
+)
 
 require github.com/vmware-tanzu/velero v1.18.3 // indirect
 
@@ -37,12 +42,13 @@ require (
 	github.com/aws/aws-sdk-go-v2/credentials v1.19.16 // indirect
 	github.com/aws/aws-sdk-go-v2/feature/ec2/imds v1.18.23 // indirect
 	github.com/aws/aws-sdk-go-v2/feature/s3/manager v1.22.18 // indirect
-	github.com/aws/aws-sdk-go-v2/internal/configsources v1.4.23 // indirect
-	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.7.23 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/configsources v1.4.28 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.7.28 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/v4a v1.4.24 // indirect
-	github.com/aws/aws-sdk-go-v2/service/internal/accept-encoding v1.13.9 // indirect
+	github.com/aws/aws-sdk-go-v2/service/ec2 v1.305.2 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/accept-encoding v1.13.12 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/checksum v1.9.15 // indirect
-	github.com/aws/aws-sdk-go-v2/service/internal/presigned-url v1.13.23 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/presigned-url v1.13.28 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/s3shared v1.19.23 // indirect
 	github.com/aws/aws-sdk-go-v2/service/s3 v1.101.0 // indirect
 	github.com/aws/aws-sdk-go-v2/service/signin v1.0.11 // indirect
@@ -209,3 +215,5 @@ require (
 
 // from Velero v1.18.3's go.mod
 replace github.com/kopia/kopia => github.com/project-velero/kopia v0.0.0-20251230033609-d946b1e75197
+
+require github.com/vmware-tanzu/velero-plugin-for-aws v1.14.3 // indirect

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * kbackup and the real Velero server (v1.18, AWS plugin 1.14, both built by
- * {@code .ci/servers/build.sh velero velero-aws}) share one MinIO bucket: a backup Velero took of
+ * {@code .ci/servers/build.sh velero}) share one MinIO bucket: a backup Velero took of
  * real cluster A is listed, described and restored into real cluster B by kbackup's DirectEngine;
  * a DirectEngine backup of cluster A is synced by a second Velero server running on cluster B and
  * restored there by a Velero Restore. Objects are compared modulo what a restore resets.

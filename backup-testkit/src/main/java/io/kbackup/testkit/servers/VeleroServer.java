@@ -23,8 +23,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The real Velero server ({@code velero server}, built by {@code .ci/servers/build.sh velero
- * velero-aws}) running outside a {@link RealCluster}, with its BackupStorageLocation
+ * The real Velero server ({@code velero server}, built with its AWS plugin by
+ * {@code .ci/servers/build.sh velero}) running outside a {@link RealCluster}, with its BackupStorageLocation
  * {@value #LOCATION} on a bucket of a real {@link MinioServer} through Velero's AWS plugin.
  *
  * <p>{@link #start(RealCluster, MinioServer, String, String)} applies Velero's CRDs (as

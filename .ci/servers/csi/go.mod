@@ -1,12 +1,19 @@
-// Wrapper module: builds csi-provisioner from the published github.com/kubernetes-csi/external-provisioner/v6
-// module (v6.3.0 and later; earlier v6 tags declare the /v5 path). It requires k8s.io/kubernetes, whose
-// staging modules its own go.mod replaces with published versions (go install refuses replace lines):
-// the same replace lines are repeated here.
-module kbackup.test/servers/csi-provisioner
+// Wrapper module: builds snapshot-controller and csi-snapshotter (github.com/kubernetes-csi/external-snapshotter/v8)
+// and csi-provisioner (github.com/kubernetes-csi/external-provisioner/v6, v6.3.0 and later; earlier v6 tags
+// declare the /v5 path) in one module graph, so that the three compile against one set of dependencies
+// (client-go, grpc, csi-lib-utils, ...) and a new machine compiles those once. The published modules' own
+// go.mod files replace the k8s.io staging modules with published versions (and external-snapshotter its
+// client module with a directory), which go install refuses: the client is required at the same release
+// and the k8s.io replace lines (all at v0.36.1, the release both modules pin) are repeated here.
+module kbackup.test/servers/csi
 
 go 1.26.0
 
-tool github.com/kubernetes-csi/external-provisioner/v6/cmd/csi-provisioner
+tool (
+	github.com/kubernetes-csi/external-provisioner/v6/cmd/csi-provisioner
+	github.com/kubernetes-csi/external-snapshotter/v8/cmd/csi-snapshotter
+	github.com/kubernetes-csi/external-snapshotter/v8/cmd/snapshot-controller
+)
 
 require (
 	cel.dev/expr v0.25.3 // indirect
@@ -54,6 +61,7 @@ require (
 	github.com/kubernetes-csi/csi-lib-utils v0.25.0 // indirect
 	github.com/kubernetes-csi/external-provisioner/v6 v6.4.0 // indirect
 	github.com/kubernetes-csi/external-snapshotter/client/v8 v8.6.0 // indirect
+	github.com/kubernetes-csi/external-snapshotter/v8 v8.6.0 // indirect
 	github.com/kylelemons/godebug v1.1.0 // indirect
 	github.com/miekg/dns v1.1.73 // indirect
 	github.com/modern-go/concurrent v0.0.0-20180306012644-bacd9c7ef1dd // indirect
@@ -121,7 +129,17 @@ require (
 	sigs.k8s.io/yaml v1.6.0 // indirect
 )
 
+replace k8s.io/api => k8s.io/api v0.36.1
+
+replace k8s.io/apiextensions-apiserver => k8s.io/apiextensions-apiserver v0.36.1
+
+replace k8s.io/apimachinery => k8s.io/apimachinery v0.36.1
+
+replace k8s.io/apiserver => k8s.io/apiserver v0.36.1
+
 replace k8s.io/cli-runtime => k8s.io/cli-runtime v0.36.1
+
+replace k8s.io/client-go => k8s.io/client-go v0.36.1
 
 replace k8s.io/cloud-provider => k8s.io/cloud-provider v0.36.1
 
@@ -129,11 +147,19 @@ replace k8s.io/cluster-bootstrap => k8s.io/cluster-bootstrap v0.36.1
 
 replace k8s.io/code-generator => k8s.io/code-generator v0.36.1
 
+replace k8s.io/component-base => k8s.io/component-base v0.36.1
+
+replace k8s.io/component-helpers => k8s.io/component-helpers v0.36.1
+
 replace k8s.io/controller-manager => k8s.io/controller-manager v0.36.1
 
 replace k8s.io/cri-api => k8s.io/cri-api v0.36.1
 
 replace k8s.io/cri-client => k8s.io/cri-client v0.36.1
+
+replace k8s.io/cri-streaming => k8s.io/cri-streaming v0.36.1
+
+replace k8s.io/csi-translation-lib => k8s.io/csi-translation-lib v0.36.1
 
 replace k8s.io/dynamic-resource-allocation => k8s.io/dynamic-resource-allocation v0.36.1
 
@@ -166,23 +192,5 @@ replace k8s.io/sample-apiserver => k8s.io/sample-apiserver v0.36.1
 replace k8s.io/sample-cli-plugin => k8s.io/sample-cli-plugin v0.36.1
 
 replace k8s.io/sample-controller => k8s.io/sample-controller v0.36.1
-
-replace k8s.io/api => k8s.io/api v0.36.1
-
-replace k8s.io/apiextensions-apiserver => k8s.io/apiextensions-apiserver v0.36.1
-
-replace k8s.io/apimachinery => k8s.io/apimachinery v0.36.1
-
-replace k8s.io/apiserver => k8s.io/apiserver v0.36.1
-
-replace k8s.io/client-go => k8s.io/client-go v0.36.1
-
-replace k8s.io/component-base => k8s.io/component-base v0.36.1
-
-replace k8s.io/component-helpers => k8s.io/component-helpers v0.36.1
-
-replace k8s.io/cri-streaming => k8s.io/cri-streaming v0.36.1
-
-replace k8s.io/csi-translation-lib => k8s.io/csi-translation-lib v0.36.1
 
 replace k8s.io/streaming => k8s.io/streaming v0.36.1
