@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * A real moto server ({@code moto_server}, the Python AWS emulator from PyPI) on 127.0.0.1: S3,
- * STS ({@code AssumeRole} with {@code ExternalId}, {@code AssumeRoleWithWebIdentity}), IAM and KMS
- * all at one endpoint. Installed by {@code .ci/servers/build.sh moto} into a virtualenv; where it
+ * STS ({@code AssumeRole} with {@code ExternalId}, {@code AssumeRoleWithWebIdentity}), IAM, KMS and
+ * CloudFormation all at one endpoint. Installed by {@code .ci/servers/build.sh moto} into a virtualenv; where it
  * is missing, {@link #start()} skips the calling test (fails it under {@code CI=true}), see
  * {@link TestServers#require(String)}.
  *
@@ -189,15 +189,55 @@ public final class MotoServer extends LocalHttpServer {
         }
     }
 
-    /** One IAM query-protocol action signed with {@link #ACCESS_KEY}; returns the answer's XML. */
+    /**
+     * Creates a symmetric KMS key as the only resource of a new CloudFormation stack: unlike a key
+     * from {@link #createKmsKey}, moto can remove it for good, with {@link #deleteStack}. Call while
+     * IAM checks are off.
+     *
+     * @param stack the stack's name, unique on this server
+     * @return the key's ARN
+     */
+    public String createKmsKeyStack(String stack, String description) {
+        Map<String, Object> policy = Map.of("Version", "2012-10-17", "Statement", List.of(Map.of("Effect", "Allow",
+                "Principal", Map.of("AWS", "arn:aws:iam::" + ACCOUNT_ID + ":root"), "Action", "kms:*", "Resource", "*")));
+        Map<String, Object> key = Map.of("Type", "AWS::KMS::Key", "Properties", Map.of("Description", description, "KeyPolicy", policy));
+        String template;
+        try {
+            template = JSON.writeValueAsString(Map.of("Resources", Map.of("Key", key),
+                    "Outputs", Map.of("Arn", Map.of("Value", Map.of("Fn::GetAtt", List.of("Key", "Arn"))))));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        cloudFormation("CreateStack", Map.of("StackName", stack, "TemplateBody", template));
+        return S3Calls.element(cloudFormation("DescribeStacks", Map.of("StackName", stack)), "OutputValue");
+    }
+
+    /**
+     * Deletes a CloudFormation stack and the resources it created. For a KMS key (from
+     * {@link #createKmsKeyStack}) this is the only way moto forgets one: moto 5.2.5 keeps
+     * decrypting with a key that is disabled or pending deletion, and has no call that removes a key.
+     */
+    public void deleteStack(String stack) {
+        cloudFormation("DeleteStack", Map.of("StackName", stack));
+    }
+
     private String iam(String action, Map<String, String> params) {
-        StringBuilder form = new StringBuilder("Action=").append(action).append("&Version=2010-05-08");
+        return query("iam", "2010-05-08", action, params);
+    }
+
+    private String cloudFormation(String action, Map<String, String> params) {
+        return query("cloudformation", "2010-05-15", action, params);
+    }
+
+    /** One query-protocol action (IAM, CloudFormation) signed with {@link #ACCESS_KEY}; returns the answer's XML. */
+    private String query(String service, String version, String action, Map<String, String> params) {
+        StringBuilder form = new StringBuilder("Action=").append(action).append("&Version=").append(version);
         params.forEach((k, v) -> form.append('&').append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        S3Calls.Answer a = S3Calls.send(endpoint(), REGION, "iam", ACCESS_KEY, SECRET_KEY, "POST", "/",
+        S3Calls.Answer a = S3Calls.send(endpoint(), REGION, service, ACCESS_KEY, SECRET_KEY, "POST", "/",
                 Map.of("content-type", "application/x-www-form-urlencoded"),
                 form.toString().getBytes(StandardCharsets.UTF_8));
         if (!a.ok()) {
-            throw new IllegalStateException("moto refused IAM " + action + ": HTTP " + a.status() + " " + a.body());
+            throw new IllegalStateException("moto refused " + service + " " + action + ": HTTP " + a.status() + " " + a.body());
         }
         return a.body();
     }
