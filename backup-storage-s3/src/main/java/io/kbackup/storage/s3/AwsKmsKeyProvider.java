@@ -96,14 +96,21 @@ public final class AwsKmsKeyProvider implements KeyProvider, AutoCloseable {
         return Map.of(CONTEXT_KEY, new String(context, StandardCharsets.UTF_8));
     }
 
-    /** Never quotes key material: the SDK's messages name the key and the error, not the plaintext. */
+    /**
+     * Never quotes key material: the SDK's messages name the key and the error, not the plaintext.
+     * Retryable: KMS unreachable, a server error, or throttling (which KMS answers HTTP 400
+     * {@code ThrottlingException}, not 429).
+     */
     private static KeyUnavailableException failure(String what, String keyId, SdkException e) {
-        boolean unreachable = e instanceof SdkClientException || (e instanceof KmsException k && (k.statusCode() >= 500 || k.statusCode() == 429));
+        boolean throttled = e instanceof KmsException k && k.isThrottlingException();
+        boolean unreachable = e instanceof SdkClientException || (e instanceof KmsException k && k.statusCode() >= 500);
         String code = e instanceof KmsException k && k.awsErrorDetails() != null ? k.awsErrorDetails().errorCode() : e.getClass().getSimpleName();
         return new KeyUnavailableException(ID, keyId, "AWS KMS could not " + what + " key '" + keyId + "' (" + code
                 + (e instanceof KmsException k ? ", HTTP " + k.statusCode() : "") + "): "
-                + (unreachable ? "KMS was not reachable; try again." : "check that the key exists, is enabled, that these credentials"
-                        + " may use it, and (to unwrap) that it is the key that wrapped the backup's data key."), e, unreachable);
+                + (throttled ? "KMS throttled the call (request quota); try again later."
+                        : unreachable ? "KMS was not reachable; try again."
+                        : "check that the key exists, is enabled, that these credentials may use it, and (to unwrap) that it is the key"
+                                + " that wrapped the backup's data key."), e, throttled || unreachable);
     }
 
     private KmsClient kms() {
