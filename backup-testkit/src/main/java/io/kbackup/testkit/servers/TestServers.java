@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Assumptions;
  * missing.
  *
  * <p>The servers are built from the Go module proxy and PyPI by {@code .ci/servers/build.sh} in
- * the kbackup repository (about 80 minutes the first time on two cores, seconds afterwards) into
+ * the kbackup repository (about 22 minutes the first time on two cores, seconds afterwards) into
  * {@code ~/.cache/kbackup-test-servers/<name>-<version>/}, and linked from
  * {@code ~/.cache/kbackup-test-servers/bin/}. That {@code bin} folder is where they are looked
  * for; the system property {@code kbackup.testServers} or the environment variable
@@ -30,7 +30,7 @@ public final class TestServers {
 
     /** The command that builds every server binary into the cache. */
     public static final String BUILD_HINT = "build them with `bash .ci/servers/build.sh` from the kbackup repository"
-            + " (needs Go 1.26 and Python 3; the first build takes about 80 minutes on two cores, later ones a second)";
+            + " (needs Go 1.26 and Python 3; the first build takes about 22 minutes on two cores, later ones a second)";
 
     private TestServers() {
     }
