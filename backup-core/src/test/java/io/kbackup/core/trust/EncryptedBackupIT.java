@@ -25,6 +25,7 @@ import io.kbackup.VerifyReport;
 import io.kbackup.core.KBackup;
 import io.kbackup.core.direct.DirectEngine;
 import io.kbackup.core.direct.DirectOptions;
+import io.kbackup.core.internal.layout.BackupDocument;
 import io.kbackup.core.keys.StaticKeyProvider;
 import io.kbackup.spi.KeyProviders;
 import io.kbackup.testkit.cluster.EmbeddedCluster;
@@ -142,6 +143,9 @@ class EncryptedBackupIT {
             assertThat(logs[0] == (byte) 0x1f && logs[1] == (byte) 0x8b).as("side files are encrypted too").isFalse();
             ObjectNode doc = (ObjectNode) JSON.readTree(file("enc", "velero-backup.json").toFile());
             assertThat(doc.path("metadata").path("labels").path(Encryption.LABEL).asText()).isEqualTo(Encryption.ALGORITHM);
+            // its expiry is kbackup's alone: Velero's GC would try (and fail) to delete it
+            assertThat(doc.path("status").has("expiration")).isFalse();
+            assertThat(doc.path("metadata").path("annotations").has(BackupDocument.EXPIRATION_ANNOTATION)).isTrue();
             ObjectNode manifest = (ObjectNode) JSON.readTree(file("enc", "kbackup-manifest.json").toFile());
             assertThat(manifest.path("manifestVersion").asInt()).isEqualTo(2);
             assertThat(manifest.path("encryption").path("keyId").asText()).isEqualTo("k1");
@@ -151,6 +155,7 @@ class EncryptedBackupIT {
 
             BackupInfo listed = engine.listBackups(location).get(0);
             assertThat(listed.encrypted()).isTrue();
+            assertThat(listed.expires()).as("read from its annotation").isEqualTo(listed.started().plus(Duration.ofHours(720)));
             assertThat(listed.encryption()).contains(Encryption.ALGORITHM);
             assertThat(listed.toString()).contains("only kbackup restores it");
             List<String> log = new ArrayList<>();

@@ -38,7 +38,9 @@ import org.junit.jupiter.api.Test;
  * stays plain), but {@code velero backup delete} fails (its delete item actions unpack the tarball
  * first: "gzip: invalid header"), leaving every object of the folder in place and its Backup
  * {@code Deleting}; the VeleroEngine's delete then removes the folder and that Backup itself, and
- * Velero's sync does not bring it back.
+ * Velero's sync does not bring it back. Velero's garbage collection, which expires a plain kbackup
+ * backup as its own, leaves an expired encrypted one alone (kbackup keeps its expiry out of
+ * {@code status.expiration}), so it never reaches that failing delete.
  */
 class VeleroDeletesEncryptedBackupRealVeleroIT {
     private static final String BUCKET = "velero";
@@ -58,10 +60,7 @@ class VeleroDeletesEncryptedBackupRealVeleroIT {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
             client.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata().withName("cm").endMetadata()
                     .addToData("k", "v").build()).create();
-            // Velero's own location "default": the same bucket and prefix
-            BackupLocation sealed = BackupLocation.minio(minio.endpoint(), BUCKET).name(VeleroServer.LOCATION).prefix(PREFIX)
-                    .credentials(Credentials.awsStatic(minio.rootUser(), minio.rootPassword()))
-                    .encryption(Encryption.with("static", "k1")).build();
+            BackupLocation sealed = veleroLocation(minio, Encryption.with("static", "k1"));
             DirectOptions keys = DirectOptions.builder()
                     .keyProviders(KeyProviders.discover().with(StaticKeyProvider.builder().key("k1", key).build())).build();
             try (DirectEngine kbackup = KBackup.direct(client, keys);
@@ -102,6 +101,69 @@ class VeleroDeletesEncryptedBackupRealVeleroIT {
                 }
                 assertThat(kbackup.listBackups(sealed)).extracting(BackupInfo::name).doesNotContain(NAME);
             }
+        }
+    }
+
+    @Test
+    void veleroExpiresAnExpiredPlainBackupAndLeavesAnExpiredEncryptedOneToKbackup() throws Exception {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        try (MinioServer minio = MinioServer.start(); RealCluster cluster = RealCluster.start();
+                KubernetesClient client = cluster.client()) {
+            minio.createBucket(BUCKET);
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
+            BackupLocation plain = veleroLocation(minio, null);
+            BackupLocation sealed = veleroLocation(minio, Encryption.with("static", "k1"));
+            DirectOptions keys = DirectOptions.builder()
+                    .keyProviders(KeyProviders.discover().with(StaticKeyProvider.builder().key("k1", key).build())).build();
+            try (DirectEngine kbackup = KBackup.direct(client, keys);
+                    StorageProvider bucket = StorageProviders.discover().open(plain)) {
+                for (BackupLocation location : List.of(plain, sealed)) {
+                    String name = location == plain ? "expired-plain" : "expired-sealed";
+                    assertThat(kbackup.backup(BackupPlan.builder().name(name).location(location).includedNamespaces("shop")
+                            .expiry(Duration.ofSeconds(1)).build()).await(WAIT).phase()).isEqualTo(BackupPhase.COMPLETED);
+                }
+                String sealedFolder = PREFIX + "/backups/expired-sealed/";
+                List<String> sealedObjects = bucket.listAll(sealedFolder).map(BlobInfo::key).sorted().toList();
+                BackupInfo described = kbackup.describeBackup(sealed, "expired-sealed");
+                assertThat(described.expires()).as("kbackup's expiry of the encrypted backup").isNotNull();
+                while (!described.expires().isBefore(java.time.Instant.now())) {
+                    Thread.sleep(200);
+                }
+
+                // Velero's sync brings both in; its GC reconciles every Backup the sync creates
+                try (VeleroServer velero = VeleroServer.start(cluster, minio, BUCKET, PREFIX)) {
+                    awaitEmpty(bucket, PREFIX + "/backups/expired-plain/");
+                    assertThat(VeleroServer.phase(velero.awaitBackup("expired-sealed", WAIT))).isEqualTo("Completed");
+                    Thread.sleep(3000);
+                    assertThat(Files.readString(velero.log())).contains("Backup:expired-plain has expired")
+                            .doesNotContain("Backup:expired-sealed has expired");
+                    assertThat(client.genericKubernetesResources(DELETE_REQUEST).inNamespace(VeleroServer.NAMESPACE)
+                            .withLabel("velero.io/backup-name", "expired-sealed").list().getItems()).as("DeleteBackupRequests").isEmpty();
+                    assertThat(VeleroServer.phase(client.genericKubernetesResources(VeleroServer.BACKUP)
+                            .inNamespace(VeleroServer.NAMESPACE).withName("expired-sealed").get())).isEqualTo("Completed");
+                    assertThat(bucket.listAll(sealedFolder).map(BlobInfo::key).sorted().toList()).isEqualTo(sealedObjects);
+                }
+                // kbackup still knows it expired (its retention sweeps delete it)
+                assertThat(kbackup.describeBackup(sealed, "expired-sealed").expires()).isEqualTo(described.expires());
+            }
+        }
+    }
+
+    private static BackupLocation veleroLocation(MinioServer minio, Encryption encryption) {
+        // Velero's own location "default": the same bucket and prefix
+        BackupLocation.Builder b = BackupLocation.minio(minio.endpoint(), BUCKET).name(VeleroServer.LOCATION).prefix(PREFIX)
+                .credentials(Credentials.awsStatic(minio.rootUser(), minio.rootPassword()));
+        return (encryption == null ? b : b.encryption(encryption)).build();
+    }
+
+    private static void awaitEmpty(StorageProvider bucket, String folder) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (bucket.listAll(folder).findAny().isPresent()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Velero's garbage collection did not delete " + folder + " in " + WAIT);
+            }
+            Thread.sleep(200);
         }
     }
 

@@ -174,14 +174,17 @@ final class BackupMetadata {
 
     /**
      * Labels an encrypted backup's document ({@link Encryption#LABEL}) and says in an annotation
-     * that only kbackup restores it: Velero syncs both onto its Backup resource.
+     * that only kbackup restores it: Velero syncs both onto its Backup resource. Its expiry is kept
+     * from Velero ({@link BackupDocument#hideExpirationFromVelero}): Velero's delete fails on an
+     * encrypted tarball, so its garbage collection would leave the backup whole and its Backup
+     * {@code Deleting}; kbackup expires it.
      */
     private static void markEncrypted(ObjectNode doc) {
+        BackupDocument.hideExpirationFromVelero(doc);
         ObjectNode meta = (ObjectNode) doc.path("metadata");
         ObjectNode labels = meta.path("labels") instanceof ObjectNode l ? l : meta.putObject("labels");
         labels.put(Encryption.LABEL, Encryption.ALGORITHM);
-        ObjectNode annotations = meta.path("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
-        annotations.put(ENCRYPTION_NOTE, "encrypted on the client by kbackup: only kbackup, with the key, restores it");
+        BackupDocument.annotations(doc).put(ENCRYPTION_NOTE, "encrypted on the client by kbackup: only kbackup, with the key, restores it");
     }
 
     /** The annotation on an encrypted backup's document that explains it. */

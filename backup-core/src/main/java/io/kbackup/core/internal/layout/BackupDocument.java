@@ -45,6 +45,11 @@ public final class BackupDocument {
     public static final String DEFAULT_NAMESPACE = "velero";
     /** {@code status.version} Velero writes. */
     public static final int STATUS_VERSION = 1;
+    /**
+     * kbackup's annotation holding the expiry of a backup whose {@code status.expiration} is kept
+     * from Velero ({@link #hideExpirationFromVelero}); read when {@code status.expiration} is absent.
+     */
+    public static final String EXPIRATION_ANNOTATION = "kbackup.io/expiration";
 
     private BackupDocument() {}
 
@@ -180,6 +185,26 @@ public final class BackupDocument {
 
 
     /**
+     * Moves {@code status.expiration} into the {@link #EXPIRATION_ANNOTATION} annotation, for a
+     * backup Velero must not expire itself: Velero's sync copies a document's status as it is, and its
+     * garbage collection files a DeleteBackupRequest for every Backup whose {@code status.expiration}
+     * has passed and skips one without it. {@link #toInfo} reads the annotation, so kbackup's expiry
+     * and retention work as before. Does nothing when the status has no expiration.
+     */
+    public static ObjectNode hideExpirationFromVelero(ObjectNode doc) {
+        if (doc.path("status") instanceof ObjectNode status && status.has("expiration")) {
+            annotations(doc).put(EXPIRATION_ANNOTATION, status.remove("expiration").asText());
+        }
+        return doc;
+    }
+
+    /** The document's {@code metadata.annotations}, added when it has none. */
+    public static ObjectNode annotations(ObjectNode doc) {
+        ObjectNode meta = (ObjectNode) doc.path("metadata");
+        return meta.path("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
+    }
+
+    /**
      * Adds the source cluster's version annotations Velero puts on every Backup (its restore
      * reads them to choose API group versions); nothing when {@code version} is null.
      */
@@ -187,8 +212,7 @@ public final class BackupDocument {
         if (version == null) {
             return doc;
         }
-        ObjectNode meta = (ObjectNode) doc.path("metadata");
-        ObjectNode annotations = meta.path("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
+        ObjectNode annotations = annotations(doc);
         if (version.getGitVersion() != null) {
             annotations.put(VeleroKeys.SOURCE_CLUSTER_GIT_VERSION, version.getGitVersion());
         }
@@ -199,7 +223,7 @@ public final class BackupDocument {
             annotations.put(VeleroKeys.SOURCE_CLUSTER_MINOR, version.getMinor());
         }
         if (annotations.isEmpty()) {
-            meta.remove("annotations");
+            ((ObjectNode) doc.path("metadata")).remove("annotations");
         }
         return doc;
     }
@@ -258,7 +282,7 @@ public final class BackupDocument {
                 .created(time(meta.get("creationTimestamp")))
                 .started(time(status.get("startTimestamp")))
                 .completed(time(status.get("completionTimestamp")))
-                .expires(time(status.get("expiration")))
+                .expires(time(status.has("expiration") ? status.get("expiration") : meta.path("annotations").get(EXPIRATION_ANNOTATION)))
                 .includedNamespaces(namespaces(spec.get("includedNamespaces")))
                 .excludedNamespaces(strings(spec.get("excludedNamespaces")))
                 .includesDisks(disks)

@@ -100,6 +100,24 @@ class BackupDocumentTest {
     }
 
     @Test
+    void anExpirationHiddenFromVeleroIsAnAnnotationKbackupStillReads() {
+        ObjectNode doc = BackupDocument.document("b1", plan().build(), START, new BackupDocument.Status(BackupPhase.COMPLETED, START,
+                START.plusSeconds(30), START.plus(Duration.ofDays(7)), 3, 3, 0, 0, null, 0, 0));
+        BackupDocument.hideExpirationFromVelero(doc);
+        // Velero's GC skips a Backup without status.expiration (gc_controller.go in Velero 1.18)
+        assertThat(doc.path("status").has("expiration")).isFalse();
+        assertThat(doc.path("metadata").path("annotations").path(BackupDocument.EXPIRATION_ANNOTATION).asText())
+                .isEqualTo("2026-11-28T02:00:00Z");
+        assertThat(BACKUP_CRD.problems(doc)).isEmpty();
+        assertThat(BackupDocument.toInfo(doc).expires()).isEqualTo(Instant.parse("2026-11-28T02:00:00Z"));
+        // a second call, or a document without an expiration, changes nothing
+        assertThat(BackupDocument.hideExpirationFromVelero(doc.deepCopy())).isEqualTo(doc);
+        ObjectNode none = BackupDocument.backup("b1", "velero", plan().build(), START);
+        assertThat(BackupDocument.hideExpirationFromVelero(none.deepCopy())).isEqualTo(none);
+        assertThat(BackupDocument.toInfo(none).expires()).isNull();
+    }
+
+    @Test
     void failedDocumentCarriesTheReasonAndIsValid() {
         ObjectNode doc = BackupDocument.document("b1", plan().build(), START, new BackupDocument.Status(BackupPhase.FAILED, START,
                 START.plusSeconds(3), START.plusSeconds(10), 40, 17, 0, 0, "writing to the backup location failed: disk full", 0, 0));
