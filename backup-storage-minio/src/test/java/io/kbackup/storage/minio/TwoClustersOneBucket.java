@@ -29,8 +29,7 @@ abstract class TwoClustersOneBucket {
 
     /** Starts MinIO with {@code bucket} and the two clusters; {@link #location} is that bucket under {@code prefix}. */
     static void startShared(String bucket, String prefix) {
-        minio = MinioServer.start();
-        minio.createBucket(bucket);
+        minio = MinioServer.start().createBucket(bucket);
         clusterA = RealCluster.start();
         clusterB = RealCluster.start();
         a = clusterA.client();

@@ -61,8 +61,7 @@ class VeleroDeletesEncryptedBackupRealVeleroIT {
     /** One MinIO bucket (Velero's location) and one real cluster for both tests: their backups have other names. */
     @BeforeAll
     static void start() {
-        minio = MinioServer.start();
-        minio.createBucket(BUCKET);
+        minio = MinioServer.start().createBucket(BUCKET);
         cluster = RealCluster.start();
         client = cluster.client();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();

@@ -62,8 +62,7 @@ class VeleroEngineRealVeleroIT {
 
     @BeforeAll
     static void start() {
-        minio = MinioServer.start();
-        minio.createBucket(BUCKET);
+        minio = MinioServer.start().createBucket(BUCKET);
         cluster = RealCluster.start();
         client = cluster.client();
         objects = VariedCluster.objects(NS, "engine.kbackup.io");
