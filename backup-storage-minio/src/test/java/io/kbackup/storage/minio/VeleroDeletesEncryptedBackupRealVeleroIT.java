@@ -30,6 +30,7 @@ import io.kbackup.testkit.servers.VeleroServer;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,7 +137,7 @@ class VeleroDeletesEncryptedBackupRealVeleroIT {
             List<String> sealedObjects = bucket.listAll(sealedFolder).map(BlobInfo::key).sorted().toList();
             BackupInfo described = kbackup.describeBackup(sealed, "expired-sealed");
             assertThat(described.expires()).as("kbackup's expiry of the encrypted backup").isNotNull();
-            while (!described.expires().isBefore(java.time.Instant.now())) {
+            while (!described.expires().isBefore(Instant.now())) {
                 Thread.sleep(200);
             }
 

@@ -1,5 +1,6 @@
 package io.kbackup.testkit.servers;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URLEncoder;
@@ -205,7 +206,7 @@ public final class MotoServer extends LocalHttpServer {
         try {
             template = JSON.writeValueAsString(Map.of("Resources", Map.of("Key", key),
                     "Outputs", Map.of("Arn", Map.of("Value", Map.of("Fn::GetAtt", List.of("Key", "Arn"))))));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
         cloudFormation("CreateStack", Map.of("StackName", stack, "TemplateBody", template));

@@ -15,9 +15,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Which AWS KMS error answers the {@code aws-kms} provider calls worth retrying: a throttled call
  * is, though KMS answers it HTTP 400; a key in the wrong state or a refused call is not. Moto never
- * throttles, so a loopback server answers as KMS does.
+ * throttles, so a loopback server answers as KMS does (an in-process server: an {@code IT}, not a
+ * unit test).
  */
-class AwsKmsKeyProviderTest {
+class AwsKmsRetryIT {
 
     /** Answers every KMS call with one error. */
     private static final class KmsError extends LoopbackJsonServer {
