@@ -83,16 +83,12 @@ class AwsKmsKeyProviderRealIT extends KeyProviderContract {
         }
     }
 
-    private static AwsKmsKeyProvider newProvider() {
-        MotoServer moto = MOTO.get();
-        return AwsKmsKeyProvider.builder().region(moto.region()).endpoint(moto.endpoint())
-                .credentials(Credentials.awsStatic(MotoServer.ACCESS_KEY, MotoServer.SECRET_KEY)).build();
-    }
-
     @Override
     protected synchronized AwsKmsKeyProvider provider() {
         if (provider == null) {
-            provider = newProvider();
+            MotoServer moto = MOTO.get();
+            provider = AwsKmsKeyProvider.builder().region(moto.region()).endpoint(moto.endpoint())
+                    .credentials(Credentials.awsStatic(MotoServer.ACCESS_KEY, MotoServer.SECRET_KEY)).build();
         }
         return provider;
     }

@@ -34,9 +34,7 @@ public final class BackupProgress {
     public static byte[] record(String name, BackupPlan plan, Instant start, BackupPhase phase, Progress progress, Instant now) {
         ObjectNode doc = BackupDocument.document(name, plan, start, new BackupDocument.Status(phase, start, null,
                 start.plus(plan.expiry()), progress.itemsTotal(), progress.itemsDone(), 0, 0, null, 0, 0));
-        ObjectNode meta = (ObjectNode) doc.path("metadata");
-        ObjectNode annotations = meta.path("annotations") instanceof ObjectNode a ? a : meta.putObject("annotations");
-        annotations.put(HEARTBEAT, BackupDocument.timestamp(now));
+        BackupDocument.annotations(doc).put(HEARTBEAT, BackupDocument.timestamp(now));
         return BackupDocument.toBytes(doc);
     }
 
